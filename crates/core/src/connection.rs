@@ -1,0 +1,271 @@
+//! The connection file, version 1: what a finished connection is when it
+//! leaves the editor, is kept in git, and is loaded again by the page or the CLI.
+
+use serde::{Deserialize, Serialize};
+
+use crate::context::json_error;
+use crate::error::{Error, ErrorKind};
+
+pub const FORMAT: &str = "hookwright/connections";
+pub const VERSION: u64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionFile {
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    pub format: String,
+    pub version: u64,
+    pub connections: Vec<Connection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    pub source: Source,
+    pub trigger: Trigger,
+    pub request: Request,
+    /// The sample context the editor previews this connection against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Loanpro,
+    Youlend,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Loanpro => "LoanPro",
+            Source::Youlend => "YouLend",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Trigger {
+    /// LoanPro's trigger-based webhook: fires when the rule is true for a loan.
+    Rule { rule: String },
+    /// Fires on a named event, optionally filtered by a rule.
+    Event {
+        event: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        rule: String,
+    },
+}
+
+impl Trigger {
+    /// The rule text, empty for an unfiltered event trigger.
+    pub fn rule(&self) -> &str {
+        match self {
+            Trigger::Rule { rule } | Trigger::Event { rule, .. } => rule,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    #[serde(default)]
+    pub headers: Vec<Header>,
+    #[serde(default)]
+    pub auth: Auth,
+    pub payload: Payload,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Auth {
+    #[default]
+    None,
+    Bearer {
+        token: String,
+        /// The token was left out of an export and must be filled in.
+        #[serde(default, skip_serializing_if = "is_false")]
+        redacted: bool,
+    },
+    Basic {
+        username: String,
+        password: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        redacted: bool,
+    },
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Payload {
+    /// LoanPro's "variables to include": sent as its JSON envelope.
+    Variables {
+        variables: Vec<String>,
+        #[serde(rename = "eventName", default, skip_serializing_if = "Option::is_none")]
+        event_name: Option<String>,
+    },
+    /// "Custom Body Formatting": any text with placeholders.
+    Custom {
+        #[serde(rename = "contentType")]
+        content_type: String,
+        body: String,
+    },
+}
+
+impl ConnectionFile {
+    pub fn new(connections: Vec<Connection>) -> ConnectionFile {
+        ConnectionFile {
+            schema: None,
+            format: FORMAT.to_string(),
+            version: VERSION,
+            connections,
+        }
+    }
+
+    /// Reads a connection file, refusing another format or an unknown
+    /// version before anything else, with the location of any bad JSON.
+    pub fn from_json(text: &str) -> Result<ConnectionFile, Error> {
+        let raw: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+        match raw.get("format").and_then(|f| f.as_str()) {
+            Some(FORMAT) => {}
+            Some(other) => {
+                return Err(Error::new(
+                    ErrorKind::Format,
+                    format!("this is a `{other}` file, not a Hookwright connection file (`{FORMAT}`)"),
+                    None,
+                ))
+            }
+            None => {
+                return Err(Error::new(
+                    ErrorKind::Format,
+                    format!("not a Hookwright connection file: no \"format\": \"{FORMAT}\""),
+                    None,
+                ))
+            }
+        }
+        match raw.get("version").and_then(|v| v.as_u64()) {
+            Some(VERSION) => {}
+            other => {
+                let shown = other.map_or_else(|| "missing".to_string(), |v| v.to_string());
+                return Err(Error::new(
+                    ErrorKind::Format,
+                    format!("connection file version {shown} is not supported; this build reads version {VERSION}"),
+                    None,
+                ));
+            }
+        }
+        serde_json::from_str(text).map_err(|e| json_error(text, &e))
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("connection files always serialise")
+    }
+}
+
+/// The example connection files shipped in `examples/`, built into the engine.
+pub const EXAMPLE_FILES: [(&str, &str); 3] = [
+    (
+        "late-5-days-external.json",
+        include_str!("../../../examples/late-5-days-external.json"),
+    ),
+    (
+        "late-5-days-customer-note.json",
+        include_str!("../../../examples/late-5-days-customer-note.json"),
+    ),
+    (
+        "youlend-repayment-ledger.json",
+        include_str!("../../../examples/youlend-repayment-ledger.json"),
+    ),
+];
+
+/// The built-in example connections, in the order the editor lists them.
+pub fn examples() -> Vec<Connection> {
+    EXAMPLE_FILES
+        .iter()
+        .flat_map(|(_, text)| {
+            ConnectionFile::from_json(text)
+                .expect("built-in examples are valid; a test guards this")
+                .connections
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_load_and_round_trip() {
+        let all = examples();
+        assert_eq!(all[0].name, "Customer's Loan is 5 Days Past Due");
+        assert_eq!(all.len(), 3);
+        let file = ConnectionFile::new(all.clone());
+        let again = ConnectionFile::from_json(&file.to_json_pretty()).unwrap();
+        assert_eq!(again.connections, all);
+    }
+
+    #[test]
+    fn refuses_other_formats_and_versions() {
+        let err = ConnectionFile::from_json(r#"{"format":"x","version":1,"connections":[]}"#).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Format);
+        let err = ConnectionFile::from_json(&format!(
+            r#"{{"format":"{FORMAT}","version":2,"connections":[]}}"#
+        ))
+        .unwrap_err();
+        assert!(err.message.contains("version 2"));
+    }
+}

@@ -1,0 +1,259 @@
+//! A context is the data a rule or template reads: a loan's Context Engine
+//! variables or a YouLend event, parsed from JSON with every number exact.
+//! Variables are paths into it: `loan-status`, `customer.primary.full-name`,
+//! `EventProperties.PaymentsToLenders.0.Amount`.
+
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorKind, Span};
+use crate::suggest;
+use crate::value::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Context {
+    root: Value,
+}
+
+/// Why a path did not resolve, for callers to place at their own span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub path: String,
+    pub suggestions: Vec<String>,
+}
+
+impl Missing {
+    pub fn message(&self) -> String {
+        format!(
+            "unknown variable `{}`{}",
+            self.path,
+            suggest::hint(&self.suggestions)
+        )
+    }
+
+    pub fn into_error(self, span: Option<Span>) -> Error {
+        Error::new(ErrorKind::UnknownVariable, self.message(), span)
+    }
+}
+
+impl Context {
+    pub fn new(root: Value) -> Context {
+        Context { root }
+    }
+
+    /// Parses a JSON context. Numbers keep their exact written value; the
+    /// error for bad JSON carries its line:col in `text`.
+    pub fn from_json(text: &str) -> Result<Context, Error> {
+        parse_json(text).map(Context::new)
+    }
+
+    pub fn root(&self) -> &Value {
+        &self.root
+    }
+
+    /// The value at `path`. A top-level key that itself contains dots
+    /// (a flat context) wins over walking nested objects.
+    pub fn lookup(&self, path: &str) -> Result<&Value, Missing> {
+        lookup_in(&self.root, path).ok_or_else(|| Missing {
+            path: path.to_string(),
+            suggestions: suggest::did_you_mean(path, self.paths().iter().map(String::as_str)),
+        })
+    }
+
+    /// Every variable path the context holds, leaves and objects alike, for
+    /// did-you-mean and autocomplete. Array items are listed by index.
+    pub fn paths(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        collect_paths(&self.root, "", &mut out, 0);
+        out
+    }
+}
+
+/// Resolves a dotted path below `value`. Numeric segments index arrays from 0
+/// (or name keys such as `"1"` in objects); `first` and `last` pick array ends.
+pub fn lookup_in<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    if let Value::Map(map) = value {
+        if let Some(found) = map.get(path) {
+            return Some(found);
+        }
+    }
+    let mut current = value;
+    let mut rest = path;
+    while !rest.is_empty() {
+        current = match current {
+            Value::Map(map) => {
+                // Keys may contain dots themselves; prefer the longest key that matches.
+                let (found, remainder) = longest_key(map, rest)?;
+                rest = remainder;
+                found
+            }
+            Value::Vector(items) | Value::Set(items) => {
+                let (segment, remainder) = rest.split_once('.').unwrap_or((rest, ""));
+                rest = remainder;
+                match segment {
+                    "first" => items.first()?,
+                    "last" => items.last()?,
+                    index => items.get(index.parse::<usize>().ok()?)?,
+                }
+            }
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+fn longest_key<'m, 'p>(map: &'m Map, path: &'p str) -> Option<(&'m Value, &'p str)> {
+    let mut end = path.len();
+    loop {
+        if let Some(found) = map.get(&path[..end]) {
+            let rest = path.get(end + 1..).unwrap_or("");
+            return Some((found, rest));
+        }
+        end = path[..end].rfind('.')?;
+    }
+}
+
+fn collect_paths(value: &Value, prefix: &str, out: &mut Vec<String>, depth: usize) {
+    if depth > 32 || out.len() > 10_000 {
+        return;
+    }
+    let join = |key: &str| {
+        if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        }
+    };
+    match value {
+        Value::Map(map) => {
+            for (key, item) in map {
+                let path = join(key);
+                out.push(path.clone());
+                collect_paths(item, &path, out, depth + 1);
+            }
+        }
+        Value::Vector(items) => {
+            for (i, item) in items.iter().enumerate().take(50) {
+                let path = join(&i.to_string());
+                out.push(path.clone());
+                collect_paths(item, &path, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Parses JSON text into a [`Value`], numbers exact. Nesting deeper than
+/// serde_json's limit (128) is an error, never a stack overflow.
+pub fn parse_json(text: &str) -> Result<Value, Error> {
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+    from_json_value(&json).map_err(|message| Error::new(ErrorKind::Json, message, None))
+}
+
+/// The located error for a serde_json failure in `text`.
+pub fn json_error(text: &str, e: &serde_json::Error) -> Error {
+    let offset = byte_offset(text, e.line(), e.column());
+    let message = e.to_string();
+    // serde_json appends " at line X column Y"; the span says that already.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let span = Span::locate(text, offset, offset + 1);
+    Error::at(ErrorKind::Json, message, span)
+}
+
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    // serde_json's column is the 1-based byte column of the offending byte;
+    // column 0 means the line break that ends the previous line.
+    if column == 0 {
+        return line_start.saturating_sub(1);
+    }
+    (line_start + column - 1).min(text.len())
+}
+
+/// Converts serde_json's value into ours. Numbers go through their written
+/// text (serde_json's `arbitrary_precision`), so no digit is lost.
+pub fn from_json_value(json: &serde_json::Value) -> Result<Value, String> {
+    Ok(match json {
+        serde_json::Value::Null => Value::Nil,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => Value::Number(parse_number(&n.to_string())?),
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        serde_json::Value::Array(items) => Value::Vector(
+            items
+                .iter()
+                .map(from_json_value)
+                .collect::<Result<_, _>>()?,
+        ),
+        serde_json::Value::Object(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), from_json_value(v)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+    })
+}
+
+/// An exact decimal from JSON number text, with or without an exponent.
+pub fn parse_number(text: &str) -> Result<Decimal, String> {
+    let parsed = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    };
+    parsed.map_err(|_| format!("number {text} is outside the exact range (28 significant digits)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(json: &str) -> Context {
+        Context::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_exact() {
+        let c = ctx(r#"{"status-amount-due": 158.70, "big": 12345678901234567890.25}"#);
+        assert_eq!(c.lookup("status-amount-due").unwrap().to_text(), "158.70");
+        assert_eq!(c.lookup("big").unwrap().to_text(), "12345678901234567890.25");
+    }
+
+    #[test]
+    fn dotted_paths_and_indexes() {
+        let c = ctx(
+            r#"{"customer": {"primary": {"full-name": "Douglas"}},
+                "EventProperties": {"PaymentsToLenders": [{"Amount": "400"}, {"Amount": "200"}]},
+                "bucket": {"1": {"days-past-due": 5}},
+                "flat.key": 1}"#,
+        );
+        assert_eq!(c.lookup("customer.primary.full-name").unwrap().to_text(), "Douglas");
+        assert_eq!(c.lookup("EventProperties.PaymentsToLenders.1.Amount").unwrap().to_text(), "200");
+        assert_eq!(c.lookup("EventProperties.PaymentsToLenders.last.Amount").unwrap().to_text(), "200");
+        assert_eq!(c.lookup("bucket.1.days-past-due").unwrap().to_text(), "5");
+        assert_eq!(c.lookup("flat.key").unwrap().to_text(), "1");
+    }
+
+    #[test]
+    fn missing_names_suggest() {
+        let c = ctx(r#"{"loan-status": "Open"}"#);
+        let missing = c.lookup("loan-stauts").unwrap_err();
+        assert_eq!(missing.message(), "unknown variable `loan-stauts`; did you mean `loan-status`?");
+    }
+
+    #[test]
+    fn bad_json_is_located_and_deep_json_is_refused() {
+        let err = Context::from_json("{\n  \"a\": tru\n}").unwrap_err();
+        assert_eq!(err.span.map(|s| s.line), Some(2));
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(Context::from_json(&deep).is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! Hookwright's engine: the rule language, the template renderer, connection
+//! files and the LoanPro and YouLend catalogs. Pure Rust with no web
+//! dependencies: the page (compiled to wasm) and the `hookwright` CLI both use it.
+#![forbid(unsafe_code)]
+
+pub mod catalog;
+pub mod connection;
+pub mod context;
+pub mod error;
+pub mod suggest;
+pub mod value;
+
+pub use context::Context;
+pub use error::{Error, ErrorKind, Severity, Span};
+pub use value::Value;
