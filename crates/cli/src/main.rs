@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -26,5 +26,13 @@ enum Command {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        None => {
+            use clap::CommandFactory;
+            // A bare `hookwright` explains itself rather than failing.
+            let _ = Cli::command().print_help();
+            ExitCode::SUCCESS
+        }
+        Some(command) => match command {},
+    }
 }

@@ -1,0 +1,48 @@
+//! The app mounted in a real browser (wasm-bindgen-test in headless Chromium):
+//! render into a fresh element, flush Yew's scheduler, read the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use hookwright_web::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_root() -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn shell_shows_the_seed_connection() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+
+    let title = root.query_selector("#connection-title").unwrap().unwrap();
+    assert_eq!(
+        title.text_content().unwrap(),
+        "Customer's Loan is 5 Days Past Due"
+    );
+    let items = root.query_selector_all(".connection-item").unwrap();
+    assert_eq!(items.length(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_connection_opens_it() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+
+    let items = root.query_selector_all(".connection-item").unwrap();
+    let third: HtmlElement = items.item(2).unwrap().dyn_into().unwrap();
+    third.click();
+    yew::scheduler::flush().await;
+
+    let title = root.query_selector("#connection-title").unwrap().unwrap();
+    assert_eq!(title.text_content().unwrap(), "YouLend repayment to ledger");
+    assert_eq!(third.get_attribute("aria-current").as_deref(), Some("true"));
+}
