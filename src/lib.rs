@@ -2,29 +2,39 @@
 //! `hookwright_core` in the page. `main.rs` only mounts [`App`]; tests mount it too.
 
 pub mod components;
+pub mod services;
 pub mod state;
 
 use yew::prelude::*;
 
 use components::connection_view::ConnectionView;
 use components::header::Header;
+use components::notices::Notices;
+use components::persistence::Persistence;
 use components::sidebar::Sidebar;
-use state::{Workspace, WorkspaceHandle};
+use state::{Editor, EditorHandle};
 
 #[component]
 pub fn App() -> Html {
-    let workspace = use_reducer(Workspace::with_examples);
+    let editor = use_reducer(components::persistence::initial_editor);
     html! {
-        <ContextProvider<WorkspaceHandle> context={workspace}>
+        <ContextProvider<EditorHandle> context={editor}>
+            <Persistence />
             <div class="app">
                 <Header />
+                <Notices />
                 <div class="app-body">
                     <Sidebar />
-                    <main class="main-pane" id="main">
+                    <main class="main-pane" id="main" tabindex="-1">
                         <ConnectionView />
                     </main>
                 </div>
             </div>
-        </ContextProvider<WorkspaceHandle>>
+        </ContextProvider<EditorHandle>>
     }
+}
+
+/// The editor as a test or a fresh page starts it, without reading storage.
+pub fn fresh_editor() -> Editor {
+    Editor::with_examples()
 }

@@ -1,16 +1,17 @@
 //! The selected connection: its trigger and the request it sends.
 
 use hookwright_core::connection::{Auth, Connection, Payload, Trigger};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::state::WorkspaceHandle;
+use super::use_editor;
+use crate::state::{Action, EditorHandle};
 
 #[component]
 pub fn ConnectionView() -> Html {
-    let workspace =
-        use_context::<WorkspaceHandle>().expect("ConnectionView is rendered inside App");
-    match workspace.selected_connection() {
-        Some(connection) => view(connection),
+    let editor = use_editor();
+    match editor.selected_connection() {
+        Some(connection) => view(&editor, connection),
         None => html! {
             <div class="empty-state">
                 <h2>{ "No connection selected" }</h2>
@@ -20,12 +21,27 @@ pub fn ConnectionView() -> Html {
     }
 }
 
-fn view(connection: &Connection) -> Html {
+fn view(editor: &EditorHandle, connection: &Connection) -> Html {
     let request = &connection.request;
+    let on_rename = {
+        let editor = editor.clone();
+        let id = connection.id.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            editor.dispatch(Action::Rename {
+                id: id.clone(),
+                name: input.value(),
+            });
+        })
+    };
     html! {
         <article class="connection-view" aria-labelledby="connection-title">
             <header class="connection-header">
-                <h2 id="connection-title">{ &connection.name }</h2>
+                <h2 id="connection-title" class="visually-hidden">{ &connection.name }</h2>
+                <input class="title-input" aria-label="Connection name" value={connection.name.clone()}
+                    oninput={on_rename} spellcheck="false" />
+                <p class="connection-id">{ "id " }<code>{ &connection.id }</code>
+                    if !connection.enabled { <span class="badge disabled">{ "disabled" }</span> }</p>
                 <p class="description">{ &connection.description }</p>
             </header>
             <section class="panel" aria-labelledby="trigger-title">

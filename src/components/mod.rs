@@ -2,4 +2,16 @@
 
 pub mod connection_view;
 pub mod header;
+pub mod notices;
+pub mod persistence;
 pub mod sidebar;
+
+use yew::prelude::*;
+
+use crate::state::EditorHandle;
+
+/// The editor handle every component under `App` reads and dispatches to.
+#[hook]
+pub fn use_editor() -> EditorHandle {
+    use_context::<EditorHandle>().expect("rendered inside App's ContextProvider")
+}

@@ -1,26 +1,64 @@
-//! The list of connections in the workspace.
+//! The workspace's connections: search, add (blank or from an example),
+//! duplicate, delete, enable/disable, and choosing which one is open.
 
+use hookwright_core::connection;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Action, WorkspaceHandle};
+use super::use_editor;
+use crate::state::{Action, Blueprint};
 
 #[component]
 pub fn Sidebar() -> Html {
-    let workspace = use_context::<WorkspaceHandle>().expect("Sidebar is rendered inside App");
-    let items = workspace.connections.iter().map(|connection| {
-        let selected = workspace.selected.as_deref() == Some(connection.id.as_str());
-        let onclick = {
-            let workspace = workspace.clone();
-            let id = connection.id.clone();
-            Callback::from(move |_| workspace.dispatch(Action::Select(id.clone())))
+    let editor = use_editor();
+    let on_search = {
+        let editor = editor.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            editor.dispatch(Action::Search(input.value()));
+        })
+    };
+    let on_add = {
+        let editor = editor.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let choice = select.value();
+            select.set_value("");
+            let blueprint = match choice.as_str() {
+                "" => return,
+                "blank" => Blueprint::Blank,
+                example => Blueprint::Example(example.to_string()),
+            };
+            editor.dispatch(Action::Add(blueprint));
+        })
+    };
+    let visible: Vec<_> = editor.visible_connections().collect();
+    let items = visible.iter().map(|connection| {
+        let id = connection.id.clone();
+        let selected = editor.selected.as_deref() == Some(id.as_str());
+        let dispatch = |action: fn(String) -> Action| {
+            let editor = editor.clone();
+            let id = id.clone();
+            Callback::from(move |_: MouseEvent| editor.dispatch(action(id.clone())))
+        };
+        let on_toggle = {
+            let editor = editor.clone();
+            let id = id.clone();
+            Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                editor.dispatch(Action::SetEnabled {
+                    id: id.clone(),
+                    enabled: input.checked(),
+                });
+            })
         };
         html! {
-            <li key={connection.id.clone()}>
+            <li key={id.clone()} class={classes!("connection-row", selected.then_some("selected"))}>
                 <button
                     type="button"
-                    class={classes!("connection-item", selected.then_some("selected"))}
+                    class="connection-item"
                     aria-current={selected.then_some("true")}
-                    {onclick}
+                    onclick={dispatch(Action::Select)}
                 >
                     <span class="connection-name">{ &connection.name }</span>
                     <span class="connection-meta">
@@ -32,13 +70,47 @@ pub fn Sidebar() -> Html {
                         }
                     </span>
                 </button>
+                <span class="row-actions">
+                    <label class="switch" title={if connection.enabled { "Enabled" } else { "Disabled" }}>
+                        <input type="checkbox" checked={connection.enabled} onchange={on_toggle}
+                            aria-label={format!("Enabled: {}", connection.name)} />
+                        <span class="switch-track" aria-hidden="true"></span>
+                    </label>
+                    <button type="button" class="button icon" title="Duplicate"
+                        aria-label={format!("Duplicate {}", connection.name)} onclick={dispatch(Action::Duplicate)}>{ "⧉" }</button>
+                    <button type="button" class="button icon danger" title="Delete"
+                        aria-label={format!("Delete {}", connection.name)} onclick={dispatch(Action::Delete)}>{ "🗑" }</button>
+                </span>
             </li>
         }
     });
+    let empty = if editor.connections.is_empty() {
+        Some(html! { <p class="empty">{ "No connections yet. Add one above." }</p> })
+    } else if visible.is_empty() {
+        Some(
+            html! { <p class="empty">{ format!("No connection matches “{}”.", editor.search.trim()) }</p> },
+        )
+    } else {
+        None
+    };
     html! {
         <nav class="sidebar" aria-label="Connections">
-            <h2 class="sidebar-title">{ "Connections" }</h2>
+            <div class="sidebar-head">
+                <h2 class="sidebar-title">{ "Connections" }</h2>
+                <select class="add-select" aria-label="Add connection" onchange={on_add}>
+                    <option value="" selected=true>{ "+ Add…" }</option>
+                    <option value="blank">{ "Blank connection" }</option>
+                    <optgroup label="From an example">
+                        { for connection::examples().into_iter().map(|c| html! {
+                            <option value={c.id.clone()}>{ c.name }</option>
+                        }) }
+                    </optgroup>
+                </select>
+            </div>
+            <input type="search" class="search" placeholder="Search connections"
+                aria-label="Search connections" value={editor.search.clone()} oninput={on_search} />
             <ul class="connection-list">{ for items }</ul>
+            { for empty }
         </nav>
     }
 }
