@@ -22,9 +22,20 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Print the connection file's JSON Schema
+    Schema(commands::schema::Args),
+    /// List a catalog's variables and events
+    Catalog(commands::catalog::Args),
+    /// Check connection files without sending anything
+    Lint(commands::lint::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Schema(args) => commands::schema::run(args),
+        Command::Catalog(args) => commands::catalog::run(args),
+        Command::Lint(args) => commands::lint::run(args),
+    }
 }
