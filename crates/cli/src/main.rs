@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "hookwright",
     version,
+    arg_required_else_help = true,
     about = "Design, check and test webhook connections for lending platforms",
     long_about = "Design, check and test webhook connections for lending platforms.\n\n\
                   The same engine as the Hookwright editor: LoanPro rules, Context Engine \
@@ -18,21 +19,24 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Option<Command>,
+    command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Print the connection file's JSON Schema
+    Schema(commands::schema::Args),
+    /// List a catalog's variables and events
+    Catalog(commands::catalog::Args),
+    /// Check connection files without sending anything
+    Lint(commands::lint::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => {
-            use clap::CommandFactory;
-            // A bare `hookwright` explains itself rather than failing.
-            let _ = Cli::command().print_help();
-            ExitCode::SUCCESS
-        }
-        Some(command) => match command {},
+        Command::Schema(args) => commands::schema::run(args),
+        Command::Catalog(args) => commands::catalog::run(args),
+        Command::Lint(args) => commands::lint::run(args),
     }
 }

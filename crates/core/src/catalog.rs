@@ -12,6 +12,8 @@ use crate::error::Error;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
     #[serde(default)]
     pub variables: Vec<Variable>,
     #[serde(default)]
@@ -34,6 +36,21 @@ pub struct Variable {
     pub description: String,
     #[serde(default)]
     pub example: serde_json::Value,
+    /// Named in the platform's public docs; other names are realistic
+    /// guesses that a team should check against its own tenant.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub documented: bool,
+    /// May be missing from a real payload (YouLend's `EventId`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
+    /// The events whose payloads carry this variable; empty when every
+    /// context has it (all LoanPro variables, YouLend's envelope).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,17 +68,88 @@ pub enum VarType {
     Object,
 }
 
+impl VarType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VarType::Number => "number",
+            VarType::Money => "money",
+            VarType::Text => "text",
+            VarType::Date => "date",
+            VarType::Boolean => "boolean",
+            VarType::Enum => "enum",
+            VarType::Array => "array",
+            VarType::Object => "object",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Event {
+    /// What a trigger names: a YouLend code (`LOA10040`) or a LoanPro event name.
     pub code: String,
     pub name: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub documented: bool,
+    /// The event that replaces this deprecated one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated_by: Option<String>,
+    /// The payload fields the event carries, as variable paths
+    /// (`EventProperties.LoanId`). Loading adds them to the catalog's variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Variable>,
+    /// A whole example payload, exactly as the platform documents it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<serde_json::Value>,
 }
 
 impl Catalog {
+    /// Reads a catalog (built-in or a user's own, same format). Event fields
+    /// become variables, tagged with the events that carry them, so checkers
+    /// need only [`Catalog::variable`].
     pub fn from_json(text: &str) -> Result<Catalog, Error> {
-        serde_json::from_str(text).map_err(|e| json_error(text, &e))
+        let mut catalog: Catalog = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+        catalog.merge_event_fields();
+        Ok(catalog)
+    }
+
+    fn merge_event_fields(&mut self) {
+        for event in &self.events {
+            for field in &event.fields {
+                match self.variables.iter_mut().find(|v| v.name == field.name) {
+                    Some(known) => {
+                        if !known.events.contains(&event.code) {
+                            known.events.push(event.code.clone());
+                        }
+                    }
+                    None => {
+                        let mut variable = field.clone();
+                        if variable.group.is_empty() {
+                            variable.group = "event fields".to_string();
+                        }
+                        variable.events = vec![event.code.clone()];
+                        self.variables.push(variable);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn event(&self, code: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.code == code)
+    }
+
+    /// The variable groups in first-seen order, for listings.
+    pub fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = Vec::new();
+        for v in &self.variables {
+            if !groups.contains(&v.group.as_str()) {
+                groups.push(&v.group);
+            }
+        }
+        groups
     }
 
     /// The variable at `path`. Index segments (`1`, `first`, `last`) into an

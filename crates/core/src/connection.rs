@@ -1,6 +1,7 @@
 //! The connection file, version 1: what a finished connection is when it
 //! leaves the editor, is kept in git, and is loaded again by the page or the CLI.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::context::json_error;
@@ -9,19 +10,25 @@ use crate::error::{Error, ErrorKind};
 pub const FORMAT: &str = "hookwright/connections";
 pub const VERSION: u64 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(title = "Hookwright connection file")]
+/// Webhook connections designed in Hookwright, version 1.
 pub struct ConnectionFile {
+    /// Where editors find this schema; ignored on load.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    #[schemars(extend("const" = "hookwright/connections"))]
     pub format: String,
+    #[schemars(extend("const" = 1))]
     pub version: u64,
     pub connections: Vec<Connection>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
+    /// Unique within the file; what `hookwright request --id` names.
     pub id: String,
     pub name: String,
     #[serde(default)]
@@ -40,7 +47,7 @@ fn enabled_by_default() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Loanpro,
@@ -56,7 +63,7 @@ impl Source {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Trigger {
     /// LoanPro's trigger-based webhook: fires when the rule is true for a loan.
@@ -78,7 +85,7 @@ impl Trigger {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub method: Method,
@@ -90,7 +97,7 @@ pub struct Request {
     pub payload: Payload,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     Get,
@@ -120,13 +127,13 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Header {
     pub name: String,
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Auth {
     #[default]
@@ -140,6 +147,7 @@ pub enum Auth {
     Basic {
         username: String,
         password: String,
+        /// The password was left out of an export and must be filled in.
         #[serde(default, skip_serializing_if = "is_false")]
         redacted: bool,
     },
@@ -149,7 +157,7 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Payload {
     /// LoanPro's "variables to include": sent as its JSON envelope.
@@ -217,7 +225,73 @@ impl ConnectionFile {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("connection files always serialise")
     }
+
+    /// A copy safe to share: every token and password emptied and marked
+    /// `redacted`, so loading it says which secrets to fill in.
+    pub fn redacted(&self) -> ConnectionFile {
+        let mut file = self.clone();
+        for connection in &mut file.connections {
+            connection.request.auth = connection.request.auth.redacted();
+        }
+        file
+    }
+
+    /// The file as exported: secrets left out unless the user asks for them.
+    pub fn export(&self, include_secrets: bool) -> String {
+        if include_secrets {
+            self.to_json_pretty()
+        } else {
+            self.redacted().to_json_pretty()
+        }
+    }
+
+    /// The secrets an export left out: (connection id, field path) pairs such
+    /// as `("late-5-note", "request.auth.token")`.
+    pub fn missing_secrets(&self) -> Vec<(String, String)> {
+        self.connections
+            .iter()
+            .filter_map(|c| Some((c.id.clone(), c.request.auth.redacted_field()?.to_string())))
+            .collect()
+    }
 }
+
+impl Auth {
+    /// The same credentials with the secret emptied and marked redacted;
+    /// usernames stay, since they are needed to know which secret to fill in.
+    pub fn redacted(&self) -> Auth {
+        match self {
+            Auth::None => Auth::None,
+            Auth::Bearer { .. } => Auth::Bearer {
+                token: String::new(),
+                redacted: true,
+            },
+            Auth::Basic { username, .. } => Auth::Basic {
+                username: username.clone(),
+                password: String::new(),
+                redacted: true,
+            },
+        }
+    }
+
+    /// The field path of a secret left out of an export, if any.
+    pub fn redacted_field(&self) -> Option<&'static str> {
+        match self {
+            Auth::Bearer { redacted: true, .. } => Some("request.auth.token"),
+            Auth::Basic { redacted: true, .. } => Some("request.auth.password"),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON Schema of the connection file, generated from these types; the
+/// committed copy in `data/connection-file.schema.json` is checked against it.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(ConnectionFile);
+    serde_json::to_string_pretty(&schema).expect("schemas always serialise") + "\n"
+}
+
+/// The committed schema file, for anyone who wants the bytes without generating.
+pub const SCHEMA_FILE: &str = include_str!("../data/connection-file.schema.json");
 
 /// The example connection files shipped in `examples/`, built into the engine.
 pub const EXAMPLE_FILES: [(&str, &str); 3] = [

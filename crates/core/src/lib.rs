@@ -7,6 +7,8 @@ pub mod catalog;
 pub mod connection;
 pub mod context;
 pub mod error;
+pub mod lint;
+pub mod samples;
 pub mod suggest;
 pub mod value;
 

@@ -1,2 +1,6 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(args) -> ExitCode`,
 //! reading files and printing at this edge while the work happens in `hookwright_core`.
+
+pub mod catalog;
+pub mod lint;
+pub mod schema;

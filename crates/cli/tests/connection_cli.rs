@@ -1,0 +1,152 @@
+//! The `schema`, `catalog` and `lint` subcommands, run as a user runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn hookwright(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookwright"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("hookwright runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("hookwright-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let out = hookwright(&["schema"]);
+    assert!(out.status.success());
+    let committed =
+        std::fs::read_to_string(repo().join("crates/core/data/connection-file.schema.json"))
+            .unwrap();
+    assert_eq!(stdout(&out), committed);
+}
+
+#[test]
+fn catalog_lists_groups_and_events() {
+    let out = hookwright(&["catalog", "loanpro"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for needle in [
+        "\nloan\n",
+        "\npayments array\n",
+        "customer.primary.full-name",
+        "\"Open - Repaying\"",
+        "Account Activated",
+    ] {
+        assert!(text.contains(needle), "listing lacks {needle:?}");
+    }
+    let text = stdout(&hookwright(&["catalog", "youlend"]));
+    assert!(text.contains("LOA10055") && text.contains("EventProperties.PaymentsToLenders.Amount"));
+    assert!(text.contains("[deprecated: use ONB10028]"));
+}
+
+#[test]
+fn catalog_json_is_a_catalog_file() {
+    let out = hookwright(&["catalog", "loanpro", "--json"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["variables"].as_array().unwrap().len() >= 60);
+    let out = hookwright(&["catalog", "youlend", "--json"]);
+    let catalog = hookwright_core::catalog::Catalog::from_json(&stdout(&out)).unwrap();
+    assert_eq!(&catalog, hookwright_core::catalog::youlend());
+}
+
+#[test]
+fn lint_passes_the_examples_with_warnings_only() {
+    let out = hookwright(&[
+        "lint",
+        "examples/late-5-days-external.json",
+        "examples/late-5-days-customer-note.json",
+        "examples/youlend-repayment-ledger.json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "examples/late-5-days-customer-note.json: connection late-5-note: request.auth.token: warning: \
+         the bearer token was left out of this export (redacted); fill it in before sending\n\
+         0 errors, 1 warning in 3 connections\n"
+    );
+}
+
+#[test]
+fn lint_exits_1_on_errors_with_one_line_each() {
+    let bad = std::fs::read_to_string(repo().join("examples/late-5-days-external.json"))
+        .unwrap()
+        .replace("\"Content-Type\"", "\"Content Type\"")
+        .replace("\"loan-status\",", "\"loan-stat\",");
+    let path = temp_file("bad.json", bad.as_bytes());
+    let out = hookwright(&["lint", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(
+        lines[0],
+        format!("{path}: connection late-5-external: request.headers[0].name: header name `Content Type` is not a token: a space is not allowed")
+    );
+    assert!(
+        lines[1].contains(": request.payload.variables[1]: unknown variable `loan-stat`"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], "2 errors, 0 warnings in 1 connection");
+}
+
+#[test]
+fn lint_locates_malformed_files() {
+    let truncated = temp_file("truncated.json", b"{\"format\": \"hookwright/connections\",\n  \"version\": 1,\n  \"connections\": [{\"id\": ");
+    let out = hookwright(&["lint", &truncated]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with(&format!("{truncated}: 3:")),
+        "{}",
+        stdout(&out)
+    );
+    let binary = temp_file("binary.json", &[b'{', b'\n', 0xff, 0xfe, 0]);
+    let out = hookwright(&["lint", &binary]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("2:1: the file is not UTF-8 text"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn lint_exits_2_when_a_file_cannot_be_read() {
+    let out = hookwright(&[
+        "lint",
+        "examples/late-5-days-external.json",
+        "no/such/file.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.json: cannot read"));
+    assert!(stdout(&out).ends_with("0 errors, 0 warnings in 1 connection\n"));
+}
+
+#[test]
+fn lint_json_reports() {
+    let out = hookwright(&["lint", "--json", "examples/late-5-days-customer-note.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problem = &json[0]["problems"][0];
+    assert_eq!(problem["field"], "request.auth.token");
+    assert_eq!(problem["error"]["severity"], "warning");
+    assert!(problem["location"]["line"].as_u64().unwrap() > 1);
+}

@@ -1,0 +1,128 @@
+//! Sample contexts: ready-made loans and YouLend events that rules, templates
+//! and lint are previewed against, built in so the editor works with no setup.
+//! Loan samples are a data file; each YouLend event's sample is its catalog entry's payload.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::catalog;
+use crate::connection::{Connection, Source, Trigger};
+use crate::context::{from_json_value, json_error, Context};
+use crate::error::{Error, ErrorKind};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleContext {
+    /// Stable id a connection's `sample` field names: `loan-5-days-past-due`, `LOA10040`.
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub source: Source,
+    /// The event this sample is a payload of; `None` for a loan's Context Engine variables.
+    pub event: Option<String>,
+    pub context: Context,
+}
+
+/// A sample file's entry: the format of `data/loan-samples.json`, which a
+/// user's own sample file follows too.
+#[derive(Deserialize)]
+struct RawSample {
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    source: Source,
+    #[serde(default)]
+    event: Option<String>,
+    context: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct RawSampleFile {
+    samples: Vec<RawSample>,
+}
+
+/// Reads a sample file (`{"samples": [{id, name, description, source, event?, context}]}`).
+pub fn samples_from_json(text: &str) -> Result<Vec<SampleContext>, Error> {
+    let raw: RawSampleFile = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+    raw.samples
+        .into_iter()
+        .map(|s| {
+            let root = from_json_value(&s.context).map_err(|message| {
+                Error::new(
+                    ErrorKind::Json,
+                    format!("sample `{}`: {message}", s.id),
+                    None,
+                )
+            })?;
+            Ok(SampleContext {
+                id: s.id,
+                name: s.name,
+                description: s.description,
+                source: s.source,
+                event: s.event,
+                context: Context::new(root),
+            })
+        })
+        .collect()
+}
+
+/// One sample per catalog event that documents a payload, its id the event code.
+pub fn event_samples(catalog: &catalog::Catalog, source: Source) -> Vec<SampleContext> {
+    catalog
+        .events
+        .iter()
+        .filter_map(|event| {
+            let payload = event.sample.as_ref()?;
+            let root = from_json_value(payload).ok()?;
+            Some(SampleContext {
+                id: event.code.clone(),
+                name: format!("{} {}", event.code, event.name),
+                description: event.description.clone(),
+                source,
+                event: Some(event.code.clone()),
+                context: Context::new(root),
+            })
+        })
+        .collect()
+}
+
+/// Every built-in sample: the loans first, then one per YouLend event.
+pub fn samples() -> &'static [SampleContext] {
+    static SAMPLES: OnceLock<Vec<SampleContext>> = OnceLock::new();
+    SAMPLES.get_or_init(|| {
+        let mut all = samples_from_json(include_str!("../data/loan-samples.json"))
+            .expect("the built-in loan samples are valid; a test guards this");
+        all.extend(event_samples(catalog::youlend(), Source::Youlend));
+        all
+    })
+}
+
+/// The built-in sample with this id.
+pub fn sample(id: &str) -> Option<&'static SampleContext> {
+    samples().iter().find(|s| s.id == id)
+}
+
+/// The built-in samples a connection can fire on; see [`samples_for_in`].
+pub fn samples_for(connection: &Connection) -> Vec<&'static SampleContext> {
+    samples_for_in(samples(), connection)
+}
+
+/// The samples in `all` that a connection can fire on. LoanPro delivers a
+/// loan's variables for rule and event triggers alike, so every LoanPro
+/// connection gets the loan samples; a YouLend event trigger gets that
+/// event's payloads only.
+pub fn samples_for_in<'a>(
+    all: &'a [SampleContext],
+    connection: &Connection,
+) -> Vec<&'a SampleContext> {
+    all.iter()
+        .filter(|s| s.source == connection.source)
+        .filter(|s| match (connection.source, &connection.trigger) {
+            (Source::Loanpro, _) => s.event.is_none(),
+            (Source::Youlend, Trigger::Event { event, .. }) => s.event.as_deref() == Some(event),
+            // A rule trigger is not something YouLend sends; lint says so.
+            (Source::Youlend, Trigger::Rule { .. }) => true,
+        })
+        .collect()
+}
