@@ -40,7 +40,7 @@ test('dark theme follows prefers-color-scheme', async () => {
 
 test('selecting another connection shows it', async () => {
   const { page, context, problems } = await openPage(browser, server.url);
-  await page.getByRole('button', { name: /YouLend repayment to ledger/ }).click();
+  await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();
   await page.getByRole('heading', { level: 2, name: 'YouLend repayment to ledger' }).waitFor();
   assert.match(await page.locator('main').textContent(), /LOA10040/);
   assert.deepEqual(problems, []);

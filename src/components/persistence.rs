@@ -124,7 +124,11 @@ pub fn Persistence() -> Html {
             {
                 let pending = pending.clone();
                 listeners.push(EventListener::new(&window, "pagehide", move |_| {
-                    save_now(&pending)
+                    // Only a save still waiting for its timer; nothing else changed.
+                    let waiting = pending.borrow().timer.is_some();
+                    if waiting {
+                        save_now(&pending);
+                    }
                 }));
             }
             {

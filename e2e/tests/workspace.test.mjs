@@ -1,0 +1,153 @@
+// The workspace: editing connections, undo/redo, autosave across reloads,
+// recovery from unreadable stored data, and another tab's changes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const names = (page) =>
+  page.getByRole('navigation', { name: 'Connections' }).locator('.connection-name').allTextContents();
+
+async function ready(page) {
+  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
+}
+
+test('edits survive a reload, with the selection and scroll position', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
+  const name = page.getByRole('textbox', { name: 'Connection name' });
+  await name.fill('Late note, renamed');
+  await page.getByRole('checkbox', { name: 'Enabled: Late note, renamed' }).uncheck();
+  await page.locator('#main').evaluate((el) => {
+    el.style.maxHeight = '300px';
+    el.scrollTop = 120;
+  });
+  await page.waitForTimeout(600); // autosave promises to save within 500 ms
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'Late note, renamed');
+  assert.equal(await page.getByRole('checkbox', { name: 'Enabled: Late note, renamed' }).isChecked(), false);
+  assert.deepEqual(await names(page), [
+    "Customer's Loan is 5 Days Past Due",
+    'Late note, renamed',
+    'YouLend repayment to ledger',
+  ]);
+  const scroll = await page.locator('#main').evaluate((el) => el.scrollTop);
+  assert.ok(scroll > 0, `scroll restored (${scroll})`);
+  await screenshot(page, 'workspace-after-reload');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('undo and redo a sequence of edits, with buttons and keys', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  const original = await names(page);
+  await page.getByRole('button', { name: "Duplicate Customer's Loan is 5 Days Past Due" }).click();
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('Copy, renamed');
+  await page.getByRole('button', { name: 'Delete YouLend repayment to ledger' }).click();
+  assert.deepEqual(await names(page), [original[0], 'Copy, renamed', original[1]]);
+  await screenshot(page, 'workspace-edited');
+
+  await page.getByRole('button', { name: 'Undo', exact: false }).first().click(); // the delete
+  assert.deepEqual(await names(page), [original[0], 'Copy, renamed', original[1], original[2]]);
+  await page.locator('body').click();
+  await page.keyboard.press('Control+z'); // the rename (one step for all the typing)
+  assert.deepEqual(await names(page), [original[0], `${original[0]} (copy)`, original[1], original[2]]);
+  await page.keyboard.press('Control+z'); // the duplicate
+  assert.deepEqual(await names(page), original);
+  assert.equal(await page.getByRole('button', { name: '↶ Undo' }).isDisabled(), true);
+
+  await page.keyboard.press('Control+Shift+z');
+  await page.keyboard.press('Control+y');
+  assert.deepEqual(await names(page), [original[0], 'Copy, renamed', original[1], original[2]]);
+  await page.getByRole('button', { name: '↷ Redo' }).click();
+  assert.deepEqual(await names(page), [original[0], 'Copy, renamed', original[1]]);
+  assert.equal(await page.getByRole('button', { name: '↷ Redo' }).isDisabled(), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a delete offers undo in its notice', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('button', { name: 'Delete Customer note: 5 Days Past Due' }).click();
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.textContent(), /Deleted “Customer note: 5 Days Past Due”/);
+  await screenshot(page, 'workspace-deleted');
+  await notice.getByRole('button', { name: 'Undo' }).click();
+  assert.equal((await names(page)).length, 3);
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('search, add from an example, and the empty state', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption({ label: 'Blank connection' });
+  assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'New connection');
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('youlend-repayment-ledger');
+  assert.equal((await names(page)).length, 5);
+  await page.getByRole('searchbox', { name: 'Search connections' }).fill('youlend');
+  assert.deepEqual(await names(page), ['YouLend repayment to ledger', 'YouLend repayment to ledger']);
+  await page.getByRole('searchbox', { name: 'Search connections' }).fill('no such thing');
+  assert.match(await page.locator('.sidebar .empty').textContent(), /No connection matches “no such thing”/);
+  await screenshot(page, 'workspace-search-empty');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('unreadable stored data is backed up, explained, and the examples load', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.evaluate(() => localStorage.setItem('hookwright.workspace', '{"storageVersion": 1, "workspace": {trunc'));
+  await page.reload();
+  await ready(page);
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.textContent(), /could not be read: it is not valid JSON/);
+  assert.match(await notice.textContent(), /hookwright\.workspace\.backup\.\d+/);
+  assert.equal((await names(page)).length, 3);
+  const backups = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('hookwright.workspace.backup.'))
+      .map((k) => localStorage.getItem(k)),
+  );
+  assert.deepEqual(backups, ['{"storageVersion": 1, "workspace": {trunc']);
+  await screenshot(page, 'workspace-recovered');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("another tab's save is noticed, not overwritten", async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  const other = await context.newPage();
+  await other.goto(server.url);
+  await ready(other);
+  await other.getByRole('textbox', { name: 'Connection name' }).fill('Renamed in tab two');
+  const conflict = page.getByTestId('conflict');
+  await conflict.waitFor({ timeout: 5_000 });
+  // Saving is paused here: an edit in this tab must not overwrite tab two's copy.
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('Renamed in tab one');
+  await page.waitForTimeout(600);
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')));
+  assert.equal(stored.workspace.connections[0].name, 'Renamed in tab two');
+  await screenshot(page, 'workspace-other-tab');
+  await conflict.getByRole('button', { name: "Load the other tab's version" }).click();
+  assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'Renamed in tab two');
+  assert.equal(await page.getByTestId('conflict').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
