@@ -22,9 +22,17 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Check a YouLend webhook signature (X-YL-Webhook-Signature) against the raw body.
+    Verify(commands::verify::Args),
+    /// Reconcile a batch of YouLend events: settlements, repayments, manual payments, duplicates.
+    Reconcile(commands::reconcile::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Reconcile(args) => commands::reconcile::run(args),
+    }
 }

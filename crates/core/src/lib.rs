@@ -9,6 +9,7 @@ pub mod context;
 pub mod error;
 pub mod suggest;
 pub mod value;
+pub mod youlend;
 
 pub use context::Context;
 pub use error::{Error, ErrorKind, Severity, Span};
