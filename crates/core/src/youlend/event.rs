@@ -6,8 +6,10 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
-use serde_json::Value as Json;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::error::ErrorKind;
 
 /// A partner's settlement into a virtual IBAN was split into payments to lenders.
 pub const SETTLEMENT_PROCESSED: &str = "LOA10055";
@@ -23,8 +25,30 @@ const MAX_DECIMAL_PLACES: u32 = 6;
 ///
 /// Ordered by value, then by scale, so `10` sorts before `10.00` and reports
 /// never depend on input order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Two amounts are equal only when written alike (`10` ≠ `10.00`); [`Amount::same_value`]
+/// compares money.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Amount(pub Decimal);
+
+impl Amount {
+    fn written(&self) -> (i128, u32, bool) {
+        (self.0.mantissa(), self.0.scale(), self.0.is_sign_negative())
+    }
+}
+
+impl PartialEq for Amount {
+    fn eq(&self, other: &Self) -> bool {
+        self.written() == other.written()
+    }
+}
+
+impl Eq for Amount {}
+
+impl std::hash::Hash for Amount {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.written().hash(state);
+    }
+}
 
 impl Amount {
     pub fn zero() -> Amount {
@@ -76,6 +100,7 @@ impl Ord for Amount {
         self.0
             .cmp(&other.0)
             .then(self.0.scale().cmp(&other.0.scale()))
+            .then(self.0.is_sign_negative().cmp(&other.0.is_sign_negative()))
     }
 }
 
@@ -221,8 +246,10 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// One YouLend webhook, typed as far as reconciliation needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One YouLend webhook, typed as far as reconciliation needs. Two deliveries are the same event
+/// when these are equal: same code and the same value, as written, in every field read here
+/// (the free-text `Message` and fields Hookwright does not read are not compared).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Event {
     SettlementProcessed(SettlementProcessed),
     Repayment(Repayment),
@@ -234,7 +261,7 @@ pub enum Event {
 
 /// LOA10055: `TotalSettlementAmount` arrived with `SettlementReference` and was split
 /// into `PaymentsToLenders`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SettlementProcessed {
     pub loan_id: String,
     pub total_settlement_amount: Amount,
@@ -246,14 +273,14 @@ pub struct SettlementProcessed {
 }
 
 /// One payment to a lender; a later LOA10040 echoes its id as `CorrelationId`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LenderPayment {
     pub amount: Amount,
     pub payment_correlation_id: String,
 }
 
 /// LOA10040: money applied to a loan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Repayment {
     /// Empty for some manual payments (`null` is read as empty too).
     pub correlation_id: String,
@@ -264,156 +291,303 @@ pub struct Repayment {
     pub principal_remaining: Option<Amount>,
 }
 
-/// Reads one webhook body. The reason names the event code and the field at fault.
-pub fn parse_event(json: &Json) -> Result<Event, String> {
-    let Json::Object(envelope) = json else {
-        return Err(format!(
-            "an event must be a JSON object, not {}",
-            json_type(json)
-        ));
+/// Why one event could not be read: `Json` for text that does not parse, `Invalid` for a
+/// missing field or a bad value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventError {
+    pub kind: ErrorKind,
+    pub reason: String,
+}
+
+impl EventError {
+    fn invalid(reason: String) -> EventError {
+        EventError {
+            kind: ErrorKind::Invalid,
+            reason,
+        }
+    }
+}
+
+/// Reads one webhook body. Fields are taken from the raw text one by one, without building a
+/// JSON tree, because batches of 100,000 events must reconcile in well under a second.
+pub fn parse_event(text: &str) -> Result<Event, EventError> {
+    let envelope: Envelope = match serde_json::from_str(text) {
+        Ok(envelope) if text.trim_start().starts_with('{') => envelope,
+        Ok(_) => {
+            let value: &RawValue = serde_json::from_str(text).map_err(json_error)?;
+            return Err(EventError::invalid(format!(
+                "an event must be a JSON object, not {}",
+                json_type(value)
+            )));
+        }
+        Err(e) => {
+            // A valid JSON value of the wrong shape is an invalid event, not bad JSON.
+            if let Ok(value) = serde_json::from_str::<&RawValue>(text) {
+                if !value.get().starts_with('{') {
+                    return Err(EventError::invalid(format!(
+                        "an event must be a JSON object, not {}",
+                        json_type(value)
+                    )));
+                }
+            }
+            return Err(json_error(e));
+        }
     };
-    let code = match envelope.get("EventCode") {
-        Some(Json::String(code)) => code.as_str(),
-        Some(other) => return Err(format!("EventCode must be text, not {}", json_type(other))),
-        None => return Err("EventCode is missing".to_string()),
+    let code = match envelope.code.0 {
+        Some(raw) if raw.get().starts_with('"') => {
+            serde_json::from_str::<String>(raw.get()).map_err(json_error)?
+        }
+        Some(raw) => {
+            return Err(EventError::invalid(format!(
+                "EventCode must be text, not {}",
+                json_type(raw)
+            )))
+        }
+        None => return Err(EventError::invalid("EventCode is missing".to_string())),
     };
     if code != SETTLEMENT_PROCESSED && code != REPAYMENT {
-        return Ok(Event::Other {
-            code: code.to_string(),
-        });
+        return Ok(Event::Other { code });
     }
-    let props = Fields {
-        code,
-        path: "EventProperties",
-        map: match envelope.get("EventProperties") {
-            Some(Json::Object(map)) => map,
-            Some(other) => {
-                return Err(format!(
-                    "{code}: EventProperties must be an object, not {}",
-                    json_type(other)
-                ))
-            }
-            None => return Err(format!("{code}: EventProperties is missing")),
-        },
+    let at = |path: &str, field: &str, problem: String| {
+        EventError::invalid(format!("{code}: {path}.{field} {problem}"))
     };
+    let properties = object(&code, "EventProperties", envelope.properties)?;
+    let path = "EventProperties";
     if code == REPAYMENT {
+        let f: RepaymentFields = fields(properties, &code, path)?;
+        let payment_date = text_field(f.payment_date, path, "PaymentDate", &code)?;
         Ok(Event::Repayment(Repayment {
-            correlation_id: props.text_or_empty("CorrelationId")?,
-            loan_id: props.text("LoanId")?,
-            lead_id: props.optional_text("LeadId")?,
-            payment_amount: props.amount("PaymentAmount")?,
-            payment_date: PaymentDate::parse(&props.text("PaymentDate")?)
-                .map_err(|e| props.reason("PaymentDate", &e))?,
-            principal_remaining: match props.map.get("PrincipalRemaining") {
-                None | Some(Json::Null) => None,
-                Some(_) => Some(props.amount("PrincipalRemaining")?),
+            correlation_id: match f.correlation_id.0 {
+                Some(raw) if raw.get() == "null" => String::new(),
+                _ => text_field(f.correlation_id, path, "CorrelationId", &code)?,
+            },
+            loan_id: text_field(f.loan_id, path, "LoanId", &code)?,
+            lead_id: optional_text(f.lead_id, path, "LeadId", &code)?,
+            payment_amount: amount(f.payment_amount, path, "PaymentAmount", &code)?,
+            payment_date: PaymentDate::parse(&payment_date)
+                .map_err(|e| at(path, "PaymentDate", e))?,
+            principal_remaining: match f.principal_remaining.0 {
+                None => None,
+                Some(raw) if raw.get() == "null" => None,
+                Some(_) => Some(amount(
+                    f.principal_remaining,
+                    path,
+                    "PrincipalRemaining",
+                    &code,
+                )?),
             },
         }))
     } else {
-        let payments = match props.map.get("PaymentsToLenders") {
-            Some(Json::Array(items)) => items,
-            Some(other) => {
-                return Err(props.reason(
+        let f: SettlementFields = fields(properties, &code, path)?;
+        let payments = match f.payments_to_lenders.0 {
+            Some(raw) if raw.get().starts_with('[') => {
+                serde_json::from_str::<Vec<&RawValue>>(raw.get()).map_err(json_error)?
+            }
+            Some(raw) => {
+                return Err(at(
+                    path,
                     "PaymentsToLenders",
-                    &format!("must be an array, not {}", json_type(other)),
+                    format!("must be an array, not {}", json_type(raw)),
                 ))
             }
-            None => return Err(props.reason("PaymentsToLenders", "is missing")),
+            None => return Err(at(path, "PaymentsToLenders", "is missing".to_string())),
         };
         let payments_to_lenders = payments
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, item)| {
+            .map(|(i, raw)| {
                 let path = format!("EventProperties.PaymentsToLenders[{i}]");
-                let Json::Object(map) = item else {
-                    return Err(format!(
+                if !raw.get().starts_with('{') {
+                    return Err(EventError::invalid(format!(
                         "{code}: {path} must be an object, not {}",
-                        json_type(item)
-                    ));
-                };
-                let payment = Fields {
-                    code,
-                    path: &path,
-                    map,
-                };
+                        json_type(raw)
+                    )));
+                }
+                let p: LenderPaymentFields = fields(raw, &code, &path)?;
                 Ok(LenderPayment {
-                    amount: payment.amount("Amount")?,
-                    payment_correlation_id: payment.text("PaymentCorrelationId")?,
+                    amount: amount(p.amount, &path, "Amount", &code)?,
+                    payment_correlation_id: text_field(
+                        p.payment_correlation_id,
+                        &path,
+                        "PaymentCorrelationId",
+                        &code,
+                    )?,
                 })
             })
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<_, _>>()?;
         Ok(Event::SettlementProcessed(SettlementProcessed {
-            loan_id: props.text("LoanId")?,
-            total_settlement_amount: props.amount("TotalSettlementAmount")?,
-            settlement_reference: props.text("SettlementReference")?,
+            loan_id: text_field(f.loan_id, path, "LoanId", &code)?,
+            total_settlement_amount: amount(
+                f.total_settlement_amount,
+                path,
+                "TotalSettlementAmount",
+                &code,
+            )?,
+            settlement_reference: text_field(
+                f.settlement_reference,
+                path,
+                "SettlementReference",
+                &code,
+            )?,
             payments_to_lenders,
-            lead_id: props.optional_text("LeadId")?,
-            event_id: props.optional_text("EventId")?,
+            lead_id: optional_text(f.lead_id, path, "LeadId", &code)?,
+            event_id: optional_text(f.event_id, path, "EventId", &code)?,
         }))
     }
 }
 
-/// The fields of one JSON object, with the event code and path for reasons.
-struct Fields<'a> {
-    code: &'a str,
-    path: &'a str,
-    map: &'a serde_json::Map<String, Json>,
-}
+/// A field's raw JSON text, or `None` when the field is absent. Unlike `Option<&RawValue>`,
+/// a `null` arrives as `Some("null")`, so "missing" and "null" can be told apart.
+#[derive(Debug, Default, Clone, Copy)]
+struct Field<'a>(Option<&'a RawValue>);
 
-impl Fields<'_> {
-    fn reason(&self, field: &str, problem: &str) -> String {
-        format!("{}: {}.{field} {problem}", self.code, self.path)
-    }
-
-    fn text(&self, field: &str) -> Result<String, String> {
-        match self.map.get(field) {
-            Some(Json::String(s)) => Ok(s.clone()),
-            Some(other) => {
-                Err(self.reason(field, &format!("must be text, not {}", json_type(other))))
-            }
-            None => Err(self.reason(field, "is missing")),
-        }
-    }
-
-    fn text_or_empty(&self, field: &str) -> Result<String, String> {
-        match self.map.get(field) {
-            Some(Json::Null) => Ok(String::new()),
-            _ => self.text(field),
-        }
-    }
-
-    fn optional_text(&self, field: &str) -> Result<Option<String>, String> {
-        match self.map.get(field) {
-            None | Some(Json::Null) => Ok(None),
-            Some(_) => self.text(field).map(Some),
-        }
-    }
-
-    /// YouLend sends amounts as strings; a JSON number is read exactly as written too.
-    fn amount(&self, field: &str) -> Result<Amount, String> {
-        let text = match self.map.get(field) {
-            Some(Json::String(s)) => s.clone(),
-            Some(Json::Number(n)) => n.to_string(),
-            Some(other) => {
-                return Err(self.reason(
-                    field,
-                    &format!("must be a decimal amount, not {}", json_type(other)),
-                ))
-            }
-            None => return Err(self.reason(field, "is missing")),
-        };
-        Amount::parse(&text).map_err(|e| self.reason(field, &e))
+impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'a RawValue>::deserialize(deserializer).map(|raw| Field(Some(raw)))
     }
 }
 
-fn json_type(json: &Json) -> &'static str {
-    match json {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "text",
-        Json::Array(_) => "an array",
-        Json::Object(_) => "an object",
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "EventCode", borrow, default)]
+    code: Field<'a>,
+    #[serde(rename = "EventProperties", borrow, default)]
+    properties: Field<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RepaymentFields<'a> {
+    #[serde(borrow, default)]
+    correlation_id: Field<'a>,
+    #[serde(borrow, default)]
+    lead_id: Field<'a>,
+    #[serde(borrow, default)]
+    loan_id: Field<'a>,
+    #[serde(borrow, default)]
+    payment_amount: Field<'a>,
+    #[serde(borrow, default)]
+    payment_date: Field<'a>,
+    #[serde(borrow, default)]
+    principal_remaining: Field<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SettlementFields<'a> {
+    #[serde(borrow, default)]
+    loan_id: Field<'a>,
+    #[serde(borrow, default)]
+    total_settlement_amount: Field<'a>,
+    #[serde(borrow, default)]
+    settlement_reference: Field<'a>,
+    #[serde(borrow, default)]
+    payments_to_lenders: Field<'a>,
+    #[serde(borrow, default)]
+    lead_id: Field<'a>,
+    #[serde(borrow, default)]
+    event_id: Field<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct LenderPaymentFields<'a> {
+    #[serde(borrow, default)]
+    amount: Field<'a>,
+    #[serde(borrow, default)]
+    payment_correlation_id: Field<'a>,
+}
+
+fn object<'a>(code: &str, name: &str, field: Field<'a>) -> Result<&'a RawValue, EventError> {
+    match field.0 {
+        Some(raw) if raw.get().starts_with('{') => Ok(raw),
+        Some(raw) => Err(EventError::invalid(format!(
+            "{code}: {name} must be an object, not {}",
+            json_type(raw)
+        ))),
+        None => Err(EventError::invalid(format!("{code}: {name} is missing"))),
+    }
+}
+
+/// Reads an object's known fields; a repeated key is the only way this fails on valid JSON.
+fn fields<'a, T: Deserialize<'a>>(
+    raw: &'a RawValue,
+    code: &str,
+    path: &str,
+) -> Result<T, EventError> {
+    serde_json::from_str(raw.get())
+        .map_err(|e| EventError::invalid(format!("{code}: {path}: {}", strip_position(&e))))
+}
+
+fn text_field(field: Field, path: &str, name: &str, code: &str) -> Result<String, EventError> {
+    match field.0 {
+        Some(raw) if raw.get().starts_with('"') => {
+            serde_json::from_str(raw.get()).map_err(json_error)
+        }
+        Some(raw) => Err(EventError::invalid(format!(
+            "{code}: {path}.{name} must be text, not {}",
+            json_type(raw)
+        ))),
+        None => Err(EventError::invalid(format!(
+            "{code}: {path}.{name} is missing"
+        ))),
+    }
+}
+
+fn optional_text(
+    field: Field,
+    path: &str,
+    name: &str,
+    code: &str,
+) -> Result<Option<String>, EventError> {
+    match field.0 {
+        None => Ok(None),
+        Some(raw) if raw.get() == "null" => Ok(None),
+        Some(_) => text_field(field, path, name, code).map(Some),
+    }
+}
+
+/// YouLend sends amounts as strings; a JSON number is read exactly as written too.
+fn amount(field: Field, path: &str, name: &str, code: &str) -> Result<Amount, EventError> {
+    let invalid = |problem: String| EventError::invalid(format!("{code}: {path}.{name} {problem}"));
+    match field.0 {
+        Some(raw) if raw.get().starts_with('"') => {
+            let text: String = serde_json::from_str(raw.get()).map_err(json_error)?;
+            Amount::parse(&text).map_err(invalid)
+        }
+        Some(raw) if json_type(raw) == "a number" => Amount::parse(raw.get()).map_err(invalid),
+        Some(raw) => Err(invalid(format!(
+            "must be a decimal amount, not {}",
+            json_type(raw)
+        ))),
+        None => Err(invalid("is missing".to_string())),
+    }
+}
+
+fn json_type(raw: &RawValue) -> &'static str {
+    match raw.get().trim_start().as_bytes().first() {
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'"') => "text",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => "a number",
+    }
+}
+
+fn json_error(e: serde_json::Error) -> EventError {
+    EventError {
+        kind: ErrorKind::Json,
+        reason: format!("bad JSON: {} (column {})", strip_position(&e), e.column()),
+    }
+}
+
+/// serde_json's message without its " at line 1 column 5": the report gives the line.
+fn strip_position(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
     }
 }
 

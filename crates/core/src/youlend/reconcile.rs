@@ -236,13 +236,13 @@ pub fn reconcile_with_progress(input: &[u8], mut progress: impl FnMut(Progress))
 #[derive(Debug, Default)]
 pub struct Reconciler {
     next_line: usize,
-    /// Canonical JSON of every event read: identical repeats are dropped.
-    seen: HashSet<Box<str>>,
-    canonical: String,
-    events: usize,
-    duplicates: usize,
+    events_read: usize,
+    /// Repeats are dropped in `finish` by sorting: cheaper than hashing every event on the way in.
     settlements: Vec<SettlementProcessed>,
     repayments: Vec<Repayment>,
+    /// Canonical JSON of the other codes' events, which carry fields not typed here.
+    other_seen: HashSet<Box<str>>,
+    other_duplicates: usize,
     other_events: BTreeMap<String, usize>,
     errors: Vec<LineError>,
 }
@@ -274,50 +274,54 @@ impl Reconciler {
                 return self.push_error(line, ErrorKind::Json, reason);
             }
         };
-        let json: Json = match serde_json::from_str(text) {
-            Ok(json) => json,
-            Err(e) => return self.push_error(line, ErrorKind::Json, json_reason(&e)),
-        };
-        self.canonical.clear();
-        write_canonical(&json, &mut self.canonical);
-        if self.seen.contains(self.canonical.as_str()) {
-            self.duplicates += 1;
-            return;
-        }
-        self.seen.insert(self.canonical.as_str().into());
-        match parse_event(&json) {
-            Ok(event) => {
-                self.events += 1;
-                match event {
-                    Event::SettlementProcessed(s) => self.settlements.push(s),
-                    Event::Repayment(r) => self.repayments.push(r),
-                    Event::Other { code } => *self.other_events.entry(code).or_default() += 1,
+        match parse_event(text) {
+            Ok(Event::SettlementProcessed(settlement)) => self.settlements.push(settlement),
+            Ok(Event::Repayment(repayment)) => self.repayments.push(repayment),
+            Ok(Event::Other { code }) => {
+                let mut canonical = String::new();
+                if let Ok(json) = serde_json::from_str::<Json>(text) {
+                    write_canonical(&json, &mut canonical);
+                }
+                if self.other_seen.insert(canonical.into()) {
+                    *self.other_events.entry(code).or_default() += 1;
+                } else {
+                    self.other_duplicates += 1;
                 }
             }
-            Err(reason) => self.push_error(line, ErrorKind::Invalid, reason),
+            Err(e) => return self.push_error(line, e.kind, e.reason),
         }
+        self.events_read += 1;
     }
 
     fn push_error(&mut self, line: usize, kind: ErrorKind, reason: String) {
         self.errors.push(LineError { line, kind, reason });
     }
 
-    /// Distinct readable events so far.
+    /// Readable events so far, repeats included (they are dropped in `finish`).
     pub fn events_read(&self) -> usize {
-        self.events
+        self.events_read
     }
 
-    /// Matches repayments to lender payments and builds the sorted report.
-    pub fn finish(self) -> Report {
-        let mut by_correlation: HashMap<&str, Vec<RepaymentRecord>> = HashMap::new();
-        for r in &self.repayments {
+    /// Drops repeats, matches repayments to lender payments and builds the sorted report.
+    pub fn finish(mut self) -> Report {
+        let read = self.settlements.len() + self.repayments.len();
+        // Sorted by correlation id first (field order), so each id's repayments are one run.
+        self.repayments.sort_unstable();
+        self.repayments.dedup();
+        self.settlements.sort_unstable();
+        self.settlements.dedup();
+        let duplicates =
+            read - self.settlements.len() - self.repayments.len() + self.other_duplicates;
+        let mut runs: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
+        for (i, r) in self.repayments.iter().enumerate() {
             if !r.correlation_id.is_empty() {
-                by_correlation
-                    .entry(&r.correlation_id)
-                    .or_default()
-                    .push(record(r));
+                runs.entry(&r.correlation_id).or_insert(i..i).end = i + 1;
             }
         }
+        let repayments_for = |id: &str| -> &[Repayment] {
+            runs.get(id)
+                .map_or(&[], |run| &self.repayments[run.clone()])
+        };
         let paid_ids: HashSet<&str> = self
             .settlements
             .iter()
@@ -327,10 +331,10 @@ impl Reconciler {
             .collect();
 
         let mut summary = Summary {
-            events: self.events,
+            events: self.settlements.len() + self.repayments.len() + self.other_seen.len(),
             settlements: self.settlements.len(),
             repayments: self.repayments.len(),
-            duplicates: self.duplicates,
+            duplicates,
             other_events: self.other_events.values().sum(),
             errors: self.errors.len(),
             ..Summary::default()
@@ -344,10 +348,11 @@ impl Reconciler {
                     .payments_to_lenders
                     .iter()
                     .map(|p| {
-                        let mut matched = match p.payment_correlation_id.as_str() {
-                            "" => Vec::new(),
-                            id => by_correlation.get(id).cloned().unwrap_or_default(),
-                        };
+                        let mut matched: Vec<RepaymentRecord> =
+                            match p.payment_correlation_id.as_str() {
+                                "" => Vec::new(),
+                                id => repayments_for(id).iter().map(record).collect(),
+                            };
                         matched.sort();
                         let mut matched = matched.into_iter();
                         let repayment = matched.next();
@@ -454,7 +459,7 @@ impl Reconciler {
             summary,
             settlements,
             manual_payments,
-            duplicates: self.duplicates,
+            duplicates,
             other_events: self.other_events,
             loans,
             errors,
@@ -472,18 +477,8 @@ fn record(r: &Repayment) -> RepaymentRecord {
     }
 }
 
-/// serde_json's message without its " at line 1 column 5": the report gives the line.
-fn json_reason(e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => &message,
-    };
-    format!("bad JSON: {message} (column {})", e.column())
-}
-
 /// JSON with object keys sorted and numbers as written: two deliveries of one event are
-/// identical exactly when these texts are, whatever their key order or whitespace.
+/// identical when these texts are, whatever their key order or whitespace.
 fn write_canonical(json: &Json, out: &mut String) {
     match json {
         Json::Null => out.push_str("null"),
