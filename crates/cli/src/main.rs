@@ -30,6 +30,10 @@ enum Command {
     Catalog(commands::catalog::Args),
     /// Check connection files without sending anything
     Lint(commands::lint::Args),
+    /// Check a YouLend webhook signature (X-YL-Webhook-Signature) against the raw body.
+    Verify(commands::verify::Args),
+    /// Reconcile a batch of YouLend events: settlements, repayments, manual payments, duplicates.
+    Reconcile(commands::reconcile::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +42,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
         Command::Lint(args) => commands::lint::run(args),
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Reconcile(args) => commands::reconcile::run(args),
     }
 }

@@ -11,6 +11,7 @@ pub mod lint;
 pub mod samples;
 pub mod suggest;
 pub mod value;
+pub mod youlend;
 
 pub use context::Context;
 pub use error::{Error, ErrorKind, Severity, Span};

@@ -3,4 +3,19 @@
 
 pub mod catalog;
 pub mod lint;
+pub mod reconcile;
 pub mod schema;
+pub mod verify;
+
+/// The bytes of `path`, or of standard input for `-`; the message names the path on failure.
+pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        return std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}

@@ -1,0 +1,180 @@
+//! The `hookwright verify` and `hookwright reconcile` contracts: exit codes, messages and output
+//! shapes, run against the built binary and the core crate's YouLend fixtures.
+
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../core/tests/fixtures/youlend"
+);
+
+fn hookwright(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookwright"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+const SECRET: &str = "c2VjcmV0LWtleS1ieXRlcw==";
+
+fn vector(index: usize) -> String {
+    let vectors: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("signatures.json")).unwrap())
+            .unwrap();
+    vectors[index]["header"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn verify_valid_says_which_key_form_matched() {
+    let out = hookwright(&[
+        "verify",
+        "--secret",
+        SECRET,
+        "--signature",
+        &vector(0),
+        "--body",
+        &fixture("seed-repayment.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("base64-decoded"), "{}", stdout(&out));
+    let out = hookwright(&[
+        "verify",
+        "--secret",
+        SECRET,
+        "--signature",
+        &vector(1),
+        "--body",
+        &fixture("seed-repayment.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("the secret's text"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn verify_invalid_or_malformed_exits_1_with_the_reason() {
+    let body = fixture("seed-repayment.json");
+    let wrong_body = fixture("seed-settlement-processed.json");
+    let out = hookwright(&[
+        "verify",
+        "--secret",
+        SECRET,
+        "--signature",
+        &vector(0),
+        "--body",
+        &wrong_body,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with("invalid: the signature matches neither"),
+        "{}",
+        stdout(&out)
+    );
+    let out = hookwright(&[
+        "verify",
+        "--secret",
+        SECRET,
+        "--signature",
+        "md5=abc",
+        "--body",
+        &body,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("must start with `sha256=`"));
+    let out = hookwright(&[
+        "verify",
+        "--secret",
+        SECRET,
+        "--signature",
+        "sha256=AAAA",
+        "--body",
+        &body,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("decodes to 3 bytes"));
+}
+
+#[test]
+fn verify_unreadable_body_exits_2() {
+    let out = hookwright(&[
+        "verify",
+        "--secret",
+        SECRET,
+        "--signature",
+        &vector(0),
+        "--body",
+        "/no/such/body.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /no/such/body.json"));
+}
+
+#[test]
+fn reconcile_json_has_the_contract_fields() {
+    let out = hookwright(&["reconcile", &fixture("mixed.ndjson"), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "errors in the file are reported, not fatal"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let settlement = &report["settlements"][1];
+    assert_eq!(settlement["settlementReference"], "march settlement");
+    assert_eq!(settlement["balanced"], true);
+    assert_eq!(settlement["lendersSum"], "400.00");
+    assert_eq!(settlement["payments"][0]["paymentCorrelationId"], "P-A1");
+    assert_eq!(settlement["payments"][0]["status"], "repaid");
+    assert_eq!(report["manualPayments"][0]["correlationId"], "MANUAL-77");
+    assert_eq!(report["duplicates"], 2);
+    assert_eq!(report["errors"][0]["line"], 11);
+    assert!(report["errors"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("bad JSON"));
+}
+
+#[test]
+fn reconcile_text_shows_every_section() {
+    let out = hookwright(&["reconcile", &fixture("mixed.ndjson")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for heading in [
+        "Settlements",
+        "Payments to lenders",
+        "Manual payments",
+        "Duplicates",
+        "Loans",
+        "Errors",
+    ] {
+        assert!(
+            text.contains(&format!("\n{heading}\n")),
+            "missing {heading}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("  march settlement  L-1   400.00  400.00       yes       2\n"),
+        "{text}"
+    );
+    assert!(text.contains("amount differs by -10.00"));
+    assert!(text.contains("2 identical repeats dropped"));
+}
+
+#[test]
+fn reconcile_unreadable_file_exits_2() {
+    let out = hookwright(&["reconcile", "/no/such/batch.ndjson"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("error: cannot read /no/such/batch.ndjson"));
+    assert!(out.stdout.is_empty());
+}

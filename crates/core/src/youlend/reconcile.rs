@@ -1,0 +1,633 @@
+//! Repayment reconciliation over a batch of YouLend events (a JSON array or NDJSON, any order):
+//! settlements with each lender payment repaid or pending, manual payments, dropped duplicates,
+//! per-loan repayment ledgers, and every unreadable line with its reason. The report is sorted by
+//! stable keys, so the order of the input never changes it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::event::{parse_event, Amount, Event, PaymentDate, Repayment, SettlementProcessed};
+use crate::error::ErrorKind;
+
+/// The reconciliation of one batch. Serialises to camelCase JSON with amounts as exact decimal strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub summary: Summary,
+    /// Sorted by settlement reference, then loan, then the rest of the settlement.
+    pub settlements: Vec<Settlement>,
+    /// Repayments whose CorrelationId is empty or matches no PaymentCorrelationId in the batch.
+    pub manual_payments: Vec<ManualPayment>,
+    /// How many events were dropped as identical repeats of an earlier one (YouLend retries deliveries).
+    pub duplicates: usize,
+    /// Well-formed events of other codes, counted by code and otherwise ignored.
+    pub other_events: BTreeMap<String, usize>,
+    /// Every loan that received a repayment, by loan id.
+    pub loans: Vec<LoanLedger>,
+    /// Unreadable lines and events, by line.
+    pub errors: Vec<LineError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Distinct readable events, of any code.
+    pub events: usize,
+    pub settlements: usize,
+    pub unbalanced_settlements: usize,
+    pub repayments: usize,
+    pub repaid_payments: usize,
+    pub pending_payments: usize,
+    pub amount_mismatches: usize,
+    pub manual_payments: usize,
+    pub duplicates: usize,
+    pub other_events: usize,
+    pub errors: usize,
+}
+
+/// One LOA10055 and what became of each of its payments to lenders.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settlement {
+    pub settlement_reference: String,
+    pub loan_id: String,
+    pub total: Amount,
+    /// The sum of `payments[].amount`.
+    pub lenders_sum: Amount,
+    /// Whether `total` and `lendersSum` are the same amount.
+    pub balanced: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// In the order the event lists them.
+    pub payments: Vec<Payment>,
+}
+
+/// One payment to a lender.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    pub payment_correlation_id: String,
+    pub amount: Amount,
+    pub status: PaymentStatus,
+    /// The LOA10040 that carried this id, the earliest if several did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repayment: Option<RepaymentRecord>,
+    /// Set when the repayment's amount differs from the lender payment's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_mismatch: Option<AmountMismatch>,
+    /// Set when the repayment was applied to another loan than the settlement's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub loan_mismatch: bool,
+    /// Further, different repayments that carried the same id: worth a look.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_repayments: Vec<RepaymentRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentStatus {
+    /// A LOA10040 with this PaymentCorrelationId arrived.
+    Repaid,
+    /// No LOA10040 with this id in the batch (yet).
+    Pending,
+}
+
+/// A LOA10040 as shown in the report.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepaymentRecord {
+    pub payment_date: PaymentDate,
+    pub loan_id: String,
+    pub amount: Amount,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_remaining: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AmountMismatch {
+    /// The lender payment's amount.
+    pub expected: Amount,
+    pub repaid: Amount,
+    /// `repaid - expected`.
+    pub difference: Amount,
+}
+
+/// A LOA10040 that no settlement explains: a merchant paid YouLend directly.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualPayment {
+    pub loan_id: String,
+    pub payment_date: PaymentDate,
+    pub correlation_id: String,
+    pub amount: Amount,
+    pub reason: ManualReason,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_remaining: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ManualReason {
+    /// The CorrelationId is empty (or null).
+    Empty,
+    /// The CorrelationId matches no PaymentCorrelationId in the batch.
+    Unmatched,
+}
+
+/// The repayments applied to one loan, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoanLedger {
+    pub loan_id: String,
+    pub total_repaid: Amount,
+    /// From the latest repayment; on a tie of dates, the smaller one (principal only goes down).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_remaining: Option<Amount>,
+    pub repayments: Vec<LoanRepayment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoanRepayment {
+    pub payment_date: PaymentDate,
+    /// Descending principal within one date, so the ledger reads in the order money went in.
+    #[serde(skip)]
+    principal_order: std::cmp::Reverse<Option<Amount>>,
+    pub correlation_id: String,
+    pub amount: Amount,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_remaining: Option<Amount>,
+    /// True when it is one of the report's manual payments.
+    pub manual: bool,
+}
+
+/// A line (or array element) that could not be reconciled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineError {
+    /// 1-based; for a JSON array, the line where the element starts.
+    pub line: usize,
+    /// `json` for text that does not parse, `invalid` for an event missing a field or holding a bad value.
+    pub kind: ErrorKind,
+    pub reason: String,
+}
+
+/// How far a reconciliation has read, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes_read: usize,
+    pub bytes_total: usize,
+    pub events_read: usize,
+}
+
+/// Reconciles a whole batch: a JSON array of events, or one event per line (blank lines ignored).
+pub fn reconcile(input: &[u8]) -> Report {
+    reconcile_with_progress(input, |_| {})
+}
+
+/// Like [`reconcile`], calling `progress` every few thousand events and once at the end of reading.
+pub fn reconcile_with_progress(input: &[u8], mut progress: impl FnMut(Progress)) -> Report {
+    const EVERY: usize = 4096;
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let mut reconciler = Reconciler::new();
+    let mut report = |r: &Reconciler, bytes_read: usize| {
+        progress(Progress {
+            bytes_read,
+            bytes_total: input.len(),
+            events_read: r.events_read(),
+        })
+    };
+    let first = input.iter().position(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|i| input[i] == b'[') {
+        for (i, element) in split_array(input).into_iter().enumerate() {
+            match element.text {
+                Ok(text) => reconciler.push_event(element.line, text),
+                Err(reason) => reconciler.push_error(element.line, ErrorKind::Json, reason),
+            }
+            if (i + 1) % EVERY == 0 {
+                report(&reconciler, element.end);
+            }
+        }
+    } else {
+        let mut offset = 0;
+        for (i, line) in input.split(|&b| b == b'\n').enumerate() {
+            offset += line.len() + 1;
+            reconciler.push_event(i + 1, line);
+            if (i + 1) % EVERY == 0 {
+                report(&reconciler, offset.min(input.len()));
+            }
+        }
+    }
+    report(&reconciler, input.len());
+    reconciler.finish()
+}
+
+/// Reconciles events pushed one at a time, so a caller can read a large batch in chunks and
+/// report progress between them; [`Reconciler::finish`] matches everything, whatever the order.
+#[derive(Debug, Default)]
+pub struct Reconciler {
+    next_line: usize,
+    events_read: usize,
+    /// Repeats are dropped in `finish` by sorting: cheaper than hashing every event on the way in.
+    settlements: Vec<SettlementProcessed>,
+    repayments: Vec<Repayment>,
+    /// Canonical JSON of the other codes' events, which carry fields not typed here.
+    other_seen: HashSet<Box<str>>,
+    other_duplicates: usize,
+    other_events: BTreeMap<String, usize>,
+    errors: Vec<LineError>,
+}
+
+impl Reconciler {
+    pub fn new() -> Reconciler {
+        Reconciler::default()
+    }
+
+    /// The next NDJSON line, numbered from 1 in the order pushed. Blank lines are skipped.
+    pub fn push_line(&mut self, line: &[u8]) {
+        self.next_line += 1;
+        self.push_event(self.next_line, line);
+    }
+
+    /// One event's JSON text, found at `line` of the input. Blank text is skipped.
+    pub fn push_event(&mut self, line: usize, text: &[u8]) {
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        let text = match std::str::from_utf8(text) {
+            Ok(text) => text,
+            Err(e) => {
+                let reason = format!(
+                    "not UTF-8 text (bad byte at column {})",
+                    e.valid_up_to() + 1
+                );
+                return self.push_error(line, ErrorKind::Json, reason);
+            }
+        };
+        match parse_event(text) {
+            Ok(Event::SettlementProcessed(settlement)) => self.settlements.push(settlement),
+            Ok(Event::Repayment(repayment)) => self.repayments.push(repayment),
+            Ok(Event::Other { code }) => {
+                let mut canonical = String::new();
+                if let Ok(json) = serde_json::from_str::<Json>(text) {
+                    write_canonical(&json, &mut canonical);
+                }
+                if self.other_seen.insert(canonical.into()) {
+                    *self.other_events.entry(code).or_default() += 1;
+                } else {
+                    self.other_duplicates += 1;
+                }
+            }
+            Err(e) => return self.push_error(line, e.kind, e.reason),
+        }
+        self.events_read += 1;
+    }
+
+    fn push_error(&mut self, line: usize, kind: ErrorKind, reason: String) {
+        self.errors.push(LineError { line, kind, reason });
+    }
+
+    /// Readable events so far, repeats included (they are dropped in `finish`).
+    pub fn events_read(&self) -> usize {
+        self.events_read
+    }
+
+    /// Drops repeats, matches repayments to lender payments and builds the sorted report.
+    pub fn finish(mut self) -> Report {
+        let read = self.settlements.len() + self.repayments.len();
+        // Sorted by correlation id first (field order), so each id's repayments are one run.
+        self.repayments.sort_unstable();
+        self.repayments.dedup();
+        self.settlements.sort_unstable();
+        self.settlements.dedup();
+        let duplicates =
+            read - self.settlements.len() - self.repayments.len() + self.other_duplicates;
+        let mut runs: HashMap<&str, std::ops::Range<usize>, IdHash> = HashMap::default();
+        for (i, r) in self.repayments.iter().enumerate() {
+            if !r.correlation_id.is_empty() {
+                runs.entry(&r.correlation_id).or_insert(i..i).end = i + 1;
+            }
+        }
+        let repayments_for = |id: &str| -> &[Repayment] {
+            runs.get(id)
+                .map_or(&[], |run| &self.repayments[run.clone()])
+        };
+        let paid_ids: HashSet<&str, IdHash> = self
+            .settlements
+            .iter()
+            .flat_map(|s| &s.payments_to_lenders)
+            .map(|p| p.payment_correlation_id.as_str())
+            .filter(|id| !id.is_empty())
+            .collect();
+
+        let mut summary = Summary {
+            events: self.settlements.len() + self.repayments.len() + self.other_seen.len(),
+            settlements: self.settlements.len(),
+            repayments: self.repayments.len(),
+            duplicates,
+            other_events: self.other_events.values().sum(),
+            errors: self.errors.len(),
+            ..Summary::default()
+        };
+
+        let mut settlements: Vec<Settlement> = self
+            .settlements
+            .iter()
+            .map(|s| {
+                let payments: Vec<Payment> = s
+                    .payments_to_lenders
+                    .iter()
+                    .map(|p| {
+                        let mut matched: Vec<RepaymentRecord> =
+                            match p.payment_correlation_id.as_str() {
+                                "" => Vec::new(),
+                                id => repayments_for(id).iter().map(record).collect(),
+                            };
+                        matched.sort();
+                        let mut matched = matched.into_iter();
+                        let repayment = matched.next();
+                        let amount_mismatch = repayment
+                            .as_ref()
+                            .filter(|r| !r.amount.same_value(p.amount))
+                            .map(|r| AmountMismatch {
+                                expected: p.amount,
+                                repaid: r.amount,
+                                difference: r.amount - p.amount,
+                            });
+                        match repayment {
+                            Some(_) => summary.repaid_payments += 1,
+                            None => summary.pending_payments += 1,
+                        }
+                        summary.amount_mismatches += usize::from(amount_mismatch.is_some());
+                        Payment {
+                            payment_correlation_id: p.payment_correlation_id.clone(),
+                            amount: p.amount,
+                            status: if repayment.is_some() {
+                                PaymentStatus::Repaid
+                            } else {
+                                PaymentStatus::Pending
+                            },
+                            loan_mismatch: repayment
+                                .as_ref()
+                                .is_some_and(|r| r.loan_id != s.loan_id),
+                            repayment,
+                            amount_mismatch,
+                            other_repayments: matched.collect(),
+                        }
+                    })
+                    .collect();
+                let lenders_sum = payments
+                    .iter()
+                    .fold(Amount::zero(), |sum, p| sum + p.amount);
+                let balanced = lenders_sum.same_value(s.total_settlement_amount);
+                summary.unbalanced_settlements += usize::from(!balanced);
+                Settlement {
+                    settlement_reference: s.settlement_reference.clone(),
+                    loan_id: s.loan_id.clone(),
+                    total: s.total_settlement_amount,
+                    lenders_sum,
+                    balanced,
+                    lead_id: s.lead_id.clone(),
+                    event_id: s.event_id.clone(),
+                    payments,
+                }
+            })
+            .collect();
+        settlements.sort_unstable();
+
+        let mut manual_payments = Vec::new();
+        let mut loans: BTreeMap<&str, Vec<LoanRepayment>> = BTreeMap::new();
+        for r in &self.repayments {
+            let reason = if r.correlation_id.is_empty() {
+                Some(ManualReason::Empty)
+            } else if !paid_ids.contains(r.correlation_id.as_str()) {
+                Some(ManualReason::Unmatched)
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                manual_payments.push(ManualPayment {
+                    loan_id: r.loan_id.clone(),
+                    payment_date: r.payment_date.clone(),
+                    correlation_id: r.correlation_id.clone(),
+                    amount: r.payment_amount,
+                    reason,
+                    principal_remaining: r.principal_remaining,
+                    lead_id: r.lead_id.clone(),
+                });
+            }
+            loans.entry(&r.loan_id).or_default().push(LoanRepayment {
+                payment_date: r.payment_date.clone(),
+                principal_order: std::cmp::Reverse(r.principal_remaining),
+                correlation_id: r.correlation_id.clone(),
+                amount: r.payment_amount,
+                principal_remaining: r.principal_remaining,
+                manual: reason.is_some(),
+            });
+        }
+        manual_payments.sort_unstable();
+        summary.manual_payments = manual_payments.len();
+
+        let loans = loans
+            .into_iter()
+            .map(|(loan_id, mut repayments)| {
+                repayments.sort_unstable();
+                LoanLedger {
+                    loan_id: loan_id.to_string(),
+                    total_repaid: repayments
+                        .iter()
+                        .fold(Amount::zero(), |sum, r| sum + r.amount),
+                    principal_remaining: repayments.last().and_then(|r| r.principal_remaining),
+                    repayments,
+                }
+            })
+            .collect();
+
+        let mut errors = self.errors;
+        errors.sort_by(|a, b| (a.line, &a.reason).cmp(&(b.line, &b.reason)));
+        Report {
+            summary,
+            settlements,
+            manual_payments,
+            duplicates,
+            other_events: self.other_events,
+            loans,
+            errors,
+        }
+    }
+}
+
+/// rustc's Fx hash: several times faster than SipHash on short ids. It does not resist crafted
+/// collisions, which is acceptable for a partner reconciling its own exported events.
+type IdHash = std::hash::BuildHasherDefault<FxHasher>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+fn record(r: &Repayment) -> RepaymentRecord {
+    RepaymentRecord {
+        payment_date: r.payment_date.clone(),
+        loan_id: r.loan_id.clone(),
+        amount: r.payment_amount,
+        principal_remaining: r.principal_remaining,
+        lead_id: r.lead_id.clone(),
+    }
+}
+
+/// JSON with object keys sorted and numbers as written: two deliveries of one event are
+/// identical when these texts are, whatever their key order or whitespace.
+fn write_canonical(json: &Json, out: &mut String) {
+    match json {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(&n.to_string()),
+        Json::String(s) => crate::value::write_json_string(s, out),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, value)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                crate::value::write_json_string(key, out);
+                out.push(':');
+                write_canonical(value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// One top-level piece of a JSON array: where it starts, where it ends, and its text or what is wrong.
+struct Element<'a> {
+    line: usize,
+    end: usize,
+    text: Result<&'a [u8], String>,
+}
+
+/// Splits a JSON array into its top-level elements without parsing them, so that one bad element
+/// does not hide the rest. Structural faults (empty elements, no closing `]`, text after it) become
+/// elements carrying a reason. `input` starts, after blanks, with `[`.
+fn split_array(input: &[u8]) -> Vec<Element<'_>> {
+    let mut elements = Vec::new();
+    let mut line = 1;
+    let mut pos = 0;
+    let skip_blanks = |pos: &mut usize, line: &mut usize| {
+        while let Some(&b) = input.get(*pos) {
+            if !b.is_ascii_whitespace() {
+                break;
+            }
+            *line += usize::from(b == b'\n');
+            *pos += 1;
+        }
+    };
+    skip_blanks(&mut pos, &mut line);
+    pos += 1; // the `[`
+    skip_blanks(&mut pos, &mut line);
+    let mut closed = input.get(pos) == Some(&b']');
+    if closed {
+        pos += 1;
+    }
+    while !closed && pos < input.len() {
+        skip_blanks(&mut pos, &mut line);
+        let (start, start_line) = (pos, line);
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        while let Some(&b) = input.get(pos) {
+            if in_string {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else {
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b']' | b',' if depth == 0 => break,
+                    b'}' | b']' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            line += usize::from(b == b'\n');
+            pos += 1;
+        }
+        let text = input[start..pos].trim_ascii_end();
+        let delimiter = input.get(pos).copied();
+        closed = delimiter == Some(b']');
+        pos = (pos + 1).min(input.len());
+        let text = match (text.is_empty(), delimiter) {
+            (false, _) => Ok(text),
+            (true, Some(b']')) => Err("a comma before `]` leaves an empty element".to_string()),
+            (true, Some(_)) => Err("two commas leave an empty element".to_string()),
+            (true, None) => break,
+        };
+        elements.push(Element {
+            line: start_line,
+            end: pos,
+            text,
+        });
+    }
+    if !closed {
+        elements.push(Element {
+            line,
+            end: input.len(),
+            text: Err("the array is not closed with `]`".to_string()),
+        });
+    } else {
+        skip_blanks(&mut pos, &mut line);
+        if pos < input.len() {
+            elements.push(Element {
+                line,
+                end: input.len(),
+                text: Err("text after the array's closing `]`".to_string()),
+            });
+        }
+    }
+    elements
+}
