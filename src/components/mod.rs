@@ -1,5 +1,6 @@
 //! One component per file, its `Props` beside it.
 
+pub mod code_editor;
 pub mod connection_view;
 pub mod header;
 pub mod notices;

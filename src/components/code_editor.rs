@@ -1,0 +1,499 @@
+//! A plain-textarea code editor with a highlighted layer behind it: line
+//! numbers, syntax colours, bracket matching, diagnostics underlined at their
+//! span, marks (e.g. true/false from a rule's explain) and autocomplete.
+//! The language is supplied by the caller; this file knows no grammar.
+
+use std::cell::Cell;
+use std::ops::Range;
+use std::rc::Rc;
+
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+/// A byte range of the text and the CSS class that colours it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paint {
+    pub range: Range<usize>,
+    pub class: &'static str,
+    /// Shown as a tooltip over the range (diagnostic messages).
+    pub title: Option<String>,
+}
+
+impl Paint {
+    pub fn new(range: Range<usize>, class: &'static str) -> Paint {
+        Paint {
+            range,
+            class,
+            title: None,
+        }
+    }
+}
+
+/// One autocomplete suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    pub label: String,
+    /// A short note beside the label: a type, "function".
+    pub detail: String,
+    pub insert: String,
+}
+
+/// Where completion applies at the caret: the text typed so far and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionQuery {
+    pub start: usize,
+    pub prefix: String,
+}
+
+/// Decides from the text and caret whether to complete, and what prefix is typed.
+#[derive(Clone, Copy)]
+pub struct Completer(pub fn(&str, usize) -> Option<CompletionQuery>);
+
+impl PartialEq for Completer {
+    fn eq(&self, other: &Completer) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CodeEditorProps {
+    /// The accessible name of the text area.
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub on_change: Callback<String>,
+    #[prop_or_default]
+    pub paints: Rc<Vec<Paint>>,
+    #[prop_or_default]
+    pub completions: Rc<Vec<Completion>>,
+    #[prop_or_default]
+    pub completer: Option<Completer>,
+    #[prop_or(6)]
+    pub rows: u32,
+    #[prop_or_default]
+    pub placeholder: AttrValue,
+    /// Ids of elements that describe the editor (its error list).
+    #[prop_or_default]
+    pub described_by: Option<AttrValue>,
+    #[prop_or_default]
+    pub invalid: bool,
+}
+
+const MAX_SUGGESTIONS: usize = 8;
+
+#[component]
+pub fn CodeEditor(props: &CodeEditorProps) -> Html {
+    let textarea = use_node_ref();
+    let layer = use_node_ref();
+    let gutter = use_node_ref();
+    let caret = use_state(|| None::<usize>);
+    let popup = use_state(|| None::<(CompletionQuery, usize)>);
+    // A caret position to restore after the next render (after accepting a completion).
+    let pending_caret = use_mut_ref(|| None::<u32>);
+    let scroll = use_mut_ref(|| Cell::new((0, 0)));
+
+    let text = props.value.to_string();
+    let suggestions: Vec<Completion> = match &*popup {
+        Some((query, _)) => matching(&props.completions, &query.prefix),
+        None => Vec::new(),
+    };
+    let active = popup
+        .as_ref()
+        .map_or(0, |(_, a)| (*a).min(suggestions.len().saturating_sub(1)));
+
+    {
+        let textarea = textarea.clone();
+        let pending_caret = pending_caret.clone();
+        use_effect(move || {
+            if let Some(pos) = pending_caret.borrow_mut().take() {
+                if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                    let _ = area.set_selection_range(pos, pos);
+                }
+            }
+        });
+    }
+
+    let update_caret = {
+        let caret = caret.clone();
+        move |area: &HtmlTextAreaElement| {
+            let value = area.value();
+            let pos = area
+                .selection_start()
+                .ok()
+                .flatten()
+                .map(|p| utf16_to_byte(&value, p as usize));
+            caret.set(pos);
+        }
+    };
+
+    let oninput = {
+        let on_change = props.on_change.clone();
+        let popup = popup.clone();
+        let completer = props.completer;
+        let update_caret = update_caret.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let value = area.value();
+            update_caret(&area);
+            let at = area
+                .selection_start()
+                .ok()
+                .flatten()
+                .map(|p| utf16_to_byte(&value, p as usize));
+            let query = completer
+                .zip(at)
+                .and_then(|(complete, at)| (complete.0)(&value, at));
+            popup.set(query.map(|q| (q, 0)));
+            on_change.emit(value);
+        })
+    };
+
+    let accept = {
+        let on_change = props.on_change.clone();
+        let popup = popup.clone();
+        let pending_caret = pending_caret.clone();
+        let textarea = textarea.clone();
+        move |completion: &Completion, query: &CompletionQuery| {
+            let Some(area) = textarea.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let value = area.value();
+            let end = area
+                .selection_start()
+                .ok()
+                .flatten()
+                .map_or(value.len(), |p| utf16_to_byte(&value, p as usize));
+            let start = query.start.min(end);
+            let next = format!("{}{}{}", &value[..start], completion.insert, &value[end..]);
+            let caret_at =
+                value[..start].encode_utf16().count() + completion.insert.encode_utf16().count();
+            *pending_caret.borrow_mut() = Some(caret_at as u32);
+            popup.set(None);
+            on_change.emit(next);
+        }
+    };
+
+    let onkeydown = {
+        let popup = popup.clone();
+        let suggestions = suggestions.clone();
+        let accept = accept.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some((query, active)) = (*popup).clone() else {
+                return;
+            };
+            if suggestions.is_empty() {
+                return;
+            }
+            match e.key().as_str() {
+                "ArrowDown" => {
+                    e.prevent_default();
+                    popup.set(Some((query, (active + 1) % suggestions.len())));
+                }
+                "ArrowUp" => {
+                    e.prevent_default();
+                    popup.set(Some((
+                        query,
+                        (active + suggestions.len() - 1) % suggestions.len(),
+                    )));
+                }
+                "Enter" | "Tab" => {
+                    e.prevent_default();
+                    accept(&suggestions[active.min(suggestions.len() - 1)], &query);
+                }
+                "Escape" => {
+                    e.prevent_default();
+                    popup.set(None);
+                }
+                _ => {}
+            }
+        })
+    };
+
+    let onselect = {
+        let update_caret = update_caret.clone();
+        Callback::from(move |e: Event| update_caret(&e.target_unchecked_into()))
+    };
+    let onkeyup = {
+        let update_caret = update_caret.clone();
+        Callback::from(move |e: KeyboardEvent| update_caret(&e.target_unchecked_into()))
+    };
+    let onclick = {
+        let update_caret = update_caret.clone();
+        let popup = popup.clone();
+        Callback::from(move |e: MouseEvent| {
+            popup.set(None);
+            update_caret(&e.target_unchecked_into());
+        })
+    };
+    let onblur = {
+        let popup = popup.clone();
+        Callback::from(move |_: FocusEvent| popup.set(None))
+    };
+    let onscroll = {
+        let layer = layer.clone();
+        let gutter = gutter.clone();
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let (top, left) = (area.scroll_top(), area.scroll_left());
+            scroll.borrow().set((top, left));
+            if let Some(layer) = layer.cast::<web_sys::Element>() {
+                layer.set_scroll_top(top);
+                layer.set_scroll_left(left);
+            }
+            if let Some(gutter) = gutter.cast::<web_sys::Element>() {
+                gutter.set_scroll_top(top);
+            }
+        })
+    };
+
+    let mut paints: Vec<Paint> = props.paints.iter().cloned().collect();
+    if let Some(at) = *caret {
+        if let Some((a, b)) = matching_bracket(&text, at) {
+            paints.push(Paint::new(a..a + 1, "bracket-match"));
+            paints.push(Paint::new(b..b + 1, "bracket-match"));
+        }
+    }
+    let line_count = text.split('\n').count();
+    let (caret_line, caret_col) = match &*popup {
+        Some((query, _)) => line_col(&text, query.start),
+        None => (0, 0),
+    };
+    let popup_html = (!suggestions.is_empty()).then(|| {
+        let query = popup.as_ref().map(|(q, _)| q.clone()).expect("popup is open");
+        let items = suggestions.iter().enumerate().map(|(i, s)| {
+            let onmousedown = {
+                let accept = accept.clone();
+                let s = s.clone();
+                let query = query.clone();
+                Callback::from(move |e: MouseEvent| {
+                    // Keep focus in the text area while choosing with the mouse.
+                    e.prevent_default();
+                    accept(&s, &query);
+                })
+            };
+            html! {
+                <li role="option" aria-selected={(i == active).to_string()}
+                    class={classes!((i == active).then_some("active"))} {onmousedown}>
+                    <span class="completion-label">{ &s.label }</span>
+                    <span class="completion-detail">{ &s.detail }</span>
+                </li>
+            }
+        });
+        html! {
+            <ul class="completions" role="listbox" aria-label="Suggestions"
+                style={format!("top: calc({} * var(--code-line) + 10px); left: calc({}ch + 12px)", caret_line + 1, caret_col)}>
+                { for items }
+            </ul>
+        }
+    });
+
+    html! {
+        <div class={classes!("code-editor", props.invalid.then_some("invalid"))}>
+            <div class="code-gutter" aria-hidden="true" ref={gutter}>
+                { for (1..=line_count).map(|n| html! { <div>{ n }</div> }) }
+            </div>
+            <div class="code-area">
+                <pre class="code-layer" aria-hidden="true" ref={layer}>{ paint(&text, &paints) }{ "\n" }</pre>
+                <textarea
+                    ref={textarea}
+                    class="code-input"
+                    aria-label={props.label.clone()}
+                    aria-describedby={props.described_by.clone()}
+                    aria-invalid={props.invalid.then_some("true")}
+                    aria-autocomplete={props.completer.map(|_| "list")}
+                    rows={props.rows.to_string()}
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    placeholder={props.placeholder.clone()}
+                    value={props.value.clone()}
+                    {oninput} {onkeydown} {onkeyup} {onclick} {onselect} {onblur} {onscroll}
+                />
+                { for popup_html }
+            </div>
+        </div>
+    }
+}
+
+/// Suggestions whose label starts with the prefix first, then those containing it.
+fn matching(all: &[Completion], prefix: &str) -> Vec<Completion> {
+    let needle = prefix.to_lowercase();
+    let mut starts: Vec<Completion> = Vec::new();
+    let mut contains: Vec<Completion> = Vec::new();
+    for c in all {
+        let label = c.label.to_lowercase();
+        if label == needle {
+            continue;
+        }
+        if label.starts_with(&needle) {
+            starts.push(c.clone());
+        } else if needle.len() >= 2 && label.contains(&needle) {
+            contains.push(c.clone());
+        }
+    }
+    starts.extend(contains);
+    starts.truncate(MAX_SUGGESTIONS);
+    starts
+}
+
+/// The text cut at every paint boundary, each piece wrapped in the classes that cover it.
+fn paint(text: &str, paints: &[Paint]) -> Html {
+    if paints.is_empty() {
+        return html! { { text } };
+    }
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for p in paints {
+        cuts.push(p.range.start.min(text.len()));
+        cuts.push(p.range.end.min(text.len()));
+    }
+    cuts.retain(|&c| text.is_char_boundary(c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let pieces = cuts.windows(2).map(|w| {
+        let (a, b) = (w[0], w[1]);
+        let covering: Vec<&Paint> = paints
+            .iter()
+            .filter(|p| p.range.start <= a && b <= p.range.end && p.range.start < p.range.end)
+            .collect();
+        let piece = &text[a..b];
+        if covering.is_empty() {
+            return html! { { piece } };
+        }
+        let class = covering
+            .iter()
+            .map(|p| p.class)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let title = covering.iter().find_map(|p| p.title.clone());
+        html! { <span {class} {title}>{ piece }</span> }
+    });
+    // An empty diagnostic span (e.g. "expected `)` at end") still needs a visible mark.
+    let empty_marks = paints
+        .iter()
+        .filter(|p| p.range.is_empty() && p.range.start <= text.len())
+        .count();
+    html! { <>{ for pieces }{ for (0..empty_marks.min(1)).map(|_| html! { <span class="diag-eof">{ " " }</span> }) }</> }
+}
+
+/// The bracket at or just before the caret and its partner, skipping strings.
+fn matching_bracket(text: &str, caret: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let at = [caret.checked_sub(1), Some(caret)]
+        .into_iter()
+        .flatten()
+        .find(|&i| i < bytes.len() && b"()[]{}".contains(&bytes[i]))?;
+    let in_string = string_mask(text);
+    if in_string[at] {
+        return None;
+    }
+    let (open, close, forward) = match bytes[at] {
+        b'(' => (b'(', b')', true),
+        b'[' => (b'[', b']', true),
+        b'{' => (b'{', b'}', true),
+        b')' => (b'(', b')', false),
+        b']' => (b'[', b']', false),
+        _ => (b'{', b'}', false),
+    };
+    let mut depth = 0usize;
+    let indices: Box<dyn Iterator<Item = usize>> = if forward {
+        Box::new(at..bytes.len())
+    } else {
+        Box::new((0..=at).rev())
+    };
+    for i in indices {
+        if in_string[i] {
+            continue;
+        }
+        let b = bytes[i];
+        if b == open || b == close {
+            let opening = (b == open) == forward;
+            if opening {
+                depth += 1;
+            } else {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((at.min(i), at.max(i)));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// For each byte, whether it lies inside a double-quoted string.
+fn string_mask(text: &str) -> Vec<bool> {
+    let mut mask = vec![false; text.len()];
+    let mut inside = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if inside {
+            mask[i] = true;
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                inside = false;
+            }
+        } else if b == b'"' {
+            inside = true;
+            mask[i] = true;
+        }
+    }
+    mask
+}
+
+/// 0-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count();
+    (line, col)
+}
+
+/// The browser counts selection offsets in UTF-16 code units; the engine in bytes.
+pub fn utf16_to_byte(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        if units >= utf16 {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_match_outside_strings() {
+        let text = r#"(= a ")" (b))"#;
+        assert_eq!(matching_bracket(text, 0), Some((0, 12)));
+        assert_eq!(matching_bracket(text, 13), Some((0, 12)));
+        assert_eq!(matching_bracket(text, 12), Some((9, 11)));
+        assert_eq!(matching_bracket(text, 6), None);
+    }
+
+    #[test]
+    fn utf16_offsets_map_to_bytes() {
+        assert_eq!(utf16_to_byte("a😀b", 3), 5);
+        assert_eq!(utf16_to_byte("é", 1), 2);
+    }
+
+    #[test]
+    fn suggestions_prefer_prefixes() {
+        let all: Vec<Completion> = ["loan-status", "status-amount-due", "loan-id"]
+            .iter()
+            .map(|l| Completion {
+                label: l.to_string(),
+                detail: String::new(),
+                insert: l.to_string(),
+            })
+            .collect();
+        let labels: Vec<String> = matching(&all, "sta").into_iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["status-amount-due", "loan-status"]);
+    }
+}
