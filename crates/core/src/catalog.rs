@@ -115,6 +115,8 @@ mod tests {
     #[test]
     fn indexed_paths_find_array_items() {
         let c = youlend();
-        assert!(c.variable("EventProperties.PaymentsToLenders.1.Amount").is_some());
+        assert!(c
+            .variable("EventProperties.PaymentsToLenders.1.Amount")
+            .is_some());
     }
 }

@@ -179,13 +179,16 @@ impl ConnectionFile {
     /// Reads a connection file, refusing another format or an unknown
     /// version before anything else, with the location of any bad JSON.
     pub fn from_json(text: &str) -> Result<ConnectionFile, Error> {
-        let raw: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+        let raw: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
         match raw.get("format").and_then(|f| f.as_str()) {
             Some(FORMAT) => {}
             Some(other) => {
                 return Err(Error::new(
                     ErrorKind::Format,
-                    format!("this is a `{other}` file, not a Hookwright connection file (`{FORMAT}`)"),
+                    format!(
+                        "this is a `{other}` file, not a Hookwright connection file (`{FORMAT}`)"
+                    ),
                     None,
                 ))
             }
@@ -260,7 +263,8 @@ mod tests {
 
     #[test]
     fn refuses_other_formats_and_versions() {
-        let err = ConnectionFile::from_json(r#"{"format":"x","version":1,"connections":[]}"#).unwrap_err();
+        let err = ConnectionFile::from_json(r#"{"format":"x","version":1,"connections":[]}"#)
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Format);
         let err = ConnectionFile::from_json(&format!(
             r#"{{"format":"{FORMAT}","version":2,"connections":[]}}"#

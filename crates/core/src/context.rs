@@ -3,7 +3,6 @@
 //! Variables are paths into it: `loan-status`, `customer.primary.full-name`,
 //! `EventProperties.PaymentsToLenders.0.Amount`.
 
-
 use rust_decimal::Decimal;
 
 use crate::error::{Error, ErrorKind, Span};
@@ -224,20 +223,34 @@ mod tests {
     fn numbers_are_exact() {
         let c = ctx(r#"{"status-amount-due": 158.70, "big": 12345678901234567890.25}"#);
         assert_eq!(c.lookup("status-amount-due").unwrap().to_text(), "158.70");
-        assert_eq!(c.lookup("big").unwrap().to_text(), "12345678901234567890.25");
+        assert_eq!(
+            c.lookup("big").unwrap().to_text(),
+            "12345678901234567890.25"
+        );
     }
 
     #[test]
     fn dotted_paths_and_indexes() {
-        let c = ctx(
-            r#"{"customer": {"primary": {"full-name": "Douglas"}},
+        let c = ctx(r#"{"customer": {"primary": {"full-name": "Douglas"}},
                 "EventProperties": {"PaymentsToLenders": [{"Amount": "400"}, {"Amount": "200"}]},
                 "bucket": {"1": {"days-past-due": 5}},
-                "flat.key": 1}"#,
+                "flat.key": 1}"#);
+        assert_eq!(
+            c.lookup("customer.primary.full-name").unwrap().to_text(),
+            "Douglas"
         );
-        assert_eq!(c.lookup("customer.primary.full-name").unwrap().to_text(), "Douglas");
-        assert_eq!(c.lookup("EventProperties.PaymentsToLenders.1.Amount").unwrap().to_text(), "200");
-        assert_eq!(c.lookup("EventProperties.PaymentsToLenders.last.Amount").unwrap().to_text(), "200");
+        assert_eq!(
+            c.lookup("EventProperties.PaymentsToLenders.1.Amount")
+                .unwrap()
+                .to_text(),
+            "200"
+        );
+        assert_eq!(
+            c.lookup("EventProperties.PaymentsToLenders.last.Amount")
+                .unwrap()
+                .to_text(),
+            "200"
+        );
         assert_eq!(c.lookup("bucket.1.days-past-due").unwrap().to_text(), "5");
         assert_eq!(c.lookup("flat.key").unwrap().to_text(), "1");
     }
@@ -246,7 +259,10 @@ mod tests {
     fn missing_names_suggest() {
         let c = ctx(r#"{"loan-status": "Open"}"#);
         let missing = c.lookup("loan-stauts").unwrap_err();
-        assert_eq!(missing.message(), "unknown variable `loan-stauts`; did you mean `loan-status`?");
+        assert_eq!(
+            missing.message(),
+            "unknown variable `loan-stauts`; did you mean `loan-status`?"
+        );
     }
 
     #[test]

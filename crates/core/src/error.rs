@@ -192,9 +192,15 @@ impl Error {
         // Very long lines (a 10 MB one-line rule) are cut around the span.
         let (shown, lead) = if line_text.len() > 200 {
             let from = floor_char_boundary(line_text, (span.start - line_start).saturating_sub(40));
-            let to = floor_char_boundary(line_text, (span.start - line_start + 80).min(line_text.len()));
+            let to = floor_char_boundary(
+                line_text,
+                (span.start - line_start + 80).min(line_text.len()),
+            );
             let lead_len = line_text[from..span.start - line_start].chars().count();
-            (format!("…{}…", &line_text[from..to]), format!(" {}", " ".repeat(lead_len)))
+            (
+                format!("…{}…", &line_text[from..to]),
+                format!(" {}", " ".repeat(lead_len)),
+            )
         } else {
             (line_text.to_string(), lead)
         };

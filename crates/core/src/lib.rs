@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod connection;
 pub mod context;
 pub mod error;
+pub mod rule;
 pub mod suggest;
 pub mod value;
 

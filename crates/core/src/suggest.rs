@@ -14,7 +14,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 /// The message tail for a list of suggestions: "; did you mean `a` or `b`?".
@@ -64,6 +68,9 @@ mod tests {
         let names = ["loan-status", "loan-id", "status-days-past-due"];
         assert_eq!(did_you_mean("loan-stauts", names), vec!["loan-status"]);
         assert_eq!(did_you_mean("zzzzzz", names), Vec::<String>::new());
-        assert_eq!(hint(&["a".into(), "b".into()]), "; did you mean `a` or `b`?");
+        assert_eq!(
+            hint(&["a".into(), "b".into()]),
+            "; did you mean `a` or `b`?"
+        );
     }
 }

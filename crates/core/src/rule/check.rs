@@ -1,0 +1,1 @@
+//! Checks a rule against a variable catalog without evaluating it.

@@ -1,0 +1,1 @@
+//! The visual builder's model.
