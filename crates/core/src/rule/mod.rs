@@ -31,7 +31,7 @@ pub mod model;
 mod parser;
 
 pub use ast::{Expr, ExprKind};
-// pub use check::check;
+pub use check::check;
 pub use compile::{CompiledRule, DEFAULT_FUEL};
 pub use date::Date;
 pub use explain::{ExplainStep, Explanation, Outcome};
