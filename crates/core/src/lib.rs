@@ -8,6 +8,7 @@ pub mod connection;
 pub mod context;
 pub mod error;
 pub mod lint;
+pub mod rule;
 pub mod samples;
 pub mod suggest;
 pub mod value;

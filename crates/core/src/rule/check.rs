@@ -1,0 +1,444 @@
+//! Checks a rule against a variable catalog without evaluating it: unknown
+//! variables and functions (with did-you-mean), arity, type errors, enum
+//! values that cannot match and comparisons that are always false. Errors
+//! and warnings are told apart by [`Severity`](crate::error::Severity).
+
+use crate::catalog::{Catalog, VarType, Variable};
+use crate::error::{Error, ErrorKind, Span};
+use crate::suggest;
+
+use super::ast::{Expr, ExprKind};
+use super::date::parse_instant;
+use super::functions::{resolve_call, Builtin, Callee};
+use super::Rule;
+
+/// What a sub-expression is known to produce before any context exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Any,
+    Nil,
+    Bool,
+    Number,
+    Text,
+    /// A money variable the catalog shows arriving as a JSON string
+    /// (`"10.00"`, as YouLend sends amounts): text at run time.
+    MoneyText,
+    Date,
+    Keyword,
+    Coll,
+}
+
+impl Ty {
+    fn label(self) -> &'static str {
+        match self {
+            Ty::Any => "a value",
+            Ty::Nil => "nil",
+            Ty::Bool => "a boolean",
+            Ty::Number => "a number",
+            Ty::Text | Ty::MoneyText => "text",
+            Ty::Date => "a date",
+            Ty::Keyword => "a keyword",
+            Ty::Coll => "a collection",
+        }
+    }
+}
+
+struct Info<'c> {
+    ty: Ty,
+    var: Option<&'c Variable>,
+    literal: Option<&'c Expr>,
+    span: Span,
+}
+
+struct Checker<'c> {
+    catalog: &'c Catalog,
+    out: Vec<Error>,
+}
+
+/// Every problem `rule` has against `catalog`, in source order.
+pub fn check(rule: &Rule, catalog: &Catalog) -> Vec<Error> {
+    let mut c = Checker {
+        catalog,
+        out: Vec::new(),
+    };
+    c.expr(rule.expr());
+    c.out.sort_by_key(|e| e.span.map_or(0, |s| s.start));
+    c.out
+}
+
+impl<'c> Checker<'c> {
+    fn error(&mut self, kind: ErrorKind, message: String, span: Span) {
+        self.out.push(Error::at(kind, message, span));
+    }
+
+    fn warn(&mut self, kind: ErrorKind, message: String, span: Span) {
+        self.out.push(Error::warning(kind, message, Some(span)));
+    }
+
+    fn expr(&mut self, e: &'c Expr) -> Info<'c> {
+        let info = |ty| Info {
+            ty,
+            var: None,
+            literal: Some(e),
+            span: e.span,
+        };
+        match &e.kind {
+            ExprKind::Nil => info(Ty::Nil),
+            ExprKind::Bool(_) => info(Ty::Bool),
+            ExprKind::Number(_) => info(Ty::Number),
+            ExprKind::Text(s) if parse_instant(s).is_some() => info(Ty::Date),
+            ExprKind::Text(_) => info(Ty::Text),
+            ExprKind::Keyword(_) => info(Ty::Keyword),
+            ExprKind::Symbol(name) => self.variable(name, e.span),
+            ExprKind::Vector(items) | ExprKind::Set(items) => {
+                for item in items {
+                    self.expr(item);
+                }
+                info(Ty::Coll)
+            }
+            ExprKind::List(items) => {
+                let ty = self.call(items, e.span);
+                Info {
+                    literal: None,
+                    ..info(ty)
+                }
+            }
+        }
+    }
+
+    fn variable(&mut self, name: &str, span: Span) -> Info<'c> {
+        let Some(var) = self.catalog.variable(name) else {
+            let hint = suggest::hint(&suggest::did_you_mean(name, self.catalog.names()));
+            self.error(
+                ErrorKind::UnknownVariable,
+                format!("unknown variable `{name}`{hint}"),
+                span,
+            );
+            return Info {
+                ty: Ty::Any,
+                var: None,
+                literal: None,
+                span,
+            };
+        };
+        let ty = match var.ty {
+            VarType::Money if var.example.is_string() => Ty::MoneyText,
+            VarType::Number | VarType::Money => Ty::Number,
+            VarType::Text | VarType::Enum => Ty::Text,
+            VarType::Date => Ty::Date,
+            VarType::Boolean => Ty::Bool,
+            VarType::Array | VarType::Object => Ty::Coll,
+        };
+        Info {
+            ty,
+            var: Some(var),
+            literal: None,
+            span,
+        }
+    }
+
+    fn call(&mut self, items: &'c [Expr], span: Span) -> Ty {
+        let callee = resolve_call(items, span, 0);
+        let b = match callee {
+            Err(err) => {
+                self.out.push(err);
+                for arg in items.iter().skip(1) {
+                    self.expr(arg);
+                }
+                return Ty::Any;
+            }
+            Ok(Callee::Keyword(_)) => {
+                for arg in &items[1..] {
+                    self.expr(arg);
+                }
+                return Ty::Any;
+            }
+            Ok(Callee::Builtin(b)) => b,
+        };
+        if matches!(b, Builtin::ThreadFirst | Builtin::ThreadLast) {
+            self.expr(&items[1]);
+            for step in &items[2..] {
+                self.thread_step(step);
+            }
+            return Ty::Any;
+        }
+        let args: Vec<Info<'c>> = items[1..].iter().map(|a| self.expr(a)).collect();
+        self.builtin(b, &args)
+    }
+
+    fn thread_step(&mut self, step: &'c Expr) {
+        let resolved = match &step.kind {
+            ExprKind::Symbol(_) | ExprKind::Keyword(_) => {
+                resolve_call(std::slice::from_ref(step), step.span, 1)
+            }
+            ExprKind::List(items) => {
+                for arg in items.iter().skip(1) {
+                    self.expr(arg);
+                }
+                resolve_call(items, step.span, 1)
+            }
+            _ => Err(Error::at(
+                ErrorKind::Type,
+                "a step of `->` is a function name, a keyword or a call",
+                step.span,
+            )),
+        };
+        match resolved {
+            Err(err) => self.out.push(err),
+            Ok(Callee::Builtin(b)) if b.is_special() => self.error(
+                ErrorKind::Type,
+                format!("`{}` cannot be a step of `->`", b.name()),
+                step.span,
+            ),
+            Ok(_) => {}
+        }
+    }
+
+    fn builtin(&mut self, b: Builtin, args: &[Info<'c>]) -> Ty {
+        use Builtin::*;
+        match b {
+            Eq | NotEq => {
+                self.equality(args);
+                Ty::Bool
+            }
+            Lt | Gt | Le | Ge => {
+                self.ordering(args);
+                Ty::Bool
+            }
+            Add | Sub | Mul | Div | Mod | Quot | Rem | Inc | Dec | Abs | Min | Max | Round => {
+                for a in args {
+                    self.expect_number(a);
+                }
+                if matches!(b, Div | Mod | Quot | Rem) {
+                    for a in args.iter().skip(1) {
+                        if matches!(a.literal.map(|l| &l.kind), Some(ExprKind::Number(n)) if n.is_zero())
+                        {
+                            self.error(ErrorKind::Arithmetic, "division by zero".into(), a.span);
+                        }
+                    }
+                }
+                Ty::Number
+            }
+            UpperCase | LowerCase | Trim | Blank | StartsWith | EndsWith | Includes | Subs => {
+                let text_args = if b == Subs { &args[..1] } else { args };
+                for a in text_args {
+                    self.expect_text(a);
+                }
+                if b == Subs {
+                    for a in &args[1..] {
+                        self.expect_number(a);
+                    }
+                }
+                if matches!(b, Blank | StartsWith | EndsWith | Includes) {
+                    Ty::Bool
+                } else {
+                    Ty::Text
+                }
+            }
+            Contains => {
+                self.contains(args);
+                Ty::Bool
+            }
+            DaysBetween | AddDays => {
+                let dates = if b == AddDays { &args[..1] } else { args };
+                for a in dates {
+                    if matches!(a.ty, Ty::Number | Ty::Bool | Ty::Keyword | Ty::Coll)
+                        || (a.ty == Ty::Text && a.literal.is_some())
+                    {
+                        self.type_error("a date (YYYY-MM-DD)", a);
+                    }
+                }
+                if b == AddDays {
+                    self.expect_number(&args[1]);
+                    Ty::Date
+                } else {
+                    Ty::Number
+                }
+            }
+            Today => Ty::Date,
+            Not | IsNil | IsSome | IsTrue | IsFalse | Empty => Ty::Bool,
+            Str => Ty::Text,
+            Count | ParseInt | ParseFloat => Ty::Number,
+            And | Or if !args.is_empty() && args.iter().all(|a| a.ty == Ty::Bool) => Ty::Bool,
+            _ => Ty::Any,
+        }
+    }
+
+    fn type_error(&mut self, expected: &str, a: &Info<'c>) {
+        let what = match a.var {
+            Some(v) => format!("`{}` is {}", v.name, a.ty.label()),
+            None => format!("this is {}", a.ty.label()),
+        };
+        let hint = if a.ty == Ty::MoneyText {
+            " (it arrives as text; convert it with (v/parse-float ...))"
+        } else {
+            ""
+        };
+        self.error(
+            ErrorKind::Type,
+            format!("expected {expected}, but {what}{hint}"),
+            a.span,
+        );
+    }
+
+    fn expect_number(&mut self, a: &Info<'c>) {
+        if !matches!(a.ty, Ty::Number | Ty::Any) {
+            self.type_error("a number", a);
+        }
+    }
+
+    fn expect_text(&mut self, a: &Info<'c>) {
+        if !matches!(a.ty, Ty::Text | Ty::MoneyText | Ty::Date | Ty::Any) {
+            self.type_error("text", a);
+        }
+    }
+
+    fn ordering(&mut self, args: &[Info<'c>]) {
+        let mut seen: Option<Ty> = None;
+        for a in args {
+            let kind = match a.ty {
+                Ty::Number => Ty::Number,
+                Ty::Date => Ty::Date,
+                Ty::Any => continue,
+                _ => {
+                    let message = if a.var.is_some_and(|v| v.ty == VarType::Enum) {
+                        "a number or a date (this is one of a fixed set of values)"
+                    } else {
+                        "a number or a date"
+                    };
+                    self.type_error(message, a);
+                    continue;
+                }
+            };
+            match seen {
+                Some(prev) if prev != kind => {
+                    self.error(
+                        ErrorKind::Type,
+                        format!("cannot compare {} with {}", prev.label(), kind.label()),
+                        a.span,
+                    );
+                }
+                _ => seen = Some(kind),
+            }
+        }
+    }
+
+    /// `(= a b ...)`: flags enum values that are not in the catalog and
+    /// operands whose types can never be equal.
+    fn equality(&mut self, args: &[Info<'c>]) {
+        let Some(first) = args.first() else { return };
+        for (i, a) in args.iter().enumerate() {
+            for b in &args[..i] {
+                self.enum_value(a, b);
+                self.enum_value(b, a);
+            }
+            if i == 0 {
+                continue;
+            }
+            if never_equal(first.ty, a.ty) {
+                let hint = if first.ty == Ty::MoneyText || a.ty == Ty::MoneyText {
+                    "; the amount arrives as text: compare (v/parse-float ...)"
+                } else {
+                    ""
+                };
+                self.warn(
+                    ErrorKind::Unmatchable,
+                    format!(
+                        "always false: {} never equals {}{hint}",
+                        first.ty.label(),
+                        a.ty.label()
+                    ),
+                    a.span,
+                );
+            } else if let (Some(x), Some(y)) = (first.literal, a.literal) {
+                if x.is_atom()
+                    && y.is_atom()
+                    && !x.same(y)
+                    && !matches!((&x.kind, &y.kind), (ExprKind::Number(p), ExprKind::Number(q)) if p == q)
+                {
+                    self.warn(
+                        ErrorKind::Unmatchable,
+                        "always false: two different constants".into(),
+                        a.span,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Warns when `literal` is text that the enum variable `var` never holds.
+    fn enum_value(&mut self, var: &Info<'c>, literal: &Info<'c>) {
+        let (
+            Some(v),
+            Some(Expr {
+                kind: ExprKind::Text(text),
+                span,
+            }),
+        ) = (var.var, literal.literal)
+        else {
+            return;
+        };
+        if v.ty != VarType::Enum || v.values.is_empty() || v.values.contains(text) {
+            return;
+        }
+        let suggestions = suggest::did_you_mean(text, v.values.iter().map(String::as_str));
+        let hint = if suggestions.is_empty() {
+            format!("; its values are {}", v.values.join(", "))
+        } else {
+            suggest::hint(&suggestions)
+        };
+        self.warn(
+            ErrorKind::Unmatchable,
+            format!("`{}` is never \"{text}\"{hint}", v.name),
+            *span,
+        );
+    }
+
+    fn contains(&mut self, args: &[Info<'c>]) {
+        let (coll, key) = (&args[0], &args[1]);
+        if let Some(Expr {
+            kind: ExprKind::Set(items),
+            ..
+        }) = items_of(coll)
+        {
+            for item in items {
+                let member = Info {
+                    ty: Ty::Text,
+                    var: None,
+                    literal: Some(item),
+                    span: item.span,
+                };
+                self.enum_value(key, &member);
+            }
+        }
+        if matches!(items_of(coll).map(|e| &e.kind), Some(ExprKind::Vector(_))) {
+            self.warn(
+                ErrorKind::Unmatchable,
+                "`contains?` on a vector asks about indexes, not values; use a set #{...}".into(),
+                coll.span,
+            );
+        }
+        if matches!(coll.ty, Ty::Number | Ty::Bool | Ty::Keyword) {
+            self.type_error("a set, map or vector", coll);
+        }
+    }
+}
+
+/// The collection literal an argument was written as, if any.
+fn items_of<'c>(a: &Info<'c>) -> Option<&'c Expr> {
+    a.literal
+        .filter(|e| matches!(e.kind, ExprKind::Set(_) | ExprKind::Vector(_)))
+}
+
+/// Types whose values can never be `=`: a number and text, a boolean and a number…
+fn never_equal(a: Ty, b: Ty) -> bool {
+    let class = |t: Ty| match t {
+        Ty::Any | Ty::Nil => None,
+        Ty::Text | Ty::Date | Ty::MoneyText => Some(0),
+        Ty::Number => Some(1),
+        Ty::Bool => Some(2),
+        Ty::Keyword => Some(3),
+        Ty::Coll => Some(4),
+    };
+    matches!((class(a), class(b)), (Some(x), Some(y)) if x != y)
+}

@@ -1,0 +1,142 @@
+//! LoanPro's rule language: a small Clojure dialect deciding whether a
+//! connection fires for a loan or event. Text goes lexer → parser → (checker)
+//! → compiler → evaluator; every stage reports [`Error`]s with spans.
+//!
+//! ```
+//! use hookwright_core::{rule::{self, Rule, EvalOptions}, Context, Value};
+//! let rule = Rule::parse(r#"(and (= status-days-past-due 5) (= loan-status "Open"))"#).unwrap();
+//! let ctx = Context::from_json(r#"{"status-days-past-due": 5, "loan-status": "Open"}"#).unwrap();
+//! assert_eq!(rule.eval(&ctx, &EvalOptions::default()).unwrap(), Value::Bool(true));
+//! assert!(rule::check(&rule, hookwright_core::catalog::loanpro()).is_empty());
+//! assert_eq!(rule::format("(not   true)").unwrap(), "(not true)");
+//! ```
+//!
+//! Public API:
+//! - [`Rule::parse`] → [`Rule`]; [`Rule::eval`], [`Rule::explain`], [`Rule::compile`] → [`CompiledRule`]
+//!   (fast repeated evaluation: [`CompiledRule::eval`], [`CompiledRule::matches`]).
+//! - [`check`] against a [`Catalog`](crate::catalog::Catalog): errors and warnings by severity.
+//! - [`format`] / [`format_expr`]: the canonical layout (100 columns).
+//! - [`model`]: the visual builder's groups and conditions, lossless both ways.
+//! - [`Date`] and [`EvalOptions`]: the evaluation date, passed explicitly in wasm.
+
+pub mod ast;
+mod check;
+mod compile;
+mod date;
+mod explain;
+mod fmt;
+pub mod functions;
+mod lexer;
+pub mod model;
+mod parser;
+
+pub use ast::{Expr, ExprKind};
+pub use check::check;
+pub use compile::{CompiledRule, DEFAULT_FUEL};
+pub use date::Date;
+pub use explain::{ExplainStep, Explanation, Outcome};
+pub use fmt::{format, format_expr, WIDTH};
+
+use crate::context::Context;
+use crate::error::Error;
+use crate::value::Value;
+
+/// The deepest nesting of brackets a rule may have. Every stage recurses at
+/// most this deep, which keeps wasm's small stack safe.
+pub const MAX_DEPTH: usize = 200;
+
+/// How to evaluate: the date `u/today` and date helpers use (else the
+/// context's `current-date`, else the system clock, which wasm does not
+/// have), and how much work to allow.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvalOptions {
+    pub today: Option<Date>,
+    /// Work units (one per sub-expression evaluated); `None` is [`DEFAULT_FUEL`].
+    pub fuel: Option<u64>,
+}
+
+impl EvalOptions {
+    pub fn today(date: Date) -> EvalOptions {
+        EvalOptions {
+            today: Some(date),
+            ..EvalOptions::default()
+        }
+    }
+}
+
+/// A parsed rule: its source text and syntax tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    source: String,
+    expr: Expr,
+}
+
+impl Rule {
+    /// Parses rule text, collecting several syntax errors where it can.
+    pub fn parse(source: &str) -> Result<Rule, Vec<Error>> {
+        let expr = parser::parse(source)?;
+        Ok(Rule {
+            source: source.to_string(),
+            expr,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+
+    /// Resolves functions and variable slots once, for repeated evaluation.
+    /// Fails on unknown functions, wrong arities and malformed forms.
+    pub fn compile(&self) -> Result<CompiledRule, Vec<Error>> {
+        compile::compile(&self.expr)
+    }
+
+    /// Evaluates the rule against a context. For many contexts, [`compile`](Rule::compile) once.
+    pub fn eval(&self, ctx: &Context, opts: &EvalOptions) -> Result<Value, Error> {
+        let compiled = self.compile().map_err(first)?;
+        compiled.eval(ctx, opts)
+    }
+
+    /// The result and the outcome of every sub-expression.
+    pub fn explain(&self, ctx: &Context, opts: &EvalOptions) -> Explanation {
+        let compiled = match self.compile() {
+            Ok(c) => c,
+            Err(errors) => {
+                return Explanation {
+                    result: Err(first(errors)),
+                    steps: Vec::new(),
+                }
+            }
+        };
+        let recorder = explain::Recorder {
+            outcomes: vec![None; compiled.spans().len()],
+        };
+        let (result, recorder) = compiled.run(ctx, opts, recorder);
+        let steps = compiled
+            .spans()
+            .iter()
+            .zip(recorder.outcomes)
+            .map(|(&span, outcome)| ExplainStep {
+                span,
+                outcome: outcome.unwrap_or(Outcome::Skipped),
+            })
+            .collect();
+        Explanation {
+            result: result.map(std::borrow::Cow::into_owned),
+            steps,
+        }
+    }
+
+    /// The canonical text of this rule.
+    pub fn to_text(&self) -> String {
+        format_expr(&self.expr)
+    }
+}
+
+fn first(mut errors: Vec<Error>) -> Error {
+    errors.swap_remove(0)
+}

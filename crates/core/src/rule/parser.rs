@@ -1,0 +1,170 @@
+//! Builds the syntax tree from tokens without recursion: open brackets push a
+//! frame, closers pop it. Depth is bounded by [`MAX_DEPTH`], so 100,000 nested
+//! parentheses give one error, not a stack overflow. Unclosed brackets are
+//! reported at the opener, stray closers at themselves.
+
+use crate::error::{Error, ErrorKind, LineIndex, Span};
+
+use super::ast::{Expr, ExprKind};
+use super::lexer::{lex, Delim, Tok, Token};
+use super::MAX_DEPTH;
+
+/// Parsing stops collecting after this many errors; the rest are noise.
+const MAX_ERRORS: usize = 20;
+
+struct Frame {
+    delim: Delim,
+    start: usize,
+    open_end: usize,
+    items: Vec<Expr>,
+}
+
+/// Parses one rule expression.
+pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
+    let lines = LineIndex::new(src);
+    let span = |start, end| lines.span(src, start, end);
+    let (tokens, mut errors) = lex(src, &lines);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut top: Vec<Expr> = Vec::new();
+
+    for Token { tok, start, end } in tokens {
+        if errors.len() >= MAX_ERRORS {
+            break;
+        }
+        let atom = match tok {
+            Tok::Open(delim) => {
+                if stack.len() >= MAX_DEPTH {
+                    errors.push(Error::at(
+                        ErrorKind::Limit,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                        span(start, end),
+                    ));
+                    return Err(errors);
+                }
+                stack.push(Frame {
+                    delim,
+                    start,
+                    open_end: end,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Tok::Close(delim) => {
+                let Some(frame) = stack.pop() else {
+                    errors.push(Error::at(
+                        ErrorKind::Syntax,
+                        format!("unexpected `{}`: nothing to close", delim.close()),
+                        span(start, end),
+                    ));
+                    continue;
+                };
+                if frame.delim == delim {
+                    close(frame, end, &span, &mut errors)
+                } else {
+                    let opener = span(frame.start, frame.open_end);
+                    errors.push(Error::at(
+                        ErrorKind::Syntax,
+                        format!(
+                            "expected `{}` to close `{}` at {}:{}, found `{}`",
+                            frame.delim.close(),
+                            frame.delim.open(),
+                            opener.line,
+                            opener.col,
+                            delim.close()
+                        ),
+                        span(start, end),
+                    ));
+                    // If an outer bracket matches, the inner one was left open:
+                    // close it here and let the closer close the outer one, so
+                    // one typo gives one error.
+                    if stack.last().is_some_and(|f| f.delim == delim) {
+                        let inner = close(frame, start, &span, &mut errors);
+                        let mut outer = stack.pop().expect("checked above");
+                        outer.items.push(inner);
+                        close(outer, end, &span, &mut errors)
+                    } else {
+                        close(frame, end, &span, &mut errors)
+                    }
+                }
+            }
+            Tok::Text(s) => Expr::new(ExprKind::Text(s), span(start, end)),
+            Tok::Number(n) => Expr::new(ExprKind::Number(n), span(start, end)),
+            Tok::Keyword(k) => Expr::new(ExprKind::Keyword(k), span(start, end)),
+            Tok::Symbol(s) => Expr::new(ExprKind::Symbol(s), span(start, end)),
+            Tok::Nil => Expr::new(ExprKind::Nil, span(start, end)),
+            Tok::Bool(b) => Expr::new(ExprKind::Bool(b), span(start, end)),
+        };
+        match stack.last_mut() {
+            Some(frame) => frame.items.push(atom),
+            None => top.push(atom),
+        }
+    }
+    // An unterminated string swallowed the closers; its error says enough.
+    let string_open = errors.iter().any(|e| e.message == "unterminated string");
+    for frame in stack.iter().filter(|_| !string_open).take(MAX_ERRORS) {
+        errors.push(Error::at(
+            ErrorKind::Syntax,
+            format!("unclosed `{}`", frame.delim.open()),
+            span(frame.start, frame.open_end),
+        ));
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.span.map_or(0, |s| s.start));
+        errors.truncate(MAX_ERRORS);
+        return Err(errors);
+    }
+    match top.len() {
+        0 => Err(vec![Error::new(
+            ErrorKind::Syntax,
+            "empty rule: write an expression such as (= loan-status \"Open\")",
+            None,
+        )]),
+        1 => Ok(top.pop().expect("one expression")),
+        _ => {
+            let extra = Span::locate(src, top[1].span.start, top[top.len() - 1].span.end);
+            Err(vec![Error::at(
+                ErrorKind::Syntax,
+                "a rule is one expression; wrap several in (and ...) or (or ...)",
+                extra,
+            )])
+        }
+    }
+}
+
+fn close(
+    frame: Frame,
+    end: usize,
+    span: &impl Fn(usize, usize) -> Span,
+    errors: &mut Vec<Error>,
+) -> Expr {
+    let whole = span(frame.start, end);
+    if frame.delim == Delim::Set {
+        check_set_duplicates(&frame.items, errors);
+    }
+    let kind = match frame.delim {
+        Delim::Paren => ExprKind::List(frame.items),
+        Delim::Bracket => ExprKind::Vector(frame.items),
+        Delim::Set => ExprKind::Set(frame.items),
+    };
+    Expr::new(kind, whole)
+}
+
+/// Clojure refuses `#{"Open" "Open"}`; so do we, for literal members.
+fn check_set_duplicates(items: &[Expr], errors: &mut Vec<Error>) {
+    // The check is quadratic; huge sets (hostile input) skip it.
+    if items.len() > 512 {
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        if !item.is_atom() || matches!(item.kind, ExprKind::Symbol(_)) {
+            continue;
+        }
+        if items[..i].iter().any(|earlier| earlier.kind == item.kind) {
+            errors.push(Error::at(
+                ErrorKind::Syntax,
+                "duplicate member in set literal",
+                item.span,
+            ));
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! The builder model and the formatter, proven by property tests: text →
+//! model → text keeps the syntax tree for every input that parses, model →
+//! text → model is the identity, and formatting is idempotent.
+
+use hookwright_core::rule::model::{
+    Condition, Expression, Group, Item, Literal, Match, Operand, Operator, RuleModel,
+};
+use hookwright_core::rule::{format, format_expr, Expr, ExprKind, Rule};
+use hookwright_core::Span;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const SEED: &str =
+    r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
+
+fn count(item: &Item, groups: &mut usize, conditions: &mut usize) {
+    match item {
+        Item::Group(g) => {
+            *groups += 1;
+            g.items.iter().for_each(|i| count(i, groups, conditions));
+        }
+        Item::Not(inner) => count(inner, groups, conditions),
+        Item::Condition(_) => *conditions += 1,
+        Item::Expression(_) => {}
+    }
+}
+
+#[test]
+fn seed_rule_maps_to_two_groups_and_three_conditions() {
+    let model = RuleModel::from_rule(&Rule::parse(SEED).unwrap());
+    let (mut groups, mut conditions) = (0, 0);
+    count(&model.root, &mut groups, &mut conditions);
+    assert_eq!((groups, conditions), (2, 3));
+    let Item::Group(top) = &model.root else {
+        panic!("top is a group")
+    };
+    assert_eq!(top.mode, Match::All);
+    assert_eq!(
+        top.items[0],
+        Item::Condition(Condition {
+            variable: "status-days-past-due".into(),
+            operator: Operator::Eq,
+            value: Operand::One(Literal::Number(5.into())),
+        })
+    );
+    assert_eq!(model.to_text(), SEED);
+    assert_eq!(format(SEED).unwrap(), SEED);
+}
+
+#[test]
+fn builder_forms_have_one_text_each() {
+    let cases = [
+        r#"(not (or (= loan-status "Closed") (contains? #{"Paid Off" "Pending"} loan-status)))"#,
+        r#"(and (clojure.string/includes? loan-status "Mc") (clojure.string/starts-with? loan-status "Open"))"#,
+        "(or (= status-stoplight true) (= status-stoplight false) (not (>= status-amount-due 100.50)))",
+        r#"(and (< next-scheduled-payment-date "2024-01-01") (+ 1 2))"#,
+    ];
+    for case in cases {
+        let model = RuleModel::from_rule(&Rule::parse(case).unwrap());
+        assert_eq!(model.to_text(), case);
+    }
+    let model = RuleModel::from_rule(&Rule::parse(cases[3]).unwrap());
+    let Item::Group(g) = &model.root else {
+        panic!()
+    };
+    assert_eq!(
+        g.items[1],
+        Item::Expression(Expression {
+            text: "(+ 1 2)".into()
+        })
+    );
+}
+
+#[test]
+fn long_rules_break_at_100_columns() {
+    let long = format!(
+        "(and {})",
+        (0..12)
+            .map(|i| format!("(= loan-status \"Status {i}\")"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let text = format(&long).unwrap();
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(
+        text.starts_with("(and\n  (= loan-status \"Status 0\")\n"),
+        "{text}"
+    );
+    assert_eq!(format(&text).unwrap(), text);
+}
+
+// ---- strategies ----
+
+fn span() -> Span {
+    Span::locate("", 0, 0)
+}
+
+fn e(kind: ExprKind) -> Expr {
+    Expr::new(kind, span())
+}
+
+fn variable() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("loan-status".to_string()),
+        Just("status-days-past-due".to_string()),
+        Just("customer.primary.full-name".to_string()),
+        Just("EventProperties.PaymentsToLenders.1.Amount".to_string()),
+        "[a-z][a-z0-9-]{0,8}".prop_filter("not a literal", |s| !matches!(
+            s.as_str(),
+            "nil" | "true" | "false"
+        )),
+    ]
+}
+
+fn number() -> impl Strategy<Value = Decimal> {
+    (any::<i32>(), 0u32..4).prop_map(|(m, s)| Decimal::new(i64::from(m), s))
+}
+
+fn text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 \"\\\\\n\té-]{0,8}"
+}
+
+fn atom() -> impl Strategy<Value = Expr> {
+    prop_oneof![
+        Just(e(ExprKind::Nil)),
+        any::<bool>().prop_map(|b| e(ExprKind::Bool(b))),
+        number().prop_map(|n| e(ExprKind::Number(n))),
+        text().prop_map(|s| e(ExprKind::Text(s))),
+        "[a-z0-9][a-z0-9-]{0,4}".prop_map(|k| e(ExprKind::Keyword(k))),
+        variable().prop_map(|v| e(ExprKind::Symbol(v))),
+    ]
+}
+
+fn head() -> impl Strategy<Value = Expr> {
+    prop::sample::select(vec![
+        "and",
+        "or",
+        "not",
+        "=",
+        "not=",
+        "<",
+        ">=",
+        "contains?",
+        "clojure.string/includes?",
+        "clojure.string/starts-with?",
+        "+",
+        "str",
+        "if",
+    ])
+    .prop_map(|h| e(ExprKind::Symbol(h.to_string())))
+}
+
+/// Any syntax tree, biased towards the shapes the builder knows.
+fn expr() -> impl Strategy<Value = Expr> {
+    atom().prop_recursive(5, 64, 6, |inner| {
+        prop_oneof![
+            4 => (head(), prop::collection::vec(inner.clone(), 0..4)).prop_map(|(h, mut args)| {
+                args.insert(0, h);
+                e(ExprKind::List(args))
+            }),
+            2 => (head(), variable(), atom()).prop_map(|(h, v, a)| {
+                e(ExprKind::List(vec![h, e(ExprKind::Symbol(v)), a]))
+            }),
+            1 => prop::collection::vec(inner.clone(), 0..3).prop_map(|v| e(ExprKind::Vector(v))),
+            1 => prop::collection::vec(variable(), 0..3).prop_map(|mut v| {
+                v.sort();
+                v.dedup();
+                e(ExprKind::Set(v.into_iter().map(|s| e(ExprKind::Symbol(s))).collect()))
+            }),
+            1 => (prop::collection::vec(text(), 0..3), variable()).prop_map(|(mut items, v)| {
+                items.sort();
+                items.dedup();
+                let set = e(ExprKind::Set(items.into_iter().map(|s| e(ExprKind::Text(s))).collect()));
+                e(ExprKind::List(vec![e(ExprKind::Symbol("contains?".into())), set, e(ExprKind::Symbol(v))]))
+            }),
+        ]
+    })
+}
+
+fn literal() -> impl Strategy<Value = Literal> {
+    prop_oneof![
+        Just(Literal::Nil),
+        number().prop_map(Literal::Number),
+        text().prop_map(Literal::Text),
+    ]
+}
+
+fn condition() -> impl Strategy<Value = Condition> {
+    let op = prop::sample::select(vec![
+        Operator::Eq,
+        Operator::NotEq,
+        Operator::Lt,
+        Operator::Le,
+        Operator::Gt,
+        Operator::Ge,
+        Operator::IsOneOf,
+        Operator::Contains,
+        Operator::StartsWith,
+        Operator::IsTrue,
+        Operator::IsFalse,
+    ]);
+    (
+        variable(),
+        op,
+        literal(),
+        prop::collection::vec(literal(), 0..4),
+        text(),
+    )
+        .prop_map(|(variable, operator, one, many, s)| {
+            let value = match operator {
+                Operator::IsTrue | Operator::IsFalse => Operand::None,
+                Operator::IsOneOf => {
+                    let mut unique: Vec<Literal> = Vec::new();
+                    for l in many {
+                        if !unique.contains(&l) {
+                            unique.push(l);
+                        }
+                    }
+                    Operand::Many(unique)
+                }
+                Operator::Contains | Operator::StartsWith => Operand::One(Literal::Text(s)),
+                _ => Operand::One(one),
+            };
+            Condition {
+                variable,
+                operator,
+                value,
+            }
+        })
+}
+
+fn model_item() -> impl Strategy<Value = Item> {
+    let leaf = prop_oneof![
+        4 => condition().prop_map(Item::Condition),
+        1 => prop::sample::select(vec!["(+ 1 2)", "(u/today :format :date)", "true", "loan-id", "(= 5 loan-id)", "(count [1 2])"])
+            .prop_map(|t| Item::Expression(Expression { text: t.to_string() })),
+    ];
+    leaf.prop_recursive(4, 48, 5, |inner| {
+        prop_oneof![
+            3 => (prop::sample::select(vec![Match::All, Match::Any, Match::None]), prop::collection::vec(inner.clone(), 0..5))
+                .prop_map(|(mode, items)| Item::Group(Group { mode, items })),
+            // NOT around an "any" group is spelled as a "none" group.
+            1 => inner.prop_filter("not of any is none", |i| !matches!(i, Item::Group(Group { mode: Match::Any, .. })))
+                .prop_map(|i| Item::Not(Box::new(i))),
+        ]
+    })
+}
+
+const TOKENS: &[&str] = &[
+    "(",
+    ")",
+    "(",
+    ")",
+    "[",
+    "]",
+    "#{",
+    "}",
+    " ",
+    " ",
+    "and",
+    "or",
+    "not",
+    "=",
+    "<",
+    "x",
+    "loan-status",
+    "\"Open\"",
+    "5",
+    "-2.50",
+    ":k",
+    "nil",
+    "true",
+    "contains?",
+    "clojure.string/includes?",
+    ";c\n",
+];
+
+proptest! {
+    #[test]
+    fn text_model_text_keeps_the_tree(ast in expr()) {
+        let text = format_expr(&ast);
+        let rule = Rule::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
+        prop_assert!(rule.expr().same(&ast), "formatter changed the tree: {}", text);
+        prop_assert_eq!(format(&text).unwrap(), text.clone(), "formatting is idempotent");
+        let back = RuleModel::from_rule(&rule).to_text();
+        let reparsed = Rule::parse(&back).unwrap();
+        prop_assert!(reparsed.expr().same(rule.expr()), "{} became {}", text, back);
+    }
+
+    #[test]
+    fn any_parseable_text_round_trips(tokens in prop::collection::vec(prop::sample::select(TOKENS), 1..30)) {
+        let text = tokens.concat();
+        if let Ok(rule) = Rule::parse(&text) {
+            let back = RuleModel::from_rule(&rule).to_text();
+            let reparsed = Rule::parse(&back).unwrap();
+            prop_assert!(reparsed.expr().same(rule.expr()), "{} became {}", text, back);
+            let formatted = format(&text).unwrap();
+            prop_assert!(Rule::parse(&formatted).unwrap().expr().same(rule.expr()));
+        }
+    }
+
+    #[test]
+    fn model_text_model_is_identity(root in model_item()) {
+        let model = RuleModel { root };
+        let text = model.to_text();
+        let rule = Rule::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
+        prop_assert_eq!(RuleModel::from_rule(&rule), model, "via {}", text);
+    }
+}
