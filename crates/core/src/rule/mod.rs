@@ -26,6 +26,7 @@ mod date;
 mod explain;
 mod fmt;
 pub mod functions;
+mod highlight;
 mod lexer;
 pub mod model;
 mod parser;
@@ -36,6 +37,7 @@ pub use compile::{CompiledRule, DEFAULT_FUEL};
 pub use date::Date;
 pub use explain::{ExplainStep, Explanation, Outcome};
 pub use fmt::{format, format_expr, WIDTH};
+pub use highlight::{highlight, Highlight, TokenClass};
 
 use crate::context::Context;
 use crate::error::Error;

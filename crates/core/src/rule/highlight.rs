@@ -1,0 +1,110 @@
+//! Token classes for colouring rule text in the editor. Works on any text,
+//! valid or not: the lexer's errors are the checker's business, not this one's.
+
+use crate::error::LineIndex;
+
+use super::lexer::{lex, Tok};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenClass {
+    Bracket,
+    /// A symbol in call position: `and`, `v/parse-int`.
+    Function,
+    Variable,
+    Text,
+    Number,
+    /// `true`, `false`, `nil`.
+    Literal,
+    Keyword,
+    Comment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Highlight {
+    pub start: usize,
+    pub end: usize,
+    pub class: TokenClass,
+}
+
+/// The coloured ranges of `src`, in order.
+pub fn highlight(src: &str) -> Vec<Highlight> {
+    let (tokens, _) = lex(src, &LineIndex::new(src));
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut after_paren = false;
+    let mut gap_start = 0;
+    for token in &tokens {
+        comments_in(src, gap_start, token.start, &mut out);
+        gap_start = token.end;
+        let class = match &token.tok {
+            Tok::Open(_) | Tok::Close(_) => TokenClass::Bracket,
+            Tok::Text(_) => TokenClass::Text,
+            Tok::Number(_) => TokenClass::Number,
+            Tok::Keyword(_) => TokenClass::Keyword,
+            Tok::Nil | Tok::Bool(_) => TokenClass::Literal,
+            Tok::Symbol(_) if after_paren => TokenClass::Function,
+            Tok::Symbol(_) => TokenClass::Variable,
+        };
+        after_paren = matches!(token.tok, Tok::Open(super::lexer::Delim::Paren));
+        out.push(Highlight {
+            start: token.start,
+            end: token.end,
+            class,
+        });
+    }
+    comments_in(src, gap_start, src.len(), &mut out);
+    out
+}
+
+/// `;` comments between two tokens run to the end of their line.
+fn comments_in(src: &str, from: usize, to: usize, out: &mut Vec<Highlight>) {
+    let Some(gap) = src.get(from..to) else { return };
+    let mut offset = 0;
+    while let Some(i) = gap[offset..].find(';') {
+        let start = from + offset + i;
+        let end = src[start..to].find('\n').map_or(to, |n| start + n);
+        out.push(Highlight {
+            start,
+            end,
+            class: TokenClass::Comment,
+        });
+        offset = end - from;
+        if offset >= gap.len() {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_follow_position() {
+        let src = "(and (= loan-status \"Open\") true) ; done";
+        let classes: Vec<(&str, TokenClass)> = highlight(src)
+            .iter()
+            .map(|h| (&src[h.start..h.end], h.class))
+            .collect();
+        assert_eq!(
+            classes,
+            [
+                ("(", TokenClass::Bracket),
+                ("and", TokenClass::Function),
+                ("(", TokenClass::Bracket),
+                ("=", TokenClass::Function),
+                ("loan-status", TokenClass::Variable),
+                ("\"Open\"", TokenClass::Text),
+                (")", TokenClass::Bracket),
+                ("true", TokenClass::Literal),
+                (")", TokenClass::Bracket),
+                ("; done", TokenClass::Comment),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_text_still_highlights() {
+        assert!(!highlight("(and \"open").is_empty());
+        assert!(highlight("").is_empty());
+    }
+}
