@@ -8,8 +8,10 @@ pub mod connection;
 pub mod context;
 pub mod error;
 pub mod suggest;
+pub mod template;
 pub mod value;
 
 pub use context::Context;
 pub use error::{Error, ErrorKind, Severity, Span};
+pub use template::{Mode, Template};
 pub use value::Value;
