@@ -2,6 +2,8 @@
 //! inside, and builds loops with an explicit stack (no recursion over loops),
 //! so hostile nesting is refused with an error instead of exhausting the stack.
 
+use std::cell::Cell;
+
 use rust_decimal::Decimal;
 
 use super::ast::{Arg, Expr, JsonTransition, Node, Path, UrlTransition};
@@ -20,6 +22,7 @@ pub fn parse(source: &str) -> Result<Vec<Node>, Vec<Error>> {
     Parser {
         src: source,
         lines: LineIndex::new(source),
+        cursor: Cell::new((0, 1, 1)),
         errors: Vec::new(),
     }
     .run()
@@ -28,6 +31,10 @@ pub fn parse(source: &str) -> Result<Vec<Node>, Vec<Error>> {
 struct Parser<'s> {
     src: &'s str,
     lines: LineIndex,
+    /// The last located offset with its line and column: spans are made in
+    /// nearly increasing order, so locating from here keeps parsing linear
+    /// even on one 10 MB line (counting from the line start would not be).
+    cursor: Cell<(usize, usize, usize)>,
     errors: Vec<Error>,
 }
 
@@ -40,7 +47,28 @@ struct Frame {
 
 impl<'s> Parser<'s> {
     fn span(&self, start: usize, end: usize) -> Span {
-        self.lines.span(self.src, start, end)
+        let (pos, mut line, mut col) = self.cursor.get();
+        if start >= pos {
+            for c in self.src[pos..start].chars() {
+                if c == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+            }
+        } else if !self.src[start..pos].contains('\n') {
+            col -= self.src[start..pos].chars().count();
+        } else {
+            return self.lines.span(self.src, start, end);
+        }
+        self.cursor.set((start, line, col));
+        Span {
+            start,
+            end,
+            line,
+            col,
+        }
     }
 
     fn error(&mut self, kind: ErrorKind, message: impl Into<String>, start: usize, end: usize) {
@@ -69,7 +97,11 @@ impl<'s> Parser<'s> {
                 current(&mut root, &mut open).push(self.text(pos, src.len()));
                 break;
             };
-            let open_at = pos + found;
+            let mut open_at = pos + found;
+            // In `[[[BEGIN x]]` the first `[` is JSON: a tag opens at the last `[[` of a run.
+            while src.as_bytes().get(open_at + 2) == Some(&b'[') {
+                open_at += 1;
+            }
             if open_at > pos {
                 let node = self.text(pos, open_at);
                 current(&mut root, &mut open).push(node);

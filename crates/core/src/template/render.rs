@@ -2,6 +2,7 @@
 //! mode, recording which template span produced each output byte so a
 //! problem found in the output (bad JSON, a CR in a header) points at its cause.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
@@ -74,6 +75,7 @@ pub(crate) fn render<'t>(
         scopes: Vec::new(),
         errors: Vec::new(),
         empty: Vec::new(),
+        empty_seen: HashSet::new(),
         steps: 0,
         stopped: false,
     };
@@ -134,6 +136,7 @@ struct Renderer<'t> {
     scopes: Vec<&'t Value>,
     errors: Vec<Error>,
     empty: Vec<(String, Span)>,
+    empty_seen: HashSet<usize>,
     steps: usize,
     stopped: bool,
 }
@@ -300,15 +303,21 @@ impl<'t> Renderer<'t> {
                     .find_map(|scope| lookup_in(scope, name))
             }
         } else {
-            self.ctx.lookup(name).ok()
+            // Not `Context::lookup`: it computes did-you-mean on every miss,
+            // which only the reported errors need.
+            lookup_in(self.ctx.root(), name)
         };
         if let Some(value) = found {
             return Val::Ref(value);
         }
         if self.lenient {
-            if !self.empty.iter().any(|(_, s)| *s == span) {
+            // Loops visit a placeholder many times; list it once.
+            if self.empty_seen.insert(span.start) {
                 self.empty.push((name.to_string(), span));
             }
+            return Val::Empty;
+        }
+        if self.errors.len() >= super::parser::MAX_ERRORS {
             return Val::Empty;
         }
         let message = if item {
@@ -470,7 +479,7 @@ impl<'t> Renderer<'t> {
                     Role::Date => DateTime::parse(value).is_some(),
                     _ => !value.chars().any(char::is_alphabetic),
                 };
-                if literal && !item && self.ctx.lookup(name).is_err() {
+                if literal && !item && lookup_in(self.ctx.root(), name).is_none() {
                     return Ok(value.clone());
                 }
                 self.lookup(name, item, *span)
