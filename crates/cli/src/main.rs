@@ -22,9 +22,17 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Render a template against a context: text, JSON (validated) or URL.
+    Render(commands::render::Args),
+    /// Print the envelope LoanPro sends for a variable-list payload.
+    Envelope(commands::envelope::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Render(args) => commands::render::run(args),
+        Command::Envelope(args) => commands::envelope::run(args),
+    }
 }

@@ -1,2 +1,5 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(args) -> ExitCode`,
 //! reading files and printing at this edge while the work happens in `hookwright_core`.
+
+pub mod envelope;
+pub mod render;
