@@ -31,7 +31,11 @@ fn measure(name: &str, mut f: impl FnMut() -> usize) {
         }
         best = best.max(n as f64 / start.elapsed().as_secs_f64());
     }
-    println!("{name:<48} {:>12.0} per second ({:.0} ns each)", best, 1e9 / best);
+    println!(
+        "{name:<48} {:>12.0} per second ({:.0} ns each)",
+        best,
+        1e9 / best
+    );
 }
 
 fn main() {
@@ -42,10 +46,18 @@ fn main() {
     assert!(out.contains("payment  on 2022-09-26") && out.contains("$158.70."));
 
     measure("render seed customer note (json, validated)", || {
-        template.render(black_box(&ctx), Mode::Json, &options).unwrap().output.len()
+        template
+            .render(black_box(&ctx), Mode::Json, &options)
+            .unwrap()
+            .output
+            .len()
     });
     measure("render seed customer note (text)", || {
-        template.render(black_box(&ctx), Mode::Text, &options).unwrap().output.len()
+        template
+            .render(black_box(&ctx), Mode::Text, &options)
+            .unwrap()
+            .output
+            .len()
     });
     measure("parse + render seed customer note (json)", || {
         Template::parse(black_box(BODY))

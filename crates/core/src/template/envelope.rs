@@ -4,7 +4,7 @@
 
 use super::Rendered;
 use crate::context::Context;
-use crate::error::{Error, ErrorKind, Span};
+use crate::error::{Error, Span};
 use crate::value::{write_json_string, Map, Value};
 
 /// A version 4 UUID from 16 random bytes. The caller supplies the bytes so the
@@ -88,11 +88,6 @@ pub fn envelope(
         output: out,
         empty_variables: empty,
     })
-}
-
-/// The error for an empty variable list, which LoanPro would send as an empty context.
-pub fn empty_list_error() -> Error {
-    Error::new(ErrorKind::Invalid, "the variable list is empty", None)
 }
 
 /// Puts `value` at `a.b.c` inside `map`. If a listed variable already holds

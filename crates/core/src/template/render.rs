@@ -199,7 +199,12 @@ impl<'t> Renderer<'t> {
                         src_end: span.end,
                         literal: false,
                     });
+                    let before = self.out.len();
                     self.emit(value.get());
+                    // A value right after a `\` in a JSON string completes that escape.
+                    if self.json == JsonState::Escape && self.out.len() > before {
+                        self.json = JsonState::InString;
+                    }
                 }
                 Node::Loop { list, body, .. } => {
                     let items = match self.var(list) {

@@ -182,9 +182,7 @@ pub fn render_request(
                 options.lenient,
             ) {
                 Ok(rendered) => {
-                    let joined = variables.join(",");
                     for (name, span) in rendered.empty_variables {
-                        let _ = &joined;
                         r.empty.push(("payload.variables".into(), name, span));
                     }
                     Some(rendered.output)
