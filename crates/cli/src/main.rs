@@ -34,6 +34,10 @@ enum Command {
     Verify(commands::verify::Args),
     /// Reconcile a batch of YouLend events: settlements, repayments, manual payments, duplicates.
     Reconcile(commands::reconcile::Args),
+    /// Render a template against a context: text, JSON (validated) or URL.
+    Render(commands::render::Args),
+    /// Print the envelope LoanPro sends for a variable-list payload.
+    Envelope(commands::envelope::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +48,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Reconcile(args) => commands::reconcile::run(args),
+        Command::Render(args) => commands::render::run(args),
+        Command::Envelope(args) => commands::envelope::run(args),
     }
 }

@@ -11,9 +11,11 @@ pub mod lint;
 pub mod rule;
 pub mod samples;
 pub mod suggest;
+pub mod template;
 pub mod value;
 pub mod youlend;
 
 pub use context::Context;
 pub use error::{Error, ErrorKind, Severity, Span};
+pub use template::{Mode, Template};
 pub use value::Value;

@@ -19,3 +19,5 @@ pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
     }
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
+pub mod envelope;
+pub mod render;

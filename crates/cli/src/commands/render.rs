@@ -1,0 +1,122 @@
+//! `hookwright render TEMPLATE --context FILE [--mode text|json|url] [--lenient]`:
+//! prints exactly the rendered output (no added newline); errors go to stderr
+//! with their line:col and caret view, and exit 1.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use hookwright_core::template::{Mode, RenderOptions, Template};
+use hookwright_core::{Context, Error, ErrorKind};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The template text, or `@path` to read it from a file.
+    pub template: String,
+    /// A JSON file with the context (a loan's variables or an event).
+    #[arg(long, value_name = "FILE")]
+    pub context: PathBuf,
+    #[arg(long, value_enum, default_value_t = ModeArg::Text)]
+    pub mode: ModeArg,
+    /// Render unknown variables empty (as LoanPro does) and list them on stderr.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ModeArg {
+    Text,
+    Json,
+    Url,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let source = match args.template.strip_prefix('@') {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!(
+                    "{}",
+                    Error::new(ErrorKind::Io, format!("cannot read {path}: {e}"), None).render("")
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+        None => args.template.clone(),
+    };
+    let Some(ctx) = load_context(&args.context) else {
+        return ExitCode::FAILURE;
+    };
+    let mode = match args.mode {
+        ModeArg::Text => Mode::Text,
+        ModeArg::Json => Mode::Json,
+        ModeArg::Url => Mode::Url,
+    };
+    let result = Template::parse(&source).and_then(|t| {
+        t.render(
+            &ctx,
+            mode,
+            &RenderOptions {
+                lenient: args.lenient,
+            },
+        )
+    });
+    match result {
+        Ok(rendered) => {
+            for (name, span) in &rendered.empty_variables {
+                let warning = Error::warning(
+                    ErrorKind::UnknownVariable,
+                    format!("`{name}` is not in the context and rendered empty"),
+                    Some(*span),
+                );
+                eprintln!("{}", warning.render(&source));
+            }
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(rendered.output.as_bytes())
+                .and_then(|()| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_errors(&errors, &source);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads and parses a JSON context, printing the located error on failure.
+pub(super) fn load_context(path: &Path) -> Option<Context> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let error = Error::new(
+                ErrorKind::Io,
+                format!("cannot read {}: {e}", path.display()),
+                None,
+            );
+            eprintln!("{}", error.render(""));
+            return None;
+        }
+    };
+    match Context::from_json(&text) {
+        Ok(ctx) => Some(ctx),
+        Err(e) => {
+            eprintln!("in {}:\n{}", path.display(), e.render(&text));
+            None
+        }
+    }
+}
+
+/// Every error in caret view, blank lines between.
+pub(super) fn print_errors(errors: &[Error], source: &str) {
+    for (i, error) in errors.iter().enumerate() {
+        if i > 0 {
+            eprintln!();
+        }
+        eprintln!("{}", error.render(source));
+    }
+}

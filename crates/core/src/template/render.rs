@@ -1,0 +1,535 @@
+//! Walks a parsed template against a context and writes the output for one
+//! mode, recording which template span produced each output byte so a
+//! problem found in the output (bad JSON, a CR in a header) points at its cause.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::ast::{Arg, Expr, JsonState, Node, Path, UrlPart};
+use super::functions::{self, DateTime, Function, MathOp, Role};
+use super::{json, url, Mode};
+use crate::context::{lookup_in, Context};
+use crate::error::{Error, ErrorKind, Span};
+use crate::suggest;
+use crate::value::{escape_json_into, write_json, Value};
+
+/// Output beyond this is refused: loops multiply, and a template should not
+/// be able to make the page allocate gigabytes.
+pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+/// Evaluation fuel: nodes visited plus loop iterations.
+pub const MAX_STEPS: usize = 5_000_000;
+
+/// A stretch of output and the template bytes that produced it.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    out: usize,
+    src_start: usize,
+    src_end: usize,
+    /// Literal text maps byte for byte; a placeholder maps to its whole tag.
+    literal: bool,
+}
+
+/// The output of one render with everything learned along the way.
+pub(crate) struct Outcome {
+    pub output: String,
+    pub errors: Vec<Error>,
+    pub empty: Vec<(String, Span)>,
+    segments: Vec<Segment>,
+}
+
+impl Outcome {
+    /// The template span that wrote output byte `offset`.
+    pub fn span_of(&self, src: &str, offset: usize) -> Span {
+        let i = self.segments.partition_point(|s| s.out <= offset);
+        let Some(seg) = i.checked_sub(1).map(|i| self.segments[i]) else {
+            return Span::locate(src, 0, 0);
+        };
+        if seg.literal {
+            let at = (seg.src_start + offset - seg.out).min(seg.src_end);
+            let width = src[at..].chars().next().map_or(0, char::len_utf8);
+            Span::locate(src, at, at + width)
+        } else {
+            Span::locate(src, seg.src_start, seg.src_end)
+        }
+    }
+}
+
+pub(crate) fn render<'t>(
+    src: &'t str,
+    nodes: &'t [Node],
+    ctx: &'t Context,
+    mode: Mode,
+    lenient: bool,
+) -> Outcome {
+    let mut r = Renderer {
+        src,
+        ctx,
+        mode,
+        lenient,
+        out: String::with_capacity(src.len() + 64),
+        segments: Vec::with_capacity(nodes.len()),
+        json: JsonState::Outside,
+        url: UrlPart::Path,
+        scopes: Vec::new(),
+        errors: Vec::new(),
+        empty: Vec::new(),
+        empty_seen: HashSet::new(),
+        steps: 0,
+        stopped: false,
+    };
+    r.nodes(nodes);
+    let mut outcome = Outcome {
+        output: r.out,
+        errors: r.errors,
+        empty: r.empty,
+        segments: r.segments,
+    };
+    // Only check the assembled output when every value rendered: gaps left
+    // by earlier errors would only produce confusing follow-on errors.
+    if outcome.errors.is_empty() {
+        let problem = match mode {
+            Mode::Json => json::check(&outcome.output)
+                .err()
+                .map(|p| (p.offset, p.message, ErrorKind::Json)),
+            Mode::Url => url::check(&outcome.output)
+                .err()
+                .map(|(at, m)| (at, m, ErrorKind::Invalid)),
+            Mode::Text | Mode::Form => None,
+        };
+        if let Some((offset, message, kind)) = problem {
+            let span = outcome.span_of(src, offset);
+            outcome.errors.push(Error::at(kind, message, span));
+        }
+    }
+    outcome
+}
+
+/// A value found or computed; `Empty` after an error or a lenient miss.
+enum Val<'t> {
+    Ref(&'t Value),
+    Own(Value),
+    Empty,
+}
+
+impl Val<'_> {
+    fn get(&self) -> Option<&Value> {
+        match self {
+            Val::Ref(v) => Some(v),
+            Val::Own(v) => Some(v),
+            Val::Empty => None,
+        }
+    }
+}
+
+struct Renderer<'t> {
+    src: &'t str,
+    ctx: &'t Context,
+    mode: Mode,
+    lenient: bool,
+    out: String,
+    segments: Vec<Segment>,
+    json: JsonState,
+    url: UrlPart,
+    /// The items of the loops we are inside, innermost last.
+    scopes: Vec<&'t Value>,
+    errors: Vec<Error>,
+    empty: Vec<(String, Span)>,
+    empty_seen: HashSet<usize>,
+    steps: usize,
+    stopped: bool,
+}
+
+impl<'t> Renderer<'t> {
+    fn error(&mut self, error: Error) {
+        // Loops repeat placeholders: one report per place is enough.
+        if self.errors.len() < super::parser::MAX_ERRORS
+            && !self
+                .errors
+                .iter()
+                .any(|e| e.span == error.span && e.message == error.message)
+        {
+            self.errors.push(error);
+        }
+    }
+
+    fn nodes(&mut self, nodes: &'t [Node]) {
+        for node in nodes {
+            if self.stopped {
+                return;
+            }
+            self.steps += 1;
+            if self.steps > MAX_STEPS || self.out.len() > MAX_OUTPUT {
+                let what = if self.steps > MAX_STEPS {
+                    "takes too many steps"
+                } else {
+                    "output is too large"
+                };
+                let span = match node {
+                    Node::Text { span, .. }
+                    | Node::Output { span, .. }
+                    | Node::Loop { span, .. } => *span,
+                };
+                self.error(Error::at(
+                    ErrorKind::Limit,
+                    format!("rendering stopped: the template {what}"),
+                    span,
+                ));
+                self.stopped = true;
+                return;
+            }
+            match node {
+                Node::Text { span, json, url } => {
+                    self.segments.push(Segment {
+                        out: self.out.len(),
+                        src_start: span.start,
+                        src_end: span.end,
+                        literal: true,
+                    });
+                    self.out.push_str(&self.src[span.start..span.end]);
+                    self.json = json.after(self.json);
+                    self.url = url.after(self.url);
+                }
+                Node::Output { expr, span } => {
+                    let value = self.eval(expr);
+                    self.segments.push(Segment {
+                        out: self.out.len(),
+                        src_start: span.start,
+                        src_end: span.end,
+                        literal: false,
+                    });
+                    let before = self.out.len();
+                    self.emit(value.get());
+                    // A value right after a `\` in a JSON string completes that escape.
+                    if self.json == JsonState::Escape && self.out.len() > before {
+                        self.json = JsonState::InString;
+                    }
+                }
+                Node::Loop { list, body, .. } => {
+                    let items = match self.var(list) {
+                        Val::Ref(Value::Vector(items) | Value::Set(items)) => items.as_slice(),
+                        Val::Ref(Value::Nil) | Val::Empty => &[],
+                        found => {
+                            let type_name = found.get().map_or("nothing", Value::type_name);
+                            self.error(Error::at(
+                                ErrorKind::Type,
+                                format!(
+                                    "`{}` is a {type_name}, not a list; `[[BEGIN]]` loops over lists",
+                                    list.name
+                                ),
+                                list.span,
+                            ));
+                            &[]
+                        }
+                    };
+                    for item in items {
+                        self.steps += 1;
+                        self.scopes.push(item);
+                        self.nodes(body);
+                        self.scopes.pop();
+                        if self.stopped {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes a value where output stands, as the mode requires.
+    fn emit(&mut self, value: Option<&Value>) {
+        let out = &mut self.out;
+        match self.mode {
+            Mode::Text => {
+                if let Some(v) = value {
+                    write_text(v, out);
+                }
+            }
+            Mode::Json => match (self.json, value) {
+                (JsonState::Outside, None) => out.push_str("null"),
+                (JsonState::Outside, Some(Value::Number(n))) => {
+                    let _ = write!(out, "{n}");
+                }
+                (JsonState::Outside, Some(v)) => write_json(v, out),
+                (_, None) => {}
+                (_, Some(Value::Text(s))) => escape_json_into(s, out),
+                (_, Some(Value::Number(n))) => {
+                    let _ = write!(out, "{n}");
+                }
+                (_, Some(v)) => {
+                    let mut text = String::new();
+                    write_text(v, &mut text);
+                    escape_json_into(&text, out);
+                }
+            },
+            Mode::Url | Mode::Form => {
+                let part = if self.mode == Mode::Form {
+                    UrlPart::Query
+                } else {
+                    self.url
+                };
+                match value {
+                    None => {}
+                    Some(Value::Text(s)) => url::encode_into(s, part, out),
+                    Some(v) => {
+                        let mut text = String::new();
+                        write_text(v, &mut text);
+                        url::encode_into(&text, part, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn eval(&mut self, expr: &'t Expr) -> Val<'t> {
+        match expr {
+            Expr::Var(path) => self.var(path),
+            Expr::Call {
+                function,
+                args,
+                span,
+            } => self.call(*function, args, *span),
+        }
+    }
+
+    fn var(&mut self, path: &'t Path) -> Val<'t> {
+        self.lookup(&path.name, path.item, path.span)
+    }
+
+    fn lookup(&mut self, name: &str, item: bool, span: Span) -> Val<'t> {
+        let found = if item {
+            if name.is_empty() {
+                self.scopes.last().copied()
+            } else {
+                self.scopes
+                    .iter()
+                    .rev()
+                    .find_map(|scope| lookup_in(scope, name))
+            }
+        } else {
+            // Not `Context::lookup`: it computes did-you-mean on every miss,
+            // which only the reported errors need.
+            lookup_in(self.ctx.root(), name)
+        };
+        if let Some(value) = found {
+            return Val::Ref(value);
+        }
+        if self.lenient {
+            // Loops visit a placeholder many times; list it once.
+            if self.empty_seen.insert(span.start) {
+                self.empty.push((name.to_string(), span));
+            }
+            return Val::Empty;
+        }
+        if self.errors.len() >= super::parser::MAX_ERRORS {
+            return Val::Empty;
+        }
+        let message = if item {
+            let keys: Vec<&str> = match self.scopes.last() {
+                Some(Value::Map(map)) => map.keys().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            format!(
+                "the loop item has no field `{name}`{}",
+                suggest::hint(&suggest::did_you_mean(name, keys))
+            )
+        } else {
+            match self.ctx.lookup(name) {
+                Err(missing) => missing.message(),
+                Ok(_) => unreachable!("lookup failed a moment ago"),
+            }
+        };
+        self.error(Error::at(ErrorKind::UnknownVariable, message, span));
+        Val::Empty
+    }
+
+    fn call(&mut self, function: Function, args: &'t [Arg], span: Span) -> Val<'t> {
+        let result = match function {
+            Function::FormatNumber => (|| {
+                let n = self.number(function, &args[0])?;
+                let decimals = match args.get(1) {
+                    Some(arg) => {
+                        let text = self.setting(arg)?;
+                        match functions::decimals(&text) {
+                            Ok(d) => d,
+                            Err(m) => return Err(Some(Error::at(ErrorKind::Type, m, arg.span()))),
+                        }
+                    }
+                    None => 0,
+                };
+                let point = match args.get(2) {
+                    Some(arg) => self.setting(arg)?,
+                    None => ".".into(),
+                };
+                let thousands = match args.get(3) {
+                    Some(arg) => self.setting(arg)?,
+                    None => ",".into(),
+                };
+                Ok(Value::Text(functions::format_number(
+                    n, decimals, &point, &thousands,
+                )))
+            })(),
+            Function::FormatDateTime => {
+                (|| {
+                    let text = self.text(function, 0, &args[0])?;
+                    let Some(dt) = DateTime::parse(&text) else {
+                        return Err(Some(Error::at(
+                        ErrorKind::Type,
+                        format!("`{text}` is not a date (expected YYYY-MM-DD, optionally with a time)"),
+                        args[0].span(),
+                    )));
+                    };
+                    let format = match args.get(1) {
+                        Some(arg) => self.setting(arg)?,
+                        None => functions::DEFAULT_DATE_FORMAT.into(),
+                    };
+                    Ok(Value::Text(functions::format_date_time(&dt, &format)))
+                })()
+            }
+            Function::FormatPhoneNumber => self
+                .text(function, 0, &args[0])
+                .map(|t| Value::Text(functions::format_phone(&t))),
+            Function::FormatZipcode => self
+                .text(function, 0, &args[0])
+                .map(|t| Value::Text(functions::format_zipcode(&t))),
+            Function::MathSqrt => self.number(function, &args[0]).and_then(|n| {
+                functions::sqrt(n)
+                    .map(Value::Number)
+                    .map_err(|m| Some(Error::at(ErrorKind::Arithmetic, m, span)))
+            }),
+            Function::MathAdd
+            | Function::MathSubtract
+            | Function::MathMultiply
+            | Function::MathDivide
+            | Function::MathPow => {
+                let op = match function {
+                    Function::MathAdd => MathOp::Add,
+                    Function::MathSubtract => MathOp::Subtract,
+                    Function::MathMultiply => MathOp::Multiply,
+                    Function::MathDivide => MathOp::Divide,
+                    _ => MathOp::Pow,
+                };
+                let a = self.number(function, &args[0]);
+                let b = self.number(function, &args[1]);
+                match (a, b) {
+                    (Ok(a), Ok(b)) => functions::math(op, a, b)
+                        .map(Value::Number)
+                        .map_err(|m| Some(Error::at(ErrorKind::Arithmetic, m, span))),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                }
+            }
+        };
+        match result {
+            Ok(value) => Val::Own(value),
+            Err(Some(error)) => {
+                self.error(error);
+                Val::Empty
+            }
+            // Already reported, or a lenient miss: the call renders empty.
+            Err(None) => Val::Empty,
+        }
+    }
+
+    /// A numeric argument: a literal, a variable name, or a nested call.
+    fn number(&mut self, function: Function, arg: &'t Arg) -> Result<Decimal, Option<Error>> {
+        debug_assert_eq!(function.role(0), Role::Number);
+        let (value, span) = match arg {
+            Arg::Number { value, .. } => return Ok(*value),
+            Arg::Text { value, span } => {
+                if let Ok(n) = Decimal::from_str_exact(value.trim()) {
+                    return Ok(n);
+                }
+                let item = value.starts_with('$');
+                (
+                    self.lookup(value.trim_start_matches('$'), item, *span),
+                    *span,
+                )
+            }
+            Arg::Expr(expr) => (self.eval(expr), expr.span()),
+        };
+        match value.get() {
+            None => Err(None),
+            Some(Value::Number(n)) => Ok(*n),
+            Some(Value::Text(t)) if Decimal::from_str_exact(t.trim()).is_ok() => {
+                Ok(Decimal::from_str_exact(t.trim()).expect("checked just above"))
+            }
+            Some(other) => Err(Some(Error::at(
+                ErrorKind::Type,
+                format!(
+                    "`{}` needs a number here, not the {} {}",
+                    function.name(),
+                    other.type_name(),
+                    other.to_json()
+                ),
+                span,
+            ))),
+        }
+    }
+
+    /// A date or text argument: a variable name, or a literal when no
+    /// variable has that name and it looks like the literal the role expects.
+    fn text(
+        &mut self,
+        function: Function,
+        index: usize,
+        arg: &'t Arg,
+    ) -> Result<String, Option<Error>> {
+        let value = match arg {
+            Arg::Number { value, .. } => return Ok(value.to_string()),
+            Arg::Text { value, span } => {
+                let item = value.starts_with('$');
+                let name = value.trim_start_matches('$');
+                let literal = match function.role(index) {
+                    Role::Date => DateTime::parse(value).is_some(),
+                    _ => !value.chars().any(char::is_alphabetic),
+                };
+                if literal && !item && lookup_in(self.ctx.root(), name).is_none() {
+                    return Ok(value.clone());
+                }
+                self.lookup(name, item, *span)
+            }
+            Arg::Expr(expr) => self.eval(expr),
+        };
+        let mut text = String::new();
+        match value.get() {
+            None => return Err(None),
+            Some(v) => write_text(v, &mut text),
+        }
+        Ok(text)
+    }
+
+    /// A setting such as decimals or a separator: always literal text.
+    fn setting(&mut self, arg: &'t Arg) -> Result<String, Option<Error>> {
+        match arg {
+            Arg::Text { value, .. } => Ok(value.clone()),
+            Arg::Number { value, .. } => Ok(value.to_string()),
+            Arg::Expr(expr) => match self.eval(expr).get() {
+                Some(v) => {
+                    let mut text = String::new();
+                    write_text(v, &mut text);
+                    Ok(text)
+                }
+                None => Err(None),
+            },
+        }
+    }
+}
+
+/// A value as text mode prints it: strings bare, numbers exactly as written,
+/// nil empty, collections as JSON.
+pub fn write_text(value: &Value, out: &mut String) {
+    match value {
+        Value::Nil => {}
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Text(s) => out.push_str(s),
+        Value::Keyword(k) => {
+            out.push(':');
+            out.push_str(k);
+        }
+        _ => write_json(value, out),
+    }
+}
