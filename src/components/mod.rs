@@ -4,8 +4,11 @@ pub mod code_editor;
 pub mod connection_view;
 pub mod header;
 pub mod notices;
+pub mod payload_panel;
 pub mod persistence;
+pub mod request_panel;
 pub mod sidebar;
+pub mod trigger_panel;
 
 use yew::prelude::*;
 
