@@ -35,6 +35,8 @@ pub struct Editor {
     pub revision: u64,
     /// Another tab saved over our storage; saving waits for the user's choice.
     pub conflict: bool,
+    /// JSON the user pasted to evaluate rules against (the "Custom" sample).
+    pub custom_context: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +94,8 @@ pub enum Action {
     AdoptExternal(Snapshot),
     /// The user chose to keep this tab's copy (it will be saved over theirs).
     KeepMine,
+    /// The pasted custom context changed (saved, but not an undo step).
+    SetCustomContext(String),
 }
 
 impl Editor {
@@ -106,6 +110,7 @@ impl Editor {
             next_notice: 1,
             revision: 0,
             conflict: false,
+            custom_context: String::new(),
         }
     }
 
@@ -298,6 +303,10 @@ impl Editor {
             }
             Action::KeepMine => {
                 self.conflict = false;
+                self.revision += 1;
+            }
+            Action::SetCustomContext(text) => {
+                self.custom_context = text;
                 self.revision += 1;
             }
         }

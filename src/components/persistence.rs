@@ -23,7 +23,10 @@ pub fn initial_editor() -> Editor {
     let text = storage::read();
     match storage::parse(text.as_deref()) {
         Loaded::Empty => Editor::with_examples(),
-        Loaded::Restored(stored) => Editor::new(stored.snapshot()),
+        Loaded::Restored(stored) => Editor {
+            custom_context: stored.custom_context.clone(),
+            ..Editor::new(stored.snapshot())
+        },
         Loaded::Unreadable(reason) => {
             let kept = text.as_deref().and_then(storage::back_up);
             let mut editor = Rc::new(Editor::with_examples());
@@ -45,6 +48,7 @@ pub fn initial_editor() -> Editor {
 /// The state a pending save will write: always the latest render's.
 struct Pending {
     snapshot: Snapshot,
+    custom_context: String,
     paused: bool,
     scroll: i32,
     timer: Option<Timeout>,
@@ -56,7 +60,7 @@ fn save_now(pending: &Rc<RefCell<Pending>>) {
     if p.paused {
         return;
     }
-    if let Err(why) = storage::write(&Stored::new(&p.snapshot, p.scroll)) {
+    if let Err(why) = storage::write(&Stored::new(&p.snapshot, p.scroll, &p.custom_context)) {
         gloo::console::error!(format!("Hookwright could not save: {why}"));
     }
 }
@@ -75,6 +79,7 @@ pub fn Persistence() -> Html {
     let editor = use_editor();
     let pending = use_mut_ref(|| Pending {
         snapshot: editor.snapshot(),
+        custom_context: editor.custom_context.clone(),
         paused: editor.conflict,
         scroll: storage::parse(storage::read().as_deref())
             .restored_scroll()
@@ -84,6 +89,7 @@ pub fn Persistence() -> Html {
     {
         let mut p = pending.borrow_mut();
         p.snapshot = editor.snapshot();
+        p.custom_context.clone_from(&editor.custom_context);
         p.paused = editor.conflict;
     }
 

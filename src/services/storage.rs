@@ -21,15 +21,19 @@ pub struct Stored {
     pub selected: Option<String>,
     #[serde(default)]
     pub scroll: i32,
+    /// The JSON context the user pasted for the "Custom" sample.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub custom_context: String,
 }
 
 impl Stored {
-    pub fn new(snapshot: &Snapshot, scroll: i32) -> Stored {
+    pub fn new(snapshot: &Snapshot, scroll: i32, custom_context: &str) -> Stored {
         Stored {
             storage_version: STORAGE_VERSION,
             workspace: ConnectionFile::new(snapshot.connections.clone()),
             selected: snapshot.selected.clone(),
             scroll,
+            custom_context: custom_context.to_string(),
         }
     }
 
@@ -123,7 +127,7 @@ mod tests {
 
     #[test]
     fn round_trips_the_workspace() {
-        let stored = Stored::new(&examples_snapshot(), 120);
+        let stored = Stored::new(&examples_snapshot(), 120, "{}");
         assert_eq!(parse(Some(&serialize(&stored))), Loaded::Restored(stored));
     }
 
@@ -148,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_stale_selection_falls_back_to_the_first_connection() {
-        let mut stored = Stored::new(&examples_snapshot(), 0);
+        let mut stored = Stored::new(&examples_snapshot(), 0, "");
         stored.selected = Some("gone".into());
         assert_eq!(
             stored.snapshot().selected.as_deref(),
