@@ -22,9 +22,20 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Evaluate a rule against a JSON context; prints the result as JSON
+    Eval(commands::eval::Args),
+    /// Check a rule against a variable catalog without evaluating it
+    Check(commands::check::Args),
+    /// Print a rule in the canonical layout
+    Fmt(commands::fmt::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Check(args) => commands::check::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
+    }
 }
