@@ -59,6 +59,12 @@ enum NodeKind {
     },
 }
 
+impl Node {
+    fn is_operand(&self) -> bool {
+        matches!(self.kind, NodeKind::Const(_) | NodeKind::Var(_))
+    }
+}
+
 #[derive(Debug)]
 struct Step {
     callee: Callee,
@@ -279,7 +285,13 @@ impl<'a> Args<'a> {
             threaded: None,
             has_threaded: false,
             threaded_last: false,
-            threaded_span: Span::locate("", 0, 0),
+            // Unused without a threaded value; a constant keeps calls cheap.
+            threaded_span: Span {
+                start: 0,
+                end: 0,
+                line: 1,
+                col: 1,
+            },
         }
     }
 
@@ -320,7 +332,14 @@ impl CompiledRule {
     /// Whether the rule is true (truthy) for `ctx`: the connection would fire.
     /// Allocates nothing for rules that only compare and combine.
     pub fn matches(&self, ctx: &Context, opts: &EvalOptions) -> Result<bool, Error> {
-        self.run(ctx, opts, NoTrace).0.map(|v| v.is_truthy())
+        let mut m = Machine {
+            rule: self,
+            ctx,
+            opts,
+            fuel: opts.fuel.unwrap_or(DEFAULT_FUEL),
+            tracer: NoTrace,
+        };
+        m.truthy(&self.root)
     }
 
     pub(crate) fn spans(&self) -> &[Span] {
@@ -508,7 +527,82 @@ fn parse_leading_number(s: &str, fraction: bool) -> Option<Decimal> {
     Some(if negative { -n } else { n })
 }
 
+impl<'a> Machine<'a, NoTrace> {
+    /// Whether `node` is truthy: the same answer (and errors, in the same
+    /// order) as `eval(node)?.is_truthy()`, without building values for the
+    /// logic and equality that rules are made of. Explanations never come here.
+    fn truthy(&mut self, node: &'a Node) -> Result<bool, Error> {
+        if let NodeKind::Call(Callee::Builtin(b), args) = &node.kind {
+            match b {
+                Builtin::And => {
+                    self.spend(node)?;
+                    for arg in args {
+                        if !self.truthy(arg)? {
+                            return Ok(false);
+                        }
+                    }
+                    return Ok(true);
+                }
+                Builtin::Or => {
+                    self.spend(node)?;
+                    for arg in args {
+                        if self.truthy(arg)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
+                Builtin::Not => {
+                    self.spend(node)?;
+                    return Ok(!self.truthy(&args[0])?);
+                }
+                Builtin::Eq | Builtin::NotEq
+                    if args.len() >= 2 && args.iter().all(Node::is_operand) =>
+                {
+                    self.spend(node)?;
+                    let first = self.operand(&args[0])?;
+                    let mut all = true;
+                    for arg in &args[1..] {
+                        all &= equal(first, self.operand(arg)?);
+                    }
+                    return Ok(all == (*b == Builtin::Eq));
+                }
+                _ => {}
+            }
+        }
+        Ok(self.eval(node)?.is_truthy())
+    }
+
+    /// A constant or variable by reference (callers check [`Node::is_operand`]).
+    fn operand(&mut self, node: &'a Node) -> Result<&'a Value, Error> {
+        static NIL: Value = Value::Nil;
+        match &node.kind {
+            NodeKind::Const(i) => {
+                self.spend(node)?;
+                Ok(&self.rule.consts[*i as usize])
+            }
+            NodeKind::Var(slot) => {
+                self.spend(node)?;
+                self.var(*slot, self.rule.spans[node.id as usize])
+            }
+            _ => Ok(&NIL),
+        }
+    }
+}
+
 impl<'a, T: Tracer> Machine<'a, T> {
+    fn spend(&mut self, node: &Node) -> Result<(), Error> {
+        if self.fuel == 0 {
+            return Err(Error::at(
+                ErrorKind::Limit,
+                "evaluation ran out of fuel (the rule is too large)",
+                self.rule.spans[node.id as usize],
+            ));
+        }
+        self.fuel -= 1;
+        Ok(())
+    }
+
     fn eval(&mut self, node: &'a Node) -> Result<V<'a>, Error> {
         if self.fuel == 0 {
             return Err(Error::at(
