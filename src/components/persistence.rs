@@ -23,10 +23,11 @@ pub fn initial_editor() -> Editor {
     let text = storage::read();
     match storage::parse(text.as_deref()) {
         Loaded::Empty => Editor::with_examples(),
-        Loaded::Restored(stored) => Editor {
-            custom_context: stored.custom_context.clone(),
-            ..Editor::new(stored.snapshot())
-        },
+        Loaded::Restored(stored) => {
+            let mut editor = Editor::new(stored.snapshot());
+            editor.custom_context = stored.custom_context;
+            editor
+        }
         Loaded::Unreadable(reason) => {
             let kept = text.as_deref().and_then(storage::back_up);
             let mut editor = Rc::new(Editor::with_examples());

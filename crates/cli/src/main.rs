@@ -38,6 +38,12 @@ enum Command {
     Render(commands::render::Args),
     /// Print the envelope LoanPro sends for a variable-list payload.
     Envelope(commands::envelope::Args),
+    /// Evaluate a rule against a JSON context; prints the result as JSON
+    Eval(commands::eval::Args),
+    /// Check a rule against a variable catalog without evaluating it
+    Check(commands::check::Args),
+    /// Print a rule in the canonical layout
+    Fmt(commands::fmt::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,5 +56,8 @@ fn main() -> ExitCode {
         Command::Reconcile(args) => commands::reconcile::run(args),
         Command::Render(args) => commands::render::run(args),
         Command::Envelope(args) => commands::envelope::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Check(args) => commands::check::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
     }
 }

@@ -72,10 +72,17 @@ fn run(context: &str, rule: &str, today: Option<&str>) -> Result<String, String>
             .join("\n\n")
     };
     let parsed = Rule::parse(rule).map_err(render)?;
-    parsed
-        .eval(&ctx, &opts)
-        .map(|v| v.to_json())
-        .map_err(|e| render(vec![e]))
+    let result = parsed.eval(&ctx, &opts);
+    // The compiled fast path for "does it fire?" must agree with eval.
+    if let Ok(compiled) = parsed.compile() {
+        let fires = compiled.matches(&ctx, &opts);
+        assert_eq!(
+            fires,
+            result.as_ref().map(|v| v.is_truthy()).map_err(Clone::clone),
+            "matches() disagrees with eval() for {rule}"
+        );
+    }
+    result.map(|v| v.to_json()).map_err(|e| render(vec![e]))
 }
 
 #[test]

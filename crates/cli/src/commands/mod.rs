@@ -2,8 +2,13 @@
 //! reading files and printing at this edge while the work happens in `hookwright_core`.
 
 pub mod catalog;
+pub mod check;
+pub mod envelope;
+pub mod eval;
+pub mod fmt;
 pub mod lint;
 pub mod reconcile;
+pub mod render;
 pub mod schema;
 pub mod verify;
 
@@ -19,5 +24,3 @@ pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
     }
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
-pub mod envelope;
-pub mod render;

@@ -26,6 +26,7 @@ pub const DEFAULT_FUEL: u64 = 50_000_000;
 #[derive(Debug)]
 pub struct CompiledRule {
     root: Node,
+    consts: Vec<Value>,
     paths: Vec<String>,
     /// Per slot, where the variable sat in the last context's top-level map.
     /// Contexts from one source share their key order, so this turns most
@@ -37,13 +38,15 @@ pub struct CompiledRule {
 #[derive(Debug)]
 struct Node {
     kind: NodeKind,
-    span: Span,
+    /// Index into `spans` (and the explanation); spans live apart to keep
+    /// nodes small, since a 10 MB rule has millions of them.
     id: u32,
 }
 
 #[derive(Debug)]
 enum NodeKind {
-    Const(Value),
+    /// Index into `consts`.
+    Const(u32),
     Var(usize),
     Vector(Vec<Node>),
     Set(Vec<Node>),
@@ -56,6 +59,12 @@ enum NodeKind {
     },
 }
 
+impl Node {
+    fn is_operand(&self) -> bool {
+        matches!(self.kind, NodeKind::Const(_) | NodeKind::Var(_))
+    }
+}
+
 #[derive(Debug)]
 struct Step {
     callee: Callee,
@@ -65,6 +74,7 @@ struct Step {
 }
 
 struct Compiler {
+    consts: Vec<Value>,
     paths: Vec<String>,
     spans: Vec<Span>,
     errors: Vec<Error>,
@@ -72,6 +82,7 @@ struct Compiler {
 
 pub(crate) fn compile(expr: &Expr) -> Result<CompiledRule, Vec<Error>> {
     let mut c = Compiler {
+        consts: Vec::new(),
         paths: Vec::new(),
         spans: Vec::new(),
         errors: Vec::new(),
@@ -82,6 +93,7 @@ pub(crate) fn compile(expr: &Expr) -> Result<CompiledRule, Vec<Error>> {
     }
     Ok(CompiledRule {
         root,
+        consts: c.consts,
         hints: c.paths.iter().map(|_| AtomicUsize::new(0)).collect(),
         paths: c.paths,
         spans: c.spans,
@@ -89,6 +101,11 @@ pub(crate) fn compile(expr: &Expr) -> Result<CompiledRule, Vec<Error>> {
 }
 
 impl Compiler {
+    fn constant(&mut self, v: Value) -> NodeKind {
+        self.consts.push(v);
+        NodeKind::Const((self.consts.len() - 1) as u32)
+    }
+
     fn id(&mut self, span: Span) -> u32 {
         self.spans.push(span);
         (self.spans.len() - 1) as u32
@@ -97,11 +114,11 @@ impl Compiler {
     fn node(&mut self, e: &Expr) -> Node {
         let id = self.id(e.span);
         let kind = match &e.kind {
-            ExprKind::Nil => NodeKind::Const(Value::Nil),
-            ExprKind::Bool(b) => NodeKind::Const(Value::Bool(*b)),
-            ExprKind::Number(n) => NodeKind::Const(Value::Number(*n)),
-            ExprKind::Text(s) => NodeKind::Const(Value::Text(s.clone())),
-            ExprKind::Keyword(k) => NodeKind::Const(Value::Keyword(k.clone())),
+            ExprKind::Nil => self.constant(Value::Nil),
+            ExprKind::Bool(b) => self.constant(Value::Bool(*b)),
+            ExprKind::Number(n) => self.constant(Value::Number(*n)),
+            ExprKind::Text(s) => self.constant(Value::Text(s.clone())),
+            ExprKind::Keyword(k) => self.constant(Value::Keyword(k.clone())),
             ExprKind::Symbol(name) => {
                 let slot = match self.paths.iter().position(|p| p == name) {
                     Some(slot) => slot,
@@ -118,14 +135,17 @@ impl Compiler {
                 if nodes.iter().all(|n| matches!(n.kind, NodeKind::Const(_))) {
                     // Literal collections are built once, here, not per evaluation.
                     self.spans.truncate(id as usize + 1);
-                    let values = nodes.into_iter().map(|n| match n.kind {
-                        NodeKind::Const(v) => v,
-                        _ => Value::Nil,
-                    });
-                    NodeKind::Const(if is_set {
-                        Value::Set(dedup(values.collect()))
+                    let values: Vec<Value> = nodes
+                        .into_iter()
+                        .map(|n| match n.kind {
+                            NodeKind::Const(i) => std::mem::take(&mut self.consts[i as usize]),
+                            _ => Value::Nil,
+                        })
+                        .collect();
+                    self.constant(if is_set {
+                        Value::Set(dedup(values))
                     } else {
-                        Value::Vector(values.collect())
+                        Value::Vector(values)
                     })
                 } else if is_set {
                     NodeKind::Set(nodes)
@@ -136,7 +156,7 @@ impl Compiler {
             ExprKind::List(items) => match resolve_call(items, e.span, 0) {
                 Err(err) => {
                     self.errors.push(err);
-                    NodeKind::Const(Value::Nil)
+                    self.constant(Value::Nil)
                 }
                 Ok(Callee::Builtin(b @ (Builtin::ThreadFirst | Builtin::ThreadLast))) => {
                     let init = Box::new(self.node(&items[1]));
@@ -152,11 +172,7 @@ impl Compiler {
                 }
             },
         };
-        Node {
-            kind,
-            span: e.span,
-            id,
-        }
+        Node { kind, id }
     }
 
     fn step(&mut self, e: &Expr) -> Option<Step> {
@@ -202,9 +218,24 @@ impl Compiler {
 }
 
 fn dedup(values: Vec<Value>) -> Vec<Value> {
+    // Atoms dedup through a hash of their canonical text, so a 20,000-member
+    // set stays linear; collections (rare in sets) compare pairwise.
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<Value> = Vec::with_capacity(values.len());
     for v in values {
-        if !out.iter().any(|o| equal(o, &v)) {
+        let key = match &v {
+            Value::Nil => Some("n".to_string()),
+            Value::Bool(b) => Some(format!("b{b}")),
+            Value::Number(n) => Some(format!("d{}", n.normalize())),
+            Value::Text(t) => Some(format!("t{t}")),
+            Value::Keyword(k) => Some(format!("k{k}")),
+            _ => None,
+        };
+        let fresh = match key {
+            Some(key) => seen.insert(key),
+            None => !out.iter().any(|o| equal(o, &v)),
+        };
+        if fresh {
             out.push(v);
         }
     }
@@ -239,6 +270,7 @@ struct Machine<'a, T> {
 /// threaded in by `->` (first) or `->>` (last).
 struct Args<'a> {
     nodes: &'a [Node],
+    spans: &'a [Span],
     threaded: Option<V<'a>>,
     has_threaded: bool,
     threaded_last: bool,
@@ -246,13 +278,20 @@ struct Args<'a> {
 }
 
 impl<'a> Args<'a> {
-    fn plain(nodes: &'a [Node]) -> Args<'a> {
+    fn plain(nodes: &'a [Node], spans: &'a [Span]) -> Args<'a> {
         Args {
             nodes,
+            spans,
             threaded: None,
             has_threaded: false,
             threaded_last: false,
-            threaded_span: Span::locate("", 0, 0),
+            // Unused without a threaded value; a constant keeps calls cheap.
+            threaded_span: Span {
+                start: 0,
+                end: 0,
+                line: 1,
+                col: 1,
+            },
         }
     }
 
@@ -274,7 +313,8 @@ impl<'a> Args<'a> {
     }
 
     fn span(&self, i: usize) -> Span {
-        self.slot(i).map_or(self.threaded_span, |n| n.span)
+        self.slot(i)
+            .map_or(self.threaded_span, |n| self.spans[n.id as usize])
     }
 }
 
@@ -292,7 +332,14 @@ impl CompiledRule {
     /// Whether the rule is true (truthy) for `ctx`: the connection would fire.
     /// Allocates nothing for rules that only compare and combine.
     pub fn matches(&self, ctx: &Context, opts: &EvalOptions) -> Result<bool, Error> {
-        self.run(ctx, opts, NoTrace).0.map(|v| v.is_truthy())
+        let mut m = Machine {
+            rule: self,
+            ctx,
+            opts,
+            fuel: opts.fuel.unwrap_or(DEFAULT_FUEL),
+            tracer: NoTrace,
+        };
+        m.truthy(&self.root)
     }
 
     pub(crate) fn spans(&self) -> &[Span] {
@@ -480,13 +527,88 @@ fn parse_leading_number(s: &str, fraction: bool) -> Option<Decimal> {
     Some(if negative { -n } else { n })
 }
 
+impl<'a> Machine<'a, NoTrace> {
+    /// Whether `node` is truthy: the same answer (and errors, in the same
+    /// order) as `eval(node)?.is_truthy()`, without building values for the
+    /// logic and equality that rules are made of. Explanations never come here.
+    fn truthy(&mut self, node: &'a Node) -> Result<bool, Error> {
+        if let NodeKind::Call(Callee::Builtin(b), args) = &node.kind {
+            match b {
+                Builtin::And => {
+                    self.spend(node)?;
+                    for arg in args {
+                        if !self.truthy(arg)? {
+                            return Ok(false);
+                        }
+                    }
+                    return Ok(true);
+                }
+                Builtin::Or => {
+                    self.spend(node)?;
+                    for arg in args {
+                        if self.truthy(arg)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
+                Builtin::Not => {
+                    self.spend(node)?;
+                    return Ok(!self.truthy(&args[0])?);
+                }
+                Builtin::Eq | Builtin::NotEq
+                    if args.len() >= 2 && args.iter().all(Node::is_operand) =>
+                {
+                    self.spend(node)?;
+                    let first = self.operand(&args[0])?;
+                    let mut all = true;
+                    for arg in &args[1..] {
+                        all &= equal(first, self.operand(arg)?);
+                    }
+                    return Ok(all == (*b == Builtin::Eq));
+                }
+                _ => {}
+            }
+        }
+        Ok(self.eval(node)?.is_truthy())
+    }
+
+    /// A constant or variable by reference (callers check [`Node::is_operand`]).
+    fn operand(&mut self, node: &'a Node) -> Result<&'a Value, Error> {
+        static NIL: Value = Value::Nil;
+        match &node.kind {
+            NodeKind::Const(i) => {
+                self.spend(node)?;
+                Ok(&self.rule.consts[*i as usize])
+            }
+            NodeKind::Var(slot) => {
+                self.spend(node)?;
+                self.var(*slot, self.rule.spans[node.id as usize])
+            }
+            _ => Ok(&NIL),
+        }
+    }
+}
+
 impl<'a, T: Tracer> Machine<'a, T> {
+    fn spend(&mut self, node: &Node) -> Result<(), Error> {
+        if self.fuel == 0 {
+            return Err(Error::at(
+                ErrorKind::Limit,
+                "evaluation ran out of fuel (the rule is too large)",
+                self.rule.spans[node.id as usize],
+            ));
+        }
+        self.fuel -= 1;
+        Ok(())
+    }
+
     fn eval(&mut self, node: &'a Node) -> Result<V<'a>, Error> {
         if self.fuel == 0 {
             return Err(Error::at(
                 ErrorKind::Limit,
                 "evaluation ran out of fuel (the rule is too large)",
-                node.span,
+                self.rule.spans[node.id as usize],
             ));
         }
         self.fuel -= 1;
@@ -499,8 +621,24 @@ impl<'a, T: Tracer> Machine<'a, T> {
 
     fn eval_kind(&mut self, node: &'a Node) -> Result<V<'a>, Error> {
         match &node.kind {
-            NodeKind::Const(v) => Ok(Cow::Borrowed(v)),
-            NodeKind::Var(slot) => self.var(*slot, node.span).map(Cow::Borrowed),
+            NodeKind::Const(i) => Ok(Cow::Borrowed(&self.rule.consts[*i as usize])),
+            NodeKind::Var(slot) => self
+                .var(*slot, self.rule.spans[node.id as usize])
+                .map(Cow::Borrowed),
+            NodeKind::Call(callee, args) => self.call(
+                callee,
+                Args::plain(args, &self.rule.spans),
+                self.rule.spans[node.id as usize],
+            ),
+            _ => self.eval_rare(node),
+        }
+    }
+
+    /// Collections and threading, kept out of `eval_kind` so the frame on
+    /// the recursive path stays small (wasm's stack is 1 MiB).
+    #[inline(never)]
+    fn eval_rare(&mut self, node: &'a Node) -> Result<V<'a>, Error> {
+        match &node.kind {
             NodeKind::Vector(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -515,10 +653,9 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 }
                 Ok(Cow::Owned(Value::Set(dedup(out))))
             }
-            NodeKind::Call(callee, args) => self.call(callee, Args::plain(args), node.span),
             NodeKind::Thread { last, init, steps } => {
                 let mut value = self.eval(init)?;
-                let mut span = init.span;
+                let mut span = self.rule.spans[init.id as usize];
                 for step in steps {
                     if self.fuel == 0 {
                         return Err(Error::at(
@@ -530,6 +667,7 @@ impl<'a, T: Tracer> Machine<'a, T> {
                     self.fuel -= 1;
                     let args = Args {
                         nodes: &step.args,
+                        spans: &self.rule.spans,
                         threaded: Some(value),
                         has_threaded: true,
                         threaded_last: *last,
@@ -544,6 +682,7 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 }
                 Ok(value)
             }
+            _ => unreachable!("eval_kind handles the rest"),
         }
     }
 
@@ -616,18 +755,7 @@ impl<'a, T: Tracer> Machine<'a, T> {
     fn call(&mut self, callee: &'a Callee, mut args: Args<'a>, span: Span) -> Result<V<'a>, Error> {
         let n = args.len();
         let b = match callee {
-            Callee::Keyword(k) => {
-                let coll = self.arg(&mut args, 0)?;
-                let default = if n == 2 {
-                    Some(self.arg(&mut args, 1)?)
-                } else {
-                    None
-                };
-                let key = Value::Keyword(k.clone());
-                return Ok(lookup_cow(coll, &key)
-                    .or(default)
-                    .unwrap_or(Cow::Owned(Value::Nil)));
-            }
+            Callee::Keyword(k) => return self.keyword(k, &mut args),
             Callee::Builtin(b) => *b,
         };
         let a = &mut args;
@@ -683,6 +811,59 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 owned(Value::Nil)
             }
             Builtin::ThreadFirst | Builtin::ThreadLast => owned(Value::Nil),
+            Builtin::Eq
+            | Builtin::NotEq
+            | Builtin::Lt
+            | Builtin::Gt
+            | Builtin::Le
+            | Builtin::Ge => self.compare(b, a),
+            Builtin::Add
+            | Builtin::Sub
+            | Builtin::Mul
+            | Builtin::Div
+            | Builtin::Mod
+            | Builtin::Quot
+            | Builtin::Rem
+            | Builtin::Inc
+            | Builtin::Dec
+            | Builtin::Abs
+            | Builtin::Min
+            | Builtin::Max
+            | Builtin::Round => self.arith(b, a, span),
+            Builtin::Str
+            | Builtin::Subs
+            | Builtin::Count
+            | Builtin::UpperCase
+            | Builtin::LowerCase
+            | Builtin::Trim
+            | Builtin::Blank
+            | Builtin::Empty
+            | Builtin::StartsWith
+            | Builtin::EndsWith
+            | Builtin::Includes => self.text(b, a, span),
+            _ => self.other(b, a, span),
+        }
+    }
+
+    #[inline(never)]
+    fn keyword(&mut self, k: &str, a: &mut Args<'a>) -> Result<V<'a>, Error> {
+        let coll = self.arg(a, 0)?;
+        let default = if a.len() == 2 {
+            Some(self.arg(a, 1)?)
+        } else {
+            None
+        };
+        let key = Value::Keyword(k.to_string());
+        Ok(lookup_cow(coll, &key)
+            .or(default)
+            .unwrap_or(Cow::Owned(Value::Nil)))
+    }
+
+    #[inline(never)]
+    fn compare(&mut self, b: Builtin, a: &mut Args<'a>) -> Result<V<'a>, Error> {
+        let n = a.len();
+        let owned = |v: Value| -> Result<V<'a>, Error> { Ok(Cow::Owned(v)) };
+        match b {
             Builtin::Eq | Builtin::NotEq => {
                 // Every argument is evaluated, as Clojure's `=` is a function.
                 let first = self.arg(a, 0)?;
@@ -711,6 +892,15 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 }
                 owned(Value::Bool(ok))
             }
+            _ => unreachable!("dispatched by call"),
+        }
+    }
+
+    #[inline(never)]
+    fn arith(&mut self, b: Builtin, a: &mut Args<'a>, span: Span) -> Result<V<'a>, Error> {
+        let n = a.len();
+        let owned = |v: Value| -> Result<V<'a>, Error> { Ok(Cow::Owned(v)) };
+        match b {
             Builtin::Add | Builtin::Mul => {
                 let mut acc = if b == Builtin::Add {
                     Decimal::ZERO
@@ -817,6 +1007,15 @@ impl<'a, T: Tracer> Machine<'a, T> {
                     RoundingStrategy::MidpointAwayFromZero,
                 )))
             }
+            _ => unreachable!("dispatched by call"),
+        }
+    }
+
+    #[inline(never)]
+    fn text(&mut self, b: Builtin, a: &mut Args<'a>, span: Span) -> Result<V<'a>, Error> {
+        let n = a.len();
+        let owned = |v: Value| -> Result<V<'a>, Error> { Ok(Cow::Owned(v)) };
+        match b {
             Builtin::Str => {
                 let mut out = String::new();
                 for i in 0..n {
@@ -899,6 +1098,15 @@ impl<'a, T: Tracer> Machine<'a, T> {
                     _ => hay.contains(needle),
                 }))
             }
+            _ => unreachable!("dispatched by call"),
+        }
+    }
+
+    #[inline(never)]
+    fn other(&mut self, b: Builtin, a: &mut Args<'a>, span: Span) -> Result<V<'a>, Error> {
+        let n = a.len();
+        let owned = |v: Value| -> Result<V<'a>, Error> { Ok(Cow::Owned(v)) };
+        match b {
             Builtin::Contains => {
                 let coll = self.arg(a, 0)?;
                 let key = self.arg(a, 1)?;
@@ -1000,6 +1208,7 @@ impl<'a, T: Tracer> Machine<'a, T> {
                     })?;
                 owned(Value::Text(date.to_string()))
             }
+            _ => unreachable!("dispatched by call"),
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Token classes for colouring rule text in the editor. Works on any text,
 //! valid or not: the lexer's errors are the checker's business, not this one's.
 
-use crate::error::LineIndex;
-
 use super::lexer::{lex, Tok};
+use super::parser::Locator;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenClass {
@@ -28,7 +27,7 @@ pub struct Highlight {
 
 /// The coloured ranges of `src`, in order.
 pub fn highlight(src: &str) -> Vec<Highlight> {
-    let (tokens, _) = lex(src, &LineIndex::new(src));
+    let (tokens, _) = lex(src, &mut Locator::new(src));
     let mut out = Vec::with_capacity(tokens.len());
     let mut after_paren = false;
     let mut gap_start = 0;

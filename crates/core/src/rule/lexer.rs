@@ -4,7 +4,10 @@
 
 use rust_decimal::Decimal;
 
-use crate::error::{Error, ErrorKind, LineIndex};
+use crate::error::{Error, ErrorKind};
+
+use super::parser::Locator;
+use super::MAX_TOKENS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Delim {
@@ -63,15 +66,24 @@ fn is_delimiter(c: char) -> bool {
 
 /// The tokens of `src`, and the errors met on the way. Lexing goes on after
 /// an error so the parser can report more than one problem.
-pub(crate) fn lex(src: &str, lines: &LineIndex) -> (Vec<Token>, Vec<Error>) {
+pub(crate) fn lex(src: &str, locator: &mut Locator) -> (Vec<Token>, Vec<Error>) {
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
     let bytes = src.as_bytes();
     let mut i = 0;
-    let err = |kind, msg: String, start: usize, end: usize| {
-        Error::at(kind, msg, lines.span(src, start, end))
+    let mut err = |kind, msg: String, start: usize, end: usize| {
+        Error::at(kind, msg, locator.span(start, end))
     };
     while i < bytes.len() {
+        if tokens.len() >= MAX_TOKENS {
+            errors.push(err(
+                ErrorKind::Limit,
+                format!("a rule may have at most {MAX_TOKENS} parts"),
+                i,
+                i + 1,
+            ));
+            break;
+        }
         let c = src[i..].chars().next().unwrap_or(' ');
         let start = i;
         let single = |tok| Token {

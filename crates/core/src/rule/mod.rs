@@ -47,6 +47,11 @@ use crate::value::Value;
 /// most this deep, which keeps wasm's small stack safe.
 pub const MAX_DEPTH: usize = 200;
 
+/// The most tokens (brackets, atoms) a rule may have. Real rules have tens;
+/// the bound keeps parse, compile and evaluation of hostile input well under
+/// a second and its memory in the tens of megabytes.
+pub const MAX_TOKENS: usize = 500_000;
+
 /// How to evaluate: the date `u/today` and date helpers use (else the
 /// context's `current-date`, else the system clock, which wasm does not
 /// have), and how much work to allow.

@@ -14,16 +14,63 @@ const MAX_ERRORS: usize = 20;
 
 struct Frame {
     delim: Delim,
-    start: usize,
-    open_end: usize,
+    /// The opener's span, computed when it was read.
+    open: Span,
     items: Vec<Expr>,
+}
+
+/// Computes spans for positions that mostly move forward, in time linear in
+/// the text: a 10 MB rule on one line must not recount its line per token.
+pub(crate) struct Locator<'s> {
+    src: &'s str,
+    lines: LineIndex,
+    offset: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'s> Locator<'s> {
+    pub(crate) fn new(src: &'s str) -> Locator<'s> {
+        Locator {
+            src,
+            lines: LineIndex::new(src),
+            offset: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    pub(crate) fn span(&mut self, start: usize, end: usize) -> Span {
+        if start < self.offset || !self.src.is_char_boundary(start) {
+            return self.lines.span(self.src, start, end);
+        }
+        for c in self.src[self.offset..start].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.col = 1;
+            } else {
+                self.col += 1;
+            }
+        }
+        self.offset = start;
+        Span {
+            start,
+            end: end.clamp(start, self.src.len()),
+            line: self.line,
+            col: self.col,
+        }
+    }
 }
 
 /// Parses one rule expression.
 pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
-    let lines = LineIndex::new(src);
-    let span = |start, end| lines.span(src, start, end);
-    let (tokens, mut errors) = lex(src, &lines);
+    let (tokens, mut errors) = lex(src, &mut Locator::new(src));
+    if let Some(limit) = errors.iter().find(|e| e.kind == ErrorKind::Limit) {
+        // The text was cut short; anything else said about it would be noise.
+        return Err(vec![limit.clone()]);
+    }
+    let mut locator = Locator::new(src);
+    let mut span = |start, end| locator.span(start, end);
     let mut stack: Vec<Frame> = Vec::new();
     let mut top: Vec<Expr> = Vec::new();
 
@@ -43,8 +90,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
                 }
                 stack.push(Frame {
                     delim,
-                    start,
-                    open_end: end,
+                    open: span(start, end),
                     items: Vec::new(),
                 });
                 continue;
@@ -59,9 +105,9 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
                     continue;
                 };
                 if frame.delim == delim {
-                    close(frame, end, &span, &mut errors)
+                    close(frame, end, &mut errors)
                 } else {
-                    let opener = span(frame.start, frame.open_end);
+                    let opener = frame.open;
                     errors.push(Error::at(
                         ErrorKind::Syntax,
                         format!(
@@ -78,12 +124,12 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
                     // close it here and let the closer close the outer one, so
                     // one typo gives one error.
                     if stack.last().is_some_and(|f| f.delim == delim) {
-                        let inner = close(frame, start, &span, &mut errors);
+                        let inner = close(frame, start, &mut errors);
                         let mut outer = stack.pop().expect("checked above");
                         outer.items.push(inner);
-                        close(outer, end, &span, &mut errors)
+                        close(outer, end, &mut errors)
                     } else {
-                        close(frame, end, &span, &mut errors)
+                        close(frame, end, &mut errors)
                     }
                 }
             }
@@ -105,7 +151,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
         errors.push(Error::at(
             ErrorKind::Syntax,
             format!("unclosed `{}`", frame.delim.open()),
-            span(frame.start, frame.open_end),
+            frame.open,
         ));
     }
     if !errors.is_empty() {
@@ -131,13 +177,11 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
     }
 }
 
-fn close(
-    frame: Frame,
-    end: usize,
-    span: &impl Fn(usize, usize) -> Span,
-    errors: &mut Vec<Error>,
-) -> Expr {
-    let whole = span(frame.start, end);
+fn close(frame: Frame, end: usize, errors: &mut Vec<Error>) -> Expr {
+    let whole = Span {
+        end: end.max(frame.open.start),
+        ..frame.open
+    };
     if frame.delim == Delim::Set {
         check_set_duplicates(&frame.items, errors);
     }

@@ -1,0 +1,101 @@
+//! `hookwright eval RULE --context FILE [--today YYYY-MM-DD] [--explain]`:
+//! prints the rule's result as one JSON value; errors go to stderr with line:col.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use hookwright_core::rule::{Date, EvalOptions, Rule};
+use hookwright_core::{Context, Error};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The rule text, or @path to read it from a file
+    rule: String,
+    /// The JSON context (a loan's variables or an event payload)
+    #[arg(long, value_name = "FILE")]
+    context: PathBuf,
+    /// The evaluation date for u/today and date helpers (default: the
+    /// context's current-date, else today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<Date>,
+    /// Also print every sub-expression's value to stderr
+    #[arg(long)]
+    explain: bool,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse()
+}
+
+/// The rule text of a RULE argument: itself, or a file's contents for `@path`.
+pub fn read_rule(arg: &str) -> Result<String, String> {
+    match arg.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+            .map_err(|e| format!("error: cannot read rule file {path}: {e}")),
+        None => Ok(arg.to_string()),
+    }
+}
+
+/// Prints each error with its caret view to stderr.
+pub fn report(errors: &[Error], source: &str) {
+    for e in errors {
+        eprintln!("{}\n", e.render(source));
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let source = match read_rule(&args.rule) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let context_text = match std::fs::read_to_string(&args.context) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read context {}: {e}", args.context.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let ctx = match Context::from_json(&context_text) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!(
+                "in context {}:\n{}",
+                args.context.display(),
+                e.render(&context_text)
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let rule = match Rule::parse(&source) {
+        Ok(r) => r,
+        Err(errors) => {
+            report(&errors, &source);
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = EvalOptions {
+        today: args.today,
+        ..EvalOptions::default()
+    };
+    let result = if args.explain {
+        let explanation = rule.explain(&ctx, &opts);
+        eprint!("{}", explanation.render(&source));
+        explanation.result
+    } else {
+        rule.eval(&ctx, &opts)
+    };
+    match result {
+        Ok(value) => {
+            println!("{}", value.to_json());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report(&[e], &source);
+            ExitCode::FAILURE
+        }
+    }
+}

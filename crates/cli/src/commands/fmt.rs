@@ -1,0 +1,33 @@
+//! `hookwright fmt RULE`: prints the rule in the canonical layout.
+
+use std::process::ExitCode;
+
+use hookwright_core::rule::format;
+
+use super::eval::{read_rule, report};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The rule text, or @path to read it from a file
+    rule: String,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let source = match read_rule(&args.rule) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match format(&source) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            report(&errors, &source);
+            ExitCode::FAILURE
+        }
+    }
+}

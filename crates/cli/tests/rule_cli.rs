@@ -1,0 +1,165 @@
+//! The `eval`, `check` and `fmt` contract, run against the built binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const SEED: &str =
+    r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
+
+fn hookwright(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookwright"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hookwright-rule-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn context() -> String {
+    temp(
+        "ctx.json",
+        r#"{"status-days-past-due": 5, "loan-status": "Open", "status-amount-due": 158.70, "current-date": "2022-09-26"}"#,
+    )
+    .display()
+    .to_string()
+}
+
+#[test]
+fn eval_prints_one_json_value() {
+    let ctx = context();
+    let o = hookwright(&["eval", SEED, "--context", &ctx]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "true\n");
+    let o = hookwright(&["eval", "status-amount-due", "--context", &ctx]);
+    assert_eq!(stdout(&o), "158.70\n");
+    let o = hookwright(&[
+        "eval",
+        "(u/today :format :date)",
+        "--context",
+        &ctx,
+        "--today",
+        "2024-08-09",
+    ]);
+    assert_eq!(stdout(&o), "\"2024-08-09\"\n");
+    let o = hookwright(&["eval", "(u/today)", "--context", &ctx]);
+    assert_eq!(stdout(&o), "\"2022-09-26\"\n");
+    let o = hookwright(&["eval", "(get {} 1)", "--context", &ctx]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn eval_reads_rule_files_and_explains() {
+    let ctx = context();
+    let rule = temp("seed.clj", &format!("{SEED}\n"));
+    let o = hookwright(&[
+        "eval",
+        &format!("@{}", rule.display()),
+        "--context",
+        &ctx,
+        "--explain",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "true\n");
+    assert!(
+        stderr(&o).contains("(= status-days-past-due 5)  → true"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn eval_errors_exit_1_with_line_and_column() {
+    let ctx = context();
+    let o = hookwright(&[
+        "eval",
+        "(and\n  (= loan-stauts \"Open\"))",
+        "--context",
+        &ctx,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(err.contains("--> 2:6"), "{err}");
+    assert!(err.contains("did you mean `loan-status`?"), "{err}");
+    let o = hookwright(&["eval", "(and (= 1 1)", "--context", &ctx]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unclosed `(`\n --> 1:1"),
+        "{}",
+        stderr(&o)
+    );
+    let o = hookwright(&["eval", "(/ 1 0)", "--context", &ctx]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = hookwright(&["eval", "true", "--context", "/nonexistent/ctx.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = hookwright(&["eval", "true", "--context", &ctx, "--today", "2024-13-01"]);
+    assert_ne!(o.status.code(), Some(0));
+}
+
+#[test]
+fn check_exit_codes_follow_errors_not_warnings() {
+    let o = hookwright(&["check", SEED]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = hookwright(&["check", r#"(= loan-status "Opne")"#]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("warning: `loan-status` is never \"Opne\"; did you mean `Open`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = hookwright(&["check", "(> loan-status 3)", "--catalog", "loanpro"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error: expected a number or a date"),
+        "{}",
+        stderr(&o)
+    );
+    let o = hookwright(&[
+        "check",
+        r#"(= EventCode "LOA10040")"#,
+        "--catalog",
+        "youlend",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let catalog = temp(
+        "catalog.json",
+        r#"{"name": "mine", "variables": [{"name": "score", "type": "number"}]}"#,
+    );
+    let o = hookwright(&[
+        "check",
+        "(> score 600)",
+        "--catalog",
+        &catalog.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = hookwright(&[
+        "check",
+        "(> scor 600)",
+        "--catalog",
+        &catalog.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn fmt_prints_the_canonical_text() {
+    let o = hookwright(&["fmt", "(and\n (= status-days-past-due 5)\n (or (= loan-status \"Open\")   (= loan-status \"Collections\")))"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), format!("{SEED}\n"));
+    let o = hookwright(&["fmt", "(and"]);
+    assert_eq!(o.status.code(), Some(1));
+}
