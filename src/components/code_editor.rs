@@ -89,6 +89,37 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     let popup = use_state(|| None::<(CompletionQuery, usize)>);
     // A caret position to restore after the next render (after accepting a completion).
     let pending_caret = use_mut_ref(|| None::<u32>);
+    // The text area is not re-set from `value` on every render: Yew may render
+    // a value from a few keystrokes ago after the user typed on, and writing
+    // it back would drop what was typed. A value this editor emitted itself is
+    // skipped; any other (undo, format, the builder) is written in. The list
+    // is cleared when focus leaves or an undo key is pressed, so undoing back
+    // to an earlier typed value still shows.
+    let emitted = use_mut_ref(Vec::<String>::new);
+    {
+        let textarea = textarea.clone();
+        let emitted = emitted.clone();
+        use_effect_with(props.value.clone(), move |value| {
+            if !emitted.borrow().iter().any(|e| e == value.as_str()) {
+                emitted.borrow_mut().clear();
+                if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                    if area.value() != value.as_str() {
+                        area.set_value(value);
+                    }
+                }
+            }
+        });
+    }
+    let remember = {
+        let emitted = emitted.clone();
+        move |value: &str| {
+            let mut list = emitted.borrow_mut();
+            list.push(value.to_string());
+            if list.len() > 64 {
+                list.remove(0);
+            }
+        }
+    };
     let scroll = use_mut_ref(|| Cell::new((0, 0)));
 
     let text = props.value.to_string();
@@ -127,6 +158,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
 
     let oninput = {
         let on_change = props.on_change.clone();
+        let remember = remember.clone();
         let popup = popup.clone();
         let completer = props.completer;
         let update_caret = update_caret.clone();
@@ -143,12 +175,14 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                 .zip(at)
                 .and_then(|(complete, at)| (complete.0)(&value, at));
             popup.set(query.map(|q| (q, 0)));
+            remember(&value);
             on_change.emit(value);
         })
     };
 
     let accept = {
         let on_change = props.on_change.clone();
+        let remember = remember.clone();
         let popup = popup.clone();
         let pending_caret = pending_caret.clone();
         let textarea = textarea.clone();
@@ -168,21 +202,49 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                 value[..start].encode_utf16().count() + completion.insert.encode_utf16().count();
             *pending_caret.borrow_mut() = Some(caret_at as u32);
             popup.set(None);
+            area.set_value(&next);
+            remember(&next);
             on_change.emit(next);
         }
     };
 
     let onkeydown = {
         let popup = popup.clone();
-        let suggestions = suggestions.clone();
         let accept = accept.clone();
+        let completions = props.completions.clone();
+        let completer = props.completer;
+        let emitted = emitted.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let Some((query, active)) = (*popup).clone() else {
+            if (e.ctrl_key() || e.meta_key())
+                && matches!(e.key().to_lowercase().as_str(), "z" | "y")
+            {
+                emitted.borrow_mut().clear();
+            }
+            let Some(open) = (*popup).clone() else { return };
+            // Work from the text as it is now, not as of the last render: keys
+            // can arrive faster than the page re-renders.
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let value = area.value();
+            let at = area
+                .selection_start()
+                .ok()
+                .flatten()
+                .map(|p| utf16_to_byte(&value, p as usize));
+            let Some(query) = completer
+                .zip(at)
+                .and_then(|(complete, at)| (complete.0)(&value, at))
+            else {
                 return;
             };
+            let suggestions = matching(&completions, &query.prefix);
             if suggestions.is_empty() {
                 return;
             }
+            let active = if open.0.prefix == query.prefix {
+                open.1.min(suggestions.len() - 1)
+            } else {
+                0
+            };
             match e.key().as_str() {
                 "ArrowDown" => {
                     e.prevent_default();
@@ -197,7 +259,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                 }
                 "Enter" | "Tab" => {
                     e.prevent_default();
-                    accept(&suggestions[active.min(suggestions.len() - 1)], &query);
+                    accept(&suggestions[active], &query);
                 }
                 "Escape" => {
                     e.prevent_default();
@@ -226,7 +288,11 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     };
     let onblur = {
         let popup = popup.clone();
-        Callback::from(move |_: FocusEvent| popup.set(None))
+        let emitted = emitted.clone();
+        Callback::from(move |_: FocusEvent| {
+            emitted.borrow_mut().clear();
+            popup.set(None);
+        })
     };
     let onscroll = {
         let layer = layer.clone();
@@ -290,7 +356,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     html! {
         <div class={classes!("code-editor", props.invalid.then_some("invalid"))}>
             <div class="code-gutter" aria-hidden="true" ref={gutter}>
-                { for (1..=line_count).map(|n| html! { <div>{ n }</div> }) }
+                { gutter_text(line_count) }
             </div>
             <div class="code-area">
                 <pre class="code-layer" aria-hidden="true" ref={layer}>{ paint(&text, &paints) }{ "\n" }</pre>
@@ -306,13 +372,23 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     placeholder={props.placeholder.clone()}
-                    value={props.value.clone()}
                     {oninput} {onkeydown} {onkeyup} {onclick} {onselect} {onblur} {onscroll}
                 />
-                { for popup_html }
+                // A wrapper that is always there keeps the text area's place in
+                // the list stable; otherwise Yew would rebuild it (losing the
+                // text and caret) when the popup appears.
+                <div class="completions-anchor">{ for popup_html }</div>
             </div>
         </div>
     }
+}
+
+/// The line numbers as one text node: cheap even for thousands of lines.
+fn gutter_text(lines: usize) -> String {
+    (1..=lines)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Suggestions whose label starts with the prefix first, then those containing it.

@@ -7,8 +7,10 @@ pub mod notices;
 pub mod payload_panel;
 pub mod persistence;
 pub mod request_panel;
+pub mod rule_builder;
 pub mod sidebar;
 pub mod trigger_panel;
+pub mod variable_picker;
 
 use yew::prelude::*;
 

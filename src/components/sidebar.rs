@@ -77,9 +77,9 @@ pub fn Sidebar() -> Html {
                         <span class="switch-track" aria-hidden="true"></span>
                     </label>
                     <button type="button" class="button icon" title="Duplicate"
-                        aria-label={format!("Duplicate {}", connection.name)} onclick={dispatch(Action::Duplicate)}>{ "⧉" }</button>
+                        aria-label={format!("Duplicate {}", connection.name)} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
                     <button type="button" class="button icon danger" title="Delete"
-                        aria-label={format!("Delete {}", connection.name)} onclick={dispatch(Action::Delete)}>{ "🗑" }</button>
+                        aria-label={format!("Delete {}", connection.name)} onclick={dispatch(Action::Delete)}>{ icon_delete() }</button>
                 </span>
             </li>
         }
@@ -112,5 +112,22 @@ pub fn Sidebar() -> Html {
             <ul class="connection-list">{ for items }</ul>
             { for empty }
         </nav>
+    }
+}
+
+fn icon_duplicate() -> Html {
+    html! {
+        <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.5">
+            <rect x="5" y="5" width="9" height="9" rx="1.5" />
+            <path d="M11 5V3.5A1.5 1.5 0 0 0 9.5 2h-6A1.5 1.5 0 0 0 2 3.5v6A1.5 1.5 0 0 0 3.5 11H5" />
+        </svg>
+    }
+}
+
+fn icon_delete() -> Html {
+    html! {
+        <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.5">
+            <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4M6.5 6.5v5M9.5 6.5v5" />
+        </svg>
     }
 }

@@ -1,39 +1,806 @@
-//! The Trigger section: when the connection fires.
+//! The Trigger section: when the connection fires. Rule- or event-based, a
+//! visual builder and the rule text kept in sync both ways, live evaluation
+//! against a sample context, and the catalog's checks as you type.
 
-use hookwright_core::connection::{Connection, Trigger};
+use std::rc::Rc;
+
+use hookwright_core::catalog::{self, Catalog};
+use hookwright_core::connection::{Connection, Source, Trigger};
+use hookwright_core::rule::model::{Item, RuleModel};
+use hookwright_core::rule::{self, functions, Date, EvalOptions, Outcome, Rule, TokenClass};
+use hookwright_core::samples;
+use hookwright_core::{Context, Error, Value};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint};
+use super::rule_builder::{Results, RuleBuilder};
+use super::use_editor;
+use crate::builder::{self, Edit, Path};
+use crate::state::{Action, EditorHandle};
+
+/// The sample id that stands for the user's pasted JSON.
+pub const CUSTOM_SAMPLE: &str = "custom";
 
 #[derive(Properties, PartialEq)]
 pub struct TriggerPanelProps {
     pub connection: Connection,
 }
 
+pub fn catalog_for(source: Source) -> &'static Catalog {
+    match source {
+        Source::Loanpro => catalog::loanpro(),
+        Source::Youlend => catalog::youlend(),
+    }
+}
+
+/// The sample a connection previews against: its own choice, else the first that fits.
+pub fn sample_id(connection: &Connection) -> String {
+    connection
+        .sample
+        .clone()
+        .or_else(|| {
+            samples::samples_for(connection)
+                .first()
+                .map(|s| s.id.clone())
+        })
+        .unwrap_or_else(|| "loan-5-days-past-due".into())
+}
+
+/// A value shared by pointer, so memo dependencies compare cheaply.
+#[derive(Clone)]
+struct Shared<T>(Rc<T>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The context for a sample id: a built-in sample, or the user's custom JSON.
+fn resolve_context(id: &str, custom: &str) -> Result<Context, Error> {
+    if id == CUSTOM_SAMPLE {
+        if custom.trim().is_empty() {
+            return Err(Error::new(
+                hookwright_core::ErrorKind::Json,
+                "paste a JSON object below to evaluate against it",
+                None,
+            ));
+        }
+        return Context::from_json(custom);
+    }
+    samples::sample(id)
+        .map(|s| s.context.clone())
+        .ok_or_else(|| {
+            Error::new(
+                hookwright_core::ErrorKind::UnknownVariable,
+                format!("no built-in sample named `{id}`"),
+                None,
+            )
+        })
+}
+
+/// Today's date in UTC from the browser: the evaluation date when a context
+/// has no `current-date` of its own.
+fn eval_options(ctx: &Context) -> EvalOptions {
+    if ctx.lookup("current-date").is_ok() {
+        return EvalOptions::default();
+    }
+    let now = js_sys::Date::new_0();
+    Date::new(
+        now.get_utc_full_year() as i32,
+        now.get_utc_month() + 1,
+        now.get_utc_date(),
+    )
+    .map(EvalOptions::today)
+    .unwrap_or_default()
+}
+
+/// Everything the panel shows about the rule text, computed once per change.
+struct Analysis {
+    /// Syntax errors, or the catalog check's errors and warnings.
+    findings: Vec<Error>,
+    /// The builder's model; `None` while the text does not parse.
+    model: Option<RuleModel>,
+    result: Option<Result<Value, Error>>,
+    /// Ranges of the text to mark true or false (the heads of boolean forms).
+    marks: Vec<Paint>,
+    results: Rc<Results>,
+}
+
+fn analyze(text: &str, catalog: &Catalog, ctx: Option<&Context>, event_trigger: bool) -> Analysis {
+    if text.trim().is_empty() {
+        let model = builder::model_of(text).ok();
+        let result = ctx.map(|_| {
+            if event_trigger {
+                Ok(Value::Bool(true))
+            } else {
+                Err(Error::new(
+                    hookwright_core::ErrorKind::Syntax,
+                    "the rule is empty: build it above or type it below",
+                    None,
+                ))
+            }
+        });
+        return Analysis {
+            findings: Vec::new(),
+            model,
+            result,
+            marks: Vec::new(),
+            results: Rc::default(),
+        };
+    }
+    let rule = match Rule::parse(text) {
+        Ok(rule) => rule,
+        Err(errors) => {
+            return Analysis {
+                findings: errors,
+                model: None,
+                result: None,
+                marks: Vec::new(),
+                results: Rc::default(),
+            }
+        }
+    };
+    let findings = rule::check(&rule, catalog);
+    let model = RuleModel::from_rule(&rule);
+    let (result, marks, results) = match ctx {
+        Some(ctx) => {
+            let opts = eval_options(ctx);
+            let explanation = rule.explain(ctx, &opts);
+            let marks = explanation
+                .steps
+                .iter()
+                .filter_map(|step| match &step.outcome {
+                    Outcome::Value(Value::Bool(b)) => Some((step.span, *b)),
+                    _ => None,
+                })
+                .filter(|(span, _)| text.as_bytes().get(span.start) == Some(&b'('))
+                .map(|(span, b)| {
+                    let head_end = text[span.start + 1..span.end]
+                        .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                        .map_or(span.end, |i| span.start + 1 + i);
+                    Paint {
+                        range: span.start..head_end,
+                        class: if b { "mark-true" } else { "mark-false" },
+                        title: Some(
+                            if b {
+                                "true for this sample"
+                            } else {
+                                "false for this sample"
+                            }
+                            .into(),
+                        ),
+                    }
+                })
+                .collect();
+            let results = item_results(&builder::top_group(&model), ctx, &opts);
+            (Some(explanation.result), marks, Rc::new(results))
+        }
+        None => (None, Vec::new(), Rc::default()),
+    };
+    Analysis {
+        findings,
+        model: Some(model),
+        result,
+        marks,
+        results,
+    }
+}
+
+/// Whether each builder item holds for the context, by evaluating its own text.
+fn item_results(
+    top: &hookwright_core::rule::model::Group,
+    ctx: &Context,
+    opts: &EvalOptions,
+) -> Results {
+    let mut results = Results::new();
+    let mut stack: Vec<(Path, Item)> = top
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (vec![i], item.clone()))
+        .collect();
+    results.insert(Vec::new(), holds(&Item::Group(top.clone()), ctx, opts));
+    while let Some((path, item)) = stack.pop() {
+        results.insert(path.clone(), holds(&item, ctx, opts));
+        match &item {
+            Item::Group(group) => stack.extend(group.items.iter().enumerate().map(|(i, child)| {
+                let mut p = path.clone();
+                p.push(i);
+                (p, child.clone())
+            })),
+            Item::Not(inner) => {
+                let mut p = path.clone();
+                p.push(0);
+                stack.push((p, (**inner).clone()));
+            }
+            _ => {}
+        }
+    }
+    results
+}
+
+fn holds(item: &Item, ctx: &Context, opts: &EvalOptions) -> Option<bool> {
+    let text = RuleModel { root: item.clone() }.to_text();
+    let rule = Rule::parse(&text).ok()?;
+    rule.eval(ctx, opts).ok().map(|v| v.is_truthy())
+}
+
+/// Colours for the rule text from the engine's tokens.
+fn highlight_paints(text: &str) -> Vec<Paint> {
+    // Painting very large texts would create more DOM than it is worth.
+    if text.len() > 64 * 1024 {
+        return Vec::new();
+    }
+    rule::highlight(text)
+        .into_iter()
+        .map(|h| {
+            let class = match h.class {
+                TokenClass::Bracket => "tok-paren",
+                TokenClass::Function => "tok-fn",
+                TokenClass::Variable => "tok-var",
+                TokenClass::Text => "tok-str",
+                TokenClass::Number => "tok-num",
+                TokenClass::Literal => "tok-lit",
+                TokenClass::Keyword => "tok-kw",
+                TokenClass::Comment => "tok-comment",
+            };
+            Paint::new(h.start..h.end, class)
+        })
+        .collect()
+}
+
+fn diagnostic_paints(findings: &[Error]) -> Vec<Paint> {
+    findings
+        .iter()
+        .filter_map(|e| {
+            let span = e.span?;
+            Some(Paint {
+                range: span.start..span.end.max(span.start + 1),
+                class: if e.is_warning() {
+                    "diag-warning"
+                } else {
+                    "diag-error"
+                },
+                title: Some(e.message.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Completes the symbol being typed (variables and functions), outside strings.
+fn complete_symbol(text: &str, caret: usize) -> Option<CompletionQuery> {
+    let before = text.get(..caret)?;
+    let quotes = before.bytes().filter(|&b| b == b'"').count() - before.matches("\\\"").count();
+    if quotes % 2 == 1 {
+        return None;
+    }
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || "-_./?!*<>=".contains(*c))
+        .last()
+        .map_or(caret, |(i, _)| i);
+    let prefix = &before[start..];
+    (!prefix.is_empty() && !prefix.starts_with(|c: char| c.is_ascii_digit())).then(|| {
+        CompletionQuery {
+            start,
+            prefix: prefix.to_string(),
+        }
+    })
+}
+
+fn completions(catalog: &Catalog) -> Vec<Completion> {
+    let variables = catalog.variables.iter().map(|v| Completion {
+        label: v.name.clone(),
+        detail: v.ty.as_str().to_string(),
+        insert: v.name.clone(),
+    });
+    let functions = functions::names().into_iter().map(|name| Completion {
+        detail: "function".into(),
+        insert: name.clone(),
+        label: name,
+    });
+    variables.chain(functions).collect()
+}
+
+fn replace(editor: &EditorHandle, connection: Connection, coalesce: Option<String>) {
+    editor.dispatch(Action::Replace {
+        connection: Box::new(connection),
+        coalesce,
+    });
+}
+
+fn with_rule(connection: &Connection, rule: String) -> Connection {
+    let mut next = connection.clone();
+    match &mut next.trigger {
+        Trigger::Rule { rule: r } | Trigger::Event { rule: r, .. } => *r = rule,
+    }
+    next
+}
+
 #[component]
 pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
+    let editor = use_editor();
+    let connection = &props.connection;
+    let catalog = catalog_for(connection.source);
+    let text = connection.trigger.rule().to_string();
+    let sample = sample_id(connection);
+    let event_trigger = matches!(connection.trigger, Trigger::Event { .. });
+
+    let context = use_memo(
+        (sample.clone(), editor.custom_context.clone()),
+        |(id, custom)| Shared(Rc::new(resolve_context(id, custom))),
+    );
+    let analysis = use_memo(
+        (
+            text.clone(),
+            connection.source,
+            (*context).clone(),
+            event_trigger,
+        ),
+        |(text, source, context, event_trigger)| {
+            analyze(
+                text,
+                catalog_for(*source),
+                context.0.as_ref().as_ref().ok(),
+                *event_trigger,
+            )
+        },
+    );
+    let completion_list = use_memo(connection.source, |source| {
+        Rc::new(completions(catalog_for(*source)))
+    });
+    // The builder keeps showing the last rule that parsed while the text has errors.
+    let last_valid = use_mut_ref(|| None::<(String, RuleModel)>);
+    let (model, stale) = match &analysis.model {
+        Some(model) => {
+            *last_valid.borrow_mut() = Some((connection.id.clone(), model.clone()));
+            (Some(model.clone()), false)
+        }
+        None => match &*last_valid.borrow() {
+            Some((id, model)) if *id == connection.id => (Some(model.clone()), true),
+            _ => (None, true),
+        },
+    };
+
+    let on_text = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |text: String| {
+            let coalesce = Some(format!("rule:{}", connection.id));
+            replace(&editor, with_rule(&connection, text), coalesce);
+        })
+    };
+    let on_edit = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        let model = model.clone();
+        Callback::from(
+            move |(path, edit, coalesce): (Path, Edit, Option<String>)| {
+                let Some(model) = &model else { return };
+                let top = builder::top_group(model);
+                if let Some(next) = builder::apply(&top, &path, edit) {
+                    let key = coalesce.map(|k| format!("builder:{}:{k}", connection.id));
+                    replace(
+                        &editor,
+                        with_rule(&connection, builder::text_of(&next)),
+                        key,
+                    );
+                }
+            },
+        )
+    };
+    let on_format = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        let text = text.clone();
+        Callback::from(move |_| {
+            if let Ok(formatted) = rule::format(&text) {
+                replace(&editor, with_rule(&connection, formatted), None);
+            }
+        })
+    };
+
+    let mut paints = highlight_paints(&text);
+    paints.extend(analysis.marks.iter().cloned());
+    paints.extend(diagnostic_paints(&analysis.findings));
+    let errors_id = format!("rule-errors-{}", connection.id);
+    let has_errors = analysis.findings.iter().any(|e| !e.is_warning());
+
     html! {
-        <section class="panel" aria-labelledby="trigger-title">
-            <h3 id="trigger-title">{ "Trigger" }</h3>
-            { trigger(&props.connection.trigger) }
+        <section class="panel trigger-panel" aria-labelledby="trigger-title">
+            <div class="panel-head">
+                <h3 id="trigger-title">{ "Trigger" }</h3>
+                <span class="spacer"></span>
+                <SamplePicker connection={connection.clone()} />
+            </div>
+            <TriggerKind connection={connection.clone()} />
+            { result_banner(analysis.result.as_ref(), context.0.as_ref().as_ref().err(), event_trigger) }
+            if sample == CUSTOM_SAMPLE {
+                <CustomContext />
+            }
+            <div class="rule-areas">
+                <div class="rule-area">
+                    <h4>{ if event_trigger { "Filter (optional): builder" } else { "Rule: builder" } }</h4>
+                    if stale && model.is_some() {
+                        <p class="notice warning inline" role="status">
+                            { "The rule text has errors, so the builder shows the last rule that parsed. Editing here replaces the text (Undo brings it back)." }
+                        </p>
+                    }
+                    if let Some(model) = &model {
+                        <RuleBuilder top={builder::top_group(model)} {catalog} results={analysis.results.clone()} {on_edit} />
+                    } else {
+                        <p class="empty">{ "Fix the rule text below and the builder will show it." }</p>
+                    }
+                </div>
+                <div class="rule-area">
+                    <div class="area-head">
+                        <h4>{ "Rule: text" }</h4>
+                        <span class="spacer"></span>
+                        <button type="button" class="button" onclick={on_format} disabled={analysis.model.is_none() || text.trim().is_empty()}
+                            title="Canonical layout: short forms on one line, long ones broken and indented">{ "Format" }</button>
+                    </div>
+                    <CodeEditor label="Rule" value={text.clone()} on_change={on_text} paints={Rc::new(paints)}
+                        completions={(*completion_list).clone()} completer={Some(Completer(complete_symbol))}
+                        rows={4} invalid={has_errors} described_by={Some(AttrValue::from(errors_id.clone()))}
+                        placeholder="(and (= status-days-past-due 5) (= loan-status \"Open\"))" />
+                    { findings_list(&errors_id, &analysis.findings) }
+                </div>
+            </div>
         </section>
     }
 }
 
-fn trigger(trigger: &Trigger) -> Html {
-    match trigger {
-        Trigger::Rule { rule } => html! {
-            <>
-                <p>{ "Fires when this rule is true for a loan:" }</p>
-                <pre class="code"><code>{ rule }</code></pre>
-            </>
-        },
-        Trigger::Event { event, rule } => html! {
-            <>
-                <p>{ "Fires on the event " }<code>{ event }</code></p>
-                if !rule.is_empty() {
-                    <p>{ "when this filter is true:" }</p>
-                    <pre class="code"><code>{ rule }</code></pre>
+fn result_banner(
+    result: Option<&Result<Value, Error>>,
+    context_error: Option<&Error>,
+    event_trigger: bool,
+) -> Html {
+    let (value, class, text) = match (result, context_error) {
+        (_, Some(error)) => (
+            "error",
+            "error",
+            format!(
+                "Cannot evaluate: the sample context is not usable ({})",
+                error
+            ),
+        ),
+        (None, None) => (
+            "error",
+            "error",
+            "Cannot evaluate: fix the rule's errors first.".to_string(),
+        ),
+        (Some(Err(error)), None) => ("error", "error", format!("Evaluation error: {error}")),
+        (Some(Ok(v)), None) if v.is_truthy() => (
+            "true",
+            "fires",
+            match v {
+                Value::Bool(true) => "Fires for this sample".to_string(),
+                other => format!(
+                    "Fires for this sample (the rule gives {}, which counts as true)",
+                    other.to_json()
+                ),
+            },
+        ),
+        (Some(Ok(v)), None) => (
+            "false",
+            "quiet",
+            match v {
+                Value::Bool(false) => "Does not fire for this sample".to_string(),
+                other => format!(
+                    "Does not fire for this sample (the rule gives {})",
+                    other.to_json()
+                ),
+            },
+        ),
+    };
+    let _ = event_trigger;
+    html! {
+        <p class={classes!("rule-result", class)} data-testid="rule-result" data-value={value} role="status" aria-live="polite">
+            <span class="result-dot" aria-hidden="true"></span>{ text }
+        </p>
+    }
+}
+
+fn findings_list(id: &str, findings: &[Error]) -> Html {
+    html! {
+        <>
+            <ul class="findings" id={id.to_string()} data-testid="rule-errors" aria-label="Rule problems">
+                { for findings.iter().map(|e| {
+                    let place = e.span.map(|s| format!("{}:{}", s.line, s.col)).unwrap_or_default();
+                    html! {
+                        <li class={if e.is_warning() { "warning" } else { "error" }}>
+                            <span class="severity">{ if e.is_warning() { "warning" } else { "error" } }</span>
+                            <code class="place">{ place }</code>
+                            <span class="message">{ &e.message }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if findings.is_empty() {
+                <p class="no-findings">{ "No problems found." }</p>
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConnectionProps {
+    connection: Connection,
+}
+
+/// Rule- or event-based, the source, and the event.
+#[component]
+fn TriggerKind(props: &ConnectionProps) -> Html {
+    let editor = use_editor();
+    let connection = &props.connection;
+    let set_trigger = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        move |trigger: Trigger, source: Source| {
+            let mut next = connection.clone();
+            next.trigger = trigger;
+            next.source = source;
+            // Keep the preview meaningful: a sample that fits the new trigger.
+            if let Some(sample) = &next.sample {
+                if !samples::samples_for(&next).iter().any(|s| &s.id == sample)
+                    && sample != CUSTOM_SAMPLE
+                {
+                    next.sample = samples::samples_for(&next).first().map(|s| s.id.clone());
                 }
-            </>
-        },
+            }
+            replace(&editor, next, None);
+        }
+    };
+    let rule = connection.trigger.rule().to_string();
+    let on_kind = {
+        let set_trigger = set_trigger.clone();
+        let rule = rule.clone();
+        let source = connection.source;
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let trigger = if input.value() == "event" {
+                Trigger::Event {
+                    event: default_event(source),
+                    rule: rule.clone(),
+                }
+            } else {
+                Trigger::Rule { rule: rule.clone() }
+            };
+            set_trigger(trigger, source);
+        })
+    };
+    let on_source = {
+        let set_trigger = set_trigger.clone();
+        let trigger = connection.trigger.clone();
+        let rule = rule.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let source = if select.value() == "youlend" {
+                Source::Youlend
+            } else {
+                Source::Loanpro
+            };
+            // YouLend only sends events; rule-based triggers are LoanPro's.
+            let trigger = match (&trigger, source) {
+                (_, Source::Youlend) => Trigger::Event {
+                    event: default_event(source),
+                    rule: String::new(),
+                },
+                (Trigger::Event { .. }, Source::Loanpro) => Trigger::Event {
+                    event: default_event(source),
+                    rule: rule.clone(),
+                },
+                (other, _) => other.clone(),
+            };
+            set_trigger(trigger, source);
+        })
+    };
+    let event_input = match &connection.trigger {
+        Trigger::Rule { .. } => Html::default(),
+        Trigger::Event { event, rule } => {
+            let on_event = {
+                let set_trigger = set_trigger.clone();
+                let rule = rule.clone();
+                let source = connection.source;
+                Callback::from(move |value: String| {
+                    set_trigger(
+                        Trigger::Event {
+                            event: value,
+                            rule: rule.clone(),
+                        },
+                        source,
+                    )
+                })
+            };
+            let catalog = catalog_for(connection.source);
+            match connection.source {
+                Source::Youlend => {
+                    let onchange = Callback::from(move |e: Event| {
+                        let select: HtmlSelectElement = e.target_unchecked_into();
+                        on_event.emit(select.value());
+                    });
+                    html! {
+                        <label class="field">{ "Event" }
+                            <select aria-label="Event" {onchange}>
+                                { for catalog.events.iter().map(|ev| html! {
+                                    <option value={ev.code.clone()} selected={ev.code == *event}>
+                                        { format!("{} — {}", ev.code, ev.name) }
+                                    </option>
+                                }) }
+                            </select>
+                        </label>
+                    }
+                }
+                Source::Loanpro => {
+                    let oninput = Callback::from(move |e: InputEvent| {
+                        let input: HtmlInputElement = e.target_unchecked_into();
+                        on_event.emit(input.value());
+                    });
+                    html! {
+                        <label class="field">{ "Event" }
+                            <input type="text" aria-label="Event" list="loanpro-events" value={event.clone()} {oninput}
+                                placeholder="Account Activated" />
+                            <datalist id="loanpro-events">
+                                { for catalog.events.iter().map(|ev| html! { <option value={ev.code.clone()}>{ &ev.description }</option> }) }
+                            </datalist>
+                        </label>
+                    }
+                }
+            }
+        }
+    };
+    let is_event = matches!(connection.trigger, Trigger::Event { .. });
+    let name = format!("trigger-kind-{}", connection.id);
+    html! {
+        <div class="trigger-kind">
+            <fieldset class="segmented" aria-label="Trigger type">
+                <label class={classes!((!is_event).then_some("checked"))}>
+                    <input type="radio" name={name.clone()} value="rule" checked={!is_event} onchange={on_kind.clone()}
+                        disabled={connection.source == Source::Youlend} />
+                    { "Rule-based" }
+                </label>
+                <label class={classes!(is_event.then_some("checked"))}>
+                    <input type="radio" name={name} value="event" checked={is_event} onchange={on_kind} />
+                    { "Event-based" }
+                </label>
+            </fieldset>
+            <label class="field">{ "Source" }
+                <select aria-label="Source" onchange={on_source}>
+                    <option value="loanpro" selected={connection.source == Source::Loanpro}>{ "LoanPro" }</option>
+                    <option value="youlend" selected={connection.source == Source::Youlend}>{ "YouLend" }</option>
+                </select>
+            </label>
+            { event_input }
+        </div>
+    }
+}
+
+fn default_event(source: Source) -> String {
+    match source {
+        Source::Loanpro => "Account Activated".into(),
+        Source::Youlend => "LOA10040".into(),
+    }
+}
+
+/// The "Sample context" select: built-in loans and events, or custom JSON.
+#[component]
+fn SamplePicker(props: &ConnectionProps) -> Html {
+    let editor = use_editor();
+    let connection = &props.connection;
+    let current = sample_id(connection);
+    let onchange = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let mut next = connection.clone();
+            next.sample = Some(select.value());
+            replace(&editor, next, None);
+        })
+    };
+    let option = |s: &samples::SampleContext| {
+        html! { <option value={s.id.clone()} selected={s.id == current} title={s.description.clone()}>{ &s.name }</option> }
+    };
+    let all = samples::samples();
+    html! {
+        <label class="field sample-field">{ "Sample context" }
+            <select aria-label="Sample context" {onchange}>
+                <optgroup label="LoanPro loans">
+                    { for all.iter().filter(|s| s.source == Source::Loanpro).map(option) }
+                </optgroup>
+                <optgroup label="YouLend events">
+                    { for all.iter().filter(|s| s.source == Source::Youlend).map(option) }
+                </optgroup>
+                <option value={CUSTOM_SAMPLE} selected={current == CUSTOM_SAMPLE}>{ "Custom JSON…" }</option>
+            </select>
+        </label>
+    }
+}
+
+/// The user's own JSON context, validated as it is typed.
+#[component]
+fn CustomContext() -> Html {
+    let editor = use_editor();
+    let text = editor.custom_context.clone();
+    let error = use_memo(text.clone(), |text| {
+        if text.trim().is_empty() {
+            None
+        } else {
+            Context::from_json(text).err()
+        }
+    });
+    let on_change = {
+        let editor = editor.clone();
+        Callback::from(move |text: String| editor.dispatch(Action::SetCustomContext(text)))
+    };
+    let paints = match &*error {
+        Some(Error {
+            span: Some(span),
+            message,
+            ..
+        }) => vec![Paint {
+            range: span.start..span.end.max(span.start + 1),
+            class: "diag-error",
+            title: Some(message.clone()),
+        }],
+        _ => Vec::new(),
+    };
+    html! {
+        <div class="custom-context">
+            <CodeEditor label="Custom context" value={text} {on_change} paints={Rc::new(paints)} rows={6}
+                invalid={error.is_some()} described_by={Some(AttrValue::from("custom-context-status"))}
+                placeholder="{\"loan-status\": \"Open\", \"status-days-past-due\": 5}" />
+            <p id="custom-context-status" class={classes!("context-status", error.is_some().then_some("error"))} role="status">
+                { match &*error {
+                    Some(e) => format!("Not usable: {e}"),
+                    None if editor.custom_context.trim().is_empty() => "Paste a loan's or event's JSON to evaluate the rule against it.".to_string(),
+                    None => "Valid JSON context.".to_string(),
+                } }
+            </p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_symbols_outside_strings() {
+        assert_eq!(
+            complete_symbol("(= loan-st", 10),
+            Some(CompletionQuery {
+                start: 3,
+                prefix: "loan-st".into()
+            })
+        );
+        assert_eq!(complete_symbol("(= \"Op", 6), None);
+        assert_eq!(complete_symbol("(= 5", 4), None);
+    }
+
+    #[test]
+    fn analysis_marks_the_seed_rule_for_each_sample() {
+        let text = r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
+        let due = samples::sample("loan-5-days-past-due").unwrap();
+        let a = analyze(text, catalog::loanpro(), Some(&due.context), false);
+        assert_eq!(a.result, Some(Ok(Value::Bool(true))));
+        assert!(a.findings.is_empty(), "{:?}", a.findings);
+        assert_eq!(a.results.get(&vec![]), Some(&Some(true)));
+        assert_eq!(a.results.get(&vec![1, 1]), Some(&Some(false)));
+        let current = samples::sample("loan-current").unwrap();
+        let b = analyze(text, catalog::loanpro(), Some(&current.context), false);
+        assert_eq!(b.result, Some(Ok(Value::Bool(false))));
+        assert!(b.marks.iter().any(|p| p.class == "mark-false"));
+    }
+
+    #[test]
+    fn unclosed_rules_report_at_the_opener() {
+        let a = analyze("(and (= a 1)", catalog::loanpro(), None, false);
+        assert!(a.model.is_none());
+        let span = a.findings[0].span.unwrap();
+        assert_eq!((span.line, span.col), (1, 1));
     }
 }

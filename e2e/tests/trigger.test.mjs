@@ -1,0 +1,141 @@
+// The trigger editor: the visual builder and the rule text in sync both ways,
+// live evaluation against samples, and errors at their exact place.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+
+const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function fresh() {
+  const opened = await openPage(browser, server.url);
+  await opened.page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
+  return opened;
+}
+
+async function blankConnection(page) {
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption({ label: 'Blank connection' });
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('Built in the builder');
+}
+
+async function pickVariable(condition, name) {
+  const picker = condition.getByRole('combobox', { name: 'Variable' });
+  await picker.click();
+  await picker.fill(name);
+  await picker.press('Enter');
+}
+
+const ruleText = (page) => page.getByRole('textbox', { name: 'Rule' }).inputValue();
+const result = (page) => page.getByTestId('rule-result').getAttribute('data-value');
+
+test('the seed rule built with the builder alone gives the seed text', async () => {
+  const { page, context, problems } = await fresh();
+  await blankConnection(page);
+  assert.equal(await ruleText(page), '');
+  const top = page.getByTestId('group').first();
+  await top.getByRole('button', { name: '+ Condition' }).last().click();
+  const first = page.getByTestId('condition').nth(0);
+  await pickVariable(first, 'status-days-past-due');
+  await first.getByRole('spinbutton', { name: 'Value' }).fill('5');
+  await top.getByRole('button', { name: '+ Group' }).last().click();
+  const inner = page.getByTestId('group').nth(1);
+  assert.equal(await inner.getByRole('combobox', { name: 'Match' }).inputValue(), 'any');
+  await inner.getByRole('button', { name: '+ Condition' }).click();
+  await pickVariable(page.getByTestId('condition').nth(1), 'loan-status');
+  await inner.getByRole('button', { name: '+ Condition' }).click();
+  const third = page.getByTestId('condition').nth(2);
+  await pickVariable(third, 'loan-status');
+  await third.getByRole('combobox', { name: 'Value' }).selectOption('Collections');
+  assert.equal(await ruleText(page), SEED);
+  assert.equal(await result(page), 'true');
+  await screenshot(page, 'trigger-built-with-builder');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the seed rule pasted as text shows two groups and three conditions', async () => {
+  const { page, context, problems } = await fresh();
+  await blankConnection(page);
+  await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
+  assert.equal(await page.getByTestId('group').count(), 2);
+  assert.equal(await page.getByTestId('condition').count(), 3);
+  assert.equal(await page.getByTestId('group').nth(1).getByRole('combobox', { name: 'Match' }).inputValue(), 'any');
+  // Text the builder cannot show becomes an editable expression, not lost.
+  await page.getByRole('textbox', { name: 'Rule' }).fill('(and (= loan-status "Open") (> (+ status-amount-due 10) 100))');
+  assert.equal(await page.getByTestId('expression').count(), 1);
+  assert.match(await page.getByRole('textbox', { name: 'Expression' }).inputValue(), /\(> \(\+ status-amount-due 10\) 100\)/);
+  await screenshot(page, 'trigger-pasted-text');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('switching samples flips the result, and rows show which clause failed', async () => {
+  const { page, context, problems } = await fresh();
+  const samples = page.getByRole('combobox', { name: 'Sample context' });
+  await samples.selectOption('loan-5-days-past-due');
+  assert.equal(await result(page), 'true');
+  await samples.selectOption('loan-current');
+  assert.equal(await result(page), 'false');
+  assert.equal(await page.getByTestId('condition').first().locator('[data-result]').getAttribute('data-result'), 'false');
+  await screenshot(page, 'trigger-sample-current');
+  await samples.selectOption('loan-5-days-past-due');
+  assert.equal(await result(page), 'true');
+  await samples.selectOption('LOA10040');
+  assert.equal(await result(page), 'error');
+  assert.match(await page.getByTestId('rule-result').textContent(), /status-days-past-due/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an unclosed rule is reported at 1:1 and the builder keeps its last valid state', async () => {
+  const { page, context, problems } = await fresh();
+  await page.getByRole('textbox', { name: 'Rule' }).fill('(and (= status-days-past-due 5)');
+  const errors = page.getByTestId('rule-errors');
+  assert.match(await errors.textContent(), /1:1/);
+  assert.match(await errors.textContent(), /unclosed/i);
+  assert.equal(await result(page), 'error');
+  assert.equal(await page.getByTestId('condition').count(), 3);
+  assert.match(await page.locator('.trigger-panel').textContent(), /last rule that parsed/);
+  await screenshot(page, 'trigger-unclosed');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('catalog checks while typing, autocomplete, format, and a custom context', async () => {
+  const { page, context, problems } = await fresh();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await rule.fill('');
+  await rule.pressSequentially('(= loan-st');
+  await page.getByRole('listbox', { name: 'Suggestions' }).waitFor();
+  await rule.press('Enter');
+  await rule.pressSequentially(' "Opne")');
+  assert.equal(await rule.inputValue(), '(= loan-status "Opne")');
+  assert.match(await page.getByTestId('rule-errors').textContent(), /Opne/);
+  await rule.fill('(=   loan-stauts "Open")');
+  assert.match(await page.getByTestId('rule-errors').textContent(), /did you mean `loan-status`/);
+  await rule.fill('(and   (= loan-status "Open")\n (> status-days-past-due 3))');
+  await page.getByRole('button', { name: 'Format' }).click();
+  assert.equal(await rule.inputValue(), '(and (= loan-status "Open") (> status-days-past-due 3))');
+
+  await page.getByRole('combobox', { name: 'Sample context' }).selectOption('custom');
+  const custom = page.getByRole('textbox', { name: 'Custom context' });
+  await custom.fill('{"loan-status": "Open", ');
+  assert.match(await page.locator('#custom-context-status').textContent(), /Not usable/);
+  await custom.fill('{"loan-status": "Open", "status-days-past-due": 4}');
+  assert.equal(await result(page), 'true');
+  await custom.fill('[' .repeat(10000));
+  assert.match(await page.locator('#custom-context-status').textContent(), /Not usable/);
+  await screenshot(page, 'trigger-custom-context');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

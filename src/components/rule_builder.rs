@@ -1,0 +1,461 @@
+//! The visual rule builder: "Match all / any / none of" groups, NOT, conditions
+//! (variable, operator, value) and editable expression blocks for what the
+//! builder cannot show. Each row shows whether it holds for the current sample.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::str::FromStr;
+
+use hookwright_core::catalog::{Catalog, VarType};
+use hookwright_core::rule::model::{
+    Condition, Expression, Group, Item, Literal, Match, Operand, Operator,
+};
+use rust_decimal::Decimal;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::variable_picker::VariablePicker;
+use crate::builder::{condition_for, empty_group, refit, type_of, Edit, Path};
+
+/// Whether each item held for the sample: `Some(true/false)`, or `None` when
+/// it could not be evaluated.
+pub type Results = HashMap<Path, Option<bool>>;
+
+#[derive(Properties, PartialEq)]
+pub struct RuleBuilderProps {
+    pub top: Group,
+    pub catalog: &'static Catalog,
+    pub results: Rc<Results>,
+    /// An edit at a path; the string is a coalesce key for typing in one field.
+    pub on_edit: Callback<(Path, Edit, Option<String>)>,
+}
+
+#[derive(Clone)]
+struct Scope {
+    catalog: &'static Catalog,
+    results: Rc<Results>,
+    on_edit: Callback<(Path, Edit, Option<String>)>,
+}
+
+impl Scope {
+    fn edit(&self, path: &[usize], edit: Edit) -> Callback<MouseEvent> {
+        let on_edit = self.on_edit.clone();
+        let path = path.to_vec();
+        Callback::from(move |_| on_edit.emit((path.clone(), edit.clone(), None)))
+    }
+
+    fn badge(&self, path: &[usize]) -> Html {
+        let (class, text, value) = match self.results.get(path) {
+            Some(Some(true)) => ("result-badge true", "true", "true"),
+            Some(Some(false)) => ("result-badge false", "false", "false"),
+            Some(None) => ("result-badge error", "error", "error"),
+            None => return Html::default(),
+        };
+        html! { <span class={class} data-result={value} title="For the selected sample">{ text }</span> }
+    }
+}
+
+#[component]
+pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
+    let scope = Scope {
+        catalog: props.catalog,
+        results: props.results.clone(),
+        on_edit: props.on_edit.clone(),
+    };
+    group_view(&scope, &props.top, &[], None)
+}
+
+fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usize>) -> Html {
+    let on_mode = {
+        let on_edit = scope.on_edit.clone();
+        let path = path.to_vec();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let mode = match select.value().as_str() {
+                "any" => Match::Any,
+                "none" => Match::None,
+                _ => Match::All,
+            };
+            on_edit.emit((path.clone(), Edit::SetMode(mode), None));
+        })
+    };
+    let mode = match group.mode {
+        Match::All => "all",
+        Match::Any => "any",
+        Match::None => "none",
+    };
+    let new_condition = scope
+        .catalog
+        .variables
+        .iter()
+        .find(|v| !matches!(v.ty, VarType::Array | VarType::Object))
+        .map(|v| Item::Condition(condition_for(v)));
+    let add_condition = new_condition.map(|item| scope.edit(path, Edit::Add(item)));
+    let add_group = scope.edit(path, Edit::Add(Item::Group(empty_group(Match::Any))));
+    let children = group.items.iter().enumerate().map(|(i, item)| {
+        let mut child = path.to_vec();
+        child.push(i);
+        item_view(scope, item, &child, group.items.len())
+    });
+    let label = if path.is_empty() { "Rule" } else { "Group" };
+    html! {
+        <div class={classes!("group", path.is_empty().then_some("top"))} data-testid="group" role="group"
+            aria-label={format!("{label}: match {mode} of")} onkeydown={reorder_keys(scope, path, siblings)}>
+            <div class="group-head">
+                <label class="group-mode">
+                    { "Match " }
+                    <select aria-label="Match" onchange={on_mode}>
+                        <option value="all" selected={mode == "all"}>{ "all" }</option>
+                        <option value="any" selected={mode == "any"}>{ "any" }</option>
+                        <option value="none" selected={mode == "none"}>{ "none" }</option>
+                    </select>
+                    { " of the following" }
+                </label>
+                { scope.badge(path) }
+                <span class="spacer"></span>
+                { row_actions(scope, path, siblings, "group") }
+            </div>
+            <div class="group-items">
+                { for children }
+                if group.items.is_empty() {
+                    <p class="group-empty">{ "No conditions yet: this group always matches. Add a condition below." }</p>
+                }
+            </div>
+            <div class="group-add">
+                if let Some(onclick) = add_condition {
+                    <button type="button" class="button" {onclick}>{ "+ Condition" }</button>
+                }
+                <button type="button" class="button" onclick={add_group}>{ "+ Group" }</button>
+            </div>
+        </div>
+    }
+}
+
+fn item_view(scope: &Scope, item: &Item, path: &[usize], siblings: usize) -> Html {
+    match item {
+        Item::Group(group) => group_view(scope, group, path, Some(siblings)),
+        Item::Not(inner) => {
+            let mut child = path.to_vec();
+            child.push(0);
+            html! {
+                <div class="not-wrapper" role="group" aria-label="NOT">
+                    <div class="not-head">
+                        <span class="not-label">{ "NOT" }</span>
+                        { scope.badge(path) }
+                        <span class="spacer"></span>
+                        <button type="button" class="button small" onclick={scope.edit(path, Edit::ToggleNot)}
+                            title="Remove the NOT">{ "Un-NOT" }</button>
+                    </div>
+                    { item_view_inner(scope, inner, &child) }
+                </div>
+            }
+        }
+        Item::Condition(condition) => condition_view(scope, condition, path, siblings),
+        Item::Expression(expression) => expression_view(scope, expression, path, siblings),
+    }
+}
+
+/// The child of a NOT: it has no siblings to move among.
+fn item_view_inner(scope: &Scope, item: &Item, path: &[usize]) -> Html {
+    match item {
+        Item::Group(group) => group_view(scope, group, path, None),
+        other => item_view(scope, other, path, 1),
+    }
+}
+
+/// Move up/down, NOT and remove, for any item but the top group.
+fn row_actions(scope: &Scope, path: &[usize], siblings: Option<usize>, what: &str) -> Html {
+    let Some(count) = siblings else {
+        return Html::default();
+    };
+    let index = path.last().copied().unwrap_or(0);
+    html! {
+        <span class="row-buttons">
+            <button type="button" class="button icon" aria-label={format!("Move {what} up")} title="Move up (Alt+↑)"
+                disabled={index == 0} onclick={scope.edit(path, Edit::Move(-1))}>{ "↑" }</button>
+            <button type="button" class="button icon" aria-label={format!("Move {what} down")} title="Move down (Alt+↓)"
+                disabled={index + 1 >= count} onclick={scope.edit(path, Edit::Move(1))}>{ "↓" }</button>
+            <button type="button" class="button small" aria-label={format!("Negate {what}")} title="Wrap in NOT"
+                onclick={scope.edit(path, Edit::ToggleNot)}>{ "NOT" }</button>
+            <button type="button" class="button icon danger" aria-label={format!("Remove {what}")} title="Remove"
+                onclick={scope.edit(path, Edit::Remove)}>{ "✕" }</button>
+        </span>
+    }
+}
+
+/// Alt+↑ / Alt+↓ move the focused row among its siblings.
+fn reorder_keys(scope: &Scope, path: &[usize], siblings: Option<usize>) -> Callback<KeyboardEvent> {
+    let on_edit = scope.on_edit.clone();
+    let path = path.to_vec();
+    Callback::from(move |e: KeyboardEvent| {
+        if siblings.is_none() || !e.alt_key() {
+            return;
+        }
+        let delta = match e.key().as_str() {
+            "ArrowUp" => -1,
+            "ArrowDown" => 1,
+            _ => return,
+        };
+        e.prevent_default();
+        e.stop_propagation();
+        on_edit.emit((path.clone(), Edit::Move(delta), None));
+    })
+}
+
+fn condition_view(scope: &Scope, condition: &Condition, path: &[usize], siblings: usize) -> Html {
+    let ty = type_of(scope.catalog, condition);
+    let replace = {
+        let on_edit = scope.on_edit.clone();
+        let path = path.to_vec();
+        let catalog = scope.catalog;
+        move |c: Condition, coalesce: Option<String>| {
+            on_edit.emit((
+                path.clone(),
+                Edit::Replace(Item::Condition(refit(catalog, c))),
+                coalesce,
+            ));
+        }
+    };
+    let on_pick = {
+        let replace = replace.clone();
+        let condition = condition.clone();
+        let catalog = scope.catalog;
+        Callback::from(move |name: String| {
+            let next = match catalog.variable(&name) {
+                Some(variable) if condition.variable != name => condition_for(variable),
+                _ => Condition {
+                    variable: name,
+                    ..condition.clone()
+                },
+            };
+            replace(next, None);
+        })
+    };
+    let operators = Operator::for_type(ty);
+    let operators: Vec<Operator> =
+        if operators.contains(&condition.operator) || operators.is_empty() {
+            let mut all = operators.to_vec();
+            if !all.contains(&condition.operator) {
+                all.push(condition.operator);
+            }
+            all
+        } else {
+            operators.to_vec()
+        };
+    let on_operator = {
+        let replace = replace.clone();
+        let condition = condition.clone();
+        let operators = operators.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let Some(&operator) = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| operators.get(i))
+            else {
+                return;
+            };
+            let value = match (operator, &condition.value) {
+                (Operator::IsOneOf, Operand::One(one)) => Operand::Many(vec![one.clone()]),
+                (Operator::IsTrue | Operator::IsFalse, _) => Operand::None,
+                (_, Operand::Many(many)) if operator != Operator::IsOneOf => Operand::One(
+                    many.first()
+                        .cloned()
+                        .unwrap_or(Literal::Text(String::new())),
+                ),
+                (_, value) => value.clone(),
+            };
+            replace(
+                Condition {
+                    operator,
+                    value,
+                    ..condition.clone()
+                },
+                None,
+            );
+        })
+    };
+    let coalesce = format!("value:{path:?}");
+    html! {
+        <div class="condition" data-testid="condition" role="group" aria-label={format!("Condition on {}", condition.variable)}
+            onkeydown={reorder_keys(scope, path, Some(siblings))}>
+            <VariablePicker value={condition.variable.clone()} catalog={scope.catalog} {on_pick} />
+            <select class="operator" aria-label="Operator" onchange={on_operator}>
+                { for operators.iter().enumerate().map(|(i, op)| html! {
+                    <option value={i.to_string()} selected={*op == condition.operator}>{ op.label(ty) }</option>
+                }) }
+            </select>
+            { value_input(scope, condition, ty, move |c| replace(c, Some(coalesce.clone()))) }
+            { scope.badge(path) }
+            <span class="spacer"></span>
+            { row_actions(scope, path, Some(siblings), "condition") }
+        </div>
+    }
+}
+
+/// The value field that fits the variable's type and the operator.
+fn value_input(
+    scope: &Scope,
+    condition: &Condition,
+    ty: VarType,
+    replace: impl Fn(Condition) + Clone + 'static,
+) -> Html {
+    let with_value = {
+        let condition = condition.clone();
+        move |value: Operand| Condition {
+            value,
+            ..condition.clone()
+        }
+    };
+    match (&condition.value, condition.operator) {
+        (Operand::None, _) => Html::default(),
+        (Operand::Many(values), Operator::IsOneOf) => {
+            let options = scope
+                .catalog
+                .variable(&condition.variable)
+                .map(|v| v.values.clone())
+                .unwrap_or_default();
+            if options.is_empty() {
+                // Free text: comma-separated values.
+                let text = values
+                    .iter()
+                    .map(literal_text)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let oninput = Callback::from(move |e: InputEvent| {
+                    let input: HtmlInputElement = e.target_unchecked_into();
+                    let items = input
+                        .value()
+                        .split(',')
+                        .map(|s| s.trim())
+                        .filter(|s| !s.is_empty())
+                        .map(|s| Literal::Text(s.to_string()))
+                        .collect();
+                    replace(with_value(Operand::Many(items)));
+                });
+                return html! {
+                    <input type="text" class="value" aria-label="Values (comma-separated)" value={text} {oninput} />
+                };
+            }
+            let mut all = options;
+            for v in values.iter().map(literal_text) {
+                if !all.contains(&v) {
+                    all.push(v);
+                }
+            }
+            html! {
+                <fieldset class="value multi" aria-label="Values">
+                    { for all.into_iter().map(|option| {
+                        let checked = values.iter().any(|v| literal_text(v) == option);
+                        let onchange = {
+                            let values = values.clone();
+                            let option = option.clone();
+                            let replace = replace.clone();
+                            let with_value = with_value.clone();
+                            Callback::from(move |e: Event| {
+                                let input: HtmlInputElement = e.target_unchecked_into();
+                                let mut next: Vec<Literal> = values.iter().filter(|v| literal_text(v) != option).cloned().collect();
+                                if input.checked() {
+                                    next.push(Literal::Text(option.clone()));
+                                }
+                                replace(with_value(Operand::Many(next)));
+                            })
+                        };
+                        html! { <label class="chip"><input type="checkbox" {checked} {onchange} />{ option.clone() }</label> }
+                    }) }
+                </fieldset>
+            }
+        }
+        (value, _) => {
+            let current = match value {
+                Operand::One(literal) => literal_text(literal),
+                Operand::Many(many) => many.first().map(literal_text).unwrap_or_default(),
+                Operand::None => String::new(),
+            };
+            let enum_values = scope
+                .catalog
+                .variable(&condition.variable)
+                .filter(|v| v.ty == VarType::Enum)
+                .map(|v| v.values.clone());
+            if let Some(mut values) = enum_values {
+                if !values.contains(&current) {
+                    values.push(current.clone());
+                }
+                let onchange = Callback::from(move |e: Event| {
+                    let select: HtmlSelectElement = e.target_unchecked_into();
+                    replace(with_value(Operand::One(Literal::Text(select.value()))));
+                });
+                return html! {
+                    <select class="value" aria-label="Value" {onchange}>
+                        { for values.into_iter().map(|v| html! {
+                            <option value={v.clone()} selected={v == current}>{ v }</option>
+                        }) }
+                    </select>
+                };
+            }
+            let numeric = matches!(ty, VarType::Number | VarType::Money);
+            let oninput = Callback::from(move |e: InputEvent| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                let text = input.value();
+                let literal = if numeric {
+                    // Half-typed numbers ("5.", "-") wait until they parse.
+                    match Decimal::from_str(text.trim()) {
+                        Ok(n) => Literal::Number(n),
+                        Err(_) => return,
+                    }
+                } else {
+                    Literal::Text(text)
+                };
+                replace(with_value(Operand::One(literal)));
+            });
+            let (kind, mode) = match ty {
+                VarType::Number | VarType::Money => ("number", "decimal"),
+                VarType::Date => ("date", "numeric"),
+                _ => ("text", "text"),
+            };
+            html! {
+                <input type={kind} step={numeric.then_some("any")} inputmode={mode} class="value"
+                    aria-label="Value" value={current} {oninput} />
+            }
+        }
+    }
+}
+
+fn expression_view(
+    scope: &Scope,
+    expression: &Expression,
+    path: &[usize],
+    siblings: usize,
+) -> Html {
+    let on_edit = scope.on_edit.clone();
+    let at = path.to_vec();
+    let oninput = Callback::from(move |e: InputEvent| {
+        let area: HtmlTextAreaElement = e.target_unchecked_into();
+        let item = Item::Expression(Expression { text: area.value() });
+        on_edit.emit((
+            at.clone(),
+            Edit::Replace(item),
+            Some(format!("expr:{at:?}")),
+        ));
+    });
+    let rows = expression.text.lines().count().clamp(1, 8);
+    html! {
+        <div class="condition expression" data-testid="expression" role="group" aria-label="Expression"
+            onkeydown={reorder_keys(scope, path, Some(siblings))}>
+            <span class="expression-label" title="Rule text the builder cannot show as a condition">{ "Expression" }</span>
+            <textarea class="expression-input" aria-label="Expression" rows={rows.to_string()} spellcheck="false"
+                value={expression.text.clone()} {oninput} />
+            { scope.badge(path) }
+            { row_actions(scope, path, Some(siblings), "expression") }
+        </div>
+    }
+}
+
+fn literal_text(literal: &Literal) -> String {
+    match literal {
+        Literal::Nil => "nil".into(),
+        Literal::Number(n) => n.to_string(),
+        Literal::Text(t) => t.clone(),
+    }
+}
