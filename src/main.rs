@@ -1,5 +1,4 @@
 fn main() {
-    // A panic must report itself rather than leave a silently dead page.
-    console_error_panic_hook::set_once();
+    hookwright_web::services::crash::install_panic_hook();
     yew::Renderer::<hookwright_web::App>::new().render();
 }

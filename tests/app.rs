@@ -49,3 +49,47 @@ async fn clicking_a_connection_opens_it() {
     assert_eq!(title.text_content().unwrap(), "YouLend repayment to ledger");
     assert_eq!(third.get_attribute("aria-current").as_deref(), Some("true"));
 }
+
+#[wasm_bindgen_test]
+async fn the_trigger_panel_evaluates_the_seed_rule_live() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+
+    let result = root
+        .query_selector("[data-testid=rule-result]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(result.get_attribute("data-value").as_deref(), Some("true"));
+    assert_eq!(
+        root.query_selector_all("[data-testid=group]")
+            .unwrap()
+            .length(),
+        2
+    );
+    assert_eq!(
+        root.query_selector_all("[data-testid=condition]")
+            .unwrap()
+            .length(),
+        3
+    );
+    let marks = root.query_selector_all(".mark-true").unwrap().length();
+    assert!(marks >= 3, "true marks in the text: {marks}");
+
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector("select[aria-label='Sample context']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    select.set_value("loan-current");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    let result = root
+        .query_selector("[data-testid=rule-result]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(result.get_attribute("data-value").as_deref(), Some("false"));
+}

@@ -1,4 +1,5 @@
 //! Side effects at the edge: browser storage and other web APIs, as plain
 //! functions called from effects. Nothing here decides what data means.
 
+pub mod crash;
 pub mod storage;
