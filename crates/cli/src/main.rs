@@ -38,6 +38,8 @@ enum Command {
     Render(commands::render::Args),
     /// Print the envelope LoanPro sends for a variable-list payload.
     Envelope(commands::envelope::Args),
+    /// Print the request a connection would send (method, URL, headers, body) as JSON.
+    Request(commands::request::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,5 +52,6 @@ fn main() -> ExitCode {
         Command::Reconcile(args) => commands::reconcile::run(args),
         Command::Render(args) => commands::render::run(args),
         Command::Envelope(args) => commands::envelope::run(args),
+        Command::Request(args) => commands::request::run(args),
     }
 }

@@ -21,3 +21,4 @@ pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
 }
 pub mod envelope;
 pub mod render;
+pub mod request;
