@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::catalog::{self, Catalog};
 use crate::connection::{Auth, Connection, Payload, Source, Trigger, FORMAT, VERSION};
 use crate::context::{json_error, Context};
-use crate::error::{Error, ErrorKind, Span};
+use crate::error::{Error, ErrorKind, LineIndex, Span};
 use crate::rule::{self, Rule};
 use crate::samples::{self, samples_for_in, SampleContext};
 use crate::suggest;
@@ -228,7 +228,10 @@ impl Linter<'_> {
             )));
             return report;
         };
-        let at = |node: &json_tree::Node| Some(Span::locate(text, node.start, node.end));
+        // Problems are located through one index of line starts: locating
+        // each by rescanning the text made big files quadratic.
+        let lines = LineIndex::new(text);
+        let at = |node: &json_tree::Node| Some(lines.span(text, node.start, node.end));
         let Some(members) = root.members() else {
             report.problems.push(file_problem(Error::new(
                 ErrorKind::Format,
@@ -311,7 +314,7 @@ impl Linter<'_> {
                 connection_id: id.clone(),
                 connection_index: Some(index),
                 field: field.to_string(),
-                location: node.find(field).map(|n| Span::locate(text, n.start, n.end)),
+                location: node.find(field).map(|n| lines.span(text, n.start, n.end)),
                 error,
             };
             for (field, key) in node.unknown_keys() {
@@ -350,7 +353,9 @@ impl Linter<'_> {
                 Err(e) => {
                     // Located in the slice; moved to the file, and named by the field it falls in.
                     let local = json_error(slice, &e);
-                    let span = local.span.map(|s| s.shifted(text, node.start));
+                    let span = local
+                        .span
+                        .map(|s| lines.span(text, s.start + node.start, s.end + node.start));
                     let field = span.map_or_else(String::new, |s| node.path_at(s.start));
                     report.problems.push(Problem {
                         location: span,
