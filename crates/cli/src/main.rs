@@ -44,6 +44,8 @@ enum Command {
     Check(commands::check::Args),
     /// Print a rule in the canonical layout
     Fmt(commands::fmt::Args),
+    /// Print the request a connection would send (method, URL, headers, body) as JSON.
+    Request(commands::request::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,5 +61,6 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
+        Command::Request(args) => commands::request::run(args),
     }
 }

@@ -74,13 +74,16 @@ fn lint_passes_the_examples_with_warnings_only() {
         "examples/late-5-days-external.json",
         "examples/late-5-days-customer-note.json",
         "examples/youlend-repayment-ledger.json",
+        "examples/youlend-manual-payment-note.json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         stdout(&out),
         "examples/late-5-days-customer-note.json: connection late-5-note: request.auth.token: warning: \
          the bearer token was left out of this export (redacted); fill it in before sending\n\
-         0 errors, 1 warning in 3 connections\n"
+         examples/youlend-manual-payment-note.json: connection youlend-manual-payment-note: request.auth.token: warning: \
+         the bearer token was left out of this export (redacted); fill it in before sending\n\
+         0 errors, 2 warnings in 4 connections\n"
     );
 }
 

@@ -43,16 +43,8 @@ pub fn run(args: Args) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let trace = match args.trace {
-        Some(trace) => trace,
-        None => {
-            let mut bytes = [0u8; 16];
-            if let Err(e) = getrandom::fill(&mut bytes) {
-                eprintln!("error: no randomness for the trace id: {e}");
-                return ExitCode::FAILURE;
-            }
-            uuid_v4(bytes)
-        }
+    let Some(trace) = trace_or_fresh(args.trace) else {
+        return ExitCode::FAILURE;
     };
     // Spans point into the list as the engine joins it, so show that text.
     let shown = variables.join(",");
@@ -72,6 +64,22 @@ pub fn run(args: Args) -> ExitCode {
         Err(errors) => {
             print_errors(&errors, &shown);
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `given`, or a fresh v4 trace id from OS randomness (the core has none in
+/// wasm); `None` after printing why when the OS gives no randomness.
+pub(super) fn trace_or_fresh(given: Option<String>) -> Option<String> {
+    if given.is_some() {
+        return given;
+    }
+    let mut bytes = [0u8; 16];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => Some(uuid_v4(bytes)),
+        Err(e) => {
+            eprintln!("error: no randomness for the trace id: {e}");
+            None
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod fmt;
 pub mod lint;
 pub mod reconcile;
 pub mod render;
+pub mod request;
 pub mod schema;
 pub mod verify;
 

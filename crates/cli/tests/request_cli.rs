@@ -1,0 +1,331 @@
+//! `hookwright request`: stdout is exactly the request a test send would
+//! transmit, as JSON; problems go to stderr with `field: line:col` and caret
+//! views (exit 1); a file that cannot be read is exit 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn hookwright(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookwright"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("hookwright runs")
+}
+
+fn stdout(o: &Output) -> &str {
+    std::str::from_utf8(&o.stdout).unwrap()
+}
+
+fn stderr(o: &Output) -> &str {
+    std::str::from_utf8(&o.stderr).unwrap()
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("hookwright-request-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// The seed customer-note example with its redacted token filled in.
+fn customer_note_with_token(name: &str) -> String {
+    let text =
+        std::fs::read_to_string(repo().join("examples/late-5-days-customer-note.json")).unwrap();
+    let filled = text.replace(r#""token": "", "redacted": true"#, r#""token": "abc123""#);
+    assert_ne!(filled, text, "the example's redacted token moved");
+    temp_file(name, filled.as_bytes())
+}
+
+const SEED_NOTE_BODY: &str = "{\n  \"Notes\": {\n    \"results\": [\n      {\n        \"body\": \"This customer was late on their payment  on 2022-09-26. Their outstanding balance at the time was $158.70.\",\n        \"categoryId\": 2,\n        \"subject\": \"Delinquencies\",\n        \"type\": \"STANDARD\"\n      }\n    ]\n  }\n}";
+
+#[test]
+fn the_seed_customer_note_renders_against_the_seed_sample_byte_for_byte() {
+    let file = customer_note_with_token("note-1.json");
+    let out = hookwright(&[
+        "request",
+        &file,
+        "--id",
+        "late-5-note",
+        "--sample",
+        "loan-5-days-past-due",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+    let expected = serde_json::json!({
+        "method": "PUT",
+        "url": "https://loanpro.simnang.com/api/public/api/1/odata.svc/Customers(1189)",
+        "headers": [
+            {"name": "Autopal-Instance-Id", "value": "5200243"},
+            {"name": "Content-Type", "value": "application/json"},
+            {"name": "Authorization", "value": "Bearer abc123"}
+        ],
+        "body": SEED_NOTE_BODY
+    });
+    assert_eq!(json, expected);
+    // The body is the exact bytes that would be sent, and valid JSON.
+    assert_eq!(json["body"].as_str().unwrap(), SEED_NOTE_BODY);
+    serde_json::from_str::<serde_json::Value>(SEED_NOTE_BODY).unwrap();
+    // Nothing but the JSON document and one newline on stdout.
+    assert!(stdout(&out).starts_with("{\n  \"method\": \"PUT\""));
+    assert!(stdout(&out).ends_with("}\n") && !stdout(&out).ends_with("}\n\n"));
+}
+
+#[test]
+fn a_context_file_gives_the_same_body() {
+    let file = customer_note_with_token("note-2.json");
+    let out = hookwright(&[
+        "request",
+        &file,
+        "--id",
+        "late-5-note",
+        "--context",
+        "crates/core/tests/fixtures/template/loan-5-days-past-due.json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+    assert_eq!(json["body"].as_str().unwrap(), SEED_NOTE_BODY);
+    assert_eq!(
+        json["url"],
+        "https://loanpro.simnang.com/api/public/api/1/odata.svc/Customers(1842)"
+    );
+}
+
+#[test]
+fn the_envelope_gets_a_fresh_v4_trace_unless_one_is_given() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "request",
+            "examples/late-5-days-external.json",
+            "--id",
+            "late-5-external",
+            "--sample",
+            "loan-5-days-past-due",
+        ];
+        args.extend_from_slice(extra);
+        let out = hookwright(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+        let body: serde_json::Value = serde_json::from_str(json["body"].as_str().unwrap()).unwrap();
+        body["trace"].as_str().unwrap().to_string()
+    };
+    let (a, b) = (run(&[]), run(&[]));
+    assert_ne!(a, b, "two sends share a trace id");
+    for trace in [&a, &b] {
+        assert_eq!(trace.len(), 36);
+        assert_eq!(&trace[14..15], "4", "{trace} is not a v4 uuid");
+        assert!(
+            "89ab".contains(&trace[19..20]),
+            "{trace} has the wrong variant"
+        );
+    }
+    let given = "204262bb-4634-49ad-8b88-db8217b76c09";
+    assert_eq!(run(&["--trace", given]), given);
+}
+
+#[test]
+fn a_youlend_connection_renders_against_its_event_sample() {
+    let out = hookwright(&[
+        "request",
+        "examples/youlend-repayment-ledger.json",
+        "--id",
+        "youlend-repayment-ledger",
+        "--sample",
+        "LOA10040",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+    assert_eq!(json["method"], "POST");
+    assert!(json["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://ledger.example.com/loans/"));
+    serde_json::from_str::<serde_json::Value>(json["body"].as_str().unwrap()).unwrap();
+}
+
+#[test]
+fn every_problem_is_listed_with_field_position_and_carets() {
+    let text = std::fs::read_to_string(customer_note_with_token("note-3.json"))
+        .unwrap()
+        .replace(
+            "Customers([[v('customer.primary.id')]])",
+            "Customers([[v('customer.primary.idd')]])",
+        )
+        .replace(r#""value": "5200243""#, r#""value": "[[v('loan-id')""#)
+        .replace("[[v('status-amount-due')]]", "[[v('status-amount-du')]]");
+    let file = temp_file("bad.json", text.as_bytes());
+    let out = hookwright(&[
+        "request",
+        &file,
+        "--id",
+        "late-5-note",
+        "--sample",
+        "loan-5-days-past-due",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "", "nothing is printed as the request");
+    let err = stderr(&out);
+    assert!(
+        err.contains("url: 1:68: unknown variable `customer.primary.idd`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("headers[0].value: 1:1: unclosed `[[`"),
+        "{err}"
+    );
+    assert!(err.contains("body: 5:"), "{err}");
+    assert!(err.contains("`status-amount-du`"), "{err}");
+    // Caret views under each one-line problem.
+    assert!(err.contains("\n1 | [[v('loan-id')\n  | ^^\n"), "{err}");
+    assert!(
+        err.ends_with("3 problems in connection `late-5-note`: nothing would be sent\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_redacted_secret_must_be_filled_in() {
+    let out = hookwright(&[
+        "request",
+        "examples/late-5-days-customer-note.json",
+        "--id",
+        "late-5-note",
+        "--sample",
+        "loan-5-days-past-due",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "auth.token: the bearer token was left out of this export; fill it in\n\
+         1 problem in connection `late-5-note`: nothing would be sent\n"
+    );
+}
+
+#[test]
+fn lenient_rendering_lists_the_variables_it_left_empty() {
+    let text = std::fs::read_to_string(customer_note_with_token("note-4.json"))
+        .unwrap()
+        .replace("[[v('status-amount-due')]]", "[[v('status-amount-du')]]");
+    let file = temp_file("lenient.json", text.as_bytes());
+    let out = hookwright(&[
+        "request",
+        &file,
+        "--id",
+        "late-5-note",
+        "--sample",
+        "loan-5-days-past-due",
+        "--lenient",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("body: warning: 5:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("balance at the time was $.\\\""));
+}
+
+#[test]
+fn unknown_ids_and_samples_suggest_the_nearest() {
+    let out = hookwright(&[
+        "request",
+        "examples/late-5-days-external.json",
+        "--id",
+        "late-5-extrenal",
+        "--sample",
+        "loan-current",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("has no connection `late-5-extrenal`; did you mean `late-5-external`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = hookwright(&[
+        "request",
+        "examples/late-5-days-external.json",
+        "--id",
+        "late-5-external",
+        "--sample",
+        "loan-curent",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no built-in sample `loan-curent`; did you mean `loan-current`?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unreadable_files_exit_2() {
+    let out = hookwright(&[
+        "request",
+        "no/such.json",
+        "--id",
+        "x",
+        "--sample",
+        "loan-current",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read no/such.json"),
+        "{}",
+        stderr(&out)
+    );
+    let out = hookwright(&[
+        "request",
+        "examples/late-5-days-external.json",
+        "--id",
+        "late-5-external",
+        "--context",
+        "no/such-context.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read no/such-context.json"));
+}
+
+#[test]
+fn malformed_files_are_located_errors_not_panics() {
+    let external =
+        std::fs::read_to_string(repo().join("examples/late-5-days-external.json")).unwrap();
+    let truncated = temp_file("truncated.json", &external.as_bytes()[..external.len() / 2]);
+    let wrong_type = temp_file(
+        "wrong-type.json",
+        external
+            .replace(r#""url": "https://yoururlhere.com""#, r#""url": 42"#)
+            .as_bytes(),
+    );
+    let junk = temp_file("junk.json", "\u{1}garbage{[\"".repeat(5_000_000).as_bytes());
+    let binary = temp_file("binary.json", &[b'{', 0xff, 0xfe]);
+    let bad_context = temp_file("context.json", b"{\"loan-id\": 1,\n  \"x\": }");
+    for (file, context, needle) in [
+        (&truncated, None, "EOF while parsing"),
+        (&wrong_type, None, "invalid type: integer `42`"),
+        (&junk, None, " --> 1:1"),
+        (&binary, None, "not UTF-8"),
+        (
+            &"examples/late-5-days-external.json".to_string(),
+            Some(&bad_context),
+            " --> 2:8",
+        ),
+    ] {
+        let mut args = vec!["request", file.as_str(), "--id", "late-5-external"];
+        match context {
+            Some(c) => args.extend(["--context", c.as_str()]),
+            None => args.extend(["--sample", "loan-current"]),
+        }
+        let out = hookwright(&args);
+        assert_eq!(out.status.code(), Some(1), "{file}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{file}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "");
+    }
+}
