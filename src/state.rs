@@ -36,7 +36,8 @@ pub struct Editor {
     /// Another tab saved over our storage; saving waits for the user's choice.
     pub conflict: bool,
     /// JSON the user pasted to evaluate rules against (the "Custom" sample).
-    pub custom_context: String,
+    /// Shared, since it may be megabytes and every render reads it.
+    pub custom_context: Rc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,7 +111,7 @@ impl Editor {
             next_notice: 1,
             revision: 0,
             conflict: false,
-            custom_context: String::new(),
+            custom_context: Rc::from(""),
         }
     }
 
@@ -306,7 +307,7 @@ impl Editor {
                 self.revision += 1;
             }
             Action::SetCustomContext(text) => {
-                self.custom_context = text;
+                self.custom_context = text.into();
                 self.revision += 1;
             }
         }

@@ -79,6 +79,7 @@ pub struct CodeEditorProps {
 }
 
 const MAX_SUGGESTIONS: usize = 8;
+const PLAIN_ABOVE: usize = 64 * 1024;
 
 #[component]
 pub fn CodeEditor(props: &CodeEditorProps) -> Html {
@@ -95,12 +96,12 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     // skipped; any other (undo, format, the builder) is written in. The list
     // is cleared when focus leaves or an undo key is pressed, so undoing back
     // to an earlier typed value still shows.
-    let emitted = use_mut_ref(Vec::<String>::new);
+    let emitted = use_mut_ref(Vec::<Fingerprint>::new);
     {
         let textarea = textarea.clone();
         let emitted = emitted.clone();
         use_effect_with(props.value.clone(), move |value| {
-            if !emitted.borrow().iter().any(|e| e == value.as_str()) {
+            if !emitted.borrow().contains(&fingerprint(value)) {
                 emitted.borrow_mut().clear();
                 if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
                     if area.value() != value.as_str() {
@@ -114,7 +115,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         let emitted = emitted.clone();
         move |value: &str| {
             let mut list = emitted.borrow_mut();
-            list.push(value.to_string());
+            list.push(fingerprint(value));
             if list.len() > 64 {
                 list.remove(0);
             }
@@ -145,7 +146,12 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
 
     let update_caret = {
         let caret = caret.clone();
+        let large = props.value.len() > PLAIN_ABOVE;
         move |area: &HtmlTextAreaElement| {
+            // Reading a large value back costs a full copy; plain mode shows no brackets.
+            if large {
+                return;
+            }
             let value = area.value();
             let pos = area
                 .selection_start()
@@ -312,6 +318,9 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         })
     };
 
+    // Past this size the coloured layer costs more than it gives: the text
+    // area shows its own text instead.
+    let plain = text.len() > PLAIN_ABOVE;
     let mut paints: Vec<Paint> = props.paints.iter().cloned().collect();
     if let Some(at) = *caret {
         if let Some((a, b)) = matching_bracket(&text, at) {
@@ -354,12 +363,14 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     });
 
     html! {
-        <div class={classes!("code-editor", props.invalid.then_some("invalid"))}>
+        <div class={classes!("code-editor", props.invalid.then_some("invalid"), plain.then_some("plain"))}>
             <div class="code-gutter" aria-hidden="true" ref={gutter}>
                 { gutter_text(line_count) }
             </div>
             <div class="code-area">
-                <pre class="code-layer" aria-hidden="true" ref={layer}>{ paint(&text, &paints) }{ "\n" }</pre>
+                <pre class="code-layer" aria-hidden="true" ref={layer}>
+                    if !plain { { paint(&text, &paints) }{ "\n" } }
+                </pre>
                 <textarea
                     ref={textarea}
                     class="code-input"
@@ -381,6 +392,17 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// Identifies a text without keeping a copy of it (texts may be megabytes).
+type Fingerprint = (usize, u64);
+
+fn fingerprint(text: &str) -> Fingerprint {
+    // FNV-1a: fast and plenty to tell our own recent values apart.
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (text.len(), hash)
 }
 
 /// The line numbers as one text node: cheap even for thousands of lines.

@@ -25,7 +25,7 @@ pub fn initial_editor() -> Editor {
         Loaded::Empty => Editor::with_examples(),
         Loaded::Restored(stored) => {
             let mut editor = Editor::new(stored.snapshot());
-            editor.custom_context = stored.custom_context;
+            editor.custom_context = storage::read_custom_context().into();
             editor
         }
         Loaded::Unreadable(reason) => {
@@ -49,7 +49,9 @@ pub fn initial_editor() -> Editor {
 /// The state a pending save will write: always the latest render's.
 struct Pending {
     snapshot: Snapshot,
-    custom_context: String,
+    custom_context: Rc<str>,
+    /// The custom context last written, to skip rewriting an unchanged one.
+    custom_saved: Rc<str>,
     paused: bool,
     scroll: i32,
     timer: Option<Timeout>,
@@ -61,8 +63,12 @@ fn save_now(pending: &Rc<RefCell<Pending>>) {
     if p.paused {
         return;
     }
-    if let Err(why) = storage::write(&Stored::new(&p.snapshot, p.scroll, &p.custom_context)) {
+    if let Err(why) = storage::write(&Stored::new(&p.snapshot, p.scroll)) {
         gloo::console::error!(format!("Hookwright could not save: {why}"));
+    }
+    if !Rc::ptr_eq(&p.custom_context, &p.custom_saved) {
+        storage::write_custom_context(&p.custom_context);
+        p.custom_saved = p.custom_context.clone();
     }
 }
 
@@ -81,6 +87,7 @@ pub fn Persistence() -> Html {
     let pending = use_mut_ref(|| Pending {
         snapshot: editor.snapshot(),
         custom_context: editor.custom_context.clone(),
+        custom_saved: editor.custom_context.clone(),
         paused: editor.conflict,
         scroll: storage::parse(storage::read().as_deref())
             .restored_scroll()
@@ -90,7 +97,7 @@ pub fn Persistence() -> Html {
     {
         let mut p = pending.borrow_mut();
         p.snapshot = editor.snapshot();
-        p.custom_context.clone_from(&editor.custom_context);
+        p.custom_context = editor.custom_context.clone();
         p.paused = editor.conflict;
     }
 

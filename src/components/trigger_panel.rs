@@ -17,6 +17,7 @@ use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Pai
 use super::rule_builder::{Results, RuleBuilder};
 use super::use_editor;
 use crate::builder::{self, Edit, Path};
+use crate::services::storage;
 use crate::state::{Action, EditorHandle};
 
 /// The sample id that stands for the user's pasted JSON.
@@ -419,7 +420,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
             <TriggerKind connection={connection.clone()} />
             { result_banner(analysis.result.as_ref(), context.0.as_ref().as_ref().err(), event_trigger) }
             if sample == CUSTOM_SAMPLE {
-                <CustomContext />
+                <CustomContext error={context.0.as_ref().as_ref().err().cloned()} />
             }
             <div class="rule-areas">
                 <div class="rule-area">
@@ -720,23 +721,39 @@ fn SamplePicker(props: &ConnectionProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct CustomContextProps {
+    /// Why the pasted text is not a usable context, if it is not.
+    error: Option<Error>,
+}
+
+/// Pasted contexts larger than this are applied after a pause in typing, so
+/// parsing megabytes never sits on the keystroke path.
+const LARGE_CONTEXT: usize = 64 * 1024;
+
 /// The user's own JSON context, validated as it is typed.
 #[component]
-fn CustomContext() -> Html {
+fn CustomContext(props: &CustomContextProps) -> Html {
     let editor = use_editor();
     let text = editor.custom_context.clone();
-    let error = use_memo(text.clone(), |text| {
-        if text.trim().is_empty() {
-            None
-        } else {
-            Context::from_json(text).err()
-        }
-    });
+    let timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     let on_change = {
         let editor = editor.clone();
-        Callback::from(move |text: String| editor.dispatch(Action::SetCustomContext(text)))
+        Callback::from(move |text: String| {
+            if text.len() > LARGE_CONTEXT {
+                let editor = editor.clone();
+                *timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(300, move || {
+                    editor.dispatch(Action::SetCustomContext(text))
+                }));
+            } else {
+                timer.borrow_mut().take();
+                editor.dispatch(Action::SetCustomContext(text));
+            }
+        })
     };
-    let paints = match &*error {
+    let blank = text.trim().is_empty();
+    let error = props.error.as_ref().filter(|_| !blank);
+    let paints = match error {
         Some(Error {
             span: Some(span),
             message,
@@ -748,17 +765,24 @@ fn CustomContext() -> Html {
         }],
         _ => Vec::new(),
     };
+    let size_note = (text.len() > storage::CUSTOM_CONTEXT_LIMIT).then(|| {
+        format!(
+            " It is {:.1} MB, too large to keep in this browser's storage: it stays until you reload.",
+            text.len() as f64 / 1_000_000.0
+        )
+    });
     html! {
         <div class="custom-context">
-            <CodeEditor label="Custom context" value={text} {on_change} paints={Rc::new(paints)} rows={6}
+            <CodeEditor label="Custom context" value={AttrValue::from(text.to_string())} {on_change} paints={Rc::new(paints)} rows={6}
                 invalid={error.is_some()} described_by={Some(AttrValue::from("custom-context-status"))}
                 placeholder="{\"loan-status\": \"Open\", \"status-days-past-due\": 5}" />
             <p id="custom-context-status" class={classes!("context-status", error.is_some().then_some("error"))} role="status">
-                { match &*error {
+                { match error {
                     Some(e) => format!("Not usable: {e}"),
-                    None if editor.custom_context.trim().is_empty() => "Paste a loan's or event's JSON to evaluate the rule against it.".to_string(),
+                    None if blank => "Paste a loan's or event's JSON to evaluate the rule against it.".to_string(),
                     None => "Valid JSON context.".to_string(),
                 } }
+                { size_note.unwrap_or_default() }
             </p>
         </div>
     }

@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::state::Snapshot;
 
 pub const KEY: &str = "hookwright.workspace";
+/// The pasted custom context lives apart from the workspace, so a large one
+/// can never stop the workspace itself from saving.
+pub const CUSTOM_CONTEXT_KEY: &str = "hookwright.custom-context";
+/// Larger custom contexts stay for the session only (storage holds ~5 MB in all).
+pub const CUSTOM_CONTEXT_LIMIT: usize = 1_000_000;
 pub const BACKUP_PREFIX: &str = "hookwright.workspace.backup.";
 /// The version of the stored document (not of the connection file inside it).
 pub const STORAGE_VERSION: u64 = 1;
@@ -21,19 +26,15 @@ pub struct Stored {
     pub selected: Option<String>,
     #[serde(default)]
     pub scroll: i32,
-    /// The JSON context the user pasted for the "Custom" sample.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub custom_context: String,
 }
 
 impl Stored {
-    pub fn new(snapshot: &Snapshot, scroll: i32, custom_context: &str) -> Stored {
+    pub fn new(snapshot: &Snapshot, scroll: i32) -> Stored {
         Stored {
             storage_version: STORAGE_VERSION,
             workspace: ConnectionFile::new(snapshot.connections.clone()),
             selected: snapshot.selected.clone(),
             scroll,
-            custom_context: custom_context.to_string(),
         }
     }
 
@@ -112,6 +113,26 @@ pub fn write(stored: &Stored) -> Result<(), String> {
         .map_err(|_| "the browser refused to save (storage full or disabled)".to_string())
 }
 
+/// The saved custom context, if any.
+pub fn read_custom_context() -> String {
+    local_storage()
+        .and_then(|s| s.get_item(CUSTOM_CONTEXT_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+/// Saves the custom context when it is small enough to keep; a larger one is
+/// removed from storage rather than left stale.
+pub fn write_custom_context(text: &str) {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    if text.len() <= CUSTOM_CONTEXT_LIMIT {
+        let _ = storage.set_item(CUSTOM_CONTEXT_KEY, text);
+    } else {
+        let _ = storage.remove_item(CUSTOM_CONTEXT_KEY);
+    }
+}
+
 /// Keeps unreadable stored text under a backup key; returns that key.
 pub fn back_up(text: &str) -> Option<String> {
     let storage = local_storage()?;
@@ -127,7 +148,7 @@ mod tests {
 
     #[test]
     fn round_trips_the_workspace() {
-        let stored = Stored::new(&examples_snapshot(), 120, "{}");
+        let stored = Stored::new(&examples_snapshot(), 120);
         assert_eq!(parse(Some(&serialize(&stored))), Loaded::Restored(stored));
     }
 
@@ -152,7 +173,7 @@ mod tests {
 
     #[test]
     fn a_stale_selection_falls_back_to_the_first_connection() {
-        let mut stored = Stored::new(&examples_snapshot(), 0, "");
+        let mut stored = Stored::new(&examples_snapshot(), 0);
         stored.selected = Some("gone".into());
         assert_eq!(
             stored.snapshot().selected.as_deref(),
