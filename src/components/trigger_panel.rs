@@ -84,7 +84,8 @@ fn resolve_context(id: &str, custom: &str) -> Result<Context, Error> {
 /// Today's date in UTC from the browser: the evaluation date when a context
 /// has no `current-date` of its own.
 fn eval_options(ctx: &Context) -> EvalOptions {
-    if ctx.lookup("current-date").is_ok() {
+    // `lookup_in`, not `lookup`: a miss must not pay for did-you-mean.
+    if hookwright_core::context::lookup_in(ctx.root(), "current-date").is_some() {
         return EvalOptions::default();
     }
     let now = js_sys::Date::new_0();

@@ -113,7 +113,8 @@ fn longest_key<'m, 'p>(map: &'m Map, path: &'p str) -> Option<(&'m Value, &'p st
 }
 
 fn collect_paths(value: &Value, prefix: &str, out: &mut Vec<String>, depth: usize) {
-    if depth > 32 || out.len() > 10_000 {
+    // Enough names for suggestions; a huge context must not make a miss slow.
+    if depth > 32 || out.len() > 2_000 {
         return;
     }
     let join = |key: &str| {
@@ -185,7 +186,7 @@ pub fn from_json_value(json: &serde_json::Value) -> Result<Value, String> {
     Ok(match json {
         serde_json::Value::Null => Value::Nil,
         serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => Value::Number(parse_number(&n.to_string())?),
+        serde_json::Value::Number(n) => Value::Number(parse_number(n.as_str())?),
         serde_json::Value::String(s) => Value::Text(s.clone()),
         serde_json::Value::Array(items) => Value::Vector(
             items
