@@ -100,6 +100,20 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         .as_ref()
         .map_or(0, |(_, a)| (*a).min(suggestions.len().saturating_sub(1)));
 
+    // The text area is uncontrolled: its value is written only when it differs
+    // from what the user typed (a completion, undo, another panel). Writing a
+    // long value back on every keystroke would make the browser rebuild it.
+    {
+        let textarea = textarea.clone();
+        use_effect_with(props.value.clone(), move |value| {
+            if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                if area.value() != value.as_str() {
+                    area.set_value(value);
+                }
+            }
+        });
+    }
+
     {
         let textarea = textarea.clone();
         let pending_caret = pending_caret.clone();
@@ -306,7 +320,6 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     placeholder={props.placeholder.clone()}
-                    value={props.value.clone()}
                     {oninput} {onkeydown} {onkeyup} {onclick} {onselect} {onblur} {onscroll}
                 />
                 { for popup_html }
@@ -349,24 +362,40 @@ fn paint(text: &str, paints: &[Paint]) -> Html {
     cuts.retain(|&c| text.is_char_boundary(c));
     cuts.sort_unstable();
     cuts.dedup();
-    let pieces = cuts.windows(2).map(|w| {
-        let (a, b) = (w[0], w[1]);
-        let covering: Vec<&Paint> = paints
-            .iter()
-            .filter(|p| p.range.start <= a && b <= p.range.end && p.range.start < p.range.end)
-            .collect();
-        let piece = &text[a..b];
-        if covering.is_empty() {
-            return html! { { piece } };
-        }
-        let class = covering
-            .iter()
-            .map(|p| p.class)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let title = covering.iter().find_map(|p| p.title.clone());
-        html! { <span {class} {title}>{ piece }</span> }
-    });
+    // One sweep over the cuts with the paints open at each (a long body has
+    // thousands of paints; testing each against each piece would be quadratic).
+    let mut order: Vec<usize> = (0..paints.len())
+        .filter(|&i| paints[i].range.start < paints[i].range.end)
+        .collect();
+    order.sort_by_key(|&i| paints[i].range.start);
+    let mut next = 0;
+    let mut open: Vec<usize> = Vec::new();
+    let pieces: Vec<Html> = cuts
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            open.retain(|&i| paints[i].range.end > a);
+            while next < order.len() && paints[order[next]].range.start <= a {
+                if paints[order[next]].range.end > a {
+                    open.push(order[next]);
+                }
+                next += 1;
+            }
+            let piece = &text[a..b];
+            if open.is_empty() {
+                return html! { { piece } };
+            }
+            let mut covering = open.clone();
+            covering.sort_unstable();
+            let class = covering
+                .iter()
+                .map(|&i| paints[i].class)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let title = covering.iter().find_map(|&i| paints[i].title.clone());
+            html! { <span {class} {title}>{ piece }</span> }
+        })
+        .collect();
     // An empty diagnostic span (e.g. "expected `)` at end") still needs a visible mark.
     let empty_marks = paints
         .iter()

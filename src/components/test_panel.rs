@@ -30,8 +30,14 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
     // Which send the response panel shows: an index into this connection's history.
     let shown = use_state(|| 0usize);
     let settled = use_debounced(connection.clone(), 150);
+    // Typing waits for a pause; opening another connection does not.
+    let settled = if settled.id == connection.id {
+        settled
+    } else {
+        connection.clone()
+    };
 
-    let rendered = render_for_sample(connection, &trace);
+    let rendered = render_for_sample(&settled, &trace);
     let page_origin = gloo::utils::window()
         .location()
         .origin()
