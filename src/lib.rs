@@ -1,8 +1,10 @@
 //! Hookwright's editor: a Yew single-page app that runs the engine from
 //! `hookwright_core` in the page. `main.rs` only mounts [`App`]; tests mount it too.
 
+pub mod body_format;
 pub mod builder;
 pub mod components;
+pub mod outbound;
 pub mod services;
 pub mod state;
 

@@ -97,6 +97,17 @@ pub enum Action {
     KeepMine,
     /// The pasted custom context changed (saved, but not an undo step).
     SetCustomContext(String),
+    /// Adds connections from an imported file or a share link, one undo step;
+    /// each says what to do if its id is already in the workspace.
+    Import(Vec<(Connection, OnConflict)>),
+}
+
+/// What an imported connection does when its id already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnConflict {
+    Replace,
+    KeepBoth,
+    Skip,
 }
 
 impl Editor {
@@ -310,7 +321,55 @@ impl Editor {
                 self.custom_context = text.into();
                 self.revision += 1;
             }
+            Action::Import(items) => self.import(items),
         }
+    }
+}
+
+impl Editor {
+    fn import(&mut self, items: Vec<(Connection, OnConflict)>) {
+        let changes = items
+            .iter()
+            .any(|(c, choice)| *choice != OnConflict::Skip || self.index_of(&c.id).is_none());
+        if !changes {
+            return;
+        }
+        self.checkpoint(None);
+        let (mut added, mut replaced) = (0, 0);
+        let mut first = None;
+        for (mut connection, choice) in items {
+            match (self.index_of(&connection.id), choice) {
+                (Some(_), OnConflict::Skip) => continue,
+                (Some(index), OnConflict::Replace) => {
+                    first.get_or_insert(connection.id.clone());
+                    self.connections[index] = connection;
+                    replaced += 1;
+                }
+                (Some(_), OnConflict::KeepBoth) | (None, _) => {
+                    connection.id = self.unique_id(&connection.id);
+                    first.get_or_insert(connection.id.clone());
+                    self.connections.push(connection);
+                    added += 1;
+                }
+            }
+        }
+        if first.is_some() {
+            self.selected = first;
+        }
+        let text = match (added, replaced) {
+            (a, 0) => format!("Imported {a} connection{}.", plural(a)),
+            (0, r) => format!("Replaced {r} connection{}.", plural(r)),
+            (a, r) => format!("Imported {a} connection{} and replaced {r}.", plural(a)),
+        };
+        self.notify(NoticeKind::Info, text, false);
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -476,6 +535,50 @@ mod tests {
         assert_eq!(visible, ["youlend-repayment-ledger"]);
         let ed = ed.reduce(Action::Search("  ".into()));
         assert_eq!(ed.visible_connections().count(), 3);
+    }
+
+    #[test]
+    fn import_adds_replaces_keeps_both_or_skips_in_one_undo_step() {
+        let ed = editor();
+        let before = ed.connections.clone();
+        let mut changed = before[1].clone();
+        changed.name = "Changed".into();
+        let mut fresh = before[0].clone();
+        fresh.id = "brand-new".into();
+        let ed = ed.reduce(Action::Import(vec![
+            (changed.clone(), OnConflict::Replace),
+            (before[0].clone(), OnConflict::KeepBoth),
+            (before[2].clone(), OnConflict::Skip),
+            (fresh, OnConflict::Skip),
+        ]));
+        assert_eq!(
+            ids(&ed),
+            [
+                "late-5-external",
+                "late-5-note",
+                "youlend-repayment-ledger",
+                "late-5-external-2",
+                "brand-new",
+            ]
+        );
+        assert_eq!(ed.connections[1], changed);
+        assert_eq!(ed.selected.as_deref(), Some("late-5-note"));
+        assert!(ed
+            .notices
+            .iter()
+            .any(|n| n.text.contains("Imported 2 connections and replaced 1")));
+        let ed = ed.reduce(Action::Undo);
+        assert_eq!(ed.connections, before);
+    }
+
+    #[test]
+    fn importing_only_skips_changes_nothing() {
+        let ed = editor();
+        let same = ed.connections[0].clone();
+        let after = ed
+            .clone()
+            .reduce(Action::Import(vec![(same, OnConflict::Skip)]));
+        assert!(Rc::ptr_eq(&ed, &after));
     }
 
     #[test]

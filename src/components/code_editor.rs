@@ -79,7 +79,7 @@ pub struct CodeEditorProps {
 }
 
 const MAX_SUGGESTIONS: usize = 8;
-const PLAIN_ABOVE: usize = 64 * 1024;
+const PLAIN_ABOVE: usize = 512 * 1024;
 
 #[component]
 pub fn CodeEditor(props: &CodeEditorProps) -> Html {
@@ -447,24 +447,40 @@ fn paint(text: &str, paints: &[Paint]) -> Html {
     cuts.retain(|&c| text.is_char_boundary(c));
     cuts.sort_unstable();
     cuts.dedup();
-    let pieces = cuts.windows(2).map(|w| {
-        let (a, b) = (w[0], w[1]);
-        let covering: Vec<&Paint> = paints
-            .iter()
-            .filter(|p| p.range.start <= a && b <= p.range.end && p.range.start < p.range.end)
-            .collect();
-        let piece = &text[a..b];
-        if covering.is_empty() {
-            return html! { { piece } };
-        }
-        let class = covering
-            .iter()
-            .map(|p| p.class)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let title = covering.iter().find_map(|p| p.title.clone());
-        html! { <span {class} {title}>{ piece }</span> }
-    });
+    // One sweep over the cuts with the paints open at each (a long body has
+    // thousands of paints; testing each against each piece would be quadratic).
+    let mut order: Vec<usize> = (0..paints.len())
+        .filter(|&i| paints[i].range.start < paints[i].range.end)
+        .collect();
+    order.sort_by_key(|&i| paints[i].range.start);
+    let mut next = 0;
+    let mut open: Vec<usize> = Vec::new();
+    let pieces: Vec<Html> = cuts
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            open.retain(|&i| paints[i].range.end > a);
+            while next < order.len() && paints[order[next]].range.start <= a {
+                if paints[order[next]].range.end > a {
+                    open.push(order[next]);
+                }
+                next += 1;
+            }
+            let piece = &text[a..b];
+            if open.is_empty() {
+                return html! { { piece } };
+            }
+            let mut covering = open.clone();
+            covering.sort_unstable();
+            let class = covering
+                .iter()
+                .map(|&i| paints[i].class)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let title = covering.iter().find_map(|&i| paints[i].title.clone());
+            html! { <span {class} {title}>{ piece }</span> }
+        })
+        .collect();
     // An empty diagnostic span (e.g. "expected `)` at end") still needs a visible mark.
     let empty_marks = paints
         .iter()

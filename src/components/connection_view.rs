@@ -50,6 +50,7 @@ fn view(editor: &EditorHandle, connection: &Connection) -> Html {
             <TriggerPanel connection={connection.clone()} />
             <RequestPanel connection={connection.clone()} />
             <PayloadPanel connection={connection.clone()} />
+            <super::test_panel::TestPanel connection={connection.clone()} />
         </article>
     }
 }

@@ -3,14 +3,20 @@
 pub mod code_editor;
 pub mod connection_view;
 pub mod header;
+pub mod headers_table;
 pub mod notices;
 pub mod payload_panel;
 pub mod persistence;
+pub mod preview;
 pub mod request_panel;
 pub mod rule_builder;
 pub mod sidebar;
+pub mod templating;
+pub mod test_panel;
 pub mod trigger_panel;
+pub mod variable_list;
 pub mod variable_picker;
+pub mod workspace_menu;
 
 use yew::prelude::*;
 

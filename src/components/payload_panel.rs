@@ -1,7 +1,36 @@
-//! The Payload section: a LoanPro variable list or a custom body.
+//! The Payload section: a LoanPro variable list (sent as its envelope) or a
+//! custom body with a content type, edited in the code editor with live
+//! validation. Colouring follows every keystroke; the render-and-check runs
+//! once typing pauses, so a long body stays responsive.
+
+use std::rc::Rc;
 
 use hookwright_core::connection::{Connection, Payload};
+use hookwright_core::error::Error;
+use hookwright_core::template::{Mode, RenderOptions, Template};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use super::code_editor::{CodeEditor, Paint};
+use super::request_panel::edit;
+use super::templating::{
+    diagnostic_paints, error_list, now_ms, sample_for, syntax_paints, use_debounced,
+    variable_completions, PLACEHOLDER_COMPLETER,
+};
+use super::use_editor;
+use super::variable_list::VariableList;
+use crate::body_format::format_json_template;
+use crate::state::Action;
+
+/// How long typing must pause before the body is rendered and checked.
+const VALIDATE_DELAY_MS: u32 = 150;
+
+const CONTENT_TYPES: &[&str] = &[
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+];
 
 #[derive(Properties, PartialEq)]
 pub struct PayloadPanelProps {
@@ -10,38 +39,194 @@ pub struct PayloadPanelProps {
 
 #[component]
 pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
+    let editor = use_editor();
+    let connection = &props.connection;
+    let payload = &connection.request.payload;
+    let custom = matches!(payload, Payload::Custom { .. });
+    let set_mode = |to_custom: bool| {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |_: Event| {
+            let payload = if to_custom {
+                Payload::Custom {
+                    content_type: "application/json".into(),
+                    body: "{\n  \"loanId\": [[v('loan-id')]]\n}".into(),
+                }
+            } else {
+                Payload::Variables {
+                    variables: vec!["loan-id".into()],
+                    event_name: None,
+                }
+            };
+            edit(&editor, &connection, "", |c| c.request.payload = payload);
+        })
+    };
     html! {
-        <section class="panel" aria-labelledby="payload-title">
+        <section class="panel payload-panel" aria-labelledby="payload-title">
             <h3 id="payload-title">{ "Payload" }</h3>
-            { payload(&props.connection.request.payload) }
+            <fieldset class="segmented">
+                <legend class="visually-hidden">{ "Payload kind" }</legend>
+                <label><input type="radio" name={format!("payload-kind-{}", connection.id)} checked={!custom}
+                    onchange={set_mode(false)} />{ " Variable list (LoanPro envelope)" }</label>
+                <label><input type="radio" name={format!("payload-kind-{}", connection.id)} checked={custom}
+                    onchange={set_mode(true)} />{ " Custom body" }</label>
+            </fieldset>
+            if custom {
+                <BodyEditor connection={connection.clone()} />
+            } else {
+                <VariableList connection={connection.clone()} />
+            }
         </section>
     }
 }
 
-fn payload(payload: &Payload) -> Html {
-    match payload {
-        Payload::Variables {
-            variables,
-            event_name,
-        } => html! {
-            <>
-                <p>
-                    { "LoanPro envelope" }
-                    if let Some(name) = event_name {
-                        { " for event " }<q>{ name }</q>
-                    }
-                    { format!(" with {} variables:", variables.len()) }
-                </p>
-                <ol class="variable-list">
-                    { for variables.iter().map(|v| html! { <li><code>{ v }</code></li> }) }
-                </ol>
-            </>
-        },
-        Payload::Custom { content_type, body } => html! {
-            <>
-                <p>{ "Custom body, " }<code>{ content_type }</code></p>
-                <pre class="code"><code>{ body }</code></pre>
-            </>
-        },
+/// The problems of a body for a sample: the template's own, then its render's
+/// (JSON problems mapped back to the template position).
+pub fn check_body(body: &str, content_type: &str, connection: &Connection) -> Vec<Error> {
+    let template = match Template::parse(body) {
+        Ok(t) => t,
+        Err(errors) => return errors,
+    };
+    let Some(sample) = sample_for(connection) else {
+        return Vec::new();
+    };
+    template
+        .preview(
+            &sample.context,
+            Mode::for_content_type(content_type),
+            &RenderOptions::default(),
+        )
+        .errors
+}
+
+#[derive(Properties, PartialEq)]
+struct BodyEditorProps {
+    connection: Connection,
+}
+
+#[component]
+fn BodyEditor(props: &BodyEditorProps) -> Html {
+    let editor = use_editor();
+    let format_error = use_state(|| None::<String>);
+    let connection = &props.connection;
+    let Payload::Custom { content_type, body } = &connection.request.payload else {
+        return Html::default();
+    };
+    let completions = use_memo(connection.source, |source| variable_completions(*source));
+    let json = Mode::for_content_type(content_type) == Mode::Json;
+
+    // Checked once typing pauses; the text itself updates at once.
+    let settled = use_debounced(
+        (
+            connection.id.clone(),
+            body.clone(),
+            content_type.clone(),
+            connection.sample.clone(),
+        ),
+        VALIDATE_DELAY_MS,
+    );
+    let check = {
+        let connection = connection.clone();
+        use_memo(settled, move |(_, body, content_type, _)| {
+            let started = now_ms();
+            let errors = check_body(body, content_type, &connection);
+            (body.clone(), errors, now_ms() - started)
+        })
+    };
+    let (checked_text, errors, millis) = &*check;
+    let current = checked_text == body;
+
+    let mut paints: Vec<Paint> = syntax_paints(body, json);
+    if current {
+        paints.extend(diagnostic_paints(errors));
+    }
+
+    let on_body = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        let content_type = content_type.clone();
+        let format_error = format_error.clone();
+        Callback::from(move |body: String| {
+            format_error.set(None);
+            let content_type = content_type.clone();
+            edit(&editor, &connection, "body", |c| {
+                c.request.payload = Payload::Custom { content_type, body }
+            });
+        })
+    };
+    let on_type = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        let body = body.clone();
+        Callback::from(move |e: InputEvent| {
+            let content_type = e.target_unchecked_into::<HtmlInputElement>().value();
+            let body = body.clone();
+            edit(&editor, &connection, "content-type", |c| {
+                c.request.payload = Payload::Custom { content_type, body }
+            });
+        })
+    };
+    let on_format = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        let body = body.clone();
+        let content_type = content_type.clone();
+        let format_error = format_error.clone();
+        Callback::from(move |_: MouseEvent| match format_json_template(&body) {
+            Ok(formatted) => {
+                format_error.set(None);
+                let content_type = content_type.clone();
+                editor.dispatch(Action::Replace {
+                    connection: Box::new({
+                        let mut c = connection.clone();
+                        c.request.payload = Payload::Custom {
+                            content_type,
+                            body: formatted,
+                        };
+                        c
+                    }),
+                    coalesce: None,
+                });
+            }
+            Err(why) => format_error.set(Some(why)),
+        })
+    };
+    let list_id = format!("content-types-{}", connection.id);
+    html! {
+        <div class="body-editor">
+            <div class="toolbar">
+                <label class="field">
+                    <span class="field-label">{ "Content type" }</span>
+                    <input class="mono" aria-label="Content type" list={list_id.clone()} value={content_type.clone()}
+                        spellcheck="false" oninput={on_type} />
+                    <datalist id={list_id}>
+                        { for CONTENT_TYPES.iter().map(|t| html! { <option value={*t} /> }) }
+                    </datalist>
+                </label>
+                <button type="button" class="button" onclick={on_format} disabled={!json}
+                    title={if json { "Pretty-print the JSON, keeping placeholders as written" } else { "Formatting is for JSON bodies" }}>
+                    { "Format" }
+                </button>
+            </div>
+            if let Some(why) = &*format_error {
+                <p class="inline-note error" role="status">{ format!("Not formatted: {why}") }</p>
+            }
+            <CodeEditor label="Body" value={body.clone()} on_change={on_body} rows={14}
+                paints={Rc::new(paints)} completions={(*completions).clone()}
+                completer={Some(PLACEHOLDER_COMPLETER)}
+                described_by={Some(AttrValue::from("body-errors"))}
+                invalid={current && errors.iter().any(|e| !e.is_warning())} />
+            <div class="body-status" data-testid="body-status" data-validate-ms={format!("{millis:.2}")}
+                data-current={current.to_string()} aria-live="polite">
+                if !current {
+                    <span class="muted">{ "Checking…" }</span>
+                } else if errors.is_empty() {
+                    <span class="ok">{ if json { "✓ Renders valid JSON for the sample." } else { "✓ Renders for the sample." } }</span>
+                } else {
+                    <span class="bad">{ format!("{} problem{}", errors.len(), if errors.len() == 1 { "" } else { "s" }) }</span>
+                }
+            </div>
+            { error_list("body-errors", errors) }
+        </div>
     }
 }

@@ -1,58 +1,275 @@
-//! The Request section: method, URL, headers and auth.
+//! The Request section: method, URL template (with its rendering for the
+//! current sample beneath it), the headers table and auth.
 
-use hookwright_core::connection::{Auth, Connection};
+use std::rc::Rc;
+
+use hookwright_core::connection::{Auth, Connection, Header, Method};
+use hookwright_core::template::{Mode, RenderOptions, Template};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use super::code_editor::{CodeEditor, Paint};
+use super::headers_table::HeadersTable;
+use super::templating::{
+    diagnostic_paints, error_list, sample_for, syntax_paints, variable_completions,
+    PLACEHOLDER_COMPLETER,
+};
+use super::use_editor;
+use crate::services::crypto;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct RequestPanelProps {
     pub connection: Connection,
 }
 
+/// Dispatches an edit of the connection; `key` groups typing into one undo step.
+pub fn edit(
+    editor: &crate::state::EditorHandle,
+    connection: &Connection,
+    key: &str,
+    change: impl FnOnce(&mut Connection),
+) {
+    let mut next = connection.clone();
+    change(&mut next);
+    editor.dispatch(Action::Replace {
+        coalesce: (!key.is_empty()).then(|| format!("{key}:{}", connection.id)),
+        connection: Box::new(next),
+    });
+}
+
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
-    let request = &props.connection.request;
-    html! {
-        <section class="panel" aria-labelledby="request-title">
-            <h3 id="request-title">{ "Request" }</h3>
-            <p class="request-line">
-                <span class={classes!("method", format!("method-{}", request.method.as_str().to_lowercase()))}>
-                    { request.method.as_str() }
-                </span>
-                <code class="url">{ &request.url }</code>
-            </p>
-            if !request.headers.is_empty() {
-                <table class="headers">
-                    <thead><tr><th scope="col">{ "Header" }</th><th scope="col">{ "Value" }</th></tr></thead>
-                    <tbody>
-                        { for request.headers.iter().map(|h| html! {
-                            <tr><td><code>{ &h.name }</code></td><td><code>{ &h.value }</code></td></tr>
-                        }) }
-                    </tbody>
-                </table>
+    let editor = use_editor();
+    let connection = &props.connection;
+    let request = &connection.request;
+    let completions = use_memo(connection.source, |source| variable_completions(*source));
+
+    let on_method = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let method = Method::ALL
+                .into_iter()
+                .find(|m| m.as_str() == select.value())
+                .unwrap_or(Method::Post);
+            edit(&editor, &connection, "", |c| c.request.method = method);
+        })
+    };
+    let on_url = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |url: String| {
+            // A URL is one line: a pasted line break would only break it.
+            let url = url.replace(['\r', '\n'], "");
+            edit(&editor, &connection, "url", |c| c.request.url = url);
+        })
+    };
+    let on_headers = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |(headers, key): (Vec<Header>, String)| {
+            edit(&editor, &connection, &key, |c| c.request.headers = headers);
+        })
+    };
+
+    // The URL rendered for the sample: cheap (one line), so on every keystroke.
+    let sample = sample_for(connection);
+    let (rendered, errors) = match Template::parse(&request.url) {
+        Err(errors) => (None, errors),
+        Ok(t) => match sample {
+            Some(sample) => {
+                let p = t.preview(&sample.context, Mode::Url, &RenderOptions::default());
+                (Some(p.output), p.errors)
             }
-            <p class="auth">{ "Auth: " }{ auth(&request.auth) }</p>
+            None => (None, Vec::new()),
+        },
+    };
+    let mut paints: Vec<Paint> = syntax_paints(&request.url, false);
+    paints.extend(diagnostic_paints(&errors));
+
+    html! {
+        <section class="panel request-panel" aria-labelledby="request-title">
+            <h3 id="request-title">{ "Request" }</h3>
+            <div class="request-line-editor">
+                <label class="field method-field">
+                    <span class="field-label">{ "Method" }</span>
+                    <select aria-label="Method" class={classes!("method-select", format!("method-{}", request.method.as_str().to_lowercase()))}
+                        onchange={on_method}>
+                        { for Method::ALL.into_iter().map(|m| html! {
+                            <option value={m.as_str()} selected={m == request.method}>{ m.as_str() }</option>
+                        }) }
+                    </select>
+                </label>
+                <div class="field url-field">
+                    <span class="field-label" aria-hidden="true">{ "URL" }</span>
+                    <CodeEditor label="URL" value={request.url.clone()} on_change={on_url} rows={1}
+                        paints={Rc::new(paints)} completions={(*completions).clone()}
+                        completer={Some(PLACEHOLDER_COMPLETER)}
+                        placeholder="https://example.com/hook/[[v('loan-id')]]"
+                        described_by={Some(AttrValue::from("url-rendered url-errors"))}
+                        invalid={!errors.is_empty()} />
+                </div>
+            </div>
+            <p id="url-rendered" class="rendered-url" aria-live="polite">
+                <span class="field-label">{ match sample {
+                    Some(s) => format!("Sent to, for the sample “{}”: ", s.name),
+                    None => "No sample context to render the URL with.".to_string(),
+                } }</span>
+                if let Some(out) = rendered.filter(|_| errors.is_empty()) {
+                    <code data-testid="rendered-url">{ out }</code>
+                }
+            </p>
+            { error_list("url-errors", &errors) }
+            <h4>{ "Headers" }</h4>
+            <HeadersTable headers={request.headers.clone()} auth_set={request.auth != Auth::None}
+                on_change={on_headers} />
+            <AuthEditor connection={connection.clone()} />
         </section>
     }
 }
 
-fn auth(auth: &Auth) -> Html {
-    match auth {
-        Auth::None => html! { "none" },
-        Auth::Bearer { redacted, .. } => html! {
-            <>{ "bearer token " }{ secret_state(*redacted) }</>
-        },
-        Auth::Basic {
-            username, redacted, ..
-        } => html! {
-            <>{ format!("basic, user {username}, password ") }{ secret_state(*redacted) }</>
-        },
-    }
+#[derive(Properties, PartialEq)]
+struct AuthEditorProps {
+    connection: Connection,
 }
 
-fn secret_state(redacted: bool) -> Html {
-    if redacted {
-        html! { <span class="badge warning">{ "must be filled in" }</span> }
-    } else {
-        html! { <span class="masked">{ "••••••••" }</span> }
+#[component]
+fn AuthEditor(props: &AuthEditorProps) -> Html {
+    let editor = use_editor();
+    let revealed = use_state(|| false);
+    let connection = &props.connection;
+    let auth = &connection.request.auth;
+    let kind = match auth {
+        Auth::None => "none",
+        Auth::Bearer { .. } => "bearer",
+        Auth::Basic { .. } => "basic",
+    };
+    let on_kind = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let auth = match select.value().as_str() {
+                "bearer" => Auth::Bearer {
+                    token: String::new(),
+                    redacted: false,
+                },
+                "basic" => Auth::Basic {
+                    username: String::new(),
+                    password: String::new(),
+                    redacted: false,
+                },
+                _ => Auth::None,
+            };
+            edit(&editor, &connection, "", |c| c.request.auth = auth);
+        })
+    };
+    let set = |key: &'static str, f: fn(&mut Auth, String)| {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            edit(&editor, &connection, key, |c| f(&mut c.request.auth, value));
+        })
+    };
+    let on_generate = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        let revealed = revealed.clone();
+        Callback::from(move |_: MouseEvent| {
+            let token = crypto::token();
+            edit(&editor, &connection, "", |c| {
+                c.request.auth = Auth::Bearer {
+                    token,
+                    redacted: false,
+                }
+            });
+            revealed.set(true);
+        })
+    };
+    let toggle = {
+        let revealed = revealed.clone();
+        Callback::from(move |_: MouseEvent| revealed.set(!*revealed))
+    };
+    let input_type = if *revealed { "text" } else { "password" };
+    let reveal_button = html! {
+        <button type="button" class="button" aria-pressed={revealed.to_string()} onclick={toggle}>
+            { if *revealed { "Hide" } else { "Show" } }
+        </button>
+    };
+    let redacted_note = |redacted: bool| {
+        redacted.then(|| html! {
+            <p class="inline-note warning">{ "This secret was left out of an export: fill it in before sending." }</p>
+        })
+    };
+    html! {
+        <fieldset class="auth-editor">
+            <legend>{ "Auth" }</legend>
+            <label class="field">
+                <span class="field-label">{ "Type" }</span>
+                <select aria-label="Auth type" onchange={on_kind}>
+                    <option value="none" selected={kind == "none"}>{ "None" }</option>
+                    <option value="bearer" selected={kind == "bearer"}>{ "Bearer token" }</option>
+                    <option value="basic" selected={kind == "basic"}>{ "Basic (username and password)" }</option>
+                </select>
+            </label>
+            { match auth {
+                Auth::None => html! { <p class="muted">{ "No Authorization header is added." }</p> },
+                Auth::Bearer { token, redacted } => html! {
+                    <div class="secret-row">
+                        <label class="field grow">
+                            <span class="field-label">{ "Token" }</span>
+                            <input type={input_type} aria-label="Bearer token" value={token.clone()} autocomplete="off"
+                                spellcheck="false" oninput={set("auth-token", |a, v| *a = Auth::Bearer { token: v, redacted: false })} />
+                        </label>
+                        { reveal_button }
+                        <button type="button" class="button" onclick={on_generate}>{ "Generate token" }</button>
+                        { for redacted_note(*redacted) }
+                    </div>
+                },
+                Auth::Basic { username, password, redacted } => {
+                    let keep_pass = password.clone();
+                    let keep_user = username.clone();
+                    let on_user = {
+                        let editor = editor.clone();
+                        let connection = connection.clone();
+                        let redacted = *redacted;
+                        Callback::from(move |e: InputEvent| {
+                            let username = e.target_unchecked_into::<HtmlInputElement>().value();
+                            let password = keep_pass.clone();
+                            edit(&editor, &connection, "auth-user", |c| c.request.auth = Auth::Basic { username, password, redacted });
+                        })
+                    };
+                    let on_pass = {
+                        let editor = editor.clone();
+                        let connection = connection.clone();
+                        Callback::from(move |e: InputEvent| {
+                            let password = e.target_unchecked_into::<HtmlInputElement>().value();
+                            let username = keep_user.clone();
+                            edit(&editor, &connection, "auth-pass", |c| c.request.auth = Auth::Basic { username, password, redacted: false });
+                        })
+                    };
+                    html! {
+                        <div class="secret-row">
+                            <label class="field">
+                                <span class="field-label">{ "Username" }</span>
+                                <input aria-label="Username" value={username.clone()} autocomplete="off" oninput={on_user} />
+                            </label>
+                            <label class="field grow">
+                                <span class="field-label">{ "Password" }</span>
+                                <input type={input_type} aria-label="Password" value={password.clone()} autocomplete="off" oninput={on_pass} />
+                            </label>
+                            { reveal_button }
+                            if username.contains(':') {
+                                <p class="inline-note error">{ "A basic-auth username may not contain “:”." }</p>
+                            }
+                            { for redacted_note(*redacted) }
+                        </div>
+                    }
+                }
+            } }
+        </fieldset>
     }
 }

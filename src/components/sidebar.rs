@@ -106,6 +106,7 @@ pub fn Sidebar() -> Html {
                         }) }
                     </optgroup>
                 </select>
+                <super::workspace_menu::WorkspaceMenu />
             </div>
             <input type="search" class="search" placeholder="Search connections"
                 aria-label="Search connections" value={editor.search.clone()} oninput={on_search} />

@@ -1,5 +1,10 @@
 //! Side effects at the edge: browser storage and other web APIs, as plain
 //! functions called from effects. Nothing here decides what data means.
 
+pub mod clipboard;
 pub mod crash;
+pub mod crypto;
+pub mod fetch;
+pub mod files;
+pub mod send_history;
 pub mod storage;

@@ -1,0 +1,313 @@
+// Request and payload editing, the live preview, test sends from the browser
+// against a recording server, export/import and the share link.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, openPage, screenshot, outputDir } from '../harness.mjs';
+import { startRecorder } from '../recorder.mjs';
+
+let server;
+let browser;
+let recorder;
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+  recorder = await startRecorder();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await recorder?.close();
+});
+
+const SEED_BODY = `{
+  "Notes": {
+    "results": [
+      {
+        "body": "This customer was late on their payment  on [[v('current-date')]]. Their outstanding balance at the time was $[[v('status-amount-due')]].",
+        "categoryId": 2,
+        "subject": "Delinquencies",
+        "type": "STANDARD"
+      }
+    ]
+  }
+}`;
+const TOKEN = 'test-token-0123456789';
+
+async function ready(page) {
+  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
+}
+
+/** Polls `fn` until it returns a truthy value (the preview follows typing after a pause). */
+async function until(fn, what, timeout = 5000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What the preview shows: method, URL, headers, body. */
+async function preview(page) {
+  const root = page.getByTestId('request-preview');
+  const headers = await root.locator('[data-part="header"]').evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]),
+  );
+  return {
+    method: await root.locator('[data-part="method"]').textContent(),
+    url: await root.locator('[data-part="url"]').textContent(),
+    headers,
+    body: await root.locator('[data-part="body"]').textContent(),
+  };
+}
+
+/** Builds the seed's LoanPro customer-note connection in the UI, aimed at `url`. */
+async function buildCustomerNote(page, url) {
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('Customer note (built in the UI)');
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('PUT');
+  await page.getByRole('textbox', { name: 'URL' }).fill(url);
+  await page.getByRole('combobox', { name: 'Add a preset header' }).selectOption('LoanPro tenant (Autopal-Instance-Id)');
+  await page.getByRole('textbox', { name: 'Header 2 value' }).fill('5200243');
+  // LoanPro lists Autopal-Instance-Id first; reorder with the keyboard-usable buttons.
+  await page.getByRole('button', { name: 'Move header 2 up' }).click();
+  await page.getByRole('combobox', { name: 'Auth type' }).selectOption('bearer');
+  await page.getByLabel('Bearer token').fill(TOKEN);
+  await page.getByRole('radio', { name: 'Custom body' }).check();
+  await page.getByRole('textbox', { name: 'Body' }).fill(SEED_BODY);
+}
+
+test('the customer-note connection built in the UI is sent exactly as previewed', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  const url = `${recorder.origin}/api/public/api/1/odata.svc/Customers([[v('customer.primary.id')]])`;
+  await buildCustomerNote(page, url);
+  assert.equal(await page.getByLabel('Bearer token').getAttribute('type'), 'password', 'token masked');
+  const shown = await until(async () => {
+    const p = await preview(page);
+    return p.method === 'PUT' && p.body.includes('Delinquencies') && p.headers.some(([n]) => n === 'Authorization') && p;
+  }, 'the preview');
+  assert.match(shown.url, /^http:\/\/127\.0\.0\.1:\d+\/api\/public\/api\/1\/odata\.svc\/Customers\(\d+\)$/);
+  assert.deepEqual(shown.headers, [
+    ['Autopal-Instance-Id', '5200243'],
+    ['Content-Type', 'application/json'],
+    ['Authorization', 'Bearer ••••••••'],
+  ]);
+  assert.ok(!(await page.getByTestId('request-preview').textContent()).includes(TOKEN), 'secret masked in the preview');
+  assert.match(await page.locator('.browser-plan').textContent(), /preflight/);
+  await screenshot(page, 'request-built');
+
+  const before = recorder.received.length;
+  await page.getByRole('button', { name: 'Send test' }).click();
+  const status = page.getByTestId('response-status');
+  await status.waitFor({ timeout: 10_000 });
+  assert.equal(await status.textContent(), '200');
+  const got = recorder.received[before];
+  assert.equal(recorder.received.length, before + 1);
+  assert.equal(got.method, shown.method);
+  assert.equal(recorder.origin + got.url, shown.url);
+  assert.equal(got.body, shown.body);
+  const sent = Object.fromEntries(got.headers.map(([n, v]) => [n.toLowerCase(), v]));
+  for (const [name, value] of shown.headers) {
+    const expected = name === 'Authorization' ? `Bearer ${TOKEN}` : value;
+    assert.equal(sent[name.toLowerCase()], expected, name);
+  }
+  assert.match(await page.getByTestId('response-body').textContent(), /"ok": true/);
+  await screenshot(page, 'request-sent');
+
+  // The history keeps the send with the token masked.
+  const kept = await page.evaluate(() => localStorage.getItem('hookwright.sends'));
+  assert.ok(kept.includes('Bearer ••••••••') && !kept.includes(TOKEN), 'history masks the token');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a server that never answers times out, and Cancel stops a send', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${recorder.origin}/hang`);
+  await page.getByRole('spinbutton', { name: 'Timeout (seconds)' }).fill('0.8');
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Send test' }).click();
+  const status = page.getByTestId('response-status');
+  await until(async () => (await status.count()) && (await status.textContent()) === 'Timed out', 'the timeout', 6000);
+  assert.ok(Date.now() - started < 5000);
+  await screenshot(page, 'request-timed-out');
+
+  await page.getByRole('spinbutton', { name: 'Timeout (seconds)' }).fill('30');
+  await page.getByRole('button', { name: 'Send test' }).click();
+  await until(async () => page.getByRole('button', { name: 'Cancel' }).isEnabled(), 'sending');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await until(async () => (await status.textContent()) === 'Cancelled', 'the cancel');
+  assert.equal(await page.getByRole('button', { name: 'Send test' }).isEnabled(), true);
+  await screenshot(page, 'request-cancelled');
+  // Chromium reports the aborted fetches as failed requests; nothing else may fail.
+  assert.deepEqual(problems.filter((p) => !p.includes('/hang')), []);
+  await context.close();
+});
+
+test('a response body with markup is shown as text and runs nothing', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${recorder.origin}/xss`);
+  await page.getByRole('button', { name: 'Send test' }).click();
+  await page.getByTestId('response-status').waitFor({ timeout: 10_000 });
+  const body = page.getByTestId('response-body');
+  assert.match(await body.textContent(), /^<img src=x onerror="window.__pwned = 1"><script>/);
+  assert.equal(await page.locator('.response img, .response script, .response b').count(), 0);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await screenshot(page, 'request-markup-as-text');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+const storedConnections = (page) =>
+  page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')).workspace.connections);
+
+test('export, then import into a fresh profile, gives back identical connections', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
+  await page.getByLabel('Bearer token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('checkbox', { name: 'Include secrets (tokens and passwords)' }).check();
+  await screenshot(page, 'export-dialog');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download 3 connections' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'hookwright-connections.json');
+  const file = join(outputDir, 'exported-connections.json');
+  await download.saveAs(file);
+  await page.waitForTimeout(600);
+  const original = await storedConnections(page);
+  assert.ok((await readFile(file, 'utf8')).includes(TOKEN));
+
+  const fresh = await openPage(browser, server.url);
+  await ready(fresh.page);
+  await fresh.page.getByLabel('Import').setInputFiles(file);
+  const dialog = fresh.page.getByRole('dialog', { name: 'Import connections' });
+  await dialog.waitFor();
+  for (const { id } of original) {
+    await dialog.getByRole('combobox', { name: `When ${id} exists` }).selectOption('replace');
+  }
+  await screenshot(fresh.page, 'import-conflicts');
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click();
+  await fresh.page.waitForTimeout(600);
+  assert.deepEqual(await storedConnections(fresh.page), original);
+  assert.deepEqual(fresh.problems, []);
+  await fresh.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a broken file lists its problems and changes nothing', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.waitForTimeout(100);
+  const before = await page.evaluate(() => localStorage.getItem('hookwright.workspace'));
+  const names = () => page.getByRole('navigation', { name: 'Connections' }).locator('.connection-name').allTextContents();
+  const namesBefore = await names();
+  await page.getByLabel('Import').setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{\n  "format": "hookwright/connections",\n  "version": 1,\n  "connections": [ { "id": "x", } ]\n}\n'),
+  });
+  const dialog = page.getByRole('dialog', { name: 'Import connections' });
+  await dialog.waitFor();
+  const text = await dialog.textContent();
+  assert.match(text, /cannot be imported\. Nothing was changed\./);
+  assert.match(await dialog.getByRole('list', { name: 'Problems in the file' }).textContent(), /line 4, column \d+/);
+  assert.equal(await dialog.getByRole('button', { name: 'Add to workspace' }).count(), 0);
+  await screenshot(page, 'import-broken');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForTimeout(400);
+  assert.deepEqual(await names(), namesBefore);
+  assert.equal(await page.evaluate(() => localStorage.getItem('hookwright.workspace')), before);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a share link carries the connection without its secret and offers to add it', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
+  await page.getByLabel('Bearer token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  assert.match(link, /#share=[A-Za-z0-9_-]+$/);
+  assert.ok(!Buffer.from(link.split('#share=')[1], 'base64url').toString().includes(TOKEN));
+
+  const other = await openPage(browser, link);
+  await ready(other.page);
+  const dialog = other.page.getByRole('dialog', { name: 'Import connections' });
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /From the share link: 1 connection ready/);
+  await screenshot(other.page, 'share-link-opened');
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click();
+  assert.equal(await other.page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'Customer note: 5 Days Past Due');
+  assert.equal(await other.page.evaluate(() => location.hash), '');
+  assert.deepEqual(other.problems, []);
+  await other.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a 2,000-line body keeps typing fast and validates after a pause, errors underlined', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+  await page.getByRole('radio', { name: 'Custom body' }).check();
+  const lines = ['{', '  "items": ['];
+  for (let i = 0; i < 1995; i++) lines.push(`    {"n": ${i}, "on": "[[v('current-date')]]", "due": [[v('status-amount-due')]]},`);
+  lines.push('    {"last": true}', '  ]', '}');
+  assert.equal(lines.length, 2000);
+  const body = page.getByRole('textbox', { name: 'Body' });
+  await body.fill(lines.join('\n'));
+  const status = page.getByTestId('body-status');
+  await until(async () => (await status.getAttribute('data-current')) === 'true', 'validation');
+  assert.match(await status.textContent(), /valid JSON/);
+
+  // Keystroke cost on our side: from the input event (capture phase, after the
+  // browser has edited the text) until Yew has rendered and the task queue is free.
+  await body.evaluate((area) => {
+    window.__keystrokes = [];
+    area.addEventListener('input', () => {
+      const t0 = performance.now();
+      setTimeout(() => window.__keystrokes.push(performance.now() - t0), 0);
+    }, { capture: true });
+    area.focus();
+    area.setSelectionRange(area.value.length - 2, area.value.length - 2);
+  });
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(30);
+  }
+  const keystrokes = await page.evaluate(() => window.__keystrokes.sort((a, b) => a - b));
+  assert.equal(keystrokes.length, 20);
+  await until(async () => (await status.getAttribute('data-current')) === 'true', 'validation after typing');
+  const validateMs = Number(await status.getAttribute('data-validate-ms'));
+  const median = keystrokes[10];
+  console.log(`2,000-line body: keystroke (input event to rendered) median ${median.toFixed(1)} ms, max ${keystrokes[19].toFixed(1)} ms; validation ${validateMs.toFixed(1)} ms, run 150 ms after typing pauses`);
+  assert.ok(validateMs < 16, `validation of 2,000 lines within a frame (${validateMs} ms)`);
+
+  // A mistake on line 1000 is underlined there, with line and column in the list.
+  await body.evaluate((area) => {
+    const at = area.value.indexOf('{"n": 997, "on"') + '{"n": 997'.length;
+    area.setRangeText('', at, at + 1, 'end');
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  });
+  await until(async () => (await status.getAttribute('data-current')) === 'true' && /problem/.test(await status.textContent()), 'validation of the mistake');
+  const errors = await page.locator('#body-errors').textContent();
+  assert.match(errors, /line 1000, column \d+/);
+  assert.ok((await page.locator('.code-layer .diag-error').count()) >= 1);
+  await screenshot(page, 'body-2000-lines-error');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,129 @@
+//! The fully rendered request for the selected sample — method, URL, headers
+//! (auth included, secrets masked) and body — and "Copy as curl", which
+//! copies the real bytes (secrets included) for sending from a terminal.
+
+use hookwright_core::connection::Connection;
+use hookwright_core::template::{render_request, FieldError, RenderedRequest, RequestOptions};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::templating::sample_for;
+use crate::outbound::{curl, masked, secrets};
+use crate::services::clipboard;
+
+/// The request as it would be sent for the connection's sample.
+pub fn render_for_sample(
+    connection: &Connection,
+    trace: &str,
+) -> Result<RenderedRequest, Vec<FieldError>> {
+    let Some(sample) = sample_for(connection) else {
+        return Err(Vec::new());
+    };
+    render_request(
+        connection,
+        &sample.context,
+        &RequestOptions {
+            lenient: false,
+            trace: trace.to_string(),
+        },
+    )
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RequestPreviewProps {
+    pub connection: Connection,
+    pub trace: AttrValue,
+}
+
+#[component]
+pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
+    let connection = &props.connection;
+    let rendered = render_for_sample(connection, &props.trace);
+    let sample = sample_for(connection);
+    html! {
+        <div class="request-preview-wrap">
+            <p class="muted small">{ match sample {
+                Some(s) => format!("Rendered for the sample “{}”.", s.name),
+                None => "No sample context fits this connection.".to_string(),
+            } }</p>
+            { match &rendered {
+                Ok(request) => view(request, &secrets(connection)),
+                Err(errors) => html! {
+                    <div data-testid="request-preview" class="request-preview invalid">
+                        <p class="bad">{ "The request cannot be rendered yet:" }</p>
+                        <ul class="field-errors">
+                            { for errors.iter().map(|e| html! {
+                                <li class="error"><pre class="caret">{ e.render() }</pre></li>
+                            }) }
+                        </ul>
+                    </div>
+                },
+            } }
+            if let Ok(request) = rendered {
+                <CopyCurl command={curl(&request)} />
+            }
+        </div>
+    }
+}
+
+fn view(request: &RenderedRequest, secrets: &[String]) -> Html {
+    let shown = masked(request, secrets);
+    html! {
+        <div data-testid="request-preview" class="request-preview">
+            <p class="preview-line">
+                <span class={classes!("method", format!("method-{}", shown.method.to_lowercase()))} data-part="method">{ &shown.method }</span>
+                { " " }
+                <code data-part="url">{ &shown.url }</code>
+            </p>
+            <table class="preview-headers">
+                <caption class="visually-hidden">{ "Headers sent" }</caption>
+                <tbody>
+                    { for shown.headers.iter().map(|h| html! {
+                        <tr data-part="header"><th scope="row"><code>{ &h.name }</code></th><td><code>{ &h.value }</code></td></tr>
+                    }) }
+                </tbody>
+            </table>
+            { match &shown.body {
+                Some(body) => html! { <pre class="code" data-part="body">{ body }</pre> },
+                None => html! { <p class="muted">{ "No body." }</p> },
+            } }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CopyCurlProps {
+    pub command: String,
+}
+
+/// The copy button, with a text area to copy from when the clipboard refuses.
+#[component]
+pub fn CopyCurl(props: &CopyCurlProps) -> Html {
+    let state = use_state(|| None::<Result<(), String>>);
+    let onclick = {
+        let state = state.clone();
+        let command = props.command.clone();
+        Callback::from(move |_: MouseEvent| {
+            let state = state.clone();
+            let command = command.clone();
+            spawn_local(async move {
+                state.set(Some(clipboard::write_text(&command).await));
+            });
+        })
+    };
+    html! {
+        <div class="copy-curl">
+            <button type="button" class="button" {onclick}>{ "Copy as curl" }</button>
+            { match &*state {
+                Some(Ok(())) => html! { <span class="ok" role="status">{ " Copied (it includes your secrets)." }</span> },
+                Some(Err(_)) => html! {
+                    <label class="field">
+                        <span class="field-label">{ "The browser would not copy; copy the command from here (it includes your secrets):" }</span>
+                        <textarea class="mono" readonly=true rows="6" aria-label="curl command" value={props.command.clone()} />
+                    </label>
+                },
+                None => Html::default(),
+            } }
+        </div>
+    }
+}

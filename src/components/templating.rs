@@ -1,0 +1,215 @@
+//! What the template fields (URL, header values, body) share: the catalog and
+//! sample a connection previews against, `[[v('` autocomplete, placeholder and
+//! JSON colouring, diagnostics as paints, error lists, and a debounce hook.
+
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use hookwright_core::catalog::{self, Catalog};
+use hookwright_core::connection::{Connection, Source};
+use hookwright_core::error::Error;
+use hookwright_core::samples::{self, SampleContext};
+use yew::prelude::*;
+
+use super::code_editor::{Completer, Completion, CompletionQuery, Paint};
+
+pub fn catalog_for(source: Source) -> &'static Catalog {
+    match source {
+        Source::Loanpro => catalog::loanpro(),
+        Source::Youlend => catalog::youlend(),
+    }
+}
+
+/// The sample the connection previews against: its own choice, else the first that fits.
+pub fn sample_for(connection: &Connection) -> Option<&'static SampleContext> {
+    connection
+        .sample
+        .as_deref()
+        .and_then(samples::sample)
+        .or_else(|| samples::samples_for(connection).into_iter().next())
+}
+
+/// Every catalog variable as a completion that closes the placeholder.
+pub fn variable_completions(source: Source) -> Rc<Vec<Completion>> {
+    Rc::new(
+        catalog_for(source)
+            .variables
+            .iter()
+            .map(|v| Completion {
+                label: v.name.clone(),
+                detail: v.ty.as_str().to_string(),
+                insert: format!("{}')]]", v.name),
+            })
+            .collect(),
+    )
+}
+
+/// Completes a variable name typed right after `v('`.
+pub const PLACEHOLDER_COMPLETER: Completer = Completer(placeholder_query);
+
+fn placeholder_query(text: &str, caret: usize) -> Option<CompletionQuery> {
+    let before = text.get(..caret)?;
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "-_.$".contains(c)))
+        .map_or(0, |i| i + 1);
+    before[..start].ends_with("v('").then(|| CompletionQuery {
+        start,
+        prefix: before[start..].to_string(),
+    })
+}
+
+/// `[[...]]` tags coloured as placeholders; in JSON mode keys, strings,
+/// numbers and literals too (a placeholder is opaque to the JSON colouring).
+pub fn syntax_paints(text: &str, json: bool) -> Vec<Paint> {
+    let bytes = text.as_bytes();
+    let mut paints = Vec::new();
+    let tag_end = |from: usize| text[from..].find("]]").map_or(text.len(), |i| from + i + 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"[[") {
+            let end = tag_end(i);
+            paints.push(Paint::new(i..end, "tok-placeholder"));
+            i = end;
+            continue;
+        }
+        if !json {
+            i += 1;
+            continue;
+        }
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    if bytes[i..].starts_with(b"[[") {
+                        let end = tag_end(i);
+                        paints.push(Paint::new(i..end, "tok-placeholder"));
+                        i = end;
+                        continue;
+                    }
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                let rest = text[i..].trim_start();
+                let class = if rest.starts_with(':') {
+                    "tok-key"
+                } else {
+                    "tok-str"
+                };
+                paints.push(Paint::new(start..i, class));
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-.eE".contains(&bytes[i]))
+                {
+                    i += 1;
+                }
+                paints.push(Paint::new(start..i, "tok-num"));
+            }
+            b't' | b'f' | b'n' => {
+                let word = ["true", "false", "null"]
+                    .into_iter()
+                    .find(|w| text[i..].starts_with(w));
+                match word {
+                    Some(w) => {
+                        paints.push(Paint::new(i..i + w.len(), "tok-lit"));
+                        i += w.len();
+                    }
+                    None => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    paints
+}
+
+/// Each error underlined at its span, with its message as the tooltip.
+pub fn diagnostic_paints(errors: &[Error]) -> Vec<Paint> {
+    errors
+        .iter()
+        .filter_map(|e| {
+            let span = e.span?;
+            Some(Paint {
+                range: span.start..span.end,
+                class: if e.is_warning() {
+                    "diag-warning"
+                } else {
+                    "diag-error"
+                },
+                title: Some(e.message.clone()),
+            })
+        })
+        .collect()
+}
+
+/// The errors of one field as a list the field is described by.
+pub fn error_list(id: &str, errors: &[Error]) -> Html {
+    if errors.is_empty() {
+        return html! { <ul id={id.to_string()} class="field-errors" hidden=true></ul> };
+    }
+    html! {
+        <ul id={id.to_string()} class="field-errors" role="list">
+            { for errors.iter().map(|e| html! {
+                <li class={if e.is_warning() { "warning" } else { "error" }}>
+                    if let Some(span) = e.span {
+                        <span class="where">{ format!("line {}, column {}: ", span.line, span.col) }</span>
+                    }
+                    { &e.message }
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+/// `value`, but only once it has stayed the same for `ms` milliseconds:
+/// expensive checks follow typing without running on every keystroke.
+#[hook]
+pub fn use_debounced<T: Clone + PartialEq + 'static>(value: T, ms: u32) -> T {
+    let settled = use_state(|| value.clone());
+    {
+        let settled = settled.clone();
+        use_effect_with(value, move |value| {
+            let value = value.clone();
+            let timer = (*settled != value).then(|| Timeout::new(ms, move || settled.set(value)));
+            move || drop(timer)
+        });
+    }
+    (*settled).clone()
+}
+
+/// Milliseconds from the page's clock, for the figures the editor reports.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_after_v_paren_quote() {
+        let text = "x [[v('cust";
+        let q = placeholder_query(text, text.len()).unwrap();
+        assert_eq!((q.start, q.prefix.as_str()), (7, "cust"));
+        assert_eq!(placeholder_query("cust", 4), None);
+        assert_eq!(placeholder_query("[[v('", 5).unwrap().prefix, "");
+    }
+
+    #[test]
+    fn json_colours_keys_values_and_placeholders() {
+        let text = r#"{"a": "x[[v('y')]]", "n": -1.5, "t": true, "p": [[v('z')]]}"#;
+        let classes: Vec<(&str, &str)> = syntax_paints(text, true)
+            .iter()
+            .map(|p| (&text[p.range.clone()], p.class))
+            .collect();
+        assert!(classes.contains(&("\"a\"", "tok-key")));
+        assert!(classes.contains(&("\"x[[v('y')]]\"", "tok-str")));
+        assert!(classes.contains(&("[[v('y')]]", "tok-placeholder")));
+        assert!(classes.contains(&("-1.5", "tok-num")));
+        assert!(classes.contains(&("true", "tok-lit")));
+        assert!(classes.contains(&("[[v('z')]]", "tok-placeholder")));
+    }
+}

@@ -1,0 +1,172 @@
+//! Variable-list payload: an ordered list of catalog variables (search, add,
+//! remove, reorder) and the event name, with the exact envelope JSON the
+//! receiver gets for the current sample.
+
+use hookwright_core::connection::{Connection, Payload};
+use hookwright_core::template::envelope;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::request_panel::edit;
+use super::templating::{catalog_for, sample_for};
+use super::use_editor;
+use crate::services::crypto;
+
+#[derive(Properties, PartialEq)]
+pub struct VariableListProps {
+    pub connection: Connection,
+}
+
+/// A change to the ordered list of variables.
+type ListEdit = dyn Fn(&mut Vec<String>);
+
+/// How many search results are listed at once.
+const MAX_RESULTS: usize = 40;
+
+#[component]
+pub fn VariableList(props: &VariableListProps) -> Html {
+    let editor = use_editor();
+    let search = use_state(String::new);
+    // A fresh trace per page view, from the browser's crypto, as LoanPro makes one per delivery.
+    let trace = use_state(crypto::trace_id);
+    let connection = &props.connection;
+    let Payload::Variables {
+        variables,
+        event_name,
+    } = &connection.request.payload
+    else {
+        return Html::default();
+    };
+    let set_list = |change: Box<ListEdit>| {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        move || {
+            edit(&editor, &connection, "", |c| {
+                if let Payload::Variables { variables, .. } = &mut c.request.payload {
+                    change(variables);
+                }
+            })
+        }
+    };
+    let on_event = {
+        let editor = editor.clone();
+        let connection = connection.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            edit(&editor, &connection, "event-name", |c| {
+                if let Payload::Variables { event_name, .. } = &mut c.request.payload {
+                    *event_name = (!value.is_empty()).then_some(value);
+                }
+            })
+        })
+    };
+    let on_search = {
+        let search = search.clone();
+        Callback::from(move |e: InputEvent| {
+            search.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+
+    let catalog = catalog_for(connection.source);
+    let needle = search.trim().to_lowercase();
+    let results: Vec<_> = catalog
+        .variables
+        .iter()
+        .filter(|v| !variables.contains(&v.name))
+        .filter(|v| {
+            needle.is_empty()
+                || v.name.to_lowercase().contains(&needle)
+                || v.description.to_lowercase().contains(&needle)
+                || v.group.to_lowercase().contains(&needle)
+        })
+        .take(MAX_RESULTS)
+        .collect();
+
+    let items = variables.iter().enumerate().map(|(i, name)| {
+        let n = variables.len();
+        let op = |f: fn(&mut Vec<String>, usize)| {
+            let run = set_list(Box::new(move |list: &mut Vec<String>| f(list, i)));
+            Callback::from(move |_: MouseEvent| run())
+        };
+        let known = catalog.variable(name);
+        html! {
+            <li key={name.clone()}>
+                <code>{ name }</code>
+                <span class="muted">{ known.map(|v| v.ty.as_str()).unwrap_or("not in the catalog") }</span>
+                <span class="row-buttons">
+                    <button type="button" class="button icon" aria-label={format!("Move {name} up")} disabled={i == 0}
+                        onclick={op(|l, i| l.swap(i, i - 1))}>{ "↑" }</button>
+                    <button type="button" class="button icon" aria-label={format!("Move {name} down")} disabled={i + 1 == n}
+                        onclick={op(|l, i| l.swap(i, i + 1))}>{ "↓" }</button>
+                    <button type="button" class="button icon danger" aria-label={format!("Remove {name}")}
+                        onclick={op(|l, i| { l.remove(i); })}>{ "✕" }</button>
+                </span>
+            </li>
+        }
+    });
+    let result_items = results.iter().map(|v| {
+        let name = v.name.clone();
+        let run = set_list(Box::new(move |list: &mut Vec<String>| {
+            list.push(name.clone())
+        }));
+        html! {
+            <li key={v.name.clone()}>
+                <button type="button" class="button small" aria-label={format!("Add {}", v.name)}
+                    onclick={Callback::from(move |_: MouseEvent| run())}>{ "+ Add" }</button>
+                <code>{ &v.name }</code>
+                <span class="muted">{ format!(" {} — {}", v.ty.as_str(), v.description) }</span>
+            </li>
+        }
+    });
+
+    let shown_name = event_name
+        .clone()
+        .unwrap_or_else(|| connection.name.clone());
+    let preview = sample_for(connection)
+        .map(|sample| envelope(variables, &shown_name, &sample.context, &trace, false));
+
+    html! {
+        <div class="variable-list-editor">
+            <label class="field">
+                <span class="field-label">{ "Event name" }</span>
+                <input aria-label="Event name" value={event_name.clone().unwrap_or_default()}
+                    placeholder={connection.name.clone()} oninput={on_event} />
+            </label>
+            <div class="two-columns">
+                <div>
+                    <h4 id="chosen-variables">{ format!("Variables sent ({})", variables.len()) }</h4>
+                    if variables.is_empty() {
+                        <p class="empty">{ "No variables yet: add some from the catalog." }</p>
+                    } else {
+                        <ol class="variable-list" aria-labelledby="chosen-variables">{ for items }</ol>
+                    }
+                </div>
+                <div>
+                    <label class="field">
+                        <span class="field-label">{ "Search the catalog" }</span>
+                        <input type="search" aria-label="Search variables" value={(*search).clone()} oninput={on_search}
+                            placeholder="e.g. status, customer, date" />
+                    </label>
+                    if results.is_empty() {
+                        <p class="empty">{ "No variable matches." }</p>
+                    } else {
+                        <ul class="variable-results" aria-label="Catalog variables">{ for result_items }</ul>
+                    }
+                </div>
+            </div>
+            <h4>{ "Envelope the receiver gets" }</h4>
+            { match preview {
+                None => html! { <p class="empty">{ "No sample context to preview with." }</p> },
+                Some(Ok(rendered)) => html! {
+                    <pre class="code envelope-preview" data-testid="envelope-preview">{ rendered.output }</pre>
+                },
+                Some(Err(errors)) => html! {
+                    <ul class="field-errors">
+                        { for errors.iter().map(|e| html! { <li class="error">{ e.to_string() }</li> }) }
+                    </ul>
+                },
+            } }
+            <p class="muted small">{ "The trace id is a fresh v4 UUID for each delivery (LoanPro keeps it across retries)." }</p>
+        </div>
+    }
+}

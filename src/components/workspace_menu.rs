@@ -1,0 +1,617 @@
+//! Taking connections out of the editor and back in: Export (chosen
+//! connections as a version-1 connection file, secrets only when asked),
+//! Import (file picker, drag and drop, or paste; every problem listed; a bad
+//! file changes nothing; id clashes ask), and share links (the selected
+//! connection, redacted, in the URL fragment).
+
+use base64::Engine as _;
+use gloo::events::{EventListener, EventListenerOptions};
+use hookwright_core::connection::{Connection, ConnectionFile};
+use hookwright_core::error::ErrorKind;
+use hookwright_core::lint;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::use_editor;
+use crate::services::{clipboard, files};
+use crate::state::{Action, OnConflict};
+
+/// The URL fragment prefix of a share link.
+pub const SHARE_PREFIX: &str = "#share=";
+
+/// One problem found in an imported file, located for the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportProblem {
+    /// `line 3, column 5` or `connection late-5-note, request.url`.
+    pub location: String,
+    pub message: String,
+    /// Blocks the import (the file cannot be read as connections).
+    pub blocking: bool,
+}
+
+/// What reading an import gave: the connections, or nothing when anything blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportReview {
+    pub source: String,
+    pub connections: Vec<Connection>,
+    pub problems: Vec<ImportProblem>,
+}
+
+impl ImportReview {
+    pub fn blocked(&self) -> bool {
+        self.problems.iter().any(|p| p.blocking)
+    }
+}
+
+/// Reads an import. The file must load as a connection file with unique ids;
+/// lint's findings about the connections themselves (a rule that does not
+/// check, a template error) are listed but do not block, since an export of
+/// a work in progress must come back as it left.
+pub fn review_import(source: &str, text: &str) -> ImportReview {
+    let mut problems = Vec::new();
+    let report = lint::lint_file(source, text);
+    for p in &report.problems {
+        let structural = p.connection_index.is_none()
+            || matches!(p.error.kind, ErrorKind::Json | ErrorKind::Format);
+        let mut location = match (&p.connection_id, p.connection_index) {
+            (Some(id), _) if !id.is_empty() => format!("connection {id}"),
+            (_, Some(i)) => format!("connection #{}", i + 1),
+            _ => String::new(),
+        };
+        if !p.field.is_empty() {
+            location.push_str(&format!(", {}", p.field));
+        }
+        if let Some(span) = p.location.or(p.error.span.filter(|_| p.field.is_empty())) {
+            if !location.is_empty() {
+                location.push_str(", ");
+            }
+            location.push_str(&format!("line {}, column {}", span.line, span.col));
+        }
+        problems.push(ImportProblem {
+            location,
+            message: p.error.message.clone(),
+            blocking: structural && !p.error.is_warning(),
+        });
+    }
+    let connections = match ConnectionFile::from_json(text) {
+        Ok(file) => file.connections,
+        Err(e) => {
+            if !problems.iter().any(|p| p.blocking) {
+                problems.push(ImportProblem {
+                    location: e
+                        .span
+                        .map(|s| format!("line {}, column {}", s.line, s.col))
+                        .unwrap_or_default(),
+                    message: e.message.clone(),
+                    blocking: true,
+                });
+            }
+            Vec::new()
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    for c in &connections {
+        if !seen.insert(c.id.as_str()) {
+            problems.push(ImportProblem {
+                location: format!("connection {}", c.id),
+                message: "this id appears more than once in the file".into(),
+                blocking: true,
+            });
+        }
+    }
+    let blocked = problems.iter().any(|p| p.blocking);
+    ImportReview {
+        source: source.to_string(),
+        connections: if blocked { Vec::new() } else { connections },
+        problems,
+    }
+}
+
+/// A share link's fragment for a connection: its redacted single-connection file.
+pub fn share_fragment(connection: &Connection) -> String {
+    let file = ConnectionFile::new(vec![connection.clone()]).redacted();
+    let json = serde_json::to_string(&file).expect("connection files always serialise");
+    format!(
+        "{SHARE_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+    )
+}
+
+/// The connections of a share link's fragment, read as an import.
+pub fn read_share_fragment(fragment: &str) -> Option<ImportReview> {
+    let encoded = fragment.strip_prefix(SHARE_PREFIX)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some(review_import("the share link", &text))
+}
+
+#[derive(Clone, PartialEq)]
+enum Dialog {
+    Export,
+    Import(Option<ImportReview>),
+    Share(String),
+}
+
+#[component]
+pub fn WorkspaceMenu() -> Html {
+    let editor = use_editor();
+    let dialog = use_state(|| None::<Dialog>);
+
+    let open_review = {
+        let dialog = dialog.clone();
+        Callback::from(move |review: ImportReview| dialog.set(Some(Dialog::Import(Some(review)))))
+    };
+
+    // A share link opened this page, and files dropped anywhere on it.
+    {
+        let open_review = open_review.clone();
+        use_effect_with((), move |_| {
+            let hash = gloo::utils::window().location().hash().unwrap_or_default();
+            if let Some(review) = read_share_fragment(&hash) {
+                open_review.emit(review);
+            }
+            let document = gloo::utils::document();
+            let options = EventListenerOptions::enable_prevent_default();
+            let over = EventListener::new_with_options(&document, "dragover", options, |e| {
+                e.prevent_default()
+            });
+            let dropped = EventListener::new_with_options(&document, "drop", options, move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::DragEvent>() else {
+                    return;
+                };
+                let file = e
+                    .data_transfer()
+                    .and_then(|d| d.files())
+                    .and_then(|f| f.get(0));
+                if let Some(file) = file {
+                    e.prevent_default();
+                    let open_review = open_review.clone();
+                    spawn_local(async move {
+                        let name = file.name();
+                        let review = match files::read_text(&file).await {
+                            Ok(text) => review_import(&name, &text),
+                            Err(why) => failed_read(&name, why),
+                        };
+                        open_review.emit(review);
+                    });
+                }
+            });
+            move || drop((over, dropped))
+        });
+    }
+
+    let on_file = {
+        let open_review = open_review.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let open_review = open_review.clone();
+            spawn_local(async move {
+                let name = file.name();
+                let review = match files::read_text(&file).await {
+                    Ok(text) => review_import(&name, &text),
+                    Err(why) => failed_read(&name, why),
+                };
+                open_review.emit(review);
+            });
+        })
+    };
+    let open = |d: Dialog| {
+        let dialog = dialog.clone();
+        Callback::from(move |_: MouseEvent| dialog.set(Some(d.clone())))
+    };
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |_: ()| {
+            // A share link is answered once; leave no fragment to re-offer on reload.
+            let window = gloo::utils::window();
+            if window
+                .location()
+                .hash()
+                .unwrap_or_default()
+                .starts_with(SHARE_PREFIX)
+            {
+                if let Ok(history) = window.history() {
+                    let path = window.location().pathname().unwrap_or_default();
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&path),
+                    );
+                }
+            }
+            dialog.set(None)
+        })
+    };
+    let share_link = editor.selected_connection().map(|c| {
+        let location = gloo::utils::window().location();
+        format!(
+            "{}{}{}",
+            location.origin().unwrap_or_default(),
+            location.pathname().unwrap_or_default(),
+            share_fragment(c)
+        )
+    });
+
+    html! {
+        <div class="workspace-menu">
+            <button type="button" class="button" onclick={open(Dialog::Export)}
+                disabled={editor.connections.is_empty()}>{ "Export" }</button>
+            <label class="button file-button">
+                { "Import" }
+                <input type="file" class="visually-hidden" aria-label="Import" accept=".json,application/json" onchange={on_file} />
+            </label>
+            <button type="button" class="button" onclick={open(Dialog::Import(None))} title="Paste a connection file">{ "Paste…" }</button>
+            <button type="button" class="button" disabled={share_link.is_none()}
+                onclick={open(Dialog::Share(share_link.clone().unwrap_or_default()))}>{ "Share" }</button>
+            { match &*dialog {
+                None => Html::default(),
+                Some(Dialog::Export) => html! { <ExportDialog on_close={close.clone()} /> },
+                Some(Dialog::Import(review)) => html! {
+                    <ImportDialog review={review.clone()} on_close={close.clone()} on_review={open_review.clone()} />
+                },
+                Some(Dialog::Share(link)) => html! { <ShareDialog link={link.clone()} on_close={close.clone()} /> },
+            } }
+        </div>
+    }
+}
+
+fn failed_read(name: &str, why: String) -> ImportReview {
+    ImportReview {
+        source: name.to_string(),
+        connections: Vec::new(),
+        problems: vec![ImportProblem {
+            location: String::new(),
+            message: why,
+            blocking: true,
+        }],
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DialogFrameProps {
+    title: AttrValue,
+    on_close: Callback<()>,
+    children: Html,
+}
+
+#[component]
+fn DialogFrame(props: &DialogFrameProps) -> Html {
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                on_close.emit(());
+            }
+        })
+    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title" {onkeydown}>
+                <div class="dialog-head">
+                    <h2 id="dialog-title">{ props.title.clone() }</h2>
+                    <button type="button" class="button icon" aria-label="Close" onclick={close}>{ "✕" }</button>
+                </div>
+                { props.children.clone() }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ExportDialogProps {
+    on_close: Callback<()>,
+}
+
+#[component]
+fn ExportDialog(props: &ExportDialogProps) -> Html {
+    let editor = use_editor();
+    let chosen = use_state(|| {
+        editor
+            .connections
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>()
+    });
+    let secrets = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let picked: Vec<Connection> = editor
+        .connections
+        .iter()
+        .filter(|c| chosen.contains(&c.id))
+        .cloned()
+        .collect();
+    let on_download = {
+        let picked = picked.clone();
+        let secrets = *secrets;
+        let on_close = props.on_close.clone();
+        let error = error.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = ConnectionFile::new(picked.clone()).export(secrets);
+            let name = match picked.as_slice() {
+                [one] => format!("{}.json", one.id),
+                _ => "hookwright-connections.json".to_string(),
+            };
+            match files::download(&name, &(text + "\n"), "application/json") {
+                Ok(()) => on_close.emit(()),
+                Err(why) => error.set(Some(why)),
+            }
+        })
+    };
+    let all = chosen.len() == editor.connections.len();
+    let toggle_all = {
+        let chosen = chosen.clone();
+        let ids: Vec<String> = editor.connections.iter().map(|c| c.id.clone()).collect();
+        Callback::from(move |_: Event| chosen.set(if all { Vec::new() } else { ids.clone() }))
+    };
+    html! {
+        <DialogFrame title="Export connections" on_close={props.on_close.clone()}>
+            <p>{ "Downloads a Hookwright connection file (version 1) that the CLI and this editor read." }</p>
+            <fieldset>
+                <legend>{ "Connections" }</legend>
+                <label class="check"><input type="checkbox" checked={all} onchange={toggle_all} />{ " All" }</label>
+                { for editor.connections.iter().map(|c| {
+                    let checked = chosen.contains(&c.id);
+                    let chosen = chosen.clone();
+                    let id = c.id.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                        let mut next = (*chosen).clone();
+                        next.retain(|x| *x != id);
+                        if on { next.push(id.clone()); }
+                        chosen.set(next);
+                    });
+                    html! {
+                        <label class="check"><input type="checkbox" {checked} {onchange} />
+                            { format!(" {} ", c.name) }<code class="muted">{ &c.id }</code></label>
+                    }
+                }) }
+            </fieldset>
+            <label class="check">
+                <input type="checkbox" checked={*secrets} onchange={{
+                    let secrets = secrets.clone();
+                    Callback::from(move |e: Event| secrets.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
+                }} />
+                { " Include secrets (tokens and passwords)" }
+            </label>
+            <p class="muted small">{ if *secrets {
+                "The file will contain your tokens and passwords in plain text."
+            } else {
+                "Tokens and passwords are left out and marked “redacted”; whoever loads the file fills them in."
+            } }</p>
+            if let Some(why) = &*error { <p class="inline-note error">{ why }</p> }
+            <div class="dialog-actions">
+                <button type="button" class="button primary" onclick={on_download} disabled={picked.is_empty()}>
+                    { format!("Download {} connection{}", picked.len(), if picked.len() == 1 { "" } else { "s" }) }
+                </button>
+            </div>
+        </DialogFrame>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ImportDialogProps {
+    review: Option<ImportReview>,
+    on_close: Callback<()>,
+    on_review: Callback<ImportReview>,
+}
+
+#[component]
+fn ImportDialog(props: &ImportDialogProps) -> Html {
+    let editor = use_editor();
+    let paste = use_node_ref();
+    // The choice per clashing id; "keep both" unless the user says otherwise.
+    let choices = use_state(std::collections::HashMap::<String, OnConflict>::new);
+    let on_read_paste = {
+        let paste = paste.clone();
+        let on_review = props.on_review.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(area) = paste.cast::<HtmlTextAreaElement>() {
+                on_review.emit(review_import("the pasted text", &area.value()));
+            }
+        })
+    };
+    let Some(review) = &props.review else {
+        return html! {
+            <DialogFrame title="Import connections" on_close={props.on_close.clone()}>
+                <p>{ "Paste a connection file, choose one with Import, or drop one anywhere on the page." }</p>
+                <label class="field">
+                    <span class="field-label">{ "Connection file" }</span>
+                    <textarea ref={paste} class="mono" rows="10" aria-label="Connection file to import" spellcheck="false" />
+                </label>
+                <div class="dialog-actions">
+                    <button type="button" class="button primary" onclick={on_read_paste}>{ "Check" }</button>
+                </div>
+            </DialogFrame>
+        };
+    };
+    let clashes: Vec<&Connection> = review
+        .connections
+        .iter()
+        .filter(|c| editor.connections.iter().any(|e| e.id == c.id))
+        .collect();
+    let on_add = {
+        let editor = editor.clone();
+        let items: Vec<(Connection, OnConflict)> = review
+            .connections
+            .iter()
+            .map(|c| {
+                (
+                    c.clone(),
+                    choices.get(&c.id).copied().unwrap_or(OnConflict::KeepBoth),
+                )
+            })
+            .collect();
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| {
+            editor.dispatch(Action::Import(items.clone()));
+            on_close.emit(());
+        })
+    };
+    let blocked = review.blocked();
+    html! {
+        <DialogFrame title="Import connections" on_close={props.on_close.clone()}>
+            <p>{ format!("From {}: ", review.source) }
+                { if blocked {
+                    "this file cannot be imported. Nothing was changed.".to_string()
+                } else {
+                    format!("{} connection{} ready.", review.connections.len(), if review.connections.len() == 1 { "" } else { "s" })
+                } }
+            </p>
+            if !review.problems.is_empty() {
+                <ul class="import-problems" aria-label="Problems in the file">
+                    { for review.problems.iter().map(|p| html! {
+                        <li class={if p.blocking { "error" } else { "warning" }}>
+                            if !p.location.is_empty() { <span class="where">{ format!("{}: ", p.location) }</span> }
+                            { &p.message }
+                        </li>
+                    }) }
+                </ul>
+                if !blocked {
+                    <p class="muted small">{ "These problems do not stop the import; fix them in the editor." }</p>
+                }
+            }
+            if !clashes.is_empty() {
+                <fieldset>
+                    <legend>{ "Already in your workspace" }</legend>
+                    { for clashes.iter().map(|c| {
+                        let choices = choices.clone();
+                        let id = c.id.clone();
+                        let current = choices.get(&c.id).copied().unwrap_or(OnConflict::KeepBoth);
+                        let onchange = Callback::from(move |e: Event| {
+                            let choice = match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+                                "replace" => OnConflict::Replace,
+                                "skip" => OnConflict::Skip,
+                                _ => OnConflict::KeepBoth,
+                            };
+                            let mut next = (*choices).clone();
+                            next.insert(id.clone(), choice);
+                            choices.set(next);
+                        });
+                        html! {
+                            <label class="field conflict-row">
+                                <span><code>{ &c.id }</code>{ format!(" ({})", c.name) }</span>
+                                <select aria-label={format!("When {} exists", c.id)} {onchange}>
+                                    <option value="replace" selected={current == OnConflict::Replace}>{ "Replace mine" }</option>
+                                    <option value="keep" selected={current == OnConflict::KeepBoth}>{ "Keep both" }</option>
+                                    <option value="skip" selected={current == OnConflict::Skip}>{ "Skip" }</option>
+                                </select>
+                            </label>
+                        }
+                    }) }
+                </fieldset>
+            }
+            <div class="dialog-actions">
+                <button type="button" class="button" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
+                if !blocked {
+                    <button type="button" class="button primary" onclick={on_add}>{ "Add to workspace" }</button>
+                }
+            </div>
+        </DialogFrame>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ShareDialogProps {
+    link: String,
+    on_close: Callback<()>,
+}
+
+#[component]
+fn ShareDialog(props: &ShareDialogProps) -> Html {
+    let copied = use_state(|| None::<bool>);
+    let on_copy = {
+        let copied = copied.clone();
+        let link = props.link.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (copied, link) = (copied.clone(), link.clone());
+            spawn_local(
+                async move { copied.set(Some(clipboard::write_text(&link).await.is_ok())) },
+            );
+        })
+    };
+    html! {
+        <DialogFrame title="Share this connection" on_close={props.on_close.clone()}>
+            <p>{ "The link holds the whole connection in its fragment (after #), which browsers do not send to servers. Its token or password is never included." }</p>
+            <label class="field">
+                <span class="field-label">{ "Share link" }</span>
+                <input class="mono" readonly=true aria-label="Share link" value={props.link.clone()} />
+            </label>
+            <div class="dialog-actions">
+                <button type="button" class="button primary" onclick={on_copy}>{ "Copy link" }</button>
+                { match *copied {
+                    Some(true) => html! { <span class="ok" role="status">{ "Copied." }</span> },
+                    Some(false) => html! { <span class="bad" role="status">{ "The browser would not copy; select the link above." }</span> },
+                    None => Html::default(),
+                } }
+            </div>
+        </DialogFrame>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hookwright_core::connection::examples;
+
+    #[test]
+    fn an_export_imports_back_identically() {
+        let all = examples();
+        let text = ConnectionFile::new(all.clone()).export(true);
+        let review = review_import("x.json", &text);
+        assert!(!review.blocked(), "{:?}", review.problems);
+        assert_eq!(review.connections, all);
+    }
+
+    #[test]
+    fn broken_files_block_with_located_problems() {
+        let review = review_import(
+            "x.json",
+            "{\"format\": \"hookwright/connections\",\n \"version\": 1, \"connections\": [}",
+        );
+        assert!(review.blocked());
+        assert!(review.connections.is_empty());
+        assert!(
+            review.problems[0].location.starts_with("line 2"),
+            "{:?}",
+            review.problems
+        );
+        let review = review_import(
+            "x.json",
+            r#"{"format":"other","version":1,"connections":[]}"#,
+        );
+        assert!(review.blocked());
+    }
+
+    #[test]
+    fn duplicate_ids_block() {
+        let one = examples().remove(0);
+        let text = ConnectionFile::new(vec![one.clone(), one]).export(true);
+        assert!(review_import("x", &text).blocked());
+    }
+
+    #[test]
+    fn share_links_round_trip_without_secrets() {
+        let mut c = examples().remove(1);
+        c.request.auth = hookwright_core::connection::Auth::Bearer {
+            token: "s3cret".into(),
+            redacted: false,
+        };
+        let fragment = share_fragment(&c);
+        assert!(!fragment.contains("s3cret"));
+        let review = read_share_fragment(&fragment).unwrap();
+        assert_eq!(
+            review.connections[0].request.auth,
+            c.request.auth.redacted()
+        );
+        assert_eq!(review.connections[0].request.url, c.request.url);
+    }
+}

@@ -1,0 +1,424 @@
+//! A rendered request as it leaves the page: what the browser will change or
+//! ask first (forbidden headers, CORS preflight, mixed content), the same
+//! request as a curl command, and the masked record a test send leaves behind.
+//! Plain Rust, tested natively; `services::fetch` does the sending.
+
+use hookwright_core::connection::{Auth, Connection, Header};
+use hookwright_core::template::RenderedRequest;
+use serde::{Deserialize, Serialize};
+
+/// What a secret looks like on screen and in the send history.
+pub const MASK: &str = "••••••••";
+
+/// Headers a page may not set: fetch drops them silently (Fetch standard,
+/// "forbidden request-header"). `Proxy-` and `Sec-` prefixes are forbidden too.
+const FORBIDDEN: &[&str] = &[
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+pub fn is_forbidden_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    FORBIDDEN.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-")
+}
+
+/// The byte offset of the first character that may not be in a header name
+/// (RFC 9110 `token`), or `Some(0)` for an empty name.
+pub fn invalid_header_name_at(name: &str) -> Option<usize> {
+    if name.is_empty() {
+        return Some(0);
+    }
+    name.bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)))
+}
+
+/// What the browser will do with a request, in words for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BrowserPlan {
+    /// Headers fetch will drop (a page may not set them).
+    pub dropped: Vec<String>,
+    /// Why a CORS preflight (`OPTIONS`) goes first; empty when it does not.
+    pub preflight_reasons: Vec<String>,
+    /// The target is another origin: its answer must allow this page.
+    pub cross_origin: bool,
+    /// An `http:` URL from an `https:` page (other than loopback): blocked.
+    pub mixed_content: bool,
+}
+
+impl BrowserPlan {
+    pub fn needs_preflight(&self) -> bool {
+        !self.preflight_reasons.is_empty()
+    }
+}
+
+/// Header names a page may send cross-origin without a preflight.
+const SAFELISTED: &[&str] = &[
+    "accept",
+    "accept-language",
+    "content-language",
+    "content-type",
+];
+const SIMPLE_TYPES: &[&str] = &[
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+];
+
+/// Works out what fetch will do with `request` from a page at `page_origin`
+/// (`scheme://host:port`).
+pub fn browser_plan(request: &RenderedRequest, page_origin: &str) -> BrowserPlan {
+    let mut plan = BrowserPlan::default();
+    let target = origin_of(&request.url);
+    plan.cross_origin = target.as_deref() != Some(page_origin);
+    plan.mixed_content = page_origin.starts_with("https:")
+        && request.url.to_ascii_lowercase().starts_with("http:")
+        && !is_loopback(&request.url);
+    for h in &request.headers {
+        if is_forbidden_header(&h.name) {
+            plan.dropped.push(h.name.clone());
+        }
+    }
+    if !plan.cross_origin {
+        return plan;
+    }
+    if !matches!(request.method.as_str(), "GET" | "HEAD" | "POST") {
+        plan.preflight_reasons.push(format!(
+            "the method {} is not GET, HEAD or POST",
+            request.method
+        ));
+    }
+    for h in &request.headers {
+        let lower = h.name.to_ascii_lowercase();
+        if is_forbidden_header(&h.name) {
+            continue;
+        }
+        if !SAFELISTED.contains(&lower.as_str()) {
+            plan.preflight_reasons.push(format!(
+                "the header {} is not one a page may send freely",
+                h.name
+            ));
+        } else if lower == "content-type" {
+            let essence = h
+                .value
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if !SIMPLE_TYPES.contains(&essence.as_str()) {
+                plan.preflight_reasons.push(format!(
+                    "the content type {} is not form data or plain text",
+                    h.value
+                ));
+            }
+        }
+    }
+    plan
+}
+
+/// `scheme://host[:port]` of an absolute URL, lower-cased, default ports dropped.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?.to_ascii_lowercase();
+    let default = match scheme.as_str() {
+        "http" => ":80",
+        "https" => ":443",
+        _ => "",
+    };
+    let host_port = host_port.strip_suffix(default).unwrap_or(&host_port);
+    Some(format!("{scheme}://{host_port}"))
+}
+
+fn is_loopback(url: &str) -> bool {
+    origin_of(url).is_some_and(|o| {
+        let host = o.split("://").nth(1).unwrap_or("");
+        host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
+    })
+}
+
+/// A shell-safe single-quoted word: `'` becomes `'\''`.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// The request as a curl command that sends the same bytes: `--data-binary`
+/// keeps newlines and does not add a content type of its own.
+pub fn curl(request: &RenderedRequest) -> String {
+    let mut out = format!("curl -X {} {}", request.method, shell_quote(&request.url));
+    for h in &request.headers {
+        out.push_str(" \\\n  -H ");
+        out.push_str(&shell_quote(&format!("{}: {}", h.name, h.value)));
+    }
+    if let Some(body) = &request.body {
+        out.push_str(" \\\n  --data-binary ");
+        out.push_str(&shell_quote(body));
+    }
+    out
+}
+
+/// The secret values of a connection's auth, to be masked wherever shown.
+pub fn secrets(connection: &Connection) -> Vec<String> {
+    match &connection.request.auth {
+        Auth::None => Vec::new(),
+        Auth::Bearer { token, .. } => vec![token.clone()],
+        Auth::Basic { password, .. } => vec![password.clone()],
+    }
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect()
+}
+
+/// The request with the Authorization header and every secret masked, for display.
+pub fn masked(request: &RenderedRequest, secrets: &[String]) -> RenderedRequest {
+    let hide = |text: &str| {
+        secrets
+            .iter()
+            .fold(text.to_string(), |t, s| t.replace(s.as_str(), MASK))
+    };
+    RenderedRequest {
+        method: request.method.clone(),
+        url: hide(&request.url),
+        headers: request
+            .headers
+            .iter()
+            .map(|h| Header {
+                name: h.name.clone(),
+                value: if h.name.eq_ignore_ascii_case("authorization") {
+                    match h.value.split_once(' ') {
+                        Some((scheme, _)) => format!("{scheme} {MASK}"),
+                        None => MASK.to_string(),
+                    }
+                } else {
+                    hide(&h.value)
+                },
+            })
+            .collect(),
+        body: request.body.as_deref().map(hide),
+        empty_variables: Vec::new(),
+    }
+}
+
+/// The body as shown: pretty-printed when it is JSON, else as it came.
+pub fn pretty_body(body: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(value) if !body.trim().is_empty() => {
+            serde_json::to_string_pretty(&value).unwrap_or_else(|_| body.to_string())
+        }
+        _ => body.to_string(),
+    }
+}
+
+/// One test send, as kept in the history (secrets already masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendRecord {
+    /// Milliseconds since the epoch.
+    pub at: f64,
+    pub method: String,
+    pub url: String,
+    pub request_headers: Vec<Header>,
+    pub request_body: Option<String>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Outcome {
+    Response {
+        status: u16,
+        status_text: String,
+        millis: f64,
+        headers: Vec<Header>,
+        body: String,
+    },
+    /// Fetch failed without a status (CORS, unreachable host, refused).
+    Failed {
+        millis: f64,
+        message: String,
+    },
+    TimedOut {
+        millis: f64,
+    },
+    Cancelled {
+        millis: f64,
+    },
+}
+
+/// How many sends are kept per connection.
+pub const HISTORY_LIMIT: usize = 20;
+/// Response bodies longer than this are cut in the history (not on screen).
+const HISTORY_BODY_LIMIT: usize = 16 * 1024;
+
+/// Adds a send to a connection's history, newest first, secrets masked, at most 20.
+pub fn remember(history: &mut Vec<SendRecord>, mut record: SendRecord, secrets: &[String]) {
+    let rendered = RenderedRequest {
+        method: record.method.clone(),
+        url: record.url.clone(),
+        headers: record.request_headers.clone(),
+        body: record.request_body.clone(),
+        empty_variables: Vec::new(),
+    };
+    let m = masked(&rendered, secrets);
+    record.url = m.url;
+    record.request_headers = m.headers;
+    record.request_body = m.body;
+    if let Outcome::Response { body, .. } = &mut record.outcome {
+        if body.len() > HISTORY_BODY_LIMIT {
+            let mut cut = HISTORY_BODY_LIMIT;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            body.truncate(cut);
+            body.push_str("\n… (cut)");
+        }
+    }
+    history.insert(0, record);
+    history.truncate(HISTORY_LIMIT);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> RenderedRequest {
+        RenderedRequest {
+            method: method.into(),
+            url: url.into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| Header {
+                    name: n.to_string(),
+                    value: v.to_string(),
+                })
+                .collect(),
+            body: body.map(str::to_string),
+            empty_variables: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn curl_quotes_single_quotes_and_keeps_bytes() {
+        let r = request(
+            "PUT",
+            "https://x.test/a?b=1",
+            &[("Content-Type", "application/json")],
+            Some("{\"a\": \"it's\"}\n"),
+        );
+        assert_eq!(
+            curl(&r),
+            "curl -X PUT 'https://x.test/a?b=1' \\\n  -H 'Content-Type: application/json' \\\n  --data-binary '{\"a\": \"it'\\''s\"}\n'"
+        );
+    }
+
+    #[test]
+    fn plan_finds_forbidden_headers_and_preflight_reasons() {
+        let r = request(
+            "PUT",
+            "http://127.0.0.1:9/x",
+            &[
+                ("Host", "evil"),
+                ("Autopal-Instance-Id", "1"),
+                ("Content-Type", "application/json"),
+            ],
+            None,
+        );
+        let plan = browser_plan(&r, "http://127.0.0.1:8080");
+        assert_eq!(plan.dropped, ["Host"]);
+        assert!(plan.cross_origin);
+        assert_eq!(
+            plan.preflight_reasons.len(),
+            3,
+            "{:?}",
+            plan.preflight_reasons
+        );
+        let simple = request(
+            "POST",
+            "http://a.test/",
+            &[("Content-Type", "text/plain")],
+            None,
+        );
+        assert!(!browser_plan(&simple, "http://b.test").needs_preflight());
+        assert!(!browser_plan(&r, "http://127.0.0.1:9").cross_origin);
+        assert!(browser_plan(&simple, "https://b.test").mixed_content);
+    }
+
+    #[test]
+    fn origins_drop_default_ports_and_paths() {
+        assert_eq!(
+            origin_of("HTTPS://A.test:443/x?y").as_deref(),
+            Some("https://a.test")
+        );
+        assert_eq!(
+            origin_of("http://a.test:81").as_deref(),
+            Some("http://a.test:81")
+        );
+        assert_eq!(origin_of("nope"), None);
+    }
+
+    #[test]
+    fn history_masks_secrets_and_keeps_twenty() {
+        let mut history = Vec::new();
+        for i in 0..25 {
+            let record = SendRecord {
+                at: i as f64,
+                method: "POST".into(),
+                url: "https://x.test/?k=s3cret".into(),
+                request_headers: vec![Header {
+                    name: "Authorization".into(),
+                    value: "Bearer s3cret".into(),
+                }],
+                request_body: Some("s3cret".into()),
+                outcome: Outcome::TimedOut { millis: 1.0 },
+            };
+            remember(&mut history, record, &["s3cret".into()]);
+        }
+        assert_eq!(history.len(), HISTORY_LIMIT);
+        assert_eq!(history[0].at, 24.0);
+        let text = serde_json::to_string(&history).unwrap();
+        assert!(!text.contains("s3cret"));
+        assert_eq!(
+            history[0].request_headers[0].value,
+            format!("Bearer {MASK}")
+        );
+    }
+
+    #[test]
+    fn pretty_body_only_touches_json() {
+        assert_eq!(pretty_body("{\"a\":1.50}"), "{\n  \"a\": 1.50\n}");
+        assert_eq!(pretty_body("<img src=x>"), "<img src=x>");
+        assert_eq!(pretty_body(""), "");
+    }
+
+    #[test]
+    fn header_names_are_tokens() {
+        assert_eq!(invalid_header_name_at("X-Ok"), None);
+        assert_eq!(invalid_header_name_at("Bad Name"), Some(3));
+        assert_eq!(invalid_header_name_at(""), Some(0));
+    }
+}
