@@ -133,8 +133,15 @@ test('catalog checks while typing, autocomplete, format, and a custom context', 
   assert.match(await page.locator('#custom-context-status').textContent(), /Not usable/);
   await custom.fill('{"loan-status": "Open", "status-days-past-due": 4}');
   assert.equal(await result(page), 'true');
-  await custom.fill('[' .repeat(10000));
+  await custom.fill('['.repeat(10000));
   assert.match(await page.locator('#custom-context-status').textContent(), /Not usable/);
+  // A 5 MB context is summarised, not kept in a text area, and still evaluates.
+  const loans = Array.from({ length: 50000 }, (_, i) => `{"loan-id": ${i}, "note": "${'x'.repeat(80)}"}`);
+  await custom.fill(`{"loan-status": "Open", "status-days-past-due": 5, "history": [${loans.join(',')}]}`);
+  await page.getByTestId('large-context').waitFor();
+  assert.match(await page.getByTestId('large-context').textContent(), /5\.\d MB context is loaded/);
+  assert.equal(await result(page), 'true');
+  assert.equal(await page.getByRole('textbox', { name: 'Custom context' }).inputValue(), '');
   await screenshot(page, 'trigger-custom-context');
   assert.deepEqual(problems, []);
   await context.close();

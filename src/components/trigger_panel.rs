@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use hookwright_core::catalog::{self, Catalog};
+use hookwright_core::catalog::Catalog;
 use hookwright_core::connection::{Connection, Source, Trigger};
 use hookwright_core::rule::model::{Item, RuleModel};
 use hookwright_core::rule::{self, functions, Date, EvalOptions, Outcome, Rule, TokenClass};
@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint};
 use super::rule_builder::{Results, RuleBuilder};
+use super::templating::catalog_for;
 use super::use_editor;
 use crate::builder::{self, Edit, Path};
 use crate::services::storage;
@@ -26,13 +27,6 @@ pub const CUSTOM_SAMPLE: &str = "custom";
 #[derive(Properties, PartialEq)]
 pub struct TriggerPanelProps {
     pub connection: Connection,
-}
-
-pub fn catalog_for(source: Source) -> &'static Catalog {
-    match source {
-        Source::Loanpro => catalog::loanpro(),
-        Source::Youlend => catalog::youlend(),
-    }
 }
 
 /// The sample a connection previews against: its own choice, else the first that fits.
@@ -731,6 +725,8 @@ struct CustomContextProps {
 /// Pasted contexts larger than this are applied after a pause in typing, so
 /// parsing megabytes never sits on the keystroke path.
 const LARGE_CONTEXT: usize = 64 * 1024;
+/// Above this a pasted context is summarised instead of shown for editing.
+const HUGE_CONTEXT: usize = 512 * 1024;
 
 /// The user's own JSON context, validated as it is typed.
 #[component]
@@ -772,9 +768,26 @@ fn CustomContext(props: &CustomContextProps) -> Html {
             text.len() as f64 / 1_000_000.0
         )
     });
+    // A text area holding megabytes makes the browser itself slow on every
+    // keystroke, so a large context is shown as a summary and replaced by
+    // pasting, not edited in place.
+    let huge = text.len() > HUGE_CONTEXT;
+    let shown = if huge { AttrValue::Static("") } else { AttrValue::from(text.to_string()) };
+    let on_clear = {
+        let editor = editor.clone();
+        Callback::from(move |_| editor.dispatch(Action::SetCustomContext(String::new())))
+    };
     html! {
         <div class="custom-context">
-            <CodeEditor label="Custom context" value={AttrValue::from(text.to_string())} {on_change} paints={Rc::new(paints)} rows={6}
+            if huge {
+                <p class="context-summary" data-testid="large-context">
+                    { format!("A {:.1} MB context is loaded. It is too large to edit here comfortably: paste below to replace it, or ", text.len() as f64 / 1_000_000.0) }
+                    <button type="button" class="button small" onclick={on_clear}>{ "clear it" }</button>{ "." }
+                </p>
+            }
+            // A new key when the summary takes over: the text area holding
+            // the megabytes is dropped, not kept behind the summary.
+            <CodeEditor key={if huge { "summary" } else { "editor" }} label="Custom context" value={shown} {on_change} paints={Rc::new(paints)} rows={6}
                 invalid={error.is_some()} described_by={Some(AttrValue::from("custom-context-status"))}
                 placeholder="{\"loan-status\": \"Open\", \"status-days-past-due\": 5}" />
             <p id="custom-context-status" class={classes!("context-status", error.is_some().then_some("error"))} role="status">
@@ -792,6 +805,7 @@ fn CustomContext(props: &CustomContextProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hookwright_core::catalog;
 
     #[test]
     fn completes_symbols_outside_strings() {
