@@ -197,38 +197,105 @@ pub fn reconcile(input: &[u8]) -> Report {
 /// Like [`reconcile`], calling `progress` every few thousand events and once at the end of reading.
 pub fn reconcile_with_progress(input: &[u8], mut progress: impl FnMut(Progress)) -> Report {
     const EVERY: usize = 4096;
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let mut reconciler = Reconciler::new();
-    let mut report = |r: &Reconciler, bytes_read: usize| {
-        progress(Progress {
-            bytes_read,
+    let mut reading = Reading::new(input);
+    while !reading.step(EVERY) {
+        progress(reading.progress());
+    }
+    progress(reading.progress());
+    reading.finish()
+}
+
+/// A batch read a few events at a time, so that a page can yield to the browser between steps
+/// (and show progress, or stop) instead of freezing while 100,000 events are read.
+pub struct Reading<'a> {
+    reconciler: Reconciler,
+    bytes_total: usize,
+    source: Source<'a>,
+}
+
+enum Source<'a> {
+    /// NDJSON: the rest of the input, and the number of the next line.
+    Lines {
+        rest: &'a [u8],
+        line: usize,
+        offset: usize,
+    },
+    Array(ArrayElements<'a>),
+}
+
+impl<'a> Reading<'a> {
+    /// Starts reading a JSON array of events, or one event per line (blank lines ignored).
+    pub fn new(input: &'a [u8]) -> Reading<'a> {
+        let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+        let first = input.iter().position(|b| !b.is_ascii_whitespace());
+        let source = if first.is_some_and(|i| input[i] == b'[') {
+            Source::Array(ArrayElements::new(input))
+        } else {
+            Source::Lines {
+                rest: input,
+                line: 0,
+                offset: 0,
+            }
+        };
+        Reading {
+            reconciler: Reconciler::new(),
             bytes_total: input.len(),
-            events_read: r.events_read(),
-        })
-    };
-    let first = input.iter().position(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|i| input[i] == b'[') {
-        for (i, element) in split_array(input).into_iter().enumerate() {
-            match element.text {
-                Ok(text) => reconciler.push_event(element.line, text),
-                Err(reason) => reconciler.push_error(element.line, ErrorKind::Json, reason),
-            }
-            if (i + 1) % EVERY == 0 {
-                report(&reconciler, element.end);
-            }
-        }
-    } else {
-        let mut offset = 0;
-        for (i, line) in input.split(|&b| b == b'\n').enumerate() {
-            offset += line.len() + 1;
-            reconciler.push_event(i + 1, line);
-            if (i + 1) % EVERY == 0 {
-                report(&reconciler, offset.min(input.len()));
-            }
+            source,
         }
     }
-    report(&reconciler, input.len());
-    reconciler.finish()
+
+    /// Reads up to `pieces` more lines (or array elements); true once the whole input is read.
+    pub fn step(&mut self, pieces: usize) -> bool {
+        for _ in 0..pieces {
+            match &mut self.source {
+                Source::Lines { rest, line, offset } => {
+                    if *offset >= self.bytes_total {
+                        return true;
+                    }
+                    let (text, next) = match rest.iter().position(|&b| b == b'\n') {
+                        Some(i) => (&rest[..i], &rest[i + 1..]),
+                        None => (*rest, &rest[rest.len()..]),
+                    };
+                    *line += 1;
+                    *offset += text.len() + 1;
+                    *rest = next;
+                    self.reconciler.push_event(*line, text);
+                }
+                Source::Array(elements) => match elements.next() {
+                    Some(element) => match element.text {
+                        Ok(text) => self.reconciler.push_event(element.line, text),
+                        Err(reason) => {
+                            self.reconciler
+                                .push_error(element.line, ErrorKind::Json, reason)
+                        }
+                    },
+                    None => return true,
+                },
+            }
+        }
+        self.bytes_read() >= self.bytes_total && matches!(self.source, Source::Lines { .. })
+    }
+
+    fn bytes_read(&self) -> usize {
+        match &self.source {
+            Source::Lines { offset, .. } => (*offset).min(self.bytes_total),
+            Source::Array(elements) => elements.pos,
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            bytes_read: self.bytes_read(),
+            bytes_total: self.bytes_total,
+            events_read: self.reconciler.events_read(),
+        }
+    }
+
+    /// Reads whatever is left, then builds the report.
+    pub fn finish(mut self) -> Report {
+        while !self.step(usize::MAX) {}
+        self.reconciler.finish()
+    }
 }
 
 /// Reconciles events pushed one at a time, so a caller can read a large batch in chunks and
@@ -546,37 +613,92 @@ fn write_canonical(json: &Json, out: &mut String) {
 /// One top-level piece of a JSON array: where it starts, where it ends, and its text or what is wrong.
 struct Element<'a> {
     line: usize,
-    end: usize,
     text: Result<&'a [u8], String>,
 }
 
-/// Splits a JSON array into its top-level elements without parsing them, so that one bad element
+/// The top-level elements of a JSON array, found without parsing them, so that one bad element
 /// does not hide the rest. Structural faults (empty elements, no closing `]`, text after it) become
-/// elements carrying a reason. `input` starts, after blanks, with `[`.
-fn split_array(input: &[u8]) -> Vec<Element<'_>> {
-    let mut elements = Vec::new();
-    let mut line = 1;
-    let mut pos = 0;
-    let skip_blanks = |pos: &mut usize, line: &mut usize| {
-        while let Some(&b) = input.get(*pos) {
+/// elements carrying a reason. The input starts, after blanks, with `[`.
+struct ArrayElements<'a> {
+    input: &'a [u8],
+    pos: usize,
+    line: usize,
+    state: ArrayState,
+}
+
+#[derive(PartialEq, Eq)]
+enum ArrayState {
+    Opening,
+    Elements,
+    Closed,
+    Done,
+}
+
+impl<'a> ArrayElements<'a> {
+    fn new(input: &'a [u8]) -> ArrayElements<'a> {
+        ArrayElements {
+            input,
+            pos: 0,
+            line: 1,
+            state: ArrayState::Opening,
+        }
+    }
+
+    fn skip_blanks(&mut self) {
+        while let Some(&b) = self.input.get(self.pos) {
             if !b.is_ascii_whitespace() {
                 break;
             }
-            *line += usize::from(b == b'\n');
-            *pos += 1;
+            self.line += usize::from(b == b'\n');
+            self.pos += 1;
         }
-    };
-    skip_blanks(&mut pos, &mut line);
-    pos += 1; // the `[`
-    skip_blanks(&mut pos, &mut line);
-    let mut closed = input.get(pos) == Some(&b']');
-    if closed {
-        pos += 1;
     }
-    while !closed && pos < input.len() {
-        skip_blanks(&mut pos, &mut line);
-        let (start, start_line) = (pos, line);
+
+    fn fault(&mut self, reason: &str) -> Option<Element<'a>> {
+        self.state = ArrayState::Done;
+        self.pos = self.input.len();
+        Some(Element {
+            line: self.line,
+            text: Err(reason.to_string()),
+        })
+    }
+}
+
+impl<'a> Iterator for ArrayElements<'a> {
+    type Item = Element<'a>;
+
+    fn next(&mut self) -> Option<Element<'a>> {
+        let input = self.input;
+        if self.state == ArrayState::Opening {
+            self.skip_blanks();
+            self.pos += 1; // the `[`
+            self.skip_blanks();
+            self.state = ArrayState::Elements;
+            if input.get(self.pos) == Some(&b']') {
+                self.pos += 1;
+                self.state = ArrayState::Closed;
+            }
+        }
+        match self.state {
+            ArrayState::Done => return None,
+            ArrayState::Closed => {
+                self.skip_blanks();
+                if self.pos < input.len() {
+                    return self.fault("text after the array's closing `]`");
+                }
+                self.state = ArrayState::Done;
+                return None;
+            }
+            ArrayState::Opening | ArrayState::Elements => {}
+        }
+        if self.pos >= input.len() {
+            return self.fault("the array is not closed with `]`");
+        }
+        self.skip_blanks();
+        let (start, start_line) = (self.pos, self.line);
         let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        let mut pos = self.pos;
+        let mut line = self.line;
         while let Some(&b) = input.get(pos) {
             if in_string {
                 match b {
@@ -599,35 +721,54 @@ fn split_array(input: &[u8]) -> Vec<Element<'_>> {
         }
         let text = input[start..pos].trim_ascii_end();
         let delimiter = input.get(pos).copied();
-        closed = delimiter == Some(b']');
-        pos = (pos + 1).min(input.len());
+        self.line = line;
+        self.pos = (pos + 1).min(input.len());
+        if delimiter == Some(b']') {
+            self.state = ArrayState::Closed;
+        }
         let text = match (text.is_empty(), delimiter) {
             (false, _) => Ok(text),
             (true, Some(b']')) => Err("a comma before `]` leaves an empty element".to_string()),
             (true, Some(_)) => Err("two commas leave an empty element".to_string()),
-            (true, None) => break,
+            (true, None) => return self.fault("the array is not closed with `]`"),
         };
-        elements.push(Element {
+        Some(Element {
             line: start_line,
-            end: pos,
             text,
-        });
+        })
     }
-    if !closed {
-        elements.push(Element {
-            line,
-            end: input.len(),
-            text: Err("the array is not closed with `]`".to_string()),
-        });
-    } else {
-        skip_blanks(&mut pos, &mut line);
-        if pos < input.len() {
-            elements.push(Element {
-                line,
-                end: input.len(),
-                text: Err("text after the array's closing `]`".to_string()),
-            });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/youlend");
+
+    #[test]
+    fn reading_in_small_steps_gives_the_same_report() {
+        let mut inputs: Vec<Vec<u8>> =
+            ["mixed.ndjson", "array-with-errors.json", "seed-batch.json"]
+                .iter()
+                .map(|name| std::fs::read(format!("{FIXTURES}/{name}")).unwrap())
+                .collect();
+        inputs.extend(
+            ["[", "[1,", "[]  x", "[ ]", "", "\n\n", "[{}]\n", "{}\r\n{}"]
+                .map(|s| s.as_bytes().to_vec()),
+        );
+        for input in &inputs {
+            for step in [1, 2, 7] {
+                let mut reading = Reading::new(input);
+                let mut last = 0;
+                while !reading.step(step) {
+                    let p = reading.progress();
+                    assert!(p.bytes_read >= last && p.bytes_read <= p.bytes_total);
+                    last = p.bytes_read;
+                }
+                let p = reading.progress();
+                assert_eq!(p.bytes_read, p.bytes_total);
+                assert_eq!(reading.finish(), reconcile(input), "{step}: {input:?}");
+            }
         }
     }
-    elements
 }
