@@ -5,6 +5,7 @@ pub mod header;
 pub mod notices;
 pub mod persistence;
 pub mod sidebar;
+pub mod youlend;
 
 use yew::prelude::*;
 
