@@ -15,7 +15,8 @@ use yew::prelude::*;
 
 use super::sample;
 use super::table::DataTable;
-use super::tables::Tables;
+use super::table::TableData;
+use super::tables::{self, Tables};
 use crate::services::files;
 
 /// How long one slice of reading may hold the page before yielding: well under a frame budget
@@ -23,6 +24,8 @@ use crate::services::files;
 const SLICE_MS: f64 = 30.0;
 /// Events read between two looks at the clock.
 const STEP: usize = 128;
+/// Table rows built between two looks at the clock.
+const ROWS: usize = 1024;
 
 pub struct Outcome {
     pub source: String,
@@ -86,12 +89,53 @@ fn start(input: Vec<u8>, source: String, run: UseStateSetter<Run>, generation: G
                 return;
             }
         }
-        let report = reading.finish();
-        sleep(Duration::ZERO).await;
-        if !current() {
-            return;
+        // The rest is done in pieces too, each well under 100 ms for 100,000 events.
+        macro_rules! pause {
+            () => {
+                sleep(Duration::ZERO).await;
+                if !current() {
+                    return;
+                }
+            };
         }
-        let tables = Tables::new(&report);
+        while reading.finish_step() {
+            pause!();
+        }
+        let report = reading.finish();
+        pause!();
+        let mut built = Vec::with_capacity(6);
+        for mut pending in [
+            tables::settlements(&report),
+            tables::payments(&report),
+            tables::manual_payments(&report),
+            tables::loans(&report),
+            tables::loan_repayments(&report),
+            tables::errors(&report),
+        ] {
+            let mut done = false;
+            while !done {
+                let slice = now();
+                while !done && now() - slice < SLICE_MS {
+                    let before = pending.table.rows.len();
+                    pending.table.rows.extend(pending.rows.by_ref().take(ROWS));
+                    done = pending.table.rows.len() - before < ROWS;
+                }
+                if !done {
+                    pause!();
+                }
+            }
+            built.push(TableData(Rc::new(pending.table)));
+        }
+        let mut built = built.into_iter();
+        let mut next = || built.next().expect("six tables");
+        let tables = Tables {
+            settlements: next(),
+            payments: next(),
+            manual_payments: next(),
+            loans: next(),
+            loan_repayments: next(),
+            errors: next(),
+        };
         run.set(Run::Done(Rc::new(Outcome {
             source,
             bytes,

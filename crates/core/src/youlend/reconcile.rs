@@ -291,6 +291,13 @@ impl<'a> Reading<'a> {
         }
     }
 
+    /// Reads whatever is left, then does the next phase of building the report (see
+    /// [`Reconciler::finish_step`]); false once only [`Reading::finish`] is left.
+    pub fn finish_step(&mut self) -> bool {
+        while !self.step(usize::MAX) {}
+        self.reconciler.finish_step()
+    }
+
     /// Reads whatever is left, then builds the report.
     pub fn finish(mut self) -> Report {
         while !self.step(usize::MAX) {}
@@ -312,6 +319,9 @@ pub struct Reconciler {
     other_duplicates: usize,
     other_events: BTreeMap<String, usize>,
     errors: Vec<LineError>,
+    /// Events read before `sort_events` dropped the repeats among them.
+    sorted_from: Option<usize>,
+    built: Built,
 }
 
 impl Reconciler {
@@ -369,60 +379,100 @@ impl Reconciler {
         self.events_read
     }
 
-    /// Drops repeats, matches repayments to lender payments and builds the sorted report.
-    pub fn finish(mut self) -> Report {
-        let read = self.settlements.len() + self.repayments.len();
+    /// Sorts the events read and drops repeats.
+    fn sort_events(&mut self) {
+        let read = self.sorted_from.unwrap_or(0) + self.settlements.len() + self.repayments.len();
         // Sorted by correlation id first (field order), so each id's repayments are one run.
         self.repayments.sort_unstable();
         self.repayments.dedup();
         self.settlements.sort_unstable();
         self.settlements.dedup();
-        let duplicates =
-            read - self.settlements.len() - self.repayments.len() + self.other_duplicates;
+        self.sorted_from = Some(read - self.settlements.len() - self.repayments.len());
+    }
+
+    /// Does the next phase of building the report (sorting, settlements, ledgers, their order,
+    /// freeing the events read); false once only assembling it is left. [`Reconciler::finish`] runs whatever
+    /// phases are left; a page runs them one by one to yield to the browser in between. Push no
+    /// more events once this has been called.
+    pub fn finish_step(&mut self) -> bool {
+        let phase = self.built.phase;
+        match phase {
+            0 => self.sort_events(),
+            1 => self.build_settlements(),
+            2 => self.build_ledgers(),
+            3 => self.order_ledgers(),
+            4 => {
+                // What is left of the events read: freeing it takes a while in wasm.
+                self.repayments = Vec::new();
+                self.built.matched = Vec::new();
+                self.other_seen = HashSet::new();
+            }
+            _ => return false,
+        }
+        self.built.phase = phase + 1;
+        true
+    }
+
+    /// Drops repeats, matches repayments to lender payments and builds the sorted report.
+    pub fn finish(mut self) -> Report {
+        while self.finish_step() {}
+        let mut summary = self.built.summary;
+        summary.duplicates = self.sorted_from.unwrap_or(0) + self.other_duplicates;
+        summary.other_events = self.other_events.values().sum();
+        summary.errors = self.errors.len();
+        let mut errors = self.errors;
+        errors.sort_by(|a, b| (a.line, &a.reason).cmp(&(b.line, &b.reason)));
+        Report {
+            duplicates: summary.duplicates,
+            summary,
+            settlements: self.built.settlements,
+            manual_payments: self.built.manual_payments,
+            other_events: self.other_events,
+            loans: self.built.loans,
+            errors,
+        }
+    }
+
+    /// Each settlement with what became of its payments to lenders. Takes the settlements read,
+    /// so their text moves into the report instead of being copied.
+    fn build_settlements(&mut self) {
         let mut runs: HashMap<&str, std::ops::Range<usize>, IdHash> = HashMap::default();
         for (i, r) in self.repayments.iter().enumerate() {
             if !r.correlation_id.is_empty() {
                 runs.entry(&r.correlation_id).or_insert(i..i).end = i + 1;
             }
         }
-        let repayments_for = |id: &str| -> &[Repayment] {
-            runs.get(id)
-                .map_or(&[], |run| &self.repayments[run.clone()])
+        let mut matched = vec![false; self.repayments.len()];
+        let mut repayments_for = |id: &str| -> &[Repayment] {
+            match runs.get(id) {
+                Some(run) => {
+                    matched[run.clone()].fill(true);
+                    &self.repayments[run.clone()]
+                }
+                None => &[],
+            }
         };
-        let paid_ids: HashSet<&str, IdHash> = self
-            .settlements
-            .iter()
-            .flat_map(|s| &s.payments_to_lenders)
-            .map(|p| p.payment_correlation_id.as_str())
-            .filter(|id| !id.is_empty())
-            .collect();
-
-        let mut summary = Summary {
-            events: self.settlements.len() + self.repayments.len() + self.other_seen.len(),
-            settlements: self.settlements.len(),
-            repayments: self.repayments.len(),
-            duplicates,
-            other_events: self.other_events.values().sum(),
-            errors: self.errors.len(),
-            ..Summary::default()
-        };
-
-        let mut settlements: Vec<Settlement> = self
-            .settlements
-            .iter()
+        let summary = &mut self.built.summary;
+        let mut settlements: Vec<Settlement> = std::mem::take(&mut self.settlements)
+            .into_iter()
             .map(|s| {
+                let loan_id = s.loan_id;
                 let payments: Vec<Payment> = s
                     .payments_to_lenders
-                    .iter()
+                    .into_iter()
                     .map(|p| {
-                        let mut matched: Vec<RepaymentRecord> =
-                            match p.payment_correlation_id.as_str() {
-                                "" => Vec::new(),
-                                id => repayments_for(id).iter().map(record).collect(),
-                            };
-                        matched.sort();
-                        let mut matched = matched.into_iter();
-                        let repayment = matched.next();
+                        let matched = match p.payment_correlation_id.as_str() {
+                            "" => &[][..],
+                            id => repayments_for(id),
+                        };
+                        // The earliest repayment first; most ids have exactly one.
+                        let mut records: Vec<RepaymentRecord> =
+                            matched.iter().map(record).collect();
+                        if records.len() > 1 {
+                            records.sort();
+                        }
+                        let mut records = records.into_iter();
+                        let repayment = records.next();
                         let amount_mismatch = repayment
                             .as_ref()
                             .filter(|r| !r.amount.same_value(p.amount))
@@ -437,19 +487,17 @@ impl Reconciler {
                         }
                         summary.amount_mismatches += usize::from(amount_mismatch.is_some());
                         Payment {
-                            payment_correlation_id: p.payment_correlation_id.clone(),
+                            payment_correlation_id: p.payment_correlation_id,
                             amount: p.amount,
                             status: if repayment.is_some() {
                                 PaymentStatus::Repaid
                             } else {
                                 PaymentStatus::Pending
                             },
-                            loan_mismatch: repayment
-                                .as_ref()
-                                .is_some_and(|r| r.loan_id != s.loan_id),
+                            loan_mismatch: repayment.as_ref().is_some_and(|r| r.loan_id != loan_id),
                             repayment,
                             amount_mismatch,
-                            other_repayments: matched.collect(),
+                            other_repayments: records.collect(),
                         }
                     })
                     .collect();
@@ -459,79 +507,117 @@ impl Reconciler {
                 let balanced = lenders_sum.same_value(s.total_settlement_amount);
                 summary.unbalanced_settlements += usize::from(!balanced);
                 Settlement {
-                    settlement_reference: s.settlement_reference.clone(),
-                    loan_id: s.loan_id.clone(),
+                    settlement_reference: s.settlement_reference,
+                    loan_id,
                     total: s.total_settlement_amount,
                     lenders_sum,
                     balanced,
-                    lead_id: s.lead_id.clone(),
-                    event_id: s.event_id.clone(),
+                    lead_id: s.lead_id,
+                    event_id: s.event_id,
                     payments,
                 }
             })
             .collect();
         settlements.sort_unstable();
+        self.built.settlements = settlements;
+        self.built.matched = matched;
+    }
+    /// Manual payments and per-loan ledgers, from the sorted, distinct repayments. Runs after
+    /// [`Reconciler::build_settlements`] has marked the repayments a lender payment explains, and
+    /// takes the repayments, so that their text moves into the ledgers instead of being copied.
+    fn build_ledgers(&mut self) {
+        let summary = &mut self.built.summary;
+        summary.events =
+            self.built.settlements.len() + self.repayments.len() + self.other_seen.len();
+        summary.settlements = self.built.settlements.len();
+        summary.repayments = self.repayments.len();
 
+        // Which ledger each repayment joins: looked up by reference first, then moved in.
+        let mut index: HashMap<&str, u32, IdHash> = HashMap::default();
+        let mut loan_ids: Vec<String> = Vec::new();
+        let ledger_of: Vec<u32> = self
+            .repayments
+            .iter()
+            .map(|r| {
+                *index.entry(&r.loan_id).or_insert_with(|| {
+                    loan_ids.push(r.loan_id.clone());
+                    (loan_ids.len() - 1) as u32
+                })
+            })
+            .collect();
+        drop(index);
+        let mut ledgers: Vec<Vec<LoanRepayment>> = vec![Vec::new(); loan_ids.len()];
         let mut manual_payments = Vec::new();
-        let mut loans: BTreeMap<&str, Vec<LoanRepayment>> = BTreeMap::new();
-        for r in &self.repayments {
-            let reason = if r.correlation_id.is_empty() {
-                Some(ManualReason::Empty)
-            } else if !paid_ids.contains(r.correlation_id.as_str()) {
-                Some(ManualReason::Unmatched)
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
+        let matched = std::mem::take(&mut self.built.matched);
+        for (i, r) in std::mem::take(&mut self.repayments).into_iter().enumerate() {
+            let manual = !matched.get(i).copied().unwrap_or(false);
+            if manual {
                 manual_payments.push(ManualPayment {
-                    loan_id: r.loan_id.clone(),
+                    loan_id: r.loan_id,
                     payment_date: r.payment_date.clone(),
                     correlation_id: r.correlation_id.clone(),
                     amount: r.payment_amount,
-                    reason,
+                    reason: if r.correlation_id.is_empty() {
+                        ManualReason::Empty
+                    } else {
+                        ManualReason::Unmatched
+                    },
                     principal_remaining: r.principal_remaining,
-                    lead_id: r.lead_id.clone(),
+                    lead_id: r.lead_id,
                 });
             }
-            loans.entry(&r.loan_id).or_default().push(LoanRepayment {
-                payment_date: r.payment_date.clone(),
+            ledgers[ledger_of[i] as usize].push(LoanRepayment {
+                payment_date: r.payment_date,
                 principal_order: std::cmp::Reverse(r.principal_remaining),
-                correlation_id: r.correlation_id.clone(),
+                correlation_id: r.correlation_id,
                 amount: r.payment_amount,
                 principal_remaining: r.principal_remaining,
-                manual: reason.is_some(),
+                manual,
             });
         }
-        manual_payments.sort_unstable();
+        self.built.matched = matched;
         summary.manual_payments = manual_payments.len();
-
-        let loans = loans
+        self.built.manual_payments = manual_payments;
+        self.built.loans = loan_ids
             .into_iter()
-            .map(|(loan_id, mut repayments)| {
-                repayments.sort_unstable();
-                LoanLedger {
-                    loan_id: loan_id.to_string(),
-                    total_repaid: repayments
-                        .iter()
-                        .fold(Amount::zero(), |sum, r| sum + r.amount),
-                    principal_remaining: repayments.last().and_then(|r| r.principal_remaining),
-                    repayments,
-                }
+            .zip(ledgers)
+            .map(|(loan_id, repayments)| LoanLedger {
+                loan_id,
+                total_repaid: Amount::zero(),
+                principal_remaining: None,
+                repayments,
             })
             .collect();
-
-        let mut errors = self.errors;
-        errors.sort_by(|a, b| (a.line, &a.reason).cmp(&(b.line, &b.reason)));
-        Report {
-            summary,
-            settlements,
-            manual_payments,
-            duplicates,
-            other_events: self.other_events,
-            loans,
-            errors,
-        }
     }
+
+    /// Puts the manual payments, the loans and each loan's repayments in report order.
+    fn order_ledgers(&mut self) {
+        self.built.manual_payments.sort_unstable();
+        for ledger in &mut self.built.loans {
+            ledger.repayments.sort_unstable();
+            ledger.total_repaid = ledger
+                .repayments
+                .iter()
+                .fold(Amount::zero(), |sum, r| sum + r.amount);
+            ledger.principal_remaining =
+                ledger.repayments.last().and_then(|r| r.principal_remaining);
+        }
+        self.built
+            .loans
+            .sort_unstable_by(|a, b| a.loan_id.cmp(&b.loan_id));
+    }
+}
+
+/// The report as [`Reconciler::finish_step`] builds it, phase by phase.
+#[derive(Debug, Default)]
+struct Built {
+    phase: u8,
+    summary: Summary,
+    settlements: Vec<Settlement>,
+    manual_payments: Vec<ManualPayment>,
+    loans: Vec<LoanLedger>,
+    /// Per sorted repayment: whether a lender payment in the batch carries its CorrelationId.
+    matched: Vec<bool>,
 }
 
 /// rustc's Fx hash: several times faster than SipHash on short ids. It does not resist crafted
@@ -767,6 +853,9 @@ mod tests {
                 }
                 let p = reading.progress();
                 assert_eq!(p.bytes_read, p.bytes_total);
+                if step == 2 {
+                    while reading.finish_step() {}
+                }
                 assert_eq!(reading.finish(), reconcile(input), "{step}: {input:?}");
             }
         }
