@@ -354,10 +354,11 @@ pub fn DataTable(props: &DataTableProps) -> Html {
     let filter_id = format!("{}-filter", props.id);
     let status_id = format!("{}-status", props.id);
     let title_id = format!("{}-title", props.id);
+    let rows_word = if table.rows.len() == 1 { "row" } else { "rows" };
     let count = if visible.len() == table.rows.len() {
-        format!("{} rows", table.rows.len())
+        format!("{} {rows_word}", table.rows.len())
     } else {
-        format!("{} of {} rows", visible.len(), table.rows.len())
+        format!("{} of {} {rows_word}", visible.len(), table.rows.len())
     };
     html! {
         <section class="panel report-table" aria-labelledby={title_id.clone()}>
