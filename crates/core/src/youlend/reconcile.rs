@@ -400,7 +400,7 @@ impl Reconciler {
             0 => self.sort_events(),
             1 => self.build_settlements(),
             2 => self.build_ledgers(),
-            3 => self.order_ledgers(),
+            3 => self.order(),
             4 => {
                 // What is left of the events read: freeing it takes a while in wasm.
                 self.repayments = Vec::new();
@@ -453,7 +453,7 @@ impl Reconciler {
             }
         };
         let summary = &mut self.built.summary;
-        let mut settlements: Vec<Settlement> = std::mem::take(&mut self.settlements)
+        let settlements: Vec<Settlement> = std::mem::take(&mut self.settlements)
             .into_iter()
             .map(|s| {
                 let loan_id = s.loan_id;
@@ -466,13 +466,17 @@ impl Reconciler {
                             id => repayments_for(id),
                         };
                         // The earliest repayment first; most ids have exactly one.
-                        let mut records: Vec<RepaymentRecord> =
-                            matched.iter().map(record).collect();
-                        if records.len() > 1 {
-                            records.sort();
-                        }
-                        let mut records = records.into_iter();
-                        let repayment = records.next();
+                        let (repayment, others) = match matched {
+                            [] => (None, Vec::new()),
+                            [only] => (Some(record(only)), Vec::new()),
+                            several => {
+                                let mut records: Vec<RepaymentRecord> =
+                                    several.iter().map(record).collect();
+                                records.sort();
+                                let first = records.remove(0);
+                                (Some(first), records)
+                            }
+                        };
                         let amount_mismatch = repayment
                             .as_ref()
                             .filter(|r| !r.amount.same_value(p.amount))
@@ -497,7 +501,7 @@ impl Reconciler {
                             loan_mismatch: repayment.as_ref().is_some_and(|r| r.loan_id != loan_id),
                             repayment,
                             amount_mismatch,
-                            other_repayments: records.collect(),
+                            other_repayments: others,
                         }
                     })
                     .collect();
@@ -518,7 +522,6 @@ impl Reconciler {
                 }
             })
             .collect();
-        settlements.sort_unstable();
         self.built.settlements = settlements;
         self.built.matched = matched;
     }
@@ -590,8 +593,9 @@ impl Reconciler {
             .collect();
     }
 
-    /// Puts the manual payments, the loans and each loan's repayments in report order.
-    fn order_ledgers(&mut self) {
+    /// Puts the settlements, manual payments, loans and each loan's repayments in report order.
+    fn order(&mut self) {
+        self.built.settlements.sort_unstable();
         self.built.manual_payments.sort_unstable();
         for ledger in &mut self.built.loans {
             ledger.repayments.sort_unstable();
