@@ -192,8 +192,9 @@ function bigBatch(events) {
 }
 
 /** Drops `text` as a file on the intake panel and times it until the report is on screen. */
-async function dropAndTime(page, text) {
-  await page.reload();
+async function dropAndTime(page, text, fresh) {
+  // A reload while the favicon is still loading would fail that request; the first run has a fresh page.
+  if (!fresh) await page.reload();
   await page.getByTestId('reconcile-empty').waitFor({ timeout: 15_000 });
   await page.evaluate((text) => {
     window.__batch = new File([text], 'batch-100k.ndjson', { type: 'application/x-ndjson' });
@@ -230,18 +231,18 @@ async function dropAndTime(page, text) {
   });
 }
 
-// The goal is under 1,000 ms with no task over ~100 ms (measured 650-900 ms, longest task ~100 ms,
-// on a shared 2-core machine). That machine is often busy with other builds, so like a benchmark
-// this keeps the best of a few runs, and by default only fails well past the goal; set
-// HOOKWRIGHT_RECONCILE_LIMIT_MS=1000 HOOKWRIGHT_LONG_TASK_LIMIT_MS=120 on a quiet machine.
+// The goal is under 1,000 ms with no task over ~100 ms (measured 770-835 ms, longest task 70-81 ms,
+// on a shared 2-core machine with a load average of 4). That machine is often busy with other
+// builds, so like a benchmark this keeps the best of a few runs, and allows long tasks of up to
+// 150 ms by default; HOOKWRIGHT_RECONCILE_LIMIT_MS and HOOKWRIGHT_LONG_TASK_LIMIT_MS change the limits.
 test('100,000 dropped events reconcile in slices, with progress, without freezing the page', async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
   const text = bigBatch(100_000);
-  const limit = Number(process.env.HOOKWRIGHT_RECONCILE_LIMIT_MS ?? 1500);
-  const taskLimit = Number(process.env.HOOKWRIGHT_LONG_TASK_LIMIT_MS ?? 250);
+  const limit = Number(process.env.HOOKWRIGHT_RECONCILE_LIMIT_MS ?? 1000);
+  const taskLimit = Number(process.env.HOOKWRIGHT_LONG_TASK_LIMIT_MS ?? 150);
   let best;
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    const timing = await dropAndTime(page, text);
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const timing = await dropAndTime(page, text, attempt === 1);
     console.log(
       `100k events in the page (run ${attempt}): ${timing.reconcile} ms reading and reconciling, ` +
         `${timing.total.toFixed(0)} ms from drop to tables on screen; long tasks (ms): ${timing.tasks || 'none'}`,
@@ -362,6 +363,7 @@ test('the Connections view is unchanged and the view survives a reload', async (
   await ready(page);
   assert.equal(await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Connections' }).getAttribute('aria-current'), 'page');
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await page.waitForLoadState('networkidle'); // a reload must not cut the favicon's request short
   await page.reload();
   await page.getByTestId('verify-result').waitFor({ timeout: 15_000 });
   assert.equal(await page.getByLabel('Secret key').inputValue(), '');

@@ -113,21 +113,12 @@ fn batch() -> Vec<String> {
     lines
 }
 
-/// Where the time goes: reading (parsing each line) and each phase of `finish`, the best of
-/// several runs, as the page runs them between yields to the browser.
+/// Where the time goes: reading (parsing each line) and each step of `finish`, as a page runs
+/// them between yields to the browser (the best of several runs, step by step).
 fn phases(lines: &[String]) {
-    const NAMES: [&str; 7] = [
-        "read",
-        "sort",
-        "settlements",
-        "ledgers",
-        "order",
-        "free",
-        "assemble",
-    ];
-    let mut best = [Duration::MAX; NAMES.len()];
+    let mut best: Vec<Duration> = Vec::new();
     for _ in 0..RUNS {
-        let mut laps = Vec::with_capacity(NAMES.len());
+        let mut laps = Vec::new();
         let mut start = Instant::now();
         let mut lap = |laps: &mut Vec<Duration>| {
             laps.push(start.elapsed());
@@ -144,16 +135,19 @@ fn phases(lines: &[String]) {
         let report = reconciler.finish();
         lap(&mut laps);
         drop(report);
+        best.resize(laps.len(), Duration::MAX);
         for (best, lap) in best.iter_mut().zip(laps) {
             *best = (*best).min(lap);
         }
     }
-    let parts: Vec<String> = NAMES
-        .iter()
-        .zip(best)
-        .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1e3))
-        .collect();
-    println!("phases (NDJSON, best of {RUNS}): {}", parts.join(", "));
+    let ms = |d: &Duration| format!("{:.1}", d.as_secs_f64() * 1e3);
+    let steps: Vec<String> = best[1..].iter().map(ms).collect();
+    println!(
+        "phases (NDJSON, best of {RUNS}): read {} ms; finish steps {} ms (longest {} ms)",
+        ms(&best[0]),
+        steps.join(" + "),
+        ms(best[1..].iter().max().unwrap())
+    );
 }
 
 fn time(label: &str, input: &[u8]) {
