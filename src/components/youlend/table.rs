@@ -2,6 +2,7 @@
 //! a text filter, an optional status filter, a row limit so 100,000 rows never reach the DOM at
 //! once, and a CSV export of the rows as filtered and sorted (all of them, not just those shown).
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -164,6 +165,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Choices for the status filter, as (value, label).
     pub statuses: Vec<(&'static str, &'static str)>,
+    /// Each row's text in lower case, made on the first filtering, so typing in the filter
+    /// does not lower-case 100,000 rows per keystroke.
+    pub haystack: OnceCell<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,26 +206,48 @@ impl Table {
     /// ties keep it too).
     pub fn visible(&self, filter: &str, status: &str, sort: Option<Sort>) -> Vec<usize> {
         let needle: String = filter.trim().chars().flat_map(char::to_lowercase).collect();
+        let haystack = (!needle.is_empty()).then(|| {
+            self.haystack.get_or_init(|| {
+                self.rows
+                    .iter()
+                    .map(|row| {
+                        let texts: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+                        texts.join("\u{1f}").to_lowercase()
+                    })
+                    .collect()
+            })
+        });
         let mut rows: Vec<usize> = (0..self.rows.len())
             .filter(|&i| {
-                let row = &self.rows[i];
-                (status.is_empty() || row.status == Some(status))
-                    && (needle.is_empty()
-                        || row
-                            .cells
-                            .iter()
-                            .any(|c| c.text.to_lowercase().contains(&needle)))
+                (status.is_empty() || self.rows[i].status == Some(status))
+                    && haystack.is_none_or(|h| h[i].contains(&needle))
             })
             .collect();
         if let Some(sort) = sort {
-            rows.sort_by(|&a, &b| {
-                let order =
-                    self.rows[a].cells[sort.column].compare(&self.rows[b].cells[sort.column]);
-                match sort.direction {
-                    Direction::Ascending => order,
-                    Direction::Descending => order.reverse(),
-                }
-            });
+            let cell = |i: usize| &self.rows[i].cells[sort.column];
+            let texts = rows
+                .iter()
+                .all(|&i| matches!(cell(i).key, Key::Text | Key::Empty));
+            if texts {
+                // Lower-cased once per row, not once per comparison.
+                let folded: Vec<(String, usize)> = rows
+                    .iter()
+                    .map(|&i| (cell(i).text.to_lowercase(), i))
+                    .collect();
+                let mut order: Vec<usize> = (0..folded.len()).collect();
+                order.sort_by(|&a, &b| {
+                    let (fa, ia) = &folded[a];
+                    let (fb, ib) = &folded[b];
+                    fa.cmp(fb).then_with(|| cell(*ia).text.cmp(&cell(*ib).text))
+                });
+                rows = order.into_iter().map(|k| folded[k].1).collect();
+            } else {
+                rows.sort_by(|&a, &b| cell(a).compare(cell(b)));
+            }
+            if sort.direction == Direction::Descending {
+                // Reversed, ties included: a stable sort read backwards.
+                rows.reverse();
+            }
         }
         rows
     }
@@ -459,6 +485,7 @@ mod tests {
                 },
             ],
             statuses: vec![("repaid", "Repaid"), ("pending", "Pending")],
+            haystack: OnceCell::new(),
         }
     }
 
