@@ -333,7 +333,7 @@ pub fn ReconcileView() -> Html {
                 <div class="actions">
                     <button type="button" class="button primary" onclick={on_reconcile} disabled={busy}
                         aria-keyshortcuts="Control+Enter Meta+Enter">{ "Reconcile" }</button>
-                    <label class="button file-button">
+                    <label class={classes!("button", "file-button", busy.then_some("disabled"))}>
                         { "Choose file…" }
                         <input type="file" class="visually-hidden" onchange={on_pick} disabled={busy}
                             accept=".json,.ndjson,.jsonl,.txt,.log,application/json,application/x-ndjson,text/plain" />
@@ -373,7 +373,11 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
             html! {
                 <div class="panel progress-panel" data-testid="reconcile-progress">
                     <label for="reconcile-progress">
-                        { format!("Reading {source}: {} events read ({percent}%)", group(progress.events_read)) }
+                        if percent < 100 {
+                            { format!("Reading {source}: {} events read ({percent}%)", group(progress.events_read)) }
+                        } else {
+                            { format!("Matching the {} events read from {source}…", group(progress.events_read)) }
+                        }
                     </label>
                     <progress id="reconcile-progress" max={progress.bytes_total.max(1).to_string()}
                         value={progress.bytes_read.to_string()}>{ format!("{percent}%") }</progress>
