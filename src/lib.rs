@@ -15,25 +15,59 @@ use components::header::Header;
 use components::notices::Notices;
 use components::persistence::Persistence;
 use components::sidebar::Sidebar;
+use components::youlend::reconcile::ReconcileView;
+use components::youlend::verify::VerifyPanel;
+use components::youlend::{keep_text_undo, View};
 use state::{Editor, EditorHandle};
 
 #[component]
 pub fn App() -> Html {
     let editor = use_reducer(components::persistence::initial_editor);
+    let view =
+        use_state(|| View::from_hash(&gloo::utils::window().location().hash().unwrap_or_default()));
+    let on_view = {
+        let view = view.clone();
+        Callback::from(move |next: View| {
+            remember_view(next);
+            view.set(next);
+        })
+    };
     html! {
         <ContextProvider<EditorHandle> context={editor}>
             <Persistence />
             <div class="app">
-                <Header />
+                <Header view={*view} {on_view} />
                 <Notices />
-                <div class="app-body">
-                    <Sidebar />
-                    <main class="main-pane" id="main" tabindex="-1">
-                        <ConnectionView />
-                    </main>
-                </div>
+                if *view == View::Connections {
+                    <div class="app-body">
+                        <Sidebar />
+                        <main class="main-pane" id="main" tabindex="-1">
+                            <ConnectionView />
+                        </main>
+                    </div>
+                } else {
+                    <div class="app-body">
+                        <main class="main-pane youlend-pane" id="main" tabindex="-1" onkeydown={keep_text_undo()}>
+                            if *view == View::Reconcile { <ReconcileView /> } else { <VerifyPanel /> }
+                        </main>
+                    </div>
+                }
             </div>
         </ContextProvider<EditorHandle>>
+    }
+}
+
+/// Keeps the view in the URL's hash (without a history entry), so a reload stays on it.
+fn remember_view(view: View) {
+    let window = gloo::utils::window();
+    let url = format!(
+        "{}{}{}",
+        window.location().pathname().unwrap_or_default(),
+        window.location().search().unwrap_or_default(),
+        view.hash()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

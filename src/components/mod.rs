@@ -17,6 +17,7 @@ pub mod trigger_panel;
 pub mod variable_list;
 pub mod variable_picker;
 pub mod workspace_menu;
+pub mod youlend;
 
 use yew::prelude::*;
 

@@ -772,7 +772,11 @@ fn CustomContext(props: &CustomContextProps) -> Html {
     // keystroke, so a large context is shown as a summary and replaced by
     // pasting, not edited in place.
     let huge = text.len() > HUGE_CONTEXT;
-    let shown = if huge { AttrValue::Static("") } else { AttrValue::from(text.to_string()) };
+    let shown = if huge {
+        AttrValue::Static("")
+    } else {
+        AttrValue::from(text.to_string())
+    };
     let on_clear = {
         let editor = editor.clone();
         Callback::from(move |_| editor.dispatch(Action::SetCustomContext(String::new())))

@@ -15,7 +15,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::use_editor;
-use crate::services::{clipboard, files};
+use crate::services::{clipboard, download, files};
 use crate::state::{Action, OnConflict};
 
 /// The URL fragment prefix of a share link.
@@ -340,7 +340,7 @@ fn ExportDialog(props: &ExportDialogProps) -> Html {
                 [one] => format!("{}.json", one.id),
                 _ => "hookwright-connections.json".to_string(),
             };
-            match files::download(&name, &(text + "\n"), "application/json") {
+            match download::save_text(&name, "application/json", &(text + "\n")) {
                 Ok(()) => on_close.emit(()),
                 Err(why) => error.set(Some(why)),
             }

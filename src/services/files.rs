@@ -1,8 +1,37 @@
-//! Files in and out of the page: reading a picked or dropped file's text, and
-//! downloading text as a file through a Blob and an object URL.
+//! Reading files the user dropped or picked: as raw bytes where exactness
+//! matters (reconciliation and signature checks must see exactly what was
+//! received), as text for connection files. Downloads are in `download`.
 
+use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{DataTransfer, File, FileList};
+
+/// The first file in a list (a file input's or a drop's), if any.
+pub fn first(files: Option<FileList>) -> Option<File> {
+    files.and_then(|files| files.get(0))
+}
+
+/// The first file dropped, if the drop carried files at all.
+pub fn dropped(transfer: Option<DataTransfer>) -> Option<File> {
+    first(transfer.and_then(|t| t.files()))
+}
+
+/// The file's bytes, or why they could not be read.
+pub async fn read_bytes(file: &File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| describe(&e))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+fn describe(error: &wasm_bindgen::JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the browser could not read the file".to_string())
+}
 
 /// The text of a file the user picked or dropped.
 pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
@@ -11,34 +40,4 @@ pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
         .ok()
         .and_then(|v| v.as_string())
         .ok_or_else(|| format!("could not read {}", file.name()))
-}
-
-/// Offers `text` as a download named `filename`.
-pub fn download(filename: &str, text: &str, mime: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser could not make the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser could not make a download link")?;
-    let document = gloo::utils::document();
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "no document")?
-        .unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(filename);
-    anchor.set_hidden(true);
-    let body = document.body().ok_or("no body")?;
-    let _ = body.append_child(&anchor);
-    anchor.click();
-    let _ = body.remove_child(&anchor);
-    // The click has started the download; the URL is only needed until then.
-    let later = url.clone();
-    gloo::timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&later);
-    })
-    .forget();
-    Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod clipboard;
 pub mod crash;
 pub mod crypto;
+pub mod download;
 pub mod fetch;
 pub mod files;
 pub mod send_history;

@@ -334,9 +334,7 @@ pub fn parse_event(text: &str) -> Result<Event, EventError> {
         }
     };
     let code = match envelope.code.0 {
-        Some(raw) if raw.get().starts_with('"') => {
-            serde_json::from_str::<String>(raw.get()).map_err(json_error)?
-        }
+        Some(raw) if raw.get().starts_with('"') => json_text(raw)?.into_owned(),
         Some(raw) => {
             return Err(EventError::invalid(format!(
                 "EventCode must be text, not {}",
@@ -521,9 +519,7 @@ fn fields<'a, T: Deserialize<'a>>(
 
 fn text_field(field: Field, path: &str, name: &str, code: &str) -> Result<String, EventError> {
     match field.0 {
-        Some(raw) if raw.get().starts_with('"') => {
-            serde_json::from_str(raw.get()).map_err(json_error)
-        }
+        Some(raw) if raw.get().starts_with('"') => Ok(json_text(raw)?.into_owned()),
         Some(raw) => Err(EventError::invalid(format!(
             "{code}: {path}.{name} must be text, not {}",
             json_type(raw)
@@ -551,16 +547,25 @@ fn optional_text(
 fn amount(field: Field, path: &str, name: &str, code: &str) -> Result<Amount, EventError> {
     let invalid = |problem: String| EventError::invalid(format!("{code}: {path}.{name} {problem}"));
     match field.0 {
-        Some(raw) if raw.get().starts_with('"') => {
-            let text: String = serde_json::from_str(raw.get()).map_err(json_error)?;
-            Amount::parse(&text).map_err(invalid)
-        }
+        Some(raw) if raw.get().starts_with('"') => Amount::parse(&json_text(raw)?).map_err(invalid),
         Some(raw) if json_type(raw) == "a number" => Amount::parse(raw.get()).map_err(invalid),
         Some(raw) => Err(invalid(format!(
             "must be a decimal amount, not {}",
             json_type(raw)
         ))),
         None => Err(invalid("is missing".to_string())),
+    }
+}
+
+/// A JSON string's text. Most have no escapes and are borrowed as they are: `raw` is valid JSON,
+/// so a string without a backslash is its own text between the quotes.
+fn json_text(raw: &RawValue) -> Result<std::borrow::Cow<'_, str>, EventError> {
+    let quoted = raw.get();
+    match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+        Some(inner) if !inner.contains('\\') => Ok(std::borrow::Cow::Borrowed(inner)),
+        _ => serde_json::from_str::<String>(quoted)
+            .map(std::borrow::Cow::Owned)
+            .map_err(json_error),
     }
 }
 

@@ -8,5 +8,5 @@ pub mod signature;
 pub use event::{
     parse_event, Amount, Event, LenderPayment, PaymentDate, Repayment, SettlementProcessed,
 };
-pub use reconcile::{reconcile, reconcile_with_progress, Progress, Reconciler, Report};
+pub use reconcile::{reconcile, reconcile_with_progress, Progress, Reading, Reconciler, Report};
 pub use signature::{sign, verify, KeyEncoding, SignatureError, Verified, HEADER_NAME};
