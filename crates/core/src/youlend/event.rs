@@ -149,10 +149,14 @@ impl PaymentDate {
         if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
             return Err(bad());
         }
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return Err(bad());
-        }
-        let mut seconds = days_from_civil(year, month, day) * 86_400;
+        // The engine's one calendar: the rule language's dates.
+        let date = crate::rule::Date::new(
+            i32::try_from(year).map_err(|_| bad())?,
+            u32::try_from(month).map_err(|_| bad())?,
+            u32::try_from(day).map_err(|_| bad())?,
+        )
+        .ok_or_else(bad)?;
+        let mut seconds = date.days() * 86_400;
         let mut nanos = 0u32;
         if b.len() > 10 {
             if !matches!(b[10], b'T' | b't' | b' ') || b.get(13) != Some(&b':') {
@@ -224,26 +228,6 @@ impl Serialize for PaymentDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text)
     }
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// One YouLend webhook, typed as far as reconciliation needs. Two deliveries are the same event
