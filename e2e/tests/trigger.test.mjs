@@ -146,3 +146,22 @@ test('catalog checks while typing, autocomplete, format, and a custom context', 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('undo and redo reach the rule text area and the builder', async () => {
+  const { page, context, problems } = await fresh();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await rule.press('End');
+  await rule.pressSequentially(' ; typed');
+  assert.equal(await rule.inputValue(), `${SEED} ; typed`);
+  await rule.press('Control+z');
+  assert.equal(await rule.inputValue(), SEED);
+  await page.getByTestId('condition').first().getByRole('spinbutton', { name: 'Value' }).fill('7');
+  assert.equal(await rule.inputValue(), SEED.replace('past-due 5', 'past-due 7'));
+  await page.getByRole('button', { name: '↶ Undo' }).click();
+  assert.equal(await rule.inputValue(), SEED);
+  assert.equal(await page.getByTestId('condition').first().getByRole('spinbutton', { name: 'Value' }).inputValue(), '5');
+  await page.getByRole('button', { name: '↷ Redo' }).click();
+  assert.equal(await rule.inputValue(), SEED.replace('past-due 5', 'past-due 7'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
