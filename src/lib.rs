@@ -15,6 +15,7 @@ use components::header::Header;
 use components::notices::Notices;
 use components::persistence::Persistence;
 use components::sidebar::Sidebar;
+use components::templating::CustomSample;
 use components::youlend::reconcile::ReconcileView;
 use components::youlend::verify::VerifyPanel;
 use components::youlend::{keep_text_undo, View};
@@ -23,6 +24,10 @@ use state::{Editor, EditorHandle};
 #[component]
 pub fn App() -> Html {
     let editor = use_reducer(components::persistence::initial_editor);
+    // The pasted custom context, parsed once for every panel that previews with it.
+    let custom = use_memo(editor.custom_context.clone(), |text| {
+        CustomSample::parse(text)
+    });
     let view =
         use_state(|| View::from_hash(&gloo::utils::window().location().hash().unwrap_or_default()));
     let on_view = {
@@ -34,6 +39,7 @@ pub fn App() -> Html {
     };
     html! {
         <ContextProvider<EditorHandle> context={editor}>
+        <ContextProvider<CustomSample> context={(*custom).clone()}>
             <Persistence />
             <div class="app">
                 <Header view={*view} {on_view} />
@@ -53,6 +59,7 @@ pub fn App() -> Html {
                     </div>
                 }
             </div>
+        </ContextProvider<CustomSample>>
         </ContextProvider<EditorHandle>>
     }
 }

@@ -133,6 +133,9 @@ test('catalog checks while typing, autocomplete, format, and a custom context', 
   assert.match(await page.locator('#custom-context-status').textContent(), /Not usable/);
   await custom.fill('{"loan-status": "Open", "status-days-past-due": 4}');
   assert.equal(await result(page), 'true');
+  // The request preview uses the same custom context.
+  // (The test panel renders after a 150 ms pause, so wait for it.)
+  await page.locator('.request-preview-wrap', { hasText: 'Rendered for the sample “Custom JSON”' }).waitFor({ timeout: 5000 });
   await custom.fill('['.repeat(10000));
   assert.match(await page.locator('#custom-context-status').textContent(), /Not usable/);
   // A 5 MB context is summarised, not kept in a text area, and still evaluates.

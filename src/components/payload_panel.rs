@@ -14,8 +14,8 @@ use yew::prelude::*;
 use super::code_editor::{CodeEditor, Paint};
 use super::request_panel::edit;
 use super::templating::{
-    diagnostic_paints, error_list, now_ms, sample_for, syntax_paints, use_debounced,
-    variable_completions, PLACEHOLDER_COMPLETER,
+    diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, use_custom_sample,
+    use_debounced, variable_completions, CustomSample, PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use super::variable_list::VariableList;
@@ -82,17 +82,22 @@ pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
 
 /// The problems of a body for a sample: the template's own, then its render's
 /// (JSON problems mapped back to the template position).
-pub fn check_body(body: &str, content_type: &str, connection: &Connection) -> Vec<Error> {
+pub fn check_body(
+    body: &str,
+    content_type: &str,
+    connection: &Connection,
+    custom: &CustomSample,
+) -> Vec<Error> {
     let template = match Template::parse(body) {
         Ok(t) => t,
         Err(errors) => return errors,
     };
-    let Some(sample) = sample_for(connection) else {
+    let Some(sample) = preview_sample(connection, custom) else {
         return Vec::new();
     };
     template
         .preview(
-            &sample.context,
+            sample.context,
             Mode::for_content_type(content_type),
             &RenderOptions::default(),
         )
@@ -125,13 +130,17 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
         ),
         VALIDATE_DELAY_MS,
     );
+    let custom = use_custom_sample();
     let check = {
         let connection = connection.clone();
-        use_memo(settled, move |(_, body, content_type, _)| {
-            let started = now_ms();
-            let errors = check_body(body, content_type, &connection);
-            (body.clone(), errors, now_ms() - started)
-        })
+        use_memo(
+            (settled, custom.clone()),
+            move |((_, body, content_type, _), custom)| {
+                let started = now_ms();
+                let errors = check_body(body, content_type, &connection, custom);
+                (body.clone(), errors, now_ms() - started)
+            },
+        )
     };
     let (checked_text, errors, millis) = &*check;
     let current = checked_text == body;

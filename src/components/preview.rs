@@ -7,21 +7,22 @@ use hookwright_core::template::{render_request, FieldError, RenderedRequest, Req
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::templating::sample_for;
+use super::templating::{preview_sample, use_custom_sample, CustomSample};
 use crate::outbound::{curl, masked, secrets};
 use crate::services::clipboard;
 
 /// The request as it would be sent for the connection's sample.
 pub fn render_for_sample(
     connection: &Connection,
+    custom: &CustomSample,
     trace: &str,
 ) -> Result<RenderedRequest, Vec<FieldError>> {
-    let Some(sample) = sample_for(connection) else {
+    let Some(sample) = preview_sample(connection, custom) else {
         return Err(Vec::new());
     };
     render_request(
         connection,
-        &sample.context,
+        sample.context,
         &RequestOptions {
             lenient: false,
             trace: trace.to_string(),
@@ -38,8 +39,9 @@ pub struct RequestPreviewProps {
 #[component]
 pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
     let connection = &props.connection;
-    let rendered = render_for_sample(connection, &props.trace);
-    let sample = sample_for(connection);
+    let custom = use_custom_sample();
+    let rendered = render_for_sample(connection, &custom, &props.trace);
+    let sample = preview_sample(connection, &custom);
     html! {
         <div class="request-preview-wrap">
             <p class="muted small">{ match sample {

@@ -11,8 +11,8 @@ use yew::prelude::*;
 use super::code_editor::{CodeEditor, Paint};
 use super::headers_table::HeadersTable;
 use super::templating::{
-    diagnostic_paints, error_list, sample_for, syntax_paints, variable_completions,
-    PLACEHOLDER_COMPLETER,
+    diagnostic_paints, error_list, preview_sample, syntax_paints, use_custom_sample,
+    variable_completions, PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use crate::services::crypto;
@@ -75,12 +75,13 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     };
 
     // The URL rendered for the sample: cheap (one line), so on every keystroke.
-    let sample = sample_for(connection);
+    let custom = use_custom_sample();
+    let sample = preview_sample(connection, &custom);
     let (rendered, errors) = match Template::parse(&request.url) {
         Err(errors) => (None, errors),
-        Ok(t) => match sample {
+        Ok(t) => match &sample {
             Some(sample) => {
-                let p = t.preview(&sample.context, Mode::Url, &RenderOptions::default());
+                let p = t.preview(sample.context, Mode::Url, &RenderOptions::default());
                 (Some(p.output), p.errors)
             }
             None => (None, Vec::new()),

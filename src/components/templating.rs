@@ -9,6 +9,7 @@ use hookwright_core::catalog::{self, Catalog};
 use hookwright_core::connection::{Connection, Source};
 use hookwright_core::error::Error;
 use hookwright_core::samples::{self, SampleContext};
+use hookwright_core::Context;
 use yew::prelude::*;
 
 use super::code_editor::{Completer, Completion, CompletionQuery, Paint};
@@ -20,7 +21,67 @@ pub fn catalog_for(source: Source) -> &'static Catalog {
     }
 }
 
-/// The sample the connection previews against: its own choice, else the first that fits.
+/// The sample id that stands for the user's pasted JSON.
+pub const CUSTOM_SAMPLE: &str = "custom";
+
+/// The user's pasted context, parsed once for the whole page (`App` provides
+/// it); compared by pointer, so it is cheap as a memo dependency.
+#[derive(Clone)]
+pub struct CustomSample(pub Rc<Result<Context, Error>>);
+
+impl PartialEq for CustomSample {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl CustomSample {
+    /// Parses pasted JSON; blank text is "nothing pasted yet".
+    pub fn parse(text: &str) -> CustomSample {
+        CustomSample(Rc::new(if text.trim().is_empty() {
+            Err(Error::new(
+                hookwright_core::ErrorKind::Json,
+                "paste a JSON object below to evaluate against it",
+                None,
+            ))
+        } else {
+            Context::from_json(text)
+        }))
+    }
+}
+
+#[hook]
+pub fn use_custom_sample() -> CustomSample {
+    use_context::<CustomSample>().unwrap_or_else(|| CustomSample::parse(""))
+}
+
+/// A context the request and payload preview against, with its name.
+pub struct PreviewSample<'a> {
+    pub name: String,
+    pub context: &'a Context,
+}
+
+/// The sample a connection previews against: the user's custom JSON when
+/// chosen and usable, else its built-in choice, else the first that fits.
+pub fn preview_sample<'a>(
+    connection: &Connection,
+    custom: &'a CustomSample,
+) -> Option<PreviewSample<'a>> {
+    if connection.sample.as_deref() == Some(CUSTOM_SAMPLE) {
+        if let Ok(context) = custom.0.as_ref() {
+            return Some(PreviewSample {
+                name: "Custom JSON".to_string(),
+                context,
+            });
+        }
+    }
+    sample_for(connection).map(|s| PreviewSample {
+        name: s.name.clone(),
+        context: &s.context,
+    })
+}
+
+/// The built-in sample the connection previews against: its own choice, else the first that fits.
 pub fn sample_for(connection: &Connection) -> Option<&'static SampleContext> {
     connection
         .sample

@@ -8,6 +8,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::preview::{render_for_sample, CopyCurl, RequestPreview};
+use super::templating::use_custom_sample;
 use super::templating::use_debounced;
 use crate::outbound::{browser_plan, curl, pretty_body, remember, secrets, Outcome, SendRecord};
 use crate::services::fetch::{self, Cancel};
@@ -37,7 +38,8 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
         connection.clone()
     };
 
-    let rendered = render_for_sample(&settled, &trace);
+    let custom = use_custom_sample();
+    let rendered = render_for_sample(&settled, &custom, &trace);
     let page_origin = gloo::utils::window()
         .location()
         .origin()
@@ -61,13 +63,14 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
     };
     let on_send = {
         let connection = connection.clone();
+        let custom = custom.clone();
         let trace = trace.clone();
         let sending = sending.clone();
         let history = history.clone();
         let shown = shown.clone();
         let timeout_ms = (*timeout_s * 1000.0).clamp(1.0, 600_000.0) as u32;
         Callback::from(move |_: MouseEvent| {
-            let Ok(request) = render_for_sample(&connection, &trace) else {
+            let Ok(request) = render_for_sample(&connection, &custom, &trace) else {
                 return;
             };
             let cancel = Cancel::new();

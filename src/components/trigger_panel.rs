@@ -15,14 +15,11 @@ use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint};
 use super::rule_builder::{Results, RuleBuilder};
-use super::templating::catalog_for;
+use super::templating::{catalog_for, use_custom_sample, CUSTOM_SAMPLE};
 use super::use_editor;
 use crate::builder::{self, Edit, Path};
 use crate::services::storage;
 use crate::state::{Action, EditorHandle};
-
-/// The sample id that stands for the user's pasted JSON.
-pub const CUSTOM_SAMPLE: &str = "custom";
 
 #[derive(Properties, PartialEq)]
 pub struct TriggerPanelProps {
@@ -52,18 +49,8 @@ impl<T> PartialEq for Shared<T> {
     }
 }
 
-/// The context for a sample id: a built-in sample, or the user's custom JSON.
-fn resolve_context(id: &str, custom: &str) -> Result<Context, Error> {
-    if id == CUSTOM_SAMPLE {
-        if custom.trim().is_empty() {
-            return Err(Error::new(
-                hookwright_core::ErrorKind::Json,
-                "paste a JSON object below to evaluate against it",
-                None,
-            ));
-        }
-        return Context::from_json(custom);
-    }
+/// The context of a built-in sample id.
+fn builtin_context(id: &str) -> Result<Context, Error> {
     samples::sample(id)
         .map(|s| s.context.clone())
         .ok_or_else(|| {
@@ -325,15 +312,19 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     let sample = sample_id(connection);
     let event_trigger = matches!(connection.trigger, Trigger::Event { .. });
 
-    let context = use_memo(
-        (sample.clone(), editor.custom_context.clone()),
-        |(id, custom)| Shared(Rc::new(resolve_context(id, custom))),
-    );
+    // The custom context is parsed once for the page (App provides it).
+    let custom = use_custom_sample();
+    let builtin = use_memo(sample.clone(), |id| Shared(Rc::new(builtin_context(id))));
+    let context = if sample == CUSTOM_SAMPLE {
+        Shared(custom.0.clone())
+    } else {
+        (*builtin).clone()
+    };
     let analysis = use_memo(
         (
             text.clone(),
             connection.source,
-            (*context).clone(),
+            context.clone(),
             event_trigger,
         ),
         |(text, source, context, event_trigger)| {

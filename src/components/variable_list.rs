@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::request_panel::edit;
-use super::templating::{catalog_for, sample_for};
+use super::templating::{catalog_for, preview_sample, use_custom_sample};
 use super::use_editor;
 use crate::services::crypto;
 
@@ -122,8 +122,9 @@ pub fn VariableList(props: &VariableListProps) -> Html {
     let shown_name = event_name
         .clone()
         .unwrap_or_else(|| connection.name.clone());
-    let preview = sample_for(connection)
-        .map(|sample| envelope(variables, &shown_name, &sample.context, &trace, false));
+    let custom = use_custom_sample();
+    let preview = preview_sample(connection, &custom)
+        .map(|sample| envelope(variables, &shown_name, sample.context, &trace, false));
 
     html! {
         <div class="variable-list-editor">
