@@ -136,6 +136,11 @@ test('catalog checks while typing, autocomplete, format, and a custom context', 
   // The request preview uses the same custom context.
   // (The test panel renders after a 150 ms pause, so wait for it.)
   await page.locator('.request-preview-wrap', { hasText: 'Rendered for the sample “Custom JSON”' }).waitFor({ timeout: 5000 });
+  // Missing variables fail the preview, or render empty (LoanPro's way) and are listed.
+  assert.match(await page.getByTestId('request-preview').textContent(), /unknown variable `loan-id`/);
+  await page.getByRole('checkbox', { name: /Render missing variables as empty/ }).check();
+  await page.getByTestId('empty-variables').waitFor({ timeout: 5000 });
+  assert.match(await page.getByTestId('empty-variables').textContent(), /loan-id in payload\.variables/);
   await custom.fill('['.repeat(10000));
   assert.match(await page.locator('#custom-context-status').textContent(), /Not usable/);
   // A 5 MB context is summarised, not kept in a text area, and still evaluates.

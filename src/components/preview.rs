@@ -16,6 +16,7 @@ pub fn render_for_sample(
     connection: &Connection,
     custom: &CustomSample,
     trace: &str,
+    lenient: bool,
 ) -> Result<RenderedRequest, Vec<FieldError>> {
     let Some(sample) = preview_sample(connection, custom) else {
         return Err(Vec::new());
@@ -24,7 +25,7 @@ pub fn render_for_sample(
         connection,
         sample.context,
         &RequestOptions {
-            lenient: false,
+            lenient,
             trace: trace.to_string(),
         },
     )
@@ -34,13 +35,16 @@ pub fn render_for_sample(
 pub struct RequestPreviewProps {
     pub connection: Connection,
     pub trace: AttrValue,
+    /// Missing variables render empty (LoanPro's behaviour) instead of failing.
+    #[prop_or_default]
+    pub lenient: bool,
 }
 
 #[component]
 pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
     let connection = &props.connection;
     let custom = use_custom_sample();
-    let rendered = render_for_sample(connection, &custom, &props.trace);
+    let rendered = render_for_sample(connection, &custom, &props.trace, props.lenient);
     let sample = preview_sample(connection, &custom);
     html! {
         <div class="request-preview-wrap">
@@ -49,7 +53,21 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                 None => "No sample context fits this connection.".to_string(),
             } }</p>
             { match &rendered {
-                Ok(request) => view(request, &secrets(connection)),
+                Ok(request) => html! {
+                    <>
+                        if !request.empty_variables.is_empty() {
+                            <div class="notice warning inline" data-testid="empty-variables">
+                                <span>{ "Rendered empty because the sample does not have them:" }</span>
+                                <ul class="empty-variables">
+                                    { for request.empty_variables.iter().map(|(field, name, span)| html! {
+                                        <li><code>{ name }</code>{ format!(" in {field} at {}:{}", span.line, span.col) }</li>
+                                    }) }
+                                </ul>
+                            </div>
+                        }
+                        { view(request, &secrets(connection)) }
+                    </>
+                },
                 Err(errors) => html! {
                     <div data-testid="request-preview" class="request-preview invalid">
                         <p class="bad">{ "The request cannot be rendered yet:" }</p>

@@ -26,6 +26,7 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
     let connection = &props.connection;
     let trace = use_state(crypto::trace_id);
     let timeout_s = use_state(|| DEFAULT_TIMEOUT_S);
+    let lenient = use_state(|| false);
     let sending = use_state(|| None::<Cancel>);
     let history = use_state(send_history::read);
     // Which send the response panel shows: an index into this connection's history.
@@ -39,7 +40,7 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
     };
 
     let custom = use_custom_sample();
-    let rendered = render_for_sample(&settled, &custom, &trace);
+    let rendered = render_for_sample(&settled, &custom, &trace, *lenient);
     let page_origin = gloo::utils::window()
         .location()
         .origin()
@@ -61,16 +62,23 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
             }
         })
     };
+    let on_lenient = {
+        let lenient = lenient.clone();
+        Callback::from(move |e: Event| {
+            lenient.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
     let on_send = {
         let connection = connection.clone();
         let custom = custom.clone();
+        let lenient = *lenient;
         let trace = trace.clone();
         let sending = sending.clone();
         let history = history.clone();
         let shown = shown.clone();
         let timeout_ms = (*timeout_s * 1000.0).clamp(1.0, 600_000.0) as u32;
         Callback::from(move |_: MouseEvent| {
-            let Ok(request) = render_for_sample(&connection, &custom, &trace) else {
+            let Ok(request) = render_for_sample(&connection, &custom, &trace, lenient) else {
                 return;
             };
             let cancel = Cancel::new();
@@ -145,7 +153,11 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
     html! {
         <section class="panel test-panel" aria-labelledby="test-title">
             <h3 id="test-title">{ "Preview and test send" }</h3>
-            <RequestPreview connection={(settled).clone()} trace={AttrValue::from((*trace).clone())} />
+            <label class="check">
+                <input type="checkbox" checked={*lenient} onchange={on_lenient} />
+                { " Render missing variables as empty, as LoanPro does" }
+            </label>
+            <RequestPreview connection={(settled).clone()} trace={AttrValue::from((*trace).clone())} lenient={*lenient} />
             { for explain }
             <div class="toolbar send-bar">
                 <label class="field">
