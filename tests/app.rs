@@ -2,6 +2,8 @@
 //! render into a fresh element, flush Yew's scheduler, read the DOM.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use hookwright_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -9,15 +11,7 @@ use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element to mount into, with no workspace left in storage by another test.
-fn fresh_root() -> web_sys::Element {
-    let window = web_sys::window().unwrap();
-    window.local_storage().unwrap().unwrap().clear().unwrap();
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
+use common::fresh_root;
 
 #[wasm_bindgen_test]
 async fn shell_shows_the_seed_connection() {

@@ -2,6 +2,8 @@
 //! stable hooks exist and show the selected connection; no network.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use hookwright_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -9,14 +11,7 @@ use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn fresh_root() -> web_sys::Element {
-    let window = web_sys::window().unwrap();
-    window.local_storage().unwrap().unwrap().clear().unwrap();
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
+use common::fresh_root;
 
 #[wasm_bindgen_test]
 async fn the_customer_note_shows_in_the_editors_and_the_preview() {

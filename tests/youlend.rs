@@ -2,6 +2,8 @@
 //! the Verify panel's verdict as fields are typed, and the sample batch reconciled in the page.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use std::time::Duration;
 
 use hookwright_core::youlend::sign;
@@ -12,19 +14,7 @@ use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlText
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn fresh_root() -> Element {
-    let window = web_sys::window().unwrap();
-    window.local_storage().unwrap().unwrap().clear().unwrap();
-    let _ = window.history().unwrap().replace_state_with_url(
-        &wasm_bindgen::JsValue::NULL,
-        "",
-        Some("#"),
-    );
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
+use common::fresh_root;
 
 fn tab(root: &Element, name: &str) -> HtmlElement {
     let tabs = root.query_selector_all(".view-tab").unwrap();
