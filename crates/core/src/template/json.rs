@@ -70,10 +70,15 @@ impl Checker<'_> {
             self.ws();
             // A value starts here.
             match self.b.get(self.i) {
-                Some(b'{') => {
+                Some(&open @ (b'{' | b'[')) => {
+                    let (container, close) = if open == b'{' {
+                        (Container::Object, b'}')
+                    } else {
+                        (Container::Array, b']')
+                    };
                     self.i += 1;
                     self.ws();
-                    if self.b.get(self.i) == Some(&b'}') {
+                    if self.b.get(self.i) == Some(&close) {
                         self.i += 1;
                     } else {
                         if stack.len() >= MAX_DEPTH {
@@ -82,24 +87,10 @@ impl Checker<'_> {
                                 format!("JSON nests deeper than {MAX_DEPTH} levels"),
                             );
                         }
-                        stack.push(Container::Object);
-                        self.key()?;
-                        continue 'value;
-                    }
-                }
-                Some(b'[') => {
-                    self.i += 1;
-                    self.ws();
-                    if self.b.get(self.i) == Some(&b']') {
-                        self.i += 1;
-                    } else {
-                        if stack.len() >= MAX_DEPTH {
-                            return self.fail(
-                                self.i - 1,
-                                format!("JSON nests deeper than {MAX_DEPTH} levels"),
-                            );
+                        stack.push(container);
+                        if container == Container::Object {
+                            self.key()?;
                         }
-                        stack.push(Container::Array);
                         continue 'value;
                     }
                 }
