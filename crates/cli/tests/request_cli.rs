@@ -25,8 +25,16 @@ fn stderr(o: &Output) -> &str {
     std::str::from_utf8(&o.stderr).unwrap()
 }
 
+/// A file in a directory of its own: tests run in parallel threads, and a
+/// shared path could be read by one while another is rewriting it.
 fn temp_file(name: &str, contents: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("hookwright-request-{}", std::process::id()));
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "hookwright-request-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, contents).unwrap();
