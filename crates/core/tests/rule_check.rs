@@ -118,8 +118,18 @@ fn youlend_amounts_arrive_as_text() {
 fn arithmetic_and_text_types() {
     let f = findings(r#"(+ loan-status 1)"#, loanpro());
     assert_eq!(f[0].0, ErrorKind::Type);
-    let f = findings("(upper-case status-days-past-due)", loanpro());
+    let f = findings("(clojure.string/trim status-days-past-due)", loanpro());
     assert_eq!(f[0].0, ErrorKind::Type);
+    // As in Clojure, upper-case and the searches read any value's text but nil's.
+    assert!(findings("(upper-case status-days-past-due)", loanpro()).is_empty());
+    assert!(findings(r#"(clojure.string/includes? loan-id "7")"#, loanpro()).is_empty());
+    let f = findings("(upper-case nil)", loanpro());
+    assert_eq!(f[0].0, ErrorKind::Type);
+    let f = findings("(clojure.string/includes? loan-status 7)", loanpro());
+    assert_eq!(f[0].0, ErrorKind::Type);
+    // One-argument comparisons are always true; one-argument min returns its argument.
+    assert!(findings(r#"(< loan-status)"#, loanpro()).is_empty());
+    assert!(findings(r#"(= (min loan-status) "Open")"#, loanpro()).is_empty());
     let f = findings("(/ status-amount-due 0)", loanpro());
     assert_eq!(f[0].0, ErrorKind::Arithmetic);
 }

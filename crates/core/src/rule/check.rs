@@ -201,10 +201,15 @@ impl<'c> Checker<'c> {
                 self.equality(args);
                 Ty::Bool
             }
+            // One argument: Clojure's `(< x)` is true and `(min x)` is `x`, whatever `x` is.
+            Lt | Gt | Le | Ge if args.len() == 1 => Ty::Bool,
             Lt | Gt | Le | Ge => {
                 self.ordering(args);
                 Ty::Bool
             }
+            Min | Max if args.len() == 1 => args[0].ty,
+            // `(+ x)` and `(* x)` return a number or nil as it is.
+            Add | Mul if args.len() == 1 && args[0].ty == Ty::Nil => Ty::Nil,
             Add | Sub | Mul | Div | Mod | Quot | Rem | Inc | Dec | Abs | Min | Max | Round => {
                 for a in args {
                     self.expect_number(a);
@@ -220,14 +225,30 @@ impl<'c> Checker<'c> {
                 Ty::Number
             }
             UpperCase | LowerCase | Trim | Blank | StartsWith | EndsWith | Includes | Subs => {
-                let text_args = if b == Subs { &args[..1] } else { args };
-                for a in text_args {
-                    self.expect_text(a);
-                }
-                if b == Subs {
-                    for a in &args[1..] {
-                        self.expect_number(a);
+                match b {
+                    // As in Clojure, these read any value's text (`(lower-case 12)`
+                    // is "12"); only nil has none. What is searched for is text.
+                    UpperCase | LowerCase | StartsWith | EndsWith | Includes => {
+                        if args[0].ty == Ty::Nil {
+                            self.type_error("text", &args[0]);
+                        }
+                        for a in &args[1..] {
+                            self.expect_text(a);
+                        }
                     }
+                    // `blank?` also takes nil and false.
+                    Blank => {
+                        if !matches!(args[0].ty, Ty::Nil | Ty::Bool) {
+                            self.expect_text(&args[0]);
+                        }
+                    }
+                    Subs => {
+                        self.expect_text(&args[0]);
+                        for a in &args[1..] {
+                            self.expect_number(a);
+                        }
+                    }
+                    _ => self.expect_text(&args[0]),
                 }
                 if matches!(b, Blank | StartsWith | EndsWith | Includes) {
                     Ty::Bool

@@ -13,9 +13,11 @@ use crate::context::{lookup_in, Context};
 use crate::error::{Error, ErrorKind, Span};
 use crate::value::Value;
 
+use super::arith;
 use super::ast::{Expr, ExprKind};
 use super::date::{parse_date_of, parse_instant, Date};
 use super::functions::{resolve_call, Builtin, Callee};
+use super::print;
 use super::EvalOptions;
 
 /// Work units an evaluation may spend unless [`EvalOptions::fuel`] says otherwise:
@@ -403,6 +405,16 @@ fn text(v: &Value, span: Span) -> Result<&str, Error> {
     }
 }
 
+/// A value's text as Clojure's `.toString` gives it (text itself, `12`,
+/// `true`, `[1 2]`); nil has none.
+fn text_of(v: &Value, span: Span) -> Result<Cow<'_, str>, Error> {
+    match v {
+        Value::Text(s) => Ok(Cow::Borrowed(s)),
+        Value::Nil => Err(type_error("text", v, span)),
+        other => Ok(Cow::Owned(print::str_of(other))),
+    }
+}
+
 fn integer(v: &Value, span: Span) -> Result<i64, Error> {
     let n = num(v, span)?;
     if n.fract().is_zero() {
@@ -491,12 +503,19 @@ fn get<'v>(coll: &'v Value, key: &Value) -> Option<&'v Value> {
     match (coll, key) {
         (Value::Map(m), Value::Keyword(k) | Value::Text(k)) => m.get(k.as_str()),
         (Value::Map(m), Value::Number(n)) => m.get(n.to_string().as_str()),
-        (Value::Vector(items), Value::Number(n)) if n.fract().is_zero() => {
-            usize::try_from(n.trunc()).ok().and_then(|i| items.get(i))
-        }
+        (Value::Vector(items), Value::Number(n)) => index(*n).and_then(|i| items.get(i)),
         (Value::Set(items), k) => items.iter().find(|i| equal(i, k)),
         _ => None,
     }
+}
+
+/// A number used as an index: a whole number written without a fraction
+/// (Clojure's `1.0` is a decimal, which indexes nothing), not negative.
+fn index(n: Decimal) -> Option<usize> {
+    if n.scale() != 0 {
+        return None;
+    }
+    usize::try_from(n).ok()
 }
 
 /// LoanPro's `v/parse-int`: the first run of digits (with a `-` right before
@@ -726,6 +745,13 @@ impl<'a, T: Tracer> Machine<'a, T> {
         num(&v, args.span(i))
     }
 
+    fn divide(&self, x: Decimal, y: Decimal, y_span: Span, span: Span) -> Result<Decimal, Error> {
+        if y.is_zero() {
+            return Err(Error::at(ErrorKind::Arithmetic, "division by zero", y_span));
+        }
+        arith::div(x, y).ok_or_else(|| overflow(span))
+    }
+
     fn int_arg(&mut self, args: &mut Args<'a>, i: usize) -> Result<i64, Error> {
         let v = self.arg(args, i)?;
         integer(&v, args.span(i))
@@ -875,22 +901,34 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 owned(Value::Bool(all == (b == Builtin::Eq)))
             }
             Builtin::Lt | Builtin::Gt | Builtin::Le | Builtin::Ge => {
-                let v = self.arg(a, 0)?;
-                let mut prev = order_key(&v, a.span(0))?;
-                let mut ok = true;
-                for i in 1..n {
-                    let v = self.arg(a, i)?;
-                    let key = order_key(&v, a.span(i))?;
-                    let ord = compare(&prev, &key, a.span(i))?;
-                    ok &= match b {
-                        Builtin::Lt => ord == Ordering::Less,
-                        Builtin::Gt => ord == Ordering::Greater,
-                        Builtin::Le => ord != Ordering::Greater,
-                        _ => ord != Ordering::Less,
-                    };
-                    prev = key;
+                // As in Clojure: every argument is evaluated, then pairs are
+                // compared until one fails, so `(> 1 2 nil)` is false and
+                // `(< x)` is true whatever `x` is.
+                let holds = |ord: Ordering| match b {
+                    Builtin::Lt => ord == Ordering::Less,
+                    Builtin::Gt => ord == Ordering::Greater,
+                    Builtin::Le => ord != Ordering::Greater,
+                    _ => ord != Ordering::Less,
+                };
+                if n == 2 {
+                    let x = self.arg(a, 0)?;
+                    let y = self.arg(a, 1)?;
+                    let kx = order_key(&x, a.span(0))?;
+                    let ky = order_key(&y, a.span(1))?;
+                    return owned(Value::Bool(holds(compare(&kx, &ky, a.span(1))?)));
                 }
-                owned(Value::Bool(ok))
+                let mut values = Vec::with_capacity(n);
+                for i in 0..n {
+                    values.push(self.arg(a, i)?);
+                }
+                for i in 1..n {
+                    let prev = order_key(&values[i - 1], a.span(i - 1))?;
+                    let key = order_key(&values[i], a.span(i))?;
+                    if !holds(compare(&prev, &key, a.span(i))?) {
+                        return owned(Value::Bool(false));
+                    }
+                }
+                owned(Value::Bool(true))
             }
             _ => unreachable!("dispatched by call"),
         }
@@ -901,6 +939,15 @@ impl<'a, T: Tracer> Machine<'a, T> {
         let n = a.len();
         let owned = |v: Value| -> Result<V<'a>, Error> { Ok(Cow::Owned(v)) };
         match b {
+            Builtin::Add | Builtin::Mul if n == 1 => {
+                // Clojure's one-argument `+` and `*` return their argument
+                // (a number, or nil).
+                let v = self.arg(a, 0)?;
+                match &*v {
+                    Value::Number(_) | Value::Nil => Ok(v),
+                    other => Err(type_error("a number", other, a.span(0))),
+                }
+            }
             Builtin::Add | Builtin::Mul => {
                 let mut acc = if b == Builtin::Add {
                     Decimal::ZERO
@@ -909,44 +956,32 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 };
                 for i in 0..n {
                     let x = self.num_arg(a, i)?;
-                    acc = if b == Builtin::Add {
-                        acc.checked_add(x)
+                    acc = if i == 0 {
+                        x
+                    } else if b == Builtin::Add {
+                        arith::add(acc, x).ok_or_else(|| overflow(span))?
                     } else {
-                        acc.checked_mul(x)
-                    }
-                    .ok_or_else(|| overflow(span))?;
+                        arith::mul(acc, x).ok_or_else(|| overflow(span))?
+                    };
                 }
                 owned(Value::Number(acc))
             }
             Builtin::Sub | Builtin::Div => {
                 let first = self.num_arg(a, 0)?;
-                let (mut acc, start) = if n == 1 {
-                    (
-                        if b == Builtin::Sub {
-                            Decimal::ZERO
-                        } else {
-                            Decimal::ONE
-                        },
-                        0,
-                    )
-                } else {
-                    (first, 1)
-                };
-                for i in start..n {
-                    let x = if i == 0 { first } else { self.num_arg(a, i)? };
-                    acc = if b == Builtin::Sub {
-                        acc.checked_sub(x).ok_or_else(|| overflow(span))?
+                if n == 1 {
+                    return owned(Value::Number(if b == Builtin::Sub {
+                        arith::neg(first)
                     } else {
-                        if x.is_zero() {
-                            return Err(Error::at(
-                                ErrorKind::Arithmetic,
-                                "division by zero",
-                                a.span(i),
-                            ));
-                        }
-                        acc.checked_div(x)
-                            .ok_or_else(|| overflow(span))?
-                            .normalize()
+                        self.divide(Decimal::ONE, first, a.span(0), span)?
+                    }));
+                }
+                let mut acc = first;
+                for i in 1..n {
+                    let x = self.num_arg(a, i)?;
+                    acc = if b == Builtin::Sub {
+                        arith::sub(acc, x).ok_or_else(|| overflow(span))?
+                    } else {
+                        self.divide(acc, x, a.span(i), span)?
                     };
                 }
                 owned(Value::Number(acc))
@@ -961,32 +996,28 @@ impl<'a, T: Tracer> Machine<'a, T> {
                         a.span(1),
                     ));
                 }
-                let r = x.checked_rem(y).ok_or_else(|| overflow(span))?;
-                owned(Value::Number(match b {
-                    Builtin::Rem => r,
-                    // Clojure's `mod` takes the divisor's sign.
-                    Builtin::Mod
-                        if !r.is_zero() && (r.is_sign_negative() != y.is_sign_negative()) =>
-                    {
-                        r + y
-                    }
-                    Builtin::Mod => r,
-                    _ => x.checked_div(y).ok_or_else(|| overflow(span))?.trunc(),
-                }))
+                let result = match b {
+                    Builtin::Rem => arith::rem(x, y),
+                    Builtin::Mod => arith::modulo(x, y),
+                    _ => arith::quot(x, y),
+                };
+                owned(Value::Number(result.ok_or_else(|| overflow(span))?))
             }
             Builtin::Inc | Builtin::Dec | Builtin::Abs => {
                 let x = self.num_arg(a, 0)?;
                 owned(Value::Number(match b {
-                    Builtin::Inc => x.checked_add(Decimal::ONE).ok_or_else(|| overflow(span))?,
-                    Builtin::Dec => x.checked_sub(Decimal::ONE).ok_or_else(|| overflow(span))?,
+                    Builtin::Inc => arith::add(x, Decimal::ONE).ok_or_else(|| overflow(span))?,
+                    Builtin::Dec => arith::sub(x, Decimal::ONE).ok_or_else(|| overflow(span))?,
                     _ => x.abs(),
                 }))
             }
+            Builtin::Min | Builtin::Max if n == 1 => self.arg(a, 0),
             Builtin::Min | Builtin::Max => {
+                // On a tie Clojure keeps the later argument (`(min 1.0 1.00)` is 1.00).
                 let mut best = self.num_arg(a, 0)?;
                 for i in 1..n {
                     let x = self.num_arg(a, i)?;
-                    if (b == Builtin::Min && x < best) || (b == Builtin::Max && x > best) {
+                    if (b == Builtin::Min && x <= best) || (b == Builtin::Max && x >= best) {
                         best = x;
                     }
                 }
@@ -1020,10 +1051,7 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 let mut out = String::new();
                 for i in 0..n {
                     let v = self.arg(a, i)?;
-                    match &*v {
-                        Value::Text(s) => out.push_str(s),
-                        other => out.push_str(&other.to_text()),
-                    }
+                    print::write_str(&v, &mut out);
                 }
                 owned(Value::Text(out))
             }
@@ -1060,19 +1088,25 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 };
                 owned(Value::Number(Decimal::from(count)))
             }
-            Builtin::UpperCase | Builtin::LowerCase | Builtin::Trim => {
+            Builtin::UpperCase | Builtin::LowerCase => {
+                // Clojure applies these to any value's text (`(lower-case 12)` is "12").
                 let v = self.arg(a, 0)?;
-                let s = text(&v, a.span(0))?;
-                owned(Value::Text(match b {
-                    Builtin::UpperCase => s.to_uppercase(),
-                    Builtin::LowerCase => s.to_lowercase(),
-                    _ => s.trim().to_string(),
+                let s = text_of(&v, a.span(0))?;
+                owned(Value::Text(if b == Builtin::UpperCase {
+                    s.to_uppercase()
+                } else {
+                    s.to_lowercase()
                 }))
             }
+            Builtin::Trim => {
+                let v = self.arg(a, 0)?;
+                owned(Value::Text(text(&v, a.span(0))?.trim().to_string()))
+            }
             Builtin::Blank => {
+                // Clojure's `blank?` takes text, and nil or false (both blank).
                 let v = self.arg(a, 0)?;
                 let blank = match &*v {
-                    Value::Nil => true,
+                    Value::Nil | Value::Bool(false) => true,
                     other => text(other, a.span(0))?.trim().is_empty(),
                 };
                 owned(Value::Bool(blank))
@@ -1089,9 +1123,12 @@ impl<'a, T: Tracer> Machine<'a, T> {
                 owned(Value::Bool(empty))
             }
             Builtin::StartsWith | Builtin::EndsWith | Builtin::Includes => {
+                // The text searched may be any value's text, as in Clojure; what
+                // is searched for must be text.
                 let hay = self.arg(a, 0)?;
                 let needle = self.arg(a, 1)?;
-                let (hay, needle) = (text(&hay, a.span(0))?, text(&needle, a.span(1))?);
+                let hay = text_of(&hay, a.span(0))?;
+                let needle = text(&needle, a.span(1))?;
                 owned(Value::Bool(match b {
                     Builtin::StartsWith => hay.starts_with(needle),
                     Builtin::EndsWith => hay.ends_with(needle),
@@ -1116,14 +1153,10 @@ impl<'a, T: Tracer> Machine<'a, T> {
                     (Value::Map(_), _) => get(&coll, &key).is_some(),
                     // As in Clojure, `contains?` on a vector or text asks about an index.
                     (Value::Vector(items), Value::Number(i)) => {
-                        i.fract().is_zero()
-                            && *i >= Decimal::ZERO
-                            && *i < Decimal::from(items.len())
+                        index(*i).is_some_and(|i| i < items.len())
                     }
                     (Value::Text(s), Value::Number(i)) => {
-                        i.fract().is_zero()
-                            && *i >= Decimal::ZERO
-                            && *i < Decimal::from(s.chars().count())
+                        index(*i).is_some_and(|i| i < s.chars().count())
                     }
                     (Value::Vector(_) | Value::Text(_), _) => false,
                     (other, _) => return Err(type_error("a set, map or vector", other, a.span(0))),

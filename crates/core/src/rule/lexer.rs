@@ -273,6 +273,8 @@ fn lex_string(src: &str, start: usize) -> Result<(String, usize), StringError> {
                     'n' => out.push('\n'),
                     't' => out.push('\t'),
                     'r' => out.push('\r'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
                     'u' => {
                         let hex = src.get(at(m) + 1..at(m) + 5).unwrap_or("");
                         let code = (hex.len() == 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -18,7 +18,13 @@
 //! - [`format`] / [`format_expr`]: the canonical layout (100 columns).
 //! - [`model`]: the visual builder's groups and conditions, lossless both ways.
 //! - [`Date`] and [`EvalOptions`]: the evaluation date, passed explicitly in wasm.
+//! - [`pr_str`] / [`str_of`]: values printed as Clojure's `pr-str` and `str` print them.
+//!
+//! Evaluation follows Clojure 1.11 with decimals as `BigDecimal`s; the
+//! deliberate differences are listed in `docs/clojure-differences.md` and
+//! checked against real Clojure by `scripts/clojure-diff`.
 
+mod arith;
 pub mod ast;
 mod check;
 mod compile;
@@ -30,6 +36,7 @@ mod highlight;
 mod lexer;
 pub mod model;
 mod parser;
+mod print;
 
 pub use ast::{Expr, ExprKind};
 pub use check::check;
@@ -38,6 +45,7 @@ pub use date::Date;
 pub use explain::{ExplainStep, Explanation, Outcome};
 pub use fmt::{format, format_expr, WIDTH};
 pub use highlight::{highlight, Highlight, TokenClass};
+pub use print::{pr_str, str_of};
 
 use crate::context::Context;
 use crate::error::Error;

@@ -193,6 +193,18 @@ fn close(frame: Frame, end: usize, errors: &mut Vec<Error>) -> Expr {
     Expr::new(kind, whole)
 }
 
+/// Whether Clojure's reader counts two literal members as one: equal text,
+/// keywords, booleans, nil, and equal numbers of the same kind (`1` and `1`,
+/// `1.0` and `1.00`; `1` and `1.0` are a long and a decimal, both kept).
+fn same_member(a: &Expr, b: &Expr) -> bool {
+    match (&a.kind, &b.kind) {
+        (ExprKind::Number(x), ExprKind::Number(y)) => {
+            x == y && (x.scale() == 0) == (y.scale() == 0)
+        }
+        (x, y) => x == y,
+    }
+}
+
 /// Clojure refuses `#{"Open" "Open"}`; so do we, for literal members.
 fn check_set_duplicates(items: &[Expr], errors: &mut Vec<Error>) {
     // The check is quadratic; huge sets (hostile input) skip it.
@@ -203,7 +215,7 @@ fn check_set_duplicates(items: &[Expr], errors: &mut Vec<Error>) {
         if !item.is_atom() || matches!(item.kind, ExprKind::Symbol(_)) {
             continue;
         }
-        if items[..i].iter().any(|earlier| earlier.kind == item.kind) {
+        if items[..i].iter().any(|earlier| same_member(earlier, item)) {
             errors.push(Error::at(
                 ErrorKind::Syntax,
                 "duplicate member in set literal",
