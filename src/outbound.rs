@@ -3,12 +3,12 @@
 //! request as a curl command, and the masked record a test send leaves behind.
 //! Plain Rust, tested natively; `services::fetch` does the sending.
 
-use hookwright_core::connection::{Auth, Connection, Header};
+use hookwright_core::connection::{Connection, Header};
+use hookwright_core::secret::mask_request;
 use hookwright_core::template::RenderedRequest;
 use serde::{Deserialize, Serialize};
 
-/// What a secret looks like on screen and in the send history.
-pub const MASK: &str = "••••••••";
+pub use hookwright_core::secret::MASK;
 
 /// Headers a page may not set: fetch drops them silently (Fetch standard,
 /// "forbidden request-header"). `Proxy-` and `Sec-` prefixes are forbidden too.
@@ -62,6 +62,8 @@ pub struct BrowserPlan {
     pub cross_origin: bool,
     /// An `http:` URL from an `https:` page (other than loopback): blocked.
     pub mixed_content: bool,
+    /// The URL carries `user:pass@`: fetch refuses to build such a request.
+    pub credentials_in_url: bool,
 }
 
 impl BrowserPlan {
@@ -92,6 +94,9 @@ pub fn browser_plan(request: &RenderedRequest, page_origin: &str) -> BrowserPlan
     plan.mixed_content = page_origin.starts_with("https:")
         && request.url.to_ascii_lowercase().starts_with("http:")
         && !is_loopback(&request.url);
+    plan.credentials_in_url = hookwright_core::secret::url_layout(&request.url)
+        .user_secret
+        .is_some();
     for h in &request.headers {
         if is_forbidden_header(&h.name) {
             plan.dropped.push(h.name.clone());
@@ -177,48 +182,6 @@ pub fn curl(request: &RenderedRequest) -> String {
     out
 }
 
-/// The secret values of a connection's auth, to be masked wherever shown.
-pub fn secrets(connection: &Connection) -> Vec<String> {
-    match &connection.request.auth {
-        Auth::None => Vec::new(),
-        Auth::Bearer { token, .. } => vec![token.clone()],
-        Auth::Basic { password, .. } => vec![password.clone()],
-    }
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect()
-}
-
-/// The request with the Authorization header and every secret masked, for display.
-pub fn masked(request: &RenderedRequest, secrets: &[String]) -> RenderedRequest {
-    let hide = |text: &str| {
-        secrets
-            .iter()
-            .fold(text.to_string(), |t, s| t.replace(s.as_str(), MASK))
-    };
-    RenderedRequest {
-        method: request.method.clone(),
-        url: hide(&request.url),
-        headers: request
-            .headers
-            .iter()
-            .map(|h| Header {
-                name: h.name.clone(),
-                value: if h.name.eq_ignore_ascii_case("authorization") {
-                    match h.value.split_once(' ') {
-                        Some((scheme, _)) => format!("{scheme} {MASK}"),
-                        None => MASK.to_string(),
-                    }
-                } else {
-                    hide(&h.value)
-                },
-            })
-            .collect(),
-        body: request.body.as_deref().map(hide),
-        empty_variables: Vec::new(),
-    }
-}
-
 /// The body as shown: pretty-printed when it is JSON, else as it came.
 pub fn pretty_body(body: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(body) {
@@ -242,8 +205,12 @@ pub struct SendRecord {
     pub outcome: Outcome,
 }
 
+/// Externally tagged (`{"response": {...}}`): serde buffers an internally
+/// tagged enum's fields, and with serde_json's `arbitrary_precision` its
+/// numbers then no longer read back as `u16`/`f64`, so a stored history
+/// could not be read and each send replaced the last.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum Outcome {
     Response {
         status: u16,
@@ -270,8 +237,11 @@ pub const HISTORY_LIMIT: usize = 20;
 /// Response bodies longer than this are cut in the history (not on screen).
 const HISTORY_BODY_LIMIT: usize = 16 * 1024;
 
-/// Adds a send to a connection's history, newest first, secrets masked, at most 20.
-pub fn remember(history: &mut Vec<SendRecord>, mut record: SendRecord, secrets: &[String]) {
+/// Adds a send to a connection's history, newest first, at most 20, with
+/// every secret of `connection` (the one that was sent) masked: the request's
+/// secret headers and URL parts, and any secret text wherever else it turns
+/// up (the body, a response that echoes the request).
+pub fn remember(history: &mut Vec<SendRecord>, mut record: SendRecord, connection: &Connection) {
     let rendered = RenderedRequest {
         method: record.method.clone(),
         url: record.url.clone(),
@@ -279,19 +249,27 @@ pub fn remember(history: &mut Vec<SendRecord>, mut record: SendRecord, secrets: 
         body: record.request_body.clone(),
         empty_variables: Vec::new(),
     };
-    let m = masked(&rendered, secrets);
-    record.url = m.url;
-    record.request_headers = m.headers;
-    record.request_body = m.body;
-    if let Outcome::Response { body, .. } = &mut record.outcome {
-        if body.len() > HISTORY_BODY_LIMIT {
-            let mut cut = HISTORY_BODY_LIMIT;
-            while !body.is_char_boundary(cut) {
-                cut -= 1;
+    let m = mask_request(connection, &rendered);
+    record.url = m.request.url.clone();
+    record.request_headers = m.request.headers.clone();
+    record.request_body = m.request.body.clone();
+    match &mut record.outcome {
+        Outcome::Response { headers, body, .. } => {
+            for h in headers.iter_mut() {
+                h.value = m.hide(&h.value);
             }
-            body.truncate(cut);
-            body.push_str("\n… (cut)");
+            *body = m.hide(body);
+            if body.len() > HISTORY_BODY_LIMIT {
+                let mut cut = HISTORY_BODY_LIMIT;
+                while !body.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                body.truncate(cut);
+                body.push_str("\n… (cut)");
+            }
         }
+        Outcome::Failed { message, .. } => *message = m.hide(message),
+        Outcome::TimedOut { .. } | Outcome::Cancelled { .. } => {}
     }
     history.insert(0, record);
     history.truncate(HISTORY_LIMIT);
@@ -310,13 +288,7 @@ mod tests {
         RenderedRequest {
             method: method.into(),
             url: url.into(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| Header {
-                    name: n.to_string(),
-                    value: v.to_string(),
-                })
-                .collect(),
+            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
             body: body.map(str::to_string),
             empty_variables: Vec::new(),
         }
@@ -366,6 +338,9 @@ mod tests {
         assert!(!browser_plan(&simple, "http://b.test").needs_preflight());
         assert!(!browser_plan(&r, "http://127.0.0.1:9").cross_origin);
         assert!(browser_plan(&simple, "https://b.test").mixed_content);
+        assert!(!browser_plan(&simple, "http://b.test").credentials_in_url);
+        let with_user = request("POST", "http://u:p@a.test/", &[], None);
+        assert!(browser_plan(&with_user, "http://b.test").credentials_in_url);
     }
 
     #[test]
@@ -382,30 +357,79 @@ mod tests {
     }
 
     #[test]
-    fn history_masks_secrets_and_keeps_twenty() {
+    fn history_masks_every_secret_and_keeps_twenty() {
+        let mut connection = hookwright_core::connection::examples().remove(0);
+        connection.request.url = "https://ops:urlpass-1@x.test/?token=tok-secret-1&n=1".into();
+        connection.request.headers = vec![
+            Header::new("Authorization", "Bearer s3cret-bearer"),
+            Header::new("X-Api-Key", "key-secret-1"),
+        ];
         let mut history = Vec::new();
         for i in 0..25 {
             let record = SendRecord {
                 at: i as f64,
                 method: "POST".into(),
-                url: "https://x.test/?k=s3cret".into(),
-                request_headers: vec![Header {
-                    name: "Authorization".into(),
-                    value: "Bearer s3cret".into(),
-                }],
-                request_body: Some("s3cret".into()),
-                outcome: Outcome::TimedOut { millis: 1.0 },
+                url: connection.request.url.clone(),
+                request_headers: connection.request.headers.clone(),
+                request_body: Some("echo key-secret-1".into()),
+                outcome: Outcome::Response {
+                    status: 200,
+                    status_text: "OK".into(),
+                    millis: 1.0,
+                    headers: vec![Header::new("X-Echo", "tok-secret-1")],
+                    body: "you sent s3cret-bearer".into(),
+                },
             };
-            remember(&mut history, record, &["s3cret".into()]);
+            remember(&mut history, record, &connection);
         }
         assert_eq!(history.len(), HISTORY_LIMIT);
         assert_eq!(history[0].at, 24.0);
         let text = serde_json::to_string(&history).unwrap();
-        assert!(!text.contains("s3cret"));
+        for secret in ["s3cret-bearer", "key-secret-1", "tok-secret-1", "urlpass-1"] {
+            assert!(!text.contains(secret), "{secret}: {text}");
+        }
         assert_eq!(
             history[0].request_headers[0].value,
             format!("Bearer {MASK}")
         );
+        assert_eq!(
+            history[0].url,
+            format!("https://ops:{MASK}@x.test/?token={MASK}&n=1")
+        );
+    }
+
+    #[test]
+    fn a_stored_history_reads_back() {
+        let mut history = Vec::new();
+        let connection = hookwright_core::connection::examples().remove(0);
+        for outcome in [
+            Outcome::Response {
+                status: 200,
+                status_text: "OK".into(),
+                millis: 12.5,
+                headers: vec![Header::new("X-A", "1")],
+                body: "{}".into(),
+            },
+            Outcome::Failed {
+                millis: 1.0,
+                message: "no".into(),
+            },
+            Outcome::TimedOut { millis: 30000.0 },
+            Outcome::Cancelled { millis: 3.0 },
+        ] {
+            let record = SendRecord {
+                at: 1_700_000_000_000.0,
+                method: "POST".into(),
+                url: "https://x.test/".into(),
+                request_headers: Vec::new(),
+                request_body: None,
+                outcome,
+            };
+            remember(&mut history, record, &connection);
+        }
+        let text = serde_json::to_string(&history).unwrap();
+        let back: Vec<SendRecord> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, history);
     }
 
     #[test]

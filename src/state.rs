@@ -126,6 +126,21 @@ impl Editor {
         }
     }
 
+    /// The editor for stored connections. Two connections with the same id
+    /// (written by an older build, or edited by hand) would open and delete
+    /// each other: the later ones get fresh ids, a notice says which, and the
+    /// repaired workspace is saved.
+    pub fn restored(snapshot: Snapshot) -> Editor {
+        let mut snapshot = snapshot;
+        let renamed = repair_duplicate_ids(&mut snapshot.connections);
+        let mut editor = Editor::new(snapshot);
+        if !renamed.is_empty() {
+            editor.notify(NoticeKind::Warning, repaired_notice(&renamed), false);
+            editor.revision += 1;
+        }
+        editor
+    }
+
     /// A first start: the built-in examples, the first one open.
     pub fn with_examples() -> Editor {
         Editor::new(examples_snapshot())
@@ -308,10 +323,14 @@ impl Editor {
             Action::Notify { kind, text } => self.notify(kind, text, false),
             Action::Dismiss(id) => self.notices.retain(|n| n.id != id),
             Action::ExternalChange => self.conflict = true,
-            Action::AdoptExternal(snapshot) => {
+            Action::AdoptExternal(mut snapshot) => {
                 self.checkpoint(None);
+                let renamed = repair_duplicate_ids(&mut snapshot.connections);
                 self.restore(snapshot);
                 self.conflict = false;
+                if !renamed.is_empty() {
+                    self.notify(NoticeKind::Warning, repaired_notice(&renamed), false);
+                }
             }
             Action::KeepMine => {
                 self.conflict = false;
@@ -365,6 +384,58 @@ impl Editor {
     }
 }
 
+/// Gives every connection after the first with an already used id a fresh
+/// one (`id-2`, `id-3`, … not used by any other); returns (old, new) pairs.
+pub fn repair_duplicate_ids(connections: &mut [Connection]) -> Vec<(String, String)> {
+    use std::collections::HashSet;
+    let mut taken: HashSet<String> = connections.iter().map(|c| c.id.clone()).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut renamed = Vec::new();
+    for c in connections.iter_mut() {
+        if seen.insert(c.id.clone()) {
+            continue;
+        }
+        let base = if c.id.is_empty() {
+            "connection"
+        } else {
+            c.id.as_str()
+        };
+        let fresh = (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !taken.contains(id))
+            .expect("some suffix is free");
+        taken.insert(fresh.clone());
+        seen.insert(fresh.clone());
+        renamed.push((std::mem::replace(&mut c.id, fresh.clone()), fresh));
+    }
+    renamed
+}
+
+fn repaired_notice(renamed: &[(String, String)]) -> String {
+    let shown: Vec<String> = renamed
+        .iter()
+        .take(5)
+        .map(|(old, new)| {
+            format!(
+                "“{}” → “{}”",
+                hookwright_core::error::quote(old),
+                hookwright_core::error::quote(new)
+            )
+        })
+        .collect();
+    let more = match renamed.len().saturating_sub(shown.len()) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!(
+        "Your saved workspace had {} connection{} whose id was already used; {} renamed so each opens and deletes on its own: {}{more}.",
+        renamed.len(),
+        plural(renamed.len()),
+        if renamed.len() == 1 { "it was" } else { "they were" },
+        shown.join(", ")
+    )
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -410,15 +481,13 @@ pub fn blank_connection() -> Connection {
         request: Request {
             method: Method::Post,
             url: "https://".into(),
-            headers: vec![connection::Header {
-                name: "Content-Type".into(),
-                value: "application/json".into(),
-            }],
+            headers: vec![connection::Header::new("Content-Type", "application/json")],
             auth: Default::default(),
             payload: Payload::Variables {
                 variables: vec!["loan-id".into()],
                 event_name: None,
             },
+            query_secrets: Default::default(),
         },
         sample: Some("loan-5-days-past-due".into()),
     }
@@ -579,6 +648,71 @@ mod tests {
             .clone()
             .reduce(Action::Import(vec![(same, OnConflict::Skip)]));
         assert!(Rc::ptr_eq(&ed, &after));
+    }
+
+    #[test]
+    fn duplicate_ids_are_repaired_on_load_with_a_notice() {
+        let mut connections = connection::examples();
+        let mut twin = connections[0].clone();
+        twin.name = "Twin".into();
+        connections.push(twin.clone());
+        connections.push(twin);
+        let mut taken = connections[1].clone();
+        taken.id = "late-5-external-2".into();
+        connections.push(taken);
+        let ed = Rc::new(Editor::restored(Snapshot {
+            connections,
+            selected: Some("late-5-external".into()),
+        }));
+        assert_eq!(
+            ids(&ed),
+            [
+                "late-5-external",
+                "late-5-note",
+                "youlend-repayment-ledger",
+                "late-5-external-3",
+                "late-5-external-4",
+                "late-5-external-2",
+            ]
+        );
+        assert_eq!(ed.notices.len(), 1);
+        assert_eq!(ed.notices[0].kind, NoticeKind::Warning);
+        assert!(
+            ed.notices[0]
+                .text
+                .contains("“late-5-external” → “late-5-external-3”"),
+            "{}",
+            ed.notices[0].text
+        );
+        assert!(ed.revision > 0, "the repair is saved");
+        // Each opens and deletes on its own now.
+        let ed = ed.reduce(Action::Select("late-5-external-3".into()));
+        assert_eq!(ed.selected_connection().unwrap().name, "Twin");
+        let ed = ed.reduce(Action::Delete("late-5-external-3".into()));
+        assert_eq!(ed.connections.len(), 5);
+        assert!(ed.connections.iter().any(|c| c.id == "late-5-external"));
+        // A clean workspace loads without a notice or a save.
+        let clean = Editor::restored(examples_snapshot());
+        assert!(clean.notices.is_empty());
+        assert_eq!(clean.revision, 0);
+    }
+
+    #[test]
+    fn marking_secrets_is_an_undoable_edit() {
+        let ed = editor();
+        let mut c = ed.connections[0].clone();
+        c.request
+            .headers
+            .push(connection::Header::new("X-Tenant-Key", "k-123456"));
+        c.request.headers[1].secret = Some(false);
+        c.request.query_secrets.insert("code".into(), true);
+        let ed = ed.reduce(Action::Replace {
+            connection: Box::new(c.clone()),
+            coalesce: None,
+        });
+        assert_eq!(ed.connections[0], c);
+        let ed = ed.reduce(Action::Undo);
+        assert!(ed.connections[0].request.query_secrets.is_empty());
     }
 
     #[test]

@@ -176,7 +176,7 @@ test('export, then import into a fresh profile, gives back identical connections
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
   await page.getByLabel('Bearer token').fill(TOKEN);
   await page.getByRole('button', { name: 'Export' }).click();
-  await page.getByRole('checkbox', { name: 'Include secrets (tokens and passwords)' }).check();
+  await page.getByRole('checkbox', { name: 'Include secrets (tokens, passwords, keys)' }).check();
   await screenshot(page, 'export-dialog');
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -126,6 +126,45 @@ test('unreadable stored data is backed up, explained, and the examples load', as
   );
   assert.deepEqual(backups, ['{"storageVersion": 1, "workspace": {trunc']);
   await screenshot(page, 'workspace-recovered');
+  // Reloading again (nothing edited, so the unreadable data is still there)
+  // keeps the one backup instead of adding a copy each time.
+  const key = (await notice.textContent()).match(/hookwright\.workspace\.backup\.\d+/)[0];
+  for (let i = 0; i < 3; i++) {
+    await page.reload();
+    await ready(page);
+    assert.match(await page.getByTestId('notice').textContent(), new RegExp(key.replace(/\./g, '\\.')));
+  }
+  const after = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('hookwright.workspace.backup.')));
+  assert.deepEqual(after, [key]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('two stored connections with one id are repaired on load, with a notice', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  // Opening another connection saves the workspace.
+  await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
+  await page.waitForTimeout(600);
+  await page.evaluate(() => {
+    const stored = JSON.parse(localStorage.getItem('hookwright.workspace'));
+    const twin = structuredClone(stored.workspace.connections[0]);
+    twin.name = 'The twin';
+    stored.workspace.connections.push(twin);
+    localStorage.setItem('hookwright.workspace', JSON.stringify(stored));
+  });
+  await page.reload();
+  await ready(page);
+  const notice = page.getByTestId('notice');
+  assert.match(await notice.textContent(), /1 connection whose id was already used; it was renamed .*“late-5-external” → “late-5-external-2”/);
+  await screenshot(page, 'workspace-duplicate-ids');
+  await page.getByRole('button', { name: /^The twin/ }).click();
+  assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'The twin');
+  await page.getByRole('button', { name: 'Delete The twin' }).click();
+  assert.deepEqual(await names(page), ["Customer's Loan is 5 Days Past Due", 'Customer note: 5 Days Past Due', 'YouLend repayment to ledger']);
+  await page.waitForTimeout(600);
+  const ids = await page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')).workspace.connections.map((c) => c.id));
+  assert.deepEqual(ids, ['late-5-external', 'late-5-note', 'youlend-repayment-ledger']);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -1,8 +1,12 @@
 //! The request's headers as a table of name/value rows (values are
-//! templates): add, remove, reorder by buttons, presets for common cases, and
-//! each row's problems (bad name, line breaks, headers a browser will drop).
+//! templates): add, remove, reorder by buttons, presets for common cases,
+//! whether each value is a secret (kept out of exports, share links and the
+//! send history; credential names such as `Authorization` and `X-Api-Key`
+//! start marked), and each row's problems (bad name, line breaks, headers a
+//! browser will drop, a likely credential not marked secret).
 
 use hookwright_core::connection::Header;
+use hookwright_core::secret::{header_is_secret, is_credential_name, looks_like_credential};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -59,12 +63,32 @@ pub fn row_problems(header: &Header, auth_set: bool) -> (Vec<String>, Vec<String
     if auth_set && header.name.eq_ignore_ascii_case("authorization") {
         errors.push("Auth below adds an Authorization header too; keep one.".into());
     }
+    if header.redacted {
+        warnings.push("This secret was left out of an export: fill it in before sending.".into());
+    } else if !header_is_secret(header) && looks_like_credential(&header.value) {
+        warnings.push(
+            "This looks like a credential: mark it secret so exports, share links and the send history leave it out."
+                .into(),
+        );
+    }
     (errors, warnings)
+}
+
+/// The rows after the user marks row `i` secret or not. A choice that
+/// matches what the name implies is stored as no mark, so the file stays
+/// as it was unless the user goes against the convention.
+pub fn mark_secret(headers: &[Header], i: usize, secret: bool) -> Vec<Header> {
+    let mut rows = headers.to_vec();
+    if let Some(row) = rows.get_mut(i) {
+        row.secret = (secret != is_credential_name(&row.name)).then_some(secret);
+    }
+    rows
 }
 
 #[component]
 pub fn HeadersTable(props: &HeadersTableProps) -> Html {
     let headers = &props.headers;
+    let revealed = use_state(|| false);
     let emit = {
         let on_change = props.on_change.clone();
         move |rows: Vec<Header>, key: String| on_change.emit((rows, key))
@@ -82,12 +106,12 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
             let mut rows = headers.clone();
             // A preset fills an existing row of the same name rather than duplicating it.
             match rows.iter_mut().find(|h| h.name.eq_ignore_ascii_case(name)) {
-                Some(row) if !value.is_empty() => row.value = value.to_string(),
+                Some(row) if !value.is_empty() => {
+                    row.value = value.to_string();
+                    row.redacted = false;
+                }
                 Some(_) => {}
-                None => rows.push(Header {
-                    name: name.to_string(),
-                    value: value.to_string(),
-                }),
+                None => rows.push(Header::new(*name, *value)),
             }
             emit(rows, String::new());
         })
@@ -97,10 +121,7 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
         let emit = emit.clone();
         Callback::from(move |_: MouseEvent| {
             let mut rows = headers.clone();
-            rows.push(Header {
-                name: String::new(),
-                value: String::new(),
-            });
+            rows.push(Header::new("", ""));
             emit(rows, String::new());
         })
     };
@@ -116,6 +137,7 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                     rows[i].name = value;
                 } else {
                     rows[i].value = value;
+                    rows[i].redacted = false;
                 }
                 emit(rows, format!("header{i}{}", if is_name { "n" } else { "v" }));
             })
@@ -132,6 +154,20 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
         let (errors, warnings) = row_problems(header, props.auth_set);
         let problem_id = format!("header-{n}-problems");
         let invalid = !errors.is_empty();
+        let secret = header_is_secret(header);
+        let on_secret = {
+            let headers = headers.clone();
+            let emit = emit.clone();
+            Callback::from(move |e: Event| {
+                let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                emit(mark_secret(&headers, i, on), String::new());
+            })
+        };
+        let secret_title = match (header.secret, secret) {
+            (None, true) => "Secret because of its name; untick to let exports and share links include it",
+            (Some(true), _) => "Secret: left out of exports, share links and the send history",
+            _ => "Tick to keep this value out of exports, share links and the send history",
+        };
         html! {
             <>
                 <tr class={classes!(invalid.then_some("invalid"))}>
@@ -143,8 +179,14 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                     </td>
                     <td>
                         <input class="mono" aria-label={format!("Header {n} value")} value={header.value.clone()}
+                            type={if secret && !*revealed { "password" } else { "text" }}
                             spellcheck="false" autocomplete="off" placeholder="Value, may use [[v('…')]]"
+                            aria-describedby={problem_id.clone()}
                             oninput={field(false)} />
+                    </td>
+                    <td class="secret-cell">
+                        <input type="checkbox" checked={secret} aria-label={format!("Header {n} value is secret")}
+                            title={secret_title} onchange={on_secret} />
                     </td>
                     <td class="row-buttons">
                         <button type="button" class="button icon" aria-label={format!("Move header {n} up")} title="Move up"
@@ -156,7 +198,7 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                     </td>
                 </tr>
                 if !errors.is_empty() || !warnings.is_empty() {
-                    <tr class="row-problems"><td colspan="3" id={problem_id}>
+                    <tr class="row-problems"><td colspan="4" id={problem_id}>
                         { for errors.iter().map(|e| html! { <p class="inline-note error">{ e }</p> }) }
                         { for warnings.iter().map(|w| html! { <p class="inline-note warning">{ w }</p> }) }
                     </td></tr>
@@ -172,6 +214,7 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                 <table class="headers-table">
                     <thead><tr>
                         <th scope="col">{ "Name" }</th><th scope="col">{ "Value" }</th>
+                        <th scope="col" title="Secret values are left out of exports, share links and the send history">{ "Secret" }</th>
                         <th scope="col"><span class="visually-hidden">{ "Order and removal" }</span></th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
@@ -183,6 +226,12 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                     <option value="" selected=true>{ "Preset…" }</option>
                     { for PRESETS.iter().map(|(label, ..)| html! { <option value={*label}>{ *label }</option> }) }
                 </select>
+                if headers.iter().any(header_is_secret) {
+                    <button type="button" class="button" aria-pressed={revealed.to_string()}
+                        onclick={{ let revealed = revealed.clone(); Callback::from(move |_: MouseEvent| revealed.set(!*revealed)) }}>
+                        { if *revealed { "Hide secret values" } else { "Show secret values" } }
+                    </button>
+                }
             </div>
         </div>
     }
@@ -193,10 +242,7 @@ mod tests {
     use super::*;
 
     fn header(name: &str, value: &str) -> Header {
-        Header {
-            name: name.into(),
-            value: value.into(),
-        }
+        Header::new(name, value)
     }
 
     #[test]
@@ -208,5 +254,19 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         let (errors, _) = row_problems(&header("authorization", "x"), true);
         assert_eq!(errors.len(), 1);
+        let (_, warnings) = row_problems(&header("X-Lender", "Zk3Jd8s9Qm2Lx7Vb4Np1Rt6Y"), false);
+        assert_eq!(warnings.len(), 1, "a likely credential not marked secret");
+    }
+
+    #[test]
+    fn marks_are_stored_only_against_the_convention() {
+        let rows = vec![header("X-Api-Key", "k"), header("X-Tenant", "t")];
+        let off = mark_secret(&rows, 0, false);
+        assert_eq!(off[0].secret, Some(false));
+        assert_eq!(mark_secret(&off, 0, true)[0].secret, None);
+        let on = mark_secret(&rows, 1, true);
+        assert_eq!(on[1].secret, Some(true));
+        assert!(header_is_secret(&on[1]));
+        assert_eq!(mark_secret(&on, 1, false)[1].secret, None);
     }
 }

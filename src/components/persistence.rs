@@ -24,7 +24,7 @@ pub fn initial_editor() -> Editor {
     match storage::parse(text.as_deref()) {
         Loaded::Empty => Editor::with_examples(),
         Loaded::Restored(stored) => {
-            let mut editor = Editor::new(stored.snapshot());
+            let mut editor = Editor::restored(stored.snapshot());
             editor.custom_context = storage::read_custom_context().into();
             editor
         }

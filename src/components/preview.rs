@@ -1,14 +1,16 @@
 //! The fully rendered request for the selected sample — method, URL, headers
-//! (auth included, secrets masked) and body — and "Copy as curl", which
+//! (auth included, every secret masked) and body — and "Copy as curl", which
 //! copies the real bytes (secrets included) for sending from a terminal.
 
 use hookwright_core::connection::Connection;
+use hookwright_core::secret::mask_request;
 use hookwright_core::template::{render_request, FieldError, RenderedRequest, RequestOptions};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::templating::{preview_sample, use_custom_sample, CustomSample};
-use crate::outbound::{curl, masked, secrets};
+
+use crate::outbound::curl;
 use crate::services::clipboard;
 
 /// The request as it would be sent for the connection's sample.
@@ -65,7 +67,7 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                                 </ul>
                             </div>
                         }
-                        { view(request, &secrets(connection)) }
+                        { view(request, connection) }
                     </>
                 },
                 Err(errors) => html! {
@@ -86,8 +88,8 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
     }
 }
 
-fn view(request: &RenderedRequest, secrets: &[String]) -> Html {
-    let shown = masked(request, secrets);
+fn view(request: &RenderedRequest, connection: &Connection) -> Html {
+    let shown = mask_request(connection, request).request;
     html! {
         <div data-testid="request-preview" class="request-preview">
             <p class="preview-line">

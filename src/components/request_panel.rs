@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use hookwright_core::connection::{Auth, Connection, Header, Method};
+use hookwright_core::secret::{self, is_credential_name, mask_url};
 use hookwright_core::template::{Mode, RenderOptions, Template};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -119,15 +120,104 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     None => "No sample context to render the URL with.".to_string(),
                 } }</span>
                 if let Some(out) = rendered.filter(|_| errors.is_empty()) {
-                    <code data-testid="rendered-url">{ out }</code>
+                    <code data-testid="rendered-url">{ mask_url(request, &out) }</code>
                 }
             </p>
             { error_list("url-errors", &errors) }
+            <UrlSecrets connection={connection.clone()} />
             <h4>{ "Headers" }</h4>
             <HeadersTable headers={request.headers.clone()} auth_set={request.auth != Auth::None}
                 on_change={on_headers} />
             <AuthEditor connection={connection.clone()} />
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct UrlSecretsProps {
+    connection: Connection,
+}
+
+/// The URL's user-info and query parameters: which are kept secret, with a
+/// box per parameter to mark or unmark it.
+#[component]
+fn UrlSecrets(props: &UrlSecretsProps) -> Html {
+    let editor = use_editor();
+    let connection = &props.connection;
+    let request = &connection.request;
+    let params = secret::query_params(request);
+    let layout = secret::url_layout(&request.url);
+    let left_out = secret::missing(connection)
+        .iter()
+        .any(|s| s.field == "request.url");
+    if params.is_empty() && layout.user_secret.is_none() && !left_out {
+        return Html::default();
+    }
+    // Lint's rule: a credential-looking value in a parameter not kept secret.
+    let unmarked: Vec<String> = secret::unmarked_credentials(connection)
+        .into_iter()
+        .filter(|(field, _)| field == "request.url")
+        .map(|(_, message)| message)
+        .collect();
+    let user_info = layout.user_secret.as_ref().map(|part| {
+        if request.url[..part.start].ends_with(':') {
+            "The password in the URL is a secret: exports, share links and the send history leave it out."
+        } else {
+            "The user-info in the URL (before @) is a secret: exports, share links and the send history leave it out."
+        }
+    });
+    html! {
+        <fieldset class="url-secrets">
+            <legend>{ "Secrets in the URL" }</legend>
+            if left_out {
+                <p class="inline-note warning">{ format!(
+                    "A secret in the URL was left out of an export ({}): fill it in before sending.",
+                    secret::PLACEHOLDER
+                ) }</p>
+            }
+            if let Some(note) = user_info {
+                <p class="muted small">{ note }</p>
+            }
+            { for unmarked.iter().map(|m| html! {
+                <p class="inline-note warning">{ format!("{}{}. Tick it below to keep it out.", m[..1].to_uppercase(), &m[1..]) }</p>
+            }) }
+            if !params.is_empty() {
+                <ul class="query-params" aria-label="Query parameters">
+                    { for params.iter().map(|p| {
+                        let editor = editor.clone();
+                        let connection = connection.clone();
+                        let name = p.name.clone();
+                        let onchange = Callback::from(move |e: Event| {
+                            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                            let name = name.clone();
+                            edit(&editor, &connection, "", move |c| {
+                                if on == is_credential_name(&name) {
+                                    c.request.query_secrets.remove(&name);
+                                } else {
+                                    c.request.query_secrets.insert(name, on);
+                                }
+                            });
+                        });
+                        let why = match p.marked {
+                            None if p.secret => " (by its name)",
+                            Some(true) => " (marked by you)",
+                            Some(false) if p.by_name => " (unmarked by you)",
+                            _ => "",
+                        };
+                        html! {
+                            <li>
+                                <label class="check">
+                                    <input type="checkbox" checked={p.secret} {onchange}
+                                        aria-label={format!("Query parameter {} is secret", p.name)} />
+                                    { " " }<code>{ &p.name }</code>
+                                    <span class="muted small">{ if p.secret { format!(" secret{why}") } else { " not secret".to_string() } }</span>
+                                </label>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </fieldset>
     }
 }
 

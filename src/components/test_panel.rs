@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::preview::{render_for_sample, CopyCurl, RequestPreview};
 use super::templating::use_custom_sample;
 use super::templating::use_debounced;
-use crate::outbound::{browser_plan, curl, pretty_body, remember, secrets, Outcome, SendRecord};
+use crate::outbound::{browser_plan, curl, pretty_body, remember, Outcome, SendRecord};
 use crate::services::fetch::{self, Cancel};
 use crate::services::{crypto, send_history};
 
@@ -83,7 +83,7 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
             };
             let cancel = Cancel::new();
             sending.set(Some(cancel.clone()));
-            let (id, secrets) = (connection.id.clone(), secrets(&connection));
+            let (id, sent) = (connection.id.clone(), connection.clone());
             let (sending, history, shown, trace) = (
                 sending.clone(),
                 history.clone(),
@@ -103,7 +103,7 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
                 };
                 // Re-read: another tab (or connection) may have sent meanwhile.
                 let mut all = send_history::read();
-                remember(all.entry(id).or_default(), record, &secrets);
+                remember(all.entry(id).or_default(), record, &sent);
                 send_history::write(&all);
                 history.set(all);
                 shown.set(0);
@@ -139,6 +139,9 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
                     <li class="warning">{ format!("Browsers do not let a page set {}; the test send goes without {}. LoanPro would send {}.",
                         plan.dropped.join(", "), if plan.dropped.len() == 1 { "it" } else { "them" },
                         if plan.dropped.len() == 1 { "it" } else { "them" }) }</li>
+                }
+                if plan.credentials_in_url {
+                    <li class="warning">{ "The URL carries a user name or password (user:pass@): browsers refuse to send such a request from a page. Use Copy as curl, or move the credential to the Auth section." }</li>
                 }
                 if plan.mixed_content {
                     <li class="warning">{ "This page is https and the URL is http: the browser blocks it (mixed content). Use Copy as curl." }</li>

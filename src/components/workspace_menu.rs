@@ -1,14 +1,18 @@
 //! Taking connections out of the editor and back in: Export (chosen
-//! connections as a version-1 connection file, secrets only when asked),
-//! Import (file picker, drag and drop, or paste; every problem listed; a bad
-//! file changes nothing; id clashes ask), and share links (the selected
-//! connection, redacted, in the URL fragment).
+//! connections as a version-1 connection file, secrets only when asked, and
+//! the dialog lists exactly which secrets stay out), Import (file picker,
+//! drag and drop, or paste; every problem listed; a bad file changes
+//! nothing; id clashes ask; the secrets to fill in are listed), and share
+//! links (the selected connection without its secrets, in the URL fragment;
+//! a link too long for browsers is offered as a file instead; a link that
+//! cannot be read says so).
 
 use base64::Engine as _;
 use gloo::events::{EventListener, EventListenerOptions};
 use hookwright_core::connection::{Connection, ConnectionFile};
 use hookwright_core::error::ErrorKind;
 use hookwright_core::lint;
+use hookwright_core::secret::{self, Secret};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
@@ -20,6 +24,9 @@ use crate::state::{Action, OnConflict};
 
 /// The URL fragment prefix of a share link.
 pub const SHARE_PREFIX: &str = "#share=";
+/// Links longer than this are not offered: browsers, chat tools and mail
+/// clients cut or refuse them. The file is offered instead.
+pub const SHARE_LINK_LIMIT: usize = 32 * 1024;
 
 /// One problem found in an imported file, located for the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +44,9 @@ pub struct ImportReview {
     pub source: String,
     pub connections: Vec<Connection>,
     pub problems: Vec<ImportProblem>,
+    /// Secrets the file left out (placeholders), to fill in after importing:
+    /// (connection id, what it is).
+    pub to_fill_in: Vec<(String, String)>,
 }
 
 impl ImportReview {
@@ -102,10 +112,20 @@ pub fn review_import(source: &str, text: &str) -> ImportReview {
         }
     }
     let blocked = problems.iter().any(|p| p.blocking);
+    let connections = if blocked { Vec::new() } else { connections };
+    let to_fill_in = connections
+        .iter()
+        .flat_map(|c| {
+            secret::missing(c)
+                .into_iter()
+                .map(|s| (c.id.clone(), s.label))
+        })
+        .collect();
     ImportReview {
         source: source.to_string(),
-        connections: if blocked { Vec::new() } else { connections },
+        connections,
         problems,
+        to_fill_in,
     }
 }
 
@@ -119,21 +139,79 @@ pub fn share_fragment(connection: &Connection) -> String {
     )
 }
 
-/// The connections of a share link's fragment, read as an import.
+/// The connections of a share link's fragment, read as an import; `None`
+/// when the page was not opened by a share link. A link that cannot be read
+/// (cut short, changed, not one of ours) gives a review that says so.
 pub fn read_share_fragment(fragment: &str) -> Option<ImportReview> {
     let encoded = fragment.strip_prefix(SHARE_PREFIX)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    Some(review_import("the share link", &text))
+    let unreadable = |why: &str| {
+        ImportReview {
+        source: "the share link".into(),
+        connections: Vec::new(),
+        problems: vec![ImportProblem {
+            location: String::new(),
+            message: format!(
+                "This share link cannot be read: {why}. It may have been cut short or changed on the way; ask for the link again, or for the exported file."
+            ),
+            blocking: true,
+        }],
+        to_fill_in: Vec::new(),
+    }
+    };
+    let encoded = encoded.trim();
+    if encoded.is_empty() {
+        return Some(unreadable("it is empty"));
+    }
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded) else {
+        return Some(unreadable(
+            "it is not in the link encoding Hookwright writes (base64url)",
+        ));
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Some(unreadable("it does not decode to text"));
+    };
+    let mut review = review_import("the share link", &text);
+    if review.blocked() {
+        review.problems.insert(
+            0,
+            ImportProblem {
+                location: String::new(),
+                message: "This share link cannot be read: what it holds is not a whole connection file. It may have been cut short or changed on the way; ask for the link again, or for the exported file.".into(),
+                blocking: true,
+            },
+        );
+    }
+    Some(review)
+}
+
+/// `id: what` lines for a list of secrets, one per connection's secret.
+fn secret_list(label: &str, items: &[(String, String)]) -> Html {
+    html! {
+        <ul class="secret-list" aria-label={label.to_string()}>
+            { for items.iter().map(|(id, what)| html! {
+                <li><code>{ id }</code>{ format!(": {what}") }</li>
+            }) }
+        </ul>
+    }
+}
+
+/// What an export without secrets leaves out of `connections`, as (id, label).
+pub fn left_out(connections: &[Connection]) -> Vec<(String, String)> {
+    connections
+        .iter()
+        .flat_map(|c| {
+            secret::left_out(c)
+                .into_iter()
+                .map(|s: Secret| (c.id.clone(), s.label))
+        })
+        .collect()
 }
 
 #[derive(Clone, PartialEq)]
 enum Dialog {
     Export,
     Import(Option<ImportReview>),
-    Share(String),
+    Share,
 }
 
 #[component]
@@ -230,15 +308,6 @@ pub fn WorkspaceMenu() -> Html {
             dialog.set(None)
         })
     };
-    let share_link = editor.selected_connection().map(|c| {
-        let location = gloo::utils::window().location();
-        format!(
-            "{}{}{}",
-            location.origin().unwrap_or_default(),
-            location.pathname().unwrap_or_default(),
-            share_fragment(c)
-        )
-    });
 
     html! {
         <div class="workspace-menu">
@@ -249,15 +318,18 @@ pub fn WorkspaceMenu() -> Html {
                 <input type="file" class="visually-hidden" aria-label="Import" accept=".json,application/json" onchange={on_file} />
             </label>
             <button type="button" class="button" onclick={open(Dialog::Import(None))} title="Paste a connection file">{ "Paste…" }</button>
-            <button type="button" class="button" disabled={share_link.is_none()}
-                onclick={open(Dialog::Share(share_link.clone().unwrap_or_default()))}>{ "Share" }</button>
+            <button type="button" class="button" disabled={editor.selected_connection().is_none()}
+                onclick={open(Dialog::Share)}>{ "Share" }</button>
             { match &*dialog {
                 None => Html::default(),
                 Some(Dialog::Export) => html! { <ExportDialog on_close={close.clone()} /> },
                 Some(Dialog::Import(review)) => html! {
                     <ImportDialog review={review.clone()} on_close={close.clone()} on_review={open_review.clone()} />
                 },
-                Some(Dialog::Share(link)) => html! { <ShareDialog link={link.clone()} on_close={close.clone()} /> },
+                Some(Dialog::Share) => match editor.selected_connection() {
+                    Some(c) => html! { <ShareDialog connection={c.clone()} on_close={close.clone()} /> },
+                    None => Html::default(),
+                },
             } }
         </div>
     }
@@ -272,6 +344,7 @@ fn failed_read(name: &str, why: String) -> ImportReview {
             message: why,
             blocking: true,
         }],
+        to_fill_in: Vec::new(),
     }
 }
 
@@ -346,6 +419,7 @@ fn ExportDialog(props: &ExportDialogProps) -> Html {
             }
         })
     };
+    let secret_items = left_out(&picked);
     let all = chosen.len() == editor.connections.len();
     let toggle_all = {
         let chosen = chosen.clone();
@@ -380,13 +454,22 @@ fn ExportDialog(props: &ExportDialogProps) -> Html {
                     let secrets = secrets.clone();
                     Callback::from(move |e: Event| secrets.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
                 }} />
-                { " Include secrets (tokens and passwords)" }
+                { " Include secrets (tokens, passwords, keys)" }
             </label>
-            <p class="muted small">{ if *secrets {
-                "The file will contain your tokens and passwords in plain text."
-            } else {
-                "Tokens and passwords are left out and marked “redacted”; whoever loads the file fills them in."
-            } }</p>
+            <div class="secrets-summary" data-testid="export-secrets">
+                if secret_items.is_empty() {
+                    <p class="muted small">{ "The chosen connections hold no secrets." }</p>
+                } else if *secrets {
+                    <p class="warning-text small">{ "The file will contain these secrets in plain text:" }</p>
+                    { secret_list("Secrets included", &secret_items) }
+                } else {
+                    <p class="muted small">{ format!(
+                        "Left out of the file (each replaced by {} or emptied, and listed as a secret to fill in when the file is loaded):",
+                        secret::PLACEHOLDER
+                    ) }</p>
+                    { secret_list("Secrets left out", &secret_items) }
+                }
+            </div>
             if let Some(why) = &*error { <p class="inline-note error">{ why }</p> }
             <div class="dialog-actions">
                 <button type="button" class="button primary" onclick={on_download} disabled={picked.is_empty()}>
@@ -461,7 +544,10 @@ fn ImportDialog(props: &ImportDialogProps) -> Html {
         <DialogFrame title="Import connections" on_close={props.on_close.clone()}>
             <p>{ format!("From {}: ", review.source) }
                 { if blocked {
-                    "this file cannot be imported. Nothing was changed.".to_string()
+                    format!(
+                        "this {} cannot be imported. Nothing was changed.",
+                        if review.source == "the share link" { "link" } else { "file" }
+                    )
                 } else {
                     format!("{} connection{} ready.", review.connections.len(), if review.connections.len() == 1 { "" } else { "s" })
                 } }
@@ -478,6 +564,12 @@ fn ImportDialog(props: &ImportDialogProps) -> Html {
                 if !blocked {
                     <p class="muted small">{ "These problems do not stop the import; fix them in the editor." }</p>
                 }
+            }
+            if !blocked && !review.to_fill_in.is_empty() {
+                <div class="notice warning inline" data-testid="secrets-to-fill-in">
+                    <p>{ format!("Secrets to fill in after importing (the file left them out; they read {}):", secret::PLACEHOLDER) }</p>
+                    { secret_list("Secrets to fill in", &review.to_fill_in) }
+                </div>
             }
             if !clashes.is_empty() {
                 <fieldset>
@@ -521,16 +613,31 @@ fn ImportDialog(props: &ImportDialogProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ShareDialogProps {
-    link: String,
+    connection: Connection,
     on_close: Callback<()>,
+}
+
+/// The full share link for a connection at this page's address.
+fn share_link(connection: &Connection) -> String {
+    let location = gloo::utils::window().location();
+    format!(
+        "{}{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        share_fragment(connection)
+    )
 }
 
 #[component]
 fn ShareDialog(props: &ShareDialogProps) -> Html {
     let copied = use_state(|| None::<bool>);
+    let error = use_state(|| None::<String>);
+    let link = use_memo(props.connection.clone(), share_link);
+    let left = left_out(std::slice::from_ref(&props.connection));
+    let too_long = link.len() > SHARE_LINK_LIMIT;
     let on_copy = {
         let copied = copied.clone();
-        let link = props.link.clone();
+        let link = link.clone();
         Callback::from(move |_: MouseEvent| {
             let (copied, link) = (copied.clone(), link.clone());
             spawn_local(
@@ -538,21 +645,60 @@ fn ShareDialog(props: &ShareDialogProps) -> Html {
             );
         })
     };
+    let on_download = {
+        let connection = props.connection.clone();
+        let error = error.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = ConnectionFile::new(vec![connection.clone()]).export(false);
+            let name = format!("{}.json", connection.id);
+            if let Err(why) = download::save_text(&name, "application/json", &(text + "\n")) {
+                error.set(Some(why));
+            }
+        })
+    };
+    let secrets_note = if left.is_empty() {
+        html! { <p class="muted small">{ "This connection holds no secrets." }</p> }
+    } else {
+        html! {
+            <>
+                <p class="small">{ format!(
+                    "Left out of the {} (each replaced by {} or emptied; whoever opens it is asked to fill them in):",
+                    if too_long { "file" } else { "link" },
+                    secret::PLACEHOLDER
+                ) }</p>
+                { secret_list("Secrets left out", &left) }
+            </>
+        }
+    };
     html! {
         <DialogFrame title="Share this connection" on_close={props.on_close.clone()}>
-            <p>{ "The link holds the whole connection in its fragment (after #), which browsers do not send to servers. Its token or password is never included." }</p>
-            <label class="field">
-                <span class="field-label">{ "Share link" }</span>
-                <input class="mono" readonly=true aria-label="Share link" value={props.link.clone()} />
-            </label>
-            <div class="dialog-actions">
-                <button type="button" class="button primary" onclick={on_copy}>{ "Copy link" }</button>
-                { match *copied {
-                    Some(true) => html! { <span class="ok" role="status">{ "Copied." }</span> },
-                    Some(false) => html! { <span class="bad" role="status">{ "The browser would not copy; select the link above." }</span> },
-                    None => Html::default(),
-                } }
-            </div>
+            if too_long {
+                <p data-testid="share-too-long">{ format!(
+                    "This connection is too large for a link: it would be {} KB, and browsers and chat tools cut or refuse links over about {} KB. Share it as a file instead.",
+                    link.len().div_ceil(1024),
+                    SHARE_LINK_LIMIT / 1024
+                ) }</p>
+                <div data-testid="share-secrets">{ secrets_note }</div>
+                if let Some(why) = &*error { <p class="inline-note error">{ why }</p> }
+                <div class="dialog-actions">
+                    <button type="button" class="button primary" onclick={on_download}>{ "Download the file" }</button>
+                </div>
+            } else {
+                <p>{ "The link holds the whole connection in its fragment (after #), which browsers do not send to servers." }</p>
+                <div data-testid="share-secrets">{ secrets_note }</div>
+                <label class="field">
+                    <span class="field-label">{ "Share link" }</span>
+                    <input class="mono" readonly=true aria-label="Share link" value={(*link).clone()} />
+                </label>
+                <div class="dialog-actions">
+                    <button type="button" class="button primary" onclick={on_copy}>{ "Copy link" }</button>
+                    { match *copied {
+                        Some(true) => html! { <span class="ok" role="status">{ "Copied." }</span> },
+                        Some(false) => html! { <span class="bad" role="status">{ "The browser would not copy; select the link above." }</span> },
+                        None => Html::default(),
+                    } }
+                </div>
+            }
         </DialogFrame>
     }
 }
@@ -596,6 +742,68 @@ mod tests {
         let one = examples().remove(0);
         let text = ConnectionFile::new(vec![one.clone(), one]).export(true);
         assert!(review_import("x", &text).blocked());
+    }
+
+    #[test]
+    fn unreadable_share_links_say_so() {
+        assert_eq!(read_share_fragment("#other"), None);
+        let good = share_fragment(&examples().remove(0));
+        for bad in [
+            "#share=".to_string(),
+            "#share=!!not base64!!".to_string(),
+            "#share=__8".to_string(),
+            good[..good.len() / 2].to_string(),
+            format!(
+                "{SHARE_PREFIX}{}",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("[1, 2]")
+            ),
+        ] {
+            let review = read_share_fragment(&bad).unwrap();
+            assert!(review.blocked(), "{bad}");
+            assert!(
+                review.problems[0]
+                    .message
+                    .starts_with("This share link cannot be read"),
+                "{bad}: {:?}",
+                review.problems
+            );
+        }
+        assert!(!read_share_fragment(&good).unwrap().blocked());
+    }
+
+    #[test]
+    fn share_links_leave_out_every_secret_and_list_them_to_fill_in() {
+        use hookwright_core::connection::Header;
+        let mut c = examples().remove(0);
+        c.request.url = "https://ops:pw-777777@h.test/?token=tok-888888".into();
+        c.request
+            .headers
+            .push(Header::new("Authorization", "Bearer bear-999999"));
+        c.request
+            .headers
+            .push(Header::new("X-Api-Key", "key-666666"));
+        let fragment = share_fragment(&c);
+        let text = String::from_utf8(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(fragment.strip_prefix(SHARE_PREFIX).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        for secret in ["pw-777777", "tok-888888", "bear-999999", "key-666666"] {
+            assert!(!text.contains(secret), "{secret}");
+        }
+        let review = read_share_fragment(&fragment).unwrap();
+        let labels: Vec<&str> = review.to_fill_in.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "the Authorization header",
+                "the X-Api-Key header",
+                "the password in the URL",
+                "the URL's token parameter"
+            ]
+        );
+        assert_eq!(left_out(&[c]).len(), 4);
     }
 
     #[test]

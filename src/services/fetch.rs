@@ -91,7 +91,7 @@ pub async fn send(request: &RenderedRequest, timeout_ms: u32, cancel: &Cancel) -
                 let headers: Vec<Header> = response
                     .headers()
                     .entries()
-                    .map(|(name, value)| Header { name, value })
+                    .map(|(name, value)| Header::new(name, value))
                     .collect();
                 match response.text().await {
                     Ok(body) => Ok((status, status_text, headers, body)),

@@ -133,12 +133,35 @@ pub fn write_custom_context(text: &str) {
     }
 }
 
-/// Keeps unreadable stored text under a backup key; returns that key.
+/// Keeps unreadable stored text under a backup key; returns that key. The
+/// same text is kept once: reloading a page whose workspace cannot be read
+/// finds the backup made last time instead of adding a copy each time
+/// (which filled storage until nothing more could be saved).
 pub fn back_up(text: &str) -> Option<String> {
     let storage = local_storage()?;
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(BACKUP_PREFIX))
+        .collect();
+    if let Some(key) = existing_backup(&keys, text, |k| storage.get_item(k).ok().flatten()) {
+        return Some(key);
+    }
     let key = format!("{BACKUP_PREFIX}{}", js_sys::Date::now() as u64);
     storage.set_item(&key, text).ok()?;
     Some(key)
+}
+
+/// The backup key among `keys` that already holds `text`, if any (oldest first).
+pub fn existing_backup(
+    keys: &[String],
+    text: &str,
+    read: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let mut keys: Vec<&String> = keys.iter().collect();
+    keys.sort();
+    keys.into_iter()
+        .find(|k| read(k).as_deref() == Some(text))
+        .cloned()
 }
 
 #[cfg(test)]
@@ -169,6 +192,21 @@ mod tests {
                 other => panic!("{text}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_same_unreadable_text_is_backed_up_once() {
+        let stored = std::collections::HashMap::from([
+            (format!("{BACKUP_PREFIX}2"), "{bad".to_string()),
+            (format!("{BACKUP_PREFIX}1"), "{other".to_string()),
+        ]);
+        let keys: Vec<String> = stored.keys().cloned().collect();
+        let read = |k: &str| stored.get(k).cloned();
+        assert_eq!(
+            existing_backup(&keys, "{bad", read),
+            Some(format!("{BACKUP_PREFIX}2"))
+        );
+        assert_eq!(existing_backup(&keys, "{new", read), None);
     }
 
     #[test]

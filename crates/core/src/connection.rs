@@ -1,6 +1,8 @@
 //! The connection file, version 1: what a finished connection is when it
 //! leaves the editor, is kept in git, and is loaded again by the page or the CLI.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +97,12 @@ pub struct Request {
     #[serde(default)]
     pub auth: Auth,
     pub payload: Payload,
+    /// The user's choice per URL query parameter name: `true` keeps its value
+    /// out of exports, share links and the send history, `false` lets it
+    /// through. Names not listed are secret when they look like a credential
+    /// (`token`, `api_key`, …; see `secret::is_credential_name`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query_secrets: BTreeMap<String, bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -131,6 +139,27 @@ impl Method {
 pub struct Header {
     pub name: String,
     pub value: String,
+    /// The user's choice: `true` keeps the value out of exports, share links
+    /// and the send history, `false` lets it through. Absent, the value is
+    /// secret when the name carries credentials by convention
+    /// (`Authorization`, `Cookie`, `X-Api-Key`, `*key*`, `*token*`, `*secret*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<bool>,
+    /// The value was left out of an export and must be filled in.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub redacted: bool,
+}
+
+impl Header {
+    /// A header with no secret mark of its own (the name decides).
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Header {
+        Header {
+            name: name.into(),
+            value: value.into(),
+            secret: None,
+            redacted: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -226,12 +255,12 @@ impl ConnectionFile {
         serde_json::to_string_pretty(self).expect("connection files always serialise")
     }
 
-    /// A copy safe to share: every token and password emptied and marked
-    /// `redacted`, so loading it says which secrets to fill in.
+    /// A copy safe to share: every secret (see [`crate::secret`]) replaced
+    /// by a placeholder and marked, so loading it says which to fill in.
     pub fn redacted(&self) -> ConnectionFile {
         let mut file = self.clone();
         for connection in &mut file.connections {
-            connection.request.auth = connection.request.auth.redacted();
+            *connection = crate::secret::redact(connection);
         }
         file
     }
@@ -250,7 +279,11 @@ impl ConnectionFile {
     pub fn missing_secrets(&self) -> Vec<(String, String)> {
         self.connections
             .iter()
-            .filter_map(|c| Some((c.id.clone(), c.request.auth.redacted_field()?.to_string())))
+            .flat_map(|c| {
+                crate::secret::missing(c)
+                    .into_iter()
+                    .map(|s| (c.id.clone(), s.field))
+            })
             .collect()
     }
 }
@@ -270,15 +303,6 @@ impl Auth {
                 password: String::new(),
                 redacted: true,
             },
-        }
-    }
-
-    /// The field path of a secret left out of an export, if any.
-    pub fn redacted_field(&self) -> Option<&'static str> {
-        match self {
-            Auth::Bearer { redacted: true, .. } => Some("request.auth.token"),
-            Auth::Basic { redacted: true, .. } => Some("request.auth.password"),
-            _ => None,
         }
     }
 }

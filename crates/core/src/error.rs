@@ -132,11 +132,14 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error; any `quoted` input in the message longer than a line's
+    /// worth is cut (see [`clip_message`]), so a 100 MB identifier is never
+    /// echoed whole.
     pub fn new(kind: ErrorKind, message: impl Into<String>, span: Option<Span>) -> Error {
         Error {
             kind,
             severity: Severity::Error,
-            message: message.into(),
+            message: clip_message(message.into()),
             span,
         }
     }
@@ -214,6 +217,56 @@ impl Error {
     }
 }
 
+/// How many characters of input a message quotes at most: a line's worth.
+pub const QUOTE_LIMIT: usize = 80;
+/// How long a whole message may be; longer ones are cut in the middle.
+pub const MESSAGE_LIMIT: usize = 400;
+
+/// `text` as quoted in a message: whole when short, else its first
+/// [`QUOTE_LIMIT`] characters, `…` and how long it was.
+pub fn quote(text: &str) -> String {
+    quote_n(text, QUOTE_LIMIT)
+}
+
+/// [`quote`] with another limit, in characters.
+pub fn quote_n(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
+    }
+}
+
+/// Cuts every `backtick-quoted` run of a message to a line's worth (the
+/// engine quotes input that way), then the whole message to [`MESSAGE_LIMIT`]
+/// characters. Short messages come back untouched without copying.
+pub fn clip_message(message: String) -> String {
+    if message.len() <= QUOTE_LIMIT {
+        return message;
+    }
+    let mut out = String::new();
+    let mut changed = false;
+    let mut parts = message.split('`').enumerate().peekable();
+    while let Some((i, part)) = parts.next() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts sit between backticks (when a closing one follows).
+        if i % 2 == 1 && parts.peek().is_some() && part.chars().nth(QUOTE_LIMIT).is_some() {
+            out.push_str(&quote(part));
+            changed = true;
+        } else {
+            out.push_str(part);
+        }
+    }
+    let text = if changed { out } else { message };
+    if text.chars().nth(MESSAGE_LIMIT).is_none() {
+        return text;
+    }
+    let head: String = text.chars().take(MESSAGE_LIMIT - 60).collect();
+    let tail_start = text.char_indices().rev().nth(39).map_or(0, |(i, _)| i);
+    format!("{head} … {}", &text[tail_start..])
+}
+
 /// One short line: `1:5: unknown variable `loan-stauts``.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,6 +289,25 @@ mod tests {
         let span = Span::locate(src, 6, 7);
         assert_eq!((span.line, span.col), (2, 3));
         assert_eq!(LineIndex::new(src).span(src, 6, 7), span);
+    }
+
+    #[test]
+    fn messages_quote_at_most_a_line_of_input() {
+        let huge = "x".repeat(1_000_000);
+        let err = Error::new(
+            ErrorKind::UnknownVariable,
+            format!("unknown variable `{huge}`; did you mean `loan-id`?"),
+            None,
+        );
+        assert!(err.message.len() < 200, "{}", err.message.len());
+        assert!(err.message.starts_with("unknown variable `xxxx"));
+        assert!(err.message.contains("(1000000 characters)`"));
+        assert!(err.message.ends_with("did you mean `loan-id`?"));
+        let plain = Error::new(ErrorKind::Io, "y".repeat(10_000), None);
+        assert!(plain.message.chars().count() <= MESSAGE_LIMIT);
+        let short = "a `short` message".to_string();
+        assert_eq!(clip_message(short.clone()), short);
+        assert_eq!(quote("é".repeat(100).as_str()).chars().count(), 80 + 18);
     }
 
     #[test]

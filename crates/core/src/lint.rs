@@ -13,6 +13,7 @@ use crate::context::{json_error, Context};
 use crate::error::{Error, ErrorKind, LineIndex, Span};
 use crate::rule::{self, Rule};
 use crate::samples::{self, samples_for_in, SampleContext};
+use crate::secret;
 use crate::suggest;
 use crate::template::{Mode, Template};
 
@@ -42,7 +43,9 @@ impl Problem {
         }
         let mut out = format!("{file}: ");
         match (&self.connection_id, self.connection_index) {
-            (Some(id), _) if !id.is_empty() => out.push_str(&format!("connection {id}: ")),
+            (Some(id), _) if !id.is_empty() => {
+                out.push_str(&format!("connection {}: ", crate::error::quote(id)))
+            }
             (_, Some(i)) => out.push_str(&format!("connection #{}: ", i + 1)),
             _ => {}
         }
@@ -161,6 +164,7 @@ pub const CHECKS: &[ConnectionCheck] = &[
     check_url,
     check_headers,
     check_auth,
+    check_secrets,
     check_payload,
     check_sample,
     check_rule,
@@ -537,17 +541,14 @@ pub fn check_headers(s: &Subject) -> Vec<Finding> {
                 format!("the header value contains {what}"),
             ));
         }
-        if header.name.eq_ignore_ascii_case("authorization") && !header.value.trim().is_empty() {
-            let message = if request.auth != Auth::None {
-                "an Authorization header and request.auth both set credentials".to_string()
-            } else {
-                "a credential in a header is exported as written; request.auth keeps it out of shared files"
-                    .to_string()
-            };
+        if header.name.eq_ignore_ascii_case("authorization")
+            && !header.value.trim().is_empty()
+            && request.auth != Auth::None
+        {
             out.push(Finding::warning(
                 field("value"),
                 ErrorKind::Redacted,
-                message,
+                "an Authorization header and request.auth both set credentials",
             ));
         }
         if let Payload::Custom { content_type, .. } = &request.payload {
@@ -627,6 +628,32 @@ pub fn check_auth(s: &Subject) -> Vec<Finding> {
             no_breaks("request.auth.username", username, &mut out);
             no_breaks("request.auth.password", password, &mut out);
         }
+    }
+    out
+}
+
+/// Secrets outside the Auth section (see [`crate::secret`]): those an
+/// export left out must be filled in, and a likely credential that is not
+/// kept secret would leave in exports and share links.
+pub fn check_secrets(s: &Subject) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for missing in secret::missing(s.connection) {
+        // The Auth section's own check says so already.
+        if missing.reason == secret::Reason::Auth {
+            continue;
+        }
+        out.push(Finding::warning(
+            missing.field,
+            ErrorKind::Redacted,
+            format!(
+                "{} was left out of this export ({}); fill it in before sending",
+                missing.label,
+                secret::PLACEHOLDER
+            ),
+        ));
+    }
+    for (field, message) in secret::unmarked_credentials(s.connection) {
+        out.push(Finding::warning(field, ErrorKind::Redacted, message));
     }
     out
 }
@@ -957,8 +984,21 @@ mod json_tree {
             ],
         ),
         ("trigger", &["type", "rule", "event"]),
-        ("request", &["method", "url", "headers", "auth", "payload"]),
-        ("request.headers[]", &["name", "value"]),
+        (
+            "request",
+            &[
+                "method",
+                "url",
+                "headers",
+                "auth",
+                "payload",
+                "querySecrets",
+            ],
+        ),
+        (
+            "request.headers[]",
+            &["name", "value", "secret", "redacted"],
+        ),
         (
             "request.auth",
             &["type", "token", "username", "password", "redacted"],

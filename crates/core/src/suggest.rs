@@ -23,12 +23,13 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 
 /// The message tail for a list of suggestions: "; did you mean `a` or `b`?".
 pub fn hint(suggestions: &[String]) -> String {
+    use crate::error::quote;
     match suggestions {
         [] => String::new(),
-        [one] => format!("; did you mean `{one}`?"),
+        [one] => format!("; did you mean `{}`?", quote(one)),
         [rest @ .., last] => {
-            let rest: Vec<String> = rest.iter().map(|s| format!("`{s}`")).collect();
-            format!("; did you mean {} or `{last}`?", rest.join(", "))
+            let rest: Vec<String> = rest.iter().map(|s| format!("`{}`", quote(s))).collect();
+            format!("; did you mean {} or `{}`?", rest.join(", "), quote(last))
         }
     }
 }

@@ -96,14 +96,8 @@ fn every_problem_is_reported_with_its_field() {
     let mut connection = example("late-5-external");
     connection.request.url = "https://x.example.com/[[v('loan-stauts')]]".into();
     connection.request.headers = vec![
-        Header {
-            name: "X Bad".into(),
-            value: "ok".into(),
-        },
-        Header {
-            name: "X-Name".into(),
-            value: "[[v('evil')]]".into(),
-        },
+        Header::new("X Bad", "ok"),
+        Header::new("X-Name", "[[v('evil')]]"),
     ];
     connection.request.payload = Payload::Custom {
         content_type: "application/json".into(),
@@ -132,10 +126,10 @@ fn every_problem_is_reported_with_its_field() {
 #[test]
 fn lenient_requests_list_empty_variables() {
     let mut connection = example("youlend-repayment-ledger");
-    connection.request.headers.push(Header {
-        name: "X-Loan".into(),
-        value: "[[v('EventProperties.LoanId')]]".into(),
-    });
+    connection
+        .request
+        .headers
+        .push(Header::new("X-Loan", "[[v('EventProperties.LoanId')]]"));
     let ctx = Context::from_json(r#"{"EventProperties": {"LoanId": "a/b c"}}"#).unwrap();
     let request = render_request(
         &connection,

@@ -232,8 +232,17 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "NO" }.to_string()
 }
 
-/// A titled table with columns padded to their widest cell (counted in characters).
+/// A titled table with columns padded to their widest cell (counted in
+/// characters); a cell longer than a line's worth (a 100 MB event code) is cut.
 fn section(out: &mut String, title: &str, headers: &[&str], rows: Vec<Vec<String>>) {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| hookwright_core::error::quote(c))
+                .collect()
+        })
+        .collect();
     let _ = writeln!(out, "\n{title}");
     if rows.is_empty() {
         let _ = writeln!(out, "  none");

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hookwright_core::connection::ConnectionFile;
+use hookwright_core::error::quote;
 use hookwright_core::samples;
 use hookwright_core::suggest;
 use hookwright_core::template::{render_request, FieldError, RequestOptions};
@@ -64,14 +65,14 @@ fn render(args: &Args) -> Result<(), Failure> {
     let Some(connection) = connections.iter().find(|c| c.id == args.id) else {
         let ids = connections.iter().map(|c| c.id.as_str());
         let near = suggest::did_you_mean(&args.id, ids.clone());
-        let listed: Vec<&str> = ids.take(10).collect();
+        let listed: Vec<String> = ids.take(10).map(quote).collect();
         let more = match connections.len().saturating_sub(listed.len()) {
             0 => String::new(),
             n => format!(" and {n} more"),
         };
         eprintln!(
             "error: {shown} has no connection `{}`{}",
-            args.id,
+            quote(&args.id),
             suggest::hint(&near)
         );
         eprintln!("its connections: {}{more}", listed.join(", "));
@@ -87,8 +88,10 @@ fn render(args: &Args) -> Result<(), Failure> {
         Ok(request) => {
             for (field, name, span) in &request.empty_variables {
                 eprintln!(
-                    "{field}: warning: {}:{}: `{name}` is not in the context and rendered empty",
-                    span.line, span.col
+                    "{field}: warning: {}:{}: `{}` is not in the context and rendered empty",
+                    span.line,
+                    span.col,
+                    quote(name)
                 );
             }
             println!(
@@ -107,7 +110,7 @@ fn render(args: &Args) -> Result<(), Failure> {
                 } else {
                     "problems"
                 },
-                connection.id
+                quote(&connection.id)
             );
             Err(Failure::Invalid)
         }
@@ -122,7 +125,11 @@ fn context(args: &Args) -> Result<Context, Failure> {
             None => {
                 let near =
                     suggest::did_you_mean(id, samples::samples().iter().map(|s| s.id.as_str()));
-                eprintln!("error: no built-in sample `{id}`{}", suggest::hint(&near));
+                eprintln!(
+                    "error: no built-in sample `{}`{}",
+                    quote(id),
+                    suggest::hint(&near)
+                );
                 Err(Failure::Invalid)
             }
         };

@@ -10,6 +10,7 @@ use super::{envelope, Mode, Template};
 use crate::connection::{Auth, Connection, Header, Payload};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Span};
+use crate::secret;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestOptions {
@@ -88,6 +89,12 @@ pub fn render_request(
     };
 
     let url = r.template("url", &request.url, Mode::Url);
+    if secret::missing(connection)
+        .iter()
+        .any(|s| s.field == "request.url")
+    {
+        r.redacted("url", "a secret in the URL");
+    }
 
     let mut headers = Vec::new();
     for (i, header) in request.headers.iter().enumerate() {
@@ -113,11 +120,19 @@ pub fn render_request(
                 Error::at(ErrorKind::Invalid, "an Authorization header and the connection's auth would both be sent; keep one", span),
             );
         }
-        if let Some(value) = r.header_value(&format!("headers[{i}].value"), &header.value) {
-            headers.push(Header {
-                name: header.name.clone(),
-                value,
-            });
+        let value_field = format!("headers[{i}].value");
+        if header.redacted {
+            r.redacted(
+                &value_field,
+                &format!(
+                    "the {} header's value",
+                    crate::error::quote_n(&header.name, 40)
+                ),
+            );
+            continue;
+        }
+        if let Some(value) = r.header_value(&value_field, &header.value) {
+            headers.push(Header::new(header.name.clone(), value));
         }
     }
 
@@ -127,10 +142,7 @@ pub fn render_request(
             if *redacted {
                 r.redacted("auth.token", "the bearer token");
             } else if let Some(token) = r.header_value("auth.token", token) {
-                headers.push(Header {
-                    name: "Authorization".into(),
-                    value: format!("Bearer {token}"),
-                });
+                headers.push(Header::new("Authorization", format!("Bearer {token}")));
             }
         }
         Auth::Basic {
@@ -159,10 +171,7 @@ pub fn render_request(
                     use base64::Engine as _;
                     let encoded =
                         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-                    headers.push(Header {
-                        name: "Authorization".into(),
-                        value: format!("Basic {encoded}"),
-                    });
+                    headers.push(Header::new("Authorization", format!("Basic {encoded}")));
                 }
             }
         }
@@ -207,10 +216,7 @@ pub fn render_request(
         .any(|h| h.name.eq_ignore_ascii_case("content-type"))
         && !content_type.is_empty()
     {
-        headers.push(Header {
-            name: "Content-Type".into(),
-            value: content_type.to_string(),
-        });
+        headers.push(Header::new("Content-Type", content_type));
     }
 
     if !r.errors.is_empty() {

@@ -284,10 +284,11 @@ pub struct EventError {
 }
 
 impl EventError {
+    /// Quoted input in the reason is cut to a line's worth.
     fn invalid(reason: String) -> EventError {
         EventError {
             kind: ErrorKind::Invalid,
-            reason,
+            reason: crate::error::clip_message(reason),
         }
     }
 }
