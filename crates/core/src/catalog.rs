@@ -379,9 +379,10 @@ impl Catalog {
     }
 
     /// Variables whose name, description or group contain every word of the
-    /// query (case-insensitive), best first: the exact name, then names that
-    /// start with the query, then names that contain it, then the rest, each
-    /// in catalog order. At most `limit`. The lower-cased text is built once
+    /// query (case-insensitive), best first: the exact name, names that start
+    /// with the query, names that hold every word (starting with the first
+    /// before the others), names that start with or hold the first word, then
+    /// the rest, each in catalog order. At most `limit`. The lower-cased text is built once
     /// per catalog, so a keystroke costs one pass of substring tests.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Variable> {
         let index = self.index.0.get_or_init(|| {
@@ -398,16 +399,26 @@ impl Catalog {
             .filter(|(_, text)| words.iter().all(|w| text.contains(w)))
             .map(|(i, text)| {
                 let name = text.split('\n').next().unwrap_or_default();
+                let first = words.first().copied().unwrap_or_default();
                 let rank = if query.is_empty() {
-                    3
+                    6
                 } else if name == query {
                     0
                 } else if name.starts_with(query.as_str()) {
                     1
-                } else if name.contains(query.as_str()) {
-                    2
+                } else if words.iter().all(|w| name.contains(w)) {
+                    // "escrow bal" → escrow.balance before escrow.
+                    if name.starts_with(first) {
+                        2
+                    } else {
+                        3
+                    }
+                } else if name.starts_with(first) {
+                    4
+                } else if name.contains(first) {
+                    5
                 } else {
-                    3
+                    6
                 };
                 (rank, i)
             })
