@@ -29,6 +29,12 @@ impl Paint {
     }
 }
 
+/// Separates a scope from the rest of a completion's label
+/// (`payments › payment-date`, an item field offered inside
+/// `[[BEGIN payments]]`): scoped completions match only queries that carry
+/// the same separator, plain ones only plain queries.
+pub const SCOPE: &str = " › ";
+
 /// One autocomplete suggestion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Completion {
@@ -420,7 +426,7 @@ fn matching(all: &[Completion], prefix: &str) -> Vec<Completion> {
     let mut contains: Vec<Completion> = Vec::new();
     for c in all {
         let label = c.label.to_lowercase();
-        if label == needle {
+        if label == needle || label.contains(SCOPE) != needle.contains(SCOPE) {
             continue;
         }
         if label.starts_with(&needle) {

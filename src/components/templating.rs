@@ -12,7 +12,7 @@ use hookwright_core::samples::{self, SampleContext};
 use hookwright_core::Context;
 use yew::prelude::*;
 
-use super::code_editor::{Completer, Completion, CompletionQuery, Paint};
+use super::code_editor::{Completer, Completion, CompletionQuery, Paint, SCOPE};
 
 pub fn catalog_for(source: Source) -> &'static Catalog {
     match source {
@@ -90,22 +90,38 @@ pub fn sample_for(connection: &Connection) -> Option<&'static SampleContext> {
         .or_else(|| samples::samples_for(connection).into_iter().next())
 }
 
-/// Every catalog variable as a completion that closes the placeholder.
+/// Every catalog variable as a completion that closes the placeholder, and
+/// every item field of an array-style variable as a loop completion
+/// (`payments › payment-date`, inserting `payment-date]]` after `[[$`).
 pub fn variable_completions(source: Source) -> Rc<Vec<Completion>> {
-    Rc::new(
-        catalog_for(source)
-            .variables
-            .iter()
-            .map(|v| Completion {
-                label: v.name.clone(),
-                detail: v.ty.as_str().to_string(),
-                insert: format!("{}')]]", v.name),
+    let catalog = catalog_for(source);
+    let variables = catalog.variables.iter().map(|v| Completion {
+        label: v.name.clone(),
+        detail: v.format.map_or(v.ty.as_str(), |f| f.as_str()).to_string(),
+        insert: format!("{}')]]", v.name),
+    });
+    let items = catalog
+        .variables
+        .iter()
+        .filter(|array| array.ty.has_items())
+        .flat_map(|array| {
+            catalog.items_of(&array.name).map(move |item| {
+                let field = &item.name[array.name.len() + 1..];
+                Completion {
+                    label: format!("{}{SCOPE}{field}", array.name),
+                    detail: item
+                        .format
+                        .map_or(item.ty.as_str(), |f| f.as_str())
+                        .to_string(),
+                    insert: format!("{field}]]"),
+                }
             })
-            .collect(),
-    )
+        });
+    Rc::new(variables.chain(items).collect())
 }
 
-/// Completes a variable name typed right after `v('`.
+/// Completes a variable name typed right after `v('`, and an item field typed
+/// right after `[[$` inside a `[[BEGIN array]]` loop.
 pub const PLACEHOLDER_COMPLETER: Completer = Completer(placeholder_query);
 
 fn placeholder_query(text: &str, caret: usize) -> Option<CompletionQuery> {
@@ -113,10 +129,53 @@ fn placeholder_query(text: &str, caret: usize) -> Option<CompletionQuery> {
     let start = before
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || "-_.$".contains(c)))
         .map_or(0, |i| i + 1);
-    before[..start].ends_with("v('").then(|| CompletionQuery {
-        start,
-        prefix: before[start..].to_string(),
+    if before[..start].ends_with("v('") {
+        return Some(CompletionQuery {
+            start,
+            prefix: before[start..].to_string(),
+        });
+    }
+    let typed = before[start..].strip_prefix('$')?;
+    if !before[..start].ends_with("[[") {
+        return None;
+    }
+    let array = open_loop(&before[..start])?;
+    Some(CompletionQuery {
+        start: start + 1,
+        prefix: format!("{array}{SCOPE}{typed}"),
     })
+}
+
+/// The array of the innermost `[[BEGIN array]]` still open at the end of
+/// `text`. `[[END]]` closes the last BEGIN or IF (`[[IF …]]`, `{{ IF … }}`).
+fn open_loop(text: &str) -> Option<&str> {
+    let mut open: Vec<Option<&str>> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(['[', '{']) {
+        let tail = &rest[at..];
+        let close = if tail.starts_with("[[") {
+            "]]"
+        } else if tail.starts_with("{{") {
+            "}}"
+        } else {
+            rest = &rest[at + 1..];
+            continue;
+        };
+        let Some(end) = tail[2..].find(close) else {
+            break;
+        };
+        let tag = tail[2..2 + end].trim();
+        let (word, arg) = tag.split_once(char::is_whitespace).unwrap_or((tag, ""));
+        if word.eq_ignore_ascii_case("BEGIN") {
+            open.push(Some(arg.trim()));
+        } else if word.eq_ignore_ascii_case("IF") {
+            open.push(None);
+        } else if word.eq_ignore_ascii_case("END") {
+            open.pop();
+        }
+        rest = &tail[2 + end + close.len()..];
+    }
+    open.into_iter().rev().flatten().next()
 }
 
 /// `[[...]]` tags coloured as placeholders; in JSON mode keys, strings,
@@ -257,6 +316,39 @@ mod tests {
         assert_eq!((q.start, q.prefix.as_str()), (7, "cust"));
         assert_eq!(placeholder_query("cust", 4), None);
         assert_eq!(placeholder_query("[[v('", 5).unwrap().prefix, "");
+    }
+
+    #[test]
+    fn completes_item_fields_inside_loops() {
+        let text = "[[BEGIN payments]] [[$pay";
+        let q = placeholder_query(text, text.len()).unwrap();
+        assert_eq!(q.start, text.len() - 3);
+        assert_eq!(q.prefix, format!("payments{SCOPE}pay"));
+        // The innermost open loop, past closed ones and IF blocks.
+        let text = "[[BEGIN til-forecasted-payments]][[END]]{{ IF $x > 1 }}[[BEGIN payments]][[IF $payment-amount]][[END]] [[$";
+        let q = placeholder_query(text, text.len()).unwrap();
+        assert_eq!(q.prefix, format!("payments{SCOPE}"));
+        // Outside any loop, and after the loop closed: nothing.
+        assert_eq!(placeholder_query("[[$pay", 6), None);
+        let text = "[[BEGIN payments]][[END]] [[$";
+        assert_eq!(placeholder_query(text, text.len()), None);
+    }
+
+    #[test]
+    fn loop_completions_list_every_array_items_fields() {
+        let all = variable_completions(Source::Loanpro);
+        let loop_item = all
+            .iter()
+            .find(|c| c.label == format!("payments{SCOPE}payment-date"))
+            .unwrap();
+        assert_eq!(loop_item.insert, "payment-date]]");
+        for label in [
+            format!("unfulfilled-promises{SCOPE}due-date"),
+            format!("til-forecasted-payments{SCOPE}principal-balance"),
+            format!("escrow{SCOPE}balance"),
+        ] {
+            assert!(all.iter().any(|c| c.label == label), "{label}");
+        }
     }
 
     #[test]

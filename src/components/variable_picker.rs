@@ -17,23 +17,11 @@ pub struct VariablePickerProps {
 
 const MAX_SHOWN: usize = 40;
 
-/// Variables whose name or description contain every word of the query.
+/// Variables whose name, description or group contain every word of the
+/// query, best first (see [`Catalog::search`]: the catalog keeps a lower-cased
+/// index, so a keystroke is one pass of substring tests).
 pub fn search<'a>(catalog: &'a Catalog, query: &str) -> Vec<&'a Variable> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let mut found: Vec<&Variable> = catalog
-        .variables
-        .iter()
-        .filter(|v| {
-            let haystack = format!("{} {} {}", v.name, v.description, v.group).to_lowercase();
-            words.iter().all(|w| haystack.contains(w.as_str()))
-        })
-        .collect();
-    // Names that start with the query first.
-    if let Some(first) = words.first() {
-        found.sort_by_key(|v| !v.name.to_lowercase().starts_with(first.as_str()));
-    }
-    found.truncate(MAX_SHOWN);
-    found
+    catalog.search(query, MAX_SHOWN)
 }
 
 fn example_text(v: &Variable) -> String {
@@ -136,7 +124,7 @@ pub fn VariablePicker(props: &VariablePickerProps) -> Html {
             <li id={format!("{}-{i}", list_id)} role="option" aria-selected={(i == active).to_string()}
                 class={classes!("var-option", (i == active).then_some("active"))} {onmousedown}>
                 <span class="var-name"><code>{ &v.name }</code>
-                    <span class={classes!("type-badge", format!("type-{}", v.ty.as_str()))}>{ v.ty.as_str() }</span></span>
+                    <span class={classes!("type-badge", format!("type-{}", v.ty.as_str()))}>{ v.format.map_or(v.ty.as_str(), |f| f.as_str()) }</span></span>
                 <span class="var-description">{ &v.description }</span>
                 if !example_text(v).is_empty() {
                     <span class="var-example">{ "e.g. " }{ example_text(v) }</span>
@@ -190,5 +178,11 @@ mod tests {
         assert!(names.contains(&"status-days-past-due"), "{names:?}");
         let first = search(catalog, "loan-st");
         assert_eq!(first[0].name, "loan-status");
+        let escrow: Vec<&str> = search(catalog, "escrow bal")
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert!(escrow.contains(&"escrow.balance"), "{escrow:?}");
+        assert_eq!(search(catalog, "").len(), MAX_SHOWN);
     }
 }

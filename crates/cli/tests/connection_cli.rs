@@ -56,6 +56,13 @@ fn catalog_lists_groups_and_events() {
         "customer.primary.full-name",
         "\"Open - Repaying\"",
         "Account Activated",
+        "Payment Posted to account",
+        "payload: {\"eventName\":\"Account Activated\"",
+        "  status-amount-due  ",
+        "currency",
+        "[amounts]",
+        "\npages\n",
+        "arrive as []",
     ] {
         assert!(text.contains(needle), "listing lacks {needle:?}");
     }
@@ -69,7 +76,24 @@ fn catalog_json_is_a_catalog_file() {
     let out = hookwright(&["catalog", "loanpro", "--json"]);
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(json["variables"].as_array().unwrap().len() >= 60);
+    assert!(json["variables"].as_array().unwrap().len() >= 250);
+    assert_eq!(json["events"].as_array().unwrap().len(), 28);
+    assert!(json["sources"]["amounts"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    // All of it: every variable with its format and source, the notes, the pages.
+    let catalog = hookwright_core::catalog::Catalog::from_json(&stdout(&out)).unwrap();
+    assert_eq!(&catalog, hookwright_core::catalog::loanpro());
+    let amount = &json["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "status-amount-due")
+        .unwrap();
+    assert_eq!(amount["format"], "currency");
+    assert_eq!(amount["type"], "money");
+    assert!(amount["source"].is_string() && amount["example"].is_number());
     let out = hookwright(&["catalog", "youlend", "--json"]);
     let catalog = hookwright_core::catalog::Catalog::from_json(&stdout(&out)).unwrap();
     assert_eq!(&catalog, hookwright_core::catalog::youlend());

@@ -1,6 +1,8 @@
 //! Sample contexts: ready-made loans and YouLend events that rules, templates
 //! and lint are previewed against, built in so the editor works with no setup.
-//! Loan samples are a data file; each YouLend event's sample is its catalog entry's payload.
+//! Loan samples are a data file, completed from the LoanPro catalog's examples
+//! for every variable the file leaves out (so each loan holds every catalog
+//! variable); each YouLend event's sample is its catalog entry's payload.
 
 use std::sync::OnceLock;
 
@@ -44,10 +46,22 @@ struct RawSampleFile {
 
 /// Reads a sample file (`{"samples": [{id, name, description, source, event?, context}]}`).
 pub fn samples_from_json(text: &str) -> Result<Vec<SampleContext>, Error> {
+    samples_from_json_completed(text, None)
+}
+
+/// Reads a sample file and, when a catalog is given, completes each loan
+/// context (no event) with the catalog's examples; see [`complete_from_catalog`].
+pub fn samples_from_json_completed(
+    text: &str,
+    catalog: Option<&catalog::Catalog>,
+) -> Result<Vec<SampleContext>, Error> {
     let raw: RawSampleFile = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
     raw.samples
         .into_iter()
-        .map(|s| {
+        .map(|mut s| {
+            if let (Some(catalog), None) = (catalog, &s.event) {
+                complete_from_catalog(&mut s.context, catalog);
+            }
             let root = from_json_value(&s.context).map_err(|message| {
                 Error::new(
                     ErrorKind::Json,
@@ -65,6 +79,86 @@ pub fn samples_from_json(text: &str) -> Result<Vec<SampleContext>, Error> {
             })
         })
         .collect()
+}
+
+/// Adds every catalog variable `context` lacks, with the catalog's example,
+/// without touching what is there. Dotted names nest (`customer.primary.id`);
+/// item fields go into every item of their array, or every entry of their
+/// keyed object (an empty one gets one item first, keyed as the parent's
+/// example keys it: `collateral-position` → `id1`).
+pub fn complete_from_catalog(context: &mut serde_json::Value, catalog: &catalog::Catalog) {
+    use serde_json::{Map, Value as Json};
+    for v in &catalog.variables {
+        let parent = catalog
+            .variables
+            .iter()
+            .filter(|p| {
+                p.ty.has_items()
+                    && v.name.len() > p.name.len()
+                    && v.name.starts_with(p.name.as_str())
+                    && v.name.as_bytes()[p.name.len()] == b'.'
+            })
+            .max_by_key(|p| p.name.len());
+        let Some(parent) = parent else {
+            insert_path(context, &v.name, &v.example);
+            continue;
+        };
+        let field = &v.name[parent.name.len() + 1..];
+        insert_path(context, &parent.name, &parent.example);
+        let Some(container) = lookup_mut(context, &parent.name) else {
+            continue;
+        };
+        let items: Vec<&mut Json> = match container {
+            Json::Array(items) => {
+                if items.is_empty() {
+                    items.push(Json::Object(Map::new()));
+                }
+                items.iter_mut().collect()
+            }
+            Json::Object(entries) => {
+                if entries.is_empty() {
+                    let key = parent
+                        .example
+                        .as_object()
+                        .and_then(|e| e.keys().next().cloned())
+                        .unwrap_or_else(|| "1".to_string());
+                    entries.insert(key, Json::Object(Map::new()));
+                }
+                entries.values_mut().collect()
+            }
+            _ => continue,
+        };
+        for item in items {
+            insert_path(item, field, &v.example);
+        }
+    }
+}
+
+/// Sets `path` (dotted) in `root` to `value` unless something is there; creates objects on the way.
+fn insert_path(root: &mut serde_json::Value, path: &str, value: &serde_json::Value) {
+    let mut at = root;
+    let mut segments = path.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let serde_json::Value::Object(map) = at else {
+            return;
+        };
+        if segments.peek().is_none() {
+            map.entry(segment.to_string())
+                .or_insert_with(|| value.clone());
+            return;
+        }
+        at = map
+            .entry(segment.to_string())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+}
+
+fn lookup_mut<'a>(
+    root: &'a mut serde_json::Value,
+    path: &str,
+) -> Option<&'a mut serde_json::Value> {
+    path.split('.')
+        .try_fold(root, |at, segment| at.get_mut(segment))
 }
 
 /// One sample per catalog event that documents a payload, its id the event code.
@@ -91,8 +185,11 @@ pub fn event_samples(catalog: &catalog::Catalog, source: Source) -> Vec<SampleCo
 pub fn samples() -> &'static [SampleContext] {
     static SAMPLES: OnceLock<Vec<SampleContext>> = OnceLock::new();
     SAMPLES.get_or_init(|| {
-        let mut all = samples_from_json(include_str!("../data/loan-samples.json"))
-            .expect("the built-in loan samples are valid; a test guards this");
+        let mut all = samples_from_json_completed(
+            include_str!("../data/loan-samples.json"),
+            Some(catalog::loanpro()),
+        )
+        .expect("the built-in loan samples are valid; a test guards this");
         all.extend(event_samples(catalog::youlend(), Source::Youlend));
         all
     })

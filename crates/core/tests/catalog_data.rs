@@ -1,7 +1,7 @@
 //! The built-in catalogs and sample contexts: complete, typed consistently,
 //! and faithful to the seeds' payloads.
 
-use hookwright_core::catalog::{self, Catalog, VarType, Variable};
+use hookwright_core::catalog::{self, Catalog, Format, VarType, Variable};
 use hookwright_core::connection::{self, Source, Trigger};
 use hookwright_core::context::{lookup_in, parse_json};
 use hookwright_core::samples::{self, samples_for, SampleContext};
@@ -131,6 +131,167 @@ fn loanpro_catalog_is_large_grouped_and_complete() {
     assert!(c.event("Account Activated").is_some_and(|e| e.documented));
 }
 
+/// The glossary list (`data/loanpro-glossary.tsv`): every variable LoanPro's
+/// public pages show, as the page writes it, with the page.
+const GLOSSARY: &str = include_str!("../data/loanpro-glossary.tsv");
+
+fn glossary_rows() -> Vec<(&'static str, &'static str)> {
+    GLOSSARY
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (name, page) = l
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("glossary row without a page: {l:?}"));
+            (name, page)
+        })
+        .collect()
+}
+
+#[test]
+fn loanpro_catalog_meets_the_counts() {
+    let c = catalog::loanpro();
+    assert!(
+        c.variables.len() >= 250,
+        "only {} variables",
+        c.variables.len()
+    );
+    let documented = c.variables.iter().filter(|v| v.documented).count();
+    assert!(documented >= 200, "only {documented} documented variables");
+    assert_eq!(c.events.len(), 28, "LoanPro's webhook page lists 28 events");
+    for e in &c.events {
+        assert!(
+            e.documented && c.sources.contains_key(&e.source),
+            "{}",
+            e.code
+        );
+        assert!(!e.description.contains("Assumed"), "{}", e.code);
+    }
+    for code in [
+        "Payment Posted to account",
+        "Payment Reversed",
+        "Autopay Failed",
+        "Autopay Scheduled/Created",
+        "Account Created",
+        "Account Modified",
+        "Account Activated",
+        "Archive Account",
+        "Delete Account",
+        "Customer Created",
+        "Customer Updated",
+        "Agent User Created",
+    ] {
+        assert!(c.event(code).is_some(), "no event {code}");
+    }
+}
+
+#[test]
+fn every_loanpro_variable_has_a_format_and_a_known_source() {
+    let c = catalog::loanpro();
+    let mut formats = std::collections::HashSet::new();
+    for v in &c.variables {
+        let format = v
+            .format
+            .unwrap_or_else(|| panic!("{} has no format", v.name));
+        formats.insert(format);
+        assert_eq!(
+            v.documented,
+            !v.source.is_empty(),
+            "{}: documented exactly when a page is cited",
+            v.name
+        );
+        if !v.source.is_empty() {
+            let page = c
+                .source_of(v)
+                .unwrap_or_else(|| panic!("{}: unknown source {}", v.name, v.source));
+            assert!(page.url.starts_with("https://"), "{}", page.url);
+        }
+    }
+    for f in Format::ALL {
+        assert!(
+            formats.contains(&f),
+            "no variable has format {}",
+            f.as_str()
+        );
+    }
+}
+
+#[test]
+fn every_glossary_variable_is_in_the_catalog() {
+    let c = catalog::loanpro();
+    let rows = glossary_rows();
+    assert!(rows.len() >= 200, "only {} glossary rows", rows.len());
+    for (name, page) in rows {
+        assert!(c.sources.contains_key(page), "{name}: unknown page {page}");
+        let v = c
+            .variable(name)
+            .unwrap_or_else(|| panic!("the catalog lacks {name} (from {page})"));
+        assert!(
+            v.documented,
+            "{name} is on {page} but not marked documented"
+        );
+    }
+}
+
+#[test]
+fn array_style_variables_carry_their_item_fields() {
+    let c = catalog::loanpro();
+    for (array, field) in [
+        ("payments", "payment-date"),
+        ("unfulfilled-promises", "due-date"),
+        ("til-forecasted-payments", "principal-balance"),
+        ("status-yearly-breakdown", "total"),
+        ("status-delinquent-bucket-balance", "days-past-due"),
+        ("escrow", "balance"),
+        ("collateral-position", "collateral-vin"),
+        ("funding-transactions", "funding-transaction-amount"),
+        ("billing-period-values-array", "start-date"),
+        ("cards-array", "card-status"),
+        ("settings-custom-fields", "value"),
+        ("setup-custom-fields", "value"),
+        ("computation-fields", "calculated-value"),
+    ] {
+        let parent = c.variable(array).unwrap_or_else(|| panic!("no {array}"));
+        assert!(parent.ty.has_items(), "{array} is a {}", parent.ty.as_str());
+        let fields: Vec<&str> = c.items_of(array).map(|v| v.name.as_str()).collect();
+        assert!(
+            fields.contains(&format!("{array}.{field}").as_str()),
+            "{array}: {fields:?}"
+        );
+    }
+}
+
+#[test]
+fn the_catalog_documents_custom_fields_and_context_quirks() {
+    let c = catalog::loanpro();
+    let value = c.variable("settings-custom-fields.35.value").unwrap();
+    assert_eq!(value.ty, VarType::Text);
+    assert!(
+        value.description.contains("option's id"),
+        "{}",
+        value.description
+    );
+    assert!(value.number_as_text());
+    assert!(c.variable("setup-custom-fields.1.value").is_some());
+    let display_id = c.variable("loan-display-id").unwrap();
+    assert_eq!(display_id.example, "727");
+    assert!(display_id.number_as_text());
+    assert!(!c.variable("loan-token").unwrap().number_as_text());
+    let notes = c.notes.join("\n");
+    for needle in ["[]", "\"727\"", "option's id"] {
+        assert!(notes.contains(needle), "the notes do not mention {needle}");
+    }
+    // The payload LoanPro's webhook page shows, verbatim.
+    let activated = c.event("Account Activated").unwrap();
+    let sample = activated.sample.as_ref().unwrap();
+    assert_eq!(sample["eventName"], "Account Activated");
+    assert_eq!(sample["context"]["loan-display-id"], "727");
+    assert_eq!(sample["context"]["status-days-past-due"], 13);
+    for key in sample["context"].as_object().unwrap().keys() {
+        assert!(c.variable(key).is_some_and(|v| v.documented), "{key}");
+    }
+}
+
 #[test]
 fn every_variable_has_a_description_and_a_fitting_example() {
     for c in [catalog::loanpro(), catalog::youlend()] {
@@ -157,7 +318,8 @@ fn check_example(v: &Variable) {
         VarType::Boolean => ex.is_boolean(),
         VarType::Enum => ex.as_str().is_some_and(|s| v.values.iter().any(|x| x == s)),
         VarType::Array => ex.is_array(),
-        VarType::Object => ex.is_object(),
+        // LoanPro sends an empty object as `[]`.
+        VarType::Object => ex.is_object() || ex.as_array().is_some_and(Vec::is_empty),
     };
     assert!(ok, "{}: example {ex} is not a {}", v.name, v.ty.as_str());
     if v.ty == VarType::Enum {
@@ -316,6 +478,8 @@ fn loan_sample_values_fit_the_catalog_types() {
                 (VarType::Enum, Value::Text(t)) => v.values.contains(t),
                 (VarType::Boolean, Value::Bool(_)) => true,
                 (VarType::Array, Value::Vector(_)) | (VarType::Object, Value::Map(_)) => true,
+                // LoanPro sends an empty object as `[]`.
+                (VarType::Object, Value::Vector(items)) => items.is_empty(),
                 _ => false,
             };
             assert!(

@@ -1,6 +1,8 @@
 //! `hookwright catalog loanpro|youlend [--json]`: the variables and events
 //! rules and templates are checked against, as a grouped listing or as JSON
-//! in the catalog file format (which a team can copy and extend).
+//! in the catalog file format (which a team can copy and extend): every
+//! variable with its format, description, example and source page, every
+//! event, the notes and the pages cited.
 
 use std::fmt::Write;
 use std::process::ExitCode;
@@ -51,7 +53,13 @@ fn listing(c: &Catalog) -> String {
     if !c.description.is_empty() {
         let _ = writeln!(out, "{}", c.description);
     }
-    let _ = writeln!(out, "(* = not named in the platform's public docs)");
+    for note in &c.notes {
+        let _ = writeln!(out, "- {note}");
+    }
+    let _ = writeln!(
+        out,
+        "(* = not named in the platform's public docs; [page] = the page that names it, listed at the end)"
+    );
     let width = c
         .variables
         .iter()
@@ -88,18 +96,25 @@ fn listing(c: &Catalog) -> String {
             let names: Vec<&str> = e.fields.iter().map(|f| f.name.as_str()).collect();
             let _ = writeln!(out, "  {:code_width$}  fields: {}", "", names.join(", "));
         }
+        if let (Some(sample), true) = (&e.sample, e.fields.is_empty()) {
+            let _ = writeln!(out, "  {:code_width$}  payload: {sample}", "");
+        }
+    }
+    if !c.sources.is_empty() {
+        let _ = writeln!(out, "\npages");
+        for (key, page) in &c.sources {
+            let _ = writeln!(out, "  [{key}] {} <{}>", page.title, page.url);
+        }
     }
     out
 }
 
 fn variable_line(out: &mut String, v: &Variable, width: usize) {
     let mark = if v.documented { ' ' } else { '*' };
-    let mut line = format!(
-        " {mark}{:width$}  {:7}  {}",
-        v.name,
-        v.ty.as_str(),
-        v.description
-    );
+    // The platform's own format name where the catalog gives one (LoanPro's
+    // currency, percentage …), else the checker's type.
+    let kind = v.format.map_or(v.ty.as_str(), |f| f.as_str());
+    let mut line = format!(" {mark}{:width$}  {kind:10}  {}", v.name, v.description);
     if !v.values.is_empty() {
         let values: Vec<String> = v.values.iter().map(|s| format!("{s:?}")).collect();
         let _ = write!(line, " One of {}.", values.join(", "));
@@ -108,6 +123,9 @@ fn variable_line(out: &mut String, v: &Variable, width: usize) {
     }
     if !v.events.is_empty() && v.events.len() <= 4 {
         let _ = write!(line, " ({})", v.events.join(", "));
+    }
+    if !v.source.is_empty() {
+        let _ = write!(line, " [{}]", v.source);
     }
     let _ = writeln!(out, "{line}");
 }

@@ -1,7 +1,9 @@
 //! Checks a rule against a variable catalog without evaluating it: unknown
 //! variables and functions (with did-you-mean), arity, type errors, enum
-//! values that cannot match and comparisons that are always false. Errors
-//! and warnings are told apart by [`Severity`](crate::error::Severity).
+//! values that cannot match and comparisons that are always false — including
+//! those LoanPro's payloads make so: digits sent as text (`"727"`) and empty
+//! objects sent as `[]`. Errors and warnings are told apart by
+//! [`Severity`](crate::error::Severity).
 
 use crate::catalog::{Catalog, VarType, Variable};
 use crate::error::{Error, ErrorKind, Span};
@@ -98,6 +100,15 @@ impl<'c> Checker<'c> {
             }
             ExprKind::List(items) => {
                 let ty = self.call(items, e.span);
+                // `(-> settings-custom-fields :35 :value)` reads a catalog variable.
+                if let Some(var) = self.threaded_variable(items) {
+                    return Info {
+                        ty: var_ty(var),
+                        var: Some(var),
+                        literal: None,
+                        span: e.span,
+                    };
+                }
                 Info {
                     literal: None,
                     ..info(ty)
@@ -121,20 +132,40 @@ impl<'c> Checker<'c> {
                 span,
             };
         };
-        let ty = match var.ty {
-            VarType::Money if var.example.is_string() => Ty::MoneyText,
-            VarType::Number | VarType::Money => Ty::Number,
-            VarType::Text | VarType::Enum => Ty::Text,
-            VarType::Date => Ty::Date,
-            VarType::Boolean => Ty::Bool,
-            VarType::Array | VarType::Object => Ty::Coll,
-        };
         Info {
-            ty,
+            ty: var_ty(var),
             var: Some(var),
             literal: None,
             span,
         }
+    }
+
+    /// The catalog variable a `->` form reads when every step is a key:
+    /// `(-> settings-custom-fields :35 :value)` or `(-> x (get :1) :value)`.
+    fn threaded_variable(&self, items: &'c [Expr]) -> Option<&'c Variable> {
+        let [head, start, steps @ ..] = items else {
+            return None;
+        };
+        let (ExprKind::Symbol(arrow), ExprKind::Symbol(start)) = (&head.kind, &start.kind) else {
+            return None;
+        };
+        if arrow != "->" {
+            return None;
+        }
+        let mut path = start.clone();
+        for step in steps {
+            let key = match &step.kind {
+                ExprKind::Keyword(k) => k,
+                ExprKind::List(call) => match (step.head(), call.get(1).map(|e| &e.kind)) {
+                    (Some("get"), Some(ExprKind::Keyword(k))) if call.len() == 2 => k,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            path.push('.');
+            path.push_str(key);
+        }
+        self.catalog.variable(&path)
     }
 
     fn call(&mut self, items: &'c [Expr], span: Span) -> Ty {
@@ -277,7 +308,11 @@ impl<'c> Checker<'c> {
                 }
             }
             Today => Ty::Date,
-            Not | IsNil | IsSome | IsTrue | IsFalse | Empty => Ty::Bool,
+            IsNil | IsSome => {
+                self.never_nil(&args[0]);
+                Ty::Bool
+            }
+            Not | IsTrue | IsFalse | Empty => Ty::Bool,
             Str => Ty::Text,
             Count | ParseInt | ParseFloat => Ty::Number,
             And | Or if !args.is_empty() && args.iter().all(|a| a.ty == Ty::Bool) => Ty::Bool,
@@ -290,10 +325,15 @@ impl<'c> Checker<'c> {
             Some(v) => format!("`{}` is {}", v.name, a.ty.label()),
             None => format!("this is {}", a.ty.label()),
         };
-        let hint = if a.ty == Ty::MoneyText {
-            " (it arrives as text; convert it with (v/parse-float ...))"
-        } else {
-            ""
+        let hint = match a.var {
+            _ if a.ty == Ty::MoneyText => {
+                " (it arrives as text; convert it with (v/parse-float ...))".to_string()
+            }
+            Some(v) if v.number_as_text() => format!(
+                " (it arrives as text such as {}; convert it with (v/parse-int ...))",
+                v.example
+            ),
+            _ => String::new(),
         };
         self.error(
             ErrorKind::Type,
@@ -356,11 +396,27 @@ impl<'c> Checker<'c> {
             if i == 0 {
                 continue;
             }
+            for (x, y) in [(first, a), (a, first)] {
+                if matches!(y.literal.map(|l| &l.kind), Some(ExprKind::Nil)) {
+                    self.never_nil(x);
+                }
+                if matches!(y.literal.map(|l| &l.kind), Some(ExprKind::Vector(v)) if v.is_empty()) {
+                    self.empty_as_vector(x, y.span);
+                }
+            }
             if never_equal(first.ty, a.ty) {
+                let quirk = [first, a]
+                    .into_iter()
+                    .find_map(|x| x.var.filter(|v| v.number_as_text()));
                 let hint = if first.ty == Ty::MoneyText || a.ty == Ty::MoneyText {
-                    "; the amount arrives as text: compare (v/parse-float ...)"
+                    "; the amount arrives as text: compare (v/parse-float ...)".to_string()
+                } else if let Some(v) = quirk {
+                    format!(
+                        "; `{}` arrives as text (such as {}): compare with text or convert it with (v/parse-int ...)",
+                        v.name, v.example
+                    )
                 } else {
-                    ""
+                    String::new()
                 };
                 self.warn(
                     ErrorKind::Unmatchable,
@@ -384,6 +440,36 @@ impl<'c> Checker<'c> {
                     );
                 }
             }
+        }
+    }
+
+    /// `nil?`, `some?` and `(= x nil)` on a keyed object: LoanPro sends an
+    /// empty one as `[]`, never nil, so the test is constant.
+    fn never_nil(&mut self, a: &Info<'c>) {
+        if let Some(v) = a.var.filter(|v| v.ty == VarType::Object) {
+            self.warn(
+                ErrorKind::Unmatchable,
+                format!(
+                    "`{}` is never nil: LoanPro sends an empty object as []; test it with (empty? {})",
+                    v.name, v.name
+                ),
+                a.span,
+            );
+        }
+    }
+
+    /// `(= x [])` on a keyed object holds only while LoanPro keeps sending an
+    /// empty object as `[]`; an empty `{}` (another sender, a pasted context) is not `[]`.
+    fn empty_as_vector(&mut self, a: &Info<'c>, span: Span) {
+        if let Some(v) = a.var.filter(|v| v.ty == VarType::Object) {
+            self.warn(
+                ErrorKind::Unmatchable,
+                format!(
+                    "`{}` is an object that LoanPro sends as [] only when empty; an empty {{}} is not [] — test it with (empty? {})",
+                    v.name, v.name
+                ),
+                span,
+            );
         }
     }
 
@@ -449,6 +535,18 @@ impl<'c> Checker<'c> {
 fn items_of<'c>(a: &Info<'c>) -> Option<&'c Expr> {
     a.literal
         .filter(|e| matches!(e.kind, ExprKind::Set(_) | ExprKind::Vector(_)))
+}
+
+/// What a catalog variable holds at run time.
+fn var_ty(var: &Variable) -> Ty {
+    match var.ty {
+        VarType::Money if var.example.is_string() => Ty::MoneyText,
+        VarType::Number | VarType::Money => Ty::Number,
+        VarType::Text | VarType::Enum => Ty::Text,
+        VarType::Date => Ty::Date,
+        VarType::Boolean => Ty::Bool,
+        VarType::Array | VarType::Object => Ty::Coll,
+    }
 }
 
 /// Types whose values can never be `=`: a number and text, a boolean and a number…
