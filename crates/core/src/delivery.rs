@@ -30,7 +30,7 @@ pub struct Delivery {
     pub method: String,
     /// The request target: path and query as received.
     pub path: String,
-    /// In the order received, repeats kept; values not UTF-8 are shown lossily.
+    /// In the order received, repeats kept; a value that is not UTF-8 is read as ISO-8859-1.
     pub headers: Vec<Header>,
     /// The raw body: text when it was UTF-8, else base64 (see `bodyEncoding`).
     pub body: String,
