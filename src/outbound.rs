@@ -229,6 +229,30 @@ pub fn pretty_body(body: &str) -> String {
     }
 }
 
+/// How a test send leaves the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Through {
+    /// The browser's fetch: CORS applies, forbidden headers are dropped.
+    #[default]
+    Browser,
+    /// `hookwright relay` on this machine sends it with a real HTTP client.
+    Relay,
+}
+
+impl Through {
+    pub fn is_browser(&self) -> bool {
+        *self == Through::Browser
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Through::Browser => "Browser (fetch)",
+            Through::Relay => "Local relay",
+        }
+    }
+}
+
 /// One test send, as kept in the history (secrets already masked).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -240,6 +264,24 @@ pub struct SendRecord {
     pub request_headers: Vec<Header>,
     pub request_body: Option<String>,
     pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Through::is_browser")]
+    pub through: Through,
+}
+
+/// The request with signature headers added (replacing any of the same name), for a test send
+/// signed as YouLend or a Standard Webhooks sender would sign it.
+pub fn with_signature(
+    request: &RenderedRequest,
+    with: &hookwright_core::signing::SignWith,
+) -> Result<RenderedRequest, String> {
+    let body = request.body.as_deref().unwrap_or("");
+    let added = hookwright_core::signing::sign(with, body.as_bytes())?;
+    let mut signed = request.clone();
+    signed
+        .headers
+        .retain(|h| !added.iter().any(|a| a.name.eq_ignore_ascii_case(&h.name)));
+    signed.headers.extend(added);
+    Ok(signed)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -255,6 +297,18 @@ pub enum Outcome {
     /// Fetch failed without a status (CORS, unreachable host, refused).
     Failed {
         millis: f64,
+        message: String,
+    },
+    /// The browser would not even build the request (a header value it refuses, a bad URL).
+    Refused {
+        millis: f64,
+        message: String,
+    },
+    /// The local relay did not send it, or got no answer: its status (0 when the relay itself
+    /// did not answer) and its message.
+    RelayError {
+        millis: f64,
+        status: u16,
         message: String,
     },
     TimedOut {
@@ -395,6 +449,7 @@ mod tests {
                 }],
                 request_body: Some("s3cret".into()),
                 outcome: Outcome::TimedOut { millis: 1.0 },
+                through: Through::Browser,
             };
             remember(&mut history, record, &["s3cret".into()]);
         }
@@ -413,6 +468,49 @@ mod tests {
         assert_eq!(pretty_body("{\"a\":1.50}"), "{\n  \"a\": 1.50\n}");
         assert_eq!(pretty_body("<img src=x>"), "<img src=x>");
         assert_eq!(pretty_body(""), "");
+    }
+
+    #[test]
+    fn signing_adds_or_replaces_the_signature_headers() {
+        use hookwright_core::signing::{KeyReading, Scheme, SignWith};
+        let r = request(
+            "POST",
+            "https://x.test/",
+            &[("webhook-id", "old"), ("Content-Type", "application/json")],
+            Some(r#"{"test": 2432232314}"#),
+        );
+        let signed = with_signature(
+            &r,
+            &SignWith {
+                scheme: Scheme::Standard,
+                secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                timestamp: 1614265330,
+                key_reading: KeyReading::Decoded,
+            },
+        )
+        .unwrap();
+        let names: Vec<&str> = signed.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Type",
+                "webhook-id",
+                "webhook-timestamp",
+                "webhook-signature"
+            ]
+        );
+        assert_eq!(
+            signed.headers[3].value,
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+        let old = r#"{"at":1.0,"method":"GET","url":"u","requestHeaders":[],"requestBody":null,"outcome":{"kind":"cancelled","millis":1.0}}"#;
+        let record: SendRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            record.through,
+            Through::Browser,
+            "older history still reads"
+        );
     }
 
     #[test]
