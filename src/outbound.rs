@@ -504,13 +504,20 @@ mod tests {
             signed.headers[3].value,
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
         );
-        let old = r#"{"at":1.0,"method":"GET","url":"u","requestHeaders":[],"requestBody":null,"outcome":{"kind":"cancelled","millis":1.0}}"#;
-        let record: SendRecord = serde_json::from_str(old).unwrap();
-        assert_eq!(
-            record.through,
-            Through::Browser,
-            "older history still reads"
-        );
+        // Browser sends are kept as before (no `through`), relay sends say so.
+        let record = |through| SendRecord {
+            at: 1.0,
+            method: "GET".into(),
+            url: "u".into(),
+            request_headers: vec![],
+            request_body: None,
+            outcome: Outcome::Cancelled { millis: 1.0 },
+            through,
+        };
+        let browser = serde_json::to_string(&record(Through::Browser)).unwrap();
+        assert!(!browser.contains("through"), "{browser}");
+        let relayed = serde_json::to_string(&record(Through::Relay)).unwrap();
+        assert!(relayed.contains(r#""through":"relay""#), "{relayed}");
     }
 
     #[test]
