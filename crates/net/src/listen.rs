@@ -258,15 +258,14 @@ fn events(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
         .unwrap_or(0);
     // Subscribe before copying the backlog, so nothing falls between the two.
     let live = shared.live.subscribe();
-    let backlog: Vec<Arc<Recorded>> = shared
+    let log = shared
         .state
         .lock()
-        .expect("no panics while holding the log")
-        .kept
-        .iter()
-        .filter(|r| r.seq > after)
-        .cloned()
-        .collect();
+        .expect("no panics while holding the log");
+    // An id past our count is from an earlier run of the listener: send everything.
+    let after = if after > log.seq { 0 } else { after };
+    let backlog: Vec<Arc<Recorded>> = log.kept.iter().filter(|r| r.seq > after).cloned().collect();
+    drop(log);
     let last = backlog.last().map_or(after, |r| r.seq);
     let stream = stream::iter(backlog).chain(following(live, last)).map(|r| {
         Ok::<_, Infallible>(

@@ -262,6 +262,15 @@ async fn streams_deliveries_to_a_loopback_page() {
     let after = read_events(&mut resumed, 1).await;
     assert_eq!((after[0].path.as_str(), after[0].seq), ("/third", 3));
 
+    // An id from an earlier run of the listener (past its count) gets everything.
+    let mut restarted = client()
+        .get(format!("{}{EVENTS_PATH}", s.url))
+        .header("Last-Event-ID", "99")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read_events(&mut restarted, 3).await[0].seq, 1);
+
     // Another site's page may not watch.
     let foreign = client()
         .get(format!("{}{EVENTS_PATH}", s.url))
