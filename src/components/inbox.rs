@@ -98,6 +98,29 @@ fn read_url() -> String {
         .unwrap_or_else(|| DEFAULT_URL.to_string())
 }
 
+/// Whether the Inbox was connected when the view was left (this tab only): coming back connects again.
+const CONNECTED_KEY: &str = "hookwright.inbox-connected";
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn was_connected() -> bool {
+    session()
+        .and_then(|s| s.get_item(CONNECTED_KEY).ok().flatten())
+        .is_some()
+}
+
+fn set_connected(connected: bool) {
+    if let Some(s) = session() {
+        let _ = if connected {
+            s.set_item(CONNECTED_KEY, "1")
+        } else {
+            s.remove_item(CONNECTED_KEY)
+        };
+    }
+}
+
 fn write_url(url: &str) {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = s.set_item(URL_KEY, url);
@@ -182,10 +205,20 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
         })
     };
 
-    // Leaving the view closes the stream; coming back connects again (the listener resends).
+    // Leaving the view closes the stream; coming back connects again (the listener resends
+    // what it kept, so the list fills up as it was).
     {
         let stream = stream.clone();
+        let inbox = inbox.dispatcher();
+        let url = (*url).clone();
+        let error = error.clone();
         use_effect_with((), move |_| {
+            if was_connected() {
+                match connect(&url, inbox) {
+                    Ok(s) => *stream.borrow_mut() = Some(s),
+                    Err(message) => error.set(Some(message)),
+                }
+            }
             move || {
                 stream.borrow_mut().take();
             }
@@ -207,6 +240,7 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if stream.borrow_mut().take().is_some() {
+                set_connected(false);
                 inbox.dispatch(InboxAction::Status(Status::Idle));
                 return;
             }
@@ -216,6 +250,7 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
             match connect(&url, inbox.dispatcher()) {
                 Ok(s) => {
                     *stream.borrow_mut() = Some(s);
+                    set_connected(true);
                     error.set(None);
                 }
                 Err(message) => {
