@@ -298,8 +298,12 @@ test('the Inbox shows simulated YouLend webhooks arriving at the listener, and h
     await rows.first().getByRole('button').click();
     await page.getByRole('button', { name: 'Use as sample context' }).click();
     await ready(page);
-    const custom = await page.evaluate(() => localStorage.getItem('hookwright.custom-context'));
-    assert.match(custom ?? '', /LOA10040/);
+    // The body is now the custom context the previews render against (saved a moment later).
+    await until(
+      async () => /LOA10040/.test((await page.evaluate(() => localStorage.getItem('hookwright.custom-context'))) ?? ''),
+      'the custom context',
+    );
+    assert.equal(new URL(page.url()).hash, '');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
