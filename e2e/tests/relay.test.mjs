@@ -151,6 +151,7 @@ test('through the relay, a server with no CORS receives exactly the preview\'s b
   // The token is not in the workspace, nor in an export.
   const stored = await page.evaluate(() => localStorage.getItem('hookwright.workspace') + localStorage.getItem('hookwright.relay'));
   assert.ok(!stored.includes(token), 'the relay token is kept out of localStorage');
+  await page.getByTestId('response-body').scrollIntoViewIfNeeded();
   await screenshot(page, 'relay-sent');
   assert.deepEqual(problems, []);
   await context.close();
@@ -179,6 +180,7 @@ test('a wrong token, a stopped relay and a header outside ISO-8859-1 each say wh
   const before = bare.received.length;
   assert.equal(await sendAndWait(page), 'Relay refused (401)');
   assert.match(await page.getByTestId('relay-message').textContent(), /wrong relay token/);
+  await page.getByTestId('relay-message').scrollIntoViewIfNeeded();
   await screenshot(page, 'relay-wrong-token');
 
   // Nothing listens here: the page says the relay was not reached, and Send works again.
@@ -201,6 +203,7 @@ test('a wrong token, a stopped relay and a header outside ISO-8859-1 each say wh
   assert.match(why, /ISO-8859-1/);
   assert.match(why, /%E2%82%AC/);
   assert.equal(await page.getByRole('button', { name: 'Send test' }).isDisabled(), true);
+  await invalid.scrollIntoViewIfNeeded();
   await screenshot(page, 'header-outside-latin1');
   // Back to a sendable value: the panel sends again.
   await page.getByRole('textbox', { name: `Header ${price} value` }).fill('EUR 10');
@@ -247,6 +250,7 @@ test('a signed test send carries Standard Webhooks headers the CLI verifies', as
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  await signing.scrollIntoViewIfNeeded();
   await screenshot(page, 'signed-send');
   assert.deepEqual(problems, []);
   await context.close();
@@ -279,6 +283,7 @@ test('the Inbox shows simulated YouLend webhooks arriving at the listener, and h
     assert.match(await detail.textContent(), /Verified: signature matches/);
     assert.match(await detail.textContent(), /x-yl-webhook-signature/);
     assert.match(await page.getByTestId('delivery-body').textContent(), /"EventCode": "LOA10055"/);
+    assert.equal(await rows.last().locator('.event-code').textContent(), 'LOA10055');
     await screenshot(page, 'inbox');
 
     await page.getByRole('button', { name: 'Send all to Reconcile' }).click();

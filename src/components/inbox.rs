@@ -341,8 +341,9 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
                     <div class="table-scroll"><table class="data inbox-table" data-testid="inbox-table">
                         <thead><tr>
                             <th scope="col">{ "#" }</th>
-                            <th scope="col">{ "Received" }</th>
+                            <th scope="col">{ "Received (UTC)" }</th>
                             <th scope="col">{ "Request" }</th>
+                            <th scope="col">{ "Event" }</th>
                             <th scope="col">{ "Size" }</th>
                             <th scope="col">{ "Signature" }</th>
                         </tr></thead>
@@ -354,6 +355,17 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
             </section>
         </div>
     }
+}
+
+/// What a body says it is: YouLend's `EventCode` or a Standard Webhooks payload's `type`.
+fn event_of(d: &Delivery) -> Option<String> {
+    if d.body_encoding != BodyEncoding::Text {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(&d.body).ok()?;
+    ["EventCode", "type"]
+        .iter()
+        .find_map(|k| value.get(k)?.as_str().map(str::to_string))
 }
 
 fn verdict_badge(d: &Delivery) -> Html {
@@ -397,11 +409,12 @@ fn row(
                         <span class="method">{ &d.method }</span>{ " " }<code>{ &d.path }</code>
                     </button>
                 </td>
+                <td>{ event_of(d).map(|e| html! { <code class="event-code">{ e }</code> }).unwrap_or_default() }</td>
                 <td>{ format!("{size} B") }</td>
                 <td>{ verdict_badge(d) }</td>
             </tr>
             if is_open {
-                <tr class="inbox-detail"><td colspan="5">{ detail(d, on_reconcile, on_sample) }</td></tr>
+                <tr class="inbox-detail"><td colspan="6">{ detail(d, on_reconcile, on_sample) }</td></tr>
             }
         </>
     }
