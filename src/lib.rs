@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use components::connection_view::ConnectionView;
 use components::header::Header;
+use components::inbox::{Handoff, InboxView};
 use components::notices::Notices;
 use components::persistence::Persistence;
 use components::sidebar::Sidebar;
@@ -37,6 +38,22 @@ pub fn App() -> Html {
             view.set(next);
         })
     };
+    // Deliveries the Inbox hands to Reconcile.
+    let handoff = use_state(|| None::<Handoff>);
+    let on_reconcile = {
+        let handoff = handoff.clone();
+        let on_view = on_view.clone();
+        Callback::from(move |(text, source): (String, String)| {
+            let id = handoff.as_ref().map_or(1, |h| h.id + 1);
+            handoff.set(Some(Handoff {
+                id,
+                text: text.into(),
+                source,
+            }));
+            on_view.emit(View::Reconcile);
+        })
+    };
+    let on_sampled = on_view.reform(|()| View::Connections);
     html! {
         <ContextProvider<EditorHandle> context={editor}>
         <ContextProvider<CustomSample> context={(*custom).clone()}>
@@ -54,7 +71,11 @@ pub fn App() -> Html {
                 } else {
                     <div class="app-body">
                         <main class="main-pane youlend-pane" id="main" tabindex="-1" onkeydown={keep_text_undo()}>
-                            if *view == View::Reconcile { <ReconcileView /> } else { <VerifyPanel /> }
+                            { match *view {
+                                View::Reconcile => html! { <ReconcileView handoff={(*handoff).clone()} /> },
+                                View::Inbox => html! { <InboxView {on_reconcile} {on_sampled} /> },
+                                _ => html! { <VerifyPanel /> },
+                            } }
                         </main>
                     </div>
                 }

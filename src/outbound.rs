@@ -192,6 +192,30 @@ pub fn pretty_body(body: &str) -> String {
     }
 }
 
+/// How a test send leaves the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Through {
+    /// The browser's fetch: CORS applies, forbidden headers are dropped.
+    #[default]
+    Browser,
+    /// `hookwright relay` on this machine sends it with a real HTTP client.
+    Relay,
+}
+
+impl Through {
+    pub fn is_browser(&self) -> bool {
+        *self == Through::Browser
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Through::Browser => "Browser (fetch)",
+            Through::Relay => "Local relay",
+        }
+    }
+}
+
 /// One test send, as kept in the history (secrets already masked).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -203,6 +227,24 @@ pub struct SendRecord {
     pub request_headers: Vec<Header>,
     pub request_body: Option<String>,
     pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Through::is_browser")]
+    pub through: Through,
+}
+
+/// The request with signature headers added (replacing any of the same name), for a test send
+/// signed as YouLend or a Standard Webhooks sender would sign it.
+pub fn with_signature(
+    request: &RenderedRequest,
+    with: &hookwright_core::signing::SignWith,
+) -> Result<RenderedRequest, String> {
+    let body = request.body.as_deref().unwrap_or("");
+    let added = hookwright_core::signing::sign(with, body.as_bytes())?;
+    let mut signed = request.clone();
+    signed
+        .headers
+        .retain(|h| !added.iter().any(|a| a.name.eq_ignore_ascii_case(&h.name)));
+    signed.headers.extend(added);
+    Ok(signed)
 }
 
 /// Externally tagged (`{"response": {...}}`): serde buffers an internally
@@ -222,6 +264,18 @@ pub enum Outcome {
     /// Fetch failed without a status (CORS, unreachable host, refused).
     Failed {
         millis: f64,
+        message: String,
+    },
+    /// The browser would not even build the request (a header value it refuses, a bad URL).
+    Refused {
+        millis: f64,
+        message: String,
+    },
+    /// The local relay did not send it, or got no answer: its status (0 when the relay itself
+    /// did not answer) and its message.
+    RelayError {
+        millis: f64,
+        status: u16,
         message: String,
     },
     TimedOut {
@@ -268,7 +322,9 @@ pub fn remember(history: &mut Vec<SendRecord>, mut record: SendRecord, connectio
                 body.push_str("\n… (cut)");
             }
         }
-        Outcome::Failed { message, .. } => *message = m.hide(message),
+        Outcome::Failed { message, .. }
+        | Outcome::Refused { message, .. }
+        | Outcome::RelayError { message, .. } => *message = m.hide(message),
         Outcome::TimedOut { .. } | Outcome::Cancelled { .. } => {}
     }
     history.insert(0, record);
@@ -379,6 +435,7 @@ mod tests {
                     headers: vec![Header::new("X-Echo", "tok-secret-1")],
                     body: "you sent s3cret-bearer".into(),
                 },
+                through: Through::Browser,
             };
             remember(&mut history, record, &connection);
         }
@@ -424,6 +481,7 @@ mod tests {
                 request_headers: Vec::new(),
                 request_body: None,
                 outcome,
+                through: Through::Browser,
             };
             remember(&mut history, record, &connection);
         }
@@ -437,6 +495,56 @@ mod tests {
         assert_eq!(pretty_body("{\"a\":1.50}"), "{\n  \"a\": 1.50\n}");
         assert_eq!(pretty_body("<img src=x>"), "<img src=x>");
         assert_eq!(pretty_body(""), "");
+    }
+
+    #[test]
+    fn signing_adds_or_replaces_the_signature_headers() {
+        use hookwright_core::signing::{KeyReading, Scheme, SignWith};
+        let r = request(
+            "POST",
+            "https://x.test/",
+            &[("webhook-id", "old"), ("Content-Type", "application/json")],
+            Some(r#"{"test": 2432232314}"#),
+        );
+        let signed = with_signature(
+            &r,
+            &SignWith {
+                scheme: Scheme::Standard,
+                secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                timestamp: 1614265330,
+                key_reading: KeyReading::Decoded,
+            },
+        )
+        .unwrap();
+        let names: Vec<&str> = signed.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Type",
+                "webhook-id",
+                "webhook-timestamp",
+                "webhook-signature"
+            ]
+        );
+        assert_eq!(
+            signed.headers[3].value,
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+        // Browser sends are kept as before (no `through`), relay sends say so.
+        let record = |through| SendRecord {
+            at: 1.0,
+            method: "GET".into(),
+            url: "u".into(),
+            request_headers: vec![],
+            request_body: None,
+            outcome: Outcome::Cancelled { millis: 1.0 },
+            through,
+        };
+        let browser = serde_json::to_string(&record(Through::Browser)).unwrap();
+        assert!(!browser.contains("through"), "{browser}");
+        let relayed = serde_json::to_string(&record(Through::Relay)).unwrap();
+        assert!(relayed.contains(r#""through":"relay""#), "{relayed}");
     }
 
     #[test]

@@ -7,5 +7,6 @@ pub mod crypto;
 pub mod download;
 pub mod fetch;
 pub mod files;
+pub mod relay;
 pub mod send_history;
 pub mod storage;

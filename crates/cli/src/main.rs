@@ -30,8 +30,16 @@ enum Command {
     Catalog(commands::catalog::Args),
     /// Check connection files without sending anything
     Lint(commands::lint::Args),
-    /// Check a YouLend webhook signature (X-YL-Webhook-Signature) against the raw body.
+    /// Check a webhook signature against the raw body: YouLend's (X-YL-Webhook-Signature) or Standard Webhooks'.
     Verify(commands::verify::Args),
+    /// Print the signature headers for a body: Standard Webhooks (v1,...) or YouLend (sha256=...).
+    Sign(commands::sign::Args),
+    /// Send the page's test requests with a real HTTP client, past CORS (127.0.0.1 only).
+    Relay(commands::relay::Args),
+    /// Receive webhooks on 127.0.0.1: check signatures, record NDJSON, stream to the page's Inbox.
+    Listen(commands::listen::Args),
+    /// Send a realistic, signed sequence of webhooks to a URL (YouLend in a box).
+    Simulate(commands::simulate::Args),
     /// Reconcile a batch of YouLend events: settlements, repayments, manual payments, duplicates.
     Reconcile(commands::reconcile::Args),
     /// Render a template against a context: text, JSON (validated) or URL.
@@ -55,6 +63,10 @@ fn main() -> ExitCode {
         Command::Catalog(args) => commands::catalog::run(args),
         Command::Lint(args) => commands::lint::run(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Sign(args) => commands::sign::run(args),
+        Command::Relay(args) => commands::relay::run(args),
+        Command::Listen(args) => commands::listen::run(args),
+        Command::Simulate(args) => commands::simulate::run(args),
         Command::Reconcile(args) => commands::reconcile::run(args),
         Command::Render(args) => commands::render::run(args),
         Command::Envelope(args) => commands::envelope::run(args),

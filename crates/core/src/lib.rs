@@ -6,11 +6,15 @@
 pub mod catalog;
 pub mod connection;
 pub mod context;
+pub mod delivery;
 pub mod error;
+pub mod header_value;
 pub mod lint;
 pub mod rule;
 pub mod samples;
 pub mod secret;
+pub mod signing;
+pub mod standard_webhooks;
 pub mod suggest;
 pub mod template;
 pub mod value;

@@ -541,6 +541,13 @@ pub fn check_headers(s: &Subject) -> Vec<Finding> {
                 format!("the header value contains {what}"),
             ));
         }
+        if let Some((_, c)) = crate::header_value::non_latin1_at(&header.value) {
+            out.push(Finding::error(
+                field("value"),
+                ErrorKind::Invalid,
+                crate::header_value::non_latin1_message(c),
+            ));
+        }
         if header.name.eq_ignore_ascii_case("authorization")
             && !header.value.trim().is_empty()
             && request.auth != Auth::None
@@ -602,6 +609,13 @@ pub fn check_auth(s: &Subject) -> Vec<Finding> {
                 ));
             }
             no_breaks("request.auth.token", token, &mut out);
+            if let Some((_, c)) = crate::header_value::non_latin1_at(token) {
+                out.push(Finding::error(
+                    "request.auth.token",
+                    ErrorKind::Invalid,
+                    crate::header_value::non_latin1_message(c),
+                ));
+            }
         }
         Auth::Basic {
             username,
@@ -848,8 +862,9 @@ pub fn check_templates(s: &Subject) -> Vec<Finding> {
 enum RenderKind {
     /// An absolute http(s) URL (the renderer's URL mode checks it).
     Url,
-    /// Text with no CR, LF or NUL, which would start a header of its own.
-    HeaderValue,
+    /// Text with no CR, LF or NUL, which would start a header of its own; with `latin1`,
+    /// nothing past ISO-8859-1 (basic-auth parts are base64-encoded, so they may).
+    HeaderValue { latin1: bool },
     /// A body in its content type's mode; JSON mode checks the output parses.
     Body(Mode),
 }
@@ -876,26 +891,39 @@ fn render_kind(
     }
     // Header values and credentials: a control character in the text itself
     // was reported by `check_headers` / `check_auth`.
-    (!source.contains(['\r', '\n', '\0'])).then_some(RenderKind::HeaderValue)
+    let latin1 = field.starts_with("request.headers") || field == "request.auth.token";
+    (!source.contains(['\r', '\n', '\0'])).then_some(RenderKind::HeaderValue { latin1 })
 }
 
 fn render_errors(template: &Template, ctx: &Context, kind: RenderKind) -> Vec<Error> {
     let mode = match kind {
         RenderKind::Url => Mode::Url,
-        RenderKind::HeaderValue => Mode::Text,
+        RenderKind::HeaderValue { .. } => Mode::Text,
         RenderKind::Body(mode) => mode,
     };
     let outcome = template.outcome(ctx, mode, true);
     if !outcome.errors.is_empty() {
         return outcome.errors;
     }
-    if let RenderKind::HeaderValue = kind {
+    if let RenderKind::HeaderValue { latin1 } = kind {
         if let Some(at) = outcome.output.find(['\r', '\n', '\0']) {
             return vec![Error::at(
                 ErrorKind::Invalid,
                 "renders a line break (CR/LF) into the header value, which would end the header early",
                 outcome.span_of(template.source(), at),
             )];
+        }
+        // A character in the field's own text was reported by `check_headers`; this is one a
+        // variable brings in.
+        let literal = crate::header_value::non_latin1_at(template.source()).is_some();
+        if let Some((at, c)) = crate::header_value::non_latin1_at(&outcome.output) {
+            if latin1 && !literal {
+                return vec![Error::at(
+                    ErrorKind::Invalid,
+                    format!("renders {}", crate::header_value::non_latin1_message(c)),
+                    outcome.span_of(template.source(), at),
+                )];
+            }
         }
     }
     Vec::new()

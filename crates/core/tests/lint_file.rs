@@ -372,3 +372,33 @@ fn a_thousand_connections_lint_quickly() {
     );
     assert!(took.as_millis() < 2000, "took {took:?}");
 }
+
+#[test]
+fn header_values_past_iso_8859_1_are_errors_that_say_what_would_carry_them() {
+    let report = lint(&[
+        connection(
+            "euro",
+            r#""value": "application/json"=>"value": "application/json"}, {"name": "X-Price", "value": "€10""#,
+        ),
+        connection(
+            "latin1",
+            r#""value": "application/json"=>"value": "application/json"}, {"name": "X-Name", "value": "José""#,
+        ),
+    ]);
+    let found = lines(&report);
+    let euro: Vec<&String> = found
+        .iter()
+        .filter(|l| l.contains("connection euro"))
+        .collect();
+    assert_eq!(euro.len(), 1, "{found:#?}");
+    assert!(euro[0].contains("request.headers[1].value"), "{}", euro[0]);
+    assert!(
+        euro[0].contains("ISO-8859-1") && euro[0].contains("%E2%82%AC"),
+        "{}",
+        euro[0]
+    );
+    assert!(
+        !found.iter().any(|l| l.contains("connection latin1")),
+        "{found:#?}"
+    );
+}

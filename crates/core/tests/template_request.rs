@@ -174,3 +174,47 @@ fn form_bodies_percent_encode() {
         "application/x-www-form-urlencoded; charset=utf-8"
     );
 }
+
+#[test]
+fn header_values_past_iso_8859_1_are_refused_with_what_would_carry_them() {
+    let mut connection = example("late-5-external");
+    connection
+        .request
+        .headers
+        .push(Header::new("X-Note", "paid 🙂"));
+    connection
+        .request
+        .headers
+        .push(Header::new("X-Name", "José"));
+    let errors = render_request(&connection, &ctx(), &options()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = &errors[0];
+    assert!(
+        e.field.ends_with(".value") && e.field.starts_with("headers["),
+        "{}",
+        e.field
+    );
+    assert_eq!(e.error.kind, ErrorKind::Invalid);
+    assert!(e.error.message.contains("U+1F642"), "{}", e.error.message);
+    assert!(
+        e.error.message.contains("%F0%9F%99%82"),
+        "{}",
+        e.error.message
+    );
+    assert_eq!(
+        e.error.span.unwrap().col,
+        6,
+        "the caret points at the emoji"
+    );
+    // Basic-auth parts are base64-encoded, so they may hold any character.
+    connection
+        .request
+        .headers
+        .truncate(connection.request.headers.len() - 2);
+    connection.request.auth = Auth::Basic {
+        username: "Zoë€".into(),
+        password: "p€ss".into(),
+        redacted: false,
+    };
+    assert!(render_request(&connection, &ctx(), &options()).is_ok());
+}

@@ -16,16 +16,23 @@ pub enum View {
     Connections,
     Reconcile,
     Verify,
+    Inbox,
 }
 
 impl View {
-    pub const ALL: [View; 3] = [View::Connections, View::Reconcile, View::Verify];
+    pub const ALL: [View; 4] = [
+        View::Connections,
+        View::Reconcile,
+        View::Verify,
+        View::Inbox,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             View::Connections => "Connections",
             View::Reconcile => "Reconcile",
             View::Verify => "Verify",
+            View::Inbox => "Inbox",
         }
     }
 
@@ -34,6 +41,7 @@ impl View {
             View::Connections => "",
             View::Reconcile => "#reconcile",
             View::Verify => "#verify",
+            View::Inbox => "#inbox",
         }
     }
 
@@ -42,6 +50,7 @@ impl View {
         match hash {
             "#reconcile" => View::Reconcile,
             "#verify" => View::Verify,
+            "#inbox" => View::Inbox,
             _ => View::Connections,
         }
     }

@@ -146,8 +146,15 @@ fn start(input: Vec<u8>, source: String, run: UseStateSetter<Run>, generation: G
     });
 }
 
+#[derive(Properties, PartialEq, Default)]
+pub struct ReconcileViewProps {
+    /// Deliveries from the Inbox to reconcile at once (a listener's NDJSON lines).
+    #[prop_or_default]
+    pub handoff: Option<crate::components::inbox::Handoff>,
+}
+
 #[component]
-pub fn ReconcileView() -> Html {
+pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
     let run = use_state(|| Run::Idle);
     let generation: Generation = use_mut_ref(|| 0);
     let batch = use_node_ref();
@@ -224,6 +231,19 @@ pub fn ReconcileView() -> Html {
             begin.emit((text.into_bytes(), "pasted events".to_string()));
         })
     };
+    // Deliveries handed over by the Inbox: shown in the batch field and reconciled at once.
+    {
+        let batch = batch.clone();
+        let begin = begin.clone();
+        use_effect_with(props.handoff.clone(), move |handoff| {
+            if let Some(handoff) = handoff {
+                if let Some(area) = batch.cast::<HtmlTextAreaElement>() {
+                    area.set_value(&handoff.text);
+                }
+                begin.emit((handoff.text.as_bytes().to_vec(), handoff.source.clone()));
+            }
+        });
+    }
     let on_reconcile = {
         let reconcile_pasted = reconcile_pasted.clone();
         Callback::from(move |_: MouseEvent| reconcile_pasted.emit(()))

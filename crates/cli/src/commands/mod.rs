@@ -7,10 +7,15 @@ pub mod envelope;
 pub mod eval;
 pub mod fmt;
 pub mod lint;
+pub mod listen;
 pub mod reconcile;
+pub mod relay;
 pub mod render;
 pub mod request;
 pub mod schema;
+pub mod secret;
+pub mod sign;
+pub mod simulate;
 pub mod verify;
 
 /// The bytes of `path`, or of standard input for `-`; the message names the path on failure.
@@ -24,4 +29,35 @@ pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("cannot read standard input: {e}"));
     }
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// A Standard Webhooks message id: `msg_` and 16 random bytes, base64url.
+pub(crate) fn random_message_id() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 16];
+    let _ = getrandom::fill(&mut bytes);
+    format!(
+        "msg_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// Runs a server on a fresh runtime until it stops; a message means it could not start (exit 2).
+pub(crate) fn serve(
+    run: impl FnOnce(&hookwright_net::Runtime) -> Result<(), String>,
+) -> std::process::ExitCode {
+    let runtime = match hookwright_net::runtime() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(&runtime) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::from(2)
+        }
+    }
 }

@@ -10,6 +10,7 @@ use super::{envelope, Mode, Template};
 use crate::connection::{Auth, Connection, Header, Payload};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Span};
+use crate::header_value::{non_latin1_at, non_latin1_message};
 use crate::secret;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +132,7 @@ pub fn render_request(
             );
             continue;
         }
-        if let Some(value) = r.header_value(&value_field, &header.value) {
+        if let Some(value) = r.header_value(&value_field, &header.value, true) {
             headers.push(Header::new(header.name.clone(), value));
         }
     }
@@ -141,7 +142,7 @@ pub fn render_request(
         Auth::Bearer { token, redacted } => {
             if *redacted {
                 r.redacted("auth.token", "the bearer token");
-            } else if let Some(token) = r.header_value("auth.token", token) {
+            } else if let Some(token) = r.header_value("auth.token", token, true) {
                 headers.push(Header::new("Authorization", format!("Bearer {token}")));
             }
         }
@@ -153,8 +154,8 @@ pub fn render_request(
             if *redacted {
                 r.redacted("auth.password", "the basic-auth password");
             } else {
-                let user = r.header_value("auth.username", username);
-                let pass = r.header_value("auth.password", password);
+                let user = r.header_value("auth.username", username, false);
+                let pass = r.header_value("auth.password", password, false);
                 if let (Some(user), Some(pass)) = (user, pass) {
                     if user.contains(':') {
                         let at = username.find(':').unwrap_or(0);
@@ -280,8 +281,9 @@ impl Fields<'_> {
     }
 
     /// A header value: text mode, and no CR, LF or NUL, which would let a
-    /// value start a header (or a body) of its own.
-    fn header_value(&mut self, field: &str, source: &str) -> Option<String> {
+    /// value start a header (or a body) of its own. With `latin1`, also no
+    /// character past ISO-8859-1 (basic-auth parts are base64-encoded, so may have them).
+    fn header_value(&mut self, field: &str, source: &str, latin1: bool) -> Option<String> {
         let template = match Template::parse(source) {
             Ok(t) => t,
             Err(errors) => {
@@ -311,6 +313,15 @@ impl Fields<'_> {
                     "a header value may not contain a line break (header injection)",
                     span,
                 ),
+            );
+            return None;
+        }
+        if let Some((at, c)) = latin1.then(|| non_latin1_at(&outcome.output)).flatten() {
+            let span = outcome.span_of(source, at);
+            self.push(
+                field,
+                source,
+                Error::at(ErrorKind::Invalid, non_latin1_message(c), span),
             );
             return None;
         }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::event::{parse_event, Amount, Event, PaymentDate, Repayment, SettlementProcessed};
+use crate::delivery::Delivery;
 use crate::error::ErrorKind;
 
 /// The reconciliation of one batch. Serialises to camelCase JSON with amounts as exact decimal strings.
@@ -351,6 +352,25 @@ impl Reconciler {
                 return self.push_error(line, ErrorKind::Json, reason);
             }
         };
+        // A line of `hookwright listen --out`: the event is its body (once; a body that is
+        // itself a delivery line is read as an event and fails as one).
+        if Delivery::looks_like(text) {
+            return match Delivery::event_bytes(text) {
+                Ok(body) => match std::str::from_utf8(&body) {
+                    Ok(body) => self.push_text(line, body),
+                    Err(_) => self.push_error(
+                        line,
+                        ErrorKind::Json,
+                        "the delivery's body is not UTF-8 text".to_string(),
+                    ),
+                },
+                Err(reason) => self.push_error(line, ErrorKind::Invalid, reason),
+            };
+        }
+        self.push_text(line, text);
+    }
+
+    fn push_text(&mut self, line: usize, text: &str) {
         match parse_event(text) {
             Ok(Event::SettlementProcessed(settlement)) => self.settlements.push(settlement),
             Ok(Event::Repayment(repayment)) => self.repayments.push(repayment),

@@ -1,0 +1,83 @@
+//! `hookwright sign`: the signature headers a sender would put on a body, under YouLend's scheme
+//! (`X-YL-Webhook-Signature: sha256=<base64>`) or Standard Webhooks'
+//! (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`), one `Name: value` a line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use hookwright_core::signing::{self, KeyReading, Scheme, SignWith};
+
+use super::secret::SecretArgs;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// youlend or standard.
+    #[arg(long, value_name = "SCHEME")]
+    scheme: Scheme,
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// The body exactly as it will be sent (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    body: PathBuf,
+    /// Standard Webhooks: the message id (default: a new random `msg_...`).
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// Standard Webhooks: seconds since 1970 (default: now).
+    #[arg(long, value_name = "UNIX")]
+    timestamp: Option<i64>,
+    /// YouLend: sign with the secret's base64-decoded bytes (`decoded`, the default) or its text (`text`);
+    /// YouLend's docs allow either reading and `verify` accepts both.
+    #[arg(long, value_name = "READING", default_value = "decoded", value_parser = parse_reading)]
+    key_reading: KeyReading,
+}
+
+fn parse_reading(text: &str) -> Result<KeyReading, String> {
+    match text {
+        "decoded" => Ok(KeyReading::Decoded),
+        "text" => Ok(KeyReading::Text),
+        _ => Err("use decoded or text".to_string()),
+    }
+}
+
+/// Exit 0 with the headers printed; 2 when the body or secret cannot be read or the secret is unusable.
+pub fn run(args: Args) -> ExitCode {
+    let secret = match args.secret.require() {
+        Ok(secret) => secret,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let body = match super::read_input(&args.body) {
+        Ok(body) => body,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let id = args.id.unwrap_or_else(super::random_message_id);
+    let timestamp = args.timestamp.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    });
+    let with = SignWith {
+        scheme: args.scheme,
+        secret: &secret,
+        id: &id,
+        timestamp,
+        key_reading: args.key_reading,
+    };
+    match signing::sign(&with, &body) {
+        Ok(headers) => {
+            for h in headers {
+                println!("{}: {}", h.name, h.value);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

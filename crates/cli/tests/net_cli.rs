@@ -1,0 +1,466 @@
+//! `hookwright sign`, `verify --scheme standard`, secrets from a file or the environment, and the
+//! servers as a user runs them: `listen` refusing an unwritable --out, `relay` printing its URL
+//! and token, and simulate → listen → reconcile end to end.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookwright"));
+    command.env_remove("HOOKWRIGHT_SECRET");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A fresh directory per test: tests run in parallel.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let dir =
+            std::env::temp_dir().join(format!("hookwright-net-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Stops a server started for a test, whatever happens in it.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `hookwright ARGS` and reads its first lines until one holds `http://127.0.0.1:PORT`.
+fn start(args: &[&str], envs: &[(&str, &str)]) -> (Server, String, Vec<String>) {
+    let mut command = bin();
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let mut url = None;
+    while lines.len() < 4 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if url.is_none() {
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                let rest = &line[at..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || ":/.".contains(c)))
+                    .unwrap_or(rest.len());
+                url = Some(rest[..end].trim_end_matches(['.', ':']).to_string());
+            }
+        }
+        lines.push(line);
+    }
+    // Keep draining, so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in reader.lines() {});
+    (
+        Server(child),
+        url.expect("the server prints its URL"),
+        lines,
+    )
+}
+
+const VECTOR_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const VECTOR_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+const VECTOR_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+#[test]
+fn sign_prints_the_standard_webhooks_vector_and_youlend_headers() {
+    let dir = Dir::new("sign");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    let out = run(&[
+        "sign",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        &body,
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("webhook-id: {VECTOR_ID}\nwebhook-timestamp: 1614265330\nwebhook-signature: {VECTOR_SIGNATURE}\n")
+    );
+    let out = run(&[
+        "sign",
+        "--scheme",
+        "youlend",
+        "--secret",
+        "c2VjcmV0LWtleS1ieXRlcw==",
+        "--body",
+        &body,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let line = stdout(&out);
+    assert!(
+        line.starts_with("X-YL-Webhook-Signature: sha256="),
+        "{line}"
+    );
+    // What sign prints, verify accepts.
+    let value = line.trim().split_once(": ").unwrap().1.to_string();
+    let out = run(&[
+        "verify",
+        "--secret",
+        "c2VjcmV0LWtleS1ieXRlcw==",
+        "--signature",
+        &value,
+        "--body",
+        &body,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("base64-decoded"), "{}", stdout(&out));
+}
+
+#[test]
+fn verify_standard_checks_signature_and_timestamp() {
+    let dir = Dir::new("verify-standard");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "verify",
+            "--scheme",
+            "standard",
+            "--secret",
+            VECTOR_SECRET,
+            "--signature",
+            VECTOR_SIGNATURE,
+            "--id",
+            VECTOR_ID,
+            "--timestamp",
+            "1614265330",
+            "--body",
+            &body,
+        ];
+        a.extend_from_slice(extra);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    // Signed in 2021: the signature matches, the timestamp is far outside 5 minutes.
+    let out = bin().args(args(&[])).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("the signature matches, but the timestamp is"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("--ignore-timestamp"),
+        "{}",
+        stdout(&out)
+    );
+    let out = bin().args(args(&["--ignore-timestamp"])).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("valid:"));
+    // A malformed signature says why.
+    let out = run(&[
+        "verify",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--signature",
+        "v1,***",
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+        "--body",
+        &body,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("not 32 bytes of base64"),
+        "{}",
+        stdout(&out)
+    );
+    // --id and --timestamp are required for the standard scheme.
+    let out = run(&[
+        "verify",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--signature",
+        VECTOR_SIGNATURE,
+        "--body",
+        &body,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--id"), "{}", stderr(&out));
+}
+
+#[test]
+fn secrets_come_from_a_file_or_the_environment() {
+    let dir = Dir::new("secrets");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    let secret_file = dir.file("secret.txt", format!("{VECTOR_SECRET}\n").as_bytes());
+    let common = [
+        "--scheme",
+        "standard",
+        "--signature",
+        VECTOR_SIGNATURE,
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+        "--ignore-timestamp",
+        "--body",
+        &body,
+    ];
+    let out = bin()
+        .arg("verify")
+        .args(common)
+        .args(["--secret-file", &secret_file])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = bin()
+        .arg("verify")
+        .args(common)
+        .env("HOOKWRIGHT_SECRET", VECTOR_SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    // The flag wins over the environment; a wrong one fails.
+    let out = bin()
+        .arg("verify")
+        .args(common)
+        .args(["--secret", "whsec_d3Jvbmc="])
+        .env("HOOKWRIGHT_SECRET", VECTOR_SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // sign reads them too.
+    let out = bin()
+        .args([
+            "sign",
+            "--scheme",
+            "standard",
+            "--body",
+            &body,
+            "--id",
+            VECTOR_ID,
+            "--timestamp",
+            "1614265330",
+        ])
+        .env("HOOKWRIGHT_SECRET", VECTOR_SECRET)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains(VECTOR_SIGNATURE),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    // None given, an empty or missing file: exit 2 saying how to give one.
+    let out = bin().arg("verify").args(common).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--secret-file FILE, the HOOKWRIGHT_SECRET environment variable"),
+        "{}",
+        stderr(&out)
+    );
+    let empty = dir.file("empty.txt", b"\n");
+    let out = bin()
+        .arg("verify")
+        .args(common)
+        .args(["--secret-file", &empty])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is empty"), "{}", stderr(&out));
+    let out = bin()
+        .arg("verify")
+        .args(common)
+        .args(["--secret-file", &dir.path("missing.txt")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read the secret file"),
+        "{}",
+        stderr(&out)
+    );
+    // Both flags at once is a usage error.
+    let out = bin()
+        .arg("verify")
+        .args(common)
+        .args(["--secret", "x", "--secret-file", &secret_file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn listen_refuses_an_output_file_it_cannot_write() {
+    let dir = Dir::new("listen-out");
+    // A directory is not a file one can append to; neither is a path under a missing folder.
+    for out in [dir.path(""), dir.path("missing/deliveries.ndjson")] {
+        let result = run(&["listen", "--port", "0", "--out", &out]);
+        assert_eq!(result.status.code(), Some(2), "{out}");
+        let message = stderr(&result);
+        assert!(
+            message.contains("cannot write deliveries to")
+                && message.contains("nothing was started"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn relay_prints_its_url_and_a_token() {
+    let (_relay, url, lines) = start(&["relay", "--port", "0"], &[]);
+    assert!(url.starts_with("http://127.0.0.1:"));
+    let token = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("Pairing token: "))
+        .expect("a token line");
+    assert!(token.trim().len() >= 32, "{token}");
+}
+
+#[test]
+fn simulate_listen_reconcile_end_to_end() {
+    let dir = Dir::new("e2e");
+    let secret = "c2VjcmV0LWtleS1ieXRlcw==";
+    let secret_file = dir.file("secret", secret.as_bytes());
+    let out = dir.path("deliveries.ndjson");
+    let (_listener, url, lines) = start(
+        &[
+            "listen",
+            "--port",
+            "0",
+            "--secret-file",
+            &secret_file,
+            "--scheme",
+            "youlend",
+            "--out",
+            &out,
+        ],
+        &[],
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Recording to")),
+        "{lines:?}"
+    );
+    let sent = bin()
+        .args([
+            "simulate",
+            "youlend",
+            "--to",
+            &format!("{url}/webhooks/youlend"),
+            "--settlements",
+            "4",
+            "--manual",
+            "3",
+            "--retry-rate",
+            "0.4",
+            "--seed",
+            "11",
+        ])
+        .env("HOOKWRIGHT_SECRET", secret)
+        .output()
+        .unwrap();
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&sent),
+        stderr(&sent)
+    );
+    let printed = stdout(&sent);
+    assert!(
+        printed.contains("LOA10055") && printed.contains("(retry, same body)"),
+        "{printed}"
+    );
+    let expected: serde_json::Map<String, serde_json::Value> = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("expected: "))
+        .expect("an expected line")
+        .split(' ')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (
+                k.to_string(),
+                serde_json::Value::from(v.parse::<u64>().unwrap()),
+            )
+        })
+        .collect();
+    let deliveries = printed.lines().filter(|l| l.starts_with("200 ")).count();
+
+    // Every delivery is one line, recorded before it was answered, and verified.
+    let recorded = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(recorded.lines().count(), deliveries);
+    for line in recorded.lines() {
+        let d: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(d["verified"], true, "{line}");
+        assert_eq!(d["scheme"], "youlend");
+    }
+    // The file as it is reconciles to what the simulator expected: retries dropped, nothing lost.
+    let report = run(&["reconcile", "--json", &out]);
+    assert_eq!(report.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(
+        report["summary"],
+        serde_json::Value::Object(expected),
+        "{}",
+        report["summary"]
+    );
+    assert!(report["summary"]["duplicates"].as_u64().unwrap() > 0);
+    assert_eq!(report["summary"]["errors"], 0);
+}

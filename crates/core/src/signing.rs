@@ -1,0 +1,263 @@
+//! Signing and checking webhook deliveries with either scheme Hookwright knows: YouLend's
+//! `X-YL-Webhook-Signature: sha256=<base64>` over the body, and Standard Webhooks'
+//! `webhook-id` / `webhook-timestamp` / `webhook-signature: v1,<base64>` over `id.timestamp.body`.
+//! The CLI's `sign`, `verify` and `listen`, the simulator and the page's signed test sends all
+//! call these; nothing here reads the clock or randomness (callers pass them).
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use crate::connection::Header;
+use crate::standard_webhooks as standard;
+use crate::youlend::signature as youlend;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// YouLend: `X-YL-Webhook-Signature: sha256=<base64>`.
+    Youlend,
+    /// Standard Webhooks: `webhook-signature: v1,<base64>` with `webhook-id` and `webhook-timestamp`.
+    Standard,
+}
+
+impl Scheme {
+    pub const ALL: [Scheme; 2] = [Scheme::Youlend, Scheme::Standard];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Youlend => "youlend",
+            Scheme::Standard => "standard",
+        }
+    }
+
+    /// For people: "YouLend (X-YL-Webhook-Signature)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Scheme::Youlend => "YouLend (X-YL-Webhook-Signature)",
+            Scheme::Standard => "Standard Webhooks (webhook-signature)",
+        }
+    }
+
+    /// The scheme whose signature header a delivery carries, if any.
+    pub fn detect(headers: &[Header]) -> Option<Scheme> {
+        if header(headers, standard::SIGNATURE_HEADER).is_some() {
+            Some(Scheme::Standard)
+        } else if header(headers, youlend::HEADER_NAME).is_some() {
+            Some(Scheme::Youlend)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Scheme {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Scheme, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "youlend" => Ok(Scheme::Youlend),
+            "standard" | "standard-webhooks" => Ok(Scheme::Standard),
+            other => Err(format!(
+                "unknown signing scheme `{other}`: use youlend or standard"
+            )),
+        }
+    }
+}
+
+/// Which bytes of a YouLend secret key the HMAC: YouLend's docs leave it open, so the sender
+/// picks and the checker tries both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeyReading {
+    /// The base64-decoded bytes when the secret is base64, else its text.
+    #[default]
+    Decoded,
+    /// The secret's text as UTF-8 bytes.
+    Text,
+}
+
+/// The HMAC key for a YouLend secret read as `reading`.
+pub fn youlend_key(secret: &str, reading: KeyReading) -> Vec<u8> {
+    let secret = secret.trim();
+    match reading {
+        KeyReading::Text => secret.as_bytes().to_vec(),
+        KeyReading::Decoded => [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|engine| engine.decode(secret).ok())
+            .filter(|bytes| !bytes.is_empty())
+            .unwrap_or_else(|| secret.as_bytes().to_vec()),
+    }
+}
+
+/// What to sign a body with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignWith<'a> {
+    pub scheme: Scheme,
+    pub secret: &'a str,
+    /// Standard Webhooks: the message id (`webhook-id`).
+    pub id: &'a str,
+    /// Standard Webhooks: seconds since 1970 (`webhook-timestamp`).
+    pub timestamp: i64,
+    /// YouLend: which bytes of the secret are the key.
+    pub key_reading: KeyReading,
+}
+
+/// The headers that sign `body`, in the order a sender puts them.
+pub fn sign(with: &SignWith, body: &[u8]) -> Result<Vec<Header>, String> {
+    if with.secret.trim().is_empty() {
+        return Err("the signing secret is empty".to_string());
+    }
+    let header = |name: &str, value: String| Header::new(name, value);
+    match with.scheme {
+        Scheme::Youlend => Ok(vec![header(
+            youlend::HEADER_NAME,
+            youlend::sign(&youlend_key(with.secret, with.key_reading), body),
+        )]),
+        Scheme::Standard => {
+            if with.id.is_empty() {
+                return Err("a Standard Webhooks message needs an id (webhook-id)".to_string());
+            }
+            if with.timestamp < 0 {
+                return Err("the timestamp must be seconds since 1970".to_string());
+            }
+            let signature = standard::sign(with.secret, with.id, with.timestamp, body)
+                .map_err(|e| e.to_string())?;
+            Ok(vec![
+                header(standard::ID_HEADER, with.id.to_string()),
+                header(standard::TIMESTAMP_HEADER, with.timestamp.to_string()),
+                header(standard::SIGNATURE_HEADER, signature),
+            ])
+        }
+    }
+}
+
+/// The first value of header `name` (case-insensitive).
+pub fn header<'h>(headers: &'h [Header], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str())
+}
+
+/// What checking a delivery's signature found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// `None`: nothing to check against (no secret given).
+    pub verified: Option<bool>,
+    /// The scheme checked (given, or detected from the headers).
+    pub scheme: Option<Scheme>,
+    /// Why, in words: which key reading matched, or what is wrong.
+    pub message: String,
+}
+
+/// Checks a received delivery. `scheme` `None` detects it from the headers; `now` (seconds since
+/// 1970) enforces Standard Webhooks' timestamp tolerance.
+pub fn verify(
+    scheme: Option<Scheme>,
+    secret: Option<&str>,
+    headers: &[Header],
+    body: &[u8],
+    now: i64,
+) -> Verdict {
+    let scheme = scheme.or_else(|| Scheme::detect(headers));
+    let Some(secret) = secret.filter(|s| !s.trim().is_empty()) else {
+        return Verdict {
+            verified: None,
+            scheme,
+            message: "not checked: no secret given".to_string(),
+        };
+    };
+    let Some(scheme) = scheme else {
+        return Verdict {
+            verified: Some(false),
+            scheme: None,
+            message: format!(
+                "unsigned: neither {} nor {} is present",
+                youlend::HEADER_NAME,
+                standard::SIGNATURE_HEADER
+            ),
+        };
+    };
+    let result = match scheme {
+        Scheme::Youlend => match header(headers, youlend::HEADER_NAME) {
+            None => Err(format!("the {} header is missing", youlend::HEADER_NAME)),
+            Some(value) => youlend::verify(secret, value, body)
+                .map(|v| format!("signature matches, with {} as the key", v.key.describe()))
+                .map_err(|e| e.to_string()),
+        },
+        Scheme::Standard => standard::verify(
+            secret,
+            header(headers, standard::ID_HEADER).unwrap_or(""),
+            header(headers, standard::TIMESTAMP_HEADER).unwrap_or(""),
+            header(headers, standard::SIGNATURE_HEADER).unwrap_or(""),
+            body,
+            Some(now),
+        )
+        .map(|()| "signature matches, timestamp within 5 minutes".to_string())
+        .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(message) => Verdict {
+            verified: Some(true),
+            scheme: Some(scheme),
+            message,
+        },
+        Err(message) => Verdict {
+            verified: Some(false),
+            scheme: Some(scheme),
+            message,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_headers_verify_under_either_scheme() {
+        let body = br#"{"EventCode":"LOA10040"}"#;
+        for scheme in Scheme::ALL {
+            let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+            let headers = sign(
+                &SignWith {
+                    scheme,
+                    secret,
+                    id: "msg_1",
+                    timestamp: 1_700_000_000,
+                    key_reading: KeyReading::Text,
+                },
+                body,
+            )
+            .unwrap();
+            assert_eq!(Scheme::detect(&headers), Some(scheme));
+            let verdict = verify(None, Some(secret), &headers, body, 1_700_000_010);
+            assert_eq!(
+                verdict.verified,
+                Some(true),
+                "{scheme}: {}",
+                verdict.message
+            );
+            let tampered = verify(None, Some(secret), &headers, b"{}", 1_700_000_010);
+            assert_eq!(tampered.verified, Some(false));
+        }
+    }
+
+    #[test]
+    fn no_secret_is_not_checked_and_no_header_is_unsigned() {
+        assert_eq!(verify(None, None, &[], b"", 0).verified, None);
+        let v = verify(None, Some("k"), &[], b"", 0);
+        assert_eq!((v.verified, v.scheme), (Some(false), None));
+        assert!(v.message.contains("unsigned"));
+    }
+}

@@ -1,0 +1,33 @@
+//! Hookwright's local network tools, used by the `hookwright` CLI: the relay that sends the
+//! page's test requests with a real HTTP client (`relay`), the listener that records webhook
+//! deliveries and streams them to the page (`listen`), and the YouLend simulator (`simulate`).
+//! Every server binds 127.0.0.1 only. The engine (`hookwright-core`) does the signing, checking
+//! and record formats; this crate only moves bytes.
+
+pub mod guard;
+pub mod listen;
+pub mod relay;
+pub mod simulate;
+pub mod time;
+
+/// A single-threaded Tokio runtime: these tools serve one person's machine.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// Binds `127.0.0.1:port` (0 picks a free port), saying which port when it is taken.
+pub async fn bind_loopback(port: u16) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "port {port} on 127.0.0.1 is already in use (another relay or listener?); pick another with --port"
+            ),
+            _ => format!("cannot listen on 127.0.0.1:{port}: {e}"),
+        })
+}
+
+/// The runtime type, for callers that do not depend on tokio themselves.
+pub use tokio::runtime::Runtime;

@@ -1,0 +1,286 @@
+//! The listener on an ephemeral 127.0.0.1 port: each delivery answered 2xx, checked, appended as
+//! one NDJSON line before the answer, streamed over SSE (backlog, then live, resumable by
+//! Last-Event-ID); a malformed signature is recorded as unverified, a body that is not UTF-8
+//! as base64, an oversized one refused with 413 and not recorded.
+
+mod common;
+
+use std::io::BufRead as _;
+use std::time::Duration;
+
+use common::client;
+use hookwright_core::delivery::{BodyEncoding, Delivery};
+use hookwright_core::signing::{self, KeyReading, Scheme, SignWith};
+use hookwright_net::listen::{self, Config, EVENTS_PATH};
+
+const SECRET: &str = "c2VjcmV0LWtleS1ieXRlcw==";
+
+struct Started {
+    url: String,
+    file: std::path::PathBuf,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn start(scheme: Option<Scheme>, max_body: usize) -> Started {
+    let dir = std::env::temp_dir().join(format!(
+        "hookwright-listen-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("deliveries.ndjson");
+    let out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&file)
+        .unwrap();
+    let listener = hookwright_net::bind_loopback(0).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let config = Config {
+        secret: Some(SECRET.into()),
+        scheme,
+        out: Some(out),
+        max_body_bytes: max_body,
+        print: false,
+    };
+    tokio::spawn(listen::serve(listener, config));
+    Started {
+        url,
+        file,
+        _dir: TempDir(dir),
+    }
+}
+
+fn lines(file: &std::path::Path) -> Vec<Delivery> {
+    std::io::BufReader::new(std::fs::File::open(file).unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect()
+}
+
+fn youlend_headers(body: &[u8]) -> Vec<(String, String)> {
+    signing::sign(
+        &SignWith {
+            scheme: Scheme::Youlend,
+            secret: SECRET,
+            id: "",
+            timestamp: 0,
+            key_reading: KeyReading::Text,
+        },
+        body,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|h| (h.name, h.value))
+    .collect()
+}
+
+async fn deliver(
+    url: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Vec<u8>,
+) -> reqwest::Response {
+    let mut request = client().post(format!("{url}{path}")).body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn records_each_delivery_as_one_checked_line() {
+    let s = start(None, 1 << 20).await;
+    let body = br#"{"EventCode":"LOA10040","EventProperties":{}}"#.to_vec();
+    let response = deliver(
+        &s.url,
+        "/hooks/youlend?attempt=1",
+        &youlend_headers(&body),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    // A malformed signature: recorded (nothing lost), marked, with the reason.
+    let bad = vec![(
+        "X-YL-Webhook-Signature".to_string(),
+        "sha256=***".to_string(),
+    )];
+    assert_eq!(
+        deliver(&s.url, "/hooks", &bad, body.clone()).await.status(),
+        200
+    );
+    // Not UTF-8: kept as base64.
+    assert_eq!(
+        deliver(&s.url, "/bin", &[], vec![0xff, 0xfe, 0x00, b'a'])
+            .await
+            .status(),
+        200
+    );
+    // A Standard Webhooks delivery, stamped now, and one stamped an hour ago.
+    let now = hookwright_net::time::unix_seconds();
+    for (id, ts) in [("msg_now", now), ("msg_old", now - 3600)] {
+        let headers: Vec<(String, String)> = signing::sign(
+            &SignWith {
+                scheme: Scheme::Standard,
+                secret: SECRET,
+                id,
+                timestamp: ts,
+                key_reading: KeyReading::Decoded,
+            },
+            &body,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.name, h.value))
+        .collect();
+        assert_eq!(
+            deliver(&s.url, "/std", &headers, body.clone())
+                .await
+                .status(),
+            200
+        );
+    }
+
+    let got = lines(&s.file);
+    assert_eq!(got.len(), 5, "one line per delivery");
+    assert_eq!(
+        got.iter().map(|d| d.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
+    let first = &got[0];
+    assert_eq!(
+        (first.method.as_str(), first.path.as_str()),
+        ("POST", "/hooks/youlend?attempt=1")
+    );
+    assert_eq!(first.body.as_bytes(), &body[..]);
+    assert_eq!(
+        (first.verified, first.scheme),
+        (Some(true), Some(Scheme::Youlend))
+    );
+    assert!(first.verdict.contains("text"), "{}", first.verdict);
+    assert!(first
+        .headers
+        .iter()
+        .any(|h| h.name == "x-yl-webhook-signature"));
+    assert!(first.received_at.ends_with('Z') && first.received_at.len() == 24);
+
+    assert_eq!(got[1].verified, Some(false));
+    assert!(got[1].verdict.contains("not base64"), "{}", got[1].verdict);
+
+    assert_eq!(got[2].body_encoding, BodyEncoding::Base64);
+    assert_eq!(got[2].body_bytes().unwrap(), [0xff, 0xfe, 0x00, b'a']);
+    assert_eq!(got[2].verified, Some(false), "unsigned, with a secret set");
+
+    assert_eq!(
+        (got[3].verified, got[3].scheme),
+        (Some(true), Some(Scheme::Standard))
+    );
+    assert_eq!(got[4].verified, Some(false));
+    assert!(got[4].verdict.contains("old"), "{}", got[4].verdict);
+
+    // The file reconciles: the verified event counts, the forged one is an error, not money.
+    let text = std::fs::read_to_string(&s.file).unwrap();
+    let report = hookwright_core::youlend::reconcile(text.as_bytes());
+    assert!(report
+        .errors
+        .iter()
+        .any(|e| e.line == 2 && e.reason.contains("did not verify")));
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413_and_not_recorded() {
+    let s = start(Some(Scheme::Youlend), 1024).await;
+    let response = deliver(&s.url, "/", &[], vec![b'x'; 4096]).await;
+    assert_eq!(response.status(), 413);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("limit"), "{text}");
+    assert_eq!(lines(&s.file).len(), 0);
+}
+
+/// Reads SSE `data:` lines until `count` deliveries arrived.
+async fn read_events(response: &mut reqwest::Response, count: usize) -> Vec<Delivery> {
+    let mut buffer = String::new();
+    let mut out = Vec::new();
+    while out.len() < count {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), response.chunk())
+            .await
+            .expect("an event within 5 s")
+            .unwrap()
+            .expect("the stream stays open");
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                out.push(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn streams_deliveries_to_a_loopback_page() {
+    let s = start(None, 1 << 20).await;
+    let body = b"{\"EventCode\":\"ONB10009\"}".to_vec();
+    deliver(&s.url, "/early", &youlend_headers(&body), body.clone()).await;
+
+    let mut stream = client()
+        .get(format!("{}{EVENTS_PATH}", s.url))
+        .header("Origin", "http://127.0.0.1:8080")
+        .header("Accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    assert_eq!(
+        stream.headers()["access-control-allow-origin"],
+        "http://127.0.0.1:8080"
+    );
+    let backlog = read_events(&mut stream, 1).await;
+    assert_eq!(backlog[0].path, "/early");
+    deliver(&s.url, "/live", &[], body.clone()).await;
+    let live = read_events(&mut stream, 1).await;
+    assert_eq!((live[0].path.as_str(), live[0].seq), ("/live", 2));
+
+    // Reconnecting with Last-Event-ID gets only what came after.
+    deliver(&s.url, "/third", &[], body).await;
+    let mut resumed = client()
+        .get(format!("{}{EVENTS_PATH}", s.url))
+        .header("Last-Event-ID", "2")
+        .send()
+        .await
+        .unwrap();
+    let after = read_events(&mut resumed, 1).await;
+    assert_eq!((after[0].path.as_str(), after[0].seq), ("/third", 3));
+
+    // An id from an earlier run of the listener (past its count) gets everything.
+    let mut restarted = client()
+        .get(format!("{}{EVENTS_PATH}", s.url))
+        .header("Last-Event-ID", "99")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read_events(&mut restarted, 3).await[0].seq, 1);
+
+    // Another site's page may not watch.
+    let foreign = client()
+        .get(format!("{}{EVENTS_PATH}", s.url))
+        .header("Origin", "https://evil.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    assert!(foreign
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+}
