@@ -14,8 +14,8 @@ use yew::prelude::*;
 use super::code_editor::{CodeEditor, Paint};
 use super::request_panel::edit;
 use super::templating::{
-    diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, use_custom_sample,
-    use_debounced, variable_completions, CustomSample, PLACEHOLDER_COMPLETER,
+    diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, template_completions,
+    use_custom_sample, use_debounced, CustomSample, PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use super::variable_list::VariableList;
@@ -117,7 +117,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
     let Payload::Custom { content_type, body } = &connection.request.payload else {
         return Html::default();
     };
-    let completions = use_memo(connection.source, |source| variable_completions(*source));
+    let completions = use_memo(connection.source, |source| template_completions(*source));
     let json = Mode::for_content_type(content_type) == Mode::Json;
 
     // Checked once typing pauses; the text itself updates at once.

@@ -11,8 +11,8 @@ use yew::prelude::*;
 use super::code_editor::{CodeEditor, Paint};
 use super::headers_table::HeadersTable;
 use super::templating::{
-    diagnostic_paints, error_list, preview_sample, syntax_paints, use_custom_sample,
-    variable_completions, PLACEHOLDER_COMPLETER,
+    diagnostic_paints, error_list, preview_sample, syntax_paints, template_completions,
+    use_custom_sample, PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use crate::services::crypto;
@@ -43,7 +43,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let editor = use_editor();
     let connection = &props.connection;
     let request = &connection.request;
-    let completions = use_memo(connection.source, |source| variable_completions(*source));
+    let completions = use_memo(connection.source, |source| template_completions(*source));
 
     let on_method = {
         let editor = editor.clone();
