@@ -275,23 +275,33 @@ pub fn syntax_paints(text: &str, json: bool) -> Vec<Paint> {
         }
         match bytes[i] {
             b'"' => {
-                let start = i;
+                // The string's pieces between tags: a tag keeps its own colours.
+                let mut pieces = Vec::new();
+                let mut piece = i;
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
                     if let Some(end) = tag_at(i) {
+                        pieces.push(piece..i);
                         i = end.max(i + 1);
+                        piece = i;
                         continue;
                     }
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i = (i + 1).min(bytes.len());
+                pieces.push(piece..i);
                 let rest = text[i..].trim_start();
                 let class = if rest.starts_with(':') {
                     "tok-key"
                 } else {
                     "tok-str"
                 };
-                paints.push(Paint::new(start..i, class));
+                paints.extend(
+                    pieces
+                        .into_iter()
+                        .filter(|r| !r.is_empty())
+                        .map(|r| Paint::new(r, class)),
+                );
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
@@ -439,7 +449,9 @@ mod tests {
             .map(|p| (&text[p.range.clone()], p.class))
             .collect();
         assert!(classes.contains(&("\"a\"", "tok-key")));
-        assert!(classes.contains(&("\"x[[v('y')]]\"", "tok-str")));
+        // A string's text around a tag is a string; the tag keeps its own colours.
+        assert!(classes.contains(&("\"x", "tok-str")));
+        assert!(classes.contains(&("\"", "tok-str")));
         assert!(classes.contains(&("[[v('y')]]", "tok-placeholder")));
         assert!(classes.contains(&("-1.5", "tok-num")));
         assert!(classes.contains(&("true", "tok-lit")));

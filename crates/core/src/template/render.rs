@@ -555,6 +555,21 @@ impl<'t> Renderer<'t> {
             fuel: Some(FORMULA_FUEL),
         };
         formula.compiled.eval(self.ctx, &options).map_err(|e| {
+            // Lenient (as LoanPro renders): a formula reading a variable this
+            // context lacks renders empty, and the variable is listed.
+            if self.lenient && e.kind == ErrorKind::UnknownVariable {
+                for path in formula.compiled.variables() {
+                    if lookup_in(self.ctx.root(), path).is_none()
+                        && !self
+                            .empty
+                            .iter()
+                            .any(|(n, s)| n == path && *s == formula.span)
+                    {
+                        self.empty.push((path.clone(), formula.span));
+                    }
+                }
+                return None;
+            }
             let span = match e.span {
                 Some(s) => Span::locate(
                     self.src,
