@@ -81,7 +81,8 @@ pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
 }
 
 /// The problems of a body for a sample: the template's own, then its render's
-/// (JSON problems mapped back to the template position).
+/// (JSON problems mapped back to the template position), then the template's
+/// warnings (curly quotes copied from LoanPro's help pages).
 pub fn check_body(
     body: &str,
     content_type: &str,
@@ -92,16 +93,20 @@ pub fn check_body(
         Ok(t) => t,
         Err(errors) => return errors,
     };
-    let Some(sample) = preview_sample(connection, custom) else {
-        return Vec::new();
+    let mut problems = match preview_sample(connection, custom) {
+        Some(sample) => {
+            template
+                .preview(
+                    sample.context,
+                    Mode::for_content_type(content_type),
+                    &RenderOptions::default(),
+                )
+                .errors
+        }
+        None => Vec::new(),
     };
-    template
-        .preview(
-            sample.context,
-            Mode::for_content_type(content_type),
-            &RenderOptions::default(),
-        )
-        .errors
+    problems.extend(template.notes().iter().cloned());
+    problems
 }
 
 #[derive(Properties, PartialEq)]

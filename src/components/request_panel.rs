@@ -79,13 +79,17 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let sample = preview_sample(connection, &custom);
     let (rendered, errors) = match Template::parse(&request.url) {
         Err(errors) => (None, errors),
-        Ok(t) => match &sample {
-            Some(sample) => {
-                let p = t.preview(sample.context, Mode::Url, &RenderOptions::default());
-                (Some(p.output), p.errors)
-            }
-            None => (None, Vec::new()),
-        },
+        Ok(t) => {
+            let (rendered, mut errors) = match &sample {
+                Some(sample) => {
+                    let p = t.preview(sample.context, Mode::Url, &RenderOptions::default());
+                    (Some(p.output), p.errors)
+                }
+                None => (None, Vec::new()),
+            };
+            errors.extend(t.notes().iter().cloned());
+            (rendered, errors)
+        }
     };
     let mut paints: Vec<Paint> = syntax_paints(&request.url, false);
     paints.extend(diagnostic_paints(&errors));
@@ -110,7 +114,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                         completer={Some(PLACEHOLDER_COMPLETER)}
                         placeholder="https://example.com/hook/[[v('loan-id')]]"
                         described_by={Some(AttrValue::from("url-rendered url-errors"))}
-                        invalid={!errors.is_empty()} />
+                        invalid={errors.iter().any(|e| !e.is_warning())} />
                 </div>
             </div>
             <p id="url-rendered" class="rendered-url" aria-live="polite">
@@ -118,7 +122,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     Some(s) => format!("Sent to, for the sample “{}”: ", s.name),
                     None => "No sample context to render the URL with.".to_string(),
                 } }</span>
-                if let Some(out) = rendered.filter(|_| errors.is_empty()) {
+                if let Some(out) = rendered.filter(|_| errors.iter().all(hookwright_core::Error::is_warning)) {
                     <code data-testid="rendered-url">{ out }</code>
                 }
             </p>

@@ -236,24 +236,47 @@ fn placeholder_query(text: &str, caret: usize) -> Option<CompletionQuery> {
 /// the JSON colouring).
 pub fn syntax_paints(text: &str, json: bool) -> Vec<Paint> {
     let highlights = template::highlight(text);
-    let mut paints = Vec::with_capacity(highlights.len() + 16);
+    let mut paints = Vec::with_capacity(highlights.len() / 2 + 16);
     // Tag ranges in order, for the JSON pass to step over.
     let mut tags: Vec<(usize, usize)> = Vec::new();
-    for h in &highlights {
-        let class = match h.class {
-            TokenClass::Tag => {
-                tags.push((h.start, h.end));
-                "tok-placeholder"
-            }
-            TokenClass::Delimiter | TokenClass::Bracket => "tok-paren",
-            TokenClass::Keyword => "tok-kw",
-            TokenClass::Function => "tok-fn",
-            TokenClass::Variable => "tok-var",
-            TokenClass::Text => "tok-str",
-            TokenClass::Number | TokenClass::Literal => "tok-num",
-            TokenClass::Operator => "tok-op",
-        };
-        paints.push(Paint::new(h.start..h.end, class));
+    let mut i = 0;
+    while i < highlights.len() {
+        let tag = highlights[i];
+        i += 1;
+        if tag.class != TokenClass::Tag {
+            continue;
+        }
+        tags.push((tag.start, tag.end));
+        paints.push(Paint::new(tag.start..tag.end, "tok-placeholder"));
+        let inner_end = highlights[i..]
+            .iter()
+            .position(|h| h.class == TokenClass::Tag)
+            .map_or(highlights.len(), |n| i + n);
+        let inner = &highlights[i..inner_end];
+        i = inner_end;
+        // A plain `[[v('…')]]` or `[[$field]]` stays one piece in the tag's
+        // colour: long bodies are mostly these, and every extra piece costs
+        // on each keystroke. Delimiters and brackets take the tag's colour.
+        let plain = inner.iter().all(|h| match h.class {
+            TokenClass::Delimiter | TokenClass::Bracket | TokenClass::Variable => true,
+            TokenClass::Function => &text[h.start..h.end] == "v",
+            _ => false,
+        });
+        if plain {
+            continue;
+        }
+        for h in inner {
+            let class = match h.class {
+                TokenClass::Tag | TokenClass::Delimiter | TokenClass::Bracket => continue,
+                TokenClass::Keyword => "tok-kw",
+                TokenClass::Function => "tok-fn",
+                TokenClass::Variable => "tok-var",
+                TokenClass::Text => "tok-str",
+                TokenClass::Number | TokenClass::Literal => "tok-num",
+                TokenClass::Operator => "tok-op",
+            };
+            paints.push(Paint::new(h.start..h.end, class));
+        }
     }
     if !json {
         return paints;
@@ -458,8 +481,10 @@ mod tests {
         assert!(classes.contains(&("[[v('z')]]", "tok-placeholder")));
         assert!(classes.contains(&("{{ IF $a > 1 }}", "tok-placeholder")));
         assert!(classes.contains(&("IF", "tok-kw")));
-        assert!(classes.contains(&("'y'", "tok-var")));
-        assert!(classes.contains(&("v", "tok-fn")));
+        // A plain `[[v('…')]]` is one piece; a tag with logic or functions is coloured inside.
+        assert!(!classes.contains(&("'y'", "tok-var")));
+        assert!(classes.contains(&("$a", "tok-var")));
+        assert!(classes.contains(&(">", "tok-op")));
         // The `1` inside the tag is the tag's, not a JSON number.
         assert!(
             !classes.contains(&("1", "tok-num"))

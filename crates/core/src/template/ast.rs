@@ -210,6 +210,9 @@ pub struct Formula {
     pub(crate) escapes: Vec<usize>,
     pub rule: Rule,
     pub(crate) compiled: Arc<CompiledRule>,
+    /// Steps one evaluation is charged against the render's budget: the
+    /// formula's node count.
+    pub(crate) cost: usize,
 }
 
 impl Formula {

@@ -25,7 +25,7 @@ use super::ast::{
 };
 use super::functions::{Function, Role};
 use crate::error::{Error, ErrorKind, LineIndex, Span};
-use crate::rule::Rule;
+use crate::rule::{ExprKind, Rule};
 
 /// Blocks (`BEGIN` loops and `IF` conditionals together) nested deeper than
 /// this are refused (wasm has a small stack, and no real template nests
@@ -1190,14 +1190,27 @@ impl<'s> Parser<'s> {
             Ok((rule, compiled))
         });
         match compiled {
-            Ok((rule, compiled)) => Some(Formula {
-                text: value.clone(),
-                span,
-                start,
-                escapes: escapes.clone(),
-                rule,
-                compiled: Arc::new(compiled),
-            }),
+            Ok((rule, compiled)) => {
+                let mut cost = 0;
+                let mut stack = vec![rule.expr()];
+                while let Some(e) = stack.pop() {
+                    cost += 1;
+                    if let ExprKind::List(items) | ExprKind::Vector(items) | ExprKind::Set(items) =
+                        &e.kind
+                    {
+                        stack.extend(items);
+                    }
+                }
+                Some(Formula {
+                    text: value.clone(),
+                    span,
+                    start,
+                    escapes: escapes.clone(),
+                    compiled: Arc::new(compiled),
+                    rule,
+                    cost,
+                })
+            }
             Err(errors) => {
                 for e in errors {
                     let (from, to) = match e.span {

@@ -549,7 +549,7 @@ impl<'t> Renderer<'t> {
     /// Runs an `evalFormula` rule against the context, in exact decimals;
     /// its errors point into the formula's text in the template.
     fn formula(&mut self, formula: &'t Formula) -> Result<Value, Option<Error>> {
-        self.steps += formula.compiled.spans().len();
+        self.steps += formula.cost;
         let options = crate::rule::EvalOptions {
             today: None,
             fuel: Some(FORMULA_FUEL),
