@@ -887,6 +887,64 @@ mod tests {
     }
 
     #[test]
+    fn amounts_in_words_and_on_checks() {
+        assert_eq!(number_words(0), "Zero");
+        assert_eq!(number_words(15), "Fifteen");
+        assert_eq!(number_words(40), "Forty");
+        assert_eq!(number_words(1_000_001), "One Million One");
+        assert_eq!(
+            number_words(79_228_162_514_264_337_593_543_950_335),
+            "Seventy-Nine Octillion Two Hundred Twenty-Eight Septillion One Hundred Sixty-Two Sextillion Five Hundred Fourteen Quintillion Two Hundred Sixty-Four Quadrillion Three Hundred Thirty-Seven Trillion Five Hundred Ninety-Three Billion Five Hundred Forty-Three Million Nine Hundred Fifty Thousand Three Hundred Thirty-Five"
+        );
+        assert_eq!(
+            format_number_as_text(d("1234.56")),
+            "One Thousand Two Hundred Thirty-Four Dollars and Fifty-Six Cents"
+        );
+        assert_eq!(format_number_as_text(d("0.995")), "One Dollar");
+        assert_eq!(format_number_as_text(d("-0.004")), "Zero Dollars");
+        assert_eq!(
+            format_number_as_check(d("1234.56")),
+            "One Thousand Two Hundred Thirty-Four and 56/100"
+        );
+        assert_eq!(format_number_as_check(d("7")), "Seven and 00/100");
+    }
+
+    #[test]
+    fn countries_and_collection_items() {
+        assert_eq!(country_name("country.usa"), Some("United States"));
+        assert_eq!(country_name("COUNTRY.CAN"), Some("Canada"));
+        assert_eq!(country_name("mx"), Some("Mexico"));
+        assert_eq!(country_name("country.xyz"), None);
+        assert_eq!(country_name("United States"), None);
+        assert_eq!(
+            collection_label("loan.frequency.monthly").as_deref(),
+            Some("Monthly")
+        );
+        assert_eq!(
+            collection_label("loan.frequency.semiMonthly").as_deref(),
+            Some("Semi Monthly")
+        );
+        assert_eq!(
+            collection_label("loan.rateType.APR").as_deref(),
+            Some("APR")
+        );
+        assert_eq!(collection_label("monthly"), None);
+        assert_eq!(collection_label("setup-payment-frequency"), None);
+    }
+
+    #[test]
+    fn every_function_is_documented_and_named_once() {
+        for f in ALL {
+            assert_eq!(Function::from_name(f.name()), Ok(f));
+            assert_eq!(f.doc().function, f);
+        }
+        assert_eq!(docs().len(), ALL.len());
+        assert!(Function::from_name("formatnumber")
+            .unwrap_err()
+            .contains("`formatNumber`"));
+    }
+
+    #[test]
     fn phones_and_zips() {
         assert_eq!(format_phone("5551234567"), "(555) 123-4567");
         assert_eq!(format_phone("+1 555 123 4567"), "(555) 123-4567");
