@@ -47,6 +47,9 @@ pub fn format_json_template(source: &str) -> Result<String, String> {
             Node::Loop { .. } => {
                 return Err("a body with [[BEGIN]] loops is not formatted automatically".into())
             }
+            Node::If { .. } => {
+                return Err("a body with IF blocks is not formatted automatically".into())
+            }
         }
     }
     let value: serde_json::Value = serde_json::from_str(&substituted).map_err(|e| {

@@ -42,6 +42,8 @@ pub struct Completion {
     /// A short note beside the label: a type, "function".
     pub detail: String,
     pub insert: String,
+    /// Which kind of place it fits (the caller's grammar decides; "" fits anywhere).
+    pub group: &'static str,
 }
 
 /// Where completion applies at the caret: the text typed so far and where it starts.
@@ -49,6 +51,8 @@ pub struct Completion {
 pub struct CompletionQuery {
     pub start: usize,
     pub prefix: String,
+    /// Offer only completions of this group (`None`: all of them).
+    pub group: Option<&'static str>,
 }
 
 /// Decides from the text and caret whether to complete, and what prefix is typed.
@@ -131,7 +135,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
 
     let text = props.value.to_string();
     let suggestions: Vec<Completion> = match &*popup {
-        Some((query, _)) => matching(&props.completions, &query.prefix),
+        Some((query, _)) => matching(&props.completions, query),
         None => Vec::new(),
     };
     let active = popup
@@ -248,7 +252,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             else {
                 return;
             };
-            let suggestions = matching(&completions, &query.prefix);
+            let suggestions = matching(&completions, &query);
             if suggestions.is_empty() {
                 return;
             }
@@ -419,12 +423,16 @@ fn gutter_text(lines: usize) -> String {
         .join("\n")
 }
 
-/// Suggestions whose label starts with the prefix first, then those containing it.
-fn matching(all: &[Completion], prefix: &str) -> Vec<Completion> {
-    let needle = prefix.to_lowercase();
+/// Suggestions of the query's group whose label starts with the prefix
+/// first, then those containing it.
+fn matching(all: &[Completion], query: &CompletionQuery) -> Vec<Completion> {
+    let needle = query.prefix.to_lowercase();
     let mut starts: Vec<Completion> = Vec::new();
     let mut contains: Vec<Completion> = Vec::new();
     for c in all {
+        if query.group.is_some_and(|g| g != c.group) {
+            continue;
+        }
         let label = c.label.to_lowercase();
         if label == needle || label.contains(SCOPE) != needle.contains(SCOPE) {
             continue;
@@ -611,9 +619,20 @@ mod tests {
                 label: l.to_string(),
                 detail: String::new(),
                 insert: l.to_string(),
+                group: if l.starts_with("loan") { "a" } else { "b" },
             })
             .collect();
-        let labels: Vec<String> = matching(&all, "sta").into_iter().map(|c| c.label).collect();
-        assert_eq!(labels, ["status-amount-due", "loan-status"]);
+        let query = |prefix: &str, group| CompletionQuery {
+            start: 0,
+            prefix: prefix.to_string(),
+            group,
+        };
+        let labels =
+            |q| -> Vec<String> { matching(&all, &q).into_iter().map(|c| c.label).collect() };
+        assert_eq!(
+            labels(query("sta", None)),
+            ["status-amount-due", "loan-status"]
+        );
+        assert_eq!(labels(query("sta", Some("a"))), ["loan-status"]);
     }
 }

@@ -14,8 +14,8 @@ use yew::prelude::*;
 use super::code_editor::{CodeEditor, Paint};
 use super::request_panel::edit;
 use super::templating::{
-    diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, use_custom_sample,
-    use_debounced, variable_completions, CustomSample, PLACEHOLDER_COMPLETER,
+    diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, template_completions,
+    use_custom_sample, use_debounced, CustomSample, PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use super::variable_list::VariableList;
@@ -81,7 +81,8 @@ pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
 }
 
 /// The problems of a body for a sample: the template's own, then its render's
-/// (JSON problems mapped back to the template position).
+/// (JSON problems mapped back to the template position), then the template's
+/// warnings (curly quotes copied from LoanPro's help pages).
 pub fn check_body(
     body: &str,
     content_type: &str,
@@ -92,16 +93,20 @@ pub fn check_body(
         Ok(t) => t,
         Err(errors) => return errors,
     };
-    let Some(sample) = preview_sample(connection, custom) else {
-        return Vec::new();
+    let mut problems = match preview_sample(connection, custom) {
+        Some(sample) => {
+            template
+                .preview(
+                    sample.context,
+                    Mode::for_content_type(content_type),
+                    &RenderOptions::default(),
+                )
+                .errors
+        }
+        None => Vec::new(),
     };
-    template
-        .preview(
-            sample.context,
-            Mode::for_content_type(content_type),
-            &RenderOptions::default(),
-        )
-        .errors
+    problems.extend(template.notes().iter().cloned());
+    problems
 }
 
 #[derive(Properties, PartialEq)]
@@ -117,7 +122,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
     let Payload::Custom { content_type, body } = &connection.request.payload else {
         return Html::default();
     };
-    let completions = use_memo(connection.source, |source| variable_completions(*source));
+    let completions = use_memo(connection.source, |source| template_completions(*source));
     let json = Mode::for_content_type(content_type) == Mode::Json;
 
     // Checked once typing pauses; the text itself updates at once.

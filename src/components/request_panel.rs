@@ -12,8 +12,8 @@ use yew::prelude::*;
 use super::code_editor::{CodeEditor, Paint};
 use super::headers_table::HeadersTable;
 use super::templating::{
-    diagnostic_paints, error_list, preview_sample, syntax_paints, use_custom_sample,
-    variable_completions, PLACEHOLDER_COMPLETER,
+    diagnostic_paints, error_list, preview_sample, syntax_paints, template_completions,
+    use_custom_sample, PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use crate::services::crypto;
@@ -44,7 +44,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let editor = use_editor();
     let connection = &props.connection;
     let request = &connection.request;
-    let completions = use_memo(connection.source, |source| variable_completions(*source));
+    let completions = use_memo(connection.source, |source| template_completions(*source));
 
     let on_method = {
         let editor = editor.clone();
@@ -80,13 +80,17 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let sample = preview_sample(connection, &custom);
     let (rendered, errors) = match Template::parse(&request.url) {
         Err(errors) => (None, errors),
-        Ok(t) => match &sample {
-            Some(sample) => {
-                let p = t.preview(sample.context, Mode::Url, &RenderOptions::default());
-                (Some(p.output), p.errors)
-            }
-            None => (None, Vec::new()),
-        },
+        Ok(t) => {
+            let (rendered, mut errors) = match &sample {
+                Some(sample) => {
+                    let p = t.preview(sample.context, Mode::Url, &RenderOptions::default());
+                    (Some(p.output), p.errors)
+                }
+                None => (None, Vec::new()),
+            };
+            errors.extend(t.notes().iter().cloned());
+            (rendered, errors)
+        }
     };
     let mut paints: Vec<Paint> = syntax_paints(&request.url, false);
     paints.extend(diagnostic_paints(&errors));
@@ -111,7 +115,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                         completer={Some(PLACEHOLDER_COMPLETER)}
                         placeholder="https://example.com/hook/[[v('loan-id')]]"
                         described_by={Some(AttrValue::from("url-rendered url-errors"))}
-                        invalid={!errors.is_empty()} />
+                        invalid={errors.iter().any(|e| !e.is_warning())} />
                 </div>
             </div>
             <p id="url-rendered" class="rendered-url" aria-live="polite">
@@ -119,7 +123,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     Some(s) => format!("Sent to, for the sample “{}”: ", s.name),
                     None => "No sample context to render the URL with.".to_string(),
                 } }</span>
-                if let Some(out) = rendered.filter(|_| errors.is_empty()) {
+                if let Some(out) = rendered.filter(|_| errors.iter().all(hookwright_core::Error::is_warning)) {
                     <code data-testid="rendered-url">{ mask_url(request, &out) }</code>
                 }
             </p>

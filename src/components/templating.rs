@@ -1,6 +1,7 @@
 //! What the template fields (URL, header values, body) share: the catalog and
-//! sample a connection previews against, `[[v('` autocomplete, placeholder and
-//! JSON colouring, diagnostics as paints, error lists, and a debounce hook.
+//! sample a connection previews against, autocomplete (variables, functions,
+//! keywords), template and JSON colouring, diagnostics as paints, error
+//! lists, and a debounce hook.
 
 use std::rc::Rc;
 
@@ -9,6 +10,7 @@ use hookwright_core::catalog::{self, Catalog};
 use hookwright_core::connection::{Connection, Source};
 use hookwright_core::error::Error;
 use hookwright_core::samples::{self, SampleContext};
+use hookwright_core::template::{self, functions, TokenClass};
 use hookwright_core::Context;
 use yew::prelude::*;
 
@@ -90,38 +92,92 @@ pub fn sample_for(connection: &Connection) -> Option<&'static SampleContext> {
         .or_else(|| samples::samples_for(connection).into_iter().next())
 }
 
-/// Every catalog variable as a completion that closes the placeholder, and
-/// every item field of an array-style variable as a loop completion
-/// (`payments › payment-date`, inserting `payment-date]]` after `[[$`).
-pub fn variable_completions(source: Source) -> Rc<Vec<Completion>> {
+/// Everything a template field can complete, by group: variables after
+/// `v('` (closing the placeholder) and as arguments or condition operands,
+/// functions and keywords after `[[`, functions as nested arguments, logic
+/// keywords after `{{`.
+pub fn template_completions(source: Source) -> Rc<Vec<Completion>> {
+    let mut out = Vec::new();
     let catalog = catalog_for(source);
-    let variables = catalog.variables.iter().map(|v| Completion {
-        label: v.name.clone(),
-        detail: v.format.map_or(v.ty.as_str(), |f| f.as_str()).to_string(),
-        insert: format!("{}')]]", v.name),
-    });
-    let items = catalog
-        .variables
-        .iter()
-        .filter(|array| array.ty.has_items())
-        .flat_map(|array| {
-            catalog.items_of(&array.name).map(move |item| {
-                let field = &item.name[array.name.len() + 1..];
-                Completion {
-                    label: format!("{}{SCOPE}{field}", array.name),
-                    detail: item
-                        .format
-                        .map_or(item.ty.as_str(), |f| f.as_str())
-                        .to_string(),
-                    insert: format!("{field}]]"),
-                }
-            })
+    for v in &catalog.variables {
+        let detail = v.format.map_or(v.ty.as_str(), |f| f.as_str());
+        out.push(Completion {
+            label: v.name.clone(),
+            detail: detail.to_string(),
+            insert: format!("{}')]]", v.name),
+            group: GROUP_VAR_CLOSE,
         });
-    Rc::new(variables.chain(items).collect())
+        out.push(Completion {
+            label: v.name.clone(),
+            detail: detail.to_string(),
+            insert: v.name.clone(),
+            group: GROUP_VAR,
+        });
+    }
+    // Every item field of an array-style variable, offered after `[[$`
+    // inside its loop (`payments › payment-date`, inserting `payment-date]]`).
+    for array in catalog.variables.iter().filter(|a| a.ty.has_items()) {
+        for item in catalog.items_of(&array.name) {
+            let field = &item.name[array.name.len() + 1..];
+            out.push(Completion {
+                label: format!("{}{SCOPE}{field}", array.name),
+                detail: item
+                    .format
+                    .map_or(item.ty.as_str(), |f| f.as_str())
+                    .to_string(),
+                insert: format!("{field}]]"),
+                group: GROUP_LOOP_ITEM,
+            });
+        }
+    }
+    for doc in functions::docs() {
+        for group in [GROUP_TAG, GROUP_CALL] {
+            out.push(Completion {
+                label: doc.function.name().to_string(),
+                detail: doc.signature.to_string(),
+                insert: format!("{}(", doc.function.name()),
+                group,
+            });
+        }
+    }
+    out.push(Completion {
+        label: "v".into(),
+        detail: "v('variable')".into(),
+        insert: "v('".into(),
+        group: GROUP_TAG,
+    });
+    for (label, detail, square, curly) in [
+        ("BEGIN", "loop over a list", "BEGIN ", "BEGIN "),
+        ("END", "close a loop or IF", "END]]", "END }}"),
+        ("IF", "conditional", "IF ", "IF "),
+        ("ELSEIF", "another condition", "ELSEIF ", "ELSEIF "),
+        ("ELSE", "otherwise", "ELSE]]", "ELSE }}"),
+        ("UNLESS", "negated conditional", "UNLESS ", "UNLESS "),
+    ] {
+        out.push(Completion {
+            label: label.into(),
+            detail: detail.into(),
+            insert: square.into(),
+            group: GROUP_TAG,
+        });
+        out.push(Completion {
+            label: label.into(),
+            detail: detail.into(),
+            insert: curly.into(),
+            group: GROUP_LOGIC,
+        });
+    }
+    Rc::new(out)
 }
 
-/// Completes a variable name typed right after `v('`, and an item field typed
-/// right after `[[$` inside a `[[BEGIN array]]` loop.
+const GROUP_VAR_CLOSE: &str = "var-close";
+const GROUP_VAR: &str = "var";
+const GROUP_TAG: &str = "tag";
+const GROUP_CALL: &str = "call";
+const GROUP_LOGIC: &str = "logic";
+const GROUP_LOOP_ITEM: &str = "loop-item";
+
+/// Completes inside template fields: see [`template_completions`].
 pub const PLACEHOLDER_COMPLETER: Completer = Completer(placeholder_query);
 
 fn placeholder_query(text: &str, caret: usize) -> Option<CompletionQuery> {
@@ -129,21 +185,79 @@ fn placeholder_query(text: &str, caret: usize) -> Option<CompletionQuery> {
     let start = before
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || "-_.$".contains(c)))
         .map_or(0, |i| i + 1);
-    if before[..start].ends_with("v('") {
-        return Some(CompletionQuery {
+    let prefix = &before[start..];
+    let pre = &before[..start];
+    let query = |start: usize, group| {
+        Some(CompletionQuery {
             start,
             prefix: before[start..].to_string(),
-        });
+            group: Some(group),
+        })
+    };
+    if ["v('", "v(\"", "v(\u{2018}"]
+        .iter()
+        .any(|o| pre.ends_with(o))
+    {
+        return query(start, GROUP_VAR_CLOSE);
     }
-    let typed = before[start..].strip_prefix('$')?;
-    if !before[..start].ends_with("[[") {
-        return None;
+    let open_square = pre
+        .rfind("[[")
+        .filter(|&i| pre.rfind("]]").is_none_or(|j| j < i));
+    let open_curly = pre
+        .rfind("{{")
+        .filter(|&i| pre.rfind("}}").is_none_or(|j| j < i));
+    let typed = !prefix.is_empty() && !prefix.starts_with(|c: char| c.is_ascii_digit());
+    let trimmed = pre.trim_end();
+    if let Some(at) = open_square.filter(|&i| open_curly.is_none_or(|j| j < i)) {
+        let tag = &pre[at..];
+        // Inside a quoted argument: a variable name (or an evalFormula symbol).
+        let quotes = tag.matches(['\'', '"']).count();
+        if quotes % 2 == 1 {
+            let arg_start = trimmed.ends_with(['\'', '"'])
+                && trimmed[..trimmed.len() - 1]
+                    .trim_end()
+                    .ends_with(['(', ',']);
+            return (typed && (arg_start || tag.contains("evalFormula(")))
+                .then(|| query(start, GROUP_VAR))
+                .flatten();
+        }
+        if let Some(field) = prefix.strip_prefix('$') {
+            if !trimmed.ends_with("[[") {
+                return None;
+            }
+            let array = open_loop(pre)?;
+            return Some(CompletionQuery {
+                start: start + 1,
+                prefix: format!("{array}{SCOPE}{field}"),
+                group: Some(GROUP_LOOP_ITEM),
+            });
+        }
+        if trimmed.ends_with("[[") {
+            return query(start, GROUP_TAG);
+        }
+        if typed && trimmed.ends_with(['(', ',']) {
+            return query(start, GROUP_CALL);
+        }
+        // A bare name in `[[IF …]]`: a variable.
+        let head = tag[2..].trim_start();
+        let logic = ["IF ", "ELSEIF ", "UNLESS "]
+            .iter()
+            .any(|k| head.len() >= k.len() && head[..k.len()].eq_ignore_ascii_case(k));
+        return (typed && logic && !prefix.starts_with('$'))
+            .then(|| query(start, GROUP_VAR))
+            .flatten();
     }
-    let array = open_loop(&before[..start])?;
-    Some(CompletionQuery {
-        start: start + 1,
-        prefix: format!("{array}{SCOPE}{typed}"),
-    })
+    if open_curly.is_some() {
+        if trimmed.ends_with("{{") {
+            return query(start, GROUP_LOGIC);
+        }
+        if let Some(name) = prefix.strip_prefix('$') {
+            let _ = name;
+            return query(start + 1, GROUP_VAR);
+        }
+        return typed.then(|| query(start, GROUP_VAR)).flatten();
+    }
+    None
 }
 
 /// The array of the innermost `[[BEGIN array]]` still open at the end of
@@ -178,45 +292,101 @@ fn open_loop(text: &str) -> Option<&str> {
     open.into_iter().rev().flatten().next()
 }
 
-/// `[[...]]` tags coloured as placeholders; in JSON mode keys, strings,
-/// numbers and literals too (a placeholder is opaque to the JSON colouring).
+/// Template tags coloured by the engine's highlighter (the whole tag as a
+/// placeholder, and functions, variables, literals and keywords inside it);
+/// in JSON mode keys, strings, numbers and literals too (a tag is opaque to
+/// the JSON colouring).
 pub fn syntax_paints(text: &str, json: bool) -> Vec<Paint> {
-    let bytes = text.as_bytes();
-    let mut paints = Vec::new();
-    let tag_end = |from: usize| text[from..].find("]]").map_or(text.len(), |i| from + i + 2);
+    let highlights = template::highlight(text);
+    let mut paints = Vec::with_capacity(highlights.len() / 2 + 16);
+    // Tag ranges in order, for the JSON pass to step over.
+    let mut tags: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"[[") {
-            let end = tag_end(i);
-            paints.push(Paint::new(i..end, "tok-placeholder"));
-            i = end;
+    while i < highlights.len() {
+        let tag = highlights[i];
+        i += 1;
+        if tag.class != TokenClass::Tag {
             continue;
         }
-        if !json {
-            i += 1;
+        tags.push((tag.start, tag.end));
+        paints.push(Paint::new(tag.start..tag.end, "tok-placeholder"));
+        let inner_end = highlights[i..]
+            .iter()
+            .position(|h| h.class == TokenClass::Tag)
+            .map_or(highlights.len(), |n| i + n);
+        let inner = &highlights[i..inner_end];
+        i = inner_end;
+        // A plain `[[v('…')]]` or `[[$field]]` stays one piece in the tag's
+        // colour: long bodies are mostly these, and every extra piece costs
+        // on each keystroke. Delimiters and brackets take the tag's colour.
+        let plain = inner.iter().all(|h| match h.class {
+            TokenClass::Delimiter | TokenClass::Bracket | TokenClass::Variable => true,
+            TokenClass::Function => &text[h.start..h.end] == "v",
+            _ => false,
+        });
+        if plain {
+            continue;
+        }
+        for h in inner {
+            let class = match h.class {
+                TokenClass::Tag | TokenClass::Delimiter | TokenClass::Bracket => continue,
+                TokenClass::Keyword => "tok-kw",
+                TokenClass::Function => "tok-fn",
+                TokenClass::Variable => "tok-var",
+                TokenClass::Text => "tok-str",
+                TokenClass::Number | TokenClass::Literal => "tok-num",
+                TokenClass::Operator => "tok-op",
+            };
+            paints.push(Paint::new(h.start..h.end, class));
+        }
+    }
+    if !json {
+        return paints;
+    }
+    let bytes = text.as_bytes();
+    let mut next_tag = 0;
+    // The end of the tag starting at `i`, if one does.
+    let mut tag_at = |i: usize| -> Option<usize> {
+        while next_tag < tags.len() && tags[next_tag].0 < i {
+            next_tag += 1;
+        }
+        tags.get(next_tag).filter(|t| t.0 == i).map(|t| t.1)
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(end) = tag_at(i) {
+            i = end.max(i + 1);
             continue;
         }
         match bytes[i] {
             b'"' => {
-                let start = i;
+                // The string's pieces between tags: a tag keeps its own colours.
+                let mut pieces = Vec::new();
+                let mut piece = i;
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i..].starts_with(b"[[") {
-                        let end = tag_end(i);
-                        paints.push(Paint::new(i..end, "tok-placeholder"));
-                        i = end;
+                    if let Some(end) = tag_at(i) {
+                        pieces.push(piece..i);
+                        i = end.max(i + 1);
+                        piece = i;
                         continue;
                     }
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i = (i + 1).min(bytes.len());
+                pieces.push(piece..i);
                 let rest = text[i..].trim_start();
                 let class = if rest.starts_with(':') {
                     "tok-key"
                 } else {
                     "tok-str"
                 };
-                paints.push(Paint::new(start..i, class));
+                paints.extend(
+                    pieces
+                        .into_iter()
+                        .filter(|r| !r.is_empty())
+                        .map(|r| Paint::new(r, class)),
+                );
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
@@ -309,13 +479,51 @@ pub fn now_ms() -> f64 {
 mod tests {
     use super::*;
 
+    fn q(text: &str) -> Option<(usize, String, &'static str)> {
+        placeholder_query(text, text.len()).map(|q| (q.start, q.prefix, q.group.unwrap()))
+    }
+
     #[test]
-    fn completes_after_v_paren_quote() {
-        let text = "x [[v('cust";
-        let q = placeholder_query(text, text.len()).unwrap();
-        assert_eq!((q.start, q.prefix.as_str()), (7, "cust"));
-        assert_eq!(placeholder_query("cust", 4), None);
-        assert_eq!(placeholder_query("[[v('", 5).unwrap().prefix, "");
+    fn completes_variables_functions_and_keywords_by_place() {
+        assert_eq!(q("x [[v('cust"), Some((7, "cust".into(), GROUP_VAR_CLOSE)));
+        assert_eq!(q("cust"), None);
+        assert_eq!(q("[[v('").unwrap().1, "");
+        assert_eq!(q("[[form"), Some((2, "form".into(), GROUP_TAG)));
+        assert_eq!(q("[[").unwrap().2, GROUP_TAG);
+        assert_eq!(q("[[formatNumber([[eval").unwrap().2, GROUP_TAG);
+        assert_eq!(q("[[formatNumber(math").unwrap().2, GROUP_CALL);
+        assert_eq!(
+            q("[[mathAdd('setup-loan"),
+            Some((11, "setup-loan".into(), GROUP_VAR))
+        );
+        assert_eq!(q("[[formatNumber('x', '2"), None);
+        assert_eq!(q("[[evalFormula('(- status-sch").unwrap().2, GROUP_VAR);
+        assert_eq!(q("{{ ").unwrap().2, GROUP_LOGIC);
+        assert_eq!(
+            q("{{ IF $setup-pay"),
+            Some((7, "setup-pay".into(), GROUP_VAR))
+        );
+        assert_eq!(q("[[IF customer.sec").unwrap().2, GROUP_VAR);
+        assert_eq!(q("{{ IF $x }} text"), None);
+        assert_eq!(q("[[v('x')]] done"), None);
+    }
+
+    #[test]
+    fn every_function_and_keyword_is_offered() {
+        let all = template_completions(Source::Loanpro);
+        for name in [
+            "evalFormula",
+            "formatNumberAsCheck",
+            "collectionItem",
+            "v",
+            "IF",
+            "END",
+        ] {
+            assert!(
+                all.iter().any(|c| c.label == name && c.group == GROUP_TAG),
+                "{name}"
+            );
+        }
     }
 
     #[test]
@@ -336,7 +544,7 @@ mod tests {
 
     #[test]
     fn loop_completions_list_every_array_items_fields() {
-        let all = variable_completions(Source::Loanpro);
+        let all = template_completions(Source::Loanpro);
         let loop_item = all
             .iter()
             .find(|c| c.label == format!("payments{SCOPE}payment-date"))
@@ -353,16 +561,29 @@ mod tests {
 
     #[test]
     fn json_colours_keys_values_and_placeholders() {
-        let text = r#"{"a": "x[[v('y')]]", "n": -1.5, "t": true, "p": [[v('z')]]}"#;
+        let text = r#"{"a": "x[[v('y')]]", "n": -1.5, "t": true, "p": [[v('z')]], "i": {{ IF $a > 1 }}2{{ END }}}"#;
         let classes: Vec<(&str, &str)> = syntax_paints(text, true)
             .iter()
             .map(|p| (&text[p.range.clone()], p.class))
             .collect();
         assert!(classes.contains(&("\"a\"", "tok-key")));
-        assert!(classes.contains(&("\"x[[v('y')]]\"", "tok-str")));
+        // A string's text around a tag is a string; the tag keeps its own colours.
+        assert!(classes.contains(&("\"x", "tok-str")));
+        assert!(classes.contains(&("\"", "tok-str")));
         assert!(classes.contains(&("[[v('y')]]", "tok-placeholder")));
         assert!(classes.contains(&("-1.5", "tok-num")));
         assert!(classes.contains(&("true", "tok-lit")));
         assert!(classes.contains(&("[[v('z')]]", "tok-placeholder")));
+        assert!(classes.contains(&("{{ IF $a > 1 }}", "tok-placeholder")));
+        assert!(classes.contains(&("IF", "tok-kw")));
+        // A plain `[[v('…')]]` is one piece; a tag with logic or functions is coloured inside.
+        assert!(!classes.contains(&("'y'", "tok-var")));
+        assert!(classes.contains(&("$a", "tok-var")));
+        assert!(classes.contains(&(">", "tok-op")));
+        // The `1` inside the tag is the tag's, not a JSON number.
+        assert!(
+            !classes.contains(&("1", "tok-num"))
+                || classes.iter().filter(|c| c.0 == "1").count() == 1
+        );
     }
 }

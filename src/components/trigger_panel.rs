@@ -270,6 +270,7 @@ fn complete_symbol(text: &str, caret: usize) -> Option<CompletionQuery> {
         CompletionQuery {
             start,
             prefix: prefix.to_string(),
+            group: None,
         }
     })
 }
@@ -279,11 +280,13 @@ fn completions(catalog: &Catalog) -> Vec<Completion> {
         label: v.name.clone(),
         detail: v.ty.as_str().to_string(),
         insert: v.name.clone(),
+        group: "",
     });
     let functions = functions::names().into_iter().map(|name| Completion {
         detail: "function".into(),
         insert: name.clone(),
         label: name,
+        group: "",
     });
     variables.chain(functions).collect()
 }
@@ -808,7 +811,8 @@ mod tests {
             complete_symbol("(= loan-st", 10),
             Some(CompletionQuery {
                 start: 3,
-                prefix: "loan-st".into()
+                prefix: "loan-st".into(),
+                group: None,
             })
         );
         assert_eq!(complete_symbol("(= \"Op", 6), None);

@@ -197,3 +197,45 @@ fn envelope_makes_a_v4_trace_and_reports_unknown_variables() {
         stderr(&o)
     );
 }
+
+#[test]
+fn render_runs_formulas_nested_placeholders_and_conditionals() {
+    let ctx = context();
+    let o = hookwright(&[
+        "render",
+        "[[formatNumber([[evalFormula('(* status-amount-due 2)')]],'2','.',',')]] {{ IF $status-days-past-due > 3 }}late{{ ELSE }}current{{ END }} [[formatNumberAsCheck('status-amount-due')]]",
+        "--context",
+        ctx.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "317.40 late One Hundred Fifty-Eight and 70/100");
+}
+
+#[test]
+fn malformed_conditionals_fail_at_line_and_column() {
+    let ctx = context();
+    let o = hookwright(&[
+        "render",
+        "ok\n{{ IF $status-days-past-due = 5 }}x{{ END }}",
+        "--context",
+        ctx.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("--> 2:29"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("write `==`"), "{}", stderr(&o));
+}
+
+#[test]
+fn curly_quotes_render_with_a_warning() {
+    let ctx = context();
+    let o = hookwright(&[
+        "render",
+        "[[v(‘loan-id’)]]",
+        "--context",
+        ctx.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "3579");
+    assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
+}

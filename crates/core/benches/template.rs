@@ -13,6 +13,10 @@ const CONTEXT: &str = include_str!("../tests/fixtures/template/loan-5-days-past-
 /// The seed's Custom Body Formatting payload, as shipped in the example connection.
 const BODY: &str = "{\n  \"Notes\": {\n    \"results\": [\n      {\n        \"body\": \"This customer was late on their payment  on [[v('current-date')]]. Their outstanding balance at the time was $[[v('status-amount-due')]].\",\n        \"categoryId\": 2,\n        \"subject\": \"Delinquencies\",\n        \"type\": \"STANDARD\"\n      }\n    ]\n  }\n}";
 
+/// LoanPro's documented forms together: evalFormula nested in formatNumber,
+/// a Blitz IF block, a loop with a condition on the item, a new function.
+const FORMS: &str = "{\"due\": \"[[formatNumber([[evalFormula('(* status-amount-due 2)')]],'2','.',',')]]\", \"note\": \"{{ IF $status-days-past-due > 3 }}late by [[v('status-days-past-due')]] days{{ ELSE }}current{{ END }}\", \"big\": [[[BEGIN payments]]{{ IF $payment-amount > 80 }}\"[[$display-id]]\", {{ END }}[[END]]null], \"check\": \"[[formatNumberAsCheck('status-amount-due')]]\"}";
+
 fn measure(name: &str, mut f: impl FnMut() -> usize) {
     // Warm up, then take the best of five one-second rounds (the machine is shared).
     let deadline = Instant::now() + Duration::from_millis(300);
@@ -58,6 +62,21 @@ fn main() {
             .unwrap()
             .output
             .len()
+    });
+    let forms = Template::parse(FORMS).unwrap();
+    let out = forms.render(&ctx, Mode::Json, &options).unwrap().output;
+    assert!(
+        out.contains("317.40") && out.contains("late by 5 days") && out.contains("[\"P-1\", null]")
+    );
+    measure("render evalFormula + IF + loop body (json)", || {
+        forms
+            .render(black_box(&ctx), Mode::Json, &options)
+            .unwrap()
+            .output
+            .len()
+    });
+    measure("highlight evalFormula + IF + loop body", || {
+        hookwright_core::template::highlight(black_box(FORMS)).len()
     });
     measure("parse + render seed customer note (json)", || {
         Template::parse(black_box(BODY))

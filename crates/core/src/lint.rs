@@ -807,6 +807,11 @@ pub fn check_templates(s: &Subject) -> Vec<Finding> {
                 continue;
             }
         };
+        // Curly quotes copied from LoanPro's help pages, Blitz output left as text.
+        out.extend(template.notes().iter().map(|note| Finding {
+            field: field.clone(),
+            error: note.clone(),
+        }));
         let mut unknown = false;
         for (name, span) in template.variables() {
             if s.catalog.variable(&name).is_none() {

@@ -365,3 +365,30 @@ fn locating_many_problems_stays_linear() {
     assert_eq!(report.problems[2999].location.unwrap().line, 6 * 2999 + 6);
     assert!(took.as_millis() < 3000, "took {took:?}");
 }
+
+#[test]
+fn documented_template_forms_lint_clean() {
+    // evalFormula, a nested placeholder, an IF block in both spellings and a
+    // new function: parsed, checked against the catalog and rendered against
+    // every sample without a problem.
+    let body = r#"{\"due\": \"[[formatNumber([[evalFormula('(* status-amount-due 2)')]],'2','.',',')]]\", \"words\": \"[[formatNumberAsCheck('status-amount-due')]]\", \"late\": {{ IF $status-days-past-due > 30 }}true{{ ELSE }}false{{ END }}, \"name\": \"[[IF customer.primary.full-name ]][[v('customer.primary.full-name')]][[ELSE]][[END]]\"}"#;
+    let l = lint(&[connection(
+        "a",
+        &format!(r#""body": "{{\"id\": [[v('loan-id')]]}}"=>"body": "{body}""#),
+    )]);
+    assert_eq!(l, Vec::<String>::new());
+}
+
+#[test]
+fn formula_variables_are_checked_and_curly_quotes_warned() {
+    let l = lint(&[connection(
+        "a",
+        r#"[[v('loan-display-id')]]=>[[evalFormula('(+ status-amount-due loan-stauts)')]] [[v(‘loan-id’)]]"#,
+    )]);
+    assert_eq!(l.len(), 2, "{l:#?}");
+    assert!(l[0].contains("warning: 1:58: curly quotes"), "{l:#?}");
+    assert!(
+        l[1].contains("1:37: unknown variable `loan-stauts`"),
+        "{l:#?}"
+    );
+}

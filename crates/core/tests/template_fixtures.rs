@@ -3,6 +3,10 @@
 //! `--- template` and `--- expected` sections. Failing cases are named `err_*`
 //! and their snapshot is the caret rendering of every error.
 //! `UPDATE_FIXTURES=1 cargo test --test template_fixtures` rewrites the snapshots.
+//!
+//! `fixtures/template/loanpro-docs/` holds LoanPro's own documented examples,
+//! copied as the help pages print them: each names its page in a `source:`
+//! header, and every one must render.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,12 +15,14 @@ use hookwright_core::template::{envelope, Mode, RenderOptions, Template};
 use hookwright_core::{Context, Error};
 
 struct Case {
+    /// The folder the case's file is in (`context: @file` is read from there).
+    base: PathBuf,
     headers: Vec<(String, String)>,
     sections: Vec<(String, String)>,
 }
 
 impl Case {
-    fn parse(text: &str) -> Case {
+    fn parse(text: &str, base: &Path) -> Case {
         let mut headers = Vec::new();
         let mut sections: Vec<(String, String)> = Vec::new();
         for line in text.split_inclusive('\n') {
@@ -34,7 +40,11 @@ impl Case {
                 body.pop();
             }
         }
-        Case { headers, sections }
+        Case {
+            base: base.to_path_buf(),
+            headers,
+            sections,
+        }
     }
 
     fn header(&self, key: &str) -> Option<&str> {
@@ -72,7 +82,9 @@ fn dir() -> PathBuf {
 
 fn context(case: &Case) -> Context {
     let text = match (case.header("context"), case.section("context")) {
-        (Some(file), _) => fs::read_to_string(dir().join(file.trim_start_matches('@'))).unwrap(),
+        (Some(file), _) => {
+            fs::read_to_string(case.base.join(file.trim_start_matches('@'))).unwrap()
+        }
         (None, Some(inline)) => inline.to_string(),
         (None, None) => "{}".to_string(),
     };
@@ -130,21 +142,53 @@ fn run(case: &Case) -> (bool, String) {
     }
 }
 
-#[test]
-fn fixtures() {
-    let update = std::env::var_os("UPDATE_FIXTURES").is_some();
-    let mut files: Vec<PathBuf> = fs::read_dir(dir())
+fn txt_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     files.sort();
-    assert!(files.len() >= 20, "fixtures went missing: {}", files.len());
+    files
+}
+
+#[test]
+fn fixtures() {
+    run_folder(&dir(), 20);
+}
+
+#[test]
+fn loanpro_documented_examples_render() {
+    let folder = dir().join("loanpro-docs");
+    run_folder(&folder, 25);
+    for path in txt_files(&folder) {
+        let case = Case::parse(&fs::read_to_string(&path).unwrap(), &folder);
+        let name = path.file_name().unwrap().to_string_lossy();
+        let source = case.header("source").unwrap_or("");
+        assert!(
+            source.contains("https://"),
+            "{name}: a documented example names its page (`source: Title — URL`)"
+        );
+        assert!(
+            !name.starts_with("err_"),
+            "{name}: documented examples must render"
+        );
+    }
+}
+
+fn run_folder(folder: &Path, at_least: usize) {
+    let update = std::env::var_os("UPDATE_FIXTURES").is_some();
+    let files = txt_files(folder);
+    assert!(
+        files.len() >= at_least,
+        "fixtures went missing: {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in &files {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         let text = fs::read_to_string(path).unwrap();
-        let case = Case::parse(&text);
+        let case = Case::parse(&text, folder);
         let (ok, actual) = run(&case);
         if ok == name.starts_with("err_") {
             failures.push(format!(

@@ -120,3 +120,60 @@ fn a_huge_one_line_error_renders_briefly() {
     let shown = errors[0].render(&src);
     assert!(shown.len() < 1000, "{}", shown.len());
 }
+
+#[test]
+fn deeply_nested_if_blocks_are_refused() {
+    let src = "{{ IF $loan-id }}".repeat(10_000) + &"{{ END }}".repeat(10_000);
+    let errors = timed("10k nested IFs", || Template::parse(&src).unwrap_err());
+    assert_eq!(errors[0].kind, ErrorKind::Limit);
+    let ok = "{{ IF $loan-id }}".repeat(MAX_LOOP_DEPTH) + &"{{ END }}".repeat(MAX_LOOP_DEPTH);
+    assert!(Template::parse(&ok).is_ok());
+}
+
+#[test]
+fn deep_conditions_are_refused() {
+    for src in [
+        format!(
+            "{{{{ IF {}$loan-id{} }}}}x{{{{ END }}}}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        ),
+        format!("{{{{ IF {}$loan-id }}}}x{{{{ END }}}}", "!".repeat(100_000)),
+    ] {
+        let errors = timed("deep condition", || Template::parse(&src).unwrap_err());
+        assert_eq!(errors[0].kind, ErrorKind::Limit);
+    }
+}
+
+#[test]
+fn deeply_nested_placeholders_are_refused() {
+    let src = "[[".to_string() + &"mathAdd(1, [[".repeat(1000) + "1" + &"]])".repeat(1000) + "]]";
+    let errors = timed("nested placeholders", || Template::parse(&src).unwrap_err());
+    assert_eq!(errors[0].kind, ErrorKind::Limit);
+}
+
+#[test]
+fn formulas_in_loops_that_multiply_run_out_of_fuel() {
+    let src =
+        "[[BEGIN items]]".repeat(7) + "[[evalFormula('(+ loan-id 1)')]]" + &"[[END]]".repeat(7);
+    let t = Template::parse(&src).unwrap();
+    let errors = timed("10^7 formulas", || {
+        t.render(&ctx(), Mode::Text, &RenderOptions::default())
+            .unwrap_err()
+    });
+    assert_eq!(errors[0].kind, ErrorKind::Limit);
+}
+
+#[test]
+fn ten_megabytes_of_curly_text_and_broken_conditions_are_quick() {
+    let text = "{{name}} {{ $x }} {".repeat(500_000);
+    let t = timed("curly text", || Template::parse(&text).unwrap());
+    assert_eq!(t.nodes().len(), 1);
+    for src in [
+        "{{ IF ".repeat(1_000_000),
+        "{{ IF $a }}{{ ELSE }}".repeat(300_000),
+    ] {
+        let errors = timed("broken IFs", || Template::parse(&src).unwrap_err());
+        assert!(!errors.is_empty() && errors.len() <= 100);
+    }
+}

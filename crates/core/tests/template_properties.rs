@@ -1,6 +1,7 @@
 //! Property tests for JSON safety: any string, in any string position of a
 //! JSON template (or as a bare value), renders to valid JSON that decodes back
-//! to exactly that string.
+//! to exactly that string — through `v()`, `evalFormula`, nested placeholders
+//! and `IF` blocks alike.
 
 use hookwright_core::template::{Mode, RenderOptions, Template};
 use hookwright_core::value::Map;
@@ -50,8 +51,44 @@ fn nasty() -> impl Strategy<Value = String> {
 
 const TEMPLATE: &str = r#"{"[[v('s')]]": "[[v('s')]]", "mid": "a[[v('s')]]b", "bare": [[v('s')]], "list": ["[[v('s')]][[v('s')]]", [[v('s')]]]}"#;
 
+/// The same positions, filled by the newer forms: a formula's result, a
+/// nested placeholder and both arms of conditionals.
+const NEW_FORMS: &str = r#"{"f": "[[evalFormula('s')]]", "fs": "<[[evalFormula('(str s s)')]]>", "bare": [[evalFormula('s')]], "nested": "[[formatZipcode([[v('s')]])]]", "if": "{{ IF $s }}[[v('s')]]{{ ELSE }}[[v('s')]]{{ END }}", "sq": [[IF s == s]][[v('s')]][[ELSE]]null[[END]], "cmp": "{{ IF $s == 'x' }}x{{ ELSEIF $s != '' }}[[evalFormula('s')]]{{ ELSE }}{{ END }}"}"#;
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn new_forms_render_valid_json_that_decodes_back(s in nasty()) {
+        let template = Template::parse(NEW_FORMS).unwrap();
+        let out = template
+            .render(&context(&s), Mode::Json, &RenderOptions::default())
+            .unwrap_or_else(|e| panic!("{s:?}: {e:?}"))
+            .output;
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        prop_assert_eq!(json["f"].as_str().unwrap(), s.as_str());
+        prop_assert_eq!(json["fs"].as_str().unwrap(), format!("<{s}{s}>"));
+        prop_assert_eq!(json["bare"].as_str().unwrap(), s.as_str());
+        prop_assert_eq!(json["nested"].as_str().unwrap(), hookwright_core::template::functions::format_zipcode(&s));
+        prop_assert_eq!(json["if"].as_str().unwrap(), s.as_str());
+        prop_assert_eq!(json["sq"].as_str().unwrap(), s.as_str());
+        let cmp = if s == "x" { "x" } else { s.as_str() };
+        prop_assert_eq!(json["cmp"].as_str().unwrap(), cmp);
+        prop_assert!(!out.contains("</script>"));
+    }
+
+    #[test]
+    fn new_syntax_never_panics(src in "(\\[\\[|\\]\\]|\\{\\{|\\}\\}| IF | ELSE | ELSEIF |END|BEGIN payments|[$a-z'\"(),. <>=!&|-]|evalFormula\\('|formatNumber\\(|v\\('loan-id'\\)|\\$loan-id|[0-9]){0,40}") {
+        let ctx = Context::from_json(r#"{"loan-id": 1, "payments": [{"a": 1}], "a": "x"}"#).unwrap();
+        if let Ok(t) = Template::parse(&src) {
+            for mode in [Mode::Text, Mode::Json, Mode::Url, Mode::Form] {
+                let _ = t.render(&ctx, mode, &RenderOptions { lenient: true });
+                let _ = t.render(&ctx, mode, &RenderOptions::default());
+            }
+            let _ = t.variables();
+        }
+        let _ = hookwright_core::template::highlight(&src);
+    }
 
     #[test]
     fn any_string_renders_valid_json_that_decodes_back(s in nasty()) {

@@ -1,6 +1,7 @@
 //! `hookwright render TEMPLATE --context FILE [--mode text|json|url] [--lenient]`:
 //! prints exactly the rendered output (no added newline); errors go to stderr
-//! with their line:col and caret view, and exit 1.
+//! with their line:col and caret view, and exit 1. Warnings (curly quotes
+//! copied from LoanPro's help pages) go to stderr and do not fail.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,9 @@ pub fn run(args: Args) -> ExitCode {
         ModeArg::Url => Mode::Url,
     };
     let result = Template::parse(&source).and_then(|t| {
+        for note in t.notes() {
+            eprintln!("{}", note.render(&source));
+        }
         t.render(
             &ctx,
             mode,

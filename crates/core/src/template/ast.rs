@@ -1,9 +1,13 @@
-//! The parsed form of a template: literal text, placeholders and loops, each
-//! with the span of the source that wrote it so render errors point back there.
+//! The parsed form of a template: literal text, placeholders, loops and
+//! conditionals, each with the span of the source that wrote it so render
+//! errors point back there.
+
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::error::Span;
+use crate::rule::{CompiledRule, Rule};
 
 /// One piece of a template, in source order.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +27,113 @@ pub enum Node {
         body: Vec<Node>,
         span: Span,
     },
+    /// `{{ IF cond }} … {{ ELSEIF cond }} … {{ ELSE }} … {{ END }}` (or the
+    /// same with `[[ ]]`, or `UNLESS`): the first branch whose condition holds
+    /// renders, else `otherwise`. `span` covers the opening tag.
+    If {
+        branches: Vec<Branch>,
+        otherwise: Option<Vec<Node>>,
+        span: Span,
+    },
+}
+
+impl Node {
+    /// The source this node was written as (for a loop or conditional, its opening tag).
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Text { span, .. }
+            | Node::Output { span, .. }
+            | Node::Loop { span, .. }
+            | Node::If { span, .. } => *span,
+        }
+    }
+}
+
+/// One `IF` / `ELSEIF` / `UNLESS` arm: its condition (an `UNLESS` arm is
+/// stored negated) and the nodes it renders. `span` covers its tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branch {
+    pub cond: Cond,
+    pub body: Vec<Node>,
+    pub span: Span,
+}
+
+/// A Blitz condition, with PHP's meaning: `!` binds tightest, then `< <= > >=`,
+/// then `== !=`, then `&&`, then `||`. Bare names and `$names` are variables.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// A variable: the current loop items are searched innermost first, then the context.
+    Var(Path),
+    Text {
+        value: String,
+        span: Span,
+    },
+    Number {
+        value: Decimal,
+        span: Span,
+    },
+    Bool {
+        value: bool,
+        span: Span,
+    },
+    Null {
+        span: Span,
+    },
+    Not(Box<Cond>, Span),
+    Compare {
+        op: CmpOp,
+        left: Box<Cond>,
+        right: Box<Cond>,
+        span: Span,
+    },
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+}
+
+impl Cond {
+    pub fn span(&self) -> Span {
+        match self {
+            Cond::Var(path) => path.span,
+            Cond::Text { span, .. }
+            | Cond::Number { span, .. }
+            | Cond::Bool { span, .. }
+            | Cond::Null { span }
+            | Cond::Not(_, span)
+            | Cond::Compare { span, .. } => *span,
+            Cond::And(a, b) | Cond::Or(a, b) => {
+                let (a, b) = (a.span(), b.span());
+                Span {
+                    start: a.start,
+                    end: b.end,
+                    line: a.line,
+                    col: a.col,
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
 }
 
 /// A variable path as written, with where it was written.
@@ -61,9 +172,17 @@ impl Expr {
 /// and `formatNumber('1000', '2', ...)` alike).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
-    Text { value: String, span: Span },
-    Number { value: Decimal, span: Span },
+    Text {
+        value: String,
+        span: Span,
+    },
+    Number {
+        value: Decimal,
+        span: Span,
+    },
     Expr(Expr),
+    /// `evalFormula`'s quoted rule, parsed and compiled with the template.
+    Formula(Box<Formula>),
 }
 
 impl Arg {
@@ -71,7 +190,41 @@ impl Arg {
         match self {
             Arg::Text { span, .. } | Arg::Number { span, .. } => *span,
             Arg::Expr(expr) => expr.span(),
+            Arg::Formula(formula) => formula.span,
         }
+    }
+}
+
+/// The rule-language formula of an `evalFormula('…')`, compiled once when the
+/// template is parsed and evaluated by the rule engine at each render.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    /// The formula as the rule engine reads it (quotes and escapes removed).
+    pub text: String,
+    /// The quoted argument in the template.
+    pub span: Span,
+    /// Where the formula's first byte sits in the template.
+    pub(crate) start: usize,
+    /// Formula offsets of characters written with a `\` before them in the
+    /// template, so formula spans map back exactly.
+    pub(crate) escapes: Vec<usize>,
+    pub rule: Rule,
+    pub(crate) compiled: Arc<CompiledRule>,
+    /// Steps one evaluation is charged against the render's budget: the
+    /// formula's node count.
+    pub(crate) cost: usize,
+}
+
+impl Formula {
+    /// The template byte offset of formula byte `at`.
+    pub fn source_offset(&self, at: usize) -> usize {
+        self.start + at + self.escapes.iter().filter(|&&e| e <= at).count()
+    }
+}
+
+impl PartialEq for Formula {
+    fn eq(&self, other: &Formula) -> bool {
+        self.text == other.text && self.span == other.span
     }
 }
 

@@ -10,15 +10,21 @@ use crate::suggest;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Function {
     FormatNumber,
+    FormatNumberAsText,
+    FormatNumberAsCheck,
     FormatDateTime,
+    CompanyFormatDateTime,
     FormatPhoneNumber,
     FormatZipcode,
+    FormatCountry,
+    CollectionItem,
     MathAdd,
     MathSubtract,
     MathMultiply,
     MathDivide,
     MathSqrt,
     MathPow,
+    EvalFormula,
 }
 
 /// What an argument position expects, which decides how quoted text is read.
@@ -32,45 +38,66 @@ pub enum Role {
     Text,
     /// A literal setting: decimals, separators, a date format.
     Setting,
+    /// A rule-language formula (`evalFormula`), always literal.
+    Formula,
+    /// A variable name, or a literal country code (`'usa'`, `'country.usa'`).
+    Country,
+    /// A variable name, or a literal collection item (`'loan.frequency.monthly'`).
+    Collection,
 }
 
-const ALL: [Function; 10] = [
+/// Every function, in the order the docs and autocomplete list them.
+pub const ALL: [Function; 16] = [
     Function::FormatNumber,
+    Function::FormatNumberAsText,
+    Function::FormatNumberAsCheck,
     Function::FormatDateTime,
+    Function::CompanyFormatDateTime,
     Function::FormatPhoneNumber,
     Function::FormatZipcode,
+    Function::FormatCountry,
+    Function::CollectionItem,
     Function::MathAdd,
     Function::MathSubtract,
     Function::MathMultiply,
     Function::MathDivide,
     Function::MathSqrt,
     Function::MathPow,
+    Function::EvalFormula,
 ];
 
-/// LoanPro documents these, but what they print depends on tenant settings or
-/// undocumented rules, so Hookwright says so instead of guessing.
-const NOT_YET: [&str; 6] = [
-    "formatNumberAsText",
-    "formatNumberAsCheck",
-    "companyFormatDateTime",
-    "formatCountry",
-    "collectionItem",
-    "evalFormula",
-];
+/// What a function does and prints, for autocomplete and the docs. Where
+/// LoanPro documents no output format, `output` says which one Hookwright
+/// chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FunctionDoc {
+    pub function: Function,
+    /// How it is called: `formatNumber(value, decimals, point, thousands)`.
+    pub signature: &'static str,
+    pub description: &'static str,
+    /// What it prints, with an example; "chosen" marks a format LoanPro does not document.
+    pub output: &'static str,
+}
 
 impl Function {
     pub fn name(self) -> &'static str {
         match self {
             Function::FormatNumber => "formatNumber",
+            Function::FormatNumberAsText => "formatNumberAsText",
+            Function::FormatNumberAsCheck => "formatNumberAsCheck",
             Function::FormatDateTime => "formatDateTime",
+            Function::CompanyFormatDateTime => "companyFormatDateTime",
             Function::FormatPhoneNumber => "formatPhoneNumber",
             Function::FormatZipcode => "formatZipcode",
+            Function::FormatCountry => "formatCountry",
+            Function::CollectionItem => "collectionItem",
             Function::MathAdd => "mathAdd",
             Function::MathSubtract => "mathSubtract",
             Function::MathMultiply => "mathMultiply",
             Function::MathDivide => "mathDivide",
             Function::MathSqrt => "mathSqrt",
             Function::MathPow => "mathPow",
+            Function::EvalFormula => "evalFormula",
         }
     }
 
@@ -79,12 +106,14 @@ impl Function {
         if let Some(f) = ALL.iter().find(|f| f.name() == name) {
             return Ok(*f);
         }
-        if NOT_YET.contains(&name) {
+        // LoanPro's names are camelCase; a different case is a typo worth naming.
+        if let Some(f) = ALL.iter().find(|f| f.name().eq_ignore_ascii_case(name)) {
             return Err(format!(
-                "`{name}` is a LoanPro function that Hookwright cannot render yet"
+                "unknown function `{name}`; did you mean `{}`? (names are case-sensitive)",
+                f.name()
             ));
         }
-        let names = ALL.iter().map(|f| f.name()).chain(["v"]).chain(NOT_YET);
+        let names = ALL.iter().map(|f| f.name()).chain(["v"]);
         Err(format!(
             "unknown function `{name}`{}",
             suggest::hint(&suggest::did_you_mean(name, names))
@@ -96,7 +125,15 @@ impl Function {
         match self {
             Function::FormatNumber => (1, 4),
             Function::FormatDateTime => (1, 2),
-            Function::FormatPhoneNumber | Function::FormatZipcode | Function::MathSqrt => (1, 1),
+            Function::FormatNumberAsText
+            | Function::FormatNumberAsCheck
+            | Function::CompanyFormatDateTime
+            | Function::FormatPhoneNumber
+            | Function::FormatZipcode
+            | Function::FormatCountry
+            | Function::CollectionItem
+            | Function::MathSqrt
+            | Function::EvalFormula => (1, 1),
             Function::MathAdd
             | Function::MathSubtract
             | Function::MathMultiply
@@ -107,11 +144,142 @@ impl Function {
 
     pub fn role(self, index: usize) -> Role {
         match (self, index) {
-            (Function::FormatDateTime, 0) => Role::Date,
+            (Function::EvalFormula, _) => Role::Formula,
+            (Function::FormatDateTime | Function::CompanyFormatDateTime, 0) => Role::Date,
             (Function::FormatPhoneNumber | Function::FormatZipcode, _) => Role::Text,
+            (Function::FormatCountry, _) => Role::Country,
+            (Function::CollectionItem, _) => Role::Collection,
             (Function::FormatNumber | Function::FormatDateTime, _) if index > 0 => Role::Setting,
             _ => Role::Number,
         }
+    }
+
+    pub fn doc(self) -> &'static FunctionDoc {
+        DOCS.iter()
+            .find(|d| d.function == self)
+            .expect("every function has a doc entry")
+    }
+}
+
+/// Every function's documentation, in [`ALL`]'s order.
+pub fn docs() -> &'static [FunctionDoc] {
+    &DOCS
+}
+
+const DOCS: [FunctionDoc; 16] = [
+    FunctionDoc {
+        function: Function::FormatNumber,
+        signature: "formatNumber(value, decimals, point, thousands)",
+        description: "A number with a fixed number of decimals and the given separators, as PHP's number_format (halves round away from zero).",
+        output: "formatNumber('1000', '2', '.', ',') → 1,000.00 (documented). Decimals default to 0, separators to `.` and `,`.",
+    },
+    FunctionDoc {
+        function: Function::FormatNumberAsText,
+        signature: "formatNumberAsText(value)",
+        description: "An amount of money in words (LoanPro: \"Currency as Words\").",
+        output: "Chosen: US English words in title case, rounded to cents: 1234.56 → One Thousand Two Hundred Thirty-Four Dollars and Fifty-Six Cents; 1 → One Dollar; cents are left out when zero; a negative amount starts with Negative.",
+    },
+    FunctionDoc {
+        function: Function::FormatNumberAsCheck,
+        signature: "formatNumberAsCheck(value)",
+        description: "An amount as written on a check (LoanPro: \"Text plus 50/100\").",
+        output: "Chosen: the dollars in title-case words, then `and NN/100`: 1234.56 → One Thousand Two Hundred Thirty-Four and 56/100; 0.5 → Zero and 50/100.",
+    },
+    FunctionDoc {
+        function: Function::FormatDateTime,
+        signature: "formatDateTime(date, format)",
+        description: "A date or timestamp in a PHP date() format (every PHP format letter; `\\` escapes one).",
+        output: "formatDateTime('current-date', 'l, F j, Y') → Monday, September 26, 2022. Without a format: m/d/Y (chosen). Times without a zone are read as UTC.",
+    },
+    FunctionDoc {
+        function: Function::CompanyFormatDateTime,
+        signature: "companyFormatDateTime(date)",
+        description: "A date in the company's date format, a tenant setting LoanPro does not publish.",
+        output: "Chosen: m/d/Y, the US format LoanPro's own examples show (2020-01-25 → 01/25/2020).",
+    },
+    FunctionDoc {
+        function: Function::FormatPhoneNumber,
+        signature: "formatPhoneNumber(phone)",
+        description: "A US phone number.",
+        output: "Chosen: ten digits (or eleven starting with 1) → (801) 555-1234; anything else is printed unchanged.",
+    },
+    FunctionDoc {
+        function: Function::FormatZipcode,
+        signature: "formatZipcode(zip)",
+        description: "A US ZIP code.",
+        output: "Chosen: nine digits → 84101-1234; anything else is printed unchanged.",
+    },
+    FunctionDoc {
+        function: Function::FormatCountry,
+        signature: "formatCountry(country)",
+        description: "A country code as LoanPro stores it (`country.usa`), or an ISO 3166 alpha-3 or alpha-2 code, as the country's name.",
+        output: "Chosen: the ISO 3166-1 English short name: country.usa → United States. An unknown code is an error.",
+    },
+    FunctionDoc {
+        function: Function::CollectionItem,
+        signature: "collectionItem(item)",
+        description: "A LoanPro collection item (`loan.frequency.monthly`) as its label.",
+        output: "Chosen: the item's last part, camelCase split into capitalised words: loan.frequency.semiMonthly → Semi Monthly. Text without a dot is an error.",
+    },
+    FunctionDoc {
+        function: Function::MathAdd,
+        signature: "mathAdd(a, b)",
+        description: "a + b, in exact decimals.",
+        output: "mathAdd('setup-loan-amount', 'setup-underwriting') → 10150 for 10000 and 150 (documented).",
+    },
+    FunctionDoc {
+        function: Function::MathSubtract,
+        signature: "mathSubtract(a, b)",
+        description: "a − b, in exact decimals.",
+        output: "mathSubtract('setup-loan-amount', 'setup-underwriting') → 9850 (documented).",
+    },
+    FunctionDoc {
+        function: Function::MathMultiply,
+        signature: "mathMultiply(a, b)",
+        description: "a × b, in exact decimals.",
+        output: "mathMultiply('setup-loan-amount', 10) → 100000 (documented).",
+    },
+    FunctionDoc {
+        function: Function::MathDivide,
+        signature: "mathDivide(a, b)",
+        description: "a ÷ b, in exact decimals; dividing by zero is an error.",
+        output: "mathDivide('setup-loan-amount', 10) → 1000. Chosen: the exact quotient without trailing zeros (10 ÷ 4 → 2.5).",
+    },
+    FunctionDoc {
+        function: Function::MathSqrt,
+        signature: "mathSqrt(value)",
+        description: "The square root; a negative number is an error.",
+        output: "Chosen: exact decimals, at most 20 places, trailing zeros removed (2.25 → 1.5).",
+    },
+    FunctionDoc {
+        function: Function::MathPow,
+        signature: "mathPow(base, exponent)",
+        description: "base to a whole exponent from -64 to 64, in exact decimals.",
+        output: "mathPow(2, 10) → 1024. Chosen: a fractional exponent is an error (exact decimals cannot hold most such results).",
+    },
+    FunctionDoc {
+        function: Function::EvalFormula,
+        signature: "evalFormula('(rule formula)')",
+        description: "Evaluates a formula in LoanPro's rule language (Clojure) against the same context, with exact decimals.",
+        output: "evalFormula('(- status-scheduled-payments 1)') → 35 for 36. Text prints bare, nil prints nothing, true/false as words, collections as JSON (chosen).",
+    },
+];
+
+/// Whether quoted text in an argument of this role is a literal rather than a
+/// variable name (when no variable has that name).
+pub fn looks_literal(role: Role, text: &str) -> bool {
+    match role {
+        Role::Setting | Role::Formula => true,
+        Role::Number => Decimal::from_str_exact(text.trim()).is_ok(),
+        Role::Date => DateTime::parse(text).is_some(),
+        Role::Text => !text.chars().any(char::is_alphabetic),
+        Role::Country => {
+            country_name(text).is_some()
+                || text
+                    .get(..8)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("country."))
+        }
+        Role::Collection => is_collection_item(text),
     }
 }
 
@@ -233,6 +401,186 @@ pub fn format_zipcode(text: &str) -> String {
     }
 }
 
+const ONES: [&str; 20] = [
+    "Zero",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
+];
+const TENS: [&str; 10] = [
+    "", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety",
+];
+const SCALES: [&str; 10] = [
+    "",
+    "Thousand",
+    "Million",
+    "Billion",
+    "Trillion",
+    "Quadrillion",
+    "Quintillion",
+    "Sextillion",
+    "Septillion",
+    "Octillion",
+];
+
+/// A whole number in US English words, title case: 1234 → One Thousand Two
+/// Hundred Thirty-Four. Covers every whole part a `Decimal` can hold.
+pub fn number_words(n: u128) -> String {
+    if n == 0 {
+        return ONES[0].to_string();
+    }
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push((rest % 1000) as usize);
+        rest /= 1000;
+    }
+    let mut words: Vec<String> = Vec::new();
+    for (scale, &group) in groups.iter().enumerate().rev() {
+        if group == 0 {
+            continue;
+        }
+        let (hundreds, below) = (group / 100, group % 100);
+        if hundreds > 0 {
+            words.push(format!("{} Hundred", ONES[hundreds]));
+        }
+        if below >= 20 {
+            words.push(match below % 10 {
+                0 => TENS[below / 10].to_string(),
+                unit => format!("{}-{}", TENS[below / 10], ONES[unit]),
+            });
+        } else if below > 0 {
+            words.push(ONES[below].to_string());
+        }
+        if scale > 0 {
+            words.push(SCALES[scale].to_string());
+        }
+    }
+    words.join(" ")
+}
+
+/// Splits an amount rounded to cents (halves away from zero) into its sign,
+/// whole dollars and cents.
+fn dollars_and_cents(n: Decimal) -> (bool, u128, u32) {
+    let rounded = n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    let abs = rounded.abs();
+    let dollars = abs.trunc().mantissa().unsigned_abs() / 10u128.pow(abs.trunc().scale());
+    let cents = ((abs - abs.trunc()) * Decimal::ONE_HUNDRED)
+        .trunc()
+        .mantissa()
+        .unsigned_abs() as u32;
+    (negative, dollars, cents)
+}
+
+/// `formatNumberAsText`: an amount in words. LoanPro documents no format;
+/// Hookwright writes title-case US English, rounded to cents:
+/// `1234.56` → `One Thousand Two Hundred Thirty-Four Dollars and Fifty-Six
+/// Cents`, `1` → `One Dollar`, cents left out when zero, `Negative` in front
+/// of a negative amount.
+pub fn format_number_as_text(n: Decimal) -> String {
+    let (negative, dollars, cents) = dollars_and_cents(n);
+    let mut out = String::new();
+    if negative {
+        out.push_str("Negative ");
+    }
+    out.push_str(&number_words(dollars));
+    out.push_str(if dollars == 1 { " Dollar" } else { " Dollars" });
+    if cents > 0 {
+        out.push_str(" and ");
+        out.push_str(&number_words(u128::from(cents)));
+        out.push_str(if cents == 1 { " Cent" } else { " Cents" });
+    }
+    out
+}
+
+/// `formatNumberAsCheck`: an amount as a check spells it ("text plus 50/100"
+/// in LoanPro's words): `1234.56` → `One Thousand Two Hundred Thirty-Four and
+/// 56/100`. The words are title case, the cents always two digits.
+pub fn format_number_as_check(n: Decimal) -> String {
+    let (negative, dollars, cents) = dollars_and_cents(n);
+    format!(
+        "{}{} and {cents:02}/100",
+        if negative { "Negative " } else { "" },
+        number_words(dollars)
+    )
+}
+
+/// ISO 3166-1: alpha-2, alpha-3, English short name (Debian's iso-codes).
+const COUNTRIES: &str = include_str!("../../data/countries.tsv");
+
+/// `formatCountry`'s lookup: a country as LoanPro stores it (`country.usa`),
+/// or an alpha-3 or alpha-2 code in any case, to its English short name.
+pub fn country_name(code: &str) -> Option<&'static str> {
+    let code = code.trim();
+    let code = code
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("country."))
+        .map_or(code, |_| &code[8..]);
+    if !(2..=3).contains(&code.len()) {
+        return None;
+    }
+    COUNTRIES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|line| {
+            let mut cols = line.split('\t');
+            let (a2, a3, name) = (cols.next()?, cols.next()?, cols.next()?);
+            (a2.eq_ignore_ascii_case(code) || a3.eq_ignore_ascii_case(code)).then_some(name)
+        })
+}
+
+/// A LoanPro collection item such as `loan.frequency.monthly`: dot-separated
+/// letters, at least two parts.
+pub fn is_collection_item(text: &str) -> bool {
+    let mut parts = text.split('.');
+    text.contains('.')
+        && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `collectionItem`: the label of a collection item. LoanPro documents no
+/// format; Hookwright takes the last part and splits its camelCase into
+/// capitalised words: `loan.frequency.semiMonthly` → `Semi Monthly`.
+pub fn collection_label(item: &str) -> Option<String> {
+    if !is_collection_item(item) {
+        return None;
+    }
+    let last = item.rsplit('.').next().unwrap_or(item);
+    let mut words: Vec<String> = Vec::new();
+    for c in last.chars() {
+        let starts_word = match words.last() {
+            None => true,
+            Some(w) => {
+                let prev = w.chars().last().unwrap_or(' ');
+                (c.is_ascii_uppercase() && !prev.is_ascii_uppercase())
+                    || (c.is_ascii_digit() != prev.is_ascii_digit())
+            }
+        };
+        if starts_word {
+            words.push(c.to_ascii_uppercase().to_string());
+        } else if let Some(w) = words.last_mut() {
+            w.push(c);
+        }
+    }
+    Some(words.join(" "))
+}
+
 /// A date (and optional time) as Context Engine variables write them:
 /// `2022-09-26`, `2022-09-26 14:05:00`, `2023-10-20T00:00:00Z`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,14 +641,7 @@ impl DateTime {
     /// 0 = Sunday.
     fn weekday(&self) -> u32 {
         // Days since 1970-01-01 (a Thursday), by Howard Hinnant's civil algorithm.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        (days + 4).rem_euclid(7) as u32
+        (self.days_since_epoch() + 4).rem_euclid(7) as u32
     }
 }
 
@@ -340,24 +681,50 @@ const DAYS: [&str; 7] = [
 /// The default when `formatDateTime` gets no format: US month/day/year.
 pub const DEFAULT_DATE_FORMAT: &str = "m/d/Y";
 
-/// Formats with PHP `date()` letters, which LoanPro's formats use:
-/// `d j D l N m n M F Y y H G h g i s A a`; `\x` prints `x`; others print as is.
+/// `companyFormatDateTime`'s format. LoanPro uses the company's date setting,
+/// which no payload carries; Hookwright uses US month/day/year, the format
+/// LoanPro's own examples show (`01/25/2020`).
+pub const COMPANY_DATE_FORMAT: &str = "m/d/Y";
+
+/// Formats with PHP `date()` letters, which LoanPro's formats use. Every PHP
+/// letter is known: `d D j l N S w z W F m M n t L o X x Y y a A B g G h H i s
+/// u v e I O P p T Z c r U`. Context dates carry no zone, so they are read as
+/// UTC (`e`/`T` print `UTC`, offsets `+00:00`). `\\x` prints `x`; any other
+/// character prints as is.
 pub fn format_date_time(dt: &DateTime, format: &str) -> String {
     let mut out = String::with_capacity(format.len() * 2);
     let mut chars = format.chars();
     let h12 = if dt.hour % 12 == 0 { 12 } else { dt.hour % 12 };
+    let weekday = dt.weekday();
     while let Some(c) = chars.next() {
         match c {
             'd' => out.push_str(&format!("{:02}", dt.day)),
             'j' => out.push_str(&dt.day.to_string()),
-            'D' => out.push_str(&DAYS[dt.weekday() as usize][..3]),
-            'l' => out.push_str(DAYS[dt.weekday() as usize]),
-            'N' => out.push_str(&(if dt.weekday() == 0 { 7 } else { dt.weekday() }).to_string()),
+            'D' => out.push_str(&DAYS[weekday as usize][..3]),
+            'l' => out.push_str(DAYS[weekday as usize]),
+            'N' => out.push_str(&(if weekday == 0 { 7 } else { weekday }).to_string()),
+            'S' => out.push_str(match (dt.day % 10, dt.day) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            }),
+            'w' => out.push_str(&weekday.to_string()),
+            'z' => out.push_str(&(dt.day_of_year() - 1).to_string()),
+            'W' => out.push_str(&format!("{:02}", dt.iso_week().1)),
+            'o' => out.push_str(&dt.iso_week().0.to_string()),
             'm' => out.push_str(&format!("{:02}", dt.month)),
             'n' => out.push_str(&dt.month.to_string()),
             'M' => out.push_str(&MONTHS[dt.month as usize - 1][..3]),
             'F' => out.push_str(MONTHS[dt.month as usize - 1]),
-            'Y' => out.push_str(&format!("{:04}", dt.year)),
+            't' => out.push_str(&days_in_month(dt.year, dt.month).to_string()),
+            'L' => out.push(if days_in_month(dt.year, 2) == 29 {
+                '1'
+            } else {
+                '0'
+            }),
+            'Y' | 'X' | 'x' => out.push_str(&format!("{:04}", dt.year)),
             'y' => out.push_str(&format!("{:02}", dt.year.rem_euclid(100))),
             'H' => out.push_str(&format!("{:02}", dt.hour)),
             'G' => out.push_str(&dt.hour.to_string()),
@@ -365,13 +732,90 @@ pub fn format_date_time(dt: &DateTime, format: &str) -> String {
             'g' => out.push_str(&h12.to_string()),
             'i' => out.push_str(&format!("{:02}", dt.minute)),
             's' => out.push_str(&format!("{:02}", dt.second)),
+            'u' => out.push_str("000000"),
+            'v' => out.push_str("000"),
             'A' => out.push_str(if dt.hour < 12 { "AM" } else { "PM" }),
             'a' => out.push_str(if dt.hour < 12 { "am" } else { "pm" }),
+            // Swatch Internet time: beats of 86.4 s from midnight in UTC+1.
+            'B' => {
+                let secs = (dt.hour * 3600 + dt.minute * 60 + dt.second + 3600) % 86_400;
+                out.push_str(&format!("{:03}", secs * 10 / 864));
+            }
+            'e' | 'T' => out.push_str("UTC"),
+            'I' | 'Z' => out.push('0'),
+            'O' => out.push_str("+0000"),
+            'P' => out.push_str("+00:00"),
+            'p' => out.push('Z'),
+            'c' => out.push_str(&format_date_time(dt, "Y-m-d\\TH:i:sP")),
+            'r' => out.push_str(&format_date_time(dt, "D, d M Y H:i:s O")),
+            'U' => out.push_str(&dt.unix_seconds().to_string()),
             '\\' => out.extend(chars.next()),
             c => out.push(c),
         }
     }
     out
+}
+
+impl DateTime {
+    /// 1 for January 1st.
+    fn day_of_year(&self) -> u32 {
+        (1..self.month)
+            .map(|m| days_in_month(self.year, m))
+            .sum::<u32>()
+            + self.day
+    }
+
+    /// The ISO 8601 week-numbering year and week (PHP's `o` and `W`).
+    fn iso_week(&self) -> (i32, u32) {
+        let iso_weekday = match self.weekday() {
+            0 => 7,
+            d => d,
+        };
+        let ordinal = self.day_of_year() as i32;
+        let week = (ordinal - iso_weekday as i32 + 10) / 7;
+        let weeks_in = |year: i32| {
+            // A year has 53 weeks when it starts on a Thursday, or is a leap year starting on a Wednesday.
+            let jan1 = DateTime {
+                year,
+                month: 1,
+                day: 1,
+                hour: 0,
+                minute: 0,
+                second: 0,
+            }
+            .weekday();
+            let leap = days_in_month(year, 2) == 29;
+            if jan1 == 4 || (leap && jan1 == 3) {
+                53
+            } else {
+                52
+            }
+        };
+        if week < 1 {
+            (self.year - 1, weeks_in(self.year - 1))
+        } else if week > weeks_in(self.year) as i32 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, week as u32)
+        }
+    }
+
+    fn days_since_epoch(&self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    fn unix_seconds(&self) -> i64 {
+        self.days_since_epoch() * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+    }
 }
 
 #[cfg(test)]
@@ -440,6 +884,64 @@ mod tests {
         );
         assert!(DateTime::parse("2022-02-30").is_none());
         assert!(DateTime::parse("L42-20132").is_none());
+    }
+
+    #[test]
+    fn amounts_in_words_and_on_checks() {
+        assert_eq!(number_words(0), "Zero");
+        assert_eq!(number_words(15), "Fifteen");
+        assert_eq!(number_words(40), "Forty");
+        assert_eq!(number_words(1_000_001), "One Million One");
+        assert_eq!(
+            number_words(79_228_162_514_264_337_593_543_950_335),
+            "Seventy-Nine Octillion Two Hundred Twenty-Eight Septillion One Hundred Sixty-Two Sextillion Five Hundred Fourteen Quintillion Two Hundred Sixty-Four Quadrillion Three Hundred Thirty-Seven Trillion Five Hundred Ninety-Three Billion Five Hundred Forty-Three Million Nine Hundred Fifty Thousand Three Hundred Thirty-Five"
+        );
+        assert_eq!(
+            format_number_as_text(d("1234.56")),
+            "One Thousand Two Hundred Thirty-Four Dollars and Fifty-Six Cents"
+        );
+        assert_eq!(format_number_as_text(d("0.995")), "One Dollar");
+        assert_eq!(format_number_as_text(d("-0.004")), "Zero Dollars");
+        assert_eq!(
+            format_number_as_check(d("1234.56")),
+            "One Thousand Two Hundred Thirty-Four and 56/100"
+        );
+        assert_eq!(format_number_as_check(d("7")), "Seven and 00/100");
+    }
+
+    #[test]
+    fn countries_and_collection_items() {
+        assert_eq!(country_name("country.usa"), Some("United States"));
+        assert_eq!(country_name("COUNTRY.CAN"), Some("Canada"));
+        assert_eq!(country_name("mx"), Some("Mexico"));
+        assert_eq!(country_name("country.xyz"), None);
+        assert_eq!(country_name("United States"), None);
+        assert_eq!(
+            collection_label("loan.frequency.monthly").as_deref(),
+            Some("Monthly")
+        );
+        assert_eq!(
+            collection_label("loan.frequency.semiMonthly").as_deref(),
+            Some("Semi Monthly")
+        );
+        assert_eq!(
+            collection_label("loan.rateType.APR").as_deref(),
+            Some("APR")
+        );
+        assert_eq!(collection_label("monthly"), None);
+        assert_eq!(collection_label("setup-payment-frequency"), None);
+    }
+
+    #[test]
+    fn every_function_is_documented_and_named_once() {
+        for f in ALL {
+            assert_eq!(Function::from_name(f.name()), Ok(f));
+            assert_eq!(f.doc().function, f);
+        }
+        assert_eq!(docs().len(), ALL.len());
+        assert!(Function::from_name("formatnumber")
+            .unwrap_err()
+            .contains("`formatNumber`"));
     }
 
     #[test]

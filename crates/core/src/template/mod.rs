@@ -1,11 +1,15 @@
 //! Context Engine templates: `[[v('customer.primary.id')]]` placeholders,
-//! LoanPro's formatting and math functions, and `[[BEGIN list]]...[[END]]` loops,
+//! LoanPro's formatting and math functions (`evalFormula` runs the rule
+//! engine), nested placeholders as arguments, `[[BEGIN list]]...[[END]]`
+//! loops and Blitz conditionals (`{{ IF $x > 1 }}…{{ ELSE }}…{{ END }}`),
 //! rendered as text, as JSON that is valid whatever the data holds, or as a URL.
 //!
 //! ```text
 //! Template::parse(src: &str) -> Result<Template, Vec<Error>>
 //! Template::render(&self, &Context, Mode, &RenderOptions) -> Result<Rendered, Vec<Error>>
 //! Template::preview(&self, &Context, Mode, &RenderOptions) -> Preview   // output + every error, for the editor
+//! Template::notes(&self) -> &[Error]   // warnings that do not stop a render (curly quotes, …)
+//! highlight(src) -> Vec<Highlight>     // token classes for the editor
 //! envelope(variables: &[String], event_name, &Context, trace: &str, lenient) -> Result<Rendered, Vec<Error>>
 //! uuid_v4(bytes: [u8; 16]) -> String
 //! render_request(&Connection, &Context, &RequestOptions) -> Result<RenderedRequest, Vec<FieldError>>
@@ -19,15 +23,17 @@
 mod ast;
 pub mod envelope;
 pub mod functions;
+mod highlight;
 pub mod json;
 mod parser;
 mod render;
 pub mod request;
 pub mod url;
 
-pub use ast::{Arg, Expr, Node, Path};
+pub use ast::{Arg, Branch, CmpOp, Cond, Expr, Formula, Node, Path};
 pub use envelope::{envelope, uuid_v4, variable_list};
-pub use parser::{MAX_CALL_DEPTH, MAX_ERRORS, MAX_LOOP_DEPTH};
+pub use highlight::{highlight, Highlight, TokenClass};
+pub use parser::{MAX_CALL_DEPTH, MAX_COND_DEPTH, MAX_ERRORS, MAX_LOOP_DEPTH};
 pub use render::{write_text, MAX_OUTPUT, MAX_STEPS};
 pub use request::{render_request, FieldError, RenderedRequest, RequestOptions};
 
@@ -100,15 +106,24 @@ pub struct Preview {
 pub struct Template {
     source: String,
     nodes: Vec<Node>,
+    notes: Vec<Error>,
 }
 
 impl Template {
     /// Parses `source`, reporting every syntax error found (up to [`MAX_ERRORS`]).
     pub fn parse(source: &str) -> Result<Template, Vec<Error>> {
+        let parsed = parser::parse(source)?;
         Ok(Template {
-            nodes: parser::parse(source)?,
+            nodes: parsed.nodes,
+            notes: parsed.notes,
             source: source.to_string(),
         })
+    }
+
+    /// Warnings found while parsing that do not stop a render: curly quotes
+    /// copied from LoanPro's help pages, Blitz output tags left as text.
+    pub fn notes(&self) -> &[Error] {
+        &self.notes
     }
 
     pub fn source(&self) -> &str {
@@ -150,13 +165,17 @@ impl Template {
         render::render(&self.source, &self.nodes, ctx, mode, lenient)
     }
 
-    /// Every variable the template reads (`$` item fields excluded), with its
-    /// place, in source order: for autocomplete, lint and catalogs.
+    /// Every variable the template reads (`$` item fields, and condition
+    /// variables inside loops, which may be item fields, excluded), with its
+    /// place, in source order: for autocomplete, lint and catalogs. Variables
+    /// an `evalFormula` reads are included, placed where the formula names them.
     pub fn variables(&self) -> Vec<(String, Span)> {
         let mut out = Vec::new();
-        let mut stack: Vec<&[Node]> = vec![&self.nodes];
+        // (nodes, inside a loop)
+        let mut stack: Vec<(&[Node], bool)> = vec![(&self.nodes, false)];
         let mut exprs: Vec<&Expr> = Vec::new();
-        while let Some(nodes) = stack.pop() {
+        let mut conds: Vec<&Cond> = Vec::new();
+        while let Some((nodes, in_loop)) = stack.pop() {
             for node in nodes {
                 match node {
                     Node::Text { .. } => {}
@@ -165,8 +184,37 @@ impl Template {
                         if !list.item {
                             out.push((list.name.clone(), list.span));
                         }
-                        stack.push(body);
+                        stack.push((body, true));
                     }
+                    Node::If {
+                        branches,
+                        otherwise,
+                        ..
+                    } => {
+                        for branch in branches {
+                            if !in_loop {
+                                conds.push(&branch.cond);
+                            }
+                            stack.push((&branch.body, in_loop));
+                        }
+                        if let Some(body) = otherwise {
+                            stack.push((body, in_loop));
+                        }
+                    }
+                }
+            }
+        }
+        while let Some(cond) = conds.pop() {
+            match cond {
+                Cond::Var(path) => out.push((path.name.clone(), path.span)),
+                Cond::Not(inner, _) => conds.push(inner),
+                Cond::Compare { left, right, .. }
+                | Cond::And(left, right)
+                | Cond::Or(left, right) => {
+                    conds.push(left);
+                    conds.push(right);
+                }
+                Cond::Text { .. } | Cond::Number { .. } | Cond::Bool { .. } | Cond::Null { .. } => {
                 }
             }
         }
@@ -178,11 +226,12 @@ impl Template {
                     for (i, arg) in args.iter().enumerate() {
                         match arg {
                             Arg::Expr(e) => exprs.push(e),
+                            Arg::Formula(formula) => {
+                                out.extend(formula_variables(&self.source, formula))
+                            }
                             Arg::Text { value, span }
-                                if function.role(i) != functions::Role::Setting
-                                    && !value.starts_with('$')
-                                    && rust_decimal::Decimal::from_str_exact(value.trim())
-                                        .is_err() =>
+                                if !value.starts_with('$')
+                                    && !functions::looks_literal(function.role(i), value) =>
                             {
                                 out.push((value.clone(), *span))
                             }
@@ -195,4 +244,45 @@ impl Template {
         out.sort_by_key(|(_, span)| span.start);
         out
     }
+}
+
+/// The context variables a formula reads, each placed at the first symbol
+/// that names it (or at the whole formula when it is reached another way).
+fn formula_variables(source: &str, formula: &Formula) -> Vec<(String, Span)> {
+    let mut symbols: Vec<(&str, Span)> = Vec::new();
+    let mut stack = vec![formula.rule.expr()];
+    while let Some(expr) = stack.pop() {
+        match &expr.kind {
+            crate::rule::ExprKind::Symbol(name) => symbols.push((name, expr.span)),
+            crate::rule::ExprKind::List(items)
+            | crate::rule::ExprKind::Vector(items)
+            | crate::rule::ExprKind::Set(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    symbols.sort_by_key(|(_, span)| span.start);
+    formula
+        .compiled
+        .variables()
+        .iter()
+        .map(|path| {
+            let at = symbols
+                .iter()
+                .find(|(name, _)| name == path)
+                .or_else(|| {
+                    symbols
+                        .iter()
+                        .find(|(name, _)| path.starts_with(&format!("{name}.")))
+                })
+                .map(|(_, s)| {
+                    Span::locate(
+                        source,
+                        formula.source_offset(s.start),
+                        formula.source_offset(s.end),
+                    )
+                })
+                .unwrap_or(formula.span);
+            (path.clone(), at)
+        })
+        .collect()
 }

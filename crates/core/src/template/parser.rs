@@ -1,29 +1,56 @@
-//! Turns template source into nodes: finds each `[[ ... ]]` tag, lexes its
-//! inside, and builds loops with an explicit stack (no recursion over loops),
-//! so hostile nesting is refused with an error instead of exhausting the stack.
+//! Turns template source into nodes: finds each `[[ ... ]]` tag (and each
+//! Blitz logic tag `{{ IF … }}`), lexes its inside, and builds loops and
+//! conditionals with an explicit stack (no recursion over blocks), so hostile
+//! nesting is refused with an error instead of exhausting the stack.
+//!
+//! What a tag may hold:
+//! - `[[v('path')]]`, `[[$field]]`, `[[fn(args)]]` where an argument may be
+//!   quoted text, a number, a call, or a nested placeholder
+//!   (`[[formatNumber([[evalFormula('…')]], '2')]]`);
+//! - `[[BEGIN list]]` … `[[END]]` loops;
+//! - `IF cond`, `ELSEIF cond` (or `ELSE IF`), `UNLESS cond`, `ELSE`, `END`
+//!   in `{{ }}` (Blitz, as LoanPro documents it) or `[[ ]]` (as LoanPro's
+//!   support page writes it); keywords in any case.
+//!
+//! `{{ … }}` holding anything but those keywords is left as text (JSON bodies
+//! may carry other templating for the receiver).
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::ast::{Arg, Expr, JsonTransition, Node, Path, UrlTransition};
-use super::functions::Function;
+use super::ast::{
+    Arg, Branch, CmpOp, Cond, Expr, Formula, JsonTransition, Node, Path, UrlTransition,
+};
+use super::functions::{Function, Role};
 use crate::error::{Error, ErrorKind, LineIndex, Span};
+use crate::rule::{ExprKind, Rule};
 
-/// Loops deeper than this are refused (wasm has a small stack, and no real
-/// template nests anywhere near this far).
+/// Blocks (`BEGIN` loops and `IF` conditionals together) nested deeper than
+/// this are refused (wasm has a small stack, and no real template nests
+/// anywhere near this far).
 pub const MAX_LOOP_DEPTH: usize = 32;
-/// Function calls nested deeper than this inside one placeholder are refused.
+/// Function calls (and nested placeholders) deeper than this inside one tag are refused.
 pub const MAX_CALL_DEPTH: usize = 16;
+/// Brackets and `!` nested deeper than this inside one condition are refused.
+pub const MAX_COND_DEPTH: usize = 32;
 /// A broken 10 MB template should not produce a million errors.
 pub const MAX_ERRORS: usize = 100;
 
-pub fn parse(source: &str) -> Result<Vec<Node>, Vec<Error>> {
+/// The nodes of a template, and warnings that do not stop it rendering.
+pub struct Parsed {
+    pub nodes: Vec<Node>,
+    pub notes: Vec<Error>,
+}
+
+pub fn parse(source: &str) -> Result<Parsed, Vec<Error>> {
     Parser {
         src: source,
         lines: LineIndex::new(source),
         cursor: Cell::new((0, 1, 1)),
         errors: Vec::new(),
+        notes: Vec::new(),
     }
     .run()
 }
@@ -36,14 +63,47 @@ struct Parser<'s> {
     /// even on one 10 MB line (counting from the line start would not be).
     cursor: Cell<(usize, usize, usize)>,
     errors: Vec<Error>,
+    notes: Vec<Error>,
 }
 
-/// An open `[[BEGIN ...]]` waiting for its `[[END]]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delim {
+    /// `[[ … ]]`
+    Square,
+    /// `{{ … }}`
+    Curly,
+}
+
+impl Delim {
+    fn wrap(self, inner: &str) -> String {
+        match self {
+            Delim::Square => format!("[[{inner}]]"),
+            Delim::Curly => format!("{{{{ {inner} }}}}"),
+        }
+    }
+}
+
+/// An open `[[BEGIN ...]]` or `IF` waiting for its `END`.
 struct Frame {
-    list: Path,
+    kind: FrameKind,
     span: Span,
+    delim: Delim,
     nodes: Vec<Node>,
 }
+
+enum FrameKind {
+    Loop(Path),
+    If {
+        /// Arms already closed by an `ELSEIF` or `ELSE`.
+        done: Vec<Branch>,
+        /// The arm being read, with its tag; `None` once inside `ELSE`.
+        arm: Option<(Cond, Span)>,
+        keyword: &'static str,
+    },
+}
+
+/// The logic keywords that make `{{ … }}` a tag.
+const KEYWORDS: [&str; 6] = ["IF", "ELSEIF", "ELSE", "UNLESS", "END", "BEGIN"];
 
 impl<'s> Parser<'s> {
     fn span(&self, start: usize, end: usize) -> Span {
@@ -78,6 +138,14 @@ impl<'s> Parser<'s> {
         }
     }
 
+    fn note(&mut self, message: impl Into<String>, start: usize, end: usize) {
+        if self.notes.len() < MAX_ERRORS {
+            let span = self.span(start, end);
+            self.notes
+                .push(Error::warning(ErrorKind::Syntax, message, Some(span)));
+        }
+    }
+
     fn text(&self, start: usize, end: usize) -> Node {
         let bytes = &self.src.as_bytes()[start..end];
         Node::Text {
@@ -87,26 +155,28 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn run(mut self) -> Result<Vec<Node>, Vec<Error>> {
+    fn run(mut self) -> Result<Parsed, Vec<Error>> {
         let src = self.src;
         let mut root: Vec<Node> = Vec::new();
         let mut open: Vec<Frame> = Vec::new();
+        // `pos`: where pending literal text starts; tags are searched from there.
         let mut pos = 0;
         while pos < src.len() && self.errors.len() < MAX_ERRORS {
-            let Some(found) = src[pos..].find("[[") else {
+            let Some((mut open_at, delim)) = self.find_tag(pos) else {
                 current(&mut root, &mut open).push(self.text(pos, src.len()));
                 break;
             };
-            let mut open_at = pos + found;
-            // In `[[[BEGIN x]]` the first `[` is JSON: a tag opens at the last `[[` of a run.
-            while src.as_bytes().get(open_at + 2) == Some(&b'[') {
-                open_at += 1;
+            if delim == Delim::Square {
+                // In `[[[BEGIN x]]` the first `[` is JSON: a tag opens at the last `[[` of a run.
+                while src.as_bytes().get(open_at + 2) == Some(&b'[') {
+                    open_at += 1;
+                }
             }
             if open_at > pos {
                 let node = self.text(pos, open_at);
                 current(&mut root, &mut open).push(node);
             }
-            let Some(close_at) = self.find_close(open_at) else {
+            let Some(close_at) = self.find_close(open_at, delim) else {
                 break;
             };
             pos = close_at + 2;
@@ -115,40 +185,57 @@ impl<'s> Parser<'s> {
                 Some(tokens) => tokens,
                 None => continue,
             };
-            match self.tag(&tokens, open_at, pos) {
-                Tag::Begin(list) => {
+            match self.tag(&tokens, open_at, pos, delim) {
+                tag @ (Tag::Begin(_) | Tag::If(..)) => {
                     if open.len() >= MAX_LOOP_DEPTH {
                         self.error(
                             ErrorKind::Limit,
-                            format!("loops nest deeper than {MAX_LOOP_DEPTH} levels"),
+                            format!("loops and IF blocks nest deeper than {MAX_LOOP_DEPTH} levels"),
                             open_at,
                             pos,
                         );
                         // Further nesting would only repeat this error.
                         return Err(self.errors);
                     }
+                    let kind = match tag {
+                        Tag::Begin(list) => FrameKind::Loop(list),
+                        Tag::If(cond, keyword) => FrameKind::If {
+                            done: Vec::new(),
+                            arm: Some((cond, tag_span)),
+                            keyword,
+                        },
+                        _ => unreachable!("matched above"),
+                    };
                     open.push(Frame {
-                        list,
+                        kind,
                         span: tag_span,
+                        delim,
                         nodes: Vec::new(),
                     });
                 }
-                Tag::End => match open.pop() {
-                    Some(frame) => current(&mut root, &mut open).push(Node::Loop {
-                        list: frame.list,
-                        body: frame.nodes,
-                        span: frame.span,
-                    }),
+                Tag::ElseIf(cond) => self.else_arm(&mut open, Some(cond), tag_span, delim),
+                Tag::Else => self.else_arm(&mut open, None, tag_span, delim),
+                Tag::End(name) => match open.pop() {
+                    Some(frame) => {
+                        if let Some((name, at)) = name {
+                            self.check_end_name(&frame, &name, at);
+                        }
+                        let node = close(frame);
+                        current(&mut root, &mut open).push(node);
+                    }
                     None => self.error(
                         ErrorKind::Syntax,
-                        "`[[END]]` without a `[[BEGIN ...]]` before it",
+                        format!(
+                            "`{}` without a `[[BEGIN ...]]` or `IF` before it",
+                            delim.wrap("END")
+                        ),
                         open_at,
                         pos,
                     ),
                 },
                 Tag::Output(expr) => {
                     if let Expr::Var(Path { item: true, .. }) = &expr {
-                        if open.is_empty() {
+                        if !open.iter().any(|f| matches!(f.kind, FrameKind::Loop(_))) {
                             let s = expr.span();
                             self.error(
                                 ErrorKind::Syntax,
@@ -168,54 +255,203 @@ impl<'s> Parser<'s> {
         }
         for frame in open.iter().rev() {
             if self.errors.len() < MAX_ERRORS {
+                let (opening, closing) = match &frame.kind {
+                    FrameKind::Loop(list) => (
+                        format!("[[BEGIN {}]]", list.name),
+                        Delim::Square.wrap("END"),
+                    ),
+                    FrameKind::If { keyword, .. } => (
+                        frame.delim.wrap(&format!("{keyword} …")),
+                        frame.delim.wrap("END"),
+                    ),
+                };
                 self.errors.push(Error::at(
                     ErrorKind::Syntax,
-                    format!(
-                        "`[[BEGIN {}]]` is never closed by `[[END]]`",
-                        frame.list.name
-                    ),
+                    format!("`{opening}` is never closed by `{closing}`"),
                     frame.span,
                 ));
             }
         }
         if self.errors.is_empty() {
-            Ok(root)
+            Ok(Parsed {
+                nodes: root,
+                notes: self.notes,
+            })
         } else {
             Err(self.errors)
         }
     }
 
-    /// The index of the `]]` closing the tag opened at `open_at`, skipping
-    /// quoted text. An unclosed tag is reported at its `[[`.
-    fn find_close(&mut self, open_at: usize) -> Option<usize> {
+    /// `ELSEIF cond` (`cond` given) or `ELSE`: closes the arm being read.
+    fn else_arm(&mut self, open: &mut [Frame], cond: Option<Cond>, tag: Span, delim: Delim) {
+        let word = if cond.is_some() { "ELSEIF" } else { "ELSE" };
+        let Some(frame) = open.last_mut() else {
+            self.error(
+                ErrorKind::Syntax,
+                format!("`{}` without an `IF` before it", delim.wrap(word)),
+                tag.start,
+                tag.end,
+            );
+            return;
+        };
+        match &mut frame.kind {
+            FrameKind::Loop(list) => {
+                let message = format!(
+                    "`{}` inside `[[BEGIN {}]]` belongs to no `IF` (close the loop with `[[END]]` first, or open an `IF` inside it)",
+                    delim.wrap(word),
+                    list.name
+                );
+                self.error(ErrorKind::Syntax, message, tag.start, tag.end);
+            }
+            FrameKind::If { done, arm, .. } => match arm.take() {
+                Some((previous, span)) => {
+                    done.push(Branch {
+                        cond: previous,
+                        body: std::mem::take(&mut frame.nodes),
+                        span,
+                    });
+                    *arm = cond.map(|c| (c, tag));
+                }
+                None => {
+                    let message = if cond.is_some() {
+                        "`ELSEIF` after `ELSE`: the `ELSE` arm must come last"
+                    } else {
+                        "a second `ELSE` for the same `IF`"
+                    };
+                    self.error(ErrorKind::Syntax, message, tag.start, tag.end);
+                }
+            },
+        }
+    }
+
+    /// `END name` must name the block it closes (`END payments`, `END IF`).
+    fn check_end_name(&mut self, frame: &Frame, name: &str, at: Span) {
+        let fits = match &frame.kind {
+            FrameKind::Loop(list) => list.name == name,
+            FrameKind::If { .. } => {
+                name.eq_ignore_ascii_case("IF") || name.eq_ignore_ascii_case("UNLESS")
+            }
+        };
+        if !fits {
+            let closes = match &frame.kind {
+                FrameKind::Loop(list) => format!("`[[BEGIN {}]]`", list.name),
+                FrameKind::If { keyword, .. } => format!("an `{keyword}`"),
+            };
+            self.error(
+                ErrorKind::Syntax,
+                format!("`END {name}` closes {closes}"),
+                at.start,
+                at.end,
+            );
+        }
+    }
+
+    /// The next tag at or after `from`: every `[[`, and each `{{` that holds a
+    /// logic keyword (other `{{` are text).
+    fn find_tag(&mut self, from: usize) -> Option<(usize, Delim)> {
+        let bytes = self.src.as_bytes();
+        let mut i = from;
+        loop {
+            let at = i + bytes[i..].iter().position(|&b| b == b'[' || b == b'{')?;
+            if bytes.get(at + 1) != Some(&bytes[at]) {
+                i = at + 1;
+                continue;
+            }
+            if bytes[at] == b'[' {
+                return Some((at, Delim::Square));
+            }
+            match self.curly_kind(at + 2) {
+                Some(true) => return Some((at, Delim::Curly)),
+                Some(false) => self.note(
+                    "`{{ $… }}` is Blitz's variable output, which LoanPro does not document: it is left as text here; write `[[v('…')]]`",
+                    at,
+                    at + 2,
+                ),
+                None => {}
+            }
+            i = at + 2;
+        }
+    }
+
+    /// After a `{{`: `Some(true)` when a logic keyword follows, `Some(false)`
+    /// for a `$variable` (Blitz output, left as text), `None` otherwise.
+    fn curly_kind(&self, from: usize) -> Option<bool> {
+        let bytes = self.src.as_bytes();
+        let mut i = from;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes.get(i) == Some(&b'$') {
+            return Some(false);
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let word = &self.src[start..i];
+        let ends = bytes.get(i).is_none_or(|&b| !is_name_byte(b) || b == b'$');
+        (ends && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))).then_some(true)
+    }
+
+    /// The index of the `]]` (or `}}`) closing the tag opened at `open_at`,
+    /// skipping quoted text; `[[ … ]]` nest. An unclosed tag is reported at its opening.
+    fn find_close(&mut self, open_at: usize, delim: Delim) -> Option<usize> {
         let bytes = self.src.as_bytes();
         let mut i = open_at + 2;
-        let mut quote: Option<(u8, usize)> = None;
+        let mut quote: Option<(&'static [u8], usize)> = None;
+        let mut depth = 1usize;
+        let close = if delim == Delim::Square { b']' } else { b'}' };
         while i < bytes.len() {
             let b = bytes[i];
             match quote {
-                Some((q, _)) if b == q => quote = None,
+                Some((q, _)) if bytes[i..].starts_with(q) => {
+                    i += q.len();
+                    quote = None;
+                    continue;
+                }
                 Some((_, _)) if b == b'\\' => i += 1,
                 Some((_, at)) if b == b'\n' => {
                     self.error(ErrorKind::Syntax, "unclosed quote", at, at + 1);
                     return None;
                 }
                 Some(_) => {}
-                None if b == b'\'' || b == b'"' => quote = Some((b, i)),
-                None if b == b']' && bytes.get(i + 1) == Some(&b']') => return Some(i),
-                None if b == b'[' && bytes.get(i + 1) == Some(&b'[') => break,
-                None => {}
+                None => {
+                    if let Some((closing, width)) = opening_quote(&bytes[i..]) {
+                        quote = Some((closing, i));
+                        i += width;
+                        continue;
+                    }
+                    if b == close && bytes.get(i + 1) == Some(&close) {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i);
+                        }
+                        i += 2;
+                        continue;
+                    }
+                    if delim == Delim::Square && b == b'[' && bytes.get(i + 1) == Some(&b'[') {
+                        depth += 1;
+                        i += 2;
+                        continue;
+                    }
+                }
             }
             i += 1;
         }
         match quote {
             Some((_, at)) => self.error(ErrorKind::Syntax, "unclosed quote", at, at + 1),
-            None => self.error(
-                ErrorKind::Syntax,
-                "unclosed `[[`: expected `]]`",
-                open_at,
-                open_at + 2,
-            ),
+            None => {
+                let (opening, closing) = match delim {
+                    Delim::Square => ("[[", "]]"),
+                    Delim::Curly => ("{{", "}}"),
+                };
+                self.error(
+                    ErrorKind::Syntax,
+                    format!("unclosed `{opening}`: expected `{closing}`"),
+                    open_at,
+                    open_at + 2,
+                )
+            }
         }
         None
     }
@@ -227,6 +463,7 @@ impl<'s> Parser<'s> {
         while i < end {
             let b = bytes[i];
             let from = i;
+            let two = |c: u8| bytes.get(i + 1) == Some(&c) && i + 1 < end;
             let kind = match b {
                 b' ' | b'\t' | b'\r' | b'\n' => {
                     i += 1;
@@ -244,22 +481,77 @@ impl<'s> Parser<'s> {
                     i += 1;
                     Tok::Comma
                 }
-                b'\'' | b'"' => {
-                    // find_close guarantees the quote is closed before `end`.
-                    let mut value = String::new();
+                b'[' if two(b'[') => {
+                    i += 2;
+                    Tok::OpenTag
+                }
+                b']' if two(b']') => {
+                    i += 2;
+                    Tok::CloseTag
+                }
+                b'=' | b'!' | b'<' | b'>' if two(b'=') => {
+                    i += 2;
+                    Tok::Cmp(match b {
+                        b'=' => CmpOp::Eq,
+                        b'!' => CmpOp::Ne,
+                        b'<' => CmpOp::Le,
+                        _ => CmpOp::Ge,
+                    })
+                }
+                b'<' => {
                     i += 1;
+                    Tok::Cmp(CmpOp::Lt)
+                }
+                b'>' => {
+                    i += 1;
+                    Tok::Cmp(CmpOp::Gt)
+                }
+                b'!' => {
+                    i += 1;
+                    Tok::Not
+                }
+                b'=' => {
+                    i += 1;
+                    Tok::Assign
+                }
+                b'&' if two(b'&') => {
+                    i += 2;
+                    Tok::And
+                }
+                b'|' if two(b'|') => {
+                    i += 2;
+                    Tok::Or
+                }
+                _ if opening_quote(&bytes[i..end]).is_some() => {
+                    // find_close guarantees the quote is closed before `end`.
+                    let (closing, width) = opening_quote(&bytes[i..end]).expect("checked");
+                    if width > 1 {
+                        self.note(
+                            "curly quotes, as LoanPro's help pages print them; they are read as `'`, but type straight quotes to be safe in LoanPro",
+                            i,
+                            i + width,
+                        );
+                    }
+                    let mut value = String::new();
+                    let mut escapes = Vec::new();
+                    i += width;
                     let mut run = i;
-                    while bytes[i] != b {
+                    while !bytes[i..].starts_with(closing) {
                         if bytes[i] == b'\\' {
                             value.push_str(&self.src[run..i]);
+                            escapes.push(value.len());
                             run = i + 1;
                             i += 1;
                         }
                         i += 1;
                     }
                     value.push_str(&self.src[run..i]);
-                    i += 1;
-                    Tok::Str(value)
+                    i += closing.len();
+                    Tok::Str {
+                        value,
+                        escapes,
+                        quote: width,
+                    }
                 }
                 b'-' | b'0'..=b'9'
                     if b != b'-' || bytes.get(i + 1).is_some_and(u8::is_ascii_digit) =>
@@ -284,12 +576,15 @@ impl<'s> Parser<'s> {
                 }
                 _ => {
                     let width = self.src[from..].chars().next().map_or(1, char::len_utf8);
+                    let shown = &self.src[from..from + width];
+                    let hint = match shown {
+                        "&" => "; write `&&`",
+                        "|" => "; write `||`",
+                        _ => "",
+                    };
                     self.error(
                         ErrorKind::Syntax,
-                        format!(
-                            "unexpected `{}` in a placeholder",
-                            &self.src[from..from + width]
-                        ),
+                        format!("unexpected `{shown}` in a placeholder{hint}"),
                         from,
                         from + width,
                     );
@@ -305,9 +600,16 @@ impl<'s> Parser<'s> {
         Some(tokens)
     }
 
-    fn tag(&mut self, tokens: &[Token], open_at: usize, close_end: usize) -> Tag {
-        match tokens {
-            [] => {
+    fn tag(&mut self, tokens: &[Token], open_at: usize, close_end: usize, delim: Delim) -> Tag {
+        let keyword = match tokens.first() {
+            Some(Token {
+                kind: Tok::Name(n), ..
+            }) => KEYWORDS.iter().copied().find(|k| k.eq_ignore_ascii_case(n)),
+            _ => None,
+        };
+        let rest = tokens.get(1..).unwrap_or(&[]);
+        match (keyword, tokens) {
+            (_, []) => {
                 self.error(
                     ErrorKind::Syntax,
                     "empty placeholder `[[]]`",
@@ -316,50 +618,119 @@ impl<'s> Parser<'s> {
                 );
                 Tag::Invalid
             }
-            [Token {
-                kind: Tok::Name(n), ..
-            }] if n.eq_ignore_ascii_case("END") => Tag::End,
-            [Token {
-                kind: Tok::Name(n), ..
-            }, list @ ..]
-                if n.eq_ignore_ascii_case("BEGIN") =>
-            {
-                match list {
-                    [Token {
-                        kind: Tok::Name(name),
-                        start,
-                        end,
-                    }] => Tag::Begin(self.path(name, *start, *end)),
-                    [Token {
-                        kind: Tok::Str(name),
-                        start,
-                        end,
-                    }] => Tag::Begin(Path {
-                        name: name.clone(),
+            (Some("END"), _) => match rest {
+                [] => Tag::End(None),
+                [Token {
+                    kind: Tok::Name(name),
+                    start,
+                    end,
+                }] => Tag::End(Some((name.clone(), self.span(*start, *end)))),
+                [t, ..] => {
+                    let (s, e) = (t.start, t.end);
+                    self.error(
+                        ErrorKind::Syntax,
+                        format!(
+                            "`END` takes nothing after it but the block's name: `{}`",
+                            delim.wrap("END")
+                        ),
+                        s,
+                        e,
+                    );
+                    Tag::Invalid
+                }
+            },
+            (Some("BEGIN"), _) => match rest {
+                [Token {
+                    kind: Tok::Name(name),
+                    start,
+                    end,
+                }] => Tag::Begin(self.path(name, *start, *end)),
+                [Token {
+                    kind: Tok::Str { value, .. },
+                    start,
+                    end,
+                }] => Tag::Begin(Path {
+                    name: value.clone(),
+                    item: false,
+                    span: self.span(*start, *end),
+                }),
+                _ => {
+                    self.error(
+                        ErrorKind::Syntax,
+                        "expected one list name: `[[BEGIN payments]]`",
+                        open_at,
+                        close_end,
+                    );
+                    // Still a block, so its END is not reported too.
+                    Tag::Begin(Path {
+                        name: String::new(),
                         item: false,
-                        span: self.span(*start, *end),
-                    }),
-                    _ => {
-                        self.error(
-                            ErrorKind::Syntax,
-                            "expected one list name: `[[BEGIN payments]]`",
-                            open_at,
-                            close_end,
-                        );
-                        Tag::Invalid
+                        span: self.span(open_at, close_end),
+                    })
+                }
+            },
+            (Some("IF" | "UNLESS" | "ELSEIF"), _) => {
+                let word = keyword.expect("matched");
+                // A broken condition still opens its block (its error is
+                // reported), so the matching END does not report another.
+                let cond = self
+                    .condition(rest, word, open_at, close_end, delim)
+                    .unwrap_or(Cond::Null {
+                        span: self.span(open_at, close_end),
+                    });
+                match word {
+                    "ELSEIF" => Tag::ElseIf(cond),
+                    "UNLESS" => {
+                        let span = cond.span();
+                        Tag::If(Cond::Not(Box::new(cond), span), "UNLESS")
                     }
+                    _ => Tag::If(cond, "IF"),
                 }
             }
-            [Token {
-                kind: Tok::Name(name),
-                start,
-                end,
-            }] if name.starts_with('$') => Tag::Output(Expr::Var(self.path(name, *start, *end))),
-            [Token {
-                kind: Tok::Name(name),
-                start,
-                end,
-            }] => {
+            (Some("ELSE"), _) => match rest {
+                [] => Tag::Else,
+                [Token {
+                    kind: Tok::Name(n), ..
+                }, cond @ ..]
+                    if n.eq_ignore_ascii_case("IF") =>
+                {
+                    let cond = self
+                        .condition(cond, "ELSE IF", open_at, close_end, delim)
+                        .unwrap_or(Cond::Null {
+                            span: self.span(open_at, close_end),
+                        });
+                    Tag::ElseIf(cond)
+                }
+                [t, ..] => {
+                    let (s, e) = (t.start, t.end);
+                    self.error(
+                        ErrorKind::Syntax,
+                        format!(
+                            "`ELSE` takes no condition; write `{}`",
+                            delim.wrap("ELSEIF …")
+                        ),
+                        s,
+                        e,
+                    );
+                    Tag::Invalid
+                }
+            },
+            (
+                _,
+                [Token {
+                    kind: Tok::Name(name),
+                    start,
+                    end,
+                }],
+            ) if name.starts_with('$') => Tag::Output(Expr::Var(self.path(name, *start, *end))),
+            (
+                _,
+                [Token {
+                    kind: Tok::Name(name),
+                    start,
+                    end,
+                }],
+            ) => {
                 self.error(
                     ErrorKind::Syntax,
                     format!("a bare name prints nothing; write `[[v('{name}')]]`"),
@@ -374,16 +745,196 @@ impl<'s> Parser<'s> {
                     Some(expr) if at == tokens.len() => Tag::Output(expr),
                     Some(_) => {
                         let t = &tokens[at];
+                        let (s, e) = (t.start, t.end);
                         self.error(
                             ErrorKind::Syntax,
                             "unexpected text after the expression",
-                            t.start,
-                            t.end,
+                            s,
+                            e,
                         );
                         Tag::Invalid
                     }
                     None => Tag::Invalid,
                 }
+            }
+        }
+    }
+
+    /// The whole condition of an `IF`-like tag.
+    fn condition(
+        &mut self,
+        tokens: &[Token],
+        word: &str,
+        open_at: usize,
+        close_end: usize,
+        delim: Delim,
+    ) -> Option<Cond> {
+        if tokens.is_empty() {
+            self.error(
+                ErrorKind::Syntax,
+                format!(
+                    "`{word}` needs a condition: `{}`",
+                    delim.wrap(&format!("{word} $setup-payment > 100"))
+                ),
+                open_at,
+                close_end,
+            );
+            return None;
+        }
+        let mut at = 0;
+        let cond = self.cond_or(tokens, &mut at, 0)?;
+        if let Some(t) = tokens.get(at) {
+            let (s, e) = (t.start, t.end);
+            let message = match t.kind {
+                Tok::Close => "`)` without a `(` before it".to_string(),
+                Tok::Cmp(_) => "comparisons cannot be chained; join two with `&&`".to_string(),
+                _ => format!("unexpected `{}` after the condition", &self.src[s..e]),
+            };
+            self.error(ErrorKind::Syntax, message, s, e);
+            return None;
+        }
+        Some(cond)
+    }
+
+    fn cond_or(&mut self, tokens: &[Token], at: &mut usize, depth: usize) -> Option<Cond> {
+        let mut left = self.cond_and(tokens, at, depth)?;
+        while matches!(tokens.get(*at).map(|t| &t.kind), Some(Tok::Or)) {
+            *at += 1;
+            let right = self.cond_and(tokens, at, depth)?;
+            left = Cond::Or(Box::new(left), Box::new(right));
+        }
+        Some(left)
+    }
+
+    fn cond_and(&mut self, tokens: &[Token], at: &mut usize, depth: usize) -> Option<Cond> {
+        let mut left = self.cond_eq(tokens, at, depth)?;
+        while matches!(tokens.get(*at).map(|t| &t.kind), Some(Tok::And)) {
+            *at += 1;
+            let right = self.cond_eq(tokens, at, depth)?;
+            left = Cond::And(Box::new(left), Box::new(right));
+        }
+        Some(left)
+    }
+
+    /// `a == b`, `a != b`: one at most (PHP does not chain them).
+    fn cond_eq(&mut self, tokens: &[Token], at: &mut usize, depth: usize) -> Option<Cond> {
+        let left = self.cond_rel(tokens, at, depth)?;
+        match tokens.get(*at).map(|t| &t.kind) {
+            Some(&Tok::Cmp(op @ (CmpOp::Eq | CmpOp::Ne))) => {
+                *at += 1;
+                let right = self.cond_rel(tokens, at, depth)?;
+                Some(compare(op, left, right))
+            }
+            _ => Some(left),
+        }
+    }
+
+    fn cond_rel(&mut self, tokens: &[Token], at: &mut usize, depth: usize) -> Option<Cond> {
+        let left = self.cond_unary(tokens, at, depth)?;
+        match tokens.get(*at).map(|t| &t.kind) {
+            Some(&Tok::Cmp(op @ (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge))) => {
+                *at += 1;
+                let right = self.cond_unary(tokens, at, depth)?;
+                Some(compare(op, left, right))
+            }
+            Some(Tok::Assign) => {
+                let t = &tokens[*at];
+                let (s, e) = (t.start, t.end);
+                self.error(
+                    ErrorKind::Syntax,
+                    "`=` is not a comparison; write `==`",
+                    s,
+                    e,
+                );
+                None
+            }
+            _ => Some(left),
+        }
+    }
+
+    fn cond_unary(&mut self, tokens: &[Token], at: &mut usize, depth: usize) -> Option<Cond> {
+        let Some(t) = tokens.get(*at) else {
+            let end = tokens.last().map_or(0, |t| t.end);
+            self.error(
+                ErrorKind::Syntax,
+                "the condition ends where a value was expected",
+                end,
+                end,
+            );
+            return None;
+        };
+        let (start, end) = (t.start, t.end);
+        if depth >= MAX_COND_DEPTH {
+            self.error(
+                ErrorKind::Limit,
+                format!("a condition nests deeper than {MAX_COND_DEPTH} levels"),
+                start,
+                end,
+            );
+            return None;
+        }
+        let span = self.span(start, end);
+        *at += 1;
+        match &t.kind {
+            Tok::Not => {
+                let inner = self.cond_unary(tokens, at, depth + 1)?;
+                let span = self.span(start, inner.span().end);
+                Some(Cond::Not(Box::new(inner), span))
+            }
+            Tok::Open => {
+                let inner = self.cond_or(tokens, at, depth + 1)?;
+                match tokens.get(*at) {
+                    Some(Token {
+                        kind: Tok::Close, ..
+                    }) => {
+                        *at += 1;
+                        Some(inner)
+                    }
+                    _ => {
+                        self.error(ErrorKind::Syntax, "unclosed `(`", start, end);
+                        None
+                    }
+                }
+            }
+            Tok::Str { value, .. } => Some(Cond::Text {
+                value: value.clone(),
+                span,
+            }),
+            Tok::Num(value) => Some(Cond::Number {
+                value: *value,
+                span,
+            }),
+            Tok::Name(name) => {
+                if matches!(tokens.get(*at).map(|t| &t.kind), Some(Tok::Open)) {
+                    self.error(
+                        ErrorKind::Syntax,
+                        format!("`{name}(…)`: a condition compares variables, text and numbers, not function calls"),
+                        start,
+                        end,
+                    );
+                    return None;
+                }
+                let lower = name.to_ascii_lowercase();
+                Some(match lower.as_str() {
+                    "true" | "false" => Cond::Bool {
+                        value: lower == "true",
+                        span,
+                    },
+                    "null" => Cond::Null { span },
+                    _ => Cond::Var(self.path(name, start, end)),
+                })
+            }
+            _ => {
+                self.error(
+                    ErrorKind::Syntax,
+                    format!(
+                        "expected a variable, text or number, not `{}`",
+                        &self.src[start..end]
+                    ),
+                    start,
+                    end,
+                );
+                None
             }
         }
     }
@@ -397,18 +948,10 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// `name(args)` at `tokens[*at]`; `v('path')` becomes a variable.
+    /// `name(args)` at `tokens[*at]`; `v('path')` becomes a variable; a nested
+    /// `[[ … ]]` is the expression inside it.
     fn expr(&mut self, tokens: &[Token], at: &mut usize, depth: usize) -> Option<Expr> {
         let first = &tokens[*at];
-        let Tok::Name(name) = &first.kind else {
-            self.error(
-                ErrorKind::Syntax,
-                "expected a function such as `v('loan-id')`",
-                first.start,
-                first.end,
-            );
-            return None;
-        };
         if depth >= MAX_CALL_DEPTH {
             self.error(
                 ErrorKind::Limit,
@@ -418,6 +961,60 @@ impl<'s> Parser<'s> {
             );
             return None;
         }
+        if let Tok::OpenTag = first.kind {
+            let open_start = first.start;
+            *at += 1;
+            if tokens
+                .get(*at)
+                .is_none_or(|t| matches!(t.kind, Tok::CloseTag))
+            {
+                self.error(
+                    ErrorKind::Syntax,
+                    "empty placeholder `[[]]`",
+                    open_start,
+                    open_start + 2,
+                );
+                return None;
+            }
+            let inner = self.expr(tokens, at, depth + 1)?;
+            return match tokens.get(*at) {
+                Some(Token {
+                    kind: Tok::CloseTag,
+                    ..
+                }) => {
+                    *at += 1;
+                    Some(inner)
+                }
+                Some(t) => {
+                    let (s, e) = (t.start, t.end);
+                    self.error(
+                        ErrorKind::Syntax,
+                        "expected `]]` to close the nested placeholder",
+                        s,
+                        e,
+                    );
+                    None
+                }
+                None => {
+                    self.error(
+                        ErrorKind::Syntax,
+                        "unclosed nested `[[`",
+                        open_start,
+                        open_start + 2,
+                    );
+                    None
+                }
+            };
+        }
+        let Tok::Name(name) = &first.kind else {
+            self.error(
+                ErrorKind::Syntax,
+                "expected a function such as `v('loan-id')`",
+                first.start,
+                first.end,
+            );
+            return None;
+        };
         if name.starts_with('$') {
             *at += 1;
             return Some(Expr::Var(self.path(name, first.start, first.end)));
@@ -449,6 +1046,8 @@ impl<'s> Parser<'s> {
             }
         }
         let mut args = Vec::new();
+        // Each quoted argument's token, for evalFormula's offsets.
+        let mut quoted: Vec<Option<usize>> = Vec::new();
         let close_end;
         loop {
             let Some(t) = tokens.get(*at) else {
@@ -477,7 +1076,8 @@ impl<'s> Parser<'s> {
             };
             let span = self.span(t.start, t.end);
             match &t.kind {
-                Tok::Str(value) => {
+                Tok::Str { value, .. } => {
+                    quoted.push(Some(*at));
                     args.push(Arg::Text {
                         value: value.clone(),
                         span,
@@ -485,13 +1085,17 @@ impl<'s> Parser<'s> {
                     *at += 1;
                 }
                 Tok::Num(value) => {
+                    quoted.push(None);
                     args.push(Arg::Number {
                         value: *value,
                         span,
                     });
                     *at += 1;
                 }
-                Tok::Name(_) => args.push(Arg::Expr(self.expr(tokens, at, depth + 1)?)),
+                Tok::Name(_) | Tok::OpenTag => {
+                    quoted.push(None);
+                    args.push(Arg::Expr(self.expr(tokens, at, depth + 1)?));
+                }
                 _ => {
                     let (s, e) = (t.start, t.end);
                     self.error(ErrorKind::Syntax, "expected an argument", s, e);
@@ -545,11 +1149,136 @@ impl<'s> Parser<'s> {
             );
             return None;
         }
+        if function.role(0) == Role::Formula {
+            let formula = match (&args[0], quoted[0]) {
+                (Arg::Text { span, .. }, Some(index)) => self.formula(&tokens[index], *span)?,
+                (arg, _) => {
+                    let s = arg.span();
+                    self.error(
+                        ErrorKind::Type,
+                        "`evalFormula` takes its formula as quoted text: `evalFormula('(- status-scheduled-payments 1)')`",
+                        s.start,
+                        s.end,
+                    );
+                    return None;
+                }
+            };
+            args[0] = Arg::Formula(Box::new(formula));
+        }
         Some(Expr::Call {
             function,
             args,
             span,
         })
+    }
+
+    /// Parses and compiles `evalFormula`'s quoted rule, reporting its errors
+    /// where they sit in the template.
+    fn formula(&mut self, token: &Token, span: Span) -> Option<Formula> {
+        let Tok::Str {
+            value,
+            escapes,
+            quote,
+        } = &token.kind
+        else {
+            return None;
+        };
+        let start = token.start + quote;
+        let offset = |at: usize| start + at + escapes.iter().filter(|&&e| e <= at).count();
+        let compiled = Rule::parse(value).and_then(|rule| {
+            let compiled = rule.compile()?;
+            Ok((rule, compiled))
+        });
+        match compiled {
+            Ok((rule, compiled)) => {
+                let mut cost = 0;
+                let mut stack = vec![rule.expr()];
+                while let Some(e) = stack.pop() {
+                    cost += 1;
+                    if let ExprKind::List(items) | ExprKind::Vector(items) | ExprKind::Set(items) =
+                        &e.kind
+                    {
+                        stack.extend(items);
+                    }
+                }
+                Some(Formula {
+                    text: value.clone(),
+                    span,
+                    start,
+                    escapes: escapes.clone(),
+                    compiled: Arc::new(compiled),
+                    rule,
+                    cost,
+                })
+            }
+            Err(errors) => {
+                for e in errors {
+                    let (from, to) = match e.span {
+                        Some(s) => (offset(s.start), offset(s.end)),
+                        None => (span.start, span.end),
+                    };
+                    let to = to.min(span.end).max(from);
+                    self.error(e.kind, format!("in evalFormula: {}", e.message), from, to);
+                }
+                None
+            }
+        }
+    }
+}
+
+fn compare(op: CmpOp, left: Cond, right: Cond) -> Cond {
+    let (l, r) = (left.span(), right.span());
+    Cond::Compare {
+        op,
+        left: Box::new(left),
+        right: Box::new(right),
+        span: Span {
+            start: l.start,
+            end: r.end,
+            line: l.line,
+            col: l.col,
+        },
+    }
+}
+
+/// The node a closed block becomes.
+fn close(frame: Frame) -> Node {
+    match frame.kind {
+        FrameKind::Loop(list) => Node::Loop {
+            list,
+            body: frame.nodes,
+            span: frame.span,
+        },
+        FrameKind::If { mut done, arm, .. } => {
+            let otherwise = match arm {
+                Some((cond, span)) => {
+                    done.push(Branch {
+                        cond,
+                        body: frame.nodes,
+                        span,
+                    });
+                    None
+                }
+                None => Some(frame.nodes),
+            };
+            Node::If {
+                branches: done,
+                otherwise,
+                span: frame.span,
+            }
+        }
+    }
+}
+
+/// A quote opening at the start of `bytes`: the bytes that close it and its width.
+/// `'` and `"` close themselves; LoanPro's help pages print `‘…’` and `“…”`.
+fn opening_quote(bytes: &[u8]) -> Option<(&'static [u8], usize)> {
+    match bytes {
+        [b'\'', ..] => Some((b"'", 1)),
+        [b'"', ..] => Some((b"\"", 1)),
+        [0xE2, 0x80, 0x98, ..] => Some(("\u{2019}".as_bytes(), 3)),
+        [0xE2, 0x80, 0x9C, ..] => Some(("\u{201D}".as_bytes(), 3)),
+        _ => None,
     }
 }
 
@@ -572,16 +1301,33 @@ struct Token {
 
 enum Tok {
     Name(String),
-    Str(String),
+    /// Quoted text; `escapes` are the value offsets of characters written
+    /// after a `\`, `quote` the width of the opening quote.
+    Str {
+        value: String,
+        escapes: Vec<usize>,
+        quote: usize,
+    },
     Num(Decimal),
     Open,
     Close,
     Comma,
+    /// A nested `[[` inside a tag.
+    OpenTag,
+    CloseTag,
+    Cmp(CmpOp),
+    Assign,
+    And,
+    Or,
+    Not,
 }
 
 enum Tag {
     Begin(Path),
-    End,
+    End(Option<(String, Span)>),
+    If(Cond, &'static str),
+    ElseIf(Cond),
+    Else,
     Output(Expr),
     Invalid,
 }

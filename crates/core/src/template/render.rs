@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::ast::{Arg, Expr, JsonState, Node, Path, UrlPart};
+use super::ast::{Arg, CmpOp, Cond, Expr, Formula, JsonState, Node, Path, UrlPart};
 use super::functions::{self, DateTime, Function, MathOp, Role};
 use super::{json, url, Mode};
 use crate::context::{lookup_in, Context};
@@ -20,6 +20,8 @@ use crate::value::{escape_json_into, write_json, Value};
 pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
 /// Evaluation fuel: nodes visited plus loop iterations.
 pub const MAX_STEPS: usize = 5_000_000;
+/// Work units one `evalFormula` may use (the rule engine's fuel).
+pub const FORMULA_FUEL: u64 = 1_000_000;
 
 /// A stretch of output and the template bytes that produced it.
 #[derive(Debug, Clone, Copy)]
@@ -132,8 +134,8 @@ struct Renderer<'t> {
     segments: Vec<Segment>,
     json: JsonState,
     url: UrlPart,
-    /// The items of the loops we are inside, innermost last.
-    scopes: Vec<&'t Value>,
+    /// The items of the loops we are inside (with each loop's list name), innermost last.
+    scopes: Vec<(&'t Value, &'t String)>,
     errors: Vec<Error>,
     empty: Vec<(String, Span)>,
     empty_seen: HashSet<usize>,
@@ -166,11 +168,7 @@ impl<'t> Renderer<'t> {
                 } else {
                     "output is too large"
                 };
-                let span = match node {
-                    Node::Text { span, .. }
-                    | Node::Output { span, .. }
-                    | Node::Loop { span, .. } => *span,
-                };
+                let span = node.span();
                 self.error(Error::at(
                     ErrorKind::Limit,
                     format!("rendering stopped: the template {what}"),
@@ -225,7 +223,7 @@ impl<'t> Renderer<'t> {
                     };
                     for item in items {
                         self.steps += 1;
-                        self.scopes.push(item);
+                        self.scopes.push((item, &list.name));
                         self.nodes(body);
                         self.scopes.pop();
                         if self.stopped {
@@ -233,8 +231,77 @@ impl<'t> Renderer<'t> {
                         }
                     }
                 }
+                Node::If {
+                    branches,
+                    otherwise,
+                    ..
+                } => {
+                    let taken = branches
+                        .iter()
+                        .find(|branch| self.holds(&branch.cond))
+                        .map(|branch| branch.body.as_slice())
+                        .or(otherwise.as_deref());
+                    if let Some(body) = taken {
+                        self.nodes(body);
+                    }
+                }
             }
         }
+    }
+
+    /// Whether a condition holds, with PHP's truthiness and loose comparison
+    /// (as Blitz, LoanPro's template engine, uses them). A variable that is
+    /// missing is `null`, never an error: `[[IF customer.secondary.full-name]]`
+    /// is how LoanPro tests for one.
+    fn holds(&mut self, cond: &'t Cond) -> bool {
+        self.steps += 1;
+        match cond {
+            Cond::Not(inner, _) => !self.holds(inner),
+            Cond::And(a, b) => self.holds(a) && self.holds(b),
+            Cond::Or(a, b) => self.holds(a) || self.holds(b),
+            Cond::Compare {
+                op, left, right, ..
+            } => {
+                let (l, r) = (self.operand(left), self.operand(right));
+                php::compare(*op, &l, &r)
+            }
+            other => php::truthy(&self.operand(other)),
+        }
+    }
+
+    /// The value a condition operand stands for (a sub-condition is a boolean).
+    fn operand(&mut self, cond: &'t Cond) -> php::Operand<'t> {
+        match cond {
+            Cond::Var(path) => match self.cond_var(&path.name) {
+                Some(v) => php::Operand::Value(v),
+                None => php::Operand::Null,
+            },
+            Cond::Text { value, .. } => php::Operand::Text(value),
+            Cond::Number { value, .. } => php::Operand::Number(*value),
+            Cond::Bool { value, .. } => php::Operand::Bool(*value),
+            Cond::Null { .. } => php::Operand::Null,
+            nested => php::Operand::Bool(self.holds(nested)),
+        }
+    }
+
+    /// A condition's variable: a field of the current loop items (innermost
+    /// first, also written through the loop's list name: `$payments.amount`),
+    /// else the context.
+    fn cond_var(&self, name: &str) -> Option<&'t Value> {
+        for (item, list) in self.scopes.iter().rev() {
+            if let Some(found) = lookup_in(item, name) {
+                return Some(found);
+            }
+            if let Some(field) = name
+                .strip_prefix(list.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+            {
+                if let Some(found) = lookup_in(item, field) {
+                    return Some(found);
+                }
+            }
+        }
+        lookup_in(self.ctx.root(), name)
     }
 
     /// Writes a value where output stands, as the mode requires.
@@ -300,12 +367,12 @@ impl<'t> Renderer<'t> {
     fn lookup(&mut self, name: &str, item: bool, span: Span) -> Val<'t> {
         let found = if item {
             if name.is_empty() {
-                self.scopes.last().copied()
+                self.scopes.last().map(|(item, _)| *item)
             } else {
                 self.scopes
                     .iter()
                     .rev()
-                    .find_map(|scope| lookup_in(scope, name))
+                    .find_map(|(scope, _)| lookup_in(scope, name))
             }
         } else {
             // Not `Context::lookup`: it computes did-you-mean on every miss,
@@ -327,7 +394,7 @@ impl<'t> Renderer<'t> {
         }
         let message = if item {
             let keys: Vec<&str> = match self.scopes.last() {
-                Some(Value::Map(map)) => map.keys().map(String::as_str).collect(),
+                Some((Value::Map(map), _)) => map.keys().map(String::as_str).collect(),
                 _ => Vec::new(),
             };
             format!(
@@ -387,6 +454,54 @@ impl<'t> Renderer<'t> {
                     Ok(Value::Text(functions::format_date_time(&dt, &format)))
                 })()
             }
+            Function::CompanyFormatDateTime => (|| {
+                let text = self.text(function, 0, &args[0])?;
+                let Some(dt) = DateTime::parse(&text) else {
+                    return Err(Some(Error::at(
+                        ErrorKind::Type,
+                        format!("`{text}` is not a date (expected YYYY-MM-DD, optionally with a time)"),
+                        args[0].span(),
+                    )));
+                };
+                Ok(Value::Text(functions::format_date_time(
+                    &dt,
+                    functions::COMPANY_DATE_FORMAT,
+                )))
+            })(),
+            Function::FormatNumberAsText => self
+                .number(function, &args[0])
+                .map(|n| Value::Text(functions::format_number_as_text(n))),
+            Function::FormatNumberAsCheck => self
+                .number(function, &args[0])
+                .map(|n| Value::Text(functions::format_number_as_check(n))),
+            Function::FormatCountry => self.text(function, 0, &args[0]).and_then(|t| {
+                match functions::country_name(&t) {
+                    Some(name) => Ok(Value::Text(name.to_string())),
+                    None => Err(Some(Error::at(
+                        ErrorKind::Type,
+                        format!("`{t}` is not a country code formatCountry knows (expected `country.usa`, `usa` or `us`)"),
+                        args[0].span(),
+                    ))),
+                }
+            }),
+            Function::CollectionItem => self.text(function, 0, &args[0]).and_then(|t| {
+                match functions::collection_label(&t) {
+                    Some(label) => Ok(Value::Text(label)),
+                    None => Err(Some(Error::at(
+                        ErrorKind::Type,
+                        format!("`{t}` is not a collection item (expected dotted names such as `loan.frequency.monthly`)"),
+                        args[0].span(),
+                    ))),
+                }
+            }),
+            Function::EvalFormula => match &args[0] {
+                Arg::Formula(formula) => self.formula(formula),
+                other => Err(Some(Error::at(
+                    ErrorKind::Type,
+                    "`evalFormula` takes its formula as quoted text",
+                    other.span(),
+                ))),
+            },
             Function::FormatPhoneNumber => self
                 .text(function, 0, &args[0])
                 .map(|t| Value::Text(functions::format_phone(&t))),
@@ -431,11 +546,52 @@ impl<'t> Renderer<'t> {
         }
     }
 
+    /// Runs an `evalFormula` rule against the context, in exact decimals;
+    /// its errors point into the formula's text in the template.
+    fn formula(&mut self, formula: &'t Formula) -> Result<Value, Option<Error>> {
+        self.steps += formula.cost;
+        let options = crate::rule::EvalOptions {
+            today: None,
+            fuel: Some(FORMULA_FUEL),
+        };
+        formula.compiled.eval(self.ctx, &options).map_err(|e| {
+            // Lenient (as LoanPro renders): a formula reading a variable this
+            // context lacks renders empty, and the variable is listed.
+            if self.lenient && e.kind == ErrorKind::UnknownVariable {
+                for path in formula.compiled.variables() {
+                    if lookup_in(self.ctx.root(), path).is_none()
+                        && !self
+                            .empty
+                            .iter()
+                            .any(|(n, s)| n == path && *s == formula.span)
+                    {
+                        self.empty.push((path.clone(), formula.span));
+                    }
+                }
+                return None;
+            }
+            let span = match e.span {
+                Some(s) => Span::locate(
+                    self.src,
+                    formula.source_offset(s.start),
+                    formula.source_offset(s.end).min(formula.span.end),
+                ),
+                None => formula.span,
+            };
+            Some(Error::at(
+                e.kind,
+                format!("in evalFormula: {}", e.message),
+                span,
+            ))
+        })
+    }
+
     /// A numeric argument: a literal, a variable name, or a nested call.
     fn number(&mut self, function: Function, arg: &'t Arg) -> Result<Decimal, Option<Error>> {
         debug_assert_eq!(function.role(0), Role::Number);
         let (value, span) = match arg {
             Arg::Number { value, .. } => return Ok(*value),
+            Arg::Formula(formula) => (Val::Own(self.formula(formula)?), formula.span),
             Arg::Text { value, span } => {
                 if let Ok(n) = Decimal::from_str_exact(value.trim()) {
                     return Ok(n);
@@ -480,16 +636,14 @@ impl<'t> Renderer<'t> {
             Arg::Text { value, span } => {
                 let item = value.starts_with('$');
                 let name = value.trim_start_matches('$');
-                let literal = match function.role(index) {
-                    Role::Date => DateTime::parse(value).is_some(),
-                    _ => !value.chars().any(char::is_alphabetic),
-                };
+                let literal = functions::looks_literal(function.role(index), value);
                 if literal && !item && lookup_in(self.ctx.root(), name).is_none() {
                     return Ok(value.clone());
                 }
                 self.lookup(name, item, *span)
             }
             Arg::Expr(expr) => self.eval(expr),
+            Arg::Formula(formula) => Val::Own(self.formula(formula)?),
         };
         let mut text = String::new();
         match value.get() {
@@ -504,6 +658,11 @@ impl<'t> Renderer<'t> {
         match arg {
             Arg::Text { value, .. } => Ok(value.clone()),
             Arg::Number { value, .. } => Ok(value.to_string()),
+            Arg::Formula(formula) => {
+                let mut text = String::new();
+                write_text(&self.formula(formula)?, &mut text);
+                Ok(text)
+            }
             Arg::Expr(expr) => match self.eval(expr).get() {
                 Some(v) => {
                     let mut text = String::new();
@@ -531,5 +690,182 @@ pub fn write_text(value: &Value, out: &mut String) {
             out.push_str(k);
         }
         _ => write_json(value, out),
+    }
+}
+
+/// PHP's truthiness and loose comparison (PHP 8 rules), which Blitz applies
+/// to `IF` conditions.
+mod php {
+    use std::cmp::Ordering;
+
+    use rust_decimal::Decimal;
+
+    use super::CmpOp;
+    use crate::value::Value;
+
+    /// A condition operand before PHP's conversions.
+    pub enum Operand<'t> {
+        Value(&'t Value),
+        Text(&'t str),
+        Number(Decimal),
+        Bool(bool),
+        Null,
+    }
+
+    /// The PHP type an operand has.
+    enum Php<'a> {
+        Null,
+        Bool(bool),
+        Num(Decimal),
+        Str(&'a str),
+        /// An array, by its elements (maps and lists alike).
+        Arr(&'a Value, usize),
+    }
+
+    fn php<'a>(operand: &'a Operand<'_>) -> Php<'a> {
+        match operand {
+            Operand::Null => Php::Null,
+            Operand::Bool(b) => Php::Bool(*b),
+            Operand::Number(n) => Php::Num(*n),
+            Operand::Text(s) => Php::Str(s),
+            Operand::Value(v) => match v {
+                Value::Nil => Php::Null,
+                Value::Bool(b) => Php::Bool(*b),
+                Value::Number(n) => Php::Num(*n),
+                Value::Text(s) | Value::Keyword(s) => Php::Str(s),
+                Value::Vector(items) | Value::Set(items) => Php::Arr(v, items.len()),
+                Value::Map(map) => Php::Arr(v, map.len()),
+            },
+        }
+    }
+
+    /// PHP: `null`, `false`, `0`, `""`, `"0"` and an empty array are false.
+    pub fn truthy(operand: &Operand<'_>) -> bool {
+        match php(operand) {
+            Php::Null => false,
+            Php::Bool(b) => b,
+            Php::Num(n) => !n.is_zero(),
+            Php::Str(s) => !(s.is_empty() || s == "0"),
+            Php::Arr(_, len) => len > 0,
+        }
+    }
+
+    /// A numeric string as PHP 8 reads one (surrounding whitespace allowed).
+    fn numeric(s: &str) -> Option<Decimal> {
+        let t = s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
+        if t.is_empty() {
+            return None;
+        }
+        Decimal::from_str_exact(t)
+            .ok()
+            .or_else(|| Decimal::from_scientific(t).ok())
+    }
+
+    fn number_text(n: Decimal) -> String {
+        n.normalize().to_string()
+    }
+
+    /// PHP 8's `<=>` between two loose values; `None` when PHP finds them
+    /// uncomparable (arrays of different keys), which makes only `!=` true.
+    fn order(a: &Php<'_>, b: &Php<'_>) -> Option<Ordering> {
+        use Php::*;
+        let truth = |p: &Php<'_>| match p {
+            Null => false,
+            Bool(b) => *b,
+            Num(n) => !n.is_zero(),
+            Str(s) => !(s.is_empty() || *s == "0"),
+            Arr(_, len) => *len > 0,
+        };
+        match (a, b) {
+            (Null, Str(s)) => Some("".cmp(s)),
+            (Str(s), Null) => Some((*s).cmp("")),
+            (Null | Bool(_), _) | (_, Null | Bool(_)) => Some(truth(a).cmp(&truth(b))),
+            (Num(x), Num(y)) => Some(x.cmp(y)),
+            (Num(x), Str(s)) => Some(match numeric(s) {
+                Some(y) => x.cmp(&y),
+                None => number_text(*x).as_str().cmp(s),
+            }),
+            (Str(s), Num(y)) => Some(match numeric(s) {
+                Some(x) => x.cmp(y),
+                None => (*s).cmp(number_text(*y).as_str()),
+            }),
+            (Str(x), Str(y)) => Some(match (numeric(x), numeric(y)) {
+                (Some(m), Some(n)) => m.cmp(&n),
+                _ => x.cmp(y),
+            }),
+            (Arr(x, m), Arr(y, n)) => match m.cmp(n) {
+                Ordering::Equal => (x.to_json() == y.to_json()).then_some(Ordering::Equal),
+                other => Some(other),
+            },
+            (Arr(..), _) => Some(Ordering::Greater),
+            (_, Arr(..)) => Some(Ordering::Less),
+        }
+    }
+
+    pub fn compare(op: CmpOp, a: &Operand<'_>, b: &Operand<'_>) -> bool {
+        let ord = order(&php(a), &php(b));
+        match op {
+            CmpOp::Eq => ord == Some(Ordering::Equal),
+            CmpOp::Ne => ord != Some(Ordering::Equal),
+            CmpOp::Lt => ord == Some(Ordering::Less),
+            CmpOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
+            CmpOp::Gt => ord == Some(Ordering::Greater),
+            CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn n(s: &str) -> Operand<'static> {
+            Operand::Number(Decimal::from_str_exact(s).unwrap())
+        }
+
+        #[test]
+        fn truthiness_is_php() {
+            for (o, t) in [
+                (Operand::Null, false),
+                (Operand::Text(""), false),
+                (Operand::Text("0"), false),
+                (Operand::Text("0.0"), true),
+                (Operand::Text(" "), true),
+                (n("0.00"), false),
+                (n("-1"), true),
+                (Operand::Bool(false), false),
+            ] {
+                assert_eq!(truthy(&o), t);
+            }
+        }
+
+        #[test]
+        fn loose_comparison_is_php_8() {
+            // Numbers compare with numeric text numerically ("727" as LoanPro sends ids).
+            assert!(compare(CmpOp::Eq, &n("727"), &Operand::Text("727")));
+            assert!(compare(CmpOp::Eq, &n("5"), &Operand::Text(" 5.00")));
+            assert!(compare(CmpOp::Gt, &n("158.70"), &n("100")));
+            assert!(compare(
+                CmpOp::Lt,
+                &Operand::Text("9"),
+                &Operand::Text("10")
+            ));
+            // PHP 8: a number and non-numeric text compare as text.
+            assert!(!compare(CmpOp::Eq, &n("0"), &Operand::Text("a")));
+            assert!(compare(
+                CmpOp::Lt,
+                &Operand::Text("abc"),
+                &Operand::Text("abd")
+            ));
+            // null is "" against text, false against the rest.
+            assert!(compare(CmpOp::Eq, &Operand::Null, &Operand::Text("")));
+            assert!(!compare(CmpOp::Eq, &Operand::Null, &Operand::Text("0")));
+            assert!(compare(CmpOp::Eq, &Operand::Null, &n("0")));
+            assert!(!compare(CmpOp::Gt, &Operand::Null, &n("100")));
+            assert!(compare(
+                CmpOp::Eq,
+                &Operand::Bool(true),
+                &Operand::Text("x")
+            ));
+        }
     }
 }
