@@ -47,6 +47,23 @@ pub struct Variable {
     /// context has it (all LoanPro variables, YouLend's envelope).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<String>,
+    /// Digits after the decimal point a `number` or `money` variable holds
+    /// (its exact SQL type is `DECIMAL(38, scale)`); when absent, 2 for money
+    /// and 0 for numbers. See [`Variable::decimal_scale`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<u32>,
+}
+
+impl Variable {
+    /// The scale of a number or money variable: the catalog's, else 2 for
+    /// money and 0 for numbers; `None` for other types.
+    pub fn decimal_scale(&self) -> Option<u32> {
+        match self.ty {
+            VarType::Money => Some(self.scale.unwrap_or(2)),
+            VarType::Number => Some(self.scale.unwrap_or(0)),
+            _ => None,
+        }
+    }
 }
 
 fn is_false(b: &bool) -> bool {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod lint;
 pub mod rule;
 pub mod samples;
+pub mod sql;
 pub mod suggest;
 pub mod template;
 pub mod value;

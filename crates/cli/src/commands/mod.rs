@@ -11,6 +11,7 @@ pub mod reconcile;
 pub mod render;
 pub mod request;
 pub mod schema;
+pub mod sql;
 pub mod verify;
 
 /// The bytes of `path`, or of standard input for `-`; the message names the path on failure.

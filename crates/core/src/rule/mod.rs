@@ -21,8 +21,8 @@
 
 pub mod ast;
 mod check;
-mod compile;
-mod date;
+pub(crate) mod compile;
+pub(crate) mod date;
 mod explain;
 mod fmt;
 pub mod functions;
