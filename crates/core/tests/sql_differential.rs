@@ -10,7 +10,7 @@
 //! PyPI wheel in a venv), and runs them with `--ignored`. Settings:
 //! `HOOKWRIGHT_DUCKDB_PYTHON` (a Python with `duckdb`), `HOOKWRIGHT_PG_PORT`
 //! (PostgreSQL on 127.0.0.1, user postgres), `HOOKWRIGHT_SQL_RULES` (how many
-//! rules, default 600), `HOOKWRIGHT_SQL_SEED`.
+//! rules, default 500), `HOOKWRIGHT_SQL_SEED`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -334,7 +334,7 @@ fn settings() -> (u64, usize) {
     let rules = std::env::var("HOOKWRIGHT_SQL_RULES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(600);
+        .unwrap_or(500);
     (seed, rules)
 }
 

@@ -42,6 +42,8 @@ pub(crate) enum K {
 pub(crate) struct S {
     pub text: String,
     pub k: K,
+    /// For `NOT (x)`: how `x` binds, to give it back when negated again.
+    inner: Option<K>,
 }
 
 impl S {
@@ -49,6 +51,7 @@ impl S {
         S {
             text: text.into(),
             k,
+            inner: None,
         }
     }
 
@@ -127,9 +130,18 @@ impl B {
             // Negating a negation built here gives the original back.
             B::S(s) => match s.k {
                 K::NotAtom => B::S(S::atom(&s.text[4..])),
-                K::NotWrapped => B::S(S::new(&s.text[5..s.text.len() - 1], K::Or)),
+                K::NotWrapped => B::S(S::new(&s.text[5..s.text.len() - 1], s.inner.unwrap_or(K::Or))),
                 K::Atom => B::S(S::new(format!("NOT {}", s.text), K::NotAtom)),
-                _ => B::S(S::new(format!("NOT ({})", s.text), K::NotWrapped)),
+                K::Cmp if s.text.ends_with(" IS NOT NULL") => {
+                    B::cmp(format!("{} IS NULL", &s.text[..s.text.len() - 12]))
+                }
+                K::Cmp if s.text.ends_with(" IS NULL") => {
+                    B::cmp(format!("{} IS NOT NULL", &s.text[..s.text.len() - 8]))
+                }
+                k => B::S(S {
+                    inner: Some(k),
+                    ..S::new(format!("NOT ({})", s.text), K::NotWrapped)
+                }),
             },
         }
     }
@@ -1418,27 +1430,25 @@ impl<'a> Translator<'a> {
             }
             None => len.clone(),
         };
-        let range = B::cmp(format!("{} < 0", from.p()))
-            .or(B::cmp(format!("{} > {}", from.p(), len.p())))
-            .or(B::cmp(format!("{} < {}", to.p(), from.p())))
-            .or(B::cmp(format!("{} > {}", to.p(), len.p())));
+        let range = int_cmp(&from, "<", &S::atom("0"))
+            .or(int_cmp(&from, ">", &len))
+            .or(int_cmp(&to, "<", &from))
+            .or(int_cmp(&to, ">", &len));
         err = err.or(range);
+        let (start, count) = match (int_of(&from), int_of(&to)) {
+            (Some(a), Some(b)) => ((a + 1).to_string(), (b - a).max(0).to_string()),
+            (Some(a), None) => ((a + 1).to_string(), format!("{} - {a}", to.p())),
+            _ => (format!("{} + 1", from.p()), format!("{} - {}", to.p(), from.p())),
+        };
         let val = match self.dialect {
-            Dialect::Postgres => format!(
-                "substring({} FROM {} + 1 FOR {} - {})",
-                text.text,
-                from.p(),
-                to.p(),
-                from.p()
-            ),
-            _ => format!("substring({}, {} + 1, {} - {})", text.text, from.p(), to.p(), from.p()),
+            Dialect::Postgres => format!("substring({} FROM {start} FOR {count})", text.text),
+            _ => format!("substring({}, {start}, {count})", text.text),
         };
         // A negative length is an error in some dialects: clamp it; the error condition holds anyway.
-        let val = S::atom(format!(
-            "CASE WHEN {} >= {} THEN {val} ELSE '' END",
-            to.p(),
-            from.p()
-        ));
+        let val = match int_cmp(&to, ">=", &from) {
+            B::T => S::atom(val),
+            c => S::atom(format!("CASE WHEN {} THEN {val} ELSE '' END", c.sql().text)),
+        };
         Ok(self.value(Ty::Text, val, false, err))
     }
 
@@ -1646,6 +1656,24 @@ pub(crate) fn raise(d: Dialect, id: &str, text: &str, ty: Scalar) -> String {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/// An integer literal's value.
+fn int_of(s: &S) -> Option<i64> {
+    s.text.trim_start_matches('(').trim_end_matches(')').parse().ok()
+}
+
+/// `a op b`, folded when both are integer literals.
+fn int_cmp(a: &S, op: &str, b: &S) -> B {
+    match (int_of(a), int_of(b)) {
+        (Some(x), Some(y)) => B::of(match op {
+            "<" => x < y,
+            ">" => x > y,
+            ">=" => x >= y,
+            _ => x <= y,
+        }),
+        _ => B::cmp(format!("{} {op} {}", a.p(), b.p())),
+    }
+}
 
 pub(crate) fn scalar_ty(s: Scalar) -> Ty {
     match s {
