@@ -712,9 +712,10 @@ impl<'a> Translator<'a> {
                 for (t, arg) in ts.iter().zip(args) {
                     let (x, e, s) = self.number(t, arg)?;
                     err = err.or(e);
-                    xs.push(x.text);
+                    xs.push((x, s));
                     scale = scale.max(s);
                 }
+                let mut xs: Vec<String> = self.unify(xs).into_iter().map(|x| x.text).collect();
                 let f = if b == Builtin::Min { "least" } else { "greatest" };
                 let val = if xs.len() == 1 {
                     S::atom(xs.remove(0))
@@ -1042,6 +1043,15 @@ impl<'a> Translator<'a> {
         let pos = B::choose(&tc, x.pos.clone(), y.pos.clone());
         let (ty, val) = match (self.same_value_type(&x, &y), &x.val, &y.val) {
             (Some(ty), Some(xv), Some(yv)) => {
+                let (xv, yv) = match (&x.ty, &y.ty) {
+                    (Ty::Num(sx), Ty::Num(sy)) => {
+                        let mut v = self.unify(vec![(xv.clone(), *sx), (yv.clone(), *sy)]);
+                        let yv = v.pop().unwrap();
+                        (v.pop().unwrap(), yv)
+                    }
+                    _ => (xv.clone(), yv.clone()),
+                };
+                let (xv, yv) = (&xv, &yv);
                 let val = match &tc {
                     B::T => xv.clone(),
                     B::F => yv.clone(),
@@ -1116,7 +1126,12 @@ impl<'a> Translator<'a> {
         let (x, y) = match (&a.ty, &b.ty) {
             (Ty::Nil, _) => return Ok(both_nil(a, b)),
             (_, Ty::Nil) => return Ok(both_nil(a, b)),
-            (Ty::Num(_), Ty::Num(_)) | (Ty::Bool, Ty::Bool) | (Ty::Text, Ty::Text) | (Ty::Date, Ty::Date) => {
+            (Ty::Num(sa), Ty::Num(sb)) => {
+                let mut v = self.unify(vec![(a.val.clone().unwrap(), *sa), (b.val.clone().unwrap(), *sb)]);
+                let y = v.pop().unwrap();
+                (v.pop().unwrap(), y)
+            }
+            (Ty::Bool, Ty::Bool) | (Ty::Text, Ty::Text) | (Ty::Date, Ty::Date) => {
                 (a.val.clone().unwrap(), b.val.clone().unwrap())
             }
             (Ty::Text, Ty::Date) | (Ty::Date, Ty::Text) => {
@@ -1159,11 +1174,11 @@ impl<'a> Translator<'a> {
     fn order(&mut self, b: Builtin, ts: &[Tr], args: &[Expr]) -> Result<Tr, Error> {
         let mut err = B::any(ts.iter().map(|t| t.err.clone()));
         let mut kind: Option<&'static str> = None;
-        let mut ops = Vec::new();
+        let mut ops: Vec<(S, u32)> = Vec::new();
         for (t, arg) in ts.iter().zip(args) {
             let (op, k) = match (&t.ty, &t.konst) {
                 (_, Some(Value::Text(s))) => match Date::parse(s) {
-                    Some(d) => (S::atom(format!("DATE '{d}'")), "date"),
+                    Some(d) => ((S::atom(format!("DATE '{d}'")), 0), "date"),
                     None if crate::rule::date::parse_instant(s).is_some() => {
                         return Err(refuse(
                             "ordering against a timestamp is not translated; compare with a date (YYYY-MM-DD)",
@@ -1172,8 +1187,8 @@ impl<'a> Translator<'a> {
                     }
                     None => return Ok(self.error_value_bool()),
                 },
-                (Ty::Num(_), _) => (t.val.clone().unwrap(), "number"),
-                (Ty::Date, _) => (t.val.clone().unwrap(), "date"),
+                (Ty::Num(s), _) => ((t.val.clone().unwrap(), *s), "number"),
+                (Ty::Date, _) => ((t.val.clone().unwrap(), 0), "date"),
                 (Ty::Text, _) => {
                     return Err(refuse(
                         format!(
@@ -1204,6 +1219,7 @@ impl<'a> Translator<'a> {
             Builtin::Le => "<=",
             _ => ">=",
         };
+        let ops = self.unify(ops);
         let val = B::all(
             ops.windows(2)
                 .map(|w| B::cmp(format!("{} {op} {}", w[0].p(), w[1].p()))),
@@ -1245,6 +1261,28 @@ impl<'a> Translator<'a> {
         // Within DECIMAL(28, s) the engine's 96-bit decimals are exact; past it
         // the cast fails and the query stops rather than differ.
         Ok(S::atom(format!("CAST({} AS {})", val.text, self.decimal(28, scale))))
+    }
+
+    /// Numbers of different scales meeting in one comparison, CASE, IN list
+    /// or least/greatest: DuckDB and Spark would pick a common type that can
+    /// round the finer one, so each is cast to DECIMAL(38, the finest scale)
+    /// first (a value that does not fit stops the query). PostgreSQL's
+    /// numeric needs no cast.
+    fn unify(&self, parts: Vec<(S, u32)>) -> Vec<S> {
+        let max = parts.iter().map(|(_, s)| *s).max().unwrap_or(0);
+        let same = parts.iter().all(|(_, s)| *s == max);
+        parts
+            .into_iter()
+            .map(|(x, s)| {
+                // A literal is narrow: the common type keeps the finest scale.
+                let literal = x.text.trim_end_matches("BD").parse::<Decimal>().is_ok();
+                if same || self.dialect == Dialect::Postgres || s == max || literal {
+                    x
+                } else {
+                    S::atom(format!("CAST({} AS {})", x.text, self.decimal(38, max)))
+                }
+            })
+            .collect()
     }
 
     pub fn decimal(&self, precision: u32, scale: u32) -> String {
@@ -1497,6 +1535,7 @@ impl<'a> Translator<'a> {
             (_, Some(Value::Set(members))) => {
                 let mut out = B::F;
                 let mut literals = Vec::new();
+                let mut numbers: Vec<Decimal> = Vec::new();
                 for m in members {
                     if let Some(v) = &key.konst {
                         out = out.or(B::of(crate::rule::compile::equal(m, v)));
@@ -1504,7 +1543,7 @@ impl<'a> Translator<'a> {
                     }
                     match (m, &key.ty) {
                         (Value::Nil, _) => out = out.or(key.nonnil.clone().not()),
-                        (Value::Number(n), Ty::Num(_)) => literals.push(number_literal(*n, self.dialect).text),
+                        (Value::Number(n), Ty::Num(_)) => numbers.push(*n),
                         (Value::Text(s), Ty::Text) => literals.push(string_literal(s, self.dialect)),
                         (Value::Text(s), Ty::Date) => {
                             if let Some(d) = Date::parse(s) {
@@ -1521,10 +1560,18 @@ impl<'a> Translator<'a> {
                         _ => {}
                     }
                 }
+                let mut key_sql = key.val.clone();
+                if let (Ty::Num(ks), false) = (&key.ty, numbers.is_empty()) {
+                    let mut parts = vec![(key_sql.clone().expect("typed key"), *ks)];
+                    parts.extend(numbers.iter().map(|n| (number_literal(*n, self.dialect), n.scale())));
+                    let mut unified = self.unify(parts).into_iter();
+                    key_sql = unified.next();
+                    literals.extend(unified.map(|s| s.text));
+                }
                 let (exact, pos) = if literals.is_empty() {
                     (out.clone(), out)
                 } else {
-                    let v = key.val.clone().expect("typed key");
+                    let v = key_sql.expect("typed key");
                     let test = format!("{} IN ({})", v.p(), literals.join(", "));
                     if key.nullable {
                         (
