@@ -55,22 +55,41 @@ const NUM_VARS: &[(&str, u32)] = &[
     ("setup-interest-rate", 4),
     ("customer.primary.credit-score-equifax", 0),
 ];
-const TEXT_VARS: &[&str] = &["loan-status", "loan-sub-status", "customer.primary.first-name"];
+const TEXT_VARS: &[&str] = &[
+    "loan-status",
+    "loan-sub-status",
+    "customer.primary.first-name",
+];
 const DATE_VARS: &[&str] = &[
     "next-scheduled-payment-date",
     "status-last-payment-date",
     "current-date",
 ];
-const BOOL_VARS: &[&str] = &["loan-active", "status-stoplight", "customer.primary.ofac-match"];
+const BOOL_VARS: &[&str] = &[
+    "loan-active",
+    "status-stoplight",
+    "customer.primary.ofac-match",
+];
 
-const TEXTS: &[&str] = &["Open", "Closed", "open", " Open ", "", "Repaying", "Paid Off", "a'b", "x\ty"];
-const DATES: &[&str] = &["2022-09-26", "2022-10-20", "2022-02-28", "2024-02-29", "2021-12-31", "1999-01-01"];
+const TEXTS: &[&str] = &[
+    "Open", "Closed", "open", " Open ", "", "Repaying", "Paid Off", "a'b", "x\ty",
+];
+const DATES: &[&str] = &[
+    "2022-09-26",
+    "2022-10-20",
+    "2022-02-28",
+    "2024-02-29",
+    "2021-12-31",
+    "1999-01-01",
+];
 const TODAY: &str = "2022-09-26";
 
 fn number_for(rng: &mut Rng, scale: u32) -> String {
     let choices: &[&str] = match scale {
         0 => &["0", "1", "5", "30", "-3", "700", "5.0"],
-        2 => &["0.10", "0.20", "0.30", "0.3", "158.70", "5", "-2.50", "100.00", "0"],
+        2 => &[
+            "0.10", "0.20", "0.30", "0.3", "158.70", "5", "-2.50", "100.00", "0",
+        ],
         _ => &["12.99", "12.9900", "0.1", "0.2", "0.3", "5.125", "0"],
     };
     rng.pick(choices).to_string()
@@ -110,7 +129,10 @@ fn loan(rng: &mut Rng, id: usize) -> String {
     let nested_ok = |obj: &serde_json::Map<String, J>, path: &str| {
         !path.starts_with("customer.") || obj.get("customer").is_some_and(J::is_object)
     };
-    let slot = |rng: &mut Rng, obj: &mut serde_json::Map<String, J>, path: &str, make: &dyn Fn(&mut Rng) -> J| {
+    let slot = |rng: &mut Rng,
+                obj: &mut serde_json::Map<String, J>,
+                path: &str,
+                make: &dyn Fn(&mut Rng) -> J| {
         if !nested_ok(obj, path) {
             return;
         }
@@ -125,7 +147,9 @@ fn loan(rng: &mut Rng, id: usize) -> String {
     };
     for (name, scale) in NUM_VARS {
         let scale = *scale;
-        slot(rng, &mut obj, name, &|r| serde_json::from_str(&number_for(r, scale)).unwrap());
+        slot(rng, &mut obj, name, &|r| {
+            serde_json::from_str(&number_for(r, scale)).unwrap()
+        });
     }
     for name in TEXT_VARS {
         slot(rng, &mut obj, name, &|r| J::from(*r.pick(TEXTS)));
@@ -151,8 +175,15 @@ fn loan(rng: &mut Rng, id: usize) -> String {
                         fields.insert(key.into(), J::Null);
                     }
                     _ => {
-                        let value = if rng.chance(20) { J::Null } else { J::from(*rng.pick(&["Gold", "Silver", ""])) };
-                        fields.insert(key.into(), serde_json::json!({"name": "Tier", "value": value}));
+                        let value = if rng.chance(20) {
+                            J::Null
+                        } else {
+                            J::from(*rng.pick(&["Gold", "Silver", ""]))
+                        };
+                        fields.insert(
+                            key.into(),
+                            serde_json::json!({"name": "Tier", "value": value}),
+                        );
                     }
                 }
             }
@@ -168,51 +199,145 @@ struct Gen<'r> {
 
 impl Gen<'_> {
     fn num(&mut self, depth: u32) -> String {
-        let r = if depth == 0 { self.rng.below(3) } else { self.rng.below(17) };
+        let r = if depth == 0 {
+            self.rng.below(3)
+        } else {
+            self.rng.below(17)
+        };
         match r {
             0 | 1 => self.rng.pick(NUM_VARS).0.to_string(),
-            2 => self.rng.pick(&["0", "5", "0.10", "0.20", "0.30", "0.3", "158.7", "-1", "12.99", "30"]).to_string(),
+            2 => self
+                .rng
+                .pick(&[
+                    "0", "5", "0.10", "0.20", "0.30", "0.3", "158.7", "-1", "12.99", "30",
+                ])
+                .to_string(),
             3 => format!("(+ {} {})", self.num(depth - 1), self.num(depth - 1)),
             4 => format!("(- {} {})", self.num(depth - 1), self.num(depth - 1)),
-            5 => format!("(* {} {})", self.num(depth - 1), self.rng.pick(&["2", "0.5", "100", "-1"])),
-            6 => format!("(/ {} {})", self.num(depth - 1), self.rng.pick(&["2", "4", "0.5", "0", "3"])),
-            7 => format!("({} {})", self.rng.pick(&["inc", "dec", "abs", "-"]), self.num(depth - 1)),
-            8 => format!("({} {} {})", self.rng.pick(&["min", "max"]), self.num(depth - 1), self.num(depth - 1)),
-            9 => format!("(round {} {})", self.num(depth - 1), self.rng.pick(&["0", "1", "2"])),
-            10 => format!("(if {} {} {})", self.boolean(depth - 1), self.num(depth - 1), self.num(depth - 1)),
+            5 => format!(
+                "(* {} {})",
+                self.num(depth - 1),
+                self.rng.pick(&["2", "0.5", "100", "-1"])
+            ),
+            6 => format!(
+                "(/ {} {})",
+                self.num(depth - 1),
+                self.rng.pick(&["2", "4", "0.5", "0", "3"])
+            ),
+            7 => format!(
+                "({} {})",
+                self.rng.pick(&["inc", "dec", "abs", "-"]),
+                self.num(depth - 1)
+            ),
+            8 => format!(
+                "({} {} {})",
+                self.rng.pick(&["min", "max"]),
+                self.num(depth - 1),
+                self.num(depth - 1)
+            ),
+            9 => format!(
+                "(round {} {})",
+                self.num(depth - 1),
+                self.rng.pick(&["0", "1", "2"])
+            ),
+            10 => format!(
+                "(if {} {} {})",
+                self.boolean(depth - 1),
+                self.num(depth - 1),
+                self.num(depth - 1)
+            ),
             11 => format!("(or {} 0)", self.num(depth - 1)),
-            12 => format!("(u/days-between {} {})", self.date(depth - 1), self.date(depth - 1)),
+            12 => format!(
+                "(u/days-between {} {})",
+                self.date(depth - 1),
+                self.date(depth - 1)
+            ),
             13 => format!("(count {})", self.text(depth - 1)),
-            14 => format!("(+ {} {} {})", self.num(depth - 1), self.num(depth - 1), self.num(depth - 1)),
+            14 => format!(
+                "(+ {} {} {})",
+                self.num(depth - 1),
+                self.num(depth - 1),
+                self.num(depth - 1)
+            ),
             15 => format!("(v/parse-int {})", self.num(depth - 1)),
             _ => format!("(when {} {})", self.boolean(depth - 1), self.num(depth - 1)),
         }
     }
 
     fn text(&mut self, depth: u32) -> String {
-        let r = if depth == 0 { self.rng.below(3) } else { self.rng.below(11) };
+        let r = if depth == 0 {
+            self.rng.below(3)
+        } else {
+            self.rng.below(11)
+        };
         match r {
             0 | 1 => self.rng.pick(TEXT_VARS).to_string(),
-            2 => format!("{:?}", self.rng.pick(&["Open", "open", "Closed", "", " Open ", "Re"])),
+            2 => format!(
+                "{:?}",
+                self.rng
+                    .pick(&["Open", "open", "Closed", "", " Open ", "Re"])
+            ),
             3 => format!("(str {} {})", self.text(depth - 1), self.text(depth - 1)),
-            4 => format!("({} {})", self.rng.pick(&["upper-case", "lower-case", "trim", "clojure.string/trim"]), self.text(depth - 1)),
-            5 => format!("(subs {} {} {})", self.text(depth - 1), self.rng.pick(&["0", "1"]), self.rng.pick(&["1", "2", "4"])),
-            6 => format!("(-> setup-custom-fields (get :{}) :value)", self.rng.pick(&["1", "2", "3"])),
-            7 => format!("(if {} {} {})", self.boolean(depth - 1), self.text(depth - 1), self.text(depth - 1)),
-            8 => format!("(str {} \"-\" {})", self.date(depth - 1), self.boolean(depth - 1)),
-            9 => format!("(get-in setup-custom-fields [:{} :name])", self.rng.pick(&["1", "2"])),
-            _ => format!("(subs {} {})", self.text(depth - 1), self.rng.pick(&["0", "2"])),
+            4 => format!(
+                "({} {})",
+                self.rng
+                    .pick(&["upper-case", "lower-case", "trim", "clojure.string/trim"]),
+                self.text(depth - 1)
+            ),
+            5 => format!(
+                "(subs {} {} {})",
+                self.text(depth - 1),
+                self.rng.pick(&["0", "1"]),
+                self.rng.pick(&["1", "2", "4"])
+            ),
+            6 => format!(
+                "(-> setup-custom-fields (get :{}) :value)",
+                self.rng.pick(&["1", "2", "3"])
+            ),
+            7 => format!(
+                "(if {} {} {})",
+                self.boolean(depth - 1),
+                self.text(depth - 1),
+                self.text(depth - 1)
+            ),
+            8 => format!(
+                "(str {} \"-\" {})",
+                self.date(depth - 1),
+                self.boolean(depth - 1)
+            ),
+            9 => format!(
+                "(get-in setup-custom-fields [:{} :name])",
+                self.rng.pick(&["1", "2"])
+            ),
+            _ => format!(
+                "(subs {} {})",
+                self.text(depth - 1),
+                self.rng.pick(&["0", "2"])
+            ),
         }
     }
 
     fn date(&mut self, depth: u32) -> String {
-        let r = if depth == 0 { self.rng.below(3) } else { self.rng.below(6) };
+        let r = if depth == 0 {
+            self.rng.below(3)
+        } else {
+            self.rng.below(6)
+        };
         match r {
             0 | 1 => self.rng.pick(DATE_VARS).to_string(),
             2 => format!("{:?}", self.rng.pick(DATES)),
-            3 => format!("(u/add-days {} {})", self.date(depth - 1), self.rng.pick(&["1", "-30", "365", "0"])),
+            3 => format!(
+                "(u/add-days {} {})",
+                self.date(depth - 1),
+                self.rng.pick(&["1", "-30", "365", "0"])
+            ),
             4 => "(u/today)".to_string(),
-            _ => format!("(if {} {} {})", self.boolean(depth - 1), self.date(depth - 1), self.date(depth - 1)),
+            _ => format!(
+                "(if {} {} {})",
+                self.boolean(depth - 1),
+                self.date(depth - 1),
+                self.date(depth - 1)
+            ),
         }
     }
 
@@ -227,7 +352,11 @@ impl Gen<'_> {
     }
 
     fn boolean(&mut self, depth: u32) -> String {
-        let r = if depth == 0 { self.rng.below(2) } else { self.rng.below(26) };
+        let r = if depth == 0 {
+            self.rng.below(2)
+        } else {
+            self.rng.below(26)
+        };
         match r {
             0 => self.rng.pick(BOOL_VARS).to_string(),
             1 => self.rng.pick(&["true", "false", "nil"]).to_string(),
@@ -237,9 +366,24 @@ impl Gen<'_> {
                 format!("({} {})", self.rng.pick(&["and", "or"]), args.join(" "))
             }
             4 => format!("(not {})", self.boolean(depth - 1)),
-            5 => format!("({} {} {})", self.rng.pick(&["=", "not="]), self.num(depth - 1), self.num(depth - 1)),
-            6 => format!("({} {} {})", self.rng.pick(&["=", "not="]), self.text(depth - 1), self.text(depth - 1)),
-            7 => format!("({} {} {})", self.rng.pick(&["<", ">", "<=", ">="]), self.num(depth - 1), self.num(depth - 1)),
+            5 => format!(
+                "({} {} {})",
+                self.rng.pick(&["=", "not="]),
+                self.num(depth - 1),
+                self.num(depth - 1)
+            ),
+            6 => format!(
+                "({} {} {})",
+                self.rng.pick(&["=", "not="]),
+                self.text(depth - 1),
+                self.text(depth - 1)
+            ),
+            7 => format!(
+                "({} {} {})",
+                self.rng.pick(&["<", ">", "<=", ">="]),
+                self.num(depth - 1),
+                self.num(depth - 1)
+            ),
             8 => format!(
                 "({} {} {} {})",
                 self.rng.pick(&["<", "<="]),
@@ -247,20 +391,55 @@ impl Gen<'_> {
                 self.num(depth - 1),
                 self.num(depth - 1)
             ),
-            9 => format!("({} {} {})", self.rng.pick(&["<", ">", "<=", ">=", "="]), self.date(depth - 1), self.date(depth - 1)),
-            10 => format!("({} {})", self.rng.pick(&["nil?", "some?"]), self.any(depth - 1)),
-            11 => format!("(contains? #{{\"Open\" \"Closed\" nil}} {})", self.text(depth - 1)),
+            9 => format!(
+                "({} {} {})",
+                self.rng.pick(&["<", ">", "<=", ">=", "="]),
+                self.date(depth - 1),
+                self.date(depth - 1)
+            ),
+            10 => format!(
+                "({} {})",
+                self.rng.pick(&["nil?", "some?"]),
+                self.any(depth - 1)
+            ),
+            11 => format!(
+                "(contains? #{{\"Open\" \"Closed\" nil}} {})",
+                self.text(depth - 1)
+            ),
             12 => format!("(contains? #{{0 5 0.30 30}} {})", self.num(depth - 1)),
             13 => format!(
                 "({} {} {})",
-                self.rng.pick(&["starts-with?", "ends-with?", "includes?", "clojure.string/includes?"]),
+                self.rng.pick(&[
+                    "starts-with?",
+                    "ends-with?",
+                    "includes?",
+                    "clojure.string/includes?"
+                ]),
                 self.text(depth - 1),
                 self.text(depth - 1)
             ),
-            14 => format!("({} {})", self.rng.pick(&["blank?", "empty?", "clojure.string/blank?"]), self.text(depth - 1)),
-            15 => format!("({} {})", self.rng.pick(&["true?", "false?"]), self.boolean(depth - 1)),
-            16 => format!("(if {} {} {})", self.boolean(depth - 1), self.boolean(depth - 1), self.boolean(depth - 1)),
-            17 => format!("(when {} {})", self.boolean(depth - 1), self.boolean(depth - 1)),
+            14 => format!(
+                "({} {})",
+                self.rng
+                    .pick(&["blank?", "empty?", "clojure.string/blank?"]),
+                self.text(depth - 1)
+            ),
+            15 => format!(
+                "({} {})",
+                self.rng.pick(&["true?", "false?"]),
+                self.boolean(depth - 1)
+            ),
+            16 => format!(
+                "(if {} {} {})",
+                self.boolean(depth - 1),
+                self.boolean(depth - 1),
+                self.boolean(depth - 1)
+            ),
+            17 => format!(
+                "(when {} {})",
+                self.boolean(depth - 1),
+                self.boolean(depth - 1)
+            ),
             18 => format!(
                 "(cond {} {} {} {})",
                 self.boolean(depth - 1),
@@ -270,9 +449,17 @@ impl Gen<'_> {
             ),
             19 => format!("(= {} nil)", self.any(depth - 1)),
             20 => format!("(= (+ {} 0.10) 0.30)", self.num(depth - 1)),
-            21 => format!("(contains? setup-custom-fields :{})", self.rng.pick(&["1", "2"])),
+            21 => format!(
+                "(contains? setup-custom-fields :{})",
+                self.rng.pick(&["1", "2"])
+            ),
             22 => format!("(= {} {})", self.any(depth - 1), self.any(depth - 1)),
-            23 => format!("(not= {} {} {})", self.num(depth - 1), self.num(depth - 1), self.num(depth - 1)),
+            23 => format!(
+                "(not= {} {} {})",
+                self.num(depth - 1),
+                self.num(depth - 1),
+                self.num(depth - 1)
+            ),
             24 => format!("(< {} {})", self.text(depth - 1), self.num(depth - 1)),
             _ => format!("(or {} {})", self.any(depth - 1), self.boolean(depth - 1)),
         }
@@ -365,7 +552,11 @@ impl DuckDb {
             .expect("the DuckDB runner starts");
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        DuckDb { child, stdin, stdout }
+        DuckDb {
+            child,
+            stdin,
+            stdout,
+        }
     }
 
     fn run(&mut self, sql: &str) -> Result<Vec<String>, String> {
@@ -410,7 +601,17 @@ impl Postgres {
 
     fn run(&self, sql: &str) -> Result<Vec<String>, String> {
         let out = Command::new("psql")
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p"])
+            .args([
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+            ])
             .arg(&self.port)
             .args(["-U", "postgres", "-d", "postgres", "-c", sql])
             .output()
@@ -447,7 +648,17 @@ impl Postgres {
             script.push_str(&format!("SELECT pg_temp.hw_run($hwq${body}$hwq$);\n"));
         }
         let mut child = Command::new("psql")
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p"])
+            .args([
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+            ])
             .arg(&self.port)
             .args(["-U", "postgres", "-d", "postgres", "-f", "-"])
             .stdin(Stdio::piped())
@@ -459,14 +670,19 @@ impl Postgres {
         let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
         let out = child.wait_with_output().expect("psql finishes");
         writer.join().unwrap().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|l| !l.is_empty())
             .map(|l| match l.strip_prefix("ERROR: ") {
                 Some(e) => Err(e.to_string()),
                 None => {
-                    let mut ids: Vec<String> = serde_json::from_str(l).expect("a JSON array of ids");
+                    let mut ids: Vec<String> =
+                        serde_json::from_str(l).expect("a JSON array of ids");
                     ids.sort();
                     Ok(ids)
                 }
@@ -477,8 +693,14 @@ impl Postgres {
     fn load(&self, table: &str, lines: &[String]) {
         let mut sql = format!("DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (loan jsonb);\n");
         for chunk in lines.chunks(200) {
-            let values: Vec<String> = chunk.iter().map(|l| format!("($j${l}$j$::jsonb)")).collect();
-            sql.push_str(&format!("INSERT INTO {table} VALUES {};\n", values.join(",")));
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|l| format!("($j${l}$j$::jsonb)"))
+                .collect();
+            sql.push_str(&format!(
+                "INSERT INTO {table} VALUES {};\n",
+                values.join(",")
+            ));
         }
         self.run(&sql).expect("the portfolio loads");
     }
@@ -508,7 +730,13 @@ impl Figures {
 
 type Batch<'a> = &'a mut dyn FnMut(&[String]) -> Vec<Result<Vec<String>, String>>;
 
-fn differential(dialect: Dialect, source: Source, run: Batch, lines: &[String], rule_texts: &[String]) -> Figures {
+fn differential(
+    dialect: Dialect,
+    source: Source,
+    run: Batch,
+    lines: &[String],
+    rule_texts: &[String],
+) -> Figures {
     let loans = contexts(lines);
     let mut f = Figures::default();
     let mut translated: Vec<(String, Vec<String>, String)> = Vec::new();
@@ -522,7 +750,9 @@ fn differential(dialect: Dialect, source: Source, run: Batch, lines: &[String], 
             Ok(query) => translated.push((text.clone(), engine_ids(&rule, &loans), query)),
             Err(errors) => {
                 assert!(
-                    errors.iter().all(|e| e.kind == ErrorKind::Untranslatable || rule.compile().is_err()),
+                    errors
+                        .iter()
+                        .all(|e| e.kind == ErrorKind::Untranslatable || rule.compile().is_err()),
                     "{text}: {errors:?}"
                 );
                 f.refused += 1;
@@ -541,8 +771,12 @@ fn differential(dialect: Dialect, source: Source, run: Batch, lines: &[String], 
                     f.split += 1;
                 }
             }
-            Ok(got) => f.failed.push(format!("{text}\n  engine: {want:?}\n  sql:    {got:?}\n{query}")),
-            Err(e) => f.failed.push(format!("{text}\n  the query failed: {e}\n{query}")),
+            Ok(got) => f.failed.push(format!(
+                "{text}\n  engine: {want:?}\n  sql:    {got:?}\n{query}"
+            )),
+            Err(e) => f
+                .failed
+                .push(format!("{text}\n  the query failed: {e}\n{query}")),
         }
     }
     f
@@ -556,10 +790,17 @@ fn assert_agreed(f: &Figures, engine: &str) {
             "{} of {} translated rules disagree on {engine}; first ones:\n\n{}",
             f.failed.len(),
             f.translated,
-            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n\n")
+            shown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n")
         );
     }
-    assert!(f.translated * 2 > f.tried, "most generated rules should translate");
+    assert!(
+        f.translated * 2 > f.tried,
+        "most generated rules should translate"
+    );
 }
 
 #[test]
@@ -603,29 +844,79 @@ fn postgres_selects_exactly_what_the_engine_fires() {
 /// engine never reaches the value, give the engine's answer), never answer
 /// something else.
 const NONCONFORMING: &[(&str, &str, &str)] = &[
-    (r#"{"loan-id": 7, "status-amount-due": "5"}"#, "(= status-amount-due 5)", "`status-amount-due` is not a number"),
-    (r#"{"loan-id": 7, "status-amount-due": 1.005}"#, "(> status-amount-due 1)", "more than 2 decimal places"),
-    (r#"{"loan-id": 7, "status-amount-due": 1.0000000000000000001}"#, "(> status-amount-due 1)", "more than 2 decimal places"),
-    (r#"{"loan-id": 7, "status-days-past-due": 5.5}"#, "(> status-days-past-due 1)", "more than 0 decimal places"),
-    (r#"{"loan-id": 7, "next-scheduled-payment-date": "2022-10-20T05:00:00Z"}"#, "(= next-scheduled-payment-date \"2022-10-20\")", "not a date written YYYY-MM-DD"),
-    (r#"{"loan-id": 7, "loan-status": 5}"#, "(= loan-status \"5\")", "`loan-status` is not text"),
-    (r#"{"loan-id": 7, "loan-active": "true"}"#, "loan-active", "`loan-active` is not a boolean"),
-    (r#"{"loan-id": 7, "customer.primary.id": 5, "customer": {"primary": {"id": 6}}}"#, "(= customer.primary.id 6)", "flat key"),
-    (r#"{"loan-id": 7, "customer": [1]}"#, "(nil? customer.primary.id)", "`customer` is not an object"),
-    (r#"{"loan-id": 7, "loan-status": "José"}"#, "(= (upper-case loan-status) \"JOSÉ\")", "outside ASCII"),
+    (
+        r#"{"loan-id": 7, "status-amount-due": "5"}"#,
+        "(= status-amount-due 5)",
+        "`status-amount-due` is not a number",
+    ),
+    (
+        r#"{"loan-id": 7, "status-amount-due": 1.005}"#,
+        "(> status-amount-due 1)",
+        "more than 2 decimal places",
+    ),
+    (
+        r#"{"loan-id": 7, "status-amount-due": 1.0000000000000000001}"#,
+        "(> status-amount-due 1)",
+        "more than 2 decimal places",
+    ),
+    (
+        r#"{"loan-id": 7, "status-days-past-due": 5.5}"#,
+        "(> status-days-past-due 1)",
+        "more than 0 decimal places",
+    ),
+    (
+        r#"{"loan-id": 7, "next-scheduled-payment-date": "2022-10-20T05:00:00Z"}"#,
+        "(= next-scheduled-payment-date \"2022-10-20\")",
+        "not a date written YYYY-MM-DD",
+    ),
+    (
+        r#"{"loan-id": 7, "loan-status": 5}"#,
+        "(= loan-status \"5\")",
+        "`loan-status` is not text",
+    ),
+    (
+        r#"{"loan-id": 7, "loan-active": "true"}"#,
+        "loan-active",
+        "`loan-active` is not a boolean",
+    ),
+    (
+        r#"{"loan-id": 7, "customer.primary.id": 5, "customer": {"primary": {"id": 6}}}"#,
+        "(= customer.primary.id 6)",
+        "flat key",
+    ),
+    (
+        r#"{"loan-id": 7, "customer": [1]}"#,
+        "(nil? customer.primary.id)",
+        "`customer` is not an object",
+    ),
+    (
+        r#"{"loan-id": 7, "loan-status": "José"}"#,
+        "(= (upper-case loan-status) \"JOSÉ\")",
+        "outside ASCII",
+    ),
 ];
 
-fn nonconforming(dialect: Dialect, run: &mut dyn FnMut(&str, &str) -> Result<Vec<String>, String>) {
+/// Runs one query over a portfolio holding the given loan.
+type RunWith<'a> = &'a mut dyn FnMut(&str, &str) -> Result<Vec<String>, String>;
+
+fn nonconforming(dialect: Dialect, run: RunWith) {
     let (mut stopped, mut answered) = (0, 0);
     for (loan, rule, needle) in NONCONFORMING {
         let parsed = Rule::parse(rule).unwrap();
-        let query = sql::to_sql(&parsed, catalog::loanpro(), &options(dialect, Source::Table("loans".into())))
-            .unwrap_or_else(|e| panic!("{rule}: {e:?}"));
+        let query = sql::to_sql(
+            &parsed,
+            catalog::loanpro(),
+            &options(dialect, Source::Table("loans".into())),
+        )
+        .unwrap_or_else(|e| panic!("{rule}: {e:?}"));
         let lines = [r#"{"loan-id": 1}"#.to_string(), loan.to_string()];
         let want = engine_ids(&parsed, &contexts(&lines));
         match run(loan, &query) {
             Ok(ids) => {
-                assert_eq!(ids, want, "{loan} with {rule}: the query answered differently");
+                assert_eq!(
+                    ids, want,
+                    "{loan} with {rule}: the query answered differently"
+                );
                 answered += 1;
             }
             Err(e) => {
@@ -657,7 +948,15 @@ fn duckdb_stops_on_values_of_the_wrong_type() {
         std::fs::write(&file, format!("{{\"loan-id\": 1}}\n{loan}\n")).unwrap();
         let rule_query = |rule: &str| {
             let parsed = Rule::parse(rule).unwrap();
-            sql::to_sql(&parsed, catalog::loanpro(), &options(Dialect::DuckDb, Source::File(file.to_string_lossy().into_owned()))).unwrap()
+            sql::to_sql(
+                &parsed,
+                catalog::loanpro(),
+                &options(
+                    Dialect::DuckDb,
+                    Source::File(file.to_string_lossy().into_owned()),
+                ),
+            )
+            .unwrap()
         };
         let rule = NONCONFORMING.iter().find(|(l, ..)| *l == loan).unwrap().1;
         duck.run(&rule_query(rule))
@@ -669,7 +968,10 @@ fn duckdb_stops_on_values_of_the_wrong_type() {
 fn postgres_stops_on_values_of_the_wrong_type() {
     let pg = Postgres::connect();
     nonconforming(Dialect::Postgres, &mut |loan, query| {
-        pg.load("bad_loans", &[r#"{"loan-id": 1}"#.to_string(), loan.to_string()]);
+        pg.load(
+            "bad_loans",
+            &[r#"{"loan-id": 1}"#.to_string(), loan.to_string()],
+        );
         pg.run(&query.replace("FROM loans AS t", "FROM bad_loans AS t"))
     });
 }

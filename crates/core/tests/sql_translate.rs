@@ -56,7 +56,10 @@ fn sql_fixtures() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sql");
     let update = std::env::var_os("UPDATE_FIXTURES").is_some();
     let mut failures = Vec::new();
-    let mut paths: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     assert!(paths.len() >= 10, "the fixtures are there");
     for path in paths {
@@ -86,7 +89,11 @@ fn sql_fixtures() {
             fs::write(&path, out).unwrap();
         }
     }
-    assert!(failures.is_empty(), "fixtures differ (UPDATE_FIXTURES=1 rewrites):\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "fixtures differ (UPDATE_FIXTURES=1 rewrites):\n{}",
+        failures.join("\n\n")
+    );
 }
 
 fn refusal(rule: &str, opts: &Options) -> (String, usize, usize) {
@@ -179,13 +186,51 @@ fn generated_rules_translate_or_refuse() {
         Just("(u/today)".to_string()),
     ];
     let heads = [
-        "and", "or", "not", "if", "when", "cond", "->", "->>", "=", "not=", "<", ">=", "+", "-", "*", "/",
-        "inc", "abs", "min", "round", "str", "subs", "count", "upper-case", "trim", "blank?", "empty?",
-        "starts-with?", "includes?", "contains?", "get", "get-in", "nil?", "some?", "true?", "v/parse-int",
-        "u/days-between", "u/add-days", ":value",
+        "and",
+        "or",
+        "not",
+        "if",
+        "when",
+        "cond",
+        "->",
+        "->>",
+        "=",
+        "not=",
+        "<",
+        ">=",
+        "+",
+        "-",
+        "*",
+        "/",
+        "inc",
+        "abs",
+        "min",
+        "round",
+        "str",
+        "subs",
+        "count",
+        "upper-case",
+        "trim",
+        "blank?",
+        "empty?",
+        "starts-with?",
+        "includes?",
+        "contains?",
+        "get",
+        "get-in",
+        "nil?",
+        "some?",
+        "true?",
+        "v/parse-int",
+        "u/days-between",
+        "u/add-days",
+        ":value",
     ];
     let expr = atom.prop_recursive(4, 40, 4, move |inner| {
-        (proptest::sample::select(heads.to_vec()), prop::collection::vec(inner, 0..4))
+        (
+            proptest::sample::select(heads.to_vec()),
+            prop::collection::vec(inner, 0..4),
+        )
             .prop_map(|(h, args)| format!("({h} {})", args.join(" ")))
     });
     let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {

@@ -34,7 +34,8 @@ pub struct Args {
 }
 
 fn parse_dialect(s: &str) -> Result<Dialect, String> {
-    Dialect::parse(s).ok_or_else(|| format!("`{s}` is not a dialect: use duckdb, postgres or spark"))
+    Dialect::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a dialect: use duckdb, postgres or spark"))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, ErrorKind, Span};
 
-use super::translate::{quote_ident, raise, string_literal, ColKey, Scalar, Translator, VarShape, B};
+use super::translate::{
+    quote_ident, raise, string_literal, ColKey, Scalar, Translator, VarShape, B,
+};
 use super::{Dialect, Options, Source};
 
 /// The CTE's name for the loan id column.
@@ -134,7 +136,10 @@ impl Ctx<'_, '_> {
         }
         let mut out = String::from("CASE");
         for (cond, text) in checks {
-            out.push_str(&format!("\n      WHEN {cond} THEN {}", self.raise(text, ty)));
+            out.push_str(&format!(
+                "\n      WHEN {cond} THEN {}",
+                self.raise(text, ty)
+            ));
         }
         out.push_str(&format!("\n      ELSE {value} END"));
         out
@@ -146,13 +151,21 @@ impl Ctx<'_, '_> {
 
     /// The guards of a number: within the engine's exact range, and (for a
     /// file) not rounded by the typed read.
-    fn number_checks(&self, path_label: &str, scale: u32, value: &str, wide: &[(u32, String)]) -> Vec<(String, String)> {
+    fn number_checks(
+        &self,
+        path_label: &str,
+        scale: u32,
+        value: &str,
+        wide: &[(u32, String)],
+    ) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (w, expr) in wide {
             if *w > scale {
                 out.push((
                     format!("{expr} IS NOT NULL AND {expr} <> {value}"),
-                    format!("`{path_label}` has more than {scale} decimal places (the catalog's scale)"),
+                    format!(
+                        "`{path_label}` has more than {scale} decimal places (the catalog's scale)"
+                    ),
                 ));
             }
         }
@@ -197,7 +210,10 @@ impl Ctx<'_, '_> {
                 };
                 out.push((
                     cond,
-                    format!("has a flat key `{}` beside the nested `{label}`", at.join("`.`")),
+                    format!(
+                        "has a flat key `{}` beside the nested `{label}`",
+                        at.join("`.`")
+                    ),
                 ));
             }
         }
@@ -206,9 +222,19 @@ impl Ctx<'_, '_> {
 
     /// A scalar read at `path` (typed, guarded). `map_field` reads inside a
     /// custom-field map, where a miss is nil and flat keys do not apply.
-    fn scalar(&self, path: &[String], s: Scalar, map_field: bool, wide: &[(u32, String)]) -> String {
+    fn scalar(
+        &self,
+        path: &[String],
+        s: Scalar,
+        map_field: bool,
+        wide: &[(u32, String)],
+    ) -> String {
         let label = Self::name(path);
-        let mut checks = if map_field { Vec::new() } else { self.path_checks(path) };
+        let mut checks = if map_field {
+            Vec::new()
+        } else {
+            self.path_checks(path)
+        };
         match self.d {
             Dialect::DuckDb | Dialect::Spark => {
                 let value = self.typed_access(path, map_field, "t");
@@ -241,9 +267,17 @@ impl Ctx<'_, '_> {
             Dialect::Postgres => {
                 let j = self.pg(path);
                 let (json_ty, what, convert) = match s {
-                    Scalar::Num(n) => ("number", "a number", format!("CAST(({j})::numeric AS numeric(38, {n}))")),
+                    Scalar::Num(n) => (
+                        "number",
+                        "a number",
+                        format!("CAST(({j})::numeric AS numeric(38, {n}))"),
+                    ),
                     Scalar::Text => ("string", "text", format!("({j}) #>> '{{}}'")),
-                    Scalar::Date => ("string", "a date", format!("CAST(({j}) #>> '{{}}' AS date)")),
+                    Scalar::Date => (
+                        "string",
+                        "a date",
+                        format!("CAST(({j}) #>> '{{}}' AS date)"),
+                    ),
                     Scalar::Bool => ("boolean", "a boolean", format!("({j})::boolean")),
                 };
                 let mut all = vec![(
@@ -260,7 +294,9 @@ impl Ctx<'_, '_> {
                     let raw = format!("({j})::numeric");
                     all.push((
                         format!("round({raw}, {scale}) <> {raw}"),
-                        format!("`{label}` has more than {scale} decimal places (the catalog's scale)"),
+                        format!(
+                            "`{label}` has more than {scale} decimal places (the catalog's scale)"
+                        ),
                     ));
                     all.push((
                         format!("abs({raw}) >= {}", bound(scale)),
@@ -268,7 +304,9 @@ impl Ctx<'_, '_> {
                     ));
                 }
                 checks.extend(all);
-                let mut out = format!("CASE\n      WHEN ({j}) IS NULL OR jsonb_typeof({j}) = 'null' THEN NULL");
+                let mut out = format!(
+                    "CASE\n      WHEN ({j}) IS NULL OR jsonb_typeof({j}) = 'null' THEN NULL"
+                );
                 for (cond, text) in &checks {
                     out.push_str(&format!("\n      WHEN {cond} THEN {}", self.raise(text, s)));
                 }
@@ -397,7 +435,9 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
             ColKey::MapSet(path) => {
                 map_decl(&ctx, &mut typed_tree, path).map_err(conflict)?;
                 match d {
-                    Dialect::Postgres => format!("COALESCE(jsonb_typeof({}) <> 'null', FALSE)", ctx.pg(path)),
+                    Dialect::Postgres => {
+                        format!("COALESCE(jsonb_typeof({}) <> 'null', FALSE)", ctx.pg(path))
+                    }
                     _ if file => format!(
                         "COALESCE(json_type(r.loan, {}) <> 'NULL', FALSE)",
                         ctx.lit(&json_path(path))
@@ -429,7 +469,9 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
                 let mut p = path.clone();
                 p.push(key.clone());
                 match d {
-                    Dialect::Postgres => format!("COALESCE(jsonb_typeof({}) <> 'null', FALSE)", ctx.pg(&p)),
+                    Dialect::Postgres => {
+                        format!("COALESCE(jsonb_typeof({}) <> 'null', FALSE)", ctx.pg(&p))
+                    }
                     _ if file => format!(
                         "COALESCE(json_type(r.loan, {}) <> 'NULL', FALSE)",
                         ctx.lit(&json_path(&p))
@@ -453,7 +495,10 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
                     if let Scalar::Num(_) = s {
                         return Err(Error::new(
                             ErrorKind::Untranslatable,
-                            format!("a number inside `{}` cannot be proven exact when read from a file", path.join(".")),
+                            format!(
+                                "a number inside `{}` cannot be proven exact when read from a file",
+                                path.join(".")
+                            ),
                             None,
                         ));
                     }

@@ -130,7 +130,10 @@ impl B {
             // Negating a negation built here gives the original back.
             B::S(s) => match s.k {
                 K::NotAtom => B::S(S::atom(&s.text[4..])),
-                K::NotWrapped => B::S(S::new(&s.text[5..s.text.len() - 1], s.inner.unwrap_or(K::Or))),
+                K::NotWrapped => B::S(S::new(
+                    &s.text[5..s.text.len() - 1],
+                    s.inner.unwrap_or(K::Or),
+                )),
                 K::Atom => B::S(S::new(format!("NOT {}", s.text), K::NotAtom)),
                 K::Cmp if s.text.ends_with(" IS NOT NULL") => {
                     B::cmp(format!("{} IS NULL", &s.text[..s.text.len() - 12]))
@@ -301,11 +304,10 @@ pub(crate) enum VarShape {
 
 impl<'a> Translator<'a> {
     pub fn new(catalog: &'a Catalog, opts: &Options) -> Translator<'a> {
-        let presence = match (&opts.source, opts.dialect) {
-            (Source::File(_), _) => true,
-            (_, Dialect::Postgres) => true,
-            _ => false,
-        };
+        let presence = matches!(
+            (&opts.source, opts.dialect),
+            (Source::File(_), _) | (_, Dialect::Postgres)
+        );
         Translator {
             catalog,
             dialect: opts.dialect,
@@ -319,7 +321,7 @@ impl<'a> Translator<'a> {
     pub fn rule(&mut self, e: &Expr) -> Result<B, Error> {
         let e = desugar(e);
         let t = self.tr(&e)?;
-        Ok(self.fires(&e, &t)?)
+        self.fires(&e, &t)
     }
 
     /// The selection condition, spelled readably for `and` / `or` at the top.
@@ -340,7 +342,9 @@ impl<'a> Translator<'a> {
                     rest = Some(match (b, rest) {
                         (_, None) => fa,
                         (Some(Builtin::And), Some(r)) => fa.and(r),
-                        (_, Some(r)) => fa.or(ta.err.clone().not().and(ta.truthy.clone().not()).and(r)),
+                        (_, Some(r)) => {
+                            fa.or(ta.err.clone().not().and(ta.truthy.clone().not()).and(r))
+                        }
                     });
                 }
                 out = match b {
@@ -362,7 +366,11 @@ impl<'a> Translator<'a> {
             Value::Bool(b) => (Ty::Bool, Some(B::of(*b).sql()), false),
             Value::Number(n) => (Ty::Num(n.scale()), Some(number_literal(*n, d)), false),
             Value::Text(s) => (Ty::Text, Some(S::atom(string_literal(s, d))), false),
-            Value::Keyword(k) => (Ty::Keyword, Some(S::atom(string_literal(&format!(":{k}"), d))), false),
+            Value::Keyword(k) => (
+                Ty::Keyword,
+                Some(S::atom(string_literal(&format!(":{k}"), d))),
+                false,
+            ),
             _ => (Ty::Coll, None, false),
         };
         let truthy = B::of(v.is_truthy());
@@ -483,7 +491,10 @@ impl<'a> Translator<'a> {
         }
         let Some(var) = self.catalog.variables.iter().find(|v| v.name == name) else {
             return Err(refuse(
-                format!("`{name}` is not in the {} catalog, so its SQL type is unknown", self.catalog.name),
+                format!(
+                    "`{name}` is not in the {} catalog, so its SQL type is unknown",
+                    self.catalog.name
+                ),
                 span,
             ));
         };
@@ -499,7 +510,10 @@ impl<'a> Translator<'a> {
         if let Some(s) = scalar(var) {
             if let Scalar::Num(scale) = s {
                 if scale > MAX_SCALE {
-                    return Err(refuse(format!("`{name}` has scale {scale}, above the engine's 28"), span));
+                    return Err(refuse(
+                        format!("`{name}` has scale {scale}, above the engine's 28"),
+                        span,
+                    ));
                 }
             }
             return Ok(VarShape::Scalar(s));
@@ -518,7 +532,10 @@ impl<'a> Translator<'a> {
                     })
                     .collect();
                 if fields.is_empty() {
-                    Err(refuse(format!("`{name}` is an object without known fields"), span))
+                    Err(refuse(
+                        format!("`{name}` is an object without known fields"),
+                        span,
+                    ))
                 } else {
                     Ok(VarShape::Map(fields))
                 }
@@ -568,9 +585,16 @@ impl<'a> Translator<'a> {
                     ExprKind::Keyword(k) => Callee::Keyword(k.clone()),
                     ExprKind::Symbol(name) => match Builtin::lookup(name) {
                         Some(b) => Callee::Builtin(b),
-                        None => return Err(refuse(format!("unknown function `{name}`"), items[0].span)),
+                        None => {
+                            return Err(refuse(format!("unknown function `{name}`"), items[0].span))
+                        }
                     },
-                    _ => return Err(refuse("only a function name or keyword can be called", e.span)),
+                    _ => {
+                        return Err(refuse(
+                            "only a function name or keyword can be called",
+                            e.span,
+                        ))
+                    }
                 };
                 self.call(callee, &items[1..], e)
             }
@@ -607,7 +631,10 @@ impl<'a> Translator<'a> {
         let b = match callee {
             Callee::Keyword(k) => {
                 if args.len() == 2 {
-                    return Err(refuse(format!("`(:{k} m default)`: a default value is not translated"), span));
+                    return Err(refuse(
+                        format!("`(:{k} m default)`: a default value is not translated"),
+                        span,
+                    ));
                 }
                 let m = self.tr(&args[0])?;
                 return self.lookup(m, &Value::Keyword(k), span);
@@ -1023,7 +1050,14 @@ impl<'a> Translator<'a> {
 
     fn same_value_type(&self, a: &Tr, b: &Tr) -> Option<Ty> {
         match (&a.ty, &b.ty) {
-            (Ty::Nil, t) | (t, Ty::Nil) if !matches!(t, Ty::Coll | Ty::Map(_) | Ty::Entry(..) | Ty::Mixed | Ty::Keyword) => Some(t.clone()),
+            (Ty::Nil, t) | (t, Ty::Nil)
+                if !matches!(
+                    t,
+                    Ty::Coll | Ty::Map(_) | Ty::Entry(..) | Ty::Mixed | Ty::Keyword
+                ) =>
+            {
+                Some(t.clone())
+            }
             (Ty::Num(x), Ty::Num(y)) => Some(Ty::Num((*x).max(*y))),
             (x, y) if x == y && matches!(x, Ty::Bool | Ty::Text | Ty::Date) => Some(x.clone()),
             _ => None,
@@ -1055,7 +1089,10 @@ impl<'a> Translator<'a> {
                 let val = match &tc {
                     B::T => xv.clone(),
                     B::F => yv.clone(),
-                    B::S(c) => S::atom(format!("CASE WHEN {} THEN {} ELSE {} END", c.text, xv.text, yv.text)),
+                    B::S(c) => S::atom(format!(
+                        "CASE WHEN {} THEN {} ELSE {} END",
+                        c.text, xv.text, yv.text
+                    )),
                 };
                 (ty, Some(val))
             }
@@ -1082,9 +1119,15 @@ impl<'a> Translator<'a> {
             a.err.clone().or(ta.clone().not().and(b.err.clone()))
         };
         let (truthy, pos) = if and {
-            (ta.clone().and(b.truthy.clone()), a.pos.clone().and(b.pos.clone()))
+            (
+                ta.clone().and(b.truthy.clone()),
+                a.pos.clone().and(b.pos.clone()),
+            )
         } else {
-            (ta.clone().or(b.truthy.clone()), a.pos.clone().or(b.pos.clone()))
+            (
+                ta.clone().or(b.truthy.clone()),
+                a.pos.clone().or(b.pos.clone()),
+            )
         };
         // and: a falsey → a's value, else b's. or: a truthy → a's, else b's.
         let pick_a = if and { ta.not() } else { ta };
@@ -1110,7 +1153,10 @@ impl<'a> Translator<'a> {
         }
         for t in [a, b] {
             if matches!(t.ty, Ty::Map(_) | Ty::Entry(..) | Ty::Mixed) {
-                return Err(refuse(format!("comparing {} is not translated", t.ty.describe()), span));
+                return Err(refuse(
+                    format!("comparing {} is not translated", t.ty.describe()),
+                    span,
+                ));
             }
         }
         let both_nil = |a: &Tr, b: &Tr| {
@@ -1127,7 +1173,10 @@ impl<'a> Translator<'a> {
             (Ty::Nil, _) => return Ok(both_nil(a, b)),
             (_, Ty::Nil) => return Ok(both_nil(a, b)),
             (Ty::Num(sa), Ty::Num(sb)) => {
-                let mut v = self.unify(vec![(a.val.clone().unwrap(), *sa), (b.val.clone().unwrap(), *sb)]);
+                let mut v = self.unify(vec![
+                    (a.val.clone().unwrap(), *sa),
+                    (b.val.clone().unwrap(), *sb),
+                ]);
                 let y = v.pop().unwrap();
                 (v.pop().unwrap(), y)
             }
@@ -1142,7 +1191,10 @@ impl<'a> Translator<'a> {
                         None => return Ok((B::F, B::F)),
                     }
                 } else {
-                    (text.val.clone().unwrap(), self.date_text(date.val.as_ref().unwrap()))
+                    (
+                        text.val.clone().unwrap(),
+                        self.date_text(date.val.as_ref().unwrap()),
+                    )
                 }
             }
             _ => return Ok(both_nil(a, b)),
@@ -1260,7 +1312,11 @@ impl<'a> Translator<'a> {
         }
         // Within DECIMAL(28, s) the engine's 96-bit decimals are exact; past it
         // the cast fails and the query stops rather than differ.
-        Ok(S::atom(format!("CAST({} AS {})", val.text, self.decimal(28, scale))))
+        Ok(S::atom(format!(
+            "CAST({} AS {})",
+            val.text,
+            self.decimal(28, scale)
+        )))
     }
 
     /// Numbers of different scales meeting in one comparison, CASE, IN list
@@ -1324,7 +1380,10 @@ impl<'a> Translator<'a> {
     /// `(/ x c ...)` with constant divisors whose inverse is a finite decimal.
     fn divide(&mut self, args: &[Expr], span: Span) -> Result<Tr, Error> {
         if args.len() == 1 {
-            return Err(refuse("`/` of one computed number (its inverse) is not translated", span));
+            return Err(refuse(
+                "`/` of one computed number (its inverse) is not translated",
+                span,
+            ));
         }
         let x = self.tr(&args[0])?;
         let (mut val, mut err, mut scale) = self.number(&x, &args[0])?;
@@ -1355,7 +1414,11 @@ impl<'a> Translator<'a> {
             let s = inverse.scale();
             scale += s;
             let lit = number_literal(inverse, self.dialect);
-            val = self.checked(S::new(format!("{} * {}", val.p(), lit.p()), K::Expr), scale, span)?;
+            val = self.checked(
+                S::new(format!("{} * {}", val.p(), lit.p()), K::Expr),
+                scale,
+                span,
+            )?;
         }
         Ok(self.value(Ty::Num(scale), val, false, err))
     }
@@ -1416,8 +1479,8 @@ impl<'a> Translator<'a> {
     fn trim(&self, x: &S) -> S {
         const WHITE: &[u32] = &[
             0x9, 0xA, 0xB, 0xC, 0xD, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
-            0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F,
-            0x205F, 0x3000,
+            0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
+            0x3000,
         ];
         let chars: Vec<String> = WHITE.iter().map(|c| format!("chr({c})")).collect();
         S::atom(match self.dialect {
@@ -1476,7 +1539,10 @@ impl<'a> Translator<'a> {
         let (start, count) = match (int_of(&from), int_of(&to)) {
             (Some(a), Some(b)) => ((a + 1).to_string(), (b - a).max(0).to_string()),
             (Some(a), None) => ((a + 1).to_string(), format!("{} - {a}", to.p())),
-            _ => (format!("{} + 1", from.p()), format!("{} - {}", to.p(), from.p())),
+            _ => (
+                format!("{} + 1", from.p()),
+                format!("{} - {}", to.p(), from.p()),
+            ),
         };
         let val = match self.dialect {
             Dialect::Postgres => format!("substring({} FROM {start} FOR {count})", text.text),
@@ -1642,14 +1708,20 @@ impl<'a> Translator<'a> {
                         span,
                     ));
                 };
-                let col = self.column(ColKey::Field(r.path.clone(), k.clone(), field), Some(*scalar));
+                let col = self.column(
+                    ColKey::Field(r.path.clone(), k.clone(), field),
+                    Some(*scalar),
+                );
                 Ok(self.value(scalar_ty(*scalar), col, true, err))
             }
             Ty::Num(_) | Ty::Text | Ty::Date | Ty::Bool | Ty::Keyword => Ok(Tr {
                 err,
                 ..self.konst(Value::Nil)
             }),
-            ty => Err(refuse(format!("looking up a key in {} is not translated", ty.describe()), span)),
+            ty => Err(refuse(
+                format!("looking up a key in {} is not translated", ty.describe()),
+                span,
+            )),
         }
     }
 
@@ -1657,7 +1729,12 @@ impl<'a> Translator<'a> {
 
     /// An expression of type `ty` that stops the query, naming the loan.
     fn raise_typed(&self, message: &str, ty: Scalar) -> String {
-        raise(self.dialect, &quote_ident(super::query::ID_ALIAS, self.dialect), message, ty)
+        raise(
+            self.dialect,
+            &quote_ident(super::query::ID_ALIAS, self.dialect),
+            message,
+            ty,
+        )
     }
 
     fn raise_text(&self, message: &str) -> String {
@@ -1706,7 +1783,11 @@ pub(crate) fn raise(d: Dialect, id: &str, text: &str, ty: Scalar) -> String {
 
 /// An integer literal's value.
 fn int_of(s: &S) -> Option<i64> {
-    s.text.trim_start_matches('(').trim_end_matches(')').parse().ok()
+    s.text
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .parse()
+        .ok()
 }
 
 /// `a op b`, folded when both are integer literals.
@@ -1795,7 +1876,9 @@ fn is_constant(e: &Expr, have_today: bool) -> bool {
             };
             head_ok && items[1..].iter().all(|i| is_constant(i, have_today))
         }
-        ExprKind::Vector(items) | ExprKind::Set(items) => items.iter().all(|i| is_constant(i, have_today)),
+        ExprKind::Vector(items) | ExprKind::Set(items) => {
+            items.iter().all(|i| is_constant(i, have_today))
+        }
         _ => true,
     }
 }
@@ -1834,8 +1917,13 @@ pub(crate) fn desugar(e: &Expr) -> Expr {
             }
             acc
         }
-        ExprKind::Vector(items) => Expr::new(ExprKind::Vector(items.iter().map(desugar).collect()), e.span),
-        ExprKind::Set(items) => Expr::new(ExprKind::Set(items.iter().map(desugar).collect()), e.span),
+        ExprKind::Vector(items) => Expr::new(
+            ExprKind::Vector(items.iter().map(desugar).collect()),
+            e.span,
+        ),
+        ExprKind::Set(items) => {
+            Expr::new(ExprKind::Set(items.iter().map(desugar).collect()), e.span)
+        }
         _ => e.clone(),
     }
 }
