@@ -10,7 +10,7 @@
 //! PyPI wheel in a venv), and runs them with `--ignored`. Settings:
 //! `HOOKWRIGHT_DUCKDB_PYTHON` (a Python with `duckdb`), `HOOKWRIGHT_PG_PORT`
 //! (PostgreSQL on 127.0.0.1, user postgres), `HOOKWRIGHT_SQL_RULES` (how many
-//! rules, default 1000), `HOOKWRIGHT_SQL_SEED`.
+//! rules, default 600), `HOOKWRIGHT_SQL_SEED`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -521,7 +521,7 @@ fn settings() -> (u64, usize) {
     let rules = std::env::var("HOOKWRIGHT_SQL_RULES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
+        .unwrap_or(600);
     (seed, rules)
 }
 
@@ -711,6 +711,7 @@ impl Postgres {
 #[derive(Default)]
 struct Figures {
     tried: usize,
+    distinct: usize,
     translated: usize,
     agreed: usize,
     /// Agreed rules that select some loans but not all.
@@ -722,8 +723,8 @@ struct Figures {
 impl Figures {
     fn report(&self, engine: &str) {
         println!(
-            "sql differential, {engine}: {} rules tried, {} translated, {} agreed with the engine ({} selecting some loans but not all), {} refused as untranslatable",
-            self.tried, self.translated, self.agreed, self.split, self.refused
+            "sql differential, {engine}: {} rules tried ({} distinct), {} translated, {} agreed with the engine ({} selecting some loans but not all), {} refused as untranslatable",
+            self.tried, self.distinct, self.translated, self.agreed, self.split, self.refused
         );
     }
 }
@@ -740,6 +741,8 @@ fn differential(
     let loans = contexts(lines);
     let mut f = Figures::default();
     let mut translated: Vec<(String, Vec<String>, String)> = Vec::new();
+    let distinct: std::collections::HashSet<&String> = rule_texts.iter().collect();
+    f.distinct = distinct.len();
     for text in rule_texts {
         let rule = match Rule::parse(text) {
             Ok(r) => r,

@@ -1486,7 +1486,11 @@ impl<'a> Translator<'a> {
         S::atom(match self.dialect {
             Dialect::DuckDb => format!("trim({}, {})", x.text, chars.join(" || ")),
             Dialect::Postgres => format!("btrim({}, {})", x.text, chars.join(" || ")),
-            Dialect::Spark => format!("trim(BOTH concat({}) FROM {})", chars.join(", "), x.text),
+            // Spark's `chr` wraps past 255; its string literals take `\uXXXX`.
+            Dialect::Spark => {
+                let chars: String = WHITE.iter().map(|c| format!("\\u{c:04X}")).collect();
+                format!("trim(BOTH '{chars}' FROM {})", x.text)
+            }
         })
     }
 
