@@ -112,12 +112,14 @@ fn set(obj: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: 
     cur.insert(last.to_string(), value);
 }
 
-fn loan(rng: &mut Rng, id: usize) -> String {
+/// One loan. `complete` loans have every variable (a typed table's row:
+/// `null` where another loan would miss it).
+fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
     use serde_json::Value as J;
     let mut obj = serde_json::Map::new();
     obj.insert("loan-id".into(), J::from(id as u64));
     // The customer object itself may be missing or null (then its fields are missing).
-    match rng.below(10) {
+    match if complete { 9 } else { rng.below(10) } {
         0 => {}
         1 => {
             obj.insert("customer".into(), J::Null);
@@ -137,8 +139,8 @@ fn loan(rng: &mut Rng, id: usize) -> String {
             return;
         }
         match rng.below(100) {
-            0..=11 => {}
-            12..=23 => set(obj, path, J::Null),
+            0..=11 if !complete => {}
+            0..=23 => set(obj, path, J::Null),
             _ => {
                 let v = make(rng);
                 set(obj, path, v)
@@ -161,7 +163,11 @@ fn loan(rng: &mut Rng, id: usize) -> String {
         slot(rng, &mut obj, name, &|r| J::from(r.chance(50)));
     }
     // Custom fields: an object keyed by id, or null, or missing.
-    match rng.below(8) {
+    match if complete {
+        1 + rng.below(7)
+    } else {
+        rng.below(8)
+    } {
         0 => {}
         1 => {
             obj.insert("setup-custom-fields".into(), J::Null);
@@ -468,7 +474,13 @@ impl Gen<'_> {
 
 fn portfolio(seed: u64, n: usize) -> Vec<String> {
     let mut rng = Rng(seed);
-    (1..=n).map(|i| loan(&mut rng, i)).collect()
+    (1..=n).map(|i| loan(&mut rng, i, false)).collect()
+}
+
+/// Loans with every variable present, as rows of a typed table.
+fn complete_portfolio(seed: u64, n: usize) -> Vec<String> {
+    let mut rng = Rng(seed ^ 0x7AB1E);
+    (1..=n).map(|i| loan(&mut rng, i, true)).collect()
 }
 
 fn rules(seed: u64, n: usize) -> Vec<String> {
@@ -823,6 +835,39 @@ fn duckdb_selects_exactly_what_the_engine_fires() {
         &rules(seed, n),
     );
     assert_agreed(&f, "DuckDB (--from NDJSON)");
+}
+
+/// DuckDB's typed-table shape (`--table`), the shape Spark SQL's queries
+/// read too: a table loaded with the catalog's types, every variable present.
+#[test]
+#[ignore = "needs DuckDB: run through scripts/sql-engines"]
+fn duckdb_typed_table_selects_exactly_what_the_engine_fires() {
+    let (seed, n) = settings();
+    let lines = complete_portfolio(seed, 120);
+    let dir = temp_dir("duckdb-table");
+    let file = dir.join("complete.ndjson");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let mut duck = DuckDb::start();
+    let columns = "{'loan-id': 'DECIMAL(38, 0)', 'status-days-past-due': 'DECIMAL(38, 0)', \
+        'status-amount-due': 'DECIMAL(38, 2)', 'status-due-fees': 'DECIMAL(38, 2)', \
+        'setup-interest-rate': 'DECIMAL(38, 4)', 'loan-status': 'VARCHAR', 'loan-sub-status': 'VARCHAR', \
+        'next-scheduled-payment-date': 'DATE', 'status-last-payment-date': 'DATE', 'current-date': 'DATE', \
+        'loan-active': 'BOOLEAN', 'status-stoplight': 'BOOLEAN', \
+        'customer': 'STRUCT(\"primary\" STRUCT(\"credit-score-equifax\" DECIMAL(38, 0), \"first-name\" VARCHAR, \"ofac-match\" BOOLEAN))', \
+        'setup-custom-fields': 'MAP(VARCHAR, STRUCT(\"name\" VARCHAR, \"value\" VARCHAR))'}";
+    let create = format!(
+        "CREATE OR REPLACE TABLE loans AS SELECT * FROM read_json('{}', format = 'newline_delimited', columns = {columns}); SELECT 1 WHERE FALSE",
+        file.display()
+    );
+    duck.run(&create).expect("the typed table loads");
+    let f = differential(
+        Dialect::DuckDb,
+        Source::Table("loans".into()),
+        &mut |qs| qs.iter().map(|q| duck.run(q)).collect(),
+        &lines,
+        &rules(seed, n),
+    );
+    assert_agreed(&f, "DuckDB (typed table, the Spark shape)");
 }
 
 #[test]
