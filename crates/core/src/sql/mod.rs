@@ -146,8 +146,8 @@ impl Options {
 /// One complete query returning the id of every loan `rule` fires for, or
 /// why it cannot be written (each error names the construct and its span).
 pub fn to_sql(rule: &Rule, catalog: &Catalog, opts: &Options) -> Result<String, Vec<Error>> {
-    let compiled = rule.compile()?;
-    drop(compiled);
+    // A rule the engine cannot compile fires for no loan: report its errors.
+    rule.compile()?;
     if let (Source::File(_), d) = (&opts.source, opts.dialect) {
         if d != Dialect::DuckDb {
             return Err(vec![Error::new(
