@@ -226,6 +226,7 @@ fn the_duckdb_query_runs_as_printed() {
         ])
         .output()
         .expect("python runs");
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(run.status.success(), "{}", stderr(&run));
     assert_eq!(stdout(&run), "3579\n3582\n");
 }

@@ -834,6 +834,7 @@ fn duckdb_selects_exactly_what_the_engine_fires() {
         &lines,
         &rules(seed, n),
     );
+    let _ = std::fs::remove_dir_all(&dir);
     assert_agreed(&f, "DuckDB (--from NDJSON)");
 }
 
@@ -867,6 +868,7 @@ fn duckdb_typed_table_selects_exactly_what_the_engine_fires() {
         &lines,
         &rules(seed, n),
     );
+    let _ = std::fs::remove_dir_all(&dir);
     assert_agreed(&f, "DuckDB (typed table, the Spark shape)");
 }
 
@@ -1009,6 +1011,7 @@ fn duckdb_stops_on_values_of_the_wrong_type() {
         let rule = NONCONFORMING.iter().find(|(l, ..)| *l == loan).unwrap().1;
         duck.run(&rule_query(rule))
     });
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
