@@ -63,7 +63,10 @@ mod tests {
         assert_eq!(non_latin1_at("José, 10 £, ÿ"), None);
         assert_eq!(non_latin1_at("a€10"), Some((1, '€')));
         assert_eq!(non_latin1_at("ok 🙂").map(|(_, c)| c), Some('🙂'));
-        assert_eq!(non_latin1_in_literal("[[v(‘loan-id’)]] {{ IF $a }}ü{{ END }}"), None);
+        assert_eq!(
+            non_latin1_in_literal("[[v(‘loan-id’)]] {{ IF $a }}ü{{ END }}"),
+            None
+        );
         assert_eq!(non_latin1_in_literal("[[v('x')]] €"), Some((11, '€')));
         let m = non_latin1_message('€');
         assert!(m.contains("%E2%82%AC") && m.contains("ISO-8859-1"), "{m}");

@@ -149,10 +149,6 @@ impl B {
         }
     }
 
-    pub fn all(items: impl IntoIterator<Item = B>) -> B {
-        items.into_iter().fold(B::T, B::and)
-    }
-
     pub fn any(items: impl IntoIterator<Item = B>) -> B {
         items.into_iter().fold(B::F, B::or)
     }
@@ -301,6 +297,10 @@ pub(crate) enum VarShape {
     /// A map keyed by id whose entries have these fields.
     Map(Vec<(String, Scalar)>),
 }
+
+/// An operand of an ordering: its SQL and scale, its kind (`number` or
+/// `date`), and when it is nil.
+type Orderable = ((S, u32), &'static str, B);
 
 impl<'a> Translator<'a> {
     pub fn new(catalog: &'a Catalog, opts: &Options) -> Translator<'a> {
@@ -1223,24 +1223,34 @@ impl<'a> Translator<'a> {
         }
     }
 
+    /// `(< a b c …)` as the engine orders: every argument is evaluated (an
+    /// argument's own error is the result's), then pairs are compared until
+    /// one fails, so a pair that cannot be ordered (nil, another type, two
+    /// kinds) errs only when every pair before it held: `(> 1 2 nil)` is false.
     fn order(&mut self, b: Builtin, ts: &[Tr], args: &[Expr]) -> Result<Tr, Error> {
         let mut err = B::any(ts.iter().map(|t| t.err.clone()));
-        let mut kind: Option<&'static str> = None;
-        let mut ops: Vec<(S, u32)> = Vec::new();
+        // Each operand: its SQL and scale, its kind, and when it is nil; `None`
+        // when it can never be ordered.
+        let mut operands: Vec<Option<Orderable>> = Vec::new();
         for (t, arg) in ts.iter().zip(args) {
-            let (op, k) = match (&t.ty, &t.konst) {
+            let nil = if t.nullable {
+                t.nonnil.clone().not()
+            } else {
+                B::F
+            };
+            let operand = match (&t.ty, &t.konst) {
                 (_, Some(Value::Text(s))) => match Date::parse(s) {
-                    Some(d) => ((S::atom(format!("DATE '{d}'")), 0), "date"),
+                    Some(d) => Some(((S::atom(format!("DATE '{d}'")), 0), "date", nil)),
                     None if crate::rule::date::parse_instant(s).is_some() => {
                         return Err(refuse(
                             "ordering against a timestamp is not translated; compare with a date (YYYY-MM-DD)",
                             arg.span,
                         ))
                     }
-                    None => return Ok(self.error_value_bool()),
+                    None => None,
                 },
-                (Ty::Num(s), _) => ((t.val.clone().unwrap(), *s), "number"),
-                (Ty::Date, _) => ((t.val.clone().unwrap(), 0), "date"),
+                (Ty::Num(s), _) => Some(((t.val.clone().unwrap(), *s), "number", nil)),
+                (Ty::Date, _) => Some(((t.val.clone().unwrap(), 0), "date", nil)),
                 (Ty::Text, _) => {
                     return Err(refuse(
                         format!(
@@ -1254,16 +1264,9 @@ impl<'a> Translator<'a> {
                     return Err(refuse(format!("ordering {} is not translated", t.ty.describe()), arg.span))
                 }
                 // nil, booleans, keywords, collections: the engine cannot order them.
-                _ => return Ok(self.error_value_bool()),
+                _ => None,
             };
-            if kind.is_some_and(|k2| k2 != k) {
-                return Ok(self.error_value_bool());
-            }
-            kind = Some(k);
-            if t.nullable {
-                err = err.or(t.nonnil.clone().not());
-            }
-            ops.push(op);
+            operands.push(operand);
         }
         let op = match b {
             Builtin::Lt => "<",
@@ -1271,16 +1274,45 @@ impl<'a> Translator<'a> {
             Builtin::Le => "<=",
             _ => ">=",
         };
-        let ops = self.unify(ops);
-        let val = B::all(
-            ops.windows(2)
-                .map(|w| B::cmp(format!("{} {op} {}", w[0].p(), w[1].p()))),
-        );
-        Ok(self.boolean(val, err))
-    }
-
-    fn error_value_bool(&self) -> Tr {
-        self.boolean(B::F, B::T)
+        // Numbers of different scales meet at one type, as everywhere else.
+        let numbers: Vec<(S, u32)> = operands
+            .iter()
+            .flatten()
+            .filter(|(_, k, _)| *k == "number")
+            .map(|(x, _, _)| x.clone())
+            .collect();
+        let mut unified = self.unify(numbers).into_iter();
+        let sql: Vec<Option<(S, &'static str, B)>> = operands
+            .into_iter()
+            .map(|o| {
+                o.map(|((x, _), k, nil)| {
+                    let x = if k == "number" {
+                        unified.next().unwrap_or(x)
+                    } else {
+                        x
+                    };
+                    (x, k, nil)
+                })
+            })
+            .collect();
+        // `held`: every pair so far compared true.
+        let mut held = B::T;
+        for (i, pair) in sql.windows(2).enumerate() {
+            match (&pair[0], &pair[1]) {
+                (Some((x, kx, nx)), Some((y, ky, ny))) if kx == ky => {
+                    // The left operand's nil was already an error at the pair before.
+                    let nil = if i == 0 { nx.clone().or(ny.clone()) } else { ny.clone() };
+                    err = err.or(held.clone().and(nil));
+                    held = held.and(B::cmp(format!("{} {op} {}", x.p(), y.p())));
+                }
+                _ => {
+                    err = err.or(held);
+                    held = B::F;
+                    break;
+                }
+            }
+        }
+        Ok(self.boolean(held, err))
     }
 
     // ------------------------------------------------------------ numbers
