@@ -110,13 +110,14 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
   assert.equal(sent['x-api-key'], API_KEY);
   assert.ok(got.url.includes(`token=${URL_TOKEN}`));
 
-  // With user:pass in the URL the browser refuses to send; the attempt is kept, masked.
+  // With user:pass in the URL the browser refuses to build the request ("Not sent");
+  // the attempt is kept, masked.
   const url = page.getByRole('textbox', { name: 'URL' });
   await url.fill((await url.inputValue()).replace('http://', `http://ops:${URL_PASS}@`));
   assert.equal(await page.getByRole('checkbox', { name: 'Query parameter token is secret' }).isChecked(), true);
   await until(async () => /password in the URL/.test(await page.locator('.url-secrets').textContent()), 'the user-info note');
   await page.waitForTimeout(300);
-  await sendAndWait(page, 'No response');
+  await sendAndWait(page, 'Not sent');
   const history = page.locator('.send-history');
   await history.locator('summary').click();
   assert.match(await history.locator('summary').textContent(), /2 kept, secrets masked/);

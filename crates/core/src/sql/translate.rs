@@ -1301,7 +1301,11 @@ impl<'a> Translator<'a> {
             match (&pair[0], &pair[1]) {
                 (Some((x, kx, nx)), Some((y, ky, ny))) if kx == ky => {
                     // The left operand's nil was already an error at the pair before.
-                    let nil = if i == 0 { nx.clone().or(ny.clone()) } else { ny.clone() };
+                    let nil = if i == 0 {
+                        nx.clone().or(ny.clone())
+                    } else {
+                        ny.clone()
+                    };
                     err = err.or(held.clone().and(nil));
                     held = held.and(B::cmp(format!("{} {op} {}", x.p(), y.p())));
                 }
