@@ -9,6 +9,10 @@ export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 
+# DuckDB for the SQL differential tests: the PyPI wheel, in a venv outside the clone.
+export DUCKDB_VENV="${DUCKDB_VENV:-$HOME/.cache/hookwright/duckdb-venv}"
+DUCKDB_VERSION=2.0.1
+
 TRUNK_VERSION=0.21.14
 CARGO_FUZZ_VERSION=0.13.2
 

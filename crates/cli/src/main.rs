@@ -52,6 +52,8 @@ enum Command {
     Check(commands::check::Args),
     /// Print a rule in the canonical layout
     Fmt(commands::fmt::Args),
+    /// Print one SQL query (DuckDB, PostgreSQL, Spark SQL) returning the id of every loan a rule fires for
+    Sql(commands::sql::Args),
     /// Print the request a connection would send (method, URL, headers, body) as JSON.
     Request(commands::request::Args),
 }
@@ -74,5 +76,6 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Request(args) => commands::request::run(args),
+        Command::Sql(args) => commands::sql::run(args),
     }
 }

@@ -78,6 +78,27 @@ pub struct Variable {
     /// context has it (all LoanPro variables, YouLend's envelope).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<String>,
+    /// Digits after the decimal point a `number` or `money` variable holds
+    /// (its exact SQL type is `DECIMAL(38, scale)`); when absent, 2 for money,
+    /// 4 for percentages and 0 for other numbers. See [`Variable::decimal_scale`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<u32>,
+}
+
+impl Variable {
+    /// The scale of a number or money variable: the catalog's, else 2 for
+    /// money, 4 for percentages (LoanPro sends rates like `12.99`) and 0 for
+    /// other numbers; `None` for other types.
+    pub fn decimal_scale(&self) -> Option<u32> {
+        match self.ty {
+            VarType::Money => Some(self.scale.unwrap_or(2)),
+            VarType::Number if self.format == Some(Format::Percentage) => {
+                Some(self.scale.unwrap_or(4))
+            }
+            VarType::Number => Some(self.scale.unwrap_or(self.example_scale())),
+            _ => None,
+        }
+    }
 }
 
 /// A variable as a data file writes it: `type` may be left to `format`.
@@ -104,6 +125,8 @@ struct RawVariable {
     optional: bool,
     #[serde(default)]
     events: Vec<String>,
+    #[serde(default)]
+    scale: Option<u32>,
 }
 
 impl TryFrom<RawVariable> for Variable {
@@ -129,11 +152,23 @@ impl TryFrom<RawVariable> for Variable {
             source: raw.source,
             optional: raw.optional,
             events: raw.events,
+            scale: raw.scale,
         })
     }
 }
 
 impl Variable {
+    /// Digits after the point in the example (`0.0525` → 4), 0 when it has none.
+    fn example_scale(&self) -> u32 {
+        match &self.example {
+            serde_json::Value::Number(n) => n
+                .to_string()
+                .split_once('.')
+                .map_or(0, |(_, frac)| frac.len() as u32),
+            _ => 0,
+        }
+    }
+
     /// Whether the variable holds digits that arrive as a JSON string (as
     /// LoanPro sends `"loan-display-id": "727"`), so comparing it with a
     /// number is always false. Read from the example: text that is a number.

@@ -112,6 +112,8 @@ pub enum ErrorKind {
     Redacted,
     /// Reading or writing a file failed.
     Io,
+    /// A rule construct with no exact equivalent in the SQL dialect asked for.
+    Untranslatable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

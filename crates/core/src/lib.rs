@@ -14,6 +14,7 @@ pub mod rule;
 pub mod samples;
 pub mod secret;
 pub mod signing;
+pub mod sql;
 pub mod standard_webhooks;
 pub mod suggest;
 pub mod template;

@@ -541,7 +541,7 @@ pub fn check_headers(s: &Subject) -> Vec<Finding> {
                 format!("the header value contains {what}"),
             ));
         }
-        if let Some((_, c)) = crate::header_value::non_latin1_at(&header.value) {
+        if let Some((_, c)) = crate::header_value::non_latin1_in_literal(&header.value) {
             out.push(Finding::error(
                 field("value"),
                 ErrorKind::Invalid,

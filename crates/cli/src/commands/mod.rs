@@ -16,6 +16,7 @@ pub mod schema;
 pub mod secret;
 pub mod sign;
 pub mod simulate;
+pub mod sql;
 pub mod verify;
 
 /// The bytes of `path`, or of standard input for `-`; the message names the path on failure.

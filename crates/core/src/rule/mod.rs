@@ -27,8 +27,8 @@
 mod arith;
 pub mod ast;
 mod check;
-mod compile;
-mod date;
+pub(crate) mod compile;
+pub(crate) mod date;
 mod explain;
 mod fmt;
 pub mod functions;
