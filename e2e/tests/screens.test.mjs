@@ -48,6 +48,10 @@ function layoutProblems() {
   const scroller = '.table-scroll, pre, .code, .caret, .response-body, .view-tabs';
   const vw = document.documentElement.clientWidth;
   const problems = [];
+  // The panes scroll, not the page: nothing stretches it below the app.
+  if (document.documentElement.scrollHeight > innerHeight + 1) {
+    problems.push(`page scrolls down: ${document.documentElement.scrollHeight} > ${innerHeight}`);
+  }
   if (document.documentElement.scrollWidth > vw + 1) {
     problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${vw}`);
   }
