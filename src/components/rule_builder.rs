@@ -175,7 +175,7 @@ fn row_actions(scope: &Scope, path: &[usize], siblings: Option<usize>, what: &st
                 disabled={index == 0} onclick={scope.edit(path, Edit::Move(-1))}>{ "↑" }</button>
             <button type="button" class="button icon" aria-label={format!("Move {what} down")} title="Move down (Alt+↓)"
                 disabled={index + 1 >= count} onclick={scope.edit(path, Edit::Move(1))}>{ "↓" }</button>
-            <button type="button" class="button small" aria-label={format!("Negate {what}")} title="Wrap in NOT"
+            <button type="button" class="button small" aria-label={format!("NOT (negate {what})")} title="Wrap in NOT"
                 onclick={scope.edit(path, Edit::ToggleNot)}>{ "NOT" }</button>
             <button type="button" class="button icon danger" aria-label={format!("Remove {what}")} title="Remove"
                 onclick={scope.edit(path, Edit::Remove)}>{ "✕" }</button>

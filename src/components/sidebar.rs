@@ -11,6 +11,12 @@ use crate::state::{Action, Blueprint};
 #[component]
 pub fn Sidebar() -> Html {
     let editor = use_editor();
+    // Below 900 px the list folds away behind a toggle (CSS decides when it shows).
+    let open = use_state(|| false);
+    let on_fold = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
     let on_search = {
         let editor = editor.clone();
         Callback::from(move |e: InputEvent| {
@@ -41,6 +47,16 @@ pub fn Sidebar() -> Html {
             let id = id.clone();
             Callback::from(move |_: MouseEvent| editor.dispatch(action(id.clone())))
         };
+        // On a narrow screen the list folds away again once a connection is chosen.
+        let on_select = {
+            let editor = editor.clone();
+            let id = id.clone();
+            let open = open.clone();
+            Callback::from(move |_: MouseEvent| {
+                open.set(false);
+                editor.dispatch(Action::Select(id.clone()));
+            })
+        };
         let on_toggle = {
             let editor = editor.clone();
             let id = id.clone();
@@ -58,9 +74,9 @@ pub fn Sidebar() -> Html {
                     type="button"
                     class="connection-item"
                     aria-current={selected.then_some("true")}
-                    onclick={dispatch(Action::Select)}
+                    onclick={on_select}
                 >
-                    <span class="connection-name">{ &connection.name }</span>
+                    <span class="connection-name" title={connection.name.clone()}>{ &connection.name }</span>
                     <span class="connection-meta">
                         <span class={classes!("badge", format!("source-{}", connection.source.label().to_lowercase()))}>
                             { connection.source.label() }
@@ -94,24 +110,31 @@ pub fn Sidebar() -> Html {
         None
     };
     html! {
-        <nav class="sidebar" aria-label="Connections">
-            <div class="sidebar-head">
-                <h2 class="sidebar-title">{ "Connections" }</h2>
-                <select class="add-select" aria-label="Add connection" onchange={on_add}>
-                    <option value="" selected=true>{ "+ Add…" }</option>
-                    <option value="blank">{ "Blank connection" }</option>
-                    <optgroup label="From an example">
-                        { for connection::examples().into_iter().map(|c| html! {
-                            <option value={c.id.clone()}>{ c.name }</option>
-                        }) }
-                    </optgroup>
-                </select>
-                <super::workspace_menu::WorkspaceMenu />
+        <nav class={classes!("sidebar", open.then_some("open"))} aria-label="Connections">
+            <button type="button" class="button sidebar-toggle" aria-expanded={open.to_string()}
+                aria-controls="sidebar-content" onclick={on_fold}>
+                <span aria-hidden="true">{ if *open { "▾ " } else { "▸ " } }</span>
+                { format!("Connection list ({})", editor.connections.len()) }
+            </button>
+            <div class="sidebar-content" id="sidebar-content">
+                <div class="sidebar-head">
+                    <h2 class="sidebar-title">{ "Connections" }</h2>
+                    <select class="add-select" aria-label="Add connection" onchange={on_add}>
+                        <option value="" selected=true>{ "+ Add…" }</option>
+                        <option value="blank">{ "Blank connection" }</option>
+                        <optgroup label="From an example">
+                            { for connection::examples().into_iter().map(|c| html! {
+                                <option value={c.id.clone()}>{ c.name }</option>
+                            }) }
+                        </optgroup>
+                    </select>
+                    <super::workspace_menu::WorkspaceMenu />
+                </div>
+                <input type="search" class="search" placeholder="Search connections"
+                    aria-label="Search connections" value={editor.search.clone()} oninput={on_search} />
+                <ul class="connection-list">{ for items }</ul>
+                { for empty }
             </div>
-            <input type="search" class="search" placeholder="Search connections"
-                aria-label="Search connections" value={editor.search.clone()} oninput={on_search} />
-            <ul class="connection-list">{ for items }</ul>
-            { for empty }
         </nav>
     }
 }
