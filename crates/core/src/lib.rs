@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod connection;
 pub mod context;
+pub mod dryrun;
 pub mod error;
 pub mod lint;
 pub mod rule;

@@ -21,7 +21,7 @@
 
 pub mod ast;
 mod check;
-mod compile;
+pub(crate) mod compile;
 mod date;
 mod explain;
 mod fmt;
