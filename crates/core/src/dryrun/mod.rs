@@ -356,7 +356,7 @@ pub struct Tally {
     pub near_miss_count: u64,
     pub near_misses: Vec<NearMiss>,
     pub near_miss_by_condition: Vec<u64>,
-    /// Per variable the rule reads: how many loans have it.
+    /// Per variable the rule reads: more than 0 when some loan has it.
     pub present: Vec<u64>,
     /// Variable names seen in the first loans, for did-you-mean.
     pub sample_paths: Vec<String>,
@@ -519,6 +519,10 @@ pub struct Evaluator<'p> {
     /// Loans whose names were sampled for did-you-mean.
     sampled: usize,
     sample_names: Vec<String>,
+    /// Variables some loan this evaluator saw has.
+    present: Vec<bool>,
+    all_present: bool,
+    flips: Vec<u16>,
 }
 
 enum Source<'t> {
@@ -536,6 +540,9 @@ impl<'p> Evaluator<'p> {
             leaf_values: vec![None; plan.leaves.len()],
             sampled: 0,
             sample_names: Vec::new(),
+            present: vec![false; plan.variables().len()],
+            all_present: false,
+            flips: Vec::new(),
         }
     }
 
@@ -544,10 +551,22 @@ impl<'p> Evaluator<'p> {
         let mut tally = self.plan.tally();
         match &batch.records {
             Records::Lines => {
-                for (line, raw) in (batch.first_line..).zip(batch.text.split(|&b| b == b'\n')) {
+                // One UTF-8 check for the whole batch; a bad batch is checked line by line.
+                let valid = std::str::from_utf8(&batch.text).ok();
+                let text = &batch.text;
+                let mut start = 0;
+                let mut line = batch.first_line;
+                while start < text.len() {
+                    let end =
+                        memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
+                    let raw = &text[start..end];
                     if !raw.iter().all(u8::is_ascii_whitespace) {
-                        self.raw_record(raw, line, None, None, &mut tally);
+                        // Lines end at ASCII newlines, so slicing checked text stays valid.
+                        let checked = valid.map(|v| &v[start..end]);
+                        self.raw_record(raw, line, None, None, checked, &mut tally);
                     }
+                    start = end + 1;
+                    line += 1;
                 }
             }
             Records::Json(recs) => {
@@ -566,7 +585,7 @@ impl<'p> Evaluator<'p> {
 
     fn rec(&mut self, batch: &Batch, rec: &Rec, header: Option<&Header>, tally: &mut Tally) {
         let raw = &batch.text[rec.start..rec.end];
-        self.raw_record(raw, rec.line, rec.problem.as_deref(), header, tally);
+        self.raw_record(raw, rec.line, rec.problem.as_deref(), header, None, tally);
     }
 
     fn raw_record(
@@ -575,13 +594,18 @@ impl<'p> Evaluator<'p> {
         line: u64,
         problem: Option<&str>,
         header: Option<&Header>,
+        utf8: Option<&str>,
         tally: &mut Tally,
     ) {
         tally.loans += 1;
         if let Some(problem) = problem {
             return unreadable(tally, line, problem.to_string(), self.plan);
         }
-        let Ok(text) = std::str::from_utf8(raw) else {
+        let checked = match utf8 {
+            Some(text) => Ok(text),
+            None => std::str::from_utf8(raw),
+        };
+        let Ok(text) = checked else {
             return unreadable(
                 tally,
                 line,
@@ -685,9 +709,19 @@ impl<'p> Evaluator<'p> {
                 _ => {}
             }
         }
-        for (path, n) in plan.variables().iter().zip(tally.present.iter_mut()) {
-            if lookup_in(root, path).is_some() {
-                *n += 1;
+        // Whether some loan has each variable; once one has, stop looking.
+        if !self.all_present {
+            self.all_present = true;
+            for (i, path) in plan.variables().iter().enumerate() {
+                if self.present[i] {
+                    continue;
+                }
+                if small_lookup(root, path).is_some() {
+                    self.present[i] = true;
+                    tally.present[i] += 1;
+                } else {
+                    self.all_present = false;
+                }
             }
         }
         for (item, counts) in plan.items.iter().zip(tally.item_counts.iter_mut()) {
@@ -710,7 +744,7 @@ impl<'p> Evaluator<'p> {
                 .collect();
             tally.sample_paths.extend(fresh);
         }
-        let id = lookup_in(root, &plan.options.id_field);
+        let id = small_lookup(root, &plan.options.id_field);
         match result {
             Ok(v) if v.is_truthy() => {
                 tally.fired += 1;
@@ -726,7 +760,11 @@ impl<'p> Evaluator<'p> {
                         values: plan
                             .variables()
                             .iter()
-                            .map(|p| lookup_in(root, p).map(Value::to_text).unwrap_or_default())
+                            .map(|p| {
+                                small_lookup(root, p)
+                                    .map(Value::to_text)
+                                    .unwrap_or_default()
+                            })
                             .collect(),
                     });
                 }
@@ -737,23 +775,21 @@ impl<'p> Evaluator<'p> {
                     for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
                         *value = leaf.matches(ctx, &plan.opts).ok();
                     }
-                    let flips: Vec<u16> = (0..plan.leaves.len())
-                        .filter(|&i| {
-                            self.leaf_values[i].is_some()
-                                && tree.eval(&self.leaf_values, i) == Some(true)
-                        })
-                        .map(|i| i as u16)
-                        .collect();
-                    if !flips.is_empty() {
+                    let values = &self.leaf_values;
+                    let flips = (0..plan.leaves.len())
+                        .filter(|&i| values[i].is_some() && tree.eval(values, i) == Some(true));
+                    self.flips.clear();
+                    self.flips.extend(flips.map(|i| i as u16));
+                    if !self.flips.is_empty() {
                         tally.near_miss_count += 1;
-                        for &i in &flips {
+                        for &i in &self.flips {
                             tally.near_miss_by_condition[i as usize] += 1;
                         }
                         if tally.near_misses.len() < plan.options.max_near_misses {
                             tally.near_misses.push(NearMiss {
                                 line,
                                 id: id.map(Value::to_json),
-                                conditions: flips,
+                                conditions: self.flips.clone(),
                             });
                         }
                     }
@@ -771,6 +807,19 @@ impl<'p> Evaluator<'p> {
             }
         }
     }
+}
+
+/// `lookup_in` for the dry run's small maps: a top-level key found by
+/// comparing names (cheaper than hashing for a handful of members).
+fn small_lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
+    if let Value::Map(map) = root {
+        if map.len() <= 8 {
+            if let Some((_, v)) = map.iter().find(|(k, _)| k.as_str() == path) {
+                return Some(v);
+            }
+        }
+    }
+    lookup_in(root, path)
 }
 
 fn unreadable(tally: &mut Tally, line: u64, message: String, plan: &Plan) {

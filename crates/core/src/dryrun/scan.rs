@@ -34,13 +34,34 @@ fn ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Non-zero when one of the eight bytes of `x` is a quote, a backslash or a
+/// control character (the bit tricks of "Bit Twiddling Hacks"; bytes of
+/// UTF-8 sequences, 0x80 and up, never match).
+#[inline]
+fn special(x: u64) -> u64 {
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    zero(x ^ (ONES * u64::from(b'"')))
+        | zero(x ^ (ONES * u64::from(b'\\')))
+        | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+}
+
 /// `i` is just after an opening quote. Returns the index just after the
 /// closing quote and whether the string holds an escape.
 #[inline]
 fn string(b: &[u8], mut i: usize) -> R<(usize, bool)> {
     let mut escaped = false;
     loop {
-        // The common case: plain characters.
+        // The common case: plain characters, eight at a time.
+        while let Some(word) = b.get(i..i + 8) {
+            let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if special(x) != 0 {
+                break;
+            }
+            i += 8;
+        }
         while let Some(&c) = b.get(i) {
             if c == b'"' || c == b'\\' || c < 0x20 {
                 break;
@@ -236,6 +257,25 @@ fn container(b: &[u8], start: usize) -> R<usize> {
     }
 }
 
+/// `123` or `158.70` (no sign, at most 18 digits) without the general
+/// parser: the same mantissa and scale `parse_number` gives.
+#[inline]
+fn small_decimal(b: &[u8]) -> Option<rust_decimal::Decimal> {
+    if b.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => mantissa = mantissa * 10 + i64::from(c - b'0'),
+            b'.' if scale.is_none() => scale = Some((b.len() - i - 1) as u32),
+            _ => return None,
+        }
+    }
+    Some(rust_decimal::Decimal::new(mantissa, scale.unwrap_or(0)))
+}
+
 /// The value of a member the rule reads, converted exactly as the full parse would.
 fn convert(text: &str, start: usize, end: usize, into: &mut Value) -> R<()> {
     let raw = &text[start..end];
@@ -262,7 +302,12 @@ fn convert(text: &str, start: usize, end: usize, into: &mut Value) -> R<()> {
             let json: serde_json::Value = serde_json::from_str(raw).map_err(|_| Fallback)?;
             *into = from_json_value(&json).map_err(|_| Fallback)?;
         }
-        _ => *into = Value::Number(parse_number(raw).map_err(|_| Fallback)?),
+        _ => {
+            *into = Value::Number(match small_decimal(b) {
+                Some(n) => n,
+                None => parse_number(raw).map_err(|_| Fallback)?,
+            })
+        }
     }
     Ok(())
 }
@@ -304,10 +349,16 @@ pub(crate) fn scan_object(
             i = ws(b, i + 1);
             let start = i;
             i = value(b, i)?;
-            if let Some(w) = wanted.iter().position(|w| w == key) {
+            // Names that share a prefix (`loan-`, `status-`) differ sooner at the end.
+            let last = key.as_bytes().last();
+            if let Some(w) = wanted
+                .iter()
+                .position(|w| w.len() == key.len() && w.as_bytes().last() == last && w == key)
+            {
                 seen[w] = true;
-                match map.get_mut(key) {
-                    Some(slot) => convert(text, start, i, slot)?,
+                // A handful of members: compare names rather than hash them.
+                match map.iter_mut().find(|(k, _)| k.as_str() == key) {
+                    Some((_, slot)) => convert(text, start, i, slot)?,
                     None => {
                         let mut v = Value::Nil;
                         convert(text, start, i, &mut v)?;

@@ -231,7 +231,7 @@ impl Reader {
         let cut = if end {
             self.carry.len()
         } else {
-            match self.carry.iter().rposition(|&b| b == b'\n') {
+            match memchr::memrchr(b'\n', &self.carry) {
                 Some(i) => i + 1,
                 None => return self.empty(),
             }
@@ -239,7 +239,7 @@ impl Reader {
         let rest = self.carry.split_off(cut);
         let text = std::mem::replace(&mut self.carry, rest);
         let first_line = self.line;
-        self.line += text.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += memchr::memchr_iter(b'\n', &text).count() as u64;
         Batch {
             text,
             first_line,

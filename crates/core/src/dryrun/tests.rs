@@ -197,6 +197,8 @@ const RULES: &[&str] = &[
     "(+ status-amount-due 1)",
     "(= (u/today) current-date)",
     "(get-in nested [:b 0])",
+    "status-amount-due",
+    "loan-id",
 ];
 
 fn key() -> impl Strategy<Value = String> {
@@ -225,6 +227,10 @@ fn scalar() -> impl Strategy<Value = String> {
         Just("1e2".to_string()),
         Just("12345678901234567890123456789012".to_string()),
         Just("158.70".to_string()),
+        Just("0.50".to_string()),
+        Just("999999999999999999".to_string()),
+        Just("-3.10".to_string()),
+        Just("10.0".to_string()),
         Just("\"Open\"".to_string()),
         Just("\"Collections\"".to_string()),
         Just("\"Op\\u0065n\"".to_string()),
@@ -290,6 +296,11 @@ proptest! {
         };
         match (&got, &want) {
             (LoanResult::Unreadable(g), LoanResult::Unreadable(w)) => prop_assert!(g.contains(w.as_str()), "{g} / {w}"),
+            (LoanResult::Value(g), LoanResult::Value(w)) => {
+                // Numbers compare by value; their written scale must match too.
+                prop_assert_eq!(g, w, "record {}", rec);
+                prop_assert_eq!(g.to_json(), w.to_json(), "record {}", rec);
+            }
             _ => prop_assert_eq!(&got, &want, "record {}", rec),
         }
     }
