@@ -14,6 +14,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint};
+use super::dry_run::DryRun;
+use super::dry_run_protocol::ClauseCount;
 use super::rule_builder::{Results, RuleBuilder};
 use super::templating::{catalog_for, use_custom_sample, CUSTOM_SAMPLE};
 use super::use_editor;
@@ -390,13 +392,32 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         })
     };
 
+    // The last dry run's per-clause counts, for the text it ran on.
+    let dry_marks = use_state(|| None::<(String, Rc<Vec<ClauseCount>>)>);
+    let on_clauses = {
+        let dry_marks = dry_marks.clone();
+        let text = text.clone();
+        Callback::from(move |clauses: Option<Rc<Vec<ClauseCount>>>| {
+            dry_marks.set(clauses.map(|c| (text.clone(), c)));
+        })
+    };
+    let dry_items = use_memo(model.clone(), |model| {
+        Rc::new(model.as_ref().map(dry_run_items).unwrap_or_default())
+    });
+
     let mut paints = highlight_paints(&text);
+    if let Some((ran_on, clauses)) = &*dry_marks {
+        if *ran_on == text {
+            paints.extend(dry_run_paints(&text, clauses));
+        }
+    }
     paints.extend(analysis.marks.iter().cloned());
     paints.extend(diagnostic_paints(&analysis.findings));
     let errors_id = format!("rule-errors-{}", connection.id);
     let has_errors = analysis.findings.iter().any(|e| !e.is_warning());
 
     html! {
+        <>
         <section class="panel trigger-panel" aria-labelledby="trigger-title">
             <div class="panel-head">
                 <h3 id="trigger-title">{ "Trigger" }</h3>
@@ -437,7 +458,66 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 </div>
             </div>
         </section>
+        <DryRun rule={AttrValue::from(text.clone())} rule_ok={analysis.model.is_some()}
+            id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
+            noun={if event_trigger { "events" } else { "loans" }}
+            items={(*dry_items).clone()} {on_clauses} />
+        </>
     }
+}
+
+/// The builder's groups and conditions as (depth, label, rule text), top group first.
+fn dry_run_items(model: &RuleModel) -> Vec<(usize, String, String)> {
+    let top = builder::top_group(model);
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, Item)> = vec![(0, Item::Group(top))];
+    while let Some((depth, item)) = stack.pop() {
+        let text = RuleModel { root: item.clone() }.to_text();
+        let label = match &item {
+            Item::Group(g) => format!(
+                "{} of {} items",
+                match g.mode {
+                    rule::model::Match::All => "all",
+                    rule::model::Match::Any => "any",
+                    rule::model::Match::None => "none",
+                },
+                g.items.len()
+            ),
+            Item::Not(_) => "NOT".to_string(),
+            _ => text.clone(),
+        };
+        if matches!(&item, Item::Group(g) if g.items.is_empty()) {
+            continue;
+        }
+        match &item {
+            Item::Group(g) => stack.extend(g.items.iter().rev().map(|i| (depth + 1, i.clone()))),
+            Item::Not(inner) => stack.push((depth + 1, (**inner).clone())),
+            _ => {}
+        }
+        out.push((depth, label, text));
+    }
+    out
+}
+
+/// Marks the heads of the rule text's clauses with the dry run's counts.
+fn dry_run_paints(text: &str, clauses: &[ClauseCount]) -> Vec<Paint> {
+    clauses
+        .iter()
+        .filter(|c| c.end <= text.len() && text.as_bytes().get(c.start) == Some(&b'('))
+        .map(|c| {
+            let head_end = text[c.start + 1..c.end]
+                .find(|ch: char| ch.is_whitespace() || ch == '(' || ch == ')')
+                .map_or(c.end, |i| c.start + 1 + i);
+            Paint {
+                range: c.start..head_end,
+                class: "mark-count",
+                title: Some(format!(
+                    "dry run: true for {}, false for {}, error for {}",
+                    c.counts[0], c.counts[1], c.counts[2]
+                )),
+            }
+        })
+        .collect()
 }
 
 fn result_banner(
