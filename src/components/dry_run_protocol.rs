@@ -170,6 +170,9 @@ pub struct Summary {
     pub diff: Option<DiffSummary>,
 }
 
+/// A table's sort, filter and the row order they give.
+type View = (Option<(usize, bool)>, String, Vec<u32>);
+
 /// A finished run's tables, kept in the worker.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -179,7 +182,7 @@ pub struct Store {
     errors: Vec<Vec<String>>,
     columns: HashMap<TableKind, Vec<String>>,
     /// The last view of each table (sort, filter) and its row order.
-    views: HashMap<TableKind, (Option<(usize, bool)>, String, Vec<u32>)>,
+    views: HashMap<TableKind, View>,
 }
 
 fn error_row(e: &RecordError) -> Vec<String> {
