@@ -195,6 +195,16 @@ fn save_blob(name: &str, blob: &Blob) {
     .forget();
 }
 
+/// `?dryrun-helpers=N` in the page's address sets the helper workers (tests use it).
+fn helpers_asked() -> Option<u32> {
+    let search = gloo::utils::window().location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("dryrun-helpers="))
+        .and_then(|n| n.parse().ok())
+}
+
 fn seconds(s: f64) -> String {
     if s < 1.0 {
         format!("{:.0} ms", s * 1000.0)
@@ -342,6 +352,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                                         id_field,
                                         items,
                                         key: format!("{}:{}", portfolio.name, portfolio.size),
+                                        helpers: helpers_asked(),
                                     },
                                     Some(&portfolio.blob),
                                 );

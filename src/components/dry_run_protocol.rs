@@ -25,6 +25,9 @@ pub enum ToWorker {
         items: Vec<String>,
         /// Names the portfolio, so the next run of the same one is diffed against this.
         key: String,
+        /// Helper workers to share NDJSON with; `None` picks by the cores
+        /// (one for the page, one for this worker, the rest helpers, at most 3).
+        helpers: Option<u32>,
     },
     Cancel {
         run: u32,
@@ -46,6 +49,17 @@ pub enum ToWorker {
     /// A sample portfolio of `count` loans (a Blob comes back).
     Generate {
         count: u32,
+    },
+    /// To a helper worker: evaluate NDJSON lines (an ArrayBuffer beside this
+    /// message) for run `run` of this rule; the tally comes back as `JobDone`.
+    Job {
+        run: u32,
+        seq: u32,
+        rule: String,
+        today: String,
+        id_field: String,
+        items: Vec<String>,
+        first_line: f64,
     },
 }
 
@@ -96,6 +110,12 @@ pub enum FromWorker {
     /// The sample portfolio's Blob is beside this message.
     Generated {
         name: String,
+    },
+    /// A helper's tally of one job.
+    JobDone {
+        run: u32,
+        seq: u32,
+        tally: Box<hookwright_core::dryrun::Tally>,
     },
 }
 

@@ -22,6 +22,8 @@ mod split;
 
 use std::collections::HashSet;
 
+use serde::{Deserialize, Serialize};
+
 use crate::context::{lookup_in, Context};
 use crate::error::Error;
 use crate::rule::compile::Tracer;
@@ -311,7 +313,7 @@ fn one_line(s: &str) -> String {
 }
 
 /// A record that could not be evaluated: unreadable, or the rule erred.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordError {
     pub line: u64,
     /// The loan's id as JSON, when it could be read.
@@ -320,7 +322,7 @@ pub struct RecordError {
 }
 
 /// A loan that does not fire but would if one condition came out the other way.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NearMiss {
     pub line: u64,
     pub id: Option<String>,
@@ -329,7 +331,7 @@ pub struct NearMiss {
 }
 
 /// A fired loan for the table: its id and the values of the variables the rule reads.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FiredRow {
     pub line: u64,
     pub id: String,
@@ -337,7 +339,7 @@ pub struct FiredRow {
 }
 
 /// Counts and kept details of the records evaluated so far; merge in file order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub loans: u64,
     pub fired: u64,

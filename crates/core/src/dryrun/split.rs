@@ -64,6 +64,25 @@ pub(crate) struct Rec {
 }
 
 impl Batch {
+    /// NDJSON text of whole lines, the first at `first_line` (to evaluate
+    /// elsewhere: another thread, another worker).
+    pub fn lines(text: Vec<u8>, first_line: u64) -> Batch {
+        Batch {
+            text,
+            first_line,
+            records: Records::Lines,
+        }
+    }
+
+    /// The text and first line of an NDJSON batch; other kinds keep
+    /// state (a CSV header, cut positions) and stay whole.
+    pub fn into_lines(self) -> Result<(Vec<u8>, u64), Batch> {
+        match self.records {
+            Records::Lines => Ok((self.text, self.first_line)),
+            _ => Err(self),
+        }
+    }
+
     /// Bytes of portfolio text in this batch.
     pub fn len(&self) -> usize {
         self.text.len()
