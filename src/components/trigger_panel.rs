@@ -407,7 +407,8 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
 
     let mut paints = highlight_paints(&text);
     if let Some((ran_on, clauses)) = &*dry_marks {
-        if *ran_on == text {
+        // An event filter runs inside an event-code check, so its offsets differ.
+        if *ran_on == text && !event_trigger {
             paints.extend(dry_run_paints(&text, clauses));
         }
     }
@@ -458,11 +459,30 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 </div>
             </div>
         </section>
-        <DryRun rule={AttrValue::from(text.clone())} rule_ok={analysis.model.is_some()}
+        <DryRun rule={AttrValue::from(dry_run_rule(&connection.trigger))} rule_ok={analysis.model.is_some()}
             id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
             noun={if event_trigger { "events" } else { "loans" }}
             items={(*dry_items).clone()} {on_clauses} />
         </>
+    }
+}
+
+/// What a dry run evaluates: the rule; for an event trigger, the event's
+/// code and then its filter (an event of another kind never fires it).
+fn dry_run_rule(trigger: &Trigger) -> String {
+    match trigger {
+        Trigger::Rule { rule } => rule.clone(),
+        Trigger::Event { event, rule } => {
+            let code = format!(
+                "(= EventCode {})",
+                serde_json::to_string(event).unwrap_or_default()
+            );
+            if rule.trim().is_empty() {
+                code
+            } else {
+                format!("(and {code} {rule})")
+            }
+        }
     }
 }
 

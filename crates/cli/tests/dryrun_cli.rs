@@ -155,6 +155,35 @@ fn readable_summary_and_rule_sources() {
 }
 
 #[test]
+fn an_event_connection_runs_over_a_batch_of_events() {
+    let events = temp(
+        "events.ndjson",
+        br#"{"EventCode": "LOA10040", "EventId": "e1", "EventProperties": {"CorrelationId": ""}}
+{"EventCode": "LOA10055", "EventId": "e2", "EventProperties": {"CorrelationId": ""}}
+{"EventCode": "LOA10040", "EventId": "e3", "EventProperties": {"CorrelationId": "P-A"}}
+"#,
+    );
+    let examples = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/youlend-manual-payment-note.json"
+    );
+    let v = json_run(&[
+        "dryrun",
+        "--connection",
+        examples,
+        "--id",
+        "youlend-manual-payment-note",
+        "--portfolio",
+        &events,
+        "--id-field",
+        "EventId",
+        "--json",
+    ]);
+    assert_eq!(v["loans"], 3);
+    assert_eq!(v["firedIds"], serde_json::json!(["e1"]));
+}
+
+#[test]
 fn today_and_id_field() {
     let file = temp(
         "p.ndjson",

@@ -19,7 +19,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use hookwright_core::connection::ConnectionFile;
+use hookwright_core::connection::{ConnectionFile, Trigger};
 use hookwright_core::dryrun::{
     is_gzip, Batch, Evaluator, FileError, Format, Gunzip, Options, Plan, Reader, Report, Tally,
 };
@@ -84,12 +84,20 @@ fn rule_text(args: &Args) -> Result<String, String> {
                 ids.join(", ")
             )
         })?;
-    let rule = connection.trigger.rule().trim();
-    // An event trigger with no rule fires for every event of its kind.
-    Ok(if rule.is_empty() {
-        "true".into()
-    } else {
-        rule.to_string()
+    Ok(match &connection.trigger {
+        Trigger::Rule { rule } => rule.clone(),
+        // An event trigger fires for events of its kind that pass its filter (if any).
+        Trigger::Event { event, rule } => {
+            let code = format!(
+                "(= EventCode {})",
+                serde_json::to_string(event).unwrap_or_default()
+            );
+            if rule.trim().is_empty() {
+                code
+            } else {
+                format!("(and {code} {rule})")
+            }
+        }
     })
 }
 
