@@ -201,6 +201,29 @@ test('bad files and absent variables say what is wrong; the page keeps working',
   await context.close();
 });
 
+test('a YouLend event filter runs over a batch of events', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();
+  await page.getByRole('heading', { level: 2, name: 'YouLend repayment to ledger' }).waitFor();
+  const events = [
+    { EventCode: 'LOA10040', EventId: 'e1', EventProperties: { CorrelationId: 'P-A' } },
+    { EventCode: 'LOA10055', EventId: 'e2', EventProperties: {} },
+    { EventCode: 'LOA10040', EventId: 'e3', EventProperties: { CorrelationId: 'P-B' } },
+  ].map((e) => JSON.stringify(e)).join('\n');
+  await pick(page, 'events.ndjson', events);
+  const done = await finished(page);
+  assert.equal(done.state, 'done', done.text);
+  assert.deepEqual([done.loans, done.fired, done.errors], [3, 2, 0]);
+  assert.match(done.text, /events read/);
+  const fired = page.getByTestId('dryrun-fired');
+  await fired.locator('.dr-body [role="row"]').first().waitFor();
+  assert.deepEqual(await fired.locator('.dr-body [role="row"] [role="cell"]:first-child').allTextContents(), ['e1', 'e3']);
+  await screenshot(page, 'dryrun-youlend');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a generated sample portfolio runs; Cancel stops a big run', async () => {
   const { page, context, problems } = await openPage(browser, server.url);
   await ready(page);

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, Worker};
 
-use super::dry_run_protocol::{DiffSummary, FromWorker, Progress, Store, TableKind, ToWorker};
+use super::dry_run_protocol::{DiffSummary, FromWorker, Progress, Store, ToWorker};
 
 /// Bytes read per slice of the file.
 const SLICE: f64 = 4.0 * 1024.0 * 1024.0;
@@ -528,7 +528,7 @@ fn finish(
         .previous
         .borrow_mut()
         .replace((key.to_string(), fired_ids.clone()));
-    if let Some((previous_key, previous_ids)) = previous.filter(|(k, _)| k == key) {
+    if let Some((_, previous_ids)) = previous.filter(|(k, _)| k == key) {
         let d = dryrun::diff(previous_ids.lines(), fired_ids.lines());
         summary.diff = Some(DiffSummary {
             newly_firing: d.newly_firing.len() as f64,
@@ -536,7 +536,6 @@ fn finish(
             newly_ids: d.newly_firing.into_iter().take(100).collect(),
             no_longer_ids: d.no_longer_firing.into_iter().take(100).collect(),
         });
-        let _ = previous_key;
     }
     progress.elapsed_ms = now() - started;
     progress.loans = summary.loans;
@@ -551,9 +550,4 @@ fn finish(
         },
         None,
     );
-}
-
-/// The CSV file name of an export.
-pub fn export_name(table: TableKind) -> &'static str {
-    table.file_name()
 }

@@ -486,11 +486,11 @@ fn dry_run_rule(trigger: &Trigger) -> String {
     }
 }
 
-/// The builder's groups and conditions as (depth, label, rule text), top group first.
+/// The rule's groups and conditions as (depth, label, rule text), in
+/// pre-order from the model's root: the order the engine counts them in.
 fn dry_run_items(model: &RuleModel) -> Vec<(usize, String, String)> {
-    let top = builder::top_group(model);
     let mut out = Vec::new();
-    let mut stack: Vec<(usize, Item)> = vec![(0, Item::Group(top))];
+    let mut stack: Vec<(usize, Item)> = vec![(0, model.root.clone())];
     while let Some((depth, item)) = stack.pop() {
         let text = RuleModel { root: item.clone() }.to_text();
         let label = match &item {
@@ -506,9 +506,6 @@ fn dry_run_items(model: &RuleModel) -> Vec<(usize, String, String)> {
             Item::Not(_) => "NOT".to_string(),
             _ => text.clone(),
         };
-        if matches!(&item, Item::Group(g) if g.items.is_empty()) {
-            continue;
-        }
         match &item {
             Item::Group(g) => stack.extend(g.items.iter().rev().map(|i| (depth + 1, i.clone()))),
             Item::Not(inner) => stack.push((depth + 1, (**inner).clone())),
@@ -914,6 +911,24 @@ mod tests {
         assert_eq!(complete_symbol("(= \"Op", 6), None);
         assert_eq!(complete_symbol("(= 5", 4), None);
     }
+
+    #[test]
+    fn dry_run_items_are_the_engines_counting_order() {
+        for text in [
+            SEED_FOR_DRY_RUN,
+            "(= loan-status \"Open\")",
+            "(and (not (= a 1)) (not (or (= b 2) (= c 3))) (or))",
+        ] {
+            let model = RuleModel::from_rule(&Rule::parse(text).unwrap());
+            let texts: Vec<String> = dry_run_items(&model)
+                .into_iter()
+                .map(|(_, _, t)| t)
+                .collect();
+            assert_eq!(texts, hookwright_core::dryrun::item_texts(&model), "{text}");
+        }
+    }
+
+    const SEED_FOR_DRY_RUN: &str = r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
 
     #[test]
     fn analysis_marks_the_seed_rule_for_each_sample() {

@@ -91,6 +91,8 @@ enum Tree {
     Leaf(usize),
     All(Vec<Tree>),
     Any(Vec<Tree>),
+    /// `(not (or …))`: none of them.
+    None(Vec<Tree>),
     Not(Box<Tree>),
 }
 
@@ -116,7 +118,48 @@ impl Tree {
                 }
                 Some(false)
             }
+            Tree::None(items) => {
+                for item in items {
+                    if item.eval(leaves, flip)? {
+                        return Some(false);
+                    }
+                }
+                Some(true)
+            }
             Tree::Not(inner) => inner.eval(leaves, flip).map(|b| !b),
+        }
+    }
+
+    /// Each node's value (1 true, 2 false, 3 error) in pre-order: the
+    /// builder's groups and conditions, top first.
+    fn values(&self, leaves: &[Option<bool>], out: &mut Vec<u8>) {
+        out.push(match self.eval(leaves, usize::MAX) {
+            Some(true) => 1,
+            Some(false) => 2,
+            None => 3,
+        });
+        match self {
+            Tree::Leaf(_) => {}
+            Tree::All(items) | Tree::Any(items) | Tree::None(items) => {
+                for item in items {
+                    item.values(leaves, out);
+                }
+            }
+            Tree::Not(inner) => inner.values(leaves, out),
+        }
+    }
+
+    /// The rule text of every node in pre-order, as [`values`](Tree::values) counts them.
+    pub(crate) fn texts(item: &Item, out: &mut Vec<String>) {
+        out.push(RuleModel { root: item.clone() }.to_text());
+        match item {
+            Item::Group(g) => {
+                for i in &g.items {
+                    Tree::texts(i, out);
+                }
+            }
+            Item::Not(inner) => Tree::texts(inner, out),
+            _ => {}
         }
     }
 
@@ -127,7 +170,7 @@ impl Tree {
                 match g.mode {
                     Match::All => Tree::All(items),
                     Match::Any => Tree::Any(items),
-                    Match::None => Tree::Not(Box::new(Tree::Any(items))),
+                    Match::None => Tree::None(items),
                 }
             }
             Item::Not(inner) => Tree::Not(Box::new(Tree::build(inner, leaves))),
@@ -153,6 +196,9 @@ pub struct Plan {
     leaves: Vec<(String, CompiledRule)>,
     tree: Option<Tree>,
     items: Vec<Option<CompiledRule>>,
+    /// The items asked for are the tree's nodes: count them from the
+    /// conditions' values instead of evaluating each on its own.
+    items_from_tree: bool,
 }
 
 impl Plan {
@@ -209,11 +255,19 @@ impl Plan {
             Some(l) if !l.is_empty() => (l, Some(tree)),
             _ => (Vec::new(), None),
         };
-        let items = options
-            .items
-            .iter()
-            .map(|t| Rule::parse(t).ok()?.compile().ok())
-            .collect();
+        let mut node_texts = Vec::new();
+        Tree::texts(&model.root, &mut node_texts);
+        let items_from_tree =
+            tree.is_some() && !options.items.is_empty() && options.items == node_texts;
+        let items = if items_from_tree {
+            Vec::new()
+        } else {
+            options
+                .items
+                .iter()
+                .map(|t| Rule::parse(t).ok()?.compile().ok())
+                .collect()
+        };
         let opts = EvalOptions {
             today: options.today,
             ..EvalOptions::default()
@@ -228,6 +282,7 @@ impl Plan {
             leaves,
             tree,
             items,
+            items_from_tree,
         })
     }
 
@@ -257,7 +312,7 @@ impl Plan {
     pub fn tally(&self) -> Tally {
         Tally {
             clause_counts: vec![[0; 3]; self.clauses.len()],
-            item_counts: vec![[0; 3]; self.items.len()],
+            item_counts: vec![[0; 3]; self.options.items.len()],
             near_miss_by_condition: vec![0; self.leaves.len()],
             present: vec![0; self.variables().len()],
             ..Tally::default()
@@ -306,6 +361,14 @@ impl Plan {
             tally,
         }
     }
+}
+
+/// The rule texts of a model's groups and conditions in the order the dry
+/// run counts them ([`Options::items`] equal to these is the fast path).
+pub fn item_texts(model: &RuleModel) -> Vec<String> {
+    let mut out = Vec::new();
+    Tree::texts(&model.root, &mut out);
+    out
 }
 
 fn one_line(s: &str) -> String {
@@ -525,6 +588,7 @@ pub struct Evaluator<'p> {
     present: Vec<bool>,
     all_present: bool,
     flips: Vec<u16>,
+    node_values: Vec<u8>,
 }
 
 enum Source<'t> {
@@ -545,6 +609,7 @@ impl<'p> Evaluator<'p> {
             present: vec![false; plan.variables().len()],
             all_present: false,
             flips: Vec::new(),
+            node_values: Vec::new(),
         }
     }
 
@@ -726,6 +791,19 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
+        let leaves_known = plan.items_from_tree;
+        if leaves_known {
+            for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
+                *value = leaf.matches(ctx, &plan.opts).ok();
+            }
+            if let Some(tree) = &plan.tree {
+                self.node_values.clear();
+                tree.values(&self.leaf_values, &mut self.node_values);
+                for (v, counts) in self.node_values.iter().zip(tally.item_counts.iter_mut()) {
+                    counts[usize::from(*v - 1)] += 1;
+                }
+            }
+        }
         for (item, counts) in plan.items.iter().zip(tally.item_counts.iter_mut()) {
             if let Some(item) = item {
                 match item.matches(ctx, &plan.opts) {
@@ -774,8 +852,10 @@ impl<'p> Evaluator<'p> {
             Ok(_) => {
                 tally.not_fired += 1;
                 if let Some(tree) = &plan.tree {
-                    for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
-                        *value = leaf.matches(ctx, &plan.opts).ok();
+                    if !leaves_known {
+                        for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
+                            *value = leaf.matches(ctx, &plan.opts).ok();
+                        }
                     }
                     let values = &self.leaf_values;
                     let flips = (0..plan.leaves.len())

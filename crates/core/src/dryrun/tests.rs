@@ -85,6 +85,54 @@ fn seed_rule_over_ndjson_counts_clauses_and_near_misses() {
 }
 
 #[test]
+fn builder_counts_from_the_conditions_equal_counting_each_item() {
+    let rules = [
+        SEED,
+        "(and (= loan-status \"Open\") (not (or (> status-days-past-due 30) (= loan-id 2))))",
+        "(or (> status-amount-due 100) (and (= loan-status \"Open\") (> missing 1)))",
+        "(= loan-status \"Open\")",
+    ];
+    let text = "{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\", \"status-amount-due\": 50}\n\
+                {\"loan-id\": 2, \"status-days-past-due\": 40, \"loan-status\": \"Open\", \"status-amount-due\": 150}\n\
+                {\"loan-id\": 3, \"loan-status\": \"Closed\"}\n\
+                {\"loan-id\": 4, \"status-days-past-due\": \"x\", \"loan-status\": \"Collections\", \"status-amount-due\": 5}\n";
+    for rule in rules {
+        let mut texts = Vec::new();
+        Tree::texts(
+            &RuleModel::from_rule(&Rule::parse(rule).unwrap()).root,
+            &mut texts,
+        );
+        let count = |items: Vec<String>| {
+            let plan = Plan::new(
+                rule,
+                Options {
+                    items,
+                    ..Options::default()
+                },
+            )
+            .unwrap();
+            let mut ev = Evaluator::new(&plan);
+            let mut reader = Reader::new();
+            let mut t = plan.tally();
+            t.merge(
+                ev.batch(&reader.feed(text.as_bytes()).unwrap()),
+                plan.options(),
+            );
+            t.merge(ev.batch(&reader.finish().unwrap()), plan.options());
+            (plan.items_from_tree, t.item_counts)
+        };
+        let (fast, from_tree) = count(texts.clone());
+        assert!(fast, "{rule}");
+        // One item more than the tree's nodes: each is evaluated on its own.
+        let mut more = texts.clone();
+        more.push("true".into());
+        let (fast, each) = count(more);
+        assert!(!fast);
+        assert_eq!(from_tree[..], each[..texts.len()], "{rule}: {texts:?}");
+    }
+}
+
+#[test]
 fn json_arrays_and_csv_give_the_same_answers() {
     let array = "[\n {\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\"},\n {\"loan-id\": 2,\n  \"status-days-past-due\": 5, \"loan-status\": \"Collections\"}, 7\n]\n";
     for chunk in [1, 5, 4096] {
