@@ -142,6 +142,10 @@ test('a picked portfolio: counts, tables, near misses, errors, a rule edit diffs
   assert.ok(Number(await near.getAttribute('data-total')) > 0);
   assert.match(await page.getByTestId('dryrun-clauses').textContent(), /\(= status-days-past-due 5\)/);
   assert.match(await page.getByTestId('dryrun-builder-counts').textContent(), /all of 2 items/);
+  // The builder shows each item's counts beside its live result.
+  await page.getByTestId('dryrun-count').first().waitFor();
+  assert.equal(await page.getByTestId('dryrun-count').count(), 5);
+  assert.match(await page.getByTestId('dryrun-count').first().textContent(), /^✓\d+ ✗\d+/);
   await screenshot(page, 'dryrun-done');
 
   // Export the fired loans (filtered) as CSV.

@@ -23,6 +23,9 @@ const WORKER_URL: &str = "./dryrun_worker_loader.js";
 /// Loans in a generated sample portfolio.
 const SAMPLE_LOANS: u32 = 10_000;
 
+/// A finished run's counts: per clause of the text, per item of `items`.
+pub type DryCounts = Rc<(Vec<ClauseCount>, Vec<[f64; 3]>)>;
+
 #[derive(Properties, PartialEq)]
 pub struct DryRunProps {
     /// The rule text (an event filter's, for YouLend).
@@ -36,9 +39,10 @@ pub struct DryRunProps {
     /// What a record is called: "loans" or "events".
     #[prop_or(AttrValue::Static("loans"))]
     pub noun: AttrValue,
-    /// Per-clause counts of the last finished run, for the rule text's marks.
+    /// The last finished run's counts per clause of the text and per item
+    /// of `items`, for the marks on the text and the builder.
     #[prop_or_default]
-    pub on_clauses: Callback<Option<Rc<Vec<ClauseCount>>>>,
+    pub on_counts: Callback<DryCounts>,
 }
 
 /// The portfolio in hand; compared by id.
@@ -369,14 +373,14 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     {
         let ensure_worker = ensure_worker.clone();
         let worker = worker.clone();
-        let on_clauses = props.on_clauses.clone();
+        let on_counts = props.on_counts.clone();
         let done = match &state.status {
             Status::Done(s) => Some((state.run, s.clone())),
             _ => None,
         };
         use_effect_with(done, move |done| {
             if let Some((run, summary)) = done {
-                on_clauses.emit(Some(Rc::new(summary.clauses.clone())));
+                on_counts.emit(Rc::new((summary.clauses.clone(), summary.items.clone())));
                 if ensure_worker() {
                     for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
                         send(

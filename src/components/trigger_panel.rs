@@ -14,9 +14,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint};
-use super::dry_run::DryRun;
+use super::dry_run::{DryCounts, DryRun};
 use super::dry_run_protocol::ClauseCount;
-use super::rule_builder::{Results, RuleBuilder};
+use super::rule_builder::{self, Results, RuleBuilder};
 use super::templating::{catalog_for, use_custom_sample, CUSTOM_SAMPLE};
 use super::use_editor;
 use crate::builder::{self, Edit, Path};
@@ -392,25 +392,32 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         })
     };
 
-    // The last dry run's per-clause counts, for the text it ran on.
-    let dry_marks = use_state(|| None::<(String, Rc<Vec<ClauseCount>>)>);
-    let on_clauses = {
-        let dry_marks = dry_marks.clone();
+    // The last dry run's counts, for the text it ran on.
+    let dry_counts = use_state(|| None::<(String, DryCounts)>);
+    let on_counts = {
+        let dry_counts = dry_counts.clone();
         let text = text.clone();
-        Callback::from(move |clauses: Option<Rc<Vec<ClauseCount>>>| {
-            dry_marks.set(clauses.map(|c| (text.clone(), c)));
-        })
+        Callback::from(move |counts: DryCounts| dry_counts.set(Some((text.clone(), counts))))
     };
     let dry_items = use_memo(model.clone(), |model| {
         Rc::new(model.as_ref().map(dry_run_items).unwrap_or_default())
     });
+    let dry_marks = dry_counts
+        .as_ref()
+        .filter(|(ran_on, _)| *ran_on == text && !event_trigger)
+        .map(|(_, c)| c.clone());
+    let builder_counts: Rc<rule_builder::Counts> = Rc::new(match (&dry_marks, &model) {
+        (Some(c), Some(model)) => dry_run_paths(model)
+            .into_iter()
+            .zip(c.1.iter().copied())
+            .collect(),
+        _ => Default::default(),
+    });
 
     let mut paints = highlight_paints(&text);
-    if let Some((ran_on, clauses)) = &*dry_marks {
-        // An event filter runs inside an event-code check, so its offsets differ.
-        if *ran_on == text && !event_trigger {
-            paints.extend(dry_run_paints(&text, clauses));
-        }
+    // An event filter runs inside an event-code check, so its offsets differ.
+    if let Some(counts) = &dry_marks {
+        paints.extend(dry_run_paints(&text, &counts.0));
     }
     paints.extend(analysis.marks.iter().cloned());
     paints.extend(diagnostic_paints(&analysis.findings));
@@ -439,7 +446,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                         </p>
                     }
                     if let Some(model) = &model {
-                        <RuleBuilder top={builder::top_group(model)} {catalog} results={analysis.results.clone()} {on_edit} />
+                        <RuleBuilder top={builder::top_group(model)} {catalog} results={analysis.results.clone()} counts={builder_counts.clone()} {on_edit} />
                     } else {
                         <p class="empty">{ "Fix the rule text below and the builder will show it." }</p>
                     }
@@ -462,7 +469,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         <DryRun rule={AttrValue::from(dry_run_rule(&connection.trigger))} rule_ok={analysis.model.is_some()}
             id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
             noun={if event_trigger { "events" } else { "loans" }}
-            items={(*dry_items).clone()} {on_clauses} />
+            items={(*dry_items).clone()} {on_counts} />
         </>
     }
 }
@@ -512,6 +519,35 @@ fn dry_run_items(model: &RuleModel) -> Vec<(usize, String, String)> {
             _ => {}
         }
         out.push((depth, label, text));
+    }
+    out
+}
+
+/// The builder path of each item of [`dry_run_items`], in the same order: the
+/// top group is `[]`; a rule that is not a group sits at `[0]` of the top group.
+fn dry_run_paths(model: &RuleModel) -> Vec<Path> {
+    let root: Path = if matches!(model.root, Item::Group(_)) {
+        Vec::new()
+    } else {
+        vec![0]
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<(Path, Item)> = vec![(root, model.root.clone())];
+    while let Some((path, item)) = stack.pop() {
+        match &item {
+            Item::Group(g) => stack.extend(g.items.iter().enumerate().rev().map(|(i, child)| {
+                let mut p = path.clone();
+                p.push(i);
+                (p, child.clone())
+            })),
+            Item::Not(inner) => {
+                let mut p = path.clone();
+                p.push(0);
+                stack.push((p, (**inner).clone()));
+            }
+            _ => {}
+        }
+        out.push(path);
     }
     out
 }
@@ -925,6 +961,18 @@ mod tests {
                 .map(|(_, _, t)| t)
                 .collect();
             assert_eq!(texts, hookwright_core::dryrun::item_texts(&model), "{text}");
+            // Each item's builder path leads to that item.
+            let top = builder::top_group(&model);
+            let paths = dry_run_paths(&model);
+            assert_eq!(paths.len(), texts.len());
+            for (path, text) in paths.iter().zip(&texts) {
+                let item = if path.is_empty() {
+                    Item::Group(top.clone())
+                } else {
+                    builder::item_at(&top, path).unwrap().clone()
+                };
+                assert_eq!(&RuleModel { root: item }.to_text(), text, "{path:?}");
+            }
         }
     }
 
