@@ -611,14 +611,27 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                 <DryRunTable table={TableKind::Fired} title={format!("Fired {noun}")} testid="dryrun-fired"
                     columns={Rc::new(s.columns.clone())} window={window(TableKind::Fired)}
                     on_query={on_query.clone()} on_export={on_export.clone()} />
-                <DryRunTable table={TableKind::NearMisses} title="Near misses" testid="dryrun-near"
+                <DryRunTable table={TableKind::NearMisses} title={kept("Near misses", s.near_misses, NEAR_KEPT)} testid="dryrun-near"
                     columns={Rc::new(vec!["line".to_string(), props.id_field.to_string(), "would fire if this changed".to_string()])}
                     window={window(TableKind::NearMisses)} on_query={on_query.clone()} on_export={on_export.clone()} />
-                <DryRunTable table={TableKind::Errors} title="Errors" testid="dryrun-errors"
+                <DryRunTable table={TableKind::Errors} title={kept("Errors", s.errors, ERRORS_KEPT)} testid="dryrun-errors"
                     columns={Rc::new(vec!["line".to_string(), props.id_field.to_string(), "message".to_string()])}
                     window={window(TableKind::Errors)} on_query={on_query} on_export={on_export} />
             }
         </section>
+    }
+}
+
+/// Near misses and errors the worker keeps in full (all are counted).
+const NEAR_KEPT: f64 = 100_000.0;
+const ERRORS_KEPT: f64 = 100_000.0;
+
+/// A table's title, saying so when only the first rows were kept.
+fn kept(name: &str, count: f64, limit: f64) -> String {
+    if count > limit {
+        format!("{name}: the first of {}", group(count as u64))
+    } else {
+        name.to_string()
     }
 }
 
