@@ -2,6 +2,10 @@
 
 pub mod code_editor;
 pub mod connection_view;
+pub mod dry_run;
+pub mod dry_run_protocol;
+pub mod dry_run_table;
+pub mod dry_run_worker;
 pub mod header;
 pub mod headers_table;
 pub mod inbox;

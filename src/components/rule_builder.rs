@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::dry_run_table::group;
 use super::variable_picker::VariablePicker;
 use crate::builder::{condition_for, empty_group, refit, type_of, Edit, Path};
 
@@ -21,11 +22,17 @@ use crate::builder::{condition_for, empty_group, refit, type_of, Edit, Path};
 /// it could not be evaluated.
 pub type Results = HashMap<Path, Option<bool>>;
 
+/// How many loans of the last dry run each item was true / false / error for.
+pub type Counts = HashMap<Path, [f64; 3]>;
+
 #[derive(Properties, PartialEq)]
 pub struct RuleBuilderProps {
     pub top: Group,
     pub catalog: &'static Catalog,
     pub results: Rc<Results>,
+    /// The last dry run's counts, shown beside each item's result.
+    #[prop_or_default]
+    pub counts: Rc<Counts>,
     /// An edit at a path; the string is a coalesce key for typing in one field.
     pub on_edit: Callback<(Path, Edit, Option<String>)>,
 }
@@ -34,6 +41,7 @@ pub struct RuleBuilderProps {
 struct Scope {
     catalog: &'static Catalog,
     results: Rc<Results>,
+    counts: Rc<Counts>,
     on_edit: Callback<(Path, Edit, Option<String>)>,
 }
 
@@ -45,13 +53,21 @@ impl Scope {
     }
 
     fn badge(&self, path: &[usize]) -> Html {
+        let counts = self.counts.get(path).map(|c| {
+            html! {
+                <span class="dry-count" data-testid="dryrun-count" title="Dry run: loans true / false / error">
+                    { format!("✓{} ✗{}{}", group(c[0] as u64), group(c[1] as u64),
+                        if c[2] > 0.0 { format!(" !{}", group(c[2] as u64)) } else { String::new() }) }
+                </span>
+            }
+        });
         let (class, text, value) = match self.results.get(path) {
             Some(Some(true)) => ("result-badge true", "true", "true"),
             Some(Some(false)) => ("result-badge false", "false", "false"),
             Some(None) => ("result-badge error", "error", "error"),
-            None => return Html::default(),
+            None => return counts.unwrap_or_default(),
         };
-        html! { <span class={class} data-result={value} title="For the selected sample">{ text }</span> }
+        html! { <><span class={class} data-result={value} title="For the selected sample">{ text }</span>{ counts.unwrap_or_default() }</> }
     }
 }
 
@@ -60,6 +76,7 @@ pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
     let scope = Scope {
         catalog: props.catalog,
         results: props.results.clone(),
+        counts: props.counts.clone(),
         on_edit: props.on_edit.clone(),
     };
     group_view(&scope, &props.top, &[], None)

@@ -14,7 +14,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint};
-use super::rule_builder::{Results, RuleBuilder};
+use super::dry_run::{DryCounts, DryRun};
+use super::dry_run_protocol::ClauseCount;
+use super::rule_builder::{self, Results, RuleBuilder};
 use super::templating::{catalog_for, use_custom_sample, CUSTOM_SAMPLE};
 use super::use_editor;
 use crate::builder::{self, Edit, Path};
@@ -393,13 +395,40 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         })
     };
 
+    // The last dry run's counts, for the text it ran on.
+    let dry_counts = use_state(|| None::<(String, DryCounts)>);
+    let on_counts = {
+        let dry_counts = dry_counts.clone();
+        let text = text.clone();
+        Callback::from(move |counts: DryCounts| dry_counts.set(Some((text.clone(), counts))))
+    };
+    let dry_items = use_memo(model.clone(), |model| {
+        Rc::new(model.as_ref().map(dry_run_items).unwrap_or_default())
+    });
+    let dry_marks = dry_counts
+        .as_ref()
+        .filter(|(ran_on, _)| *ran_on == text && !event_trigger)
+        .map(|(_, c)| c.clone());
+    let builder_counts: Rc<rule_builder::Counts> = Rc::new(match (&dry_marks, &model) {
+        (Some(c), Some(model)) => dry_run_paths(model)
+            .into_iter()
+            .zip(c.1.iter().copied())
+            .collect(),
+        _ => Default::default(),
+    });
+
     let mut paints = highlight_paints(&text);
+    // An event filter runs inside an event-code check, so its offsets differ.
+    if let Some(counts) = &dry_marks {
+        paints.extend(dry_run_paints(&text, &counts.0));
+    }
     paints.extend(analysis.marks.iter().cloned());
     paints.extend(diagnostic_paints(&analysis.findings));
     let errors_id = format!("rule-errors-{}", connection.id);
     let has_errors = analysis.findings.iter().any(|e| !e.is_warning());
 
     html! {
+        <>
         <section class="panel trigger-panel" aria-labelledby="trigger-title">
             <div class="panel-head">
                 <h3 id="trigger-title">{ "Trigger" }</h3>
@@ -420,7 +449,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                         </p>
                     }
                     if let Some(model) = &model {
-                        <RuleBuilder top={builder::top_group(model)} {catalog} results={analysis.results.clone()} {on_edit} />
+                        <RuleBuilder top={builder::top_group(model)} {catalog} results={analysis.results.clone()} counts={builder_counts.clone()} {on_edit} />
                     } else {
                         <p class="empty">{ "Fix the rule text below and the builder will show it." }</p>
                     }
@@ -440,7 +469,111 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 </div>
             </div>
         </section>
+        <DryRun rule={AttrValue::from(dry_run_rule(&connection.trigger))} rule_ok={analysis.model.is_some()}
+            id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
+            noun={if event_trigger { "events" } else { "loans" }}
+            items={(*dry_items).clone()} {on_counts} />
+        </>
     }
+}
+
+/// What a dry run evaluates: the rule; for an event trigger, the event's
+/// code and then its filter (an event of another kind never fires it).
+fn dry_run_rule(trigger: &Trigger) -> String {
+    match trigger {
+        Trigger::Rule { rule } => rule.clone(),
+        Trigger::Event { event, rule } => {
+            let code = format!(
+                "(= EventCode {})",
+                serde_json::to_string(event).unwrap_or_default()
+            );
+            if rule.trim().is_empty() {
+                code
+            } else {
+                format!("(and {code} {rule})")
+            }
+        }
+    }
+}
+
+/// The rule's groups and conditions as (depth, label, rule text), in
+/// pre-order from the model's root: the order the engine counts them in.
+fn dry_run_items(model: &RuleModel) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, Item)> = vec![(0, model.root.clone())];
+    while let Some((depth, item)) = stack.pop() {
+        let text = RuleModel { root: item.clone() }.to_text();
+        let label = match &item {
+            Item::Group(g) => format!(
+                "{} of {} items",
+                match g.mode {
+                    rule::model::Match::All => "all",
+                    rule::model::Match::Any => "any",
+                    rule::model::Match::None => "none",
+                },
+                g.items.len()
+            ),
+            Item::Not(_) => "NOT".to_string(),
+            _ => text.clone(),
+        };
+        match &item {
+            Item::Group(g) => stack.extend(g.items.iter().rev().map(|i| (depth + 1, i.clone()))),
+            Item::Not(inner) => stack.push((depth + 1, (**inner).clone())),
+            _ => {}
+        }
+        out.push((depth, label, text));
+    }
+    out
+}
+
+/// The builder path of each item of [`dry_run_items`], in the same order: the
+/// top group is `[]`; a rule that is not a group sits at `[0]` of the top group.
+fn dry_run_paths(model: &RuleModel) -> Vec<Path> {
+    let root: Path = if matches!(model.root, Item::Group(_)) {
+        Vec::new()
+    } else {
+        vec![0]
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<(Path, Item)> = vec![(root, model.root.clone())];
+    while let Some((path, item)) = stack.pop() {
+        match &item {
+            Item::Group(g) => stack.extend(g.items.iter().enumerate().rev().map(|(i, child)| {
+                let mut p = path.clone();
+                p.push(i);
+                (p, child.clone())
+            })),
+            Item::Not(inner) => {
+                let mut p = path.clone();
+                p.push(0);
+                stack.push((p, (**inner).clone()));
+            }
+            _ => {}
+        }
+        out.push(path);
+    }
+    out
+}
+
+/// Marks the heads of the rule text's clauses with the dry run's counts.
+fn dry_run_paints(text: &str, clauses: &[ClauseCount]) -> Vec<Paint> {
+    clauses
+        .iter()
+        .filter(|c| c.end <= text.len() && text.as_bytes().get(c.start) == Some(&b'('))
+        .map(|c| {
+            let head_end = text[c.start + 1..c.end]
+                .find(|ch: char| ch.is_whitespace() || ch == '(' || ch == ')')
+                .map_or(c.end, |i| c.start + 1 + i);
+            Paint {
+                range: c.start..head_end,
+                class: "mark-count",
+                title: Some(format!(
+                    "dry run: true for {}, false for {}, error for {}",
+                    c.counts[0], c.counts[1], c.counts[2]
+                )),
+            }
+        })
+        .collect()
 }
 
 fn result_banner(
@@ -818,6 +951,36 @@ mod tests {
         assert_eq!(complete_symbol("(= \"Op", 6), None);
         assert_eq!(complete_symbol("(= 5", 4), None);
     }
+
+    #[test]
+    fn dry_run_items_are_the_engines_counting_order() {
+        for text in [
+            SEED_FOR_DRY_RUN,
+            "(= loan-status \"Open\")",
+            "(and (not (= a 1)) (not (or (= b 2) (= c 3))) (or))",
+        ] {
+            let model = RuleModel::from_rule(&Rule::parse(text).unwrap());
+            let texts: Vec<String> = dry_run_items(&model)
+                .into_iter()
+                .map(|(_, _, t)| t)
+                .collect();
+            assert_eq!(texts, hookwright_core::dryrun::item_texts(&model), "{text}");
+            // Each item's builder path leads to that item.
+            let top = builder::top_group(&model);
+            let paths = dry_run_paths(&model);
+            assert_eq!(paths.len(), texts.len());
+            for (path, text) in paths.iter().zip(&texts) {
+                let item = if path.is_empty() {
+                    Item::Group(top.clone())
+                } else {
+                    builder::item_at(&top, path).unwrap().clone()
+                };
+                assert_eq!(&RuleModel { root: item }.to_text(), text, "{path:?}");
+            }
+        }
+    }
+
+    const SEED_FOR_DRY_RUN: &str = r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
 
     #[test]
     fn analysis_marks_the_seed_rule_for_each_sample() {

@@ -48,6 +48,8 @@ enum Command {
     Envelope(commands::envelope::Args),
     /// Evaluate a rule against a JSON context; prints the result as JSON
     Eval(commands::eval::Args),
+    /// Dry-run a rule over a portfolio: which loans fire, which nearly do, which err
+    Dryrun(commands::dryrun::Args),
     /// Check a rule against a variable catalog without evaluating it
     Check(commands::check::Args),
     /// Print a rule in the canonical layout
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Render(args) => commands::render::run(args),
         Command::Envelope(args) => commands::envelope::run(args),
         Command::Eval(args) => commands::eval::run(args),
+        Command::Dryrun(args) => commands::dryrun::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Request(args) => commands::request::run(args),

@@ -50,6 +50,11 @@ impl Context {
         &self.root
     }
 
+    /// The root to refill in place (the dry run reuses one context per thread).
+    pub(crate) fn root_mut(&mut self) -> &mut Value {
+        &mut self.root
+    }
+
     /// The value at `path`. A top-level key that itself contains dots
     /// (a flat context) wins over walking nested objects.
     pub fn lookup(&self, path: &str) -> Result<&Value, Missing> {

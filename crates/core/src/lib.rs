@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod connection;
 pub mod context;
 pub mod delivery;
+pub mod dryrun;
 pub mod error;
 pub mod header_value;
 pub mod lint;

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod dryrun;
 pub mod envelope;
 pub mod eval;
 pub mod fmt;

@@ -1,0 +1,355 @@
+//! The `dryrun` contract, run against the built binary: output shape, exit
+//! codes, rule sources, and each loan's result equal to `hookwright eval`'s.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+const SEED: &str =
+    r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
+
+fn hookwright(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookwright"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A file in a directory of its own (tests run in parallel).
+fn temp(name: &str, contents: &[u8]) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "hookwright-dryrun-cli-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path.display().to_string()
+}
+
+const PORTFOLIO: &str = r#"{"loan-id": 1, "status-days-past-due": 5, "loan-status": "Open", "current-date": "2022-09-26"}
+{"loan-id": 2, "status-days-past-due": 4, "loan-status": "Open"}
+{"loan-id": "L-3", "status-days-past-due": 5, "loan-status": "Collections"}
+{"loan-id": 4, "loan-status": "Open"}
+{"loan-id": 5, "status-days-past-due": 5,
+{"loan-id": 6, "status-days-past-due": 5.00, "loan-status": "Closed"}
+"#;
+
+fn json_run(args: &[&str]) -> Value {
+    let o = hookwright(args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn json_has_the_contract_fields() {
+    let file = temp("p.ndjson", PORTFOLIO.as_bytes());
+    let v = json_run(&["dryrun", SEED, "--portfolio", &file, "--json"]);
+    assert_eq!(v["loans"], 6);
+    assert_eq!(v["fired"], 2);
+    assert_eq!(v["errorCount"], 2);
+    assert_eq!(v["firedIds"], serde_json::json!([1, "L-3"]));
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors[0]["line"], 4);
+    assert_eq!(errors[0]["id"], 4);
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown variable `status-days-past-due`"));
+    assert_eq!(errors[1]["line"], 5);
+    assert_eq!(errors[1]["id"], Value::Null);
+    let clauses = v["clauses"].as_array().unwrap();
+    assert_eq!(clauses.len(), 5);
+    assert_eq!(clauses[0]["text"], SEED);
+    assert_eq!(
+        (clauses[0]["line"].clone(), clauses[0]["col"].clone()),
+        (1.into(), 1.into())
+    );
+    assert_eq!(clauses[1]["text"], "(= status-days-past-due 5)");
+    assert_eq!(clauses[1]["col"], 6);
+    assert_eq!(clauses[1]["trueCount"], 3);
+    assert_eq!(clauses[1]["falseCount"], 1);
+    assert_eq!(clauses[1]["errorCount"], 1);
+    assert_eq!(v["notFired"], 2);
+    assert_eq!(v["nearMissCount"], 2);
+    // The same answer whatever the number of threads.
+    let one = json_run(&[
+        "dryrun",
+        SEED,
+        "--portfolio",
+        &file,
+        "--json",
+        "--threads",
+        "1",
+    ]);
+    let many = json_run(&[
+        "dryrun",
+        SEED,
+        "--portfolio",
+        &file,
+        "--json",
+        "--threads",
+        "7",
+    ]);
+    assert_eq!(one, v);
+    assert_eq!(many, v);
+}
+
+#[test]
+fn readable_summary_and_rule_sources() {
+    let file = temp("p.ndjson", PORTFOLIO.as_bytes());
+    let o = hookwright(&["dryrun", SEED, "--portfolio", &file]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("6 loans read"), "{out}");
+    assert!(out.contains("fired      2"), "{out}");
+    assert!(out.contains("line 5: unreadable record"), "{out}");
+    let rule = temp("rule.clj", format!("{SEED}\n").as_bytes());
+    let from_file = json_run(&[
+        "dryrun",
+        &format!("@{rule}"),
+        "--portfolio",
+        &file,
+        "--json",
+    ]);
+    assert_eq!(from_file["fired"], 2);
+    let examples = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/late-5-days-external.json"
+    );
+    let from_connection = json_run(&[
+        "dryrun",
+        "--connection",
+        examples,
+        "--id",
+        "late-5-external",
+        "--portfolio",
+        &file,
+        "--json",
+    ]);
+    assert_eq!(from_connection["firedIds"], serde_json::json!([1, "L-3"]));
+    let o = hookwright(&[
+        "dryrun",
+        "--connection",
+        examples,
+        "--id",
+        "nope",
+        "--portfolio",
+        &file,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no connection `nope`"));
+}
+
+#[test]
+fn an_event_connection_runs_over_a_batch_of_events() {
+    let events = temp(
+        "events.ndjson",
+        br#"{"EventCode": "LOA10040", "EventId": "e1", "EventProperties": {"CorrelationId": ""}}
+{"EventCode": "LOA10055", "EventId": "e2", "EventProperties": {"CorrelationId": ""}}
+{"EventCode": "LOA10040", "EventId": "e3", "EventProperties": {"CorrelationId": "P-A"}}
+"#,
+    );
+    let examples = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/youlend-manual-payment-note.json"
+    );
+    let v = json_run(&[
+        "dryrun",
+        "--connection",
+        examples,
+        "--id",
+        "youlend-manual-payment-note",
+        "--portfolio",
+        &events,
+        "--id-field",
+        "EventId",
+        "--json",
+    ]);
+    assert_eq!(v["loans"], 3);
+    assert_eq!(v["firedIds"], serde_json::json!(["e1"]));
+}
+
+#[test]
+fn today_and_id_field() {
+    let file = temp(
+        "p.ndjson",
+        br#"{"ref": "a", "next-scheduled-payment-date": "2022-10-01", "current-date": "2022-09-26"}
+{"ref": "b", "next-scheduled-payment-date": "2022-10-20", "current-date": "2022-09-26"}
+"#,
+    );
+    let rule = "(< (u/days-between (u/today) next-scheduled-payment-date) 10)";
+    let v = json_run(&[
+        "dryrun",
+        rule,
+        "--portfolio",
+        &file,
+        "--json",
+        "--id-field",
+        "ref",
+    ]);
+    assert_eq!(v["firedIds"], serde_json::json!(["a"]));
+    let v = json_run(&[
+        "dryrun",
+        rule,
+        "--portfolio",
+        &file,
+        "--json",
+        "--id-field",
+        "ref",
+        "--today",
+        "2022-10-15",
+    ]);
+    assert_eq!(v["firedIds"], serde_json::json!(["a", "b"]));
+}
+
+#[test]
+fn exit_codes_for_bad_rules_and_bad_files() {
+    let file = temp("p.ndjson", PORTFOLIO.as_bytes());
+    let o = hookwright(&["dryrun", "(and (= x 1)", "--portfolio", &file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("1:"), "{}", stderr(&o));
+    let o = hookwright(&["dryrun", "(frobnicate x)", "--portfolio", &file]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = hookwright(&["dryrun", SEED, "--portfolio", "/no/such/portfolio.ndjson"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot open portfolio"));
+    let empty = temp("empty.ndjson", b"");
+    let o = hookwright(&["dryrun", SEED, "--portfolio", &empty]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
+    let binary = temp("x.bin", &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3]);
+    let o = hookwright(&["dryrun", SEED, "--portfolio", &binary]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
+}
+
+#[test]
+fn csv_arrays_gzip_and_absent_variables() {
+    let csv = temp(
+        "p.csv",
+        b"loan-id,status-days-past-due,loan-status\n1,5,Open\n2,5\n3,5,Collections\n",
+    );
+    let v = json_run(&["dryrun", SEED, "--portfolio", &csv, "--json"]);
+    assert_eq!(v["firedIds"], serde_json::json!([1, 3]));
+    assert_eq!(v["errors"][0]["line"], 3);
+    let array = temp("p.json", b"[{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\"},\n{\"loan-id\": 2");
+    let v = json_run(&["dryrun", SEED, "--portfolio", &array, "--json"]);
+    assert_eq!(v["fired"], 1);
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("never closes"));
+    // gzip
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, PORTFOLIO.as_bytes()).unwrap();
+    let gz = temp("p.ndjson.gz", &enc.finish().unwrap());
+    let v = json_run(&["dryrun", SEED, "--portfolio", &gz, "--json"]);
+    assert_eq!(v["firedIds"], serde_json::json!([1, "L-3"]));
+    let o = hookwright(&["dryrun", "(= status-amount-du 5)", "--portfolio", &csv]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("no loan has `status-amount-du`"),
+        "{}",
+        stdout(&o)
+    );
+    let o = hookwright(&[
+        "dryrun",
+        "(= loan-stat \"Open\")",
+        "--portfolio",
+        &csv,
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["notes"][0],
+        "no loan has `loan-stat`; did you mean `loan-status`?"
+    );
+}
+
+// ---- Each loan's result is exactly what `hookwright eval` gives for it. ----
+
+const RULES: &[&str] = &[
+    SEED,
+    "(> status-amount-due 100)",
+    "(contains? #{\"Closed\" \"Paid Off\"} loan-status)",
+    "(= customer.primary.full-name \"Ana\")",
+    "(> (u/days-between current-date \"2022-10-01\") 3)",
+];
+
+fn member() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("status-days-past-due"),
+        Just("loan-status"),
+        Just("status-amount-due"),
+        Just("current-date"),
+        Just("customer"),
+        Just("other"),
+    ];
+    let value = prop_oneof![
+        Just("5"),
+        Just("5.00"),
+        Just("150.25"),
+        Just("\"Open\""),
+        Just("\"Closed\""),
+        Just("\"2022-09-26\""),
+        Just("{\"primary\": {\"full-name\": \"Ana\"}}"),
+        Just("null"),
+        Just("tru"),
+    ];
+    (key, value).prop_map(|(k, v)| format!("\"{k}\": {v}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn each_loan_matches_eval(rule in 0..RULES.len(), loans in prop::collection::vec(prop::collection::vec(member(), 0..5), 1..6)) {
+        let records: Vec<String> = loans
+            .iter()
+            .enumerate()
+            .map(|(i, members)| {
+                let mut all = vec![format!("\"loan-id\": {i}")];
+                all.extend(members.iter().cloned());
+                format!("{{{}}}", all.join(", "))
+            })
+            .collect();
+        let file = temp("p.ndjson", (records.join("\n") + "\n").as_bytes());
+        let v = json_run(&["dryrun", RULES[rule], "--portfolio", &file, "--json", "--today", "2022-10-09"]);
+        let fired: Vec<Value> = v["firedIds"].as_array().unwrap().clone();
+        let error_lines: Vec<u64> = v["errors"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
+        for (i, record) in records.iter().enumerate() {
+            let ctx = temp("ctx.json", record.as_bytes());
+            let o = hookwright(&["eval", RULES[rule], "--context", &ctx, "--today", "2022-10-09"]);
+            let line = i as u64 + 1;
+            if o.status.success() {
+                let value: Value = serde_json::from_str(&stdout(&o)).unwrap();
+                let truthy = !matches!(value, Value::Null | Value::Bool(false));
+                prop_assert_eq!(fired.contains(&Value::from(i)), truthy, "{}", record);
+                prop_assert!(!error_lines.contains(&line), "{}", record);
+            } else {
+                prop_assert!(error_lines.contains(&line), "{} / {}", record, stderr(&o));
+                let error = v["errors"].as_array().unwrap().iter().find(|e| e["line"] == line).unwrap();
+                let message = error["message"].as_str().unwrap();
+                if !message.starts_with("unreadable record") {
+                    // The same error, word for word, as eval prints it.
+                    prop_assert!(stderr(&o).contains(message), "{} / {}", message, stderr(&o));
+                }
+                prop_assert!(!fired.contains(&Value::from(i)));
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! CSV portfolios: a header row of variable names (dotted names nest:
+//! `customer.primary.full-name`), then a loan a row. A cell that reads as a
+//! JSON number is that exact number, `true`/`false` are booleans, an empty
+//! cell is absent, anything else is text.
+
+use crate::context::parse_number;
+use crate::value::{Map, Value};
+
+use super::split::FileError;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Header {
+    /// Each column's path segments; `None` for a column without a name (ignored).
+    columns: Vec<Option<Vec<String>>>,
+}
+
+impl Header {
+    pub(crate) fn parse(line: &str) -> Result<Header, FileError> {
+        let cells = split_row(line.trim_end_matches('\r'))
+            .map_err(|m| FileError(format!("the CSV header row: {m}")))?;
+        let columns: Vec<Option<Vec<String>>> = cells
+            .iter()
+            .map(|c| {
+                let c = c.trim();
+                (!c.is_empty()).then(|| c.split('.').map(str::to_string).collect())
+            })
+            .collect();
+        // A name that is also the start of a dotted name cannot be both a value and a group.
+        let names: Vec<String> = columns.iter().flatten().map(|p| p.join(".")).collect();
+        for a in &names {
+            if let Some(b) = names.iter().find(|b| b.starts_with(&format!("{a}."))) {
+                return Err(FileError(format!(
+                    "the CSV header has both `{a}` and `{b}`: `{a}` cannot be a value and hold `{b}`"
+                )));
+            }
+        }
+        if names.is_empty() {
+            return Err(FileError("the CSV header row names no variables".into()));
+        }
+        Ok(Header { columns })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.iter().all(Option::is_none)
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().flatten().map(|p| p.join(".")).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The loan of one data row, or why the row cannot be read.
+    pub(crate) fn row(&self, text: &str) -> Result<Value, String> {
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let cells = split_row(text)?;
+        if cells.len() != self.columns.len() {
+            return Err(format!(
+                "this row has {} cells; the header has {}",
+                cells.len(),
+                self.columns.len()
+            ));
+        }
+        let mut root = Map::new();
+        for (path, cell) in self.columns.iter().zip(cells) {
+            let (Some(path), Some(value)) = (path, cell_value(&cell)) else {
+                continue;
+            };
+            let (last, parents) = path.split_last().expect("names are not empty");
+            let mut map = &mut root;
+            for p in parents {
+                let entry = map
+                    .entry(p.clone())
+                    .or_insert_with(|| Value::Map(Map::new()));
+                map = match entry {
+                    Value::Map(m) => m,
+                    _ => unreachable!("the header refuses a value that is also a group"),
+                };
+            }
+            map.insert(last.clone(), value);
+        }
+        Ok(Value::Map(root))
+    }
+}
+
+/// A cell's value: exact number, boolean, text; `None` when empty.
+pub fn cell_value(cell: &str) -> Option<Value> {
+    match cell {
+        "" => None,
+        "true" => Some(Value::Bool(true)),
+        "false" => Some(Value::Bool(false)),
+        _ if is_json_number(cell) => Some(
+            parse_number(cell)
+                .map(Value::Number)
+                .unwrap_or_else(|_| Value::Text(cell.to_string())),
+        ),
+        _ => Some(Value::Text(cell.to_string())),
+    }
+}
+
+/// JSON's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+/// So `00123` (a zip code) stays text.
+fn is_json_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let f = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == f {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let e = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == e {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Splits one CSV row (RFC 4180: commas, quoted cells with `""` for a quote).
+pub fn split_row(row: &str) -> Result<Vec<String>, String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut chars = row.chars().peekable();
+    let mut at_start = true;
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    cell.push('"');
+                } else {
+                    quoted = false;
+                    match chars.peek() {
+                        None | Some(',') => {}
+                        Some(_) => {
+                            return Err(format!(
+                                "cell {} has text after its closing quote",
+                                cells.len() + 1
+                            ))
+                        }
+                    }
+                }
+            } else {
+                cell.push(c);
+            }
+            continue;
+        }
+        match c {
+            ',' => {
+                cells.push(std::mem::take(&mut cell));
+                at_start = true;
+                continue;
+            }
+            '"' if at_start => quoted = true,
+            c => cell.push(c),
+        }
+        at_start = false;
+    }
+    if quoted {
+        return Err(format!(
+            "cell {} opens a quote that never closes",
+            cells.len() + 1
+        ));
+    }
+    cells.push(cell);
+    Ok(cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_nest_and_keep_exact_numbers() {
+        let h = Header::parse("loan-id,customer.primary.full-name,status-amount-due,ok,zip,note")
+            .unwrap();
+        let v = h.row("7,\"Doe, Jane\",158.70,true,00123,").unwrap();
+        assert_eq!(
+            v.to_json(),
+            r#"{"loan-id":7,"customer":{"primary":{"full-name":"Doe, Jane"}},"status-amount-due":158.70,"ok":true,"zip":"00123"}"#
+        );
+        assert!(h
+            .row("1,2")
+            .unwrap_err()
+            .contains("2 cells; the header has 6"));
+        assert!(Header::parse("a,a.b").is_err());
+        assert_eq!(
+            split_row(r#"a,"b ""c""",d"#).unwrap(),
+            ["a", "b \"c\"", "d"]
+        );
+    }
+}

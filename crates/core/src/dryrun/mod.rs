@@ -1,0 +1,920 @@
+//! Portfolio dry run: which loans a rule fires for, and why not the others.
+//!
+//! A portfolio (NDJSON, a JSON array or CSV; gzip is undone by the caller, see
+//! [`Gunzip`]) is fed to a [`Reader`] chunk by chunk, which cuts it into
+//! [`Batch`]es of whole records; an [`Evaluator`] (one per thread) turns each
+//! batch into a [`Tally`]; tallies merge in file order; [`Plan::report`] turns
+//! the total into a [`Report`].
+//!
+//! Each loan is evaluated exactly as `hookwright eval` and the editor's live
+//! result evaluate it: the same compiled rule, the same options, the same
+//! context lookups. For speed, a JSON record is first scanned for only the
+//! members the rule reads ([`scan`]); the scanner accepts only records the full
+//! parser accepts, and whenever the fast evaluation errs the record is parsed
+//! whole and evaluated again, so error messages (did-you-mean and all) are
+//! those of a full context.
+
+mod csv;
+mod gunzip;
+mod sample;
+mod scan;
+mod split;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::context::{lookup_in, Context};
+use crate::error::Error;
+use crate::rule::compile::Tracer;
+use crate::rule::model::{Item, Match, RuleModel};
+use crate::rule::{CompiledRule, Date, EvalOptions, Rule};
+use crate::suggest;
+use crate::value::{Map, Value};
+
+pub use csv::{cell_value, split_row, Header};
+pub use gunzip::{is_gzip, Gunzip};
+pub use sample::portfolio as sample_portfolio;
+pub use split::{Batch, FileError, Format, Reader, MAX_RECORD};
+
+use split::{Rec, Records};
+
+/// How many record errors and near misses a tally keeps (all are counted).
+pub const KEEP: usize = 1_000;
+
+/// What to run and what to keep.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The evaluation date; `None` uses each loan's `current-date`, as LoanPro does.
+    pub today: Option<Date>,
+    /// The member naming each loan (`loan-id`).
+    pub id_field: String,
+    /// Keep each fired loan's row (its id and the variables the rule reads), for a table.
+    pub keep_rows: bool,
+    /// Record errors kept in full (all are counted).
+    pub max_errors: usize,
+    /// Near misses kept in full (all are counted).
+    pub max_near_misses: usize,
+    /// Extra rule texts (the builder's groups and conditions) to count true /
+    /// false / error for every loan, each evaluated on its own.
+    pub items: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            today: None,
+            id_field: "loan-id".into(),
+            keep_rows: false,
+            max_errors: KEEP,
+            max_near_misses: KEEP,
+            items: Vec::new(),
+        }
+    }
+}
+
+/// A clause of the rule text: a bracketed form, with its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClauseInfo {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub col: usize,
+    /// The node it is in the compiled rule.
+    node: usize,
+}
+
+/// The rule's boolean shape over its conditions, for near misses.
+#[derive(Debug, Clone)]
+enum Tree {
+    Leaf(usize),
+    All(Vec<Tree>),
+    Any(Vec<Tree>),
+    /// `(not (or …))`: none of them.
+    None(Vec<Tree>),
+    Not(Box<Tree>),
+}
+
+impl Tree {
+    /// Clojure's `and`/`or`/`not` over the conditions' outcomes (`None` an
+    /// error), left to right and short-circuiting, with one condition flipped.
+    fn eval(&self, leaves: &[Option<bool>], flip: usize) -> Option<bool> {
+        match self {
+            Tree::Leaf(i) => leaves[*i].map(|b| b != (*i == flip)),
+            Tree::All(items) => {
+                for item in items {
+                    if !item.eval(leaves, flip)? {
+                        return Some(false);
+                    }
+                }
+                Some(true)
+            }
+            Tree::Any(items) => {
+                for item in items {
+                    if item.eval(leaves, flip)? {
+                        return Some(true);
+                    }
+                }
+                Some(false)
+            }
+            Tree::None(items) => {
+                for item in items {
+                    if item.eval(leaves, flip)? {
+                        return Some(false);
+                    }
+                }
+                Some(true)
+            }
+            Tree::Not(inner) => inner.eval(leaves, flip).map(|b| !b),
+        }
+    }
+
+    /// Each node's value (1 true, 2 false, 3 error) in pre-order: the
+    /// builder's groups and conditions, top first.
+    fn values(&self, leaves: &[Option<bool>], out: &mut Vec<u8>) {
+        out.push(match self.eval(leaves, usize::MAX) {
+            Some(true) => 1,
+            Some(false) => 2,
+            None => 3,
+        });
+        match self {
+            Tree::Leaf(_) => {}
+            Tree::All(items) | Tree::Any(items) | Tree::None(items) => {
+                for item in items {
+                    item.values(leaves, out);
+                }
+            }
+            Tree::Not(inner) => inner.values(leaves, out),
+        }
+    }
+
+    /// The rule text of every node in pre-order, as [`values`](Tree::values) counts them.
+    pub(crate) fn texts(item: &Item, out: &mut Vec<String>) {
+        out.push(RuleModel { root: item.clone() }.to_text());
+        match item {
+            Item::Group(g) => {
+                for i in &g.items {
+                    Tree::texts(i, out);
+                }
+            }
+            Item::Not(inner) => Tree::texts(inner, out),
+            _ => {}
+        }
+    }
+
+    fn build(item: &Item, leaves: &mut Vec<String>) -> Tree {
+        match item {
+            Item::Group(g) => {
+                let items = g.items.iter().map(|i| Tree::build(i, leaves)).collect();
+                match g.mode {
+                    Match::All => Tree::All(items),
+                    Match::Any => Tree::Any(items),
+                    Match::None => Tree::None(items),
+                }
+            }
+            Item::Not(inner) => Tree::Not(Box::new(Tree::build(inner, leaves))),
+            leaf => {
+                leaves.push(RuleModel { root: leaf.clone() }.to_text());
+                Tree::Leaf(leaves.len() - 1)
+            }
+        }
+    }
+}
+
+/// A rule ready for a dry run: compiled once, shared by every thread.
+#[derive(Debug)]
+pub struct Plan {
+    rule: Rule,
+    compiled: CompiledRule,
+    opts: EvalOptions,
+    options: Options,
+    /// Top-level members the fast path reads.
+    wanted: Vec<String>,
+    clauses: Vec<ClauseInfo>,
+    /// Conditions (as canonical text) and their compiled form, for near misses.
+    leaves: Vec<(String, CompiledRule)>,
+    tree: Option<Tree>,
+    items: Vec<Option<CompiledRule>>,
+    /// The items asked for are the tree's nodes: count them from the
+    /// conditions' values instead of evaluating each on its own.
+    items_from_tree: bool,
+}
+
+impl Plan {
+    /// Parses and compiles the rule; its errors are the CLI's exit 1.
+    pub fn new(rule_text: &str, options: Options) -> Result<Plan, Vec<Error>> {
+        let rule = Rule::parse(rule_text)?;
+        let compiled = rule.compile()?;
+        let source = rule.source().to_string();
+        // A member is wanted when it can start the lookup of a path the rule reads.
+        let mut wanted: Vec<String> = Vec::new();
+        let mut add_prefixes = |path: &str| {
+            let mut end = path.len();
+            loop {
+                let prefix = &path[..end];
+                if !wanted.iter().any(|w| w == prefix) {
+                    wanted.push(prefix.to_string());
+                }
+                match prefix.rfind('.') {
+                    Some(i) => end = i,
+                    None => break,
+                }
+            }
+        };
+        for path in compiled.variables() {
+            add_prefixes(path);
+        }
+        add_prefixes("current-date");
+        add_prefixes(&options.id_field);
+        let clauses = compiled
+            .spans()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| source.as_bytes().get(s.start) == Some(&b'('))
+            .map(|(node, s)| ClauseInfo {
+                text: one_line(&source[s.start..s.end]),
+                start: s.start,
+                end: s.end,
+                line: s.line,
+                col: s.col,
+                node,
+            })
+            .collect();
+        let model = RuleModel::from_rule(&rule);
+        let mut leaf_texts = Vec::new();
+        let tree = Tree::build(&model.root, &mut leaf_texts);
+        let leaves: Option<Vec<(String, CompiledRule)>> = leaf_texts
+            .into_iter()
+            .map(|t| {
+                let c = Rule::parse(&t).ok()?.compile().ok()?;
+                Some((t, c))
+            })
+            .collect();
+        let (leaves, tree) = match leaves {
+            Some(l) if !l.is_empty() => (l, Some(tree)),
+            _ => (Vec::new(), None),
+        };
+        let mut node_texts = Vec::new();
+        Tree::texts(&model.root, &mut node_texts);
+        let items_from_tree =
+            tree.is_some() && !options.items.is_empty() && options.items == node_texts;
+        let items = if items_from_tree {
+            Vec::new()
+        } else {
+            options
+                .items
+                .iter()
+                .map(|t| Rule::parse(t).ok()?.compile().ok())
+                .collect()
+        };
+        let opts = EvalOptions {
+            today: options.today,
+            ..EvalOptions::default()
+        };
+        Ok(Plan {
+            rule,
+            compiled,
+            opts,
+            options,
+            wanted,
+            clauses,
+            leaves,
+            tree,
+            items,
+            items_from_tree,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        self.rule.source()
+    }
+
+    /// The variable paths the rule reads.
+    pub fn variables(&self) -> &[String] {
+        self.compiled.variables()
+    }
+
+    pub fn clauses(&self) -> &[ClauseInfo] {
+        &self.clauses
+    }
+
+    /// The conditions near misses are told by (canonical text).
+    pub fn conditions(&self) -> Vec<&str> {
+        self.leaves.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// An empty tally shaped for this plan.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            clause_counts: vec![[0; 3]; self.clauses.len()],
+            item_counts: vec![[0; 3]; self.options.items.len()],
+            near_miss_by_condition: vec![0; self.leaves.len()],
+            present: vec![0; self.variables().len()],
+            ..Tally::default()
+        }
+    }
+
+    /// The summary of a finished run.
+    pub fn report(&self, tally: Tally) -> Report {
+        let clauses = self
+            .clauses
+            .iter()
+            .zip(&tally.clause_counts)
+            .map(|(c, n)| Clause {
+                text: c.text.clone(),
+                line: c.line,
+                col: c.col,
+                start: c.start,
+                end: c.end,
+                true_count: n[0],
+                false_count: n[1],
+                error_count: n[2],
+            })
+            .collect();
+        let mut notes = Vec::new();
+        let readable = tally.loans - tally.unreadable;
+        if readable > 0 {
+            for (path, &n) in self.variables().iter().zip(&tally.present) {
+                if n == 0 {
+                    let hint = suggest::hint(&suggest::did_you_mean(
+                        path,
+                        tally.sample_paths.iter().map(String::as_str),
+                    ));
+                    let hint = if hint.is_empty() {
+                        " (check the variable name, or the portfolio's columns)".to_string()
+                    } else {
+                        hint
+                    };
+                    notes.push(format!("no loan has `{path}`{hint}"));
+                }
+            }
+        }
+        Report {
+            clauses,
+            notes,
+            conditions: self.leaves.iter().map(|(t, _)| t.clone()).collect(),
+            tally,
+        }
+    }
+}
+
+/// The rule texts of a model's groups and conditions in the order the dry
+/// run counts them ([`Options::items`] equal to these is the fast path).
+pub fn item_texts(model: &RuleModel) -> Vec<String> {
+    let mut out = Vec::new();
+    Tree::texts(&model.root, &mut out);
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A record that could not be evaluated: unreadable, or the rule erred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordError {
+    pub line: u64,
+    /// The loan's id as JSON, when it could be read.
+    pub id: Option<String>,
+    pub message: String,
+}
+
+/// A loan that does not fire but would if one condition came out the other way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearMiss {
+    pub line: u64,
+    pub id: Option<String>,
+    /// Indexes into [`Plan::conditions`].
+    pub conditions: Vec<u16>,
+}
+
+/// A fired loan for the table: its id and the values of the variables the rule reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FiredRow {
+    pub line: u64,
+    pub id: String,
+    pub values: Vec<String>,
+}
+
+/// Counts and kept details of the records evaluated so far; merge in file order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    pub loans: u64,
+    pub fired: u64,
+    pub not_fired: u64,
+    pub error_count: u64,
+    /// Records that could not be read at all (also in `error_count`).
+    pub unreadable: u64,
+    pub errors: Vec<RecordError>,
+    /// Each fired loan's id as JSON (`null` without one), in file order, a line each.
+    pub fired_ids: String,
+    pub rows: Vec<FiredRow>,
+    /// Per clause: true, false, error.
+    pub clause_counts: Vec<[u64; 3]>,
+    /// Per extra item ([`Options::items`]): true, false, error.
+    pub item_counts: Vec<[u64; 3]>,
+    pub near_miss_count: u64,
+    pub near_misses: Vec<NearMiss>,
+    pub near_miss_by_condition: Vec<u64>,
+    /// Per variable the rule reads: more than 0 when some loan has it.
+    pub present: Vec<u64>,
+    /// Variable names seen in the first loans, for did-you-mean.
+    pub sample_paths: Vec<String>,
+}
+
+impl Tally {
+    /// Adds `other`, which covers records after this tally's.
+    pub fn merge(&mut self, other: Tally, options: &Options) {
+        self.loans += other.loans;
+        self.fired += other.fired;
+        self.not_fired += other.not_fired;
+        self.error_count += other.error_count;
+        self.unreadable += other.unreadable;
+        let room = options.max_errors.saturating_sub(self.errors.len());
+        self.errors.extend(other.errors.into_iter().take(room));
+        self.fired_ids.push_str(&other.fired_ids);
+        self.rows.extend(other.rows);
+        add_counts(&mut self.clause_counts, &other.clause_counts);
+        add_counts(&mut self.item_counts, &other.item_counts);
+        self.near_miss_count += other.near_miss_count;
+        let room = options
+            .max_near_misses
+            .saturating_sub(self.near_misses.len());
+        self.near_misses
+            .extend(other.near_misses.into_iter().take(room));
+        add(
+            &mut self.near_miss_by_condition,
+            &other.near_miss_by_condition,
+        );
+        add(&mut self.present, &other.present);
+        if self.sample_paths.len() < 2_000 {
+            let have: HashSet<String> = self.sample_paths.iter().cloned().collect();
+            self.sample_paths.extend(
+                other
+                    .sample_paths
+                    .into_iter()
+                    .filter(|p| !have.contains(p))
+                    .take(2_000),
+            );
+        }
+    }
+
+    /// The fired loans' ids as JSON values, in file order.
+    pub fn fired_ids(&self) -> impl Iterator<Item = &str> {
+        self.fired_ids.lines()
+    }
+}
+
+fn add(into: &mut Vec<u64>, from: &[u64]) {
+    if into.len() < from.len() {
+        into.resize(from.len(), 0);
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        *a += b;
+    }
+}
+
+fn add_counts(into: &mut Vec<[u64; 3]>, from: &[[u64; 3]]) {
+    if into.len() < from.len() {
+        into.resize(from.len(), [0; 3]);
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        for k in 0..3 {
+            a[k] += b[k];
+        }
+    }
+}
+
+/// A clause with its counts, as the CLI prints and the page marks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub text: String,
+    pub line: usize,
+    pub col: usize,
+    pub start: usize,
+    pub end: usize,
+    pub true_count: u64,
+    pub false_count: u64,
+    pub error_count: u64,
+}
+
+/// A finished run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub clauses: Vec<Clause>,
+    /// Advice about the run as a whole ("no loan has `x`; did you mean …").
+    pub notes: Vec<String>,
+    /// The conditions near misses name (canonical text), by index.
+    pub conditions: Vec<String>,
+    pub tally: Tally,
+}
+
+/// Loans that fire now and did not in the previous run, and the reverse.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Diff {
+    pub newly_firing: Vec<String>,
+    pub no_longer_firing: Vec<String>,
+}
+
+/// Compares two runs' fired ids (each in file order).
+pub fn diff<'a>(
+    previous: impl IntoIterator<Item = &'a str>,
+    current: impl IntoIterator<Item = &'a str>,
+) -> Diff {
+    let previous: Vec<&str> = previous.into_iter().collect();
+    let current: Vec<&str> = current.into_iter().collect();
+    let before: HashSet<&str> = previous.iter().copied().collect();
+    let now: HashSet<&str> = current.iter().copied().collect();
+    Diff {
+        newly_firing: current
+            .iter()
+            .filter(|id| !before.contains(*id))
+            .map(|s| s.to_string())
+            .collect(),
+        no_longer_firing: previous
+            .iter()
+            .filter(|id| !now.contains(*id))
+            .map(|s| s.to_string())
+            .collect(),
+    }
+}
+
+/// One loan's outcome, for tests and callers that look at loans one by one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoanResult {
+    /// The rule's value (truthy: the loan fires).
+    Value(Value),
+    /// The rule erred for this loan.
+    Error(Error),
+    /// The record could not be read.
+    Unreadable(String),
+}
+
+/// Records each node's outcome for one loan: 0 not evaluated, 1 truthy, 2 falsey, 3 error.
+struct States(Vec<u8>);
+
+impl Tracer for States {
+    const ACTIVE: bool = true;
+
+    #[inline]
+    fn record(&mut self, id: u32, outcome: Result<&Value, &Error>) {
+        if let Some(s) = self.0.get_mut(id as usize) {
+            *s = match outcome {
+                Ok(v) if v.is_truthy() => 1,
+                Ok(_) => 2,
+                Err(_) => 3,
+            };
+        }
+    }
+}
+
+/// Evaluates batches for one thread, reusing its buffers from loan to loan.
+pub struct Evaluator<'p> {
+    plan: &'p Plan,
+    /// The fast path's context: only the wanted members, reused.
+    ctx: Context,
+    seen: Vec<bool>,
+    states: Vec<u8>,
+    leaf_values: Vec<Option<bool>>,
+    /// Loans whose names were sampled for did-you-mean.
+    sampled: usize,
+    sample_names: Vec<String>,
+    /// Variables some loan this evaluator saw has.
+    present: Vec<bool>,
+    all_present: bool,
+    flips: Vec<u16>,
+    node_values: Vec<u8>,
+}
+
+enum Source<'t> {
+    Json(&'t str),
+    Csv(&'t Header, &'t str),
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(plan: &'p Plan) -> Evaluator<'p> {
+        Evaluator {
+            plan,
+            ctx: Context::new(Value::Map(Map::new())),
+            seen: Vec::new(),
+            states: vec![0; plan.compiled.spans().len()],
+            leaf_values: vec![None; plan.leaves.len()],
+            sampled: 0,
+            sample_names: Vec::new(),
+            present: vec![false; plan.variables().len()],
+            all_present: false,
+            flips: Vec::new(),
+            node_values: Vec::new(),
+        }
+    }
+
+    /// Evaluates every record of a batch.
+    pub fn batch(&mut self, batch: &Batch) -> Tally {
+        let mut tally = self.plan.tally();
+        match &batch.records {
+            Records::Lines => {
+                // One UTF-8 check for the whole batch; a bad batch is checked line by line.
+                let valid = std::str::from_utf8(&batch.text).ok();
+                let text = &batch.text;
+                let mut start = 0;
+                let mut line = batch.first_line;
+                while start < text.len() {
+                    let end =
+                        memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
+                    let raw = &text[start..end];
+                    if !raw.iter().all(u8::is_ascii_whitespace) {
+                        // Lines end at ASCII newlines, so slicing checked text stays valid.
+                        let checked = valid.map(|v| &v[start..end]);
+                        self.raw_record(raw, line, None, None, checked, &mut tally);
+                    }
+                    start = end + 1;
+                    line += 1;
+                }
+            }
+            Records::Json(recs) => {
+                for rec in recs {
+                    self.rec(batch, rec, None, &mut tally);
+                }
+            }
+            Records::Csv(header, recs) => {
+                for rec in recs {
+                    self.rec(batch, rec, Some(header), &mut tally);
+                }
+            }
+        }
+        tally
+    }
+
+    fn rec(&mut self, batch: &Batch, rec: &Rec, header: Option<&Header>, tally: &mut Tally) {
+        let raw = &batch.text[rec.start..rec.end];
+        self.raw_record(raw, rec.line, rec.problem.as_deref(), header, None, tally);
+    }
+
+    fn raw_record(
+        &mut self,
+        raw: &[u8],
+        line: u64,
+        problem: Option<&str>,
+        header: Option<&Header>,
+        utf8: Option<&str>,
+        tally: &mut Tally,
+    ) {
+        tally.loans += 1;
+        if let Some(problem) = problem {
+            return unreadable(tally, line, problem.to_string(), self.plan);
+        }
+        let checked = match utf8 {
+            Some(text) => Ok(text),
+            None => std::str::from_utf8(raw),
+        };
+        let Ok(text) = checked else {
+            return unreadable(
+                tally,
+                line,
+                "the record is not valid UTF-8 text".into(),
+                self.plan,
+            );
+        };
+        let source = match header {
+            Some(h) => Source::Csv(h, text),
+            None => Source::Json(text),
+        };
+        match self.evaluate(source, line) {
+            Ok((result, ctx)) => self.count(result, ctx.as_ref(), line, tally),
+            Err(message) => unreadable(tally, line, message, self.plan),
+        }
+    }
+
+    /// One JSON record's result, as the tally would count it (for tests and tools).
+    pub fn loan(&mut self, text: &str) -> LoanResult {
+        match self.evaluate(Source::Json(text), 1) {
+            Ok((Ok(v), _)) => LoanResult::Value(v),
+            Ok((Err(e), _)) => LoanResult::Error(e),
+            Err(m) => LoanResult::Unreadable(m),
+        }
+    }
+
+    /// Evaluates a record; the context is returned when it is not the fast
+    /// path's (which stays in `self.ctx`). The states hold each node's outcome.
+    #[allow(clippy::type_complexity)]
+    fn evaluate(
+        &mut self,
+        source: Source<'_>,
+        line: u64,
+    ) -> Result<(Result<Value, Error>, Option<Context>), String> {
+        let plan = self.plan;
+        if let Source::Json(text) = source {
+            let fast = match self.ctx.root_mut() {
+                Value::Map(map) => {
+                    scan::scan_object(text, &plan.wanted, map, &mut self.seen).is_ok()
+                }
+                _ => false,
+            };
+            if fast {
+                let result = self.run(None);
+                let sample = self.sampled < 20;
+                if result.is_ok() && !sample {
+                    return Ok((result, None));
+                }
+                // Errors (and the first few loans' names) come from the whole record.
+            }
+        }
+        let full = match source {
+            Source::Json(text) => Context::from_json(text).map_err(|e| {
+                let span = e
+                    .span
+                    .map(|s| format!(" (line {}, column {})", line + s.line as u64 - 1, s.col));
+                format!(
+                    "unreadable record: {}{}",
+                    e.message,
+                    span.unwrap_or_default()
+                )
+            })?,
+            Source::Csv(header, text) => Context::new(header.row(text)?),
+        };
+        if self.sampled < 20 {
+            self.sampled += 1;
+            self.sample_names.extend(full.paths().into_iter().take(500));
+        }
+        let result = self.run(Some(&full));
+        Ok((result, Some(full)))
+    }
+
+    fn run(&mut self, ctx: Option<&Context>) -> Result<Value, Error> {
+        let ctx = ctx.unwrap_or(&self.ctx);
+        let mut states = States(std::mem::take(&mut self.states));
+        states.0.fill(0);
+        let (result, states) = self.plan.compiled.run(ctx, &self.plan.opts, states);
+        self.states = states.0;
+        // Only a truthiness is kept for rules that build bigger values.
+        result.map(|v| match v {
+            std::borrow::Cow::Borrowed(Value::Bool(b)) => Value::Bool(*b),
+            v => v.into_owned(),
+        })
+    }
+
+    fn count(
+        &mut self,
+        result: Result<Value, Error>,
+        full: Option<&Context>,
+        line: u64,
+        tally: &mut Tally,
+    ) {
+        let plan = self.plan;
+        let ctx = full.unwrap_or(&self.ctx);
+        let root = ctx.root();
+        for (c, counts) in plan.clauses.iter().zip(tally.clause_counts.iter_mut()) {
+            match self.states[c.node] {
+                1 => counts[0] += 1,
+                2 => counts[1] += 1,
+                3 => counts[2] += 1,
+                _ => {}
+            }
+        }
+        // Whether some loan has each variable; once one has, stop looking.
+        if !self.all_present {
+            self.all_present = true;
+            for (i, path) in plan.variables().iter().enumerate() {
+                if self.present[i] {
+                    continue;
+                }
+                if small_lookup(root, path).is_some() {
+                    self.present[i] = true;
+                    tally.present[i] += 1;
+                } else {
+                    self.all_present = false;
+                }
+            }
+        }
+        let leaves_known = plan.items_from_tree;
+        if leaves_known {
+            for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
+                *value = leaf.matches(ctx, &plan.opts).ok();
+            }
+            if let Some(tree) = &plan.tree {
+                self.node_values.clear();
+                tree.values(&self.leaf_values, &mut self.node_values);
+                for (v, counts) in self.node_values.iter().zip(tally.item_counts.iter_mut()) {
+                    counts[usize::from(*v - 1)] += 1;
+                }
+            }
+        }
+        for (item, counts) in plan.items.iter().zip(tally.item_counts.iter_mut()) {
+            if let Some(item) = item {
+                match item.matches(ctx, &plan.opts) {
+                    Ok(true) => counts[0] += 1,
+                    Ok(false) => counts[1] += 1,
+                    Err(_) => counts[2] += 1,
+                }
+            }
+        }
+        if !self.sample_names.is_empty() {
+            let have: HashSet<&String> = tally.sample_paths.iter().collect();
+            let fresh: Vec<String> = self
+                .sample_names
+                .drain(..)
+                .filter(|p| !have.contains(p))
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            tally.sample_paths.extend(fresh);
+        }
+        let id = small_lookup(root, &plan.options.id_field);
+        match result {
+            Ok(v) if v.is_truthy() => {
+                tally.fired += 1;
+                match id {
+                    Some(id) => tally.fired_ids.push_str(&id.to_json()),
+                    None => tally.fired_ids.push_str("null"),
+                }
+                tally.fired_ids.push('\n');
+                if plan.options.keep_rows {
+                    tally.rows.push(FiredRow {
+                        line,
+                        id: id.map(Value::to_text).unwrap_or_default(),
+                        values: plan
+                            .variables()
+                            .iter()
+                            .map(|p| {
+                                small_lookup(root, p)
+                                    .map(Value::to_text)
+                                    .unwrap_or_default()
+                            })
+                            .collect(),
+                    });
+                }
+            }
+            Ok(_) => {
+                tally.not_fired += 1;
+                if let Some(tree) = &plan.tree {
+                    if !leaves_known {
+                        for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
+                            *value = leaf.matches(ctx, &plan.opts).ok();
+                        }
+                    }
+                    let values = &self.leaf_values;
+                    let flips = (0..plan.leaves.len())
+                        .filter(|&i| values[i].is_some() && tree.eval(values, i) == Some(true));
+                    self.flips.clear();
+                    self.flips.extend(flips.map(|i| i as u16));
+                    if !self.flips.is_empty() {
+                        tally.near_miss_count += 1;
+                        for &i in &self.flips {
+                            tally.near_miss_by_condition[i as usize] += 1;
+                        }
+                        if tally.near_misses.len() < plan.options.max_near_misses {
+                            tally.near_misses.push(NearMiss {
+                                line,
+                                id: id.map(Value::to_json),
+                                conditions: self.flips.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                tally.error_count += 1;
+                if tally.errors.len() < plan.options.max_errors {
+                    tally.errors.push(RecordError {
+                        line,
+                        id: id.map(Value::to_json),
+                        message: e.message,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// `lookup_in` for the dry run's small maps: a top-level key found by
+/// comparing names (cheaper than hashing for a handful of members).
+fn small_lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
+    if let Value::Map(map) = root {
+        if map.len() <= 8 {
+            if let Some((_, v)) = map.iter().find(|(k, _)| k.as_str() == path) {
+                return Some(v);
+            }
+        }
+    }
+    lookup_in(root, path)
+}
+
+fn unreadable(tally: &mut Tally, line: u64, message: String, plan: &Plan) {
+    tally.error_count += 1;
+    tally.unreadable += 1;
+    if tally.errors.len() < plan.options.max_errors {
+        tally.errors.push(RecordError {
+            line,
+            id: None,
+            message,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;

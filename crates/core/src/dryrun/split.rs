@@ -1,0 +1,543 @@
+//! Cutting a portfolio into records as its bytes arrive, chunk by chunk, so
+//! the whole file is never held: NDJSON (a record a line), a JSON array (a
+//! record an element, even when the array spans lines) or CSV (a header row,
+//! then a record a row; quoted cells may hold line breaks).
+
+use std::sync::Arc;
+
+use super::csv::Header;
+
+/// The kinds of portfolio file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Ndjson,
+    JsonArray,
+    Csv,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Ndjson => "NDJSON",
+            Format::JsonArray => "JSON array",
+            Format::Csv => "CSV",
+        }
+    }
+}
+
+/// Why a file is not a portfolio at all (the CLI's exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError(pub String);
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Complete records cut from the bytes fed so far: their text and where each starts.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub(crate) text: Vec<u8>,
+    /// The 1-based line of the first byte of `text`.
+    pub(crate) first_line: u64,
+    pub(crate) records: Records,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Records {
+    /// NDJSON: every non-blank line is a record (cut by whoever evaluates the batch).
+    Lines,
+    /// JSON array elements.
+    Json(Vec<Rec>),
+    /// CSV rows under a header.
+    Csv(Arc<Header>, Vec<Rec>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Rec {
+    pub start: usize,
+    pub end: usize,
+    pub line: u64,
+    /// A problem found while cutting (the record is then an error).
+    pub problem: Option<String>,
+}
+
+impl Batch {
+    /// NDJSON text of whole lines, the first at `first_line` (to evaluate
+    /// elsewhere: another thread, another worker).
+    pub fn lines(text: Vec<u8>, first_line: u64) -> Batch {
+        Batch {
+            text,
+            first_line,
+            records: Records::Lines,
+        }
+    }
+
+    /// The text and first line of an NDJSON batch; other kinds keep
+    /// state (a CSV header, cut positions) and stay whole.
+    pub fn into_lines(self) -> Result<(Vec<u8>, u64), Batch> {
+        match self.records {
+            Records::Lines => Ok((self.text, self.first_line)),
+            _ => Err(self),
+        }
+    }
+
+    /// Bytes of portfolio text in this batch.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arr {
+    /// Before the opening `[`.
+    Start,
+    /// After `[` or `,`: a value or `]`.
+    Value,
+    /// Inside a value.
+    In,
+    /// After a value: `,` or `]`.
+    After,
+    /// After the closing `]`.
+    Done,
+}
+
+/// Feeds a portfolio's bytes in and takes complete records out.
+#[derive(Debug)]
+pub struct Reader {
+    format: Option<Format>,
+    carry: Vec<u8>,
+    /// The line of `carry[0]`.
+    line: u64,
+    /// Where scanning resumes in `carry` (JSON array and CSV).
+    pos: usize,
+    /// The line at `pos`.
+    pos_line: u64,
+    /// JSON array state.
+    arr: Arr,
+    depth: u32,
+    in_string: bool,
+    escape: bool,
+    /// Start (in `carry`) and line of the element being read.
+    elem_start: usize,
+    elem_line: u64,
+    elem_problem: Option<String>,
+    /// CSV: inside a quoted cell.
+    quoted: bool,
+    header: Option<Arc<Header>>,
+    /// Bytes fed, for progress.
+    fed: u64,
+    saw_content: bool,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader::new()
+    }
+}
+
+/// Records longer than this are refused rather than held whole.
+pub const MAX_RECORD: usize = 64 << 20;
+
+impl Reader {
+    pub fn new() -> Reader {
+        Reader {
+            format: None,
+            carry: Vec::new(),
+            line: 1,
+            pos: 0,
+            pos_line: 1,
+            arr: Arr::Start,
+            depth: 0,
+            in_string: false,
+            escape: false,
+            elem_start: 0,
+            elem_line: 1,
+            elem_problem: None,
+            quoted: false,
+            header: None,
+            fed: 0,
+            saw_content: false,
+        }
+    }
+
+    /// The format, once the first non-blank byte has been seen.
+    pub fn format(&self) -> Option<Format> {
+        self.format
+    }
+
+    /// The CSV header's column names, once read.
+    pub fn columns(&self) -> Option<Vec<String>> {
+        self.header.as_ref().map(|h| h.names())
+    }
+
+    pub fn bytes_fed(&self) -> u64 {
+        self.fed
+    }
+
+    /// Takes the next chunk of the file; returns the records it completed.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<Batch, FileError> {
+        let first = self.fed == 0;
+        self.fed += chunk.len() as u64;
+        if first {
+            let chunk = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
+            check_text(chunk)?;
+            self.carry.extend_from_slice(chunk);
+        } else {
+            self.carry.extend_from_slice(chunk);
+        }
+        if self.format.is_none() {
+            match self.carry.iter().find(|b| !b.is_ascii_whitespace()) {
+                None => {
+                    // Only blank so far: keep the line count, drop the bytes.
+                    self.line += self.carry.iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.carry.clear();
+                    return Ok(self.empty());
+                }
+                Some(b'[') => self.format = Some(Format::JsonArray),
+                Some(b'{') => self.format = Some(Format::Ndjson),
+                Some(_) => self.format = Some(Format::Csv),
+            }
+            self.pos_line = self.line;
+            self.saw_content = true;
+        }
+        let batch = match self.format {
+            Some(Format::Ndjson) => self.lines(false),
+            Some(Format::JsonArray) => self.array(false),
+            _ => self.csv(false)?,
+        };
+        if self.carry.len() > MAX_RECORD {
+            return Err(FileError(format!(
+                "a record at line {} is longer than {} MB; is this a portfolio?",
+                self.line,
+                MAX_RECORD >> 20
+            )));
+        }
+        Ok(batch)
+    }
+
+    /// The end of the file: whatever is left is the last record.
+    pub fn finish(&mut self) -> Result<Batch, FileError> {
+        if !self.saw_content {
+            return Err(FileError(if self.fed == 0 {
+                "the file is empty: a portfolio is NDJSON, a JSON array or CSV with a header row"
+                    .into()
+            } else {
+                "the file holds only blank lines: no loans to read".into()
+            }));
+        }
+        match self.format {
+            Some(Format::Ndjson) => Ok(self.lines(true)),
+            Some(Format::JsonArray) => Ok(self.array(true)),
+            _ => self.csv(true),
+        }
+    }
+
+    fn empty(&self) -> Batch {
+        Batch {
+            text: Vec::new(),
+            first_line: self.line,
+            records: Records::Lines,
+        }
+    }
+
+    fn lines(&mut self, end: bool) -> Batch {
+        let cut = if end {
+            self.carry.len()
+        } else {
+            match memchr::memrchr(b'\n', &self.carry) {
+                Some(i) => i + 1,
+                None => return self.empty(),
+            }
+        };
+        let rest = self.carry.split_off(cut);
+        let text = std::mem::replace(&mut self.carry, rest);
+        let first_line = self.line;
+        self.line += memchr::memchr_iter(b'\n', &text).count() as u64;
+        Batch {
+            text,
+            first_line,
+            records: Records::Lines,
+        }
+    }
+
+    fn array(&mut self, end: bool) -> Batch {
+        let mut recs = Vec::new();
+        let mut i = self.pos;
+        let mut line = self.pos_line;
+        let mut carry = std::mem::take(&mut self.carry);
+        let b = &carry;
+        // Where the text handed out ends: after the last complete element.
+        let mut cut = 0usize;
+        let mut cut_line = self.line;
+        while i < b.len() {
+            let c = b[i];
+            match self.arr {
+                Arr::Start => {
+                    if c == b'[' {
+                        self.arr = Arr::Value;
+                    } else if !c.is_ascii_whitespace() {
+                        self.arr = Arr::Done;
+                    }
+                }
+                Arr::Value | Arr::After if c.is_ascii_whitespace() => {}
+                Arr::Value | Arr::After if c == b']' => {
+                    self.arr = Arr::Done;
+                    cut = i + 1;
+                    cut_line = line;
+                }
+                Arr::Value | Arr::After if c == b',' => {
+                    if self.arr == Arr::Value {
+                        self.elem_problem = Some("an empty record (two commas in a row)".into());
+                    }
+                    self.arr = Arr::Value;
+                }
+                Arr::Value | Arr::After => {
+                    if self.arr == Arr::After {
+                        self.elem_problem =
+                            Some("expected `,` or `]` before this record".to_string());
+                    }
+                    self.arr = Arr::In;
+                    self.elem_start = i;
+                    self.elem_line = line;
+                    self.depth = 0;
+                    self.in_string = false;
+                    self.escape = false;
+                    // Reprocess this byte inside the value.
+                    continue;
+                }
+                Arr::In => {
+                    let mut done = false;
+                    if self.in_string {
+                        if self.escape {
+                            self.escape = false;
+                        } else if c == b'\\' {
+                            self.escape = true;
+                        } else if c == b'"' {
+                            self.in_string = false;
+                            done = self.depth == 0;
+                        }
+                    } else {
+                        match c {
+                            b'"' => self.in_string = true,
+                            b'{' | b'[' => self.depth += 1,
+                            b'}' | b']' if self.depth > 0 => {
+                                self.depth -= 1;
+                                done = self.depth == 0;
+                            }
+                            b',' | b']' | b'}' if self.depth == 0 => {
+                                // A bare scalar ended just before this byte.
+                                recs.push(self.take_elem(i));
+                                cut = i;
+                                cut_line = line;
+                                self.arr = Arr::After;
+                                continue;
+                            }
+                            c if self.depth == 0 && c.is_ascii_whitespace() => {
+                                recs.push(self.take_elem(i));
+                                cut = i;
+                                cut_line = line;
+                                self.arr = Arr::After;
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    if done {
+                        recs.push(self.take_elem(i + 1));
+                        cut = i + 1;
+                        cut_line = line;
+                        self.arr = Arr::After;
+                    }
+                }
+                Arr::Done => {
+                    if !c.is_ascii_whitespace() {
+                        recs.push(Rec {
+                            start: i,
+                            end: b.len(),
+                            line,
+                            problem: Some(
+                                "text after the JSON array's closing `]` (is this one array?)"
+                                    .into(),
+                            ),
+                        });
+                        // Nothing after the array is read.
+                        cut = b.len();
+                        i = b.len();
+                        break;
+                    }
+                }
+            }
+            if c == b'\n' {
+                line += 1;
+            }
+            i += 1;
+        }
+        if end {
+            match self.arr {
+                Arr::In => recs.push(Rec {
+                    start: self.elem_start,
+                    end: b.len(),
+                    line: self.elem_line,
+                    problem: Some(
+                        "the file ends inside this record: the JSON array never closes".into(),
+                    ),
+                }),
+                Arr::Value | Arr::After => recs.push(Rec {
+                    start: b.len(),
+                    end: b.len(),
+                    line,
+                    problem: Some(
+                        "the JSON array never closes: no `]` at the end of the file".into(),
+                    ),
+                }),
+                Arr::Start => recs.push(Rec {
+                    start: 0,
+                    end: b.len(),
+                    line: self.line,
+                    problem: Some("expected a JSON array".into()),
+                }),
+                Arr::Done => {}
+            }
+            cut = b.len();
+            cut_line = line;
+        }
+        // Hand out the text up to `cut`; keep the rest (an element in progress).
+        let keep_from = if self.arr == Arr::In && !end {
+            self.elem_start.min(cut)
+        } else {
+            cut
+        };
+        let _ = cut_line;
+        let rest = carry.split_off(keep_from);
+        let text = carry;
+        self.carry = rest;
+        let first_line = self.line;
+        // The line of the kept text's first byte.
+        let kept_line = first_line + text.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line = kept_line;
+        self.elem_start -= keep_from.min(self.elem_start);
+        self.pos = i - keep_from;
+        self.pos_line = line;
+        Batch {
+            text,
+            first_line,
+            records: Records::Json(recs),
+        }
+    }
+
+    fn take_elem(&mut self, end: usize) -> Rec {
+        Rec {
+            start: self.elem_start,
+            end,
+            line: self.elem_line,
+            problem: self.elem_problem.take(),
+        }
+    }
+
+    fn csv(&mut self, end: bool) -> Result<Batch, FileError> {
+        let mut recs = Vec::new();
+        let mut i = self.pos;
+        let mut line = self.pos_line;
+        let mut start = 0usize;
+        let mut start_line = self.line;
+        let b = &self.carry;
+        let mut header_text: Option<(usize, usize)> = None;
+        while i < b.len() {
+            let c = b[i];
+            if c == b'"' {
+                self.quoted = !self.quoted;
+            } else if c == b'\n' {
+                line += 1;
+                if !self.quoted {
+                    let row = (start, i);
+                    let blank = b[start..i].iter().all(|c| c.is_ascii_whitespace());
+                    if !blank {
+                        if self.header.is_none() && header_text.is_none() {
+                            header_text = Some(row);
+                        } else {
+                            recs.push(Rec {
+                                start,
+                                end: i,
+                                line: start_line,
+                                problem: None,
+                            });
+                        }
+                    }
+                    start = i + 1;
+                    start_line = line;
+                }
+            }
+            i += 1;
+        }
+        if end && start < b.len() {
+            let blank = b[start..].iter().all(|c| c.is_ascii_whitespace());
+            if !blank {
+                let problem = self
+                    .quoted
+                    .then(|| "the file ends inside a quoted cell of this row".to_string());
+                if self.header.is_none() && header_text.is_none() {
+                    header_text = Some((start, b.len()));
+                } else {
+                    recs.push(Rec {
+                        start,
+                        end: b.len(),
+                        line: start_line,
+                        problem,
+                    });
+                }
+            }
+            start = b.len();
+        }
+        if let Some((s, e)) = header_text {
+            let text = String::from_utf8_lossy(&b[s..e]);
+            self.header = Some(Arc::new(Header::parse(&text)?));
+        }
+        let header = match &self.header {
+            Some(h) => h.clone(),
+            None if end => {
+                return Err(FileError(
+                    "the file holds no CSV header row (variable names)".into(),
+                ))
+            }
+            None => Arc::new(Header::default()),
+        };
+        if end && recs.is_empty() && self.fed > 0 && header.is_empty() {
+            return Err(FileError("the CSV header row names no variables".into()));
+        }
+        let rest = self.carry.split_off(start);
+        let text = std::mem::replace(&mut self.carry, rest);
+        let first_line = self.line;
+        self.line = start_line;
+        self.pos = i - start;
+        self.pos_line = line;
+        Ok(Batch {
+            text,
+            first_line,
+            records: Records::Csv(header, recs),
+        })
+    }
+}
+
+/// Refuses binary files: a NUL byte or invalid UTF-8 near the start.
+fn check_text(chunk: &[u8]) -> Result<(), FileError> {
+    let head = &chunk[..chunk.len().min(8192)];
+    let binary = head.contains(&0)
+        || match std::str::from_utf8(head) {
+            Ok(_) => false,
+            // A character cut by the 8 KB window is fine.
+            Err(e) => e.error_len().is_some(),
+        };
+    if binary {
+        return Err(FileError(
+            "this is not a portfolio: the file looks binary (expected NDJSON, a JSON array or CSV text, optionally gzipped)"
+                .into(),
+        ));
+    }
+    Ok(())
+}

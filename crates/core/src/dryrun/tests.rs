@@ -1,0 +1,355 @@
+use proptest::prelude::*;
+
+use super::*;
+
+const SEED: &str =
+    r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
+
+/// Runs a whole portfolio fed in chunks of `chunk` bytes.
+fn run(rule: &str, text: &[u8], chunk: usize) -> Result<Report, FileError> {
+    let plan = Plan::new(rule, Options::default()).unwrap();
+    let mut reader = Reader::new();
+    let mut ev = Evaluator::new(&plan);
+    let mut total = plan.tally();
+    for piece in text.chunks(chunk.max(1)) {
+        let batch = reader.feed(piece)?;
+        total.merge(ev.batch(&batch), plan.options());
+    }
+    let batch = reader.finish()?;
+    total.merge(ev.batch(&batch), plan.options());
+    Ok(plan.report(total))
+}
+
+fn ids(r: &Report) -> Vec<&str> {
+    r.tally.fired_ids().collect()
+}
+
+#[test]
+fn seed_rule_over_ndjson_counts_clauses_and_near_misses() {
+    let text = r#"{"loan-id": 1, "status-days-past-due": 5, "loan-status": "Open"}
+{"loan-id": 2, "status-days-past-due": 4, "loan-status": "Open"}
+
+{"loan-id": "L-3", "status-days-past-due": 5, "loan-status": "Closed"}
+{"loan-id": 4, "loan-status": "Open"}
+{"loan-id": 5, "status-days-past-due": 5, "loan-status": "Collections"
+{"loan-id": 6, "status-days-past-due": 5.0, "loan-status": "Collections"}
+"#;
+    for chunk in [1, 3, 17, 1000] {
+        let r = run(SEED, text.as_bytes(), chunk).unwrap();
+        let t = &r.tally;
+        assert_eq!(
+            (t.loans, t.fired, t.not_fired, t.error_count),
+            (6, 2, 2, 2),
+            "chunk {chunk}"
+        );
+        assert_eq!(ids(&r), ["1", "6"]);
+        assert_eq!(t.errors[0].line, 5);
+        assert_eq!(t.errors[0].id.as_deref(), Some("4"));
+        assert!(t.errors[0]
+            .message
+            .contains("unknown variable `status-days-past-due`"));
+        assert_eq!(t.errors[1].line, 6);
+        assert!(
+            t.errors[1].message.starts_with("unreadable record"),
+            "{}",
+            t.errors[1].message
+        );
+        // The root `and`: true 2, false 2, error 1.
+        assert_eq!(r.clauses[0].text, SEED);
+        assert_eq!(
+            (
+                r.clauses[0].true_count,
+                r.clauses[0].false_count,
+                r.clauses[0].error_count
+            ),
+            (2, 2, 1)
+        );
+        assert_eq!(r.clauses[1].text, "(= status-days-past-due 5)");
+        assert_eq!(
+            (
+                r.clauses[1].true_count,
+                r.clauses[1].false_count,
+                r.clauses[1].error_count
+            ),
+            (3, 1, 1)
+        );
+        // Loan 2 misses on days past due; loan 3 on its status (either branch).
+        assert_eq!(t.near_miss_count, 2);
+        assert_eq!(
+            r.conditions[t.near_misses[0].conditions[0] as usize],
+            "(= status-days-past-due 5)"
+        );
+        assert_eq!(t.near_misses[1].id.as_deref(), Some("\"L-3\""));
+        assert_eq!(t.near_misses[1].conditions.len(), 2);
+    }
+}
+
+#[test]
+fn builder_counts_from_the_conditions_equal_counting_each_item() {
+    let rules = [
+        SEED,
+        "(and (= loan-status \"Open\") (not (or (> status-days-past-due 30) (= loan-id 2))))",
+        "(or (> status-amount-due 100) (and (= loan-status \"Open\") (> missing 1)))",
+        "(= loan-status \"Open\")",
+    ];
+    let text = "{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\", \"status-amount-due\": 50}\n\
+                {\"loan-id\": 2, \"status-days-past-due\": 40, \"loan-status\": \"Open\", \"status-amount-due\": 150}\n\
+                {\"loan-id\": 3, \"loan-status\": \"Closed\"}\n\
+                {\"loan-id\": 4, \"status-days-past-due\": \"x\", \"loan-status\": \"Collections\", \"status-amount-due\": 5}\n";
+    for rule in rules {
+        let mut texts = Vec::new();
+        Tree::texts(
+            &RuleModel::from_rule(&Rule::parse(rule).unwrap()).root,
+            &mut texts,
+        );
+        let count = |items: Vec<String>| {
+            let plan = Plan::new(
+                rule,
+                Options {
+                    items,
+                    ..Options::default()
+                },
+            )
+            .unwrap();
+            let mut ev = Evaluator::new(&plan);
+            let mut reader = Reader::new();
+            let mut t = plan.tally();
+            t.merge(
+                ev.batch(&reader.feed(text.as_bytes()).unwrap()),
+                plan.options(),
+            );
+            t.merge(ev.batch(&reader.finish().unwrap()), plan.options());
+            (plan.items_from_tree, t.item_counts)
+        };
+        let (fast, from_tree) = count(texts.clone());
+        assert!(fast, "{rule}");
+        // One item more than the tree's nodes: each is evaluated on its own.
+        let mut more = texts.clone();
+        more.push("true".into());
+        let (fast, each) = count(more);
+        assert!(!fast);
+        assert_eq!(from_tree[..], each[..texts.len()], "{rule}: {texts:?}");
+    }
+}
+
+#[test]
+fn json_arrays_and_csv_give_the_same_answers() {
+    let array = "[\n {\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\"},\n {\"loan-id\": 2,\n  \"status-days-past-due\": 5, \"loan-status\": \"Collections\"}, 7\n]\n";
+    for chunk in [1, 5, 4096] {
+        let r = run(SEED, array.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (r.tally.loans, r.tally.fired, r.tally.error_count),
+            (3, 2, 1)
+        );
+        assert_eq!(r.tally.errors[0].line, 4);
+        assert_eq!(ids(&r), ["1", "2"]);
+    }
+    let csv = "loan-id,status-days-past-due,loan-status,customer.primary.full-name\n1,5,Open,\"Doe, J\"\n2,5,\"Collec\ntions\",x\n3,5.00,Collections,\n4,5\n";
+    for chunk in [1, 7, 4096] {
+        let r = run(SEED, csv.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (
+                r.tally.loans,
+                r.tally.fired,
+                r.tally.not_fired,
+                r.tally.error_count
+            ),
+            (4, 2, 1, 1),
+            "chunk {chunk}"
+        );
+        assert_eq!(ids(&r), ["1", "3"]);
+        assert_eq!(r.tally.errors[0].line, 6);
+        assert!(r.tally.errors[0]
+            .message
+            .contains("2 cells; the header has 4"));
+    }
+}
+
+#[test]
+fn bad_files_say_what_is_wrong() {
+    assert!(run(SEED, b"", 10).unwrap_err().0.contains("empty"));
+    assert!(run(SEED, b"\n \n", 10).unwrap_err().0.contains("blank"));
+    assert!(run(SEED, b"\x00\x01\x02binary", 10)
+        .unwrap_err()
+        .0
+        .contains("binary"));
+    let open = run(SEED, b"[{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\"},\n{\"loan-id\": 2", 8).unwrap();
+    assert_eq!(
+        (open.tally.loans, open.tally.fired, open.tally.error_count),
+        (2, 1, 1)
+    );
+    assert!(open.tally.errors[0].message.contains("never closes"));
+    let open = run(SEED, b"[{\"loan-id\": 1}", 8).unwrap();
+    assert!(open
+        .tally
+        .errors
+        .last()
+        .unwrap()
+        .message
+        .contains("never closes"));
+    let missing = run(SEED, b"{\"loan-id\": 1, \"status-amount-due\": 3, \"loan-status\": \"Open\", \"status-days-past-du\": 5}\n", 100).unwrap();
+    assert_eq!(
+        missing.notes,
+        ["no loan has `status-days-past-due`; did you mean `status-days-past-du`?"]
+    );
+}
+
+#[test]
+fn gzip_is_undone_in_pieces() {
+    use flate2::write::GzEncoder;
+    use std::io::Write as _;
+    let text = sample_portfolio(500, 3);
+    let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(text.as_bytes()).unwrap();
+    let gz = enc.finish().unwrap();
+    assert!(is_gzip(&gz));
+    let mut g = Gunzip::new();
+    let mut out = Vec::new();
+    for piece in gz.chunks(100) {
+        out.extend(g.push(piece).unwrap());
+    }
+    out.extend(g.finish().unwrap());
+    assert_eq!(out, text.as_bytes());
+    let mut g = Gunzip::new();
+    g.push(&gz[..gz.len() / 2]).unwrap();
+    assert!(g.finish().is_err());
+}
+
+#[test]
+fn diff_names_newly_and_no_longer_firing() {
+    let d = diff(["1", "2", "3"], ["2", "3", "4"]);
+    assert_eq!(d.newly_firing, ["4"]);
+    assert_eq!(d.no_longer_firing, ["1"]);
+}
+
+#[test]
+fn serde_json_keeps_number_text_as_written() {
+    // Exponents are rewritten (`1E2` → `1e+2`); the scanner converts those through serde_json.
+    for n in ["1.50", "-0", "0.000", "12345678901234567890.25", "-7"] {
+        let v: serde_json::Value = serde_json::from_str(n).unwrap();
+        assert_eq!(v.as_number().unwrap().as_str(), n);
+    }
+}
+
+// ---- The property: each loan's result is exactly `hookwright eval`'s. ----
+
+const RULES: &[&str] = &[
+    SEED,
+    "(> status-amount-due 100)",
+    "(or (< status-days-past-due 3) (contains? #{\"Closed\" \"Paid Off\"} loan-status))",
+    "(= customer.primary.full-name \"Ana\")",
+    "(clojure.string/starts-with? loan-status \"Op\")",
+    "(> (u/days-between current-date \"2022-10-01\") 3)",
+    "(= (:a nested) 1)",
+    "(not (= flat.key 2))",
+    "(+ status-amount-due 1)",
+    "(= (u/today) current-date)",
+    "(get-in nested [:b 0])",
+    "status-amount-due",
+    "loan-id",
+];
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("status-days-past-due".to_string()),
+        Just("loan-status".to_string()),
+        Just("status-amount-due".to_string()),
+        Just("loan-id".to_string()),
+        Just("current-date".to_string()),
+        Just("customer".to_string()),
+        Just("customer.primary.full-name".to_string()),
+        Just("nested".to_string()),
+        Just("flat.key".to_string()),
+        Just("flat".to_string()),
+        Just("loan-stat\\u0075s".to_string()),
+        "[a-z-]{1,12}",
+    ]
+}
+
+fn scalar() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0i64..10).prop_map(|n| n.to_string()),
+        Just("5.0".to_string()),
+        Just("5.00".to_string()),
+        Just("-0".to_string()),
+        Just("1e2".to_string()),
+        Just("12345678901234567890123456789012".to_string()),
+        Just("158.70".to_string()),
+        Just("0.50".to_string()),
+        Just("999999999999999999".to_string()),
+        Just("-3.10".to_string()),
+        Just("10.0".to_string()),
+        Just("\"Open\"".to_string()),
+        Just("\"Collections\"".to_string()),
+        Just("\"Op\\u0065n\"".to_string()),
+        Just("\"\\ud83d\\ude00\"".to_string()),
+        Just("\"\\ud800\"".to_string()),
+        Just("\"2022-09-26\"".to_string()),
+        Just("\"Ana\"".to_string()),
+        Just("true".to_string()),
+        Just("null".to_string()),
+        Just(
+            "{\"a\": 1, \"b\": [2, {\"c\": null}], \"primary\": {\"full-name\": \"Ana\"}}"
+                .to_string()
+        ),
+        Just("{\"key\": 2}".to_string()),
+        Just("[1, [2, []], {}]".to_string()),
+        Just("01".to_string()),
+        Just("[1,]".to_string()),
+        Just("tru".to_string()),
+    ]
+}
+
+fn record() -> impl Strategy<Value = String> {
+    let members = prop::collection::vec((key(), scalar()), 0..7);
+    (members, 0u8..8).prop_map(|(members, mangle)| {
+        let body: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("\"{k}\": {v}"))
+            .collect();
+        let mut text = format!("{{{}}}", body.join(", "));
+        match mangle {
+            0 => text.push_str(" x"),
+            1 => text = text.replacen('{', "[", 1),
+            2 => text.push('\t'),
+            _ => {}
+        }
+        text
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn each_loan_is_what_eval_gives(rule in 0..RULES.len(), rec in record(), today in any::<bool>()) {
+        let source = RULES[rule];
+        let options = Options {
+            today: today.then(|| Date::new(2022, 10, 3).unwrap()),
+            ..Options::default()
+        };
+        let plan = Plan::new(source, options.clone()).unwrap();
+        let mut ev = Evaluator::new(&plan);
+        // Warm the reused context with another record first, as a run would.
+        let _ = ev.loan(r#"{"loan-status": "Closed", "nested": {"a": 1}, "status-days-past-due": 5}"#);
+        let got = ev.loan(&rec);
+        // What `hookwright eval RULE --context FILE [--today]` computes.
+        let opts = EvalOptions { today: options.today, ..EvalOptions::default() };
+        let want = match Context::from_json(&rec) {
+            Err(e) => LoanResult::Unreadable(e.message),
+            Ok(ctx) => match Rule::parse(source).unwrap().eval(&ctx, &opts) {
+                Ok(v) => LoanResult::Value(v),
+                Err(e) => LoanResult::Error(e),
+            },
+        };
+        match (&got, &want) {
+            (LoanResult::Unreadable(g), LoanResult::Unreadable(w)) => prop_assert!(g.contains(w.as_str()), "{g} / {w}"),
+            (LoanResult::Value(g), LoanResult::Value(w)) => {
+                // Numbers compare by value; their written scale must match too.
+                prop_assert_eq!(g, w, "record {}", rec);
+                prop_assert_eq!(g.to_json(), w.to_json(), "record {}", rec);
+            }
+            _ => prop_assert_eq!(&got, &want, "record {}", rec),
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! The dry run's messages between the page and its Web Worker (sent with
+//! serde-wasm-bindgen; a portfolio or an export travels beside them as a
+//! Blob), and the worker's store of a finished run's tables: sorted and
+//! filtered there, so the page only ever holds the rows on screen. Plain
+//! Rust, tested natively.
+
+use std::collections::HashMap;
+
+use hookwright_core::dryrun::{RecordError, Report};
+use serde::{Deserialize, Serialize};
+
+use super::youlend::csv;
+
+/// The page to the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Evaluate `rule` over the Blob sent beside this message; any run before it stops.
+    Start {
+        run: u32,
+        rule: String,
+        /// `YYYY-MM-DD`; empty for each loan's `current-date`.
+        today: String,
+        id_field: String,
+        /// The builder's groups and conditions as rule text, counted one by one.
+        items: Vec<String>,
+        /// Names the portfolio, so the next run of the same one is diffed against this.
+        key: String,
+        /// Helper workers to share NDJSON with; `None` picks by the cores
+        /// (one for the page, one for this worker, the rest helpers, at most 3).
+        helpers: Option<u32>,
+    },
+    Cancel {
+        run: u32,
+    },
+    /// A window of one of the finished run's tables.
+    Rows {
+        run: u32,
+        table: TableKind,
+        sort: Option<(usize, bool)>,
+        filter: String,
+        offset: u32,
+        limit: u32,
+    },
+    /// The whole table as CSV (a Blob comes back).
+    Export {
+        run: u32,
+        table: TableKind,
+    },
+    /// A sample portfolio of `count` loans (a Blob comes back).
+    Generate {
+        count: u32,
+    },
+    /// To a helper worker: evaluate NDJSON lines (an ArrayBuffer beside this
+    /// message) for run `run` of this rule; the tally comes back as `JobDone`.
+    Job {
+        run: u32,
+        seq: u32,
+        rule: String,
+        today: String,
+        id_field: String,
+        items: Vec<String>,
+        first_line: f64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TableKind {
+    Fired,
+    NearMisses,
+    Errors,
+}
+
+impl TableKind {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            TableKind::Fired => "dry-run-fired.csv",
+            TableKind::NearMisses => "dry-run-near-misses.csv",
+            TableKind::Errors => "dry-run-errors.csv",
+        }
+    }
+}
+
+/// The worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's handler is installed: messages sent before this would be lost.
+    Ready,
+    Progress(Progress),
+    Done {
+        run: u32,
+        summary: Box<Summary>,
+    },
+    /// The rule does not compile, or the file is not a portfolio.
+    Failed {
+        run: u32,
+        message: String,
+    },
+    Rows {
+        run: u32,
+        table: TableKind,
+        total: u32,
+        offset: u32,
+        rows: Vec<Vec<String>>,
+    },
+    /// An export's Blob is beside this message.
+    Exported {
+        run: u32,
+        table: TableKind,
+    },
+    /// The sample portfolio's Blob is beside this message.
+    Generated {
+        name: String,
+    },
+    /// A helper's tally of one job.
+    JobDone {
+        run: u32,
+        seq: u32,
+        tally: Box<hookwright_core::dryrun::Tally>,
+    },
+}
+
+/// Counts are f64: exact far beyond any portfolio, and plain JavaScript numbers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub run: u32,
+    pub bytes: f64,
+    pub total_bytes: f64,
+    pub loans: f64,
+    pub fired: f64,
+    pub errors: f64,
+    pub elapsed_ms: f64,
+    /// Of which evaluating (the rest is waiting for the file).
+    pub work_ms: f64,
+}
+
+impl Progress {
+    pub fn rate(&self) -> f64 {
+        if self.elapsed_ms > 0.0 {
+            self.loans / self.elapsed_ms * 1000.0
+        } else {
+            0.0
+        }
+    }
+
+    /// Seconds left at the rate so far, from the bytes still to read.
+    pub fn eta_seconds(&self) -> Option<f64> {
+        (self.bytes > 0.0 && self.total_bytes >= self.bytes && self.elapsed_ms > 0.0)
+            .then(|| (self.total_bytes - self.bytes) / self.bytes * self.elapsed_ms / 1000.0)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClauseCount {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub col: usize,
+    pub counts: [f64; 3],
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DiffSummary {
+    pub newly_firing: f64,
+    pub no_longer_firing: f64,
+    /// The first ids of each, for the page to list.
+    pub newly_ids: Vec<String>,
+    pub no_longer_ids: Vec<String>,
+}
+
+/// A finished run, without its big tables (those stay in the worker).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub progress: Progress,
+    pub format: String,
+    pub loans: f64,
+    pub fired: f64,
+    pub not_fired: f64,
+    pub errors: f64,
+    pub near_misses: f64,
+    pub clauses: Vec<ClauseCount>,
+    /// Per builder item (as sent in `Start::items`): true, false, error.
+    pub items: Vec<[f64; 3]>,
+    pub notes: Vec<String>,
+    pub conditions: Vec<String>,
+    pub near_by_condition: Vec<f64>,
+    /// The fired table's columns: the id, then each variable the rule reads.
+    pub columns: Vec<String>,
+    /// Against the previous run of the same portfolio.
+    pub diff: Option<DiffSummary>,
+}
+
+/// A table's sort, filter and the row order they give.
+type View = (Option<(usize, bool)>, String, Vec<u32>);
+
+/// A finished run's tables, kept in the worker.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub run: u32,
+    fired: Vec<Vec<String>>,
+    near: Vec<Vec<String>>,
+    errors: Vec<Vec<String>>,
+    columns: HashMap<TableKind, Vec<String>>,
+    /// The last view of each table (sort, filter) and its row order.
+    views: HashMap<TableKind, View>,
+}
+
+fn error_row(e: &RecordError) -> Vec<String> {
+    vec![
+        e.line.to_string(),
+        e.id.clone().unwrap_or_default(),
+        e.message.clone(),
+    ]
+}
+
+impl Store {
+    /// Keeps a report's tables and gives the page its summary.
+    pub fn new(
+        run: u32,
+        report: Report,
+        format: &str,
+        variables: &[String],
+        id_field: &str,
+    ) -> (Store, Summary) {
+        let t = &report.tally;
+        let summary = Summary {
+            progress: Progress::default(),
+            format: format.to_string(),
+            loans: t.loans as f64,
+            fired: t.fired as f64,
+            not_fired: t.not_fired as f64,
+            errors: t.error_count as f64,
+            near_misses: t.near_miss_count as f64,
+            clauses: report
+                .clauses
+                .iter()
+                .map(|c| ClauseCount {
+                    text: c.text.clone(),
+                    start: c.start,
+                    end: c.end,
+                    line: c.line,
+                    col: c.col,
+                    counts: [
+                        c.true_count as f64,
+                        c.false_count as f64,
+                        c.error_count as f64,
+                    ],
+                })
+                .collect(),
+            items: t
+                .item_counts
+                .iter()
+                .map(|c| [c[0] as f64, c[1] as f64, c[2] as f64])
+                .collect(),
+            notes: report.notes.clone(),
+            conditions: report.conditions.clone(),
+            near_by_condition: t.near_miss_by_condition.iter().map(|&n| n as f64).collect(),
+            columns: std::iter::once(id_field.to_string())
+                .chain(variables.iter().cloned())
+                .collect(),
+            diff: None,
+        };
+        let Report {
+            tally, conditions, ..
+        } = report;
+        let fired = tally
+            .rows
+            .into_iter()
+            .map(|r| std::iter::once(r.id).chain(r.values).collect())
+            .collect();
+        let near = tally
+            .near_misses
+            .iter()
+            .map(|m| {
+                let which: Vec<&str> = m
+                    .conditions
+                    .iter()
+                    .map(|&c| conditions[c as usize].as_str())
+                    .collect();
+                vec![
+                    m.line.to_string(),
+                    m.id.clone().unwrap_or_default(),
+                    which.join(" or "),
+                ]
+            })
+            .collect();
+        let errors = tally.errors.iter().map(error_row).collect();
+        let mut columns = HashMap::new();
+        columns.insert(TableKind::Fired, summary.columns.clone());
+        columns.insert(
+            TableKind::NearMisses,
+            vec![
+                "line".into(),
+                id_field.into(),
+                "would fire if this changed".into(),
+            ],
+        );
+        columns.insert(
+            TableKind::Errors,
+            vec!["line".into(), id_field.into(), "message".into()],
+        );
+        (
+            Store {
+                run,
+                fired,
+                near,
+                errors,
+                columns,
+                views: HashMap::new(),
+            },
+            summary,
+        )
+    }
+
+    fn rows(&self, table: TableKind) -> &[Vec<String>] {
+        match table {
+            TableKind::Fired => &self.fired,
+            TableKind::NearMisses => &self.near,
+            TableKind::Errors => &self.errors,
+        }
+    }
+
+    /// Row indexes after filtering (case-insensitive, any cell) and sorting
+    /// (numbers by value, then text), cached per table.
+    fn order(&mut self, table: TableKind, sort: Option<(usize, bool)>, filter: &str) -> &[u32] {
+        let fresh = self
+            .views
+            .get(&table)
+            .is_none_or(|(s, f, _)| *s != sort || f != filter);
+        if fresh {
+            let rows = self.rows(table);
+            let needle = filter.trim().to_lowercase();
+            let mut order: Vec<u32> = (0..rows.len() as u32)
+                .filter(|&i| {
+                    needle.is_empty()
+                        || rows[i as usize]
+                            .iter()
+                            .any(|c| c.to_lowercase().contains(&needle))
+                })
+                .collect();
+            if let Some((column, descending)) = sort {
+                let keys: Vec<(Option<f64>, String)> = order
+                    .iter()
+                    .map(|&i| {
+                        let text = rows[i as usize].get(column).map_or("", String::as_str);
+                        (text.parse::<f64>().ok(), text.to_lowercase())
+                    })
+                    .collect();
+                let mut idx: Vec<usize> = (0..order.len()).collect();
+                idx.sort_by(|&a, &b| {
+                    let (na, ta) = &keys[a];
+                    let (nb, tb) = &keys[b];
+                    match (na, nb) {
+                        (Some(x), Some(y)) => x.total_cmp(y),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => ta.cmp(tb),
+                    }
+                });
+                if descending {
+                    idx.reverse();
+                }
+                order = idx.into_iter().map(|k| order[k]).collect();
+            }
+            self.views.insert(table, (sort, filter.to_string(), order));
+        }
+        &self.views[&table].2
+    }
+
+    /// A window of rows: (total after filtering, rows).
+    pub fn window(
+        &mut self,
+        table: TableKind,
+        sort: Option<(usize, bool)>,
+        filter: &str,
+        offset: u32,
+        limit: u32,
+    ) -> (u32, Vec<Vec<String>>) {
+        let order = self.order(table, sort, filter).to_vec();
+        let total = order.len() as u32;
+        let rows = self.rows(table);
+        let window = order
+            .iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .map(|&i| rows[i as usize].clone())
+            .collect();
+        (total, window)
+    }
+
+    /// The table as CSV in its current order and filter.
+    pub fn csv(&mut self, table: TableKind) -> String {
+        let (sort, filter) = self
+            .views
+            .get(&table)
+            .map(|(s, f, _)| (*s, f.clone()))
+            .unwrap_or_default();
+        let order = self.order(table, sort, &filter).to_vec();
+        let mut out = String::new();
+        let columns = self.columns[&table].clone();
+        csv::write_row(&mut out, columns.iter().map(|c| (c.as_str(), false)));
+        let rows = self.rows(table);
+        for i in order {
+            csv::write_row(
+                &mut out,
+                rows[i as usize].iter().map(|c| (c.as_str(), false)),
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hookwright_core::dryrun::{Evaluator, Options, Plan, Reader};
+
+    fn store(text: &str) -> (Store, Summary) {
+        let options = Options {
+            keep_rows: true,
+            ..Options::default()
+        };
+        let plan = Plan::new(
+            r#"(and (> status-amount-due 10) (= loan-status "Open"))"#,
+            options,
+        )
+        .unwrap();
+        let mut reader = Reader::new();
+        let mut ev = Evaluator::new(&plan);
+        let mut tally = plan.tally();
+        tally.merge(
+            ev.batch(&reader.feed(text.as_bytes()).unwrap()),
+            plan.options(),
+        );
+        tally.merge(ev.batch(&reader.finish().unwrap()), plan.options());
+        let variables = plan.variables().to_vec();
+        Store::new(1, plan.report(tally), "NDJSON", &variables, "loan-id")
+    }
+
+    #[test]
+    fn tables_sort_filter_window_and_export() {
+        let (mut s, summary) = store(
+            "{\"loan-id\": 1, \"status-amount-due\": 100, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 2, \"status-amount-due\": 20.5, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 3, \"status-amount-due\": 9, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 4, \"status-amount-due\": 300, \"loan-status\": \"Open\"}\n",
+        );
+        assert_eq!(summary.fired, 3.0);
+        assert_eq!(
+            summary.columns,
+            ["loan-id", "status-amount-due", "loan-status"]
+        );
+        let (total, rows) = s.window(TableKind::Fired, Some((1, false)), "", 0, 10);
+        assert_eq!(total, 3);
+        let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(ids, ["2", "1", "4"]);
+        let (total, rows) = s.window(TableKind::Fired, Some((1, true)), "", 1, 1);
+        assert_eq!((total, rows[0][0].as_str()), (3, "1"));
+        let (total, _) = s.window(TableKind::Fired, None, "20.5", 0, 10);
+        assert_eq!(total, 1);
+        assert_eq!(
+            s.csv(TableKind::Fired),
+            "loan-id,status-amount-due,loan-status\r\n2,20.5,Open\r\n"
+        );
+        let (total, rows) = s.window(TableKind::NearMisses, None, "", 0, 10);
+        assert_eq!(total, 1);
+        assert_eq!(rows[0], ["3", "3", "(> status-amount-due 10)"]);
+    }
+
+    #[test]
+    fn eta_from_bytes() {
+        let p = Progress {
+            bytes: 25.0,
+            total_bytes: 100.0,
+            elapsed_ms: 1000.0,
+            loans: 50.0,
+            ..Progress::default()
+        };
+        assert_eq!(p.eta_seconds(), Some(3.0));
+        assert_eq!(p.rate(), 50.0);
+    }
+}
