@@ -84,6 +84,12 @@ test('Copy as SQL gives each dialect its query and says why a rule has none', as
   await dialect.selectOption('duckdb');
   await until(async () => /cannot be written exactly in DuckDB/.test(await why.textContent()), 'the DuckDB reason');
 
+  // A blank rule is nothing to translate yet: a quiet hint, no warning.
+  await page.getByRole('textbox', { name: 'Rule' }).fill('');
+  await until(async () => (await box.getByTestId('sql-empty').count()) > 0, 'the empty-rule hint');
+  assert.equal(await why.count(), 0);
+  assert.equal(await copy.isDisabled(), true);
+
   assert.deepEqual(problems, []);
   await context.close();
 });

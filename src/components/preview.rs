@@ -274,6 +274,10 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
                 </div>
             </div>
             { match &*result {
+                // A blank rule is not a translation problem: nothing to say yet.
+                Err(_) if props.rule.trim().is_empty() => html! {
+                    <p class="muted small" data-testid="sql-empty">{ "Write the trigger's rule to copy it as SQL." }</p>
+                },
                 Err(why) => html! {
                     <div class="notice warning inline" data-testid="sql-untranslatable">
                         <p>{ format!("This rule cannot be written exactly in {label}:") }</p>
