@@ -1,39 +1,7 @@
 //! The `schema`, `catalog` and `lint` subcommands, run as a user runs them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("hookwright runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-/// A file in a directory of its own: tests run in parallel threads, and a
-/// shared path could be read by one while another is rewriting it.
-fn temp_file(name: &str, contents: &[u8]) -> String {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "hookwright-cli-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path.to_string_lossy().into_owned()
-}
+mod common;
+use common::*;
 
 #[test]
 fn schema_prints_the_committed_schema() {
@@ -153,7 +121,7 @@ fn lint_locates_malformed_files() {
         "{}",
         stdout(&out)
     );
-    let binary = temp_file("binary.json", &[b'{', b'\n', 0xff, 0xfe, 0]);
+    let binary = temp_file("binary.json", [b'{', b'\n', 0xff, 0xfe, 0]);
     let out = hookwright(&["lint", &binary]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -1,44 +1,14 @@
 //! The `dryrun` contract, run against the built binary: output shape, exit
 //! codes, rule sources, and each loan's result equal to `hookwright eval`'s.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
 use proptest::prelude::*;
 use serde_json::Value;
 
 const SEED: &str =
     r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
-
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A file in a directory of its own (tests run in parallel).
-fn temp(name: &str, contents: &[u8]) -> String {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "hookwright-dryrun-cli-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path: PathBuf = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path.display().to_string()
-}
 
 const PORTFOLIO: &str = r#"{"loan-id": 1, "status-days-past-due": 5, "loan-status": "Open", "current-date": "2022-09-26"}
 {"loan-id": 2, "status-days-past-due": 4, "loan-status": "Open"}
@@ -56,7 +26,7 @@ fn json_run(args: &[&str]) -> Value {
 
 #[test]
 fn json_has_the_contract_fields() {
-    let file = temp("p.ndjson", PORTFOLIO.as_bytes());
+    let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
     let v = json_run(&["dryrun", SEED, "--portfolio", &file, "--json"]);
     assert_eq!(v["loans"], 6);
     assert_eq!(v["fired"], 2);
@@ -110,14 +80,14 @@ fn json_has_the_contract_fields() {
 
 #[test]
 fn readable_summary_and_rule_sources() {
-    let file = temp("p.ndjson", PORTFOLIO.as_bytes());
+    let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
     let o = hookwright(&["dryrun", SEED, "--portfolio", &file]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     assert!(out.contains("6 loans read"), "{out}");
     assert!(out.contains("fired      2"), "{out}");
     assert!(out.contains("line 5: unreadable record"), "{out}");
-    let rule = temp("rule.clj", format!("{SEED}\n").as_bytes());
+    let rule = temp_file("rule.clj", format!("{SEED}\n").as_bytes());
     let from_file = json_run(&[
         "dryrun",
         &format!("@{rule}"),
@@ -156,7 +126,7 @@ fn readable_summary_and_rule_sources() {
 
 #[test]
 fn an_event_connection_runs_over_a_batch_of_events() {
-    let events = temp(
+    let events = temp_file(
         "events.ndjson",
         br#"{"EventCode": "LOA10040", "EventId": "e1", "EventProperties": {"CorrelationId": ""}}
 {"EventCode": "LOA10055", "EventId": "e2", "EventProperties": {"CorrelationId": ""}}
@@ -185,7 +155,7 @@ fn an_event_connection_runs_over_a_batch_of_events() {
 
 #[test]
 fn today_and_id_field() {
-    let file = temp(
+    let file = temp_file(
         "p.ndjson",
         br#"{"ref": "a", "next-scheduled-payment-date": "2022-10-01", "current-date": "2022-09-26"}
 {"ref": "b", "next-scheduled-payment-date": "2022-10-20", "current-date": "2022-09-26"}
@@ -218,7 +188,7 @@ fn today_and_id_field() {
 
 #[test]
 fn exit_codes_for_bad_rules_and_bad_files() {
-    let file = temp("p.ndjson", PORTFOLIO.as_bytes());
+    let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
     let o = hookwright(&["dryrun", "(and (= x 1)", "--portfolio", &file]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("1:"), "{}", stderr(&o));
@@ -227,11 +197,11 @@ fn exit_codes_for_bad_rules_and_bad_files() {
     let o = hookwright(&["dryrun", SEED, "--portfolio", "/no/such/portfolio.ndjson"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot open portfolio"));
-    let empty = temp("empty.ndjson", b"");
+    let empty = temp_file("empty.ndjson", b"");
     let o = hookwright(&["dryrun", SEED, "--portfolio", &empty]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
-    let binary = temp("x.bin", &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3]);
+    let binary = temp_file("x.bin", [0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3]);
     let o = hookwright(&["dryrun", SEED, "--portfolio", &binary]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
@@ -239,14 +209,14 @@ fn exit_codes_for_bad_rules_and_bad_files() {
 
 #[test]
 fn csv_arrays_gzip_and_absent_variables() {
-    let csv = temp(
+    let csv = temp_file(
         "p.csv",
         b"loan-id,status-days-past-due,loan-status\n1,5,Open\n2,5\n3,5,Collections\n",
     );
     let v = json_run(&["dryrun", SEED, "--portfolio", &csv, "--json"]);
     assert_eq!(v["firedIds"], serde_json::json!([1, 3]));
     assert_eq!(v["errors"][0]["line"], 3);
-    let array = temp("p.json", b"[{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\"},\n{\"loan-id\": 2");
+    let array = temp_file("p.json", b"[{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\"},\n{\"loan-id\": 2");
     let v = json_run(&["dryrun", SEED, "--portfolio", &array, "--json"]);
     assert_eq!(v["fired"], 1);
     assert!(v["errors"][0]["message"]
@@ -256,7 +226,7 @@ fn csv_arrays_gzip_and_absent_variables() {
     // gzip
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut enc, PORTFOLIO.as_bytes()).unwrap();
-    let gz = temp("p.ndjson.gz", &enc.finish().unwrap());
+    let gz = temp_file("p.ndjson.gz", enc.finish().unwrap());
     let v = json_run(&["dryrun", SEED, "--portfolio", &gz, "--json"]);
     assert_eq!(v["firedIds"], serde_json::json!([1, "L-3"]));
     let o = hookwright(&["dryrun", "(= status-amount-du 5)", "--portfolio", &csv]);
@@ -327,12 +297,12 @@ proptest! {
                 format!("{{{}}}", all.join(", "))
             })
             .collect();
-        let file = temp("p.ndjson", (records.join("\n") + "\n").as_bytes());
+        let file = temp_file("p.ndjson", (records.join("\n") + "\n").as_bytes());
         let v = json_run(&["dryrun", RULES[rule], "--portfolio", &file, "--json", "--today", "2022-10-09"]);
         let fired: Vec<Value> = v["firedIds"].as_array().unwrap().clone();
         let error_lines: Vec<u64> = v["errors"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
         for (i, record) in records.iter().enumerate() {
-            let ctx = temp("ctx.json", record.as_bytes());
+            let ctx = temp_file("ctx.json", record.as_bytes());
             let o = hookwright(&["eval", RULES[rule], "--context", &ctx, "--today", "2022-10-09"]);
             let line = i as u64 + 1;
             if o.status.success() {

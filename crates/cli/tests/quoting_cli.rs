@@ -1,35 +1,8 @@
 //! Error messages and reports quote at most a line's worth of the input: a
 //! 10 MB identifier, event code or variable name is cut, never echoed whole.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("hookwright runs")
-}
-
-/// A file in a directory of its own (tests run in parallel).
-fn temp_file(name: &str, contents: &[u8]) -> String {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "hookwright-quoting-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path.to_string_lossy().into_owned()
-}
+mod common;
+use common::*;
 
 const HUGE: usize = 10_000_000;
 

@@ -2,44 +2,8 @@
 //! transmit, as JSON; problems go to stderr with `field: line:col` and caret
 //! views (exit 1); a file that cannot be read is exit 2.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("hookwright runs")
-}
-
-fn stdout(o: &Output) -> &str {
-    std::str::from_utf8(&o.stdout).unwrap()
-}
-
-fn stderr(o: &Output) -> &str {
-    std::str::from_utf8(&o.stderr).unwrap()
-}
-
-/// A file in a directory of its own: tests run in parallel threads, and a
-/// shared path could be read by one while another is rewriting it.
-fn temp_file(name: &str, contents: &[u8]) -> String {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "hookwright-request-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path.to_string_lossy().into_owned()
-}
+mod common;
+use common::*;
 
 /// The seed customer-note example with its redacted token filled in.
 fn customer_note_with_token(name: &str) -> String {
@@ -65,7 +29,7 @@ fn the_seed_customer_note_renders_against_the_seed_sample_byte_for_byte() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
-    let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let expected = serde_json::json!({
         "method": "PUT",
         "url": "https://loanpro.simnang.com/api/public/api/1/odata.svc/Customers(1189)",
@@ -97,7 +61,7 @@ fn a_context_file_gives_the_same_body() {
         "crates/core/tests/fixtures/template/loan-5-days-past-due.json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["body"].as_str().unwrap(), SEED_NOTE_BODY);
     assert_eq!(
         json["url"],
@@ -119,7 +83,7 @@ fn the_envelope_gets_a_fresh_v4_trace_unless_one_is_given() {
         args.extend_from_slice(extra);
         let out = hookwright(&args);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
         let body: serde_json::Value = serde_json::from_str(json["body"].as_str().unwrap()).unwrap();
         body["trace"].as_str().unwrap().to_string()
     };
@@ -148,7 +112,7 @@ fn a_youlend_connection_renders_against_its_event_sample() {
         "LOA10040",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let json: serde_json::Value = serde_json::from_str(stdout(&out)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["method"], "POST");
     assert!(json["url"]
         .as_str()
@@ -312,7 +276,7 @@ fn malformed_files_are_located_errors_not_panics() {
             .as_bytes(),
     );
     let junk = temp_file("junk.json", "\u{1}garbage{[\"".repeat(5_000_000).as_bytes());
-    let binary = temp_file("binary.json", &[b'{', 0xff, 0xfe]);
+    let binary = temp_file("binary.json", [b'{', 0xff, 0xfe]);
     let bad_context = temp_file("context.json", b"{\"loan-id\": 1,\n  \"x\": }");
     for (file, context, needle) in [
         (&truncated, None, "EOF while parsing"),

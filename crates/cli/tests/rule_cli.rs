@@ -1,49 +1,16 @@
 //! The `eval`, `check` and `fmt` contract, run against the built binary.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
 const SEED: &str =
     r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
 
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A file in a directory of its own: tests run in parallel threads, and a
-/// shared path could be read by one while another is rewriting it.
-fn temp(name: &str, contents: &str) -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "hookwright-rule-cli-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
-
 fn context() -> String {
-    temp(
+    temp_file(
         "ctx.json",
         r#"{"status-days-past-due": 5, "loan-status": "Open", "status-amount-due": 158.70, "current-date": "2022-09-26"}"#,
     )
-    .display()
-    .to_string()
 }
 
 #[test]
@@ -72,10 +39,10 @@ fn eval_prints_one_json_value() {
 #[test]
 fn eval_reads_rule_files_and_explains() {
     let ctx = context();
-    let rule = temp("seed.clj", &format!("{SEED}\n"));
+    let rule = temp_file("seed.clj", format!("{SEED}\n"));
     let o = hookwright(&[
         "eval",
-        &format!("@{}", rule.display()),
+        &format!("@{}", rule),
         "--context",
         &ctx,
         "--explain",
@@ -143,23 +110,13 @@ fn check_exit_codes_follow_errors_not_warnings() {
         "youlend",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let catalog = temp(
+    let catalog = temp_file(
         "catalog.json",
         r#"{"name": "mine", "variables": [{"name": "score", "type": "number"}]}"#,
     );
-    let o = hookwright(&[
-        "check",
-        "(> score 600)",
-        "--catalog",
-        &catalog.display().to_string(),
-    ]);
+    let o = hookwright(&["check", "(> score 600)", "--catalog", &catalog.clone()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = hookwright(&[
-        "check",
-        "(> scor 600)",
-        "--catalog",
-        &catalog.display().to_string(),
-    ]);
+    let o = hookwright(&["check", "(> scor 600)", "--catalog", &catalog.clone()]);
     assert_eq!(o.status.code(), Some(1));
 }
 

@@ -3,28 +3,10 @@
 //! is proven against DuckDB and PostgreSQL by `crates/core/tests/sql_differential.rs`
 //! (scripts/sql-engines); here the DuckDB one-liner runs when DuckDB is there.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("hookwright runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use std::process::Command;
 
 const SEED: &str = r#"(and (= status-days-past-due 5) (= loan-status "Open"))"#;
 

@@ -1,8 +1,10 @@
 //! The `render` and `envelope` subcommands' exact contract: stdout holds only
 //! the output, errors go to stderr with line:col, exit codes 0 and 1.
 
+mod common;
+use common::*;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -12,21 +14,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn context() -> PathBuf {
     fixture("loan-5-days-past-due.json")
-}
-
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> &str {
-    std::str::from_utf8(&o.stdout).unwrap()
-}
-
-fn stderr(o: &Output) -> &str {
-    std::str::from_utf8(&o.stderr).unwrap()
 }
 
 #[test]
@@ -175,7 +162,7 @@ fn envelope_makes_a_v4_trace_and_reports_unknown_variables() {
         ctx.to_str().unwrap(),
     ]);
     assert!(o.status.success());
-    let json: serde_json::Value = serde_json::from_str(stdout(&o)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let trace = json["trace"].as_str().unwrap();
     assert_eq!(trace.len(), 36);
     assert_eq!(&trace[14..15], "4");

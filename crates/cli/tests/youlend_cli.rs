@@ -1,23 +1,13 @@
 //! The `hookwright verify` and `hookwright reconcile` contracts: exit codes, messages and output
 //! shapes, run against the built binary and the core crate's YouLend fixtures.
 
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../core/tests/fixtures/youlend"
 );
-
-fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
 
 fn fixture(name: &str) -> String {
     format!("{FIXTURES}/{name}")
