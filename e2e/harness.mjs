@@ -84,3 +84,19 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Polls `fn` every 50 ms until it returns something truthy (returned), or fails naming `what`. */
+export async function until(fn, what, timeout = 5000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The editor is up: the selected connection's name field is there. */
+export async function ready(page) {
+  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
+}

@@ -9,7 +9,7 @@ import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, until as untilDone, ready } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 import { startHookwright, startBareServer, runHookwright } from '../hookwright.mjs';
 
@@ -35,19 +35,8 @@ after(async () => {
   await relay?.stop();
 });
 
-async function ready(page) {
-  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
-}
-
-async function until(fn, what, timeout = 8000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** This file's sends and servers get 8000 ms. */
+const until = (fn, what, timeout = 8000) => untilDone(fn, what, timeout);
 
 async function preview(page) {
   const root = page.getByTestId('request-preview');

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, outputDir } from '../harness.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, outputDir, until, ready } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 
 let server;
@@ -34,21 +34,6 @@ const SEED_BODY = `{
   }
 }`;
 const TOKEN = 'test-token-0123456789';
-
-async function ready(page) {
-  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
-}
-
-/** Polls `fn` until it returns a truthy value (the preview follows typing after a pause). */
-async function until(fn, what, timeout = 5000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** What the preview shows: method, URL, headers, body. */
 async function preview(page) {

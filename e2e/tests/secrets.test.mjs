@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, outputDir } from '../harness.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, outputDir, until, ready } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 
 let server;
@@ -35,20 +35,6 @@ const LEFT_OUT = [
   'the password in the URL',
   "the URL's token parameter",
 ];
-
-async function ready(page) {
-  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
-}
-
-async function until(fn, what, timeout = 5000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const leaks = (text) => SECRETS.filter((s) => text.includes(s));
 

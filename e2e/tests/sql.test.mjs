@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, outputDir } from '../harness.mjs';
+import { serveDist, launchBrowser, openPage, outputDir, until } from '../harness.mjs';
 
 let server;
 let browser;
@@ -17,17 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Polls `fn` until it returns a truthy value (the preview follows typing after a pause). */
-async function until(fn, what, timeout = 5000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('Copy as SQL gives each dialect its query and says why a rule has none', async () => {
   const { page, context, problems } = await openPage(browser, server.url);

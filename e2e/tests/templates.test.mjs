@@ -4,7 +4,7 @@
 // line and column.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, outputDir } from '../harness.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, outputDir, until } from '../harness.mjs';
 
 let server;
 let browser;
@@ -16,16 +16,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function until(fn, what, timeout = 5000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const BODY = `{
   "due": "[[formatNumber([[evalFormula('(* status-amount-due 2)')]],'2','.',',')]]",

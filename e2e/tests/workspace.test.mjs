@@ -2,7 +2,7 @@
 // recovery from unreadable stored data, and another tab's changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, ready } from '../harness.mjs';
 
 let server;
 let browser;
@@ -17,10 +17,6 @@ after(async () => {
 
 const names = (page) =>
   page.getByRole('navigation', { name: 'Connections' }).locator('.connection-name').allTextContents();
-
-async function ready(page) {
-  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
-}
 
 test('edits survive a reload, with the selection and scroll position', async () => {
   const { page, context, problems } = await openPage(browser, server.url);

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
-import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+import { serveDist, launchBrowser, openPage, screenshot, ready } from '../harness.mjs';
 
 let server;
 let browser;
@@ -16,10 +16,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function ready(page) {
-  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
-}
 
 const settlement = {
   EventCode: 'LOA10055',
