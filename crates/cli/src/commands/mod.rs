@@ -63,3 +63,14 @@ pub(crate) fn serve(
         }
     }
 }
+
+/// `--key-reading`: a YouLend secret used as its base64-decoded bytes
+/// (`decoded`) or as its text (`text`).
+pub fn parse_key_reading(text: &str) -> Result<hookwright_core::signing::KeyReading, String> {
+    use hookwright_core::signing::KeyReading;
+    match text {
+        "decoded" => Ok(KeyReading::Decoded),
+        "text" => Ok(KeyReading::Text),
+        _ => Err("use decoded or text".to_string()),
+    }
+}

@@ -27,16 +27,8 @@ pub struct Args {
     timestamp: Option<i64>,
     /// YouLend: sign with the secret's base64-decoded bytes (`decoded`, the default) or its text (`text`);
     /// YouLend's docs allow either reading and `verify` accepts both.
-    #[arg(long, value_name = "READING", default_value = "decoded", value_parser = parse_reading)]
+    #[arg(long, value_name = "READING", default_value = "decoded", value_parser = super::parse_key_reading)]
     key_reading: KeyReading,
-}
-
-fn parse_reading(text: &str) -> Result<KeyReading, String> {
-    match text {
-        "decoded" => Ok(KeyReading::Decoded),
-        "text" => Ok(KeyReading::Text),
-        _ => Err("use decoded or text".to_string()),
-    }
 }
 
 /// Exit 0 with the headers printed; 2 when the body or secret cannot be read or the secret is unusable.
@@ -56,11 +48,9 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let id = args.id.unwrap_or_else(super::random_message_id);
-    let timestamp = args.timestamp.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
-    });
+    let timestamp = args
+        .timestamp
+        .unwrap_or_else(hookwright_net::time::unix_seconds);
     let with = SignWith {
         scheme: args.scheme,
         secret: &secret,

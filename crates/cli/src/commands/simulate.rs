@@ -41,7 +41,7 @@ struct YoulendArgs {
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
     /// Sign with the secret's base64-decoded bytes (`decoded`) or its text (`text`).
-    #[arg(long, value_name = "READING", default_value = "decoded", value_parser = parse_reading)]
+    #[arg(long, value_name = "READING", default_value = "decoded", value_parser = super::parse_key_reading)]
     key_reading: KeyReading,
 }
 
@@ -49,14 +49,6 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
         _ => Err("a retry rate is a number from 0 to 1".to_string()),
-    }
-}
-
-fn parse_reading(text: &str) -> Result<KeyReading, String> {
-    match text {
-        "decoded" => Ok(KeyReading::Decoded),
-        "text" => Ok(KeyReading::Text),
-        _ => Err("use decoded or text".to_string()),
     }
 }
 

@@ -64,7 +64,7 @@ pub fn run(args: Args) -> ExitCode {
             .map(|v| format!("with {} as the HMAC key", v.key.describe()))
             .map_err(|e| e.to_string()),
         Scheme::Standard => {
-            let now = (!args.ignore_timestamp).then(unix_now);
+            let now = (!args.ignore_timestamp).then(hookwright_net::time::unix_seconds);
             standard_webhooks::verify(
                 &secret,
                 args.id.as_deref().unwrap_or(""),
@@ -99,10 +99,4 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
