@@ -225,7 +225,7 @@ impl<'c> Checker<'c> {
         }
     }
 
-    /// A call's problems and result type, from its row's [`Signature`].
+    /// A call's problems and result type, from its row's [`Signature`](super::functions::Signature).
     fn builtin(&mut self, b: Builtin, args: &[Info<'c>]) -> Ty {
         let sig = &b.function().signature;
         match sig.returns {
