@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::{lookup_in, Context};
 use crate::error::Error;
-use crate::rule::compile::Tracer;
+use crate::rule::eval::Tracer;
 use crate::rule::model::{Item, Match, RuleModel};
 use crate::rule::{CompiledRule, Date, EvalOptions, Rule};
 use crate::suggest;

@@ -11,7 +11,7 @@ use crate::suggest;
 
 use super::ast::{Expr, ExprKind};
 use super::date::parse_instant;
-use super::functions::{resolve_call, Builtin, Callee};
+use super::functions::{resolve_call, Builtin, Callee, Lint, Param, Returns};
 use super::Rule;
 
 /// What a sub-expression is known to produce before any context exists.
@@ -186,7 +186,7 @@ impl<'c> Checker<'c> {
             }
             Ok(Callee::Builtin(b)) => b,
         };
-        if matches!(b, Builtin::ThreadFirst | Builtin::ThreadLast) {
+        if b.function().is_thread() {
             self.expr(&items[1]);
             for step in &items[2..] {
                 self.thread_step(step);
@@ -225,98 +225,91 @@ impl<'c> Checker<'c> {
         }
     }
 
+    /// A call's problems and result type, from its row's [`Signature`](super::functions::Signature).
     fn builtin(&mut self, b: Builtin, args: &[Info<'c>]) -> Ty {
-        use Builtin::*;
-        match b {
-            Eq | NotEq => {
-                self.equality(args);
-                Ty::Bool
-            }
-            // One argument: Clojure's `(< x)` is true and `(min x)` is `x`, whatever `x` is.
-            Lt | Gt | Le | Ge if args.len() == 1 => Ty::Bool,
-            Lt | Gt | Le | Ge => {
-                self.ordering(args);
-                Ty::Bool
-            }
-            Min | Max if args.len() == 1 => args[0].ty,
-            // `(+ x)` and `(* x)` return a number or nil as it is.
-            Add | Mul if args.len() == 1 && args[0].ty == Ty::Nil => Ty::Nil,
-            Add | Sub | Mul | Div | Mod | Quot | Rem | Inc | Dec | Abs | Min | Max | Round => {
-                for a in args {
-                    self.expect_number(a);
-                }
-                if matches!(b, Div | Mod | Quot | Rem) {
-                    for a in args.iter().skip(1) {
-                        if matches!(a.literal.map(|l| &l.kind), Some(ExprKind::Number(n)) if n.is_zero())
-                        {
-                            self.error(ErrorKind::Arithmetic, "division by zero".into(), a.span);
-                        }
-                    }
-                }
-                Ty::Number
-            }
-            UpperCase | LowerCase | Trim | Blank | StartsWith | EndsWith | Includes | Subs => {
-                match b {
-                    // As in Clojure, these read any value's text (`(lower-case 12)`
-                    // is "12"); only nil has none. What is searched for is text.
-                    UpperCase | LowerCase | StartsWith | EndsWith | Includes => {
-                        if args[0].ty == Ty::Nil {
-                            self.type_error("text", &args[0]);
-                        }
-                        for a in &args[1..] {
-                            self.expect_text(a);
-                        }
-                    }
-                    // `blank?` also takes nil and false.
-                    Blank => {
-                        if !matches!(args[0].ty, Ty::Nil | Ty::Bool) {
-                            self.expect_text(&args[0]);
-                        }
-                    }
-                    Subs => {
-                        self.expect_text(&args[0]);
-                        for a in &args[1..] {
-                            self.expect_number(a);
-                        }
-                    }
-                    _ => self.expect_text(&args[0]),
-                }
-                if matches!(b, Blank | StartsWith | EndsWith | Includes) {
-                    Ty::Bool
-                } else {
-                    Ty::Text
-                }
-            }
-            Contains => {
-                self.contains(args);
-                Ty::Bool
-            }
-            DaysBetween | AddDays => {
-                let dates = if b == AddDays { &args[..1] } else { args };
-                for a in dates {
-                    if matches!(a.ty, Ty::Number | Ty::Bool | Ty::Keyword | Ty::Coll)
-                        || (a.ty == Ty::Text && a.literal.is_some())
+        let sig = &b.function().signature;
+        match sig.returns {
+            // `(min x)` is `x`, whatever `x` is; `(+ nil)` is nil.
+            Returns::NumberOrSole if args.len() == 1 => return args[0].ty,
+            Returns::NumberOrSoleNil if args.len() == 1 && args[0].ty == Ty::Nil => return Ty::Nil,
+            _ => {}
+        }
+        for (i, a) in args.iter().enumerate() {
+            self.param(sig.param(i), a);
+        }
+        match sig.lint {
+            Lint::None => {}
+            Lint::Equality => self.equality(args),
+            // One argument: Clojure's `(< x)` is true whatever `x` is.
+            Lint::Ordering if args.len() == 1 => {}
+            Lint::Ordering => self.ordering(args),
+            Lint::Divisor => {
+                for a in args.iter().skip(1) {
+                    if matches!(a.literal.map(|l| &l.kind), Some(ExprKind::Number(n)) if n.is_zero())
                     {
-                        self.type_error("a date (YYYY-MM-DD)", a);
+                        self.error(ErrorKind::Arithmetic, "division by zero".into(), a.span);
                     }
                 }
-                if b == AddDays {
-                    self.expect_number(&args[1]);
-                    Ty::Date
-                } else {
-                    Ty::Number
-                }
             }
-            Today => Ty::Date,
-            IsNil | IsSome => {
-                self.never_nil(&args[0]);
+            Lint::NeverNil => self.never_nil(&args[0]),
+            Lint::Contains => self.contains(args),
+        }
+        match sig.returns {
+            Returns::Any => Ty::Any,
+            Returns::Bool => Ty::Bool,
+            Returns::Number
+            | Returns::NumberOrNil
+            | Returns::NumberOrSole
+            | Returns::NumberOrSoleNil => Ty::Number,
+            Returns::Text => Ty::Text,
+            Returns::Date => Ty::Date,
+            Returns::BoolIfAllBool if !args.is_empty() && args.iter().all(|a| a.ty == Ty::Bool) => {
                 Ty::Bool
             }
-            Not | IsTrue | IsFalse | Empty => Ty::Bool,
-            Str => Ty::Text,
-            Count | ParseInt | ParseFloat => Ty::Number,
-            And | Or if !args.is_empty() && args.iter().all(|a| a.ty == Ty::Bool) => Ty::Bool,
-            _ => Ty::Any,
+            Returns::BoolIfAllBool => Ty::Any,
+        }
+    }
+
+    /// Flags an argument that can never be what `param` asks for.
+    fn param(&mut self, param: Param, a: &Info<'c>) {
+        match param {
+            // `Ordered` is checked across the arguments by `ordering`.
+            Param::Any | Param::Ordered => {}
+            Param::Number => self.expect_number(a),
+            Param::Text => self.expect_text(a),
+            // Any value's text is read; only nil has none.
+            Param::TextOf => {
+                if a.ty == Ty::Nil {
+                    self.type_error("text", a);
+                }
+            }
+            Param::TextOrFalsy => {
+                if !matches!(a.ty, Ty::Nil | Ty::Bool) {
+                    self.expect_text(a);
+                }
+            }
+            Param::Date => {
+                if matches!(a.ty, Ty::Number | Ty::Bool | Ty::Keyword | Ty::Coll)
+                    || (a.ty == Ty::Text && a.literal.is_some())
+                {
+                    self.type_error("a date (YYYY-MM-DD)", a);
+                }
+            }
+            Param::Collection => {
+                if matches!(a.ty, Ty::Number | Ty::Bool | Ty::Keyword) {
+                    self.type_error("a set, map or vector", a);
+                }
+            }
+            Param::Keys => {
+                if !matches!(a.ty, Ty::Coll | Ty::Any) {
+                    self.type_error("a vector of keys", a);
+                }
+            }
+            Param::Keyword => {
+                if !matches!(a.ty, Ty::Keyword | Ty::Any) {
+                    self.type_error("a keyword", a);
+                }
+            }
         }
     }
 
@@ -524,9 +517,6 @@ impl<'c> Checker<'c> {
                 "`contains?` on a vector asks about indexes, not values; use a set #{...}".into(),
                 coll.span,
             );
-        }
-        if matches!(coll.ty, Ty::Number | Ty::Bool | Ty::Keyword) {
-            self.type_error("a set, map or vector", coll);
         }
     }
 }

@@ -4,7 +4,7 @@
 use crate::error::{Error, Span};
 use crate::value::Value;
 
-use super::compile::Tracer;
+use super::eval::Tracer;
 
 /// What one sub-expression came to.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ use crate::error::Error;
 
 use super::ast::{Expr, ExprKind};
 use super::parser;
+use super::print;
 
 /// The line width the formatter keeps to.
 pub const WIDTH: usize = 100;
@@ -91,16 +92,7 @@ fn write(e: &Expr, col: usize, sizes: &[(usize, usize)], next: &mut usize, out: 
 fn write_flat(e: &Expr, out: &mut String) {
     match children(e) {
         None => out.push_str(&atom(e)),
-        Some((open, items, close)) => {
-            out.push_str(open);
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                write_flat(item, out);
-            }
-            out.push_str(close);
-        }
+        Some((open, items, close)) => print::write_joined(open, items, close, out, write_flat),
     }
 }
 
@@ -120,20 +112,6 @@ pub(crate) fn atom(e: &Expr) -> String {
 /// A string literal that the lexer reads back as `s`.
 pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    print::write_quoted(s, true, &mut out);
     out
 }

@@ -26,9 +26,11 @@
 
 mod arith;
 pub mod ast;
+mod builtins;
 mod check;
 pub(crate) mod compile;
 pub(crate) mod date;
+pub(crate) mod eval;
 mod explain;
 mod fmt;
 pub mod functions;
@@ -39,9 +41,11 @@ mod parser;
 mod print;
 
 pub use ast::{Expr, ExprKind};
+pub(crate) use builtins::comparison::equal;
 pub use check::check;
-pub use compile::{CompiledRule, DEFAULT_FUEL};
+pub use compile::CompiledRule;
 pub use date::Date;
+pub use eval::DEFAULT_FUEL;
 pub use explain::{ExplainStep, Explanation, Outcome};
 pub use fmt::{format, format_expr, WIDTH};
 pub use highlight::{highlight, Highlight, TokenClass};

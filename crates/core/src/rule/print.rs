@@ -38,7 +38,7 @@ pub fn write_pr(v: &Value, out: &mut String) {
         Value::Nil => out.push_str("nil"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(&n.to_string()),
-        Value::Text(s) => write_pr_text(s, out),
+        Value::Text(s) => write_quoted(s, false, out),
         Value::Keyword(k) => {
             out.push(':');
             out.push_str(k);
@@ -63,18 +63,33 @@ pub fn write_pr(v: &Value, out: &mut String) {
 }
 
 fn write_items(open: &str, items: &[Value], close: &str, out: &mut String) {
+    write_joined(open, items, close, out, write_pr);
+}
+
+/// `open`, the items written by `write` with a space between, `close`: how
+/// Clojure prints a collection and the formatter lays one out on a line.
+pub(crate) fn write_joined<T>(
+    open: &str,
+    items: &[T],
+    close: &str,
+    out: &mut String,
+    mut write: impl FnMut(&T, &mut String),
+) {
     out.push_str(open);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        write_pr(item, out);
+        write(item, out);
     }
     out.push_str(close);
 }
 
-/// Text in double quotes with Clojure's escapes (`char-escape-string`).
-fn write_pr_text(s: &str, out: &mut String) {
+/// Text in double quotes with Clojure's escapes (`char-escape-string`), which the rule lexer reads
+/// back too. With `escape_controls`, other control characters are written
+/// `\uXXXX` (the formatter's canonical text stays on one line); without, they
+/// are written as they are, as Clojure's `pr-str` does.
+pub(crate) fn write_quoted(s: &str, escape_controls: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -85,6 +100,9 @@ fn write_pr_text(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\u{c}' => out.push_str("\\f"),
             '\u{8}' => out.push_str("\\b"),
+            c if escape_controls && ((c as u32) < 0x20 || c == '\u{7f}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
             c => out.push(c),
         }
     }

@@ -1148,7 +1148,7 @@ impl<'a> Translator<'a> {
     /// Null-safe equality of two values, as the engine's `equal`: exact and positive forms.
     fn eq(&mut self, a: &Tr, b: &Tr, span: Span) -> Result<(B, B), Error> {
         if let (Some(x), Some(y)) = (&a.konst, &b.konst) {
-            let r = B::of(crate::rule::compile::equal(x, y));
+            let r = B::of(crate::rule::equal(x, y));
             return Ok((r.clone(), r));
         }
         for t in [a, b] {
@@ -1644,7 +1644,7 @@ impl<'a> Translator<'a> {
                 let mut numbers: Vec<Decimal> = Vec::new();
                 for m in members {
                     if let Some(v) = &key.konst {
-                        out = out.or(B::of(crate::rule::compile::equal(m, v)));
+                        out = out.or(B::of(crate::rule::equal(m, v)));
                         continue;
                     }
                     match (m, &key.ty) {

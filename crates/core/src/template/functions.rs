@@ -1,10 +1,13 @@
-//! LoanPro's template functions (`formatNumber`, `formatDateTime`, `mathAdd` ...)
-//! as pure functions over resolved arguments. Math is exact decimal: money
-//! never passes through binary floating point.
+//! LoanPro's template functions (`formatNumber`, `formatDateTime`, `mathAdd` ...):
+//! one table, a row per function ([`TABLE`]), and the pure functions over
+//! resolved arguments that `calls.rs` renders with. Math is exact decimal:
+//! money never passes through binary floating point.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::suggest;
+
+use super::calls::{self, Render};
 
 /// A function Hookwright renders. `v` is not here: it is a variable, not a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,74 +49,67 @@ pub enum Role {
     Collection,
 }
 
-/// Every function, in the order the docs and autocomplete list them.
-pub const ALL: [Function; 16] = [
-    Function::FormatNumber,
-    Function::FormatNumberAsText,
-    Function::FormatNumberAsCheck,
-    Function::FormatDateTime,
-    Function::CompanyFormatDateTime,
-    Function::FormatPhoneNumber,
-    Function::FormatZipcode,
-    Function::FormatCountry,
-    Function::CollectionItem,
-    Function::MathAdd,
-    Function::MathSubtract,
-    Function::MathMultiply,
-    Function::MathDivide,
-    Function::MathSqrt,
-    Function::MathPow,
-    Function::EvalFormula,
-];
-
-/// What a function does and prints, for autocomplete and the docs. Where
-/// LoanPro documents no output format, `output` says which one Hookwright
-/// chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FunctionDoc {
+/// One function: its name, arguments, documentation and implementation.
+/// Parser, renderer, highlighter, autocomplete and `docs/templates.md` all
+/// read these rows; adding a function is a [`Function`] variant, its row
+/// (whose `render` is a function of `calls.rs` or a closure over one) and a
+/// fixture. `tests/template_docs.rs` renders every row and finds it in the docs.
+#[derive(Debug, Clone, Copy)]
+pub struct Definition {
     pub function: Function,
+    pub name: &'static str,
+    /// Least arguments; the most is one per role.
+    pub min: usize,
+    /// What each argument position expects (the last repeats).
+    pub roles: &'static [Role],
     /// How it is called: `formatNumber(value, decimals, point, thousands)`.
     pub signature: &'static str,
     pub description: &'static str,
     /// What it prints, with an example; "chosen" marks a format LoanPro does not document.
     pub output: &'static str,
+    pub(super) render: Render,
 }
 
+// The table is indexed by `Function as usize`; every function takes an argument.
+const _: () = {
+    let mut i = 0;
+    while i < TABLE.len() {
+        let row = &TABLE[i];
+        assert!(
+            row.function as usize == i,
+            "TABLE is out of Function's order"
+        );
+        assert!(
+            row.min >= 1 && row.min <= row.roles.len(),
+            "a row's arity is wrong"
+        );
+        i += 1;
+    }
+};
+
 impl Function {
+    /// This function's row.
+    pub fn definition(self) -> &'static Definition {
+        &TABLE[self as usize]
+    }
+
     pub fn name(self) -> &'static str {
-        match self {
-            Function::FormatNumber => "formatNumber",
-            Function::FormatNumberAsText => "formatNumberAsText",
-            Function::FormatNumberAsCheck => "formatNumberAsCheck",
-            Function::FormatDateTime => "formatDateTime",
-            Function::CompanyFormatDateTime => "companyFormatDateTime",
-            Function::FormatPhoneNumber => "formatPhoneNumber",
-            Function::FormatZipcode => "formatZipcode",
-            Function::FormatCountry => "formatCountry",
-            Function::CollectionItem => "collectionItem",
-            Function::MathAdd => "mathAdd",
-            Function::MathSubtract => "mathSubtract",
-            Function::MathMultiply => "mathMultiply",
-            Function::MathDivide => "mathDivide",
-            Function::MathSqrt => "mathSqrt",
-            Function::MathPow => "mathPow",
-            Function::EvalFormula => "evalFormula",
-        }
+        self.definition().name
     }
 
     /// The function called `name`, or the message for an unknown one.
     pub fn from_name(name: &str) -> Result<Function, String> {
-        if let Some(f) = ALL.iter().find(|f| f.name() == name) {
-            return Ok(*f);
+        if let Some(d) = TABLE.iter().find(|d| d.name == name) {
+            return Ok(d.function);
         }
         // LoanPro's names are camelCase; a different case is a typo worth naming.
-        if let Some(f) = ALL.iter().find(|f| f.name().eq_ignore_ascii_case(name)) {
+        if let Some(d) = TABLE.iter().find(|d| d.name.eq_ignore_ascii_case(name)) {
             return Err(format!(
                 "unknown function `{name}`; did you mean `{}`? (names are case-sensitive)",
-                f.name()
+                d.name
             ));
         }
-        let names = ALL.iter().map(|f| f.name()).chain(["v"]);
+        let names = TABLE.iter().map(|d| d.name).chain(["v"]);
         Err(format!(
             "unknown function `{name}`{}",
             suggest::hint(&suggest::did_you_mean(name, names))
@@ -122,146 +118,189 @@ impl Function {
 
     /// The least and most arguments it takes.
     pub fn arity(self) -> (usize, usize) {
-        match self {
-            Function::FormatNumber => (1, 4),
-            Function::FormatDateTime => (1, 2),
-            Function::FormatNumberAsText
-            | Function::FormatNumberAsCheck
-            | Function::CompanyFormatDateTime
-            | Function::FormatPhoneNumber
-            | Function::FormatZipcode
-            | Function::FormatCountry
-            | Function::CollectionItem
-            | Function::MathSqrt
-            | Function::EvalFormula => (1, 1),
-            Function::MathAdd
-            | Function::MathSubtract
-            | Function::MathMultiply
-            | Function::MathDivide
-            | Function::MathPow => (2, 2),
-        }
+        let d = self.definition();
+        (d.min, d.roles.len())
     }
 
     pub fn role(self, index: usize) -> Role {
-        match (self, index) {
-            (Function::EvalFormula, _) => Role::Formula,
-            (Function::FormatDateTime | Function::CompanyFormatDateTime, 0) => Role::Date,
-            (Function::FormatPhoneNumber | Function::FormatZipcode, _) => Role::Text,
-            (Function::FormatCountry, _) => Role::Country,
-            (Function::CollectionItem, _) => Role::Collection,
-            (Function::FormatNumber | Function::FormatDateTime, _) if index > 0 => Role::Setting,
-            _ => Role::Number,
-        }
-    }
-
-    pub fn doc(self) -> &'static FunctionDoc {
-        DOCS.iter()
-            .find(|d| d.function == self)
-            .expect("every function has a doc entry")
+        let roles = self.definition().roles;
+        roles[index.min(roles.len() - 1)]
     }
 }
 
-/// Every function's documentation, in [`ALL`]'s order.
-pub fn docs() -> &'static [FunctionDoc] {
-    &DOCS
+/// Every function's row, in the order the docs and autocomplete list them.
+pub fn docs() -> &'static [Definition] {
+    &TABLE
 }
 
-const DOCS: [FunctionDoc; 16] = [
-    FunctionDoc {
+/// Every function, in [`Function`]'s order (which the docs and autocomplete
+/// follow).
+pub const TABLE: [Definition; 16] = [
+    Definition {
         function: Function::FormatNumber,
+        name: "formatNumber",
+        min: 1,
+        roles: &[Role::Number, Role::Setting, Role::Setting, Role::Setting],
         signature: "formatNumber(value, decimals, point, thousands)",
         description: "A number with a fixed number of decimals and the given separators, as PHP's number_format (halves round away from zero).",
         output: "formatNumber('1000', '2', '.', ',') → 1,000.00 (documented). Decimals default to 0, separators to `.` and `,`.",
+        render: calls::format_number,
     },
-    FunctionDoc {
+    Definition {
         function: Function::FormatNumberAsText,
+        name: "formatNumberAsText",
+        min: 1,
+        roles: &[Role::Number],
         signature: "formatNumberAsText(value)",
         description: "An amount of money in words (LoanPro: \"Currency as Words\").",
         output: "Chosen: US English words in title case, rounded to cents: 1234.56 → One Thousand Two Hundred Thirty-Four Dollars and Fifty-Six Cents; 1 → One Dollar; cents are left out when zero; a negative amount starts with Negative.",
+        render: |c| calls::number_as(c, format_number_as_text),
     },
-    FunctionDoc {
+    Definition {
         function: Function::FormatNumberAsCheck,
+        name: "formatNumberAsCheck",
+        min: 1,
+        roles: &[Role::Number],
         signature: "formatNumberAsCheck(value)",
         description: "An amount as written on a check (LoanPro: \"Text plus 50/100\").",
         output: "Chosen: the dollars in title-case words, then `and NN/100`: 1234.56 → One Thousand Two Hundred Thirty-Four and 56/100; 0.5 → Zero and 50/100.",
+        render: |c| calls::number_as(c, format_number_as_check),
     },
-    FunctionDoc {
+    Definition {
         function: Function::FormatDateTime,
+        name: "formatDateTime",
+        min: 1,
+        roles: &[Role::Date, Role::Setting],
         signature: "formatDateTime(date, format)",
         description: "A date or timestamp in a PHP date() format (every PHP format letter; `\\` escapes one).",
         output: "formatDateTime('current-date', 'l, F j, Y') → Monday, September 26, 2022. Without a format: m/d/Y (chosen). Times without a zone are read as UTC.",
+        render: calls::format_date_time,
     },
-    FunctionDoc {
+    Definition {
         function: Function::CompanyFormatDateTime,
+        name: "companyFormatDateTime",
+        min: 1,
+        roles: &[Role::Date],
         signature: "companyFormatDateTime(date)",
         description: "A date in the company's date format, a tenant setting LoanPro does not publish.",
         output: "Chosen: m/d/Y, the US format LoanPro's own examples show (2020-01-25 → 01/25/2020).",
+        render: calls::company_format_date_time,
     },
-    FunctionDoc {
+    Definition {
         function: Function::FormatPhoneNumber,
+        name: "formatPhoneNumber",
+        min: 1,
+        roles: &[Role::Text],
         signature: "formatPhoneNumber(phone)",
         description: "A US phone number.",
         output: "Chosen: ten digits (or eleven starting with 1) → (801) 555-1234; anything else is printed unchanged.",
+        render: |c| calls::text_as(c, format_phone),
     },
-    FunctionDoc {
+    Definition {
         function: Function::FormatZipcode,
+        name: "formatZipcode",
+        min: 1,
+        roles: &[Role::Text],
         signature: "formatZipcode(zip)",
         description: "A US ZIP code.",
         output: "Chosen: nine digits → 84101-1234; anything else is printed unchanged.",
+        render: |c| calls::text_as(c, format_zipcode),
     },
-    FunctionDoc {
+    Definition {
         function: Function::FormatCountry,
+        name: "formatCountry",
+        min: 1,
+        roles: &[Role::Country],
         signature: "formatCountry(country)",
         description: "A country code as LoanPro stores it (`country.usa`), or an ISO 3166 alpha-3 or alpha-2 code, as the country's name.",
         output: "Chosen: the ISO 3166-1 English short name: country.usa → United States. An unknown code is an error.",
+        render: |c| {
+            let expected = "a country code formatCountry knows (expected `country.usa`, `usa` or `us`)";
+            calls::name_of(c, |code| country_name(code).map(str::to_string), expected)
+        },
     },
-    FunctionDoc {
+    Definition {
         function: Function::CollectionItem,
+        name: "collectionItem",
+        min: 1,
+        roles: &[Role::Collection],
         signature: "collectionItem(item)",
         description: "A LoanPro collection item (`loan.frequency.monthly`) as its label.",
         output: "Chosen: the item's last part, camelCase split into capitalised words: loan.frequency.semiMonthly → Semi Monthly. Text without a dot is an error.",
+        render: |c| {
+            let expected = "a collection item (expected dotted names such as `loan.frequency.monthly`)";
+            calls::name_of(c, collection_label, expected)
+        },
     },
-    FunctionDoc {
+    Definition {
         function: Function::MathAdd,
+        name: "mathAdd",
+        min: 2,
+        roles: &[Role::Number, Role::Number],
         signature: "mathAdd(a, b)",
         description: "a + b, in exact decimals.",
         output: "mathAdd('setup-loan-amount', 'setup-underwriting') → 10150 for 10000 and 150 (documented).",
+        render: |c| calls::math(c, MathOp::Add),
     },
-    FunctionDoc {
+    Definition {
         function: Function::MathSubtract,
+        name: "mathSubtract",
+        min: 2,
+        roles: &[Role::Number, Role::Number],
         signature: "mathSubtract(a, b)",
         description: "a − b, in exact decimals.",
         output: "mathSubtract('setup-loan-amount', 'setup-underwriting') → 9850 (documented).",
+        render: |c| calls::math(c, MathOp::Subtract),
     },
-    FunctionDoc {
+    Definition {
         function: Function::MathMultiply,
+        name: "mathMultiply",
+        min: 2,
+        roles: &[Role::Number, Role::Number],
         signature: "mathMultiply(a, b)",
         description: "a × b, in exact decimals.",
         output: "mathMultiply('setup-loan-amount', 10) → 100000 (documented).",
+        render: |c| calls::math(c, MathOp::Multiply),
     },
-    FunctionDoc {
+    Definition {
         function: Function::MathDivide,
+        name: "mathDivide",
+        min: 2,
+        roles: &[Role::Number, Role::Number],
         signature: "mathDivide(a, b)",
         description: "a ÷ b, in exact decimals; dividing by zero is an error.",
         output: "mathDivide('setup-loan-amount', 10) → 1000. Chosen: the exact quotient without trailing zeros (10 ÷ 4 → 2.5).",
+        render: |c| calls::math(c, MathOp::Divide),
     },
-    FunctionDoc {
+    Definition {
         function: Function::MathSqrt,
+        name: "mathSqrt",
+        min: 1,
+        roles: &[Role::Number],
         signature: "mathSqrt(value)",
         description: "The square root; a negative number is an error.",
         output: "Chosen: exact decimals, at most 20 places, trailing zeros removed (2.25 → 1.5).",
+        render: calls::math_sqrt,
     },
-    FunctionDoc {
+    Definition {
         function: Function::MathPow,
+        name: "mathPow",
+        min: 2,
+        roles: &[Role::Number, Role::Number],
         signature: "mathPow(base, exponent)",
         description: "base to a whole exponent from -64 to 64, in exact decimals.",
         output: "mathPow(2, 10) → 1024. Chosen: a fractional exponent is an error (exact decimals cannot hold most such results).",
+        render: |c| calls::math(c, MathOp::Pow),
     },
-    FunctionDoc {
+    Definition {
         function: Function::EvalFormula,
+        name: "evalFormula",
+        min: 1,
+        roles: &[Role::Formula],
         signature: "evalFormula('(rule formula)')",
         description: "Evaluates a formula in LoanPro's rule language (Clojure) against the same context, with exact decimals.",
         output: "evalFormula('(- status-scheduled-payments 1)') → 35 for 36. Text prints bare, nil prints nothing, true/false as words, collections as JSON (chosen).",
+        render: calls::eval_formula,
     },
 ];
 
@@ -934,11 +973,9 @@ mod tests {
 
     #[test]
     fn every_function_is_documented_and_named_once() {
-        for f in ALL {
-            assert_eq!(Function::from_name(f.name()), Ok(f));
-            assert_eq!(f.doc().function, f);
+        for d in &TABLE {
+            assert_eq!(Function::from_name(d.name), Ok(d.function));
         }
-        assert_eq!(docs().len(), ALL.len());
         assert!(Function::from_name("formatnumber")
             .unwrap_err()
             .contains("`formatNumber`"));

@@ -21,6 +21,7 @@
 //! mode's output check (`json`, `url`).
 
 mod ast;
+mod calls;
 pub mod envelope;
 pub mod functions;
 mod highlight;

@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::ast::{Arg, CmpOp, Cond, Expr, Formula, JsonState, Node, Path, UrlPart};
-use super::functions::{self, DateTime, Function, MathOp, Role};
+use super::calls::Call;
+use super::functions::{self, Function, Role};
 use super::{json, url, Mode};
 use crate::context::{lookup_in, Context};
 use crate::error::{Error, ErrorKind, Span};
@@ -125,7 +126,7 @@ impl Val<'_> {
     }
 }
 
-struct Renderer<'t> {
+pub(super) struct Renderer<'t> {
     src: &'t str,
     ctx: &'t Context,
     mode: Mode,
@@ -412,129 +413,12 @@ impl<'t> Renderer<'t> {
     }
 
     fn call(&mut self, function: Function, args: &'t [Arg], span: Span) -> Val<'t> {
-        let result = match function {
-            Function::FormatNumber => (|| {
-                let n = self.number(function, &args[0])?;
-                let decimals = match args.get(1) {
-                    Some(arg) => {
-                        let text = self.setting(arg)?;
-                        match functions::decimals(&text) {
-                            Ok(d) => d,
-                            Err(m) => return Err(Some(Error::at(ErrorKind::Type, m, arg.span()))),
-                        }
-                    }
-                    None => 0,
-                };
-                let point = match args.get(2) {
-                    Some(arg) => self.setting(arg)?,
-                    None => ".".into(),
-                };
-                let thousands = match args.get(3) {
-                    Some(arg) => self.setting(arg)?,
-                    None => ",".into(),
-                };
-                Ok(Value::Text(functions::format_number(
-                    n, decimals, &point, &thousands,
-                )))
-            })(),
-            Function::FormatDateTime => {
-                (|| {
-                    let text = self.text(function, 0, &args[0])?;
-                    let Some(dt) = DateTime::parse(&text) else {
-                        return Err(Some(Error::at(
-                        ErrorKind::Type,
-                        format!("`{text}` is not a date (expected YYYY-MM-DD, optionally with a time)"),
-                        args[0].span(),
-                    )));
-                    };
-                    let format = match args.get(1) {
-                        Some(arg) => self.setting(arg)?,
-                        None => functions::DEFAULT_DATE_FORMAT.into(),
-                    };
-                    Ok(Value::Text(functions::format_date_time(&dt, &format)))
-                })()
-            }
-            Function::CompanyFormatDateTime => (|| {
-                let text = self.text(function, 0, &args[0])?;
-                let Some(dt) = DateTime::parse(&text) else {
-                    return Err(Some(Error::at(
-                        ErrorKind::Type,
-                        format!("`{text}` is not a date (expected YYYY-MM-DD, optionally with a time)"),
-                        args[0].span(),
-                    )));
-                };
-                Ok(Value::Text(functions::format_date_time(
-                    &dt,
-                    functions::COMPANY_DATE_FORMAT,
-                )))
-            })(),
-            Function::FormatNumberAsText => self
-                .number(function, &args[0])
-                .map(|n| Value::Text(functions::format_number_as_text(n))),
-            Function::FormatNumberAsCheck => self
-                .number(function, &args[0])
-                .map(|n| Value::Text(functions::format_number_as_check(n))),
-            Function::FormatCountry => self.text(function, 0, &args[0]).and_then(|t| {
-                match functions::country_name(&t) {
-                    Some(name) => Ok(Value::Text(name.to_string())),
-                    None => Err(Some(Error::at(
-                        ErrorKind::Type,
-                        format!("`{t}` is not a country code formatCountry knows (expected `country.usa`, `usa` or `us`)"),
-                        args[0].span(),
-                    ))),
-                }
-            }),
-            Function::CollectionItem => self.text(function, 0, &args[0]).and_then(|t| {
-                match functions::collection_label(&t) {
-                    Some(label) => Ok(Value::Text(label)),
-                    None => Err(Some(Error::at(
-                        ErrorKind::Type,
-                        format!("`{t}` is not a collection item (expected dotted names such as `loan.frequency.monthly`)"),
-                        args[0].span(),
-                    ))),
-                }
-            }),
-            Function::EvalFormula => match &args[0] {
-                Arg::Formula(formula) => self.formula(formula),
-                other => Err(Some(Error::at(
-                    ErrorKind::Type,
-                    "`evalFormula` takes its formula as quoted text",
-                    other.span(),
-                ))),
-            },
-            Function::FormatPhoneNumber => self
-                .text(function, 0, &args[0])
-                .map(|t| Value::Text(functions::format_phone(&t))),
-            Function::FormatZipcode => self
-                .text(function, 0, &args[0])
-                .map(|t| Value::Text(functions::format_zipcode(&t))),
-            Function::MathSqrt => self.number(function, &args[0]).and_then(|n| {
-                functions::sqrt(n)
-                    .map(Value::Number)
-                    .map_err(|m| Some(Error::at(ErrorKind::Arithmetic, m, span)))
-            }),
-            Function::MathAdd
-            | Function::MathSubtract
-            | Function::MathMultiply
-            | Function::MathDivide
-            | Function::MathPow => {
-                let op = match function {
-                    Function::MathAdd => MathOp::Add,
-                    Function::MathSubtract => MathOp::Subtract,
-                    Function::MathMultiply => MathOp::Multiply,
-                    Function::MathDivide => MathOp::Divide,
-                    _ => MathOp::Pow,
-                };
-                let a = self.number(function, &args[0]);
-                let b = self.number(function, &args[1]);
-                match (a, b) {
-                    (Ok(a), Ok(b)) => functions::math(op, a, b)
-                        .map(Value::Number)
-                        .map_err(|m| Some(Error::at(ErrorKind::Arithmetic, m, span))),
-                    (Err(e), _) | (_, Err(e)) => Err(e),
-                }
-            }
-        };
+        let result = (function.definition().render)(Call {
+            renderer: self,
+            function,
+            args,
+            span,
+        });
         match result {
             Ok(value) => Val::Own(value),
             Err(Some(error)) => {
@@ -548,7 +432,7 @@ impl<'t> Renderer<'t> {
 
     /// Runs an `evalFormula` rule against the context, in exact decimals;
     /// its errors point into the formula's text in the template.
-    fn formula(&mut self, formula: &'t Formula) -> Result<Value, Option<Error>> {
+    pub(super) fn formula(&mut self, formula: &'t Formula) -> Result<Value, Option<Error>> {
         self.steps += formula.cost;
         let options = crate::rule::EvalOptions {
             today: None,
@@ -587,7 +471,11 @@ impl<'t> Renderer<'t> {
     }
 
     /// A numeric argument: a literal, a variable name, or a nested call.
-    fn number(&mut self, function: Function, arg: &'t Arg) -> Result<Decimal, Option<Error>> {
+    pub(super) fn number(
+        &mut self,
+        function: Function,
+        arg: &'t Arg,
+    ) -> Result<Decimal, Option<Error>> {
         debug_assert_eq!(function.role(0), Role::Number);
         let (value, span) = match arg {
             Arg::Number { value, .. } => return Ok(*value),
@@ -625,7 +513,7 @@ impl<'t> Renderer<'t> {
 
     /// A date or text argument: a variable name, or a literal when no
     /// variable has that name and it looks like the literal the role expects.
-    fn text(
+    pub(super) fn text(
         &mut self,
         function: Function,
         index: usize,
@@ -654,7 +542,7 @@ impl<'t> Renderer<'t> {
     }
 
     /// A setting such as decimals or a separator: always literal text.
-    fn setting(&mut self, arg: &'t Arg) -> Result<String, Option<Error>> {
+    pub(super) fn setting(&mut self, arg: &'t Arg) -> Result<String, Option<Error>> {
         match arg {
             Arg::Text { value, .. } => Ok(value.clone()),
             Arg::Number { value, .. } => Ok(value.to_string()),
