@@ -5,11 +5,12 @@
 // for long tasks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, mkdtemp, readFile, appendFile } from 'node:fs/promises';
+import { writeFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launchBrowser, openPage, outputDir } from '../harness.mjs';
+import { traceMainThread, checkTasks } from '../longtasks.mjs';
 import { mkdir } from 'node:fs/promises';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +27,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  // The generated portfolios (hundreds of MB over a run) never stay behind.
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** The Dry run section as a picture (the page scrolls inside its main area). */
@@ -270,7 +273,6 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
   // The target is 0.5 (BENCHMARKS.md); on the shared 2-core machine the test
   // only guards against a regression.
   const ratioLimit = Number(process.env.HOOKWRIGHT_DRYRUN_RATIO ?? 2);
-  const taskLimit = Number(process.env.HOOKWRIGHT_LONG_TASK_LIMIT_MS ?? 50);
   let best;
   for (let attempt = 1; attempt <= 3; attempt++) {
     // A fresh file object each time, so the run starts anew.
@@ -279,7 +281,10 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
       window.__obs?.disconnect();
       window.__obs = new PerformanceObserver((list) => window.__tasks.push(...list.getEntries().map((e) => e.duration)));
       window.__obs.observe({ type: 'longtask' });
-      window.__t0 = performance.now();
+      // From the pick: the change event, before the page sees it.
+      document.querySelector('input[aria-label="Portfolio"]').addEventListener('change', () => {
+        window.__t0 = performance.now();
+      }, { capture: true, once: true });
       window.__done = new Promise((resolve) => {
         let started = false;
         const check = () => {
@@ -291,7 +296,12 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
         check();
       });
     });
-    await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
+    // Chromium's trace of the main thread, from the pick to the results on screen.
+    const { tasks: traced } = await traceMainThread(browser, page, async () => {
+      await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
+      await page.evaluate(() => window.__done);
+      await page.waitForFunction(() => document.querySelector('[data-testid="dryrun-fired"] .dr-body [role="row"]'));
+    });
     const timing = await page.evaluate(async () => {
       const end = await window.__done;
       const dryRun = end - window.__t0;
@@ -315,20 +325,18 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
       const js = performance.now() - t;
       return { dryRun, js, fired, tasks, worker };
     });
-    const longest = Math.max(0, ...timing.tasks);
     console.log(`200k loans in the page (run ${attempt}): dry run ${timing.dryRun.toFixed(0)} ms ` +
       `(worker: ${timing.worker.ms} ms, ${timing.worker.work} ms of it evaluating), ` +
       `JSON.parse + json-logic-js ${timing.js.toFixed(0)} ms (ratio ${(timing.dryRun / timing.js).toFixed(2)}); ` +
       `long tasks (ms): ${timing.tasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`);
     assert.equal(timing.fired, want.fired);
-    if (!best || timing.dryRun / timing.js < best.dryRun / best.js) best = { ...timing, longest: best?.longest ?? longest };
-    best.longest = Math.min(best.longest, longest);
+    // Every run keeps the promise: no main-thread task over 50 ms (see longtasks.mjs).
+    console.log(`  run ${attempt}: ${checkTasks(assert, traced)}`);
+    if (!best || timing.dryRun / timing.js < best.dryRun / best.js) best = timing;
   }
   const done = await finished(page);
   assert.deepEqual([done.loans, done.fired, done.errors], [want.loans, want.fired, 0]);
   assert.ok(best.dryRun / best.js <= ratioLimit, `dry run ${best.dryRun} ms vs ${best.js} ms (ratio limit ${ratioLimit})`);
-  // Long tasks are those over 50 ms: at the default limit, a run must have none.
-  assert.ok(best.longest <= taskLimit, `the longest main-thread task took ${best.longest} ms (limit ${taskLimit})`);
   // The fired table scrolls: jump far down and rows arrive.
   const viewport = page.locator('[data-testid="dryrun-fired"] .dr-viewport');
   await viewport.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
@@ -337,30 +345,6 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
     return rows.some((r) => Number(r.getAttribute('aria-rowindex')) > 1000);
   });
   await screenshot(page, 'dryrun-200k');
-  assert.deepEqual(problems, []);
-  await context.close();
-});
-
-test('1,000,000 loans (~290 MB) complete in the page, shared with two helper workers', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?dryrun-helpers=2`);
-  await ready(page);
-  await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
-  const path = join(dir, 'million.ndjson');
-  await writeFile(path, '');
-  let want = { loans: 0, fired: 0, errors: 0 };
-  // Ten blocks of 100,000 loans (different ids each), written one by one.
-  for (let block = 0; block < 10; block++) {
-    const text = portfolio(100_000).replace(/"loan-id":1(\d{5})/g, (_, n) => `"loan-id":${block + 1}${n}`);
-    const e = expected(text);
-    want = { loans: want.loans + e.loans, fired: want.fired + e.fired, errors: 0 };
-    await appendFile(path, text);
-  }
-  const t = Date.now();
-  await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
-  await page.locator('[data-testid="dryrun-summary"][data-state="done"]').waitFor({ timeout: 300_000 });
-  const done = await finished(page);
-  console.log(`1,000,000 loans in the page: ${Date.now() - t} ms from pick to done; ${done.text}`);
-  assert.deepEqual([done.loans, done.fired, done.errors], [want.loans, want.fired, 0]);
   assert.deepEqual(problems, []);
   await context.close();
 });

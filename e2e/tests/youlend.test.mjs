@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { serveDist, launchBrowser, openPage, screenshot, ready } from '../harness.mjs';
+import { traceMainThread, checkTasks } from '../longtasks.mjs';
 
 let server;
 let browser;
@@ -45,10 +46,15 @@ const batch = [
   '{"EventCode": "LOA10040", "EventProperties": {',
 ].join('\n');
 
-const rows = (page, testid) =>
-  page.getByTestId(testid).locator('tbody tr').evaluateAll((trs) =>
+/** Waits until every table shows the rows it asked its worker for. */
+const settled = (page) => page.waitForFunction(() => !document.querySelector('.report-table[aria-busy="true"]'));
+
+const rows = async (page, testid) => {
+  await settled(page);
+  return page.getByTestId(testid).locator('tbody tr').evaluateAll((trs) =>
     trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())),
   );
+};
 
 async function openReconcile(page) {
   await ready(page);
@@ -109,8 +115,9 @@ test('reconcile a pasted batch: tables, sorting, filters and CSV export', async 
   await payments.getByLabel('Filter').fill('p-a');
   assert.deepEqual((await rows(page, 'payments')).map((r) => r[1]), ['P-A']);
   await payments.getByLabel('Filter').fill('nothing like this');
-  assert.match(await payments.textContent(), /No row matches these filters/);
+  await payments.getByText('No row matches these filters').waitFor();
   await payments.getByLabel('Filter').fill('');
+  await settled(page);
   await screenshot(page, 'youlend-reconcile-sorted');
 
   // CSV: the rows as sorted, all of them.
@@ -187,72 +194,76 @@ function bigBatch(events) {
   return lines.join('\n');
 }
 
-/** Drops `text` as a file on the intake panel and times it until the report is on screen. */
-async function dropAndTime(page, text, fresh) {
+/** A fresh Reconcile view with a generated batch of `events` ready in the page, as a File and as pasted text. */
+async function prepare(page, events, fresh) {
   // A reload while the favicon is still loading would fail that request; the first run has a fresh page.
   if (!fresh) await page.reload();
   await page.getByTestId('reconcile-empty').waitFor({ timeout: 15_000 });
-  await page.evaluate((text) => {
-    window.__batch = new File([text], 'batch-100k.ndjson', { type: 'application/x-ndjson' });
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask' });
-  }, text);
-  return page.evaluate(async () => {
-    const zone = document.querySelector('.intake');
-    const transfer = new DataTransfer();
-    transfer.items.add(window.__batch);
+  await page.evaluate(`(() => {
+    const text = (${bigBatch})(${events});
+    window.__batch = new File([text], 'batch-${events / 1000}k.ndjson', { type: 'application/x-ndjson' });
+    window.__clipboard = new DataTransfer();
+    window.__clipboard.setData('text/plain', text);
+  })()`);
+}
+
+/** Drops the prepared batch on the intake panel (or pastes it) and times it until the report is on screen. */
+async function reconcileBatch(page, how) {
+  return page.evaluate(async (how) => {
     let sawProgress = false;
     const started = performance.now();
-    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    if (how === 'drop') {
+      const transfer = new DataTransfer();
+      transfer.items.add(window.__batch);
+      document.querySelector('.intake').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    } else {
+      const paste = new ClipboardEvent('paste', { clipboardData: window.__clipboard, bubbles: true, cancelable: true });
+      document.getElementById('batch-input').dispatchEvent(paste);
+    }
     await new Promise((resolve) => {
       const check = () => {
         if (document.querySelector('[data-testid="reconcile-progress"] progress')) sawProgress = true;
-        if (document.querySelector('[data-testid="reconcile-results"]')) resolve();
+        if (document.querySelector('[data-testid="reconcile-results"]') && !document.querySelector('.report-table[aria-busy="true"]')) resolve();
         else requestAnimationFrame(check);
       };
       check();
     });
-    const total = performance.now() - started;
-    await new Promise((r) => setTimeout(r, 300)); // let the last long task be reported
-    const during = window.__longTasks.filter((t) => t.start >= started);
     return {
-      total,
+      total: performance.now() - started,
       reconcile: Number(document.querySelector('[data-testid="reconcile-results"]').dataset.elapsedMs),
-      longest: Math.max(0, ...during.map((t) => t.duration)),
-      tasks: during.map((t) => `${t.duration.toFixed(0)}`).join(' '),
       sawProgress,
     };
-  });
+  }, how);
 }
 
-// The goal is under 1,000 ms with no task over ~100 ms (measured 770-835 ms, longest task 70-81 ms,
-// on a shared 2-core machine with a load average of 4). That machine is often busy with other
-// builds, so like a benchmark this keeps the best of a few runs, and allows long tasks of up to
-// 150 ms by default; HOOKWRIGHT_RECONCILE_LIMIT_MS and HOOKWRIGHT_LONG_TASK_LIMIT_MS change the limits.
-test('100,000 dropped events reconcile in slices, with progress, without freezing the page', async () => {
+// The goal is under 1,000 ms (measured 770-835 ms before the batch moved to the worker). That
+// machine is often busy with other builds, so like a benchmark this keeps the best of a few runs;
+// HOOKWRIGHT_RECONCILE_LIMIT_MS changes the limit. The main thread is held to 50 ms in every run.
+test('100,000 dropped events reconcile in a worker, with progress, without blocking the page', async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
-  const text = bigBatch(100_000);
   const limit = Number(process.env.HOOKWRIGHT_RECONCILE_LIMIT_MS ?? 1000);
-  const taskLimit = Number(process.env.HOOKWRIGHT_LONG_TASK_LIMIT_MS ?? 150);
   let best;
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const timing = await dropAndTime(page, text, attempt === 1);
+    await prepare(page, 100_000, attempt === 1);
+    const { result: timing, tasks } = await traceMainThread(browser, page, () => reconcileBatch(page, 'drop'));
+    const line = checkTasks(assert, tasks);
     console.log(
       `100k events in the page (run ${attempt}): ${timing.reconcile} ms reading and reconciling, ` +
-        `${timing.total.toFixed(0)} ms from drop to tables on screen; long tasks (ms): ${timing.tasks || 'none'}`,
+        `${timing.total.toFixed(0)} ms from drop to tables on screen; ${line}`,
     );
     assert.ok(timing.sawProgress, 'a progress bar was shown');
-    if (!best || timing.reconcile + timing.longest < best.reconcile + best.longest) best = timing;
-    if (best.reconcile < limit && best.longest < taskLimit) break;
+    if (!best || timing.reconcile < best.reconcile) best = timing;
+    if (best.reconcile < limit) break;
   }
   assert.ok(best.reconcile < limit, `reconciling took ${best.reconcile} ms (limit ${limit})`);
-  assert.ok(best.longest < taskLimit, `the longest task took ${best.longest} ms (limit ${taskLimit})`);
   assert.equal(await page.getByTestId('events').getAttribute('data-value'), '95785');
   // Sorting and filtering ~70,000 payments to lenders stays interactive.
   const interaction = await page.evaluate(async () => {
-    const settle = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+    // Until the table shows what it asked the worker for, and that is painted.
+    const settle = () => new Promise((resolve) => {
+      const check = () => (document.querySelector('.report-table[aria-busy="true"]') ? requestAnimationFrame(check) : setTimeout(resolve));
+      requestAnimationFrame(check);
+    });
     const table = document.querySelector('[data-testid="payments"]');
     let t = performance.now();
     table.querySelectorAll('th button')[1].click();
@@ -279,10 +290,33 @@ test('100,000 dropped events reconcile in slices, with progress, without freezin
       `first filter keystroke ${interaction.firstFilter.toFixed(0)} ms, next ${interaction.nextFilter.toFixed(0)} ms`,
   );
   // The tables show a page of rows, not 100,000.
-  assert.equal(await page.getByTestId('payments').locator('tbody tr').count(), 50);
+  assert.equal((await rows(page, 'payments')).length, 50);
   await page.getByRole('button', { name: 'Show more' }).first().click();
-  assert.equal(await page.getByTestId('settlements').locator('tbody tr').count(), 300);
+  assert.equal((await rows(page, 'settlements')).length, 300);
   await screenshot(page, 'youlend-reconcile-100k');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Issue 15's sizes: a 52 MB batch of 210,000 events, dropped and then pasted. Reading and
+// reconciling happen in the worker; the page's main thread never holds a task over 50 ms.
+test('210,000 events (52 MB) dropped or pasted never block the page', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
+  for (const [attempt, how] of ['drop', 'paste'].entries()) {
+    await prepare(page, 210_000, attempt === 0);
+    const { result: timing, tasks } = await traceMainThread(browser, page, () => reconcileBatch(page, how));
+    const line = checkTasks(assert, tasks);
+    console.log(`210k events, ${how}: ${timing.reconcile} ms in the worker, ${timing.total.toFixed(0)} ms to tables on screen; ${line}`);
+    assert.equal(await page.getByTestId('events').getAttribute('data-value'), '199285');
+    assert.ok(timing.total < 120_000);
+  }
+  // Sorting the biggest table happens in the worker too.
+  const { tasks } = await traceMainThread(browser, page, async () => {
+    await page.getByTestId('payments').locator('th button').nth(2).click();
+    await settled(page);
+  });
+  checkTasks(assert, tasks);
+  assert.equal((await rows(page, 'payments')).length, 50);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -1,25 +1,23 @@
 //! The Dry run section: which loans of a portfolio the connection's rule fires
 //! for. The file (picked, dropped, pasted or generated) goes to a Web Worker
-//! as a Blob; the worker reads it in slices and evaluates it with the engine,
+//! as a Blob; the worker streams it and evaluates it with the engine,
 //! so the page never blocks. Progress, Cancel, and a rule edit restarts the run.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, HtmlInputElement, MessageEvent, Worker};
+use web_sys::{Blob, BlobPropertyBag, HtmlInputElement};
 use yew::prelude::*;
 
 use super::dry_run_protocol::{ClauseCount, FromWorker, Progress, Summary, TableKind, ToWorker};
 use super::dry_run_table::{group, DryRunTable, Query, Window, WINDOW};
-use crate::services::files;
+use super::file_drop::use_file_drop;
+use super::worker_link::{Reply, WorkerLink};
+use crate::services::{download, files};
 
-/// The worker's loader, next to the page (Trunk's `data-loader-shim`).
-const WORKER_URL: &str = "./dryrun_worker_loader.js";
 /// Loans in a generated sample portfolio.
 const SAMPLE_LOANS: u32 = 10_000;
 
@@ -144,61 +142,6 @@ impl Reducible for DryState {
     }
 }
 
-/// The worker, its message handler, and what waits for it to be ready.
-struct Slot {
-    worker: Worker,
-    _handler: Closure<dyn Fn(MessageEvent)>,
-    ready: bool,
-    queue: Vec<(ToWorker, Option<Blob>)>,
-}
-
-/// Made on first use.
-type WorkerSlot = Rc<RefCell<Option<Slot>>>;
-
-/// Sends now, or once the worker says it is ready.
-fn send(slot: &WorkerSlot, message: ToWorker, blob: Option<&Blob>) {
-    if let Some(s) = slot.borrow_mut().as_mut() {
-        if s.ready {
-            post(&s.worker, &message, blob);
-        } else {
-            s.queue.push((message, blob.cloned()));
-        }
-    }
-}
-
-fn post(worker: &Worker, message: &ToWorker, blob: Option<&Blob>) {
-    let Ok(data) = serde_wasm_bindgen::to_value(message) else {
-        return;
-    };
-    let envelope = Object::new();
-    let _ = Reflect::set(&envelope, &"data".into(), &data);
-    if let Some(blob) = blob {
-        let _ = Reflect::set(&envelope, &"blob".into(), blob);
-    }
-    let _ = worker.post_message(&envelope);
-}
-
-fn save_blob(name: &str, blob: &Blob) {
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
-        return;
-    };
-    let document = gloo::utils::document();
-    if let Ok(link) = document.create_element("a") {
-        let link: web_sys::HtmlAnchorElement = link.unchecked_into();
-        link.set_href(&url);
-        link.set_download(name);
-        link.set_hidden(true);
-        let body = gloo::utils::body();
-        let _ = body.append_child(&link);
-        link.click();
-        let _ = body.remove_child(&link);
-    }
-    Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-}
-
 /// `?dryrun-helpers=N` in the page's address sets the helper workers (tests use it).
 fn helpers_asked() -> Option<u32> {
     let search = gloo::utils::window().location().search().ok()?;
@@ -231,91 +174,64 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     let portfolio = use_state(|| None::<Portfolio>);
     let next_id = use_mut_ref(|| 0u32);
     let today = use_state(String::new);
-    let worker: WorkerSlot = use_mut_ref(|| None);
     let pending = use_mut_ref(|| None::<Timeout>);
-    let dragging = use_state(|| false);
     let last_portfolio = use_mut_ref(|| None::<u32>);
 
-    // The worker, with a handler that feeds the reducer (and takes Blobs).
-    let ensure_worker = {
-        let worker = worker.clone();
-        let dispatcher = state.dispatcher();
+    // A portfolio in hand: picked, dropped, pasted or generated.
+    let take_file = {
         let portfolio = portfolio.setter();
         let next_id = next_id.clone();
-        move || -> bool {
-            if worker.borrow().is_some() {
-                return true;
-            }
-            let w = match Worker::new(WORKER_URL) {
-                Ok(w) => w,
-                Err(_) => {
-                    dispatcher.dispatch(Msg::Failed(
-                        "This browser could not start the dry run's worker.".into(),
-                    ));
-                    return false;
-                }
+        move |blob: Blob, name: String| {
+            let id = {
+                let mut n = next_id.borrow_mut();
+                *n += 1;
+                *n
             };
-            let dispatcher = dispatcher.clone();
-            let portfolio = portfolio.clone();
-            let next_id = next_id.clone();
-            let slot = worker.clone();
-            let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-                let data = event.data();
-                let Some(message) = Reflect::get(&data, &"data".into())
-                    .ok()
-                    .and_then(|m| serde_wasm_bindgen::from_value::<FromWorker>(m).ok())
-                else {
-                    return;
-                };
-                let blob = Reflect::get(&data, &"blob".into())
-                    .ok()
-                    .and_then(|b| b.dyn_into::<Blob>().ok());
+            portfolio.set(Some(Portfolio {
+                id,
+                size: blob.size(),
+                blob,
+                name,
+            }));
+        }
+    };
+    // The worker: replies feed the reducer; Blobs beside them are a generated
+    // portfolio or an export to save.
+    let worker = {
+        let dispatcher = state.dispatcher();
+        let take_file = take_file.clone();
+        use_mut_ref(move || {
+            WorkerLink::new(Callback::from(move |(message, blob): Reply| {
                 match (&message, blob) {
-                    (FromWorker::Ready, _) => {
-                        if let Some(s) = slot.borrow_mut().as_mut() {
-                            s.ready = true;
-                            for (m, b) in s.queue.drain(..) {
-                                post(&s.worker, &m, b.as_ref());
-                            }
-                        }
-                    }
-                    (FromWorker::Generated { name }, Some(blob)) => {
-                        let id = {
-                            let mut n = next_id.borrow_mut();
-                            *n += 1;
-                            *n
-                        };
-                        portfolio.set(Some(Portfolio {
-                            id,
-                            size: blob.size(),
-                            blob,
-                            name: name.clone(),
-                        }));
-                    }
+                    (FromWorker::Generated { name }, Some(blob)) => take_file(blob, name.clone()),
                     (FromWorker::Exported { table, .. }, Some(blob)) => {
-                        save_blob(table.file_name(), &blob);
+                        let _ = download::save_blob(table.file_name(), &blob);
                     }
                     _ => dispatcher.dispatch(Msg::Worker(message)),
                 }
-            });
-            w.set_onmessage(Some(handler.as_ref().unchecked_ref()));
-            *worker.borrow_mut() = Some(Slot {
-                worker: w,
-                _handler: handler,
-                ready: false,
-                queue: Vec::new(),
-            });
-            true
+            }))
+        })
+        .borrow()
+        .clone()
+    };
+    let send = {
+        let worker = worker.clone();
+        let dispatcher = state.dispatcher();
+        move |message: ToWorker, blob: Option<&Blob>| {
+            if !worker.send(message, blob) {
+                dispatcher.dispatch(Msg::Failed(
+                    "This browser could not start the dry run's worker.".into(),
+                ));
+            }
         }
     };
 
     // A run starts (after a short pause) whenever the rule, the date or the portfolio changes.
     {
-        let ensure_worker = ensure_worker.clone();
+        let send = send.clone();
         let dispatcher = state.dispatcher();
         let run = state.run;
         let pending = pending.clone();
-        let worker = worker.clone();
         let last_portfolio = last_portfolio.clone();
         let items = props.items.clone();
         let id_field = props.id_field.to_string();
@@ -344,23 +260,19 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                         let fresh = *last_portfolio.borrow() != Some(portfolio.id);
                         *last_portfolio.borrow_mut() = Some(portfolio.id);
                         let delay = if fresh { 0 } else { 200 };
-                        let slot = worker.clone();
                         *pending.borrow_mut() = Some(Timeout::new(delay, move || {
-                            if ensure_worker() {
-                                send(
-                                    &slot,
-                                    ToWorker::Start {
-                                        run: next,
-                                        rule,
-                                        today,
-                                        id_field,
-                                        items,
-                                        key: format!("{}:{}", portfolio.name, portfolio.size),
-                                        helpers: helpers_asked(),
-                                    },
-                                    Some(&portfolio.blob),
-                                );
-                            }
+                            send(
+                                ToWorker::Start {
+                                    run: next,
+                                    rule,
+                                    today,
+                                    id_field,
+                                    items,
+                                    key: format!("{}:{}", portfolio.name, portfolio.size),
+                                    helpers: helpers_asked(),
+                                },
+                                Some(&portfolio.blob),
+                            );
                         }));
                     }
                 }
@@ -371,8 +283,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
 
     // A finished run: ask for the first rows of each table, and tell the text its counts.
     {
-        let ensure_worker = ensure_worker.clone();
-        let worker = worker.clone();
+        let send = send.clone();
         let on_counts = props.on_counts.clone();
         let done = match &state.status {
             Status::Done(s) => Some((state.run, s.clone())),
@@ -381,44 +292,24 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         use_effect_with(done, move |done| {
             if let Some((run, summary)) = done {
                 on_counts.emit(Rc::new((summary.clauses.clone(), summary.items.clone())));
-                if ensure_worker() {
-                    for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
-                        send(
-                            &worker,
-                            ToWorker::Rows {
-                                run: *run,
-                                table,
-                                sort: None,
-                                filter: String::new(),
-                                offset: 0,
-                                limit: WINDOW,
-                            },
-                            None,
-                        );
-                    }
+                for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
+                    send(
+                        ToWorker::Rows {
+                            run: *run,
+                            table,
+                            sort: None,
+                            filter: String::new(),
+                            offset: 0,
+                            limit: WINDOW,
+                        },
+                        None,
+                    );
                 }
             }
             || ()
         });
     }
 
-    let take_file = {
-        let portfolio = portfolio.clone();
-        let next_id = next_id.clone();
-        move |blob: Blob, name: String| {
-            let id = {
-                let mut n = next_id.borrow_mut();
-                *n += 1;
-                *n
-            };
-            portfolio.set(Some(Portfolio {
-                id,
-                size: blob.size(),
-                blob,
-                name,
-            }));
-        }
-    };
     let on_pick = {
         let take_file = take_file.clone();
         Callback::from(move |e: Event| {
@@ -430,30 +321,12 @@ pub fn DryRun(props: &DryRunProps) -> Html {
             input.set_value("");
         })
     };
-    let on_drop = {
+    let drop = {
         let take_file = take_file.clone();
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            if let Some(file) = files::dropped(e.data_transfer()) {
-                let name = file.name();
-                take_file(file.into(), name);
-            }
-        })
-    };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
-            }
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
+        use_file_drop(Callback::from(move |file: web_sys::File| {
+            let name = file.name();
+            take_file(file.into(), name);
+        }))
     };
     let on_paste = {
         let take_file = take_file.clone();
@@ -477,28 +350,24 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         })
     };
     let on_generate = {
-        let ensure_worker = ensure_worker.clone();
-        let worker = worker.clone();
+        let send = send.clone();
         Callback::from(move |_| {
-            if ensure_worker() {
-                send(
-                    &worker,
-                    ToWorker::Generate {
-                        count: SAMPLE_LOANS,
-                    },
-                    None,
-                );
-            }
+            send(
+                ToWorker::Generate {
+                    count: SAMPLE_LOANS,
+                },
+                None,
+            )
         })
     };
     let on_cancel = {
-        let worker = worker.clone();
+        let send = send.clone();
         let dispatcher = state.dispatcher();
         let run = state.run;
         let pending = pending.clone();
         Callback::from(move |_| {
             *pending.borrow_mut() = None;
-            send(&worker, ToWorker::Cancel { run }, None);
+            send(ToWorker::Cancel { run }, None);
             dispatcher.dispatch(Msg::Cancelled);
         })
     };
@@ -509,11 +378,10 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         })
     };
     let on_query = {
-        let worker = worker.clone();
+        let send = send.clone();
         let run = state.run;
         Callback::from(move |q: Query| {
             send(
-                &worker,
                 ToWorker::Rows {
                     run,
                     table: q.table,
@@ -527,10 +395,9 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         })
     };
     let on_export = {
-        let worker = worker.clone();
         let run = state.run;
         Callback::from(move |table: TableKind| {
-            send(&worker, ToWorker::Export { run, table }, None);
+            send(ToWorker::Export { run, table }, None);
         })
     };
 
@@ -584,8 +451,8 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                 <h3 id="dry-run-title">{ "Dry run" }</h3>
                 <span class="muted">{ format!("Which {noun} of a portfolio this rule fires for tonight, and why not the others.") }</span>
             </div>
-            <div class={classes!("dr-drop", dragging.then_some("dragging"))} ondrop={on_drop} ondragover={on_drag_over}
-                ondragleave={on_drag_leave} onpaste={on_paste} tabindex="0"
+            <div class={classes!("dr-drop", drop.dragging.then_some("dragging"))} ondrop={drop.ondrop} ondragover={drop.ondragover}
+                ondragleave={drop.ondragleave} onpaste={on_paste} tabindex="0"
                 aria-label="Drop or paste a file here">
                 <label class="button">
                     { "Choose a portfolio…" }

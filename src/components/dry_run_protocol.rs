@@ -7,9 +7,13 @@
 use std::collections::HashMap;
 
 use hookwright_core::dryrun::{RecordError, Report};
+use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
 
 use super::youlend::csv;
+use super::youlend::table::{RowsWindow, TableHead, TableQuery};
 
 /// The page to the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +53,21 @@ pub enum ToWorker {
     /// A sample portfolio of `count` loans (a Blob comes back).
     Generate {
         count: u32,
+    },
+    /// Reconcile the YouLend batch in the Blob beside this message (a worker of its own, so
+    /// the page stops a run by stopping the worker).
+    Reconcile {
+        run: u32,
+    },
+    /// The first rows of a view of one of the reconciliation's tables.
+    ReconcileRows {
+        run: u32,
+        query: TableQuery,
+    },
+    /// A view of a reconciliation's table as CSV (a Blob comes back).
+    ReconcileExport {
+        run: u32,
+        query: TableQuery,
     },
     /// To a helper worker: evaluate NDJSON lines (an ArrayBuffer beside this
     /// message) for run `run` of this rule; the tally comes back as `JobDone`.
@@ -110,6 +129,31 @@ pub enum FromWorker {
     /// The sample portfolio's Blob is beside this message.
     Generated {
         name: String,
+    },
+    ReconcileProgress {
+        run: u32,
+        bytes_read: f64,
+        bytes_total: f64,
+        events_read: f64,
+    },
+    Reconciled {
+        run: u32,
+        summary: hookwright_core::youlend::reconcile::Summary,
+        tables: Vec<TableHead>,
+        millis: f64,
+    },
+    ReconcileRows {
+        run: u32,
+        window: RowsWindow,
+    },
+    /// The CSV's Blob is beside this message.
+    ReconcileExported {
+        run: u32,
+        table: usize,
+    },
+    ReconcileFailed {
+        run: u32,
+        reason: String,
     },
     /// A helper's tally of one job.
     JobDone {
@@ -408,6 +452,29 @@ impl Store {
         }
         out
     }
+}
+
+/// A message on the wire: `{data, <key>: attachment}`, the attachment a
+/// Blob or an ArrayBuffer travelling beside the serialized message.
+pub fn pack(message: &impl Serialize, attachment: Option<(&str, &JsValue)>) -> Option<Object> {
+    let data = serde_wasm_bindgen::to_value(message).ok()?;
+    let envelope = Object::new();
+    let _ = Reflect::set(&envelope, &"data".into(), &data);
+    if let Some((key, value)) = attachment {
+        let _ = Reflect::set(&envelope, &key.into(), value);
+    }
+    Some(envelope)
+}
+
+/// The message of an envelope [`pack`] made; `None` for anything else.
+pub fn unpack<T: serde::de::DeserializeOwned>(envelope: &JsValue) -> Option<T> {
+    let data = Reflect::get(envelope, &"data".into()).ok()?;
+    serde_wasm_bindgen::from_value(data).ok()
+}
+
+/// The Blob beside an envelope's message, if there is one.
+pub fn attached_blob(envelope: &JsValue, key: &str) -> Option<Blob> {
+    Reflect::get(envelope, &key.into()).ok()?.dyn_into().ok()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The dry run's Web Worker (the `dryrun_worker` binary runs [`run_worker`]):
-//! reads the portfolio Blob it is sent in 4 MB slices (`Blob.slice`), undoes
-//! gzip, cuts records and evaluates them with the engine, posting progress
-//! after each slice. A newer Start or a Cancel stops a run at its next slice.
+//! streams the portfolio Blob it is sent (`Blob.stream()`, about a megabyte
+//! at a time), undoes gzip, cuts records and evaluates them with the engine,
+//! posting progress a few times a second. A newer Start or a Cancel stops a
+//! run at its next chunk.
 //! The finished run's tables stay here; the page asks for windows of them.
 
 use std::cell::{Cell, RefCell};
@@ -12,16 +13,26 @@ use hookwright_core::dryrun::{
     self, is_gzip, Evaluator, FileError, Gunzip, Options, Plan, Reader, Tally,
 };
 use hookwright_core::rule::Date;
-use js_sys::{Object, Reflect, Uint8Array};
+use hookwright_core::youlend::reconcile::reconcile_with_progress;
+use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, Worker};
+use web_sys::{
+    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefaultReader,
+    Worker,
+};
 
-use super::dry_run_protocol::{DiffSummary, FromWorker, Progress, Store, ToWorker};
+use super::dry_run_protocol::{
+    attached_blob, pack, unpack, DiffSummary, FromWorker, Progress, Store, ToWorker,
+};
+use super::youlend::table::Table;
+use super::youlend::tables::ReconcileStore;
 
-/// Bytes read per slice of the file.
-const SLICE: f64 = 4.0 * 1024.0 * 1024.0;
+/// Bytes of the file evaluated (or handed to a helper) at a time.
+const CHUNK: usize = 1 << 20;
+/// How often the page hears how far a run is.
+const PROGRESS_MS: f64 = 100.0;
 
 #[derive(Default)]
 struct State {
@@ -39,6 +50,8 @@ struct State {
     waiter: RefCell<Option<js_sys::Function>>,
     /// In a helper: the plan of the run its jobs belong to.
     plan: RefCell<Option<(u32, Rc<Plan>)>>,
+    /// The last YouLend batch reconciled here, its tables for the page to page through.
+    reconciled: RefCell<Option<ReconcileStore>>,
 }
 
 /// A helper worker; messages wait until it says it is ready.
@@ -50,14 +63,9 @@ struct Helper {
 }
 
 fn send_to(worker: &Worker, message: &ToWorker, bytes: &JsValue) {
-    let Ok(data) = serde_wasm_bindgen::to_value(message) else {
-        return;
-    };
-    let envelope = Object::new();
-    let _ = Reflect::set(&envelope, &"data".into(), &data);
-    let _ = Reflect::set(&envelope, &"bytes".into(), bytes);
-    let transfer = js_sys::Array::of1(bytes);
-    let _ = worker.post_message_with_transfer(&envelope, &transfer);
+    if let Some(envelope) = pack(message, Some(("bytes", bytes))) {
+        let _ = worker.post_message_with_transfer(&envelope, &js_sys::Array::of1(bytes));
+    }
 }
 
 /// Starts helpers for the other cores, once: by default one core is left
@@ -74,11 +82,7 @@ fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
         };
         let st = state.clone();
         let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            let Some(message) = Reflect::get(&data, &"data".into())
-                .ok()
-                .and_then(|m| serde_wasm_bindgen::from_value::<FromWorker>(m).ok())
-            else {
+            let Some(message) = unpack::<FromWorker>(&event.data()) else {
                 return;
             };
             match message {
@@ -127,15 +131,9 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(message: &FromWorker, blob: Option<&Blob>) {
-    let Ok(data) = serde_wasm_bindgen::to_value(message) else {
-        return;
-    };
-    let envelope = Object::new();
-    let _ = Reflect::set(&envelope, &"data".into(), &data);
-    if let Some(blob) = blob {
-        let _ = Reflect::set(&envelope, &"blob".into(), blob);
+    if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
+        let _ = scope().post_message(&envelope);
     }
-    let _ = scope().post_message(&envelope);
 }
 
 fn text_blob(text: &str, mime: &str) -> Option<Blob> {
@@ -150,20 +148,14 @@ pub fn run_worker() {
     let state = Rc::new(State::default());
     let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
-        let Ok(message) = Reflect::get(&data, &"data".into())
-            .map_err(|_| ())
-            .and_then(|m| serde_wasm_bindgen::from_value::<ToWorker>(m).map_err(|_| ()))
-        else {
+        let Some(message) = unpack::<ToWorker>(&data) else {
             return;
         };
         if matches!(message, ToWorker::Job { .. }) {
             let bytes = Reflect::get(&data, &"bytes".into()).unwrap_or(JsValue::NULL);
             return job(&state, message, bytes);
         }
-        let blob = Reflect::get(&data, &"blob".into())
-            .ok()
-            .and_then(|b| b.dyn_into::<Blob>().ok());
-        handle(&state, message, blob);
+        handle(&state, message, attached_blob(&data, "blob"));
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
@@ -242,6 +234,32 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
             });
         }
         ToWorker::Job { .. } => {}
+        ToWorker::Reconcile { run } => {
+            let Some(blob) = blob else { return };
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move { reconcile(&state, run, blob).await });
+        }
+        ToWorker::ReconcileRows { run, query } => {
+            let store = state.reconciled.borrow();
+            if let Some(window) = store
+                .as_ref()
+                .filter(|s| s.run == run)
+                .and_then(|s| s.window(&query))
+            {
+                post(&FromWorker::ReconcileRows { run, window }, None);
+            }
+        }
+        ToWorker::ReconcileExport { run, query } => {
+            let store = state.reconciled.borrow();
+            let csv = store
+                .as_ref()
+                .filter(|s| s.run == run)
+                .and_then(|s| s.csv(&query));
+            if let Some(blob) = csv.and_then(|csv| text_blob(&csv, "text/csv;charset=utf-8")) {
+                let table = query.table;
+                post(&FromWorker::ReconcileExported { run, table }, Some(&blob));
+            }
+        }
         ToWorker::Cancel { run } => {
             if state.current.get() == run {
                 state.current.set(run.wrapping_add(1_000_000));
@@ -291,6 +309,46 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
             }
         }
     }
+}
+
+/// Reads and reconciles a YouLend batch, reporting progress a few times a second, and keeps
+/// its tables. Nothing else runs here meanwhile: the page stops a run by stopping this worker.
+async fn reconcile(state: &State, run: u32, blob: Blob) {
+    let started = now();
+    let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else {
+        let reason = "the browser could not read it".to_string();
+        return post(&FromWorker::ReconcileFailed { run, reason }, None);
+    };
+    let input = Uint8Array::new(&buffer).to_vec();
+    drop(buffer);
+    let mut last = now();
+    let report = reconcile_with_progress(&input, |p| {
+        if now() - last >= PROGRESS_MS || p.bytes_read == p.bytes_total {
+            last = now();
+            let progress = FromWorker::ReconcileProgress {
+                run,
+                bytes_read: p.bytes_read as f64,
+                bytes_total: p.bytes_total as f64,
+                events_read: p.events_read as f64,
+            };
+            post(&progress, None);
+        }
+    });
+    drop(input);
+    let store = ReconcileStore::new(run, &report);
+    let tables = store.tables.iter().map(Table::head).collect();
+    *state.reconciled.borrow_mut() = Some(store);
+    let summary = report.summary.clone();
+    let millis = now() - started;
+    post(
+        &FromWorker::Reconciled {
+            run,
+            summary,
+            tables,
+            millis,
+        },
+        None,
+    );
 }
 
 fn now() -> f64 {
@@ -425,45 +483,76 @@ async fn start(
         }
     };
     let outcome: Result<(), FileError> = async {
-        // The next slice is asked for before this one is evaluated, so reading
-        // the file overlaps the work.
-        let read = |from: f64| -> Result<JsFuture, FileError> {
-            let slice = blob
-                .slice_with_f64_and_f64(from, (from + SLICE).min(total))
-                .map_err(|_| FileError("the browser could not slice the file".into()))?;
-            Ok(JsFuture::from(slice.array_buffer()))
-        };
-        let mut next = (total > 0.0).then(|| read(0.0)).transpose()?;
-        while offset < total {
-            let end = (offset + SLICE).min(total);
-            let Some(pending) = next.take() else { break };
-            let buffer = pending
-                .await
-                .map_err(|_| FileError("the browser could not read the file".into()))?;
+        // The file streams in; the next chunk is asked for before this one is
+        // evaluated, so reading overlaps the work.
+        let stream = blob
+            .stream()
+            .get_reader()
+            .unchecked_into::<ReadableStreamDefaultReader>();
+        let unreadable = || FileError("the browser could not read the file".into());
+        let mut next = Some(JsFuture::from(stream.read()));
+        let mut chunks: Vec<Uint8Array> = Vec::new();
+        let mut held = 0usize;
+        let mut last_post = now();
+        while let Some(pending) = next.take() {
+            let result = pending.await.map_err(|_| unreadable())?;
             if state.current.get() != run {
+                let _ = stream.cancel();
                 return Ok(());
             }
-            if end < total {
-                next = Some(read(end)?);
+            let done = Reflect::get(&result, &"done".into())
+                .ok()
+                .and_then(|d| d.as_bool())
+                .unwrap_or(true);
+            if !done {
+                let chunk: Uint8Array = Reflect::get(&result, &"value".into())
+                    .map_err(|_| unreadable())?
+                    .unchecked_into();
+                held += chunk.length() as usize;
+                chunks.push(chunk);
+                next = Some(JsFuture::from(stream.read()));
+                // Small chunks wait for company: a batch is about a megabyte.
+                if held < CHUNK {
+                    continue;
+                }
             }
             let began = now();
-            let bytes = Uint8Array::new(&buffer).to_vec();
-            if offset == 0.0 && is_gzip(&bytes) {
-                gunzip = Some(Gunzip::new());
+            if offset == 0.0 {
+                let head: Vec<u8> = chunks
+                    .iter()
+                    .flat_map(|c| c.subarray(0, c.length().min(2)).to_vec())
+                    .take(2)
+                    .collect();
+                if is_gzip(&head) {
+                    gunzip = Some(Gunzip::new());
+                }
             }
             match &mut gunzip {
                 Some(g) => {
-                    for piece in bytes.chunks(64 << 10) {
-                        let out = g.push(piece)?;
-                        let batch = reader.feed(&out)?;
-                        dispatch(batch, &mut work);
+                    for chunk in chunks.drain(..) {
+                        let bytes = chunk.to_vec();
+                        for piece in bytes.chunks(64 << 10) {
+                            let out = g.push(piece)?;
+                            let batch = reader.feed(&out)?;
+                            dispatch(batch, &mut work);
+                        }
                     }
                 }
                 None => {
-                    let batch = reader.feed(&bytes)?;
+                    // Copied once, from the browser's buffers into the reader's.
+                    let batch = reader.feed_with(held, |into| {
+                        let mut at = 0;
+                        for chunk in chunks.drain(..) {
+                            let n = chunk.length() as usize;
+                            chunk.copy_to(&mut into[at..at + n]);
+                            at += n;
+                        }
+                    })?;
                     dispatch(batch, &mut work);
                 }
             }
+            offset += held as f64;
+            held = 0;
             merge(&mut tally, &mut work);
             // Do not let helpers' queues grow: wait while they owe too much.
             while state.outstanding.get() > 2 * helpers && state.current.get() == run {
@@ -472,14 +561,17 @@ async fn start(
                 progress.work_ms -= now() - waited;
                 merge(&mut tally, &mut work);
             }
-            offset = end;
             progress.work_ms += now() - began;
-            progress.bytes = offset;
-            progress.loans = tally.loans as f64;
-            progress.fired = tally.fired as f64;
-            progress.errors = tally.error_count as f64;
-            progress.elapsed_ms = now() - started;
-            post(&FromWorker::Progress(progress.clone()), None);
+            // A few progress reports a second: each one is a render in the page.
+            if now() - last_post >= PROGRESS_MS || done {
+                last_post = now();
+                progress.bytes = offset;
+                progress.loans = tally.loans as f64;
+                progress.fired = tally.fired as f64;
+                progress.errors = tally.error_count as f64;
+                progress.elapsed_ms = now() - started;
+                post(&FromWorker::Progress(progress.clone()), None);
+            }
         }
         if let Some(g) = gunzip.take() {
             let out = g.finish()?;

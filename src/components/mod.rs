@@ -6,6 +6,7 @@ pub mod dry_run;
 pub mod dry_run_protocol;
 pub mod dry_run_table;
 pub mod dry_run_worker;
+pub mod file_drop;
 pub mod header;
 pub mod headers_table;
 pub mod inbox;
@@ -22,6 +23,7 @@ pub mod test_panel;
 pub mod trigger_panel;
 pub mod variable_list;
 pub mod variable_picker;
+pub mod worker_link;
 pub mod workspace_menu;
 pub mod youlend;
 

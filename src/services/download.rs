@@ -10,7 +10,12 @@ pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> 
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(describe)?;
+    save_blob(file_name, &blob)
+}
+
+/// Offers a Blob (a worker's export) as a file called `file_name`.
+pub fn save_blob(file_name: &str, blob: &Blob) -> Result<(), String> {
+    let url = Url::create_object_url_with_blob(blob).map_err(describe)?;
     let document = gloo::utils::document();
     let link: HtmlAnchorElement = document
         .create_element("a")

@@ -1,148 +1,205 @@
 //! The Reconcile view: paste, drop or pick a batch of YouLend events and see what became of each
 //! settlement, which payments were manual, what was dropped as a repeat and which lines could not
-//! be read. Large batches are read in slices between which the page yields to the browser, so
-//! typing, scrolling and Cancel keep working while 100,000 events are read.
+//! be read. The batch goes to a worker as a Blob (the `dryrun_worker` binary, an instance of its
+//! own): it reads and reconciles it, reports progress and keeps the tables, so the page never
+//! holds the batch or the report and never blocks, at any size; Cancel stops the worker.
 
-use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use hookwright_core::youlend::reconcile::Report;
-use hookwright_core::youlend::{Progress, Reading};
-use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
+use js_sys::{Array, JsString, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, ClipboardEvent, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use super::sample;
-use super::table::DataTable;
-use super::table::TableData;
-use super::tables::{self, Tables};
-use crate::services::files;
+use super::table::{DataTable, RowsWindow, TableHead, TableQuery};
+use crate::components::dry_run_protocol::{FromWorker, ToWorker};
+use crate::components::file_drop::use_file_drop;
+use crate::components::worker_link::{Reply, WorkerLink};
+use crate::services::{download, files};
+use hookwright_core::youlend::reconcile::Summary;
 
-/// How long one slice of reading may hold the page before yielding: well under a frame budget
-/// of 100 ms, long enough that the cost of yielding stays small.
-const SLICE_MS: f64 = 30.0;
-/// Events read between two looks at the clock.
-const STEP: usize = 128;
-/// Table rows built between two looks at the clock.
-const ROWS: usize = 1024;
+/// Pasted batches larger than this go straight to the worker instead of into the text area,
+/// whose own handling of megabytes would block the page.
+const PASTE_DIRECT: u32 = 1_000_000;
 
 pub struct Outcome {
     pub source: String,
-    pub bytes: usize,
-    pub report: Report,
-    pub tables: Tables,
+    pub bytes: f64,
+    pub summary: Summary,
+    pub tables: Vec<Rc<TableHead>>,
     pub millis: f64,
 }
 
-#[derive(Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Progress {
+    pub bytes_read: f64,
+    pub bytes_total: f64,
+    pub events_read: f64,
+}
+
+#[derive(Clone, Default)]
 enum Run {
+    #[default]
     Idle,
-    Loading { source: String },
-    Reading { source: String, progress: Progress },
+    Reading {
+        source: String,
+        progress: Progress,
+    },
     Done(Rc<Outcome>),
-    Cancelled { source: String, events_read: usize },
-    Failed { source: String, reason: String },
+    Cancelled {
+        source: String,
+        events_read: f64,
+    },
+    Failed {
+        source: String,
+        reason: String,
+    },
 }
 
-/// Starts a run; any earlier one stops at its next slice (its generation is no longer current).
-type Generation = Rc<RefCell<u64>>;
-
-fn next_generation(generation: &Generation) -> u64 {
-    let mut g = generation.borrow_mut();
-    *g += 1;
-    *g
+#[derive(Clone, Default)]
+struct View {
+    /// Replies from older runs are ignored.
+    id: u32,
+    run: Run,
+    /// The rows last sent for each table.
+    windows: HashMap<usize, Rc<RowsWindow>>,
+    /// Why the last export could not be saved.
+    export_error: Option<String>,
 }
 
-fn now() -> f64 {
-    gloo::utils::window()
-        .performance()
-        .map_or_else(js_sys::Date::now, |p| p.now())
+enum Msg {
+    Begin { source: String, bytes: f64 },
+    Cancel,
+    Reply(FromWorker),
+    ExportFailed(String),
 }
 
-/// Reads `input` slice by slice, yielding to the browser between slices, then reports.
-fn start(input: Vec<u8>, source: String, run: UseStateSetter<Run>, generation: Generation) {
-    let id = next_generation(&generation);
-    let current = move || *generation.borrow() == id;
-    spawn_local(async move {
-        let started = now();
-        let bytes = input.len();
-        let mut reading = Reading::new(&input);
-        loop {
-            let slice = now();
-            let mut done = false;
-            while !done && now() - slice < SLICE_MS {
-                done = reading.step(STEP);
+impl Reducible for View {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match msg {
+            Msg::Begin { source, bytes } => {
+                next.id += 1;
+                next.windows.clear();
+                next.export_error = None;
+                next.run = Run::Reading {
+                    source,
+                    progress: Progress {
+                        bytes_total: bytes,
+                        ..Progress::default()
+                    },
+                };
             }
-            if !current() {
-                return;
+            Msg::Cancel => {
+                let Run::Reading { source, progress } = &self.run else {
+                    return self;
+                };
+                next.id += 1;
+                next.run = Run::Cancelled {
+                    source: source.clone(),
+                    events_read: progress.events_read,
+                };
             }
-            run.set(Run::Reading {
-                source: source.clone(),
-                progress: reading.progress(),
-            });
-            if done {
-                break;
-            }
+            Msg::ExportFailed(why) => next.export_error = Some(why),
+            Msg::Reply(reply) => match (reply, &self.run) {
+                (
+                    FromWorker::ReconcileProgress {
+                        run,
+                        bytes_read,
+                        bytes_total,
+                        events_read,
+                    },
+                    Run::Reading { source, .. },
+                ) if run == self.id => {
+                    next.run = Run::Reading {
+                        source: source.clone(),
+                        progress: Progress {
+                            bytes_read,
+                            bytes_total,
+                            events_read,
+                        },
+                    };
+                }
+                (
+                    FromWorker::Reconciled {
+                        run,
+                        summary,
+                        tables,
+                        millis,
+                    },
+                    Run::Reading { source, progress },
+                ) if run == self.id => {
+                    next.run = Run::Done(Rc::new(Outcome {
+                        source: source.clone(),
+                        bytes: progress.bytes_total,
+                        summary,
+                        tables: tables.into_iter().map(Rc::new).collect(),
+                        millis,
+                    }));
+                }
+                (FromWorker::ReconcileFailed { run, reason }, Run::Reading { source, .. })
+                    if run == self.id =>
+                {
+                    next.run = Run::Failed {
+                        source: source.clone(),
+                        reason,
+                    };
+                }
+                (FromWorker::ReconcileRows { run, window }, Run::Done(_)) if run == self.id => {
+                    next.windows.insert(window.query.table, Rc::new(window));
+                }
+                _ => return self,
+            },
+        }
+        Rc::new(next)
+    }
+}
+
+/// UTF-16 units of text turned into a Blob at a time.
+const PIECE: u32 = 1 << 20;
+
+/// A JavaScript string as a Blob, a megabyte at a time with a pause for the browser between
+/// pieces (making a Blob of 50 MB of text at once holds the page for a quarter of a second).
+/// The text never passes through this page's wasm memory.
+async fn text_blob(text: JsValue) -> Option<Blob> {
+    let text: JsString = text.dyn_into().ok()?;
+    let pieces = Array::new();
+    let mut start = 0;
+    while start < text.length() {
+        let mut end = (start + PIECE).min(text.length());
+        // Never between the two halves of a character outside the BMP.
+        if end < text.length() && (0xD800..0xDC00).contains(&(text.char_code_at(end - 1) as u32)) {
+            end -= 1;
+        }
+        let piece = text.slice(start, end);
+        let blob = Blob::new_with_str_sequence(&Array::of1(&piece)).ok()?;
+        pieces.push(&blob);
+        start = end;
+        if start < text.length() {
             sleep(Duration::ZERO).await;
-            if !current() {
-                return;
-            }
         }
-        // The rest is done in pieces too, each well under 100 ms for 100,000 events.
-        macro_rules! pause {
-            () => {
-                sleep(Duration::ZERO).await;
-                if !current() {
-                    return;
-                }
-            };
+    }
+    Blob::new_with_blob_sequence(&pieces).ok()
+}
+
+/// Whether a JavaScript string holds nothing but white space.
+fn blank(text: &JsValue) -> bool {
+    text.dyn_ref::<JsString>()
+        .is_none_or(|t| t.trim().length() == 0)
+}
+
+/// Reconciles pasted text once it is a Blob.
+fn paste_text(text: JsValue, begin: Callback<(Blob, String)>) {
+    spawn_local(async move {
+        if let Some(blob) = text_blob(text).await {
+            begin.emit((blob, "pasted events".to_string()));
         }
-        while reading.finish_step() {
-            pause!();
-        }
-        let report = reading.finish();
-        pause!();
-        let mut built = Vec::with_capacity(6);
-        for mut pending in [
-            tables::settlements(&report),
-            tables::payments(&report),
-            tables::manual_payments(&report),
-            tables::loans(&report),
-            tables::loan_repayments(&report),
-            tables::errors(&report),
-        ] {
-            let mut done = false;
-            while !done {
-                let slice = now();
-                while !done && now() - slice < SLICE_MS {
-                    let before = pending.table.rows.len();
-                    pending.table.rows.extend(pending.rows.by_ref().take(ROWS));
-                    done = pending.table.rows.len() - before < ROWS;
-                }
-                if !done {
-                    pause!();
-                }
-            }
-            built.push(TableData(Rc::new(pending.table)));
-        }
-        let mut built = built.into_iter();
-        let mut next = || built.next().expect("six tables");
-        let tables = Tables {
-            settlements: next(),
-            payments: next(),
-            manual_payments: next(),
-            loans: next(),
-            loan_repayments: next(),
-            errors: next(),
-        };
-        run.set(Run::Done(Rc::new(Outcome {
-            source,
-            bytes,
-            report,
-            tables,
-            millis: now() - started,
-        })));
     });
 }
 
@@ -155,60 +212,58 @@ pub struct ReconcileViewProps {
 
 #[component]
 pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
-    let run = use_state(|| Run::Idle);
-    let generation: Generation = use_mut_ref(|| 0);
+    let view = use_reducer(View::default);
     let batch = use_node_ref();
-    let dragging = use_state(|| false);
     let paste_error = use_state(|| None::<&'static str>);
+    let worker = {
+        let dispatcher = view.dispatcher();
+        use_mut_ref(move || {
+            WorkerLink::new(Callback::from(move |(reply, blob): Reply| {
+                match (&reply, blob) {
+                    (FromWorker::ReconcileExported { table, .. }, Some(blob)) => {
+                        let name = format!("youlend-{}.csv", TABLES[*table].0);
+                        if let Err(why) = download::save_blob(&name, &blob) {
+                            dispatcher.dispatch(Msg::ExportFailed(format!(
+                                "The CSV could not be saved: {why}"
+                            )));
+                        }
+                    }
+                    _ => dispatcher.dispatch(Msg::Reply(reply)),
+                }
+            }))
+        })
+        .borrow()
+        .clone()
+    };
+    // Leaving the view stops the worker (and a run in progress) with it: `WorkerLink` is dropped.
 
-    // Leaving the view stops a run in progress.
-    {
-        let generation = generation.clone();
-        use_effect_with((), move |_| {
-            move || {
-                next_generation(&generation);
-            }
-        });
-    }
-
+    let busy = matches!(view.run, Run::Reading { .. });
     let begin = {
-        let run = run.setter();
-        let generation = generation.clone();
-        Callback::from(move |(input, source): (Vec<u8>, String)| {
-            run.set(Run::Reading {
+        let worker = worker.clone();
+        let dispatcher = view.dispatcher();
+        let id = view.id;
+        Callback::from(move |(blob, source): (Blob, String)| {
+            // A run in progress stops with its worker; the next one starts afresh.
+            if busy {
+                worker.stop();
+            }
+            dispatcher.dispatch(Msg::Begin {
                 source: source.clone(),
-                progress: Progress {
-                    bytes_read: 0,
-                    bytes_total: input.len(),
-                    events_read: 0,
-                },
+                bytes: blob.size(),
             });
-            start(input, source, run.clone(), generation.clone());
+            if !worker.send(ToWorker::Reconcile { run: id + 1 }, Some(&blob)) {
+                dispatcher.dispatch(Msg::Reply(FromWorker::ReconcileFailed {
+                    run: id + 1,
+                    reason: "this browser could not start a worker".into(),
+                }));
+            }
         })
     };
     let read_file = {
         let begin = begin.clone();
-        let run = run.setter();
-        let generation = generation.clone();
         Callback::from(move |file: web_sys::File| {
-            let id = next_generation(&generation);
             let source = file.name();
-            run.set(Run::Loading {
-                source: source.clone(),
-            });
-            let begin = begin.clone();
-            let run = run.clone();
-            let generation = generation.clone();
-            spawn_local(async move {
-                let bytes = files::read_bytes(&file).await;
-                if *generation.borrow() != id {
-                    return;
-                }
-                match bytes {
-                    Ok(bytes) => begin.emit((bytes, source)),
-                    Err(reason) => run.set(Run::Failed { source, reason }),
-                }
-            });
+            begin.emit((file.into(), source));
         })
     };
     let reconcile_pasted = {
@@ -219,8 +274,9 @@ pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
             let Some(area) = batch.cast::<HtmlTextAreaElement>() else {
                 return;
             };
-            let text = area.value();
-            if text.trim().is_empty() {
+            // The text stays a JavaScript string on its way to a Blob.
+            let text = Reflect::get(&area, &"value".into()).unwrap_or_default();
+            if blank(&text) {
                 paste_error.set(Some(
                     "Paste some events first, or choose a file, or load the sample batch.",
                 ));
@@ -228,7 +284,34 @@ pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
                 return;
             }
             paste_error.set(None);
-            begin.emit((text.into_bytes(), "pasted events".to_string()));
+            paste_text(text, begin.clone());
+        })
+    };
+    // A huge paste skips the text area: the browser would take seconds to lay it out.
+    let on_paste = {
+        let begin = begin.clone();
+        let paste_error = paste_error.clone();
+        Callback::from(move |e: Event| {
+            let Some(data) = e
+                .dyn_ref::<ClipboardEvent>()
+                .and_then(|e| e.clipboard_data())
+            else {
+                return;
+            };
+            let get = Reflect::get(&data, &"getData".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            let Some(text) = get.and_then(|f| f.call1(&data, &"text".into()).ok()) else {
+                return;
+            };
+            let large = text
+                .dyn_ref::<JsString>()
+                .is_some_and(|t| t.length() > PASTE_DIRECT);
+            if large {
+                e.prevent_default();
+                paste_error.set(None);
+                paste_text(text, begin.clone());
+            }
         })
     };
     // Deliveries handed over by the Inbox: shown in the batch field and reconciled at once.
@@ -240,7 +323,14 @@ pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
                 if let Some(area) = batch.cast::<HtmlTextAreaElement>() {
                     area.set_value(&handoff.text);
                 }
-                begin.emit((handoff.text.as_bytes().to_vec(), handoff.source.clone()));
+                let text = JsValue::from_str(&handoff.text);
+                let source = handoff.source.clone();
+                let begin = begin.clone();
+                spawn_local(async move {
+                    if let Some(blob) = text_blob(text).await {
+                        begin.emit((blob, source));
+                    }
+                });
             }
         });
     }
@@ -266,10 +356,10 @@ pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
                 area.set_value(sample::BATCH);
             }
             paste_error.set(None);
-            begin.emit((
-                sample::BATCH.as_bytes().to_vec(),
-                sample::FILE_NAME.to_string(),
-            ));
+            let parts = Array::of1(&JsValue::from_str(sample::BATCH));
+            if let Ok(blob) = Blob::new_with_str_sequence(&parts) {
+                begin.emit((blob, sample::FILE_NAME.to_string()));
+            }
         })
     };
     let on_pick = {
@@ -283,48 +373,30 @@ pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
             input.set_value("");
         })
     };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
-            }
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let on_drop = {
-        let dragging = dragging.clone();
-        let read_file = read_file.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            if let Some(file) = files::dropped(e.data_transfer()) {
-                read_file.emit(file);
-            }
-        })
-    };
+    let drop = use_file_drop(read_file);
     let on_cancel = {
-        let run = run.clone();
-        let generation = generation.clone();
+        let worker = worker.clone();
+        let dispatcher = view.dispatcher();
         Callback::from(move |_: MouseEvent| {
-            next_generation(&generation);
-            let (source, events_read) = match &*run {
-                Run::Reading { source, progress } => (source.clone(), progress.events_read),
-                Run::Loading { source } => (source.clone(), 0),
-                _ => return,
-            };
-            run.set(Run::Cancelled {
-                source,
-                events_read,
-            });
+            worker.stop();
+            dispatcher.dispatch(Msg::Cancel);
+        })
+    };
+    let on_query = {
+        let worker = worker.clone();
+        let run = view.id;
+        Callback::from(move |query: TableQuery| {
+            worker.send(ToWorker::ReconcileRows { run, query }, None);
+        })
+    };
+    let on_export = {
+        let worker = worker.clone();
+        let run = view.id;
+        Callback::from(move |query: TableQuery| {
+            worker.send(ToWorker::ReconcileExport { run, query }, None);
         })
     };
 
-    let busy = matches!(*run, Run::Loading { .. } | Run::Reading { .. });
     html! {
         <div class="youlend-view reconcile-view">
             <header class="view-header">
@@ -335,16 +407,16 @@ pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
                        The batch is read in this page only; nothing is uploaded or stored." }
                 </p>
             </header>
-            <section class={classes!("panel", "intake", dragging.then_some("dragging"))}
+            <section class={classes!("panel", "intake", drop.dragging.then_some("dragging"))}
                 aria-labelledby="intake-title"
-                ondragover={on_drag_over.clone()} ondragenter={on_drag_over}
-                ondragleave={on_drag_leave} ondrop={on_drop}>
+                ondragover={drop.ondragover.clone()} ondragenter={drop.ondragover}
+                ondragleave={drop.ondragleave} ondrop={drop.ondrop}>
                 <h3 id="intake-title">{ "Events" }</h3>
                 <label class="field" for="batch-input">
                     <span>{ "Paste a batch: a JSON array of events, or one event per line (NDJSON)" }</span>
                     <textarea id="batch-input" ref={batch} rows="7" spellcheck="false" class="mono"
                         placeholder={"{\"EventCode\":\"LOA10055\",\"EventProperties\":{…}}\n{\"EventCode\":\"LOA10040\",\"EventProperties\":{…}}"}
-                        aria-describedby="batch-help" onkeydown={on_batch_key}
+                        aria-describedby="batch-help" onkeydown={on_batch_key} onpaste={on_paste}
                         aria-invalid={paste_error.is_some().then_some("true")} />
                 </label>
                 if let Some(message) = *paste_error {
@@ -362,9 +434,12 @@ pub fn ReconcileView(props: &ReconcileViewProps) -> Html {
                     <span id="batch-help" class="hint">{ "Ctrl/⌘+Enter reconciles what is pasted. Or drop a file anywhere on this panel." }</span>
                 </div>
             </section>
-            { status(&run, on_cancel) }
-            if let Run::Done(outcome) = &*run {
-                { results(outcome) }
+            { status(&view.run, on_cancel) }
+            if let Some(why) = &view.export_error {
+                <p class="field-error" role="alert">{ why }</p>
+            }
+            if let Run::Done(outcome) = &view.run {
+                { results(outcome, &view.windows, &on_query, &on_export) }
             }
         </div>
     }
@@ -380,26 +455,21 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
                     { " to see a settlement split between lenders, a repaid and a pending payment, manual payments, a retried delivery and unreadable lines." }</p>
             </div>
         },
-        Run::Loading { source } => html! {
-            <div class="panel progress-panel" role="status">
-                <span>{ format!("Opening {source}…") }</span>
-                <button type="button" class="button" onclick={on_cancel}>{ "Cancel" }</button>
-            </div>
-        },
         Run::Reading { source, progress } => {
             let percent = (progress.bytes_read as u64 * 100)
                 .checked_div(progress.bytes_total as u64)
                 .unwrap_or(100);
+            let events = group(progress.events_read as usize);
             html! {
                 <div class="panel progress-panel" data-testid="reconcile-progress">
                     <label for="reconcile-progress">
                         if percent < 100 {
-                            { format!("Reading {source}: {} events read ({percent}%)", group(progress.events_read)) }
+                            { format!("Reading {source}: {events} events read ({percent}%)") }
                         } else {
-                            { format!("Matching the {} events read from {source}…", group(progress.events_read)) }
+                            { format!("Matching the {events} events read from {source}…") }
                         }
                     </label>
-                    <progress id="reconcile-progress" max={progress.bytes_total.max(1).to_string()}
+                    <progress id="reconcile-progress" max={progress.bytes_total.max(1.0).to_string()}
                         value={progress.bytes_read.to_string()}>{ format!("{percent}%") }</progress>
                     <button type="button" class="button" onclick={on_cancel}>{ "Cancel" }</button>
                 </div>
@@ -410,7 +480,7 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
             events_read,
         } => html! {
             <div class="panel notice-inline" role="status" data-testid="reconcile-cancelled">
-                { format!("Stopped reading {source} after {} events. Nothing was reconciled; run it again when ready.", group(*events_read)) }
+                { format!("Stopped reading {source} after {} events. Nothing was reconciled; run it again when ready.", group(*events_read as usize)) }
             </div>
         },
         Run::Failed { source, reason } => html! {
@@ -422,9 +492,35 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
     }
 }
 
-fn results(outcome: &Outcome) -> Html {
-    let s = &outcome.report.summary;
-    let t = &outcome.tables;
+/// The report's tables, in the worker's order: id, title, description, what an empty one says.
+const TABLES: [(&str, &str, &str, &str); 6] = [
+    ("settlements", "Settlements (LOA10055)",
+        "Each settlement's total against the sum of its payments to lenders, compared as exact decimals.",
+        "The batch holds no settlement (LOA10055)."),
+    ("payments", "Payments to lenders",
+        "Repaid when a repayment (LOA10040) carried the PaymentCorrelationId; pending otherwise. Amounts that differ are flagged.",
+        "No settlement in the batch lists payments to lenders."),
+    ("manual-payments", "Manual payments",
+        "Repayments whose CorrelationId is empty or matches no PaymentCorrelationId in the batch: a merchant paid YouLend directly.",
+        "No manual payment: every repayment matches a settlement's payment to a lender."),
+    ("loans", "Loans",
+        "Every loan that received a repayment, with the principal remaining after its latest one.",
+        "No repayment (LOA10040) in the batch."),
+    ("loan-repayments", "Repayments by loan",
+        "Each loan's repayments in date order (times with offsets compared as instants).",
+        "No repayment (LOA10040) in the batch."),
+    ("reconcile-errors", "Unreadable lines",
+        "Lines (or array elements) that are not JSON or not a readable event; everything else was still reconciled.",
+        "Every line was read."),
+];
+
+fn results(
+    outcome: &Outcome,
+    windows: &HashMap<usize, Rc<RowsWindow>>,
+    on_query: &Callback<TableQuery>,
+    on_export: &Callback<TableQuery>,
+) -> Html {
+    let s = &outcome.summary;
     let card = |label: &'static str, value: usize, tone: &'static str, testid: &'static str| {
         html! {
             <div class={classes!("stat", (value > 0).then_some(tone))}>
@@ -440,7 +536,7 @@ fn results(outcome: &Outcome) -> Html {
                 <h3 id="summary-title">{ "Summary" }</h3>
                 <p class="hint" role="status">
                     { format!("Reconciled {} events from {} ({}) in {} ms.",
-                        group(s.events + s.duplicates + s.errors), outcome.source, size(outcome.bytes), group(outcome.millis.round() as usize)) }
+                        group(s.events + s.duplicates + s.errors), outcome.source, size(outcome.bytes as usize), group(outcome.millis.round() as usize)) }
                 </p>
                 <dl class="stats">
                     { card("Distinct events", s.events, "", "events") }
@@ -455,24 +551,10 @@ fn results(outcome: &Outcome) -> Html {
                     { card("Unreadable lines", s.errors, "bad", "error-count") }
                 </dl>
             </section>
-            <DataTable id="settlements" title="Settlements (LOA10055)" table={t.settlements.clone()}
-                description="Each settlement's total against the sum of its payments to lenders, compared as exact decimals."
-                empty="The batch holds no settlement (LOA10055)." />
-            <DataTable id="payments" title="Payments to lenders" table={t.payments.clone()}
-                description="Repaid when a repayment (LOA10040) carried the PaymentCorrelationId; pending otherwise. Amounts that differ are flagged."
-                empty="No settlement in the batch lists payments to lenders." />
-            <DataTable id="manual-payments" title="Manual payments" table={t.manual_payments.clone()}
-                description="Repayments whose CorrelationId is empty or matches no PaymentCorrelationId in the batch: a merchant paid YouLend directly."
-                empty="No manual payment: every repayment matches a settlement's payment to a lender." />
-            <DataTable id="loans" title="Loans" table={t.loans.clone()}
-                description="Every loan that received a repayment, with the principal remaining after its latest one."
-                empty="No repayment (LOA10040) in the batch." />
-            <DataTable id="loan-repayments" title="Repayments by loan" table={t.loan_repayments.clone()}
-                description="Each loan's repayments in date order (times with offsets compared as instants)."
-                empty="No repayment (LOA10040) in the batch." />
-            <DataTable id="reconcile-errors" title="Unreadable lines" table={t.errors.clone()}
-                description="Lines (or array elements) that are not JSON or not a readable event; everything else was still reconciled."
-                empty="Every line was read." />
+            { for TABLES.iter().zip(&outcome.tables).enumerate().map(|(index, ((id, title, description, empty), head))| html! {
+                <DataTable {id} {title} {description} {empty} {index} head={head.clone()}
+                    window={windows.get(&index).cloned()} on_query={on_query.clone()} on_export={on_export.clone()} />
+            }) }
         </div>
     }
 }

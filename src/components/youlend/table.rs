@@ -1,17 +1,19 @@
 //! A report table: sortable columns (click or Enter/Space on a header, `aria-sort` says which),
 //! a text filter, an optional status filter, a row limit so 100,000 rows never reach the DOM at
 //! once, and a CSV export of the rows as filtered and sorted (all of them, not just those shown).
+//! The rows live in the worker that reconciled them ([`Table`]); the page's [`DataTable`] asks it
+//! for the first rows of a view ([`TableQuery`]) and shows what comes back ([`RowsWindow`]).
 
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
 use hookwright_core::youlend::{Amount, PaymentDate};
+use serde::{Deserialize, Serialize};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::csv;
-use crate::services::download;
 
 /// Rows shown at first ("Show more" adds five times as many): six tables of this many rows
 /// render in one frame.
@@ -51,7 +53,7 @@ pub enum Key {
 }
 
 /// How a cell is drawn beyond its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tone {
     Plain,
     Code,
@@ -170,13 +172,13 @@ pub struct Table {
     pub haystack: OnceCell<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Direction {
     Ascending,
     Descending,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sort {
     pub column: usize,
     pub direction: Direction,
@@ -201,7 +203,98 @@ impl Sort {
     }
 }
 
+/// What the page knows of a table before asking for rows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableHead {
+    /// Label and whether it is numeric.
+    pub columns: Vec<(String, bool)>,
+    /// The status filter's choices, as (value, label).
+    pub statuses: Vec<(String, String)>,
+    pub rows: u32,
+}
+
+/// A view of one table the page asks the worker for: its first `limit` rows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableQuery {
+    pub table: usize,
+    pub filter: String,
+    pub status: String,
+    pub sort: Option<Sort>,
+    pub limit: u32,
+}
+
+/// A row as the page draws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowView {
+    pub cells: Vec<(String, Tone)>,
+    pub flagged: bool,
+}
+
+/// The worker's answer to a [`TableQuery`]: how many rows pass, and the first of them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RowsWindow {
+    pub query: TableQuery,
+    pub visible: u32,
+    pub rows: Vec<RowView>,
+}
+
 impl Table {
+    /// `columns` names them in one line, `|` between them, a leading `#` for a numeric one.
+    pub fn new(
+        columns: &'static str,
+        statuses: &[(&'static str, &'static str)],
+        rows: impl Iterator<Item = Row>,
+    ) -> Table {
+        Table {
+            columns: columns
+                .split('|')
+                .map(|c| match c.strip_prefix('#') {
+                    Some(label) => Column::number(label),
+                    None => Column::text(c),
+                })
+                .collect(),
+            rows: rows.collect(),
+            statuses: statuses.to_vec(),
+            haystack: OnceCell::new(),
+        }
+    }
+
+    pub fn head(&self) -> TableHead {
+        TableHead {
+            columns: self
+                .columns
+                .iter()
+                .map(|c| (c.label.to_string(), c.numeric))
+                .collect(),
+            statuses: self
+                .statuses
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+            rows: self.rows.len() as u32,
+        }
+    }
+
+    /// The rows a query names, as the page draws them.
+    pub fn window(&self, query: &TableQuery) -> RowsWindow {
+        let visible = self.visible(&query.filter, &query.status, query.sort);
+        RowsWindow {
+            query: query.clone(),
+            visible: visible.len() as u32,
+            rows: visible
+                .iter()
+                .take(query.limit as usize)
+                .map(|&i| {
+                    let row = &self.rows[i];
+                    RowView {
+                        cells: row.cells.iter().map(|c| (c.text.clone(), c.tone)).collect(),
+                        flagged: row.flagged,
+                    }
+                })
+                .collect(),
+        }
+    }
+
     /// The rows that pass the filters, in display order (the report's own order when unsorted;
     /// ties keep it too).
     pub fn visible(&self, filter: &str, status: &str, sort: Option<Sort>) -> Vec<usize> {
@@ -270,42 +363,43 @@ impl Table {
     }
 }
 
-/// Compared by identity: a report's tables are built once and never change.
-#[derive(Debug, Clone)]
-pub struct TableData(pub Rc<Table>);
-
-impl PartialEq for TableData {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct DataTableProps {
     /// Used for `data-testid`, element ids and the CSV's file name.
     pub id: &'static str,
     pub title: &'static str,
     pub description: &'static str,
-    pub table: TableData,
     /// What to say when the report has no rows for this table.
     pub empty: &'static str,
+    /// Which of the worker's tables this is.
+    pub index: usize,
+    pub head: Rc<TableHead>,
+    /// The rows last sent for this table, if any yet.
+    pub window: Option<Rc<RowsWindow>>,
+    /// Asks the worker for a view's rows.
+    pub on_query: Callback<TableQuery>,
+    /// Asks the worker for a view's rows as CSV.
+    pub on_export: Callback<TableQuery>,
 }
 
 #[component]
 pub fn DataTable(props: &DataTableProps) -> Html {
-    let table = &props.table.0;
+    let head = &props.head;
     let filter = use_state(String::new);
     let status = use_state(String::new);
     let sort = use_state(|| None::<Sort>);
     let limit = use_state(|| PAGE);
-    let notice = use_state(|| None::<String>);
-    let visible = {
-        let table = props.table.clone();
-        use_memo(
-            (table, (*filter).clone(), (*status).clone(), *sort),
-            |(table, filter, status, sort)| table.0.visible(filter, status, *sort),
-        )
+    let query = TableQuery {
+        table: props.index,
+        filter: (*filter).clone(),
+        status: (*status).clone(),
+        sort: *sort,
+        limit: *limit as u32,
     };
+    {
+        let on_query = props.on_query.clone();
+        use_effect_with(query.clone(), move |query| on_query.emit(query.clone()));
+    }
 
     let on_filter = {
         let filter = filter.clone();
@@ -326,23 +420,16 @@ pub fn DataTable(props: &DataTableProps) -> Html {
         })
     };
     let on_export = {
-        let table = props.table.clone();
-        let visible = visible.clone();
-        let notice = notice.clone();
-        let name = format!("youlend-{}.csv", props.id);
-        Callback::from(move |_: MouseEvent| {
-            let text = table.0.to_csv(&visible);
-            if let Err(why) = download::save_text(&name, "text/csv;charset=utf-8", &text) {
-                notice.set(Some(format!("The CSV could not be saved: {why}")));
-            }
-        })
+        let on_export = props.on_export.clone();
+        let query = query.clone();
+        Callback::from(move |_: MouseEvent| on_export.emit(query.clone()))
     };
     let show_more = {
         let limit = limit.clone();
         Callback::from(move |_: MouseEvent| limit.set(*limit + PAGE * 5))
     };
 
-    let headers = table.columns.iter().enumerate().map(|(i, column)| {
+    let headers = head.columns.iter().enumerate().map(|(i, (label, numeric))| {
         let current = sort.filter(|s| s.column == i).map(|s| s.direction);
         let aria_sort = match current {
             Some(Direction::Ascending) => "ascending",
@@ -359,69 +446,71 @@ pub fn DataTable(props: &DataTableProps) -> Html {
             Callback::from(move |_: MouseEvent| sort.set(Some(Sort::toggled(*sort, i))))
         };
         html! {
-            <th scope="col" aria-sort={aria_sort} class={classes!(column.numeric.then_some("numeric"))}>
+            <th scope="col" aria-sort={aria_sort} class={classes!(numeric.then_some("numeric"))}>
                 <button type="button" class="sort-button" {onclick}
-                    title={format!("Sort by {}", column.label.to_lowercase())}>
-                    { column.label }
+                    title={format!("Sort by {}", label.to_lowercase())}>
+                    { label }
                     <span class={classes!("sort-arrow", current.is_some().then_some("active"))} aria-hidden="true">{ arrow }</span>
                 </button>
             </th>
         }
     });
-    let shown = visible.len().min(*limit);
-    let rows = visible[..shown].iter().map(|&i| {
-        let row = &table.rows[i];
+    // Until the view asked for arrives, the last one stays on screen, marked busy.
+    let busy = props.window.as_ref().is_none_or(|w| w.query != query);
+    let window = props.window.clone().unwrap_or_default();
+    let visible = window.visible as usize;
+    let total = head.rows as usize;
+    let rows = window.rows.iter().map(|row| {
         html! {
             <tr class={classes!(row.flagged.then_some("flagged"))}>
-                { for row.cells.iter().zip(&table.columns).map(|(cell, column)| cell_html(cell, column)) }
+                { for row.cells.iter().zip(&head.columns).map(|((text, tone), (_, numeric))| cell_html(text, *tone, *numeric)) }
             </tr>
         }
     });
+    let shown = window.rows.len();
     let filter_id = format!("{}-filter", props.id);
     let status_id = format!("{}-status", props.id);
     let title_id = format!("{}-title", props.id);
-    let rows_word = if table.rows.len() == 1 { "row" } else { "rows" };
-    let count = if visible.len() == table.rows.len() {
-        format!("{} {rows_word}", table.rows.len())
+    let rows_word = if total == 1 { "row" } else { "rows" };
+    let count = if visible == total {
+        format!("{total} {rows_word}")
     } else {
-        format!("{} of {} {rows_word}", visible.len(), table.rows.len())
+        format!("{visible} of {total} {rows_word}")
     };
     html! {
-        <section class="panel report-table" aria-labelledby={title_id.clone()}>
+        <section class="panel report-table" aria-labelledby={title_id.clone()}
+            aria-busy={busy.then_some("true")}>
             <div class="table-head">
                 <div>
                     <h3 id={title_id.clone()}>{ props.title }<span class="row-count">{ count }</span></h3>
                     <p class="hint">{ props.description }</p>
                 </div>
-                if !table.rows.is_empty() {
+                if total > 0 {
                     <div class="table-tools">
                         <label class="field inline" for={filter_id.clone()}>
                             <span>{ "Filter" }</span>
                             <input id={filter_id} type="search" placeholder="Any column contains…"
                                 value={(*filter).clone()} oninput={on_filter} />
                         </label>
-                        if !table.statuses.is_empty() {
+                        if !head.statuses.is_empty() {
                             <label class="field inline" for={status_id.clone()}>
                                 <span>{ "Status" }</span>
                                 <select id={status_id} onchange={on_status}>
                                     <option value="" selected={status.is_empty()}>{ "All" }</option>
-                                    { for table.statuses.iter().map(|(value, label)| html! {
-                                        <option value={*value} selected={*status == *value}>{ *label }</option>
+                                    { for head.statuses.iter().map(|(value, label)| html! {
+                                        <option value={value.clone()} selected={*status == *value}>{ label }</option>
                                     }) }
                                 </select>
                             </label>
                         }
                         <button type="button" class="button" onclick={on_export}
                             title="Download the rows as filtered and sorted, all of them, as CSV">
-                            { format!("Export CSV ({})", visible.len()) }
+                            { format!("Export CSV ({visible})") }
                         </button>
                     </div>
                 }
             </div>
-            if let Some(text) = &*notice {
-                <p class="field-error" role="alert">{ text }</p>
-            }
-            if table.rows.is_empty() {
+            if total == 0 {
                 <p class="table-empty">{ props.empty }</p>
             } else {
                 <div class="table-scroll">
@@ -430,12 +519,12 @@ pub fn DataTable(props: &DataTableProps) -> Html {
                         <tbody>{ for rows }</tbody>
                     </table>
                 </div>
-                if visible.is_empty() {
+                if visible == 0 && props.window.is_some() {
                     <p class="table-empty">{ "No row matches these filters." }</p>
                 }
-                if shown < visible.len() {
+                if shown < visible {
                     <p class="more">
-                        { format!("Showing {shown} of {} rows. ", visible.len()) }
+                        { format!("Showing {shown} of {visible} rows. ") }
                         <button type="button" class="button" onclick={show_more}>{ "Show more" }</button>
                     </p>
                 }
@@ -444,17 +533,17 @@ pub fn DataTable(props: &DataTableProps) -> Html {
     }
 }
 
-fn cell_html(cell: &Cell, column: &Column) -> Html {
-    let class = classes!(column.numeric.then_some("numeric"));
-    let content = match cell.tone {
-        Tone::Plain => html! { &cell.text },
-        Tone::Code => html! { <code>{ &cell.text }</code> },
+fn cell_html(text: &str, tone: Tone, numeric: bool) -> Html {
+    let class = classes!(numeric.then_some("numeric"));
+    let content = match tone {
+        Tone::Plain => html! { text },
+        Tone::Code => html! { <code>{ text }</code> },
         Tone::Muted => {
-            html! { <span class="muted">{ if cell.text.is_empty() { "—" } else { &cell.text } }</span> }
+            html! { <span class="muted">{ if text.is_empty() { "—" } else { text } }</span> }
         }
-        Tone::Ok => html! { <span class="badge ok">{ &cell.text }</span> },
-        Tone::Warn => html! { <span class="badge warning">{ &cell.text }</span> },
-        Tone::Bad => html! { <span class="badge bad">{ &cell.text }</span> },
+        Tone::Ok => html! { <span class="badge ok">{ text }</span> },
+        Tone::Warn => html! { <span class="badge warning">{ text }</span> },
+        Tone::Bad => html! { <span class="badge bad">{ text }</span> },
     };
     html! { <td {class}>{ content }</td> }
 }

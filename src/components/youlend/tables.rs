@@ -1,57 +1,46 @@
-//! The reconciliation report laid out as the Reconcile view's tables. Plain Rust, tested natively.
-
-use std::rc::Rc;
+//! The reconciliation report laid out as the Reconcile view's tables, built and kept in the
+//! worker that reconciled it. Plain Rust, tested natively.
 
 use hookwright_core::youlend::reconcile::{ManualReason, PaymentStatus, Report};
 
-use super::table::{Cell, Column, Row, Table, TableData, Tone};
+use super::table::{Cell, Row, RowsWindow, Table, TableQuery, Tone};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tables {
-    pub settlements: TableData,
-    pub payments: TableData,
-    pub manual_payments: TableData,
-    pub loans: TableData,
-    pub loan_repayments: TableData,
-    pub errors: TableData,
+/// A finished reconciliation's tables, kept in the worker that built them;
+/// the page asks for the rows it shows ([`Table::window`]) and for CSV exports.
+pub struct ReconcileStore {
+    pub run: u32,
+    /// In the order of [`ReconcileStore::new`]: settlements, payments to
+    /// lenders, manual payments, loans, repayments by loan, unreadable lines.
+    pub tables: Vec<Table>,
 }
 
-/// A table whose rows are still to be built: the page builds them a slice at a time.
-pub struct Pending<'r> {
-    pub table: Table,
-    pub rows: Box<dyn Iterator<Item = Row> + 'r>,
-}
-
-impl<'r> Pending<'r> {
-    fn new(table: Table, rows: impl Iterator<Item = Row> + 'r) -> Pending<'r> {
-        Pending {
-            table,
-            rows: Box::new(rows),
+impl ReconcileStore {
+    pub fn new(run: u32, report: &Report) -> ReconcileStore {
+        ReconcileStore {
+            run,
+            tables: vec![
+                settlements(report),
+                payments(report),
+                manual_payments(report),
+                loans(report),
+                loan_repayments(report),
+                errors(report),
+            ],
         }
     }
 
-    /// Builds every row at once.
-    pub fn build(mut self) -> Table {
-        self.table.rows.extend(self.rows);
-        self.table
+    pub fn window(&self, query: &TableQuery) -> Option<RowsWindow> {
+        Some(self.tables.get(query.table)?.window(query))
+    }
+
+    /// A view's rows, all of them, as CSV.
+    pub fn csv(&self, query: &TableQuery) -> Option<String> {
+        let table = self.tables.get(query.table)?;
+        Some(table.to_csv(&table.visible(&query.filter, &query.status, query.sort)))
     }
 }
 
-impl Tables {
-    pub fn new(report: &Report) -> Tables {
-        let data = |table: Pending| TableData(Rc::new(table.build()));
-        Tables {
-            settlements: data(settlements(report)),
-            payments: data(payments(report)),
-            manual_payments: data(manual_payments(report)),
-            loans: data(loans(report)),
-            loan_repayments: data(loan_repayments(report)),
-            errors: data(errors(report)),
-        }
-    }
-}
-
-pub fn settlements(report: &Report) -> Pending<'_> {
+pub fn settlements(report: &Report) -> Table {
     let rows = report.settlements.iter().map(|s| {
         let repaid = s
             .payments
@@ -76,26 +65,14 @@ pub fn settlements(report: &Report) -> Pending<'_> {
             flagged: !s.balanced,
         }
     });
-    Pending::new(
-        Table {
-            columns: vec![
-                Column::text("Reference"),
-                Column::text("Loan"),
-                Column::number("Total"),
-                Column::number("Lenders sum"),
-                Column::text("Balanced"),
-                Column::number("Payments"),
-                Column::number("Repaid"),
-            ],
-            rows: Vec::new(),
-            haystack: Default::default(),
-            statuses: vec![("balanced", "Balanced"), ("unbalanced", "Unbalanced")],
-        },
+    Table::new(
+        "Reference|Loan|#Total|#Lenders sum|Balanced|#Payments|#Repaid",
+        &[("balanced", "Balanced"), ("unbalanced", "Unbalanced")],
         rows,
     )
 }
 
-pub fn payments(report: &Report) -> Pending<'_> {
+pub fn payments(report: &Report) -> Table {
     let rows = report.settlements.iter().flat_map(|s| {
         s.payments.iter().map(move |p| {
             let mut notes = Vec::new();
@@ -142,25 +119,13 @@ pub fn payments(report: &Report) -> Pending<'_> {
             }
         })
     });
-    Pending::new(
-        Table {
-            columns: vec![
-                Column::text("Settlement"),
-                Column::text("Payment correlation id"),
-                Column::number("Amount"),
-                Column::text("Status"),
-                Column::number("Repaid amount"),
-                Column::text("Repaid on"),
-                Column::text("Check"),
-            ],
-            rows: Vec::new(),
-            haystack: Default::default(),
-            statuses: vec![
-                ("repaid", "Repaid"),
-                ("pending", "Pending"),
-                ("mismatch", "Repaid, needs a look"),
-            ],
-        },
+    Table::new(
+        "Settlement|Payment correlation id|#Amount|Status|#Repaid amount|Repaid on|Check",
+        &[
+            ("repaid", "Repaid"),
+            ("pending", "Pending"),
+            ("mismatch", "Repaid, needs a look"),
+        ],
         rows,
     )
 }
@@ -173,7 +138,7 @@ fn signed(text: &str) -> String {
     }
 }
 
-pub fn manual_payments(report: &Report) -> Pending<'_> {
+pub fn manual_payments(report: &Report) -> Table {
     let rows = report.manual_payments.iter().map(|m| {
         let reason = match m.reason {
             ManualReason::Empty => "empty",
@@ -198,28 +163,17 @@ pub fn manual_payments(report: &Report) -> Pending<'_> {
             flagged: false,
         }
     });
-    Pending::new(
-        Table {
-            columns: vec![
-                Column::text("Loan"),
-                Column::text("Payment date"),
-                Column::text("Correlation id"),
-                Column::number("Amount"),
-                Column::text("Why manual"),
-                Column::number("Principal remaining"),
-            ],
-            rows: Vec::new(),
-            haystack: Default::default(),
-            statuses: vec![
-                ("empty", "No correlation id"),
-                ("unmatched", "Matches no settlement"),
-            ],
-        },
+    Table::new(
+        "Loan|Payment date|Correlation id|#Amount|Why manual|#Principal remaining",
+        &[
+            ("empty", "No correlation id"),
+            ("unmatched", "Matches no settlement"),
+        ],
         rows,
     )
 }
 
-pub fn loans(report: &Report) -> Pending<'_> {
+pub fn loans(report: &Report) -> Table {
     let rows = report.loans.iter().map(|l| Row {
         cells: vec![
             Cell::code(&l.loan_id),
@@ -234,25 +188,14 @@ pub fn loans(report: &Report) -> Pending<'_> {
         status: None,
         flagged: false,
     });
-    Pending::new(
-        Table {
-            columns: vec![
-                Column::text("Loan"),
-                Column::number("Repayments"),
-                Column::number("Manual"),
-                Column::number("Total repaid"),
-                Column::text("Latest payment"),
-                Column::number("Principal remaining"),
-            ],
-            rows: Vec::new(),
-            haystack: Default::default(),
-            statuses: Vec::new(),
-        },
+    Table::new(
+        "Loan|#Repayments|#Manual|#Total repaid|Latest payment|#Principal remaining",
+        &[],
         rows,
     )
 }
 
-pub fn loan_repayments(report: &Report) -> Pending<'_> {
+pub fn loan_repayments(report: &Report) -> Table {
     let rows = report.loans.iter().flat_map(|l| {
         l.repayments.iter().map(move |r| Row {
             cells: vec![
@@ -271,25 +214,14 @@ pub fn loan_repayments(report: &Report) -> Pending<'_> {
             flagged: false,
         })
     });
-    Pending::new(
-        Table {
-            columns: vec![
-                Column::text("Loan"),
-                Column::text("Payment date"),
-                Column::text("Correlation id"),
-                Column::number("Amount"),
-                Column::number("Principal remaining"),
-                Column::text("Source"),
-            ],
-            rows: Vec::new(),
-            haystack: Default::default(),
-            statuses: vec![("settlement", "From a settlement"), ("manual", "Manual")],
-        },
+    Table::new(
+        "Loan|Payment date|Correlation id|#Amount|#Principal remaining|Source",
+        &[("settlement", "From a settlement"), ("manual", "Manual")],
         rows,
     )
 }
 
-pub fn errors(report: &Report) -> Pending<'_> {
+pub fn errors(report: &Report) -> Table {
     let rows = report.errors.iter().map(|e| Row {
         cells: vec![
             Cell::count(e.line),
@@ -305,19 +237,7 @@ pub fn errors(report: &Report) -> Pending<'_> {
         status: None,
         flagged: false,
     });
-    Pending::new(
-        Table {
-            columns: vec![
-                Column::number("Line"),
-                Column::text("Kind"),
-                Column::text("Reason"),
-            ],
-            rows: Vec::new(),
-            haystack: Default::default(),
-            statuses: Vec::new(),
-        },
-        rows,
-    )
+    Table::new("#Line|Kind|Reason", &[], rows)
 }
 
 #[cfg(test)]
@@ -328,16 +248,24 @@ mod tests {
     #[test]
     fn the_sample_fills_every_table() {
         let report = reconcile(super::super::sample::BATCH.as_bytes());
-        let t = Tables::new(&report);
-        assert_eq!(t.settlements.0.rows.len(), 3);
-        assert_eq!(t.payments.0.rows.len(), 6);
-        assert_eq!(t.manual_payments.0.rows.len(), 3);
-        assert_eq!(t.errors.0.rows.len(), 2);
-        let mismatch = &t.payments.0.rows[t.payments.0.visible("", "mismatch", None)[0]];
+        let store = ReconcileStore::new(1, &report);
+        let rows: Vec<usize> = store.tables.iter().map(|t| t.rows.len()).collect();
+        assert_eq!(rows, [3, 6, 3, 4, 7, 2]);
+        let query = TableQuery {
+            table: 1,
+            status: "mismatch".into(),
+            limit: 50,
+            ..TableQuery::default()
+        };
+        let window = store.window(&query).unwrap();
+        assert_eq!(window.visible, 1);
         assert_eq!(
-            mismatch.cells[6].text,
+            window.rows[0].cells[6].0,
             "repaid 99.00 instead of 99.90 (-0.90)"
         );
-        assert_eq!(t.loans.0.rows.len(), 4);
+        assert!(window.rows[0].flagged);
+        let csv = store.csv(&query).unwrap();
+        assert_eq!(csv.lines().count(), 2);
+        assert!(store.window(&TableQuery { table: 6, ..query }).is_none());
     }
 }

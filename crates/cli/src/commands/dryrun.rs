@@ -273,6 +273,18 @@ fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize>
     Ok(filled)
 }
 
+/// Opens one of a list's `{"line":…,"id":…,"KEY":` objects (a comma before all but the first).
+fn record_head(out: &mut String, i: usize, line: u64, id: Option<&str>, key: &str) {
+    if i > 0 {
+        out.push(',');
+    }
+    let _ = write!(
+        out,
+        "{{\"line\":{line},\"id\":{},\"{key}\":",
+        id.unwrap_or("null")
+    );
+}
+
 /// The `--json` object: `loans`, `fired`, `errorCount`, `errors` (the first
 /// 1,000), `firedIds` (file order), `clauses`; then `notFired`,
 /// `nearMissCount`, `nearMisses` (the first 1,000) and `notes`.
@@ -285,15 +297,7 @@ pub fn json(report: &Report) -> String {
         t.loans, t.fired, t.error_count
     );
     for (i, e) in t.errors.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(
-            out,
-            "{{\"line\":{},\"id\":{},\"message\":",
-            e.line,
-            e.id.as_deref().unwrap_or("null")
-        );
+        record_head(&mut out, i, e.line, e.id.as_deref(), "message");
         write_json_string(&e.message, &mut out);
         out.push('}');
     }
@@ -323,15 +327,8 @@ pub fn json(report: &Report) -> String {
         t.not_fired, t.near_miss_count
     );
     for (i, m) in t.near_misses.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(
-            out,
-            "{{\"line\":{},\"id\":{},\"conditions\":[",
-            m.line,
-            m.id.as_deref().unwrap_or("null")
-        );
+        record_head(&mut out, i, m.line, m.id.as_deref(), "conditions");
+        out.push('[');
         for (j, &c) in m.conditions.iter().enumerate() {
             if j > 0 {
                 out.push(',');

@@ -100,44 +100,9 @@ pub fn cell_value(cell: &str) -> Option<Value> {
     }
 }
 
-/// JSON's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-/// So `00123` (a zip code) stays text.
+/// JSON's number grammar, the whole cell: so `00123` (a zip code) stays text.
 fn is_json_number(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    match b.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => {
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-        }
-        _ => return false,
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let f = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == f {
-            return false;
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let e = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == e {
-            return false;
-        }
-    }
-    i == b.len()
+    super::scan::number_grammar(s.as_bytes(), 0).is_some_and(|(end, _, _)| end == s.len())
 }
 
 /// Splits one CSV row (RFC 4180: commas, quoted cells with `""` for a quote).

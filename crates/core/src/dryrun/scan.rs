@@ -95,56 +95,55 @@ fn string(b: &[u8], mut i: usize) -> R<(usize, bool)> {
     }
 }
 
-/// A JSON number starting at `i`; returns its end. Numbers that might not be
-/// exact decimals are checked with the same conversion the full parse uses.
+/// JSON's number grammar at `start`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE]
+/// [+-]? [0-9]+)?`. Returns its end, its count of digits and whether it has
+/// an exponent.
 #[inline]
-fn number(b: &[u8], start: usize) -> R<usize> {
-    let mut i = start;
-    if b.get(i) == Some(&b'-') {
-        i += 1;
-    }
-    let digits_start = i;
-    match b.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => {
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-        }
-        _ => return Err(Fallback),
-    }
-    let mut digits = i - digits_start;
-    let mut check = false;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let f = i;
+pub(crate) fn number_grammar(b: &[u8], start: usize) -> Option<(usize, usize, bool)> {
+    let digits_in = |mut i: usize| {
         while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
+        i
+    };
+    let mut i = start + usize::from(b.get(start) == Some(&b'-'));
+    let digits_start = i;
+    i = match b.get(i) {
+        Some(b'0') => i + 1,
+        Some(b'1'..=b'9') => digits_in(i),
+        _ => return None,
+    };
+    let mut digits = i - digits_start;
+    if b.get(i) == Some(&b'.') {
+        let f = i + 1;
+        i = digits_in(f);
         if i == f {
-            return Err(Fallback);
+            return None;
         }
         digits += i - f;
     }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        check = true;
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
+    let exponent = matches!(b.get(i), Some(b'e' | b'E'));
+    if exponent {
+        i += 1 + usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
         let e = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
+        i = digits_in(e);
         if i == e {
-            return Err(Fallback);
+            return None;
         }
     }
-    if check || digits > 18 {
-        let text = std::str::from_utf8(&b[start..i]).map_err(|_| Fallback)?;
+    Some((i, digits, exponent))
+}
+
+/// A JSON number starting at `start`; returns its end. Numbers that might
+/// not be exact decimals are checked with the same conversion the full parse uses.
+#[inline]
+fn number(b: &[u8], start: usize) -> R<usize> {
+    let (end, digits, exponent) = number_grammar(b, start).ok_or(Fallback)?;
+    if exponent || digits > 18 {
+        let text = std::str::from_utf8(&b[start..end]).map_err(|_| Fallback)?;
         parse_number(text).map_err(|_| Fallback)?;
     }
-    Ok(i)
+    Ok(end)
 }
 
 #[inline]

@@ -182,14 +182,27 @@ impl Reader {
 
     /// Takes the next chunk of the file; returns the records it completed.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<Batch, FileError> {
+        self.feed_with(chunk.len(), |into| into.copy_from_slice(chunk))
+    }
+
+    /// [`feed`](Reader::feed) for `len` bytes that live elsewhere (a
+    /// browser's buffer): `fill` copies them straight into the reader's own
+    /// buffer, so they are copied once.
+    pub fn feed_with(
+        &mut self,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<Batch, FileError> {
         let first = self.fed == 0;
-        self.fed += chunk.len() as u64;
+        self.fed += len as u64;
+        let at = self.carry.len();
+        self.carry.resize(at + len, 0);
+        fill(&mut self.carry[at..]);
         if first {
-            let chunk = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
-            check_text(chunk)?;
-            self.carry.extend_from_slice(chunk);
-        } else {
-            self.carry.extend_from_slice(chunk);
+            if self.carry.starts_with(b"\xEF\xBB\xBF") {
+                self.carry.drain(..3);
+            }
+            check_text(&self.carry)?;
         }
         if self.format.is_none() {
             match self.carry.iter().find(|b| !b.is_ascii_whitespace()) {

@@ -1,0 +1,114 @@
+//! The page's end of a worker running the `dryrun_worker` binary (the dry
+//! run, and reconciling YouLend batches): started on first use, messages held
+//! until it says Ready, each reply handed to a callback with the Blob beside it.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, MessageEvent, Worker};
+use yew::Callback;
+
+use super::dry_run_protocol::{attached_blob, pack, unpack, FromWorker, ToWorker};
+
+/// The worker's loader, next to the page (Trunk's `data-loader-shim`).
+const WORKER_URL: &str = "./dryrun_worker_loader.js";
+
+/// A reply and the Blob beside it (an export, a generated portfolio).
+pub type Reply = (FromWorker, Option<Blob>);
+
+struct Link {
+    worker: Option<Worker>,
+    ready: bool,
+    queue: Vec<(ToWorker, Option<Blob>)>,
+    _handler: Option<Closure<dyn Fn(MessageEvent)>>,
+    on_reply: Callback<Reply>,
+}
+
+/// Cheap to clone; every clone talks to the same worker.
+#[derive(Clone)]
+pub struct WorkerLink(Rc<RefCell<Link>>);
+
+fn post(worker: &Worker, message: &ToWorker, blob: Option<&Blob>) {
+    if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
+        let _ = worker.post_message(&envelope);
+    }
+}
+
+impl WorkerLink {
+    pub fn new(on_reply: Callback<Reply>) -> WorkerLink {
+        WorkerLink(Rc::new(RefCell::new(Link {
+            worker: None,
+            ready: false,
+            queue: Vec::new(),
+            _handler: None,
+            on_reply,
+        })))
+    }
+
+    /// Sends now, or once the worker is ready; false when no worker could start.
+    pub fn send(&self, message: ToWorker, blob: Option<&Blob>) -> bool {
+        if self.0.borrow().worker.is_none() && !self.start() {
+            return false;
+        }
+        let mut link = self.0.borrow_mut();
+        match (&link.worker, link.ready) {
+            (Some(worker), true) => post(worker, &message, blob),
+            _ => link.queue.push((message, blob.cloned())),
+        }
+        true
+    }
+
+    /// Stops the worker at once, whatever it is doing; the next send starts a fresh one.
+    pub fn stop(&self) {
+        let mut link = self.0.borrow_mut();
+        if let Some(worker) = link.worker.take() {
+            worker.terminate();
+        }
+        link.ready = false;
+        link.queue.clear();
+        link._handler = None;
+    }
+
+    fn start(&self) -> bool {
+        let Ok(worker) = Worker::new(WORKER_URL) else {
+            return false;
+        };
+        let weak: Weak<RefCell<Link>> = Rc::downgrade(&self.0);
+        let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(link) = weak.upgrade() else { return };
+            let data = event.data();
+            let Some(message) = unpack::<FromWorker>(&data) else {
+                return;
+            };
+            if matches!(message, FromWorker::Ready) {
+                let mut link = link.borrow_mut();
+                link.ready = true;
+                let queue = std::mem::take(&mut link.queue);
+                if let Some(worker) = &link.worker {
+                    for (m, b) in queue {
+                        post(worker, &m, b.as_ref());
+                    }
+                }
+                return;
+            }
+            let on_reply = link.borrow().on_reply.clone();
+            on_reply.emit((message, attached_blob(&data, "blob")));
+        });
+        worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        let mut link = self.0.borrow_mut();
+        link.worker = Some(worker);
+        link.ready = false;
+        link._handler = Some(handler);
+        true
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.terminate();
+        }
+    }
+}
