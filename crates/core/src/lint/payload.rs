@@ -68,12 +68,7 @@ pub fn check_payload(s: &Subject) -> Vec<Finding> {
     out
 }
 
+/// Whether a body of this content type is JSON (the renderer's reading of it).
 pub fn is_json_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+    crate::template::Mode::for_content_type(content_type) == crate::template::Mode::Json
 }
