@@ -6,7 +6,8 @@ use hookwright_core::connection::EXAMPLE_FILES;
 use hookwright_core::lint::{lint_file, LintReport};
 use hookwright_core::ErrorKind;
 
-const HEADER: &str = r#"{"format": "hookwright/connections", "version": 1, "connections": ["#;
+mod lint_common;
+use lint_common::{apply, assert_has, file, lines};
 
 fn connection(id: &str, patch: &str) -> String {
     let base = format!(
@@ -19,31 +20,8 @@ fn connection(id: &str, patch: &str) -> String {
     apply(&base, patch)
 }
 
-/// `old=>new` replacements separated by `;;`.
-fn apply(base: &str, patch: &str) -> String {
-    let mut out = base.to_string();
-    for p in patch.split(";;").filter(|p| !p.is_empty()) {
-        let (old, new) = p.split_once("=>").unwrap();
-        assert!(out.contains(old), "patch target {old} not found");
-        out = out.replacen(old, new, 1);
-    }
-    out
-}
-
-fn file(connections: &[String]) -> String {
-    format!("{HEADER}\n{}\n]}}\n", connections.join(",\n"))
-}
-
 fn lint(connections: &[String]) -> LintReport {
     lint_file("test.json", &file(connections))
-}
-
-fn lines(report: &LintReport) -> Vec<String> {
-    report
-        .problems
-        .iter()
-        .map(|p| p.line(&report.file))
-        .collect()
 }
 
 #[test]
@@ -155,17 +133,17 @@ fn wrong_types_name_the_connection_and_field() {
     ]);
     let l = lines(&report);
     assert_eq!(report.errors(), 3, "{report}");
-    assert!(
-        l[0].contains(": connection a: request.method: unknown variant `YEET`"),
-        "{}",
-        l[0]
+    assert_has(
+        &l,
+        0,
+        ": connection a: request.method: unknown variant `YEET`",
     );
-    assert!(
-        l[1].contains(": connection b: request.url: invalid type: integer `42`"),
-        "{}",
-        l[1]
+    assert_has(
+        &l,
+        1,
+        ": connection b: request.url: invalid type: integer `42`",
     );
-    assert!(l[2].contains(": connection c: trigger"), "{}", l[2]);
+    assert_has(&l, 2, ": connection c: trigger");
     // Located in the file even though the line shows the field path.
     assert_eq!(report.problems[0].location.unwrap().line, 4);
     assert_eq!(report.connections, 4);
@@ -288,16 +266,16 @@ fn youlend_event_codes_are_checked() {
     let l = lines(&report);
     assert_eq!(l[0], "test.json:8:41: connection b: trigger.event: unknown YouLend event code `LOA1040`; did you mean `LOA10040`?");
     assert_eq!(l[1], "test.json:13:41: connection c: trigger.event: warning: YouLend deprecated ONB10010 (Stage 1 rejected); use ONB10028");
-    assert!(
-        l[2].contains(": connection d: trigger.type: YouLend only sends events"),
-        "{}",
-        l[2]
+    assert_has(
+        &l,
+        2,
+        ": connection d: trigger.type: YouLend only sends events",
     );
     // d's loan-id is not a YouLend variable either, nor is its rule's variable.
-    assert!(
-        l[3].contains(": connection d: request.payload.variables[0]: unknown variable `loan-id`"),
-        "{}",
-        l[3]
+    assert_has(
+        &l,
+        3,
+        ": connection d: request.payload.variables[0]: unknown variable `loan-id`",
     );
     assert_eq!(
         l[4],
@@ -378,12 +356,13 @@ fn header_values_past_iso_8859_1_are_errors_that_say_what_would_carry_them() {
         ),
     ]);
     let found = lines(&report);
-    let euro: Vec<&String> = found
+    let euro: Vec<String> = found
         .iter()
         .filter(|l| l.contains("connection euro"))
+        .cloned()
         .collect();
     assert_eq!(euro.len(), 1, "{found:#?}");
-    assert!(euro[0].contains("request.headers[1].value"), "{}", euro[0]);
+    assert_has(&euro, 0, "request.headers[1].value");
     assert!(
         euro[0].contains("ISO-8859-1") && euro[0].contains("%E2%82%AC"),
         "{}",
