@@ -152,4 +152,6 @@ fn lint_json_reports() {
     assert_eq!(problem["field"], "request.auth.token");
     assert_eq!(problem["error"]["severity"], "warning");
     assert!(problem["location"]["line"].as_u64().unwrap() > 1);
+    // Added beside the old fields: the problem's own place in the file.
+    assert_eq!(problem["position"], problem["location"]);
 }

@@ -405,3 +405,24 @@ fn rule_problems_are_placed_in_the_file_through_escapes() {
     let location = p.location.unwrap();
     assert!(text[location.start..location.end].starts_with("\"(and\\n"));
 }
+
+/// Known keys come from the connection types' schema, variant by variant:
+/// a bearer token under basic auth is ignored by serde, so it is warned about.
+#[test]
+fn unknown_keys_follow_the_tagged_variant() {
+    let report = lint(&[connection(
+        "a",
+        r#""headers": [{"name": "Content-Type", "value": "application/json"}]=>"headers": [{"name": "Content-Type", "value": "application/json", "secrte": true}], "auth": {"type": "basic", "username": "u", "password": "p", "token": "t"}"#,
+    )]);
+    let unknown: Vec<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.error.message.starts_with("unknown field"))
+        .map(|p| p.field.as_str())
+        .collect();
+    assert_eq!(
+        unknown,
+        ["request.headers[0].secrte", "request.auth.token"],
+        "{report}"
+    );
+}

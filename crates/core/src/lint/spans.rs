@@ -202,92 +202,126 @@ impl Node {
     }
 }
 
-/// The connection file's JSON Schema, generated from the types serde reads.
-fn schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
+/// Which keys serde reads at each place of a connection file, compiled once
+/// from the JSON Schema generated from the connection types.
+#[derive(Debug, Clone, Default)]
+enum Shape {
+    /// An object with these keys (any other is ignored by serde).
+    Object(Vec<(String, Shape)>),
+    Array(Box<Shape>),
+    /// A tagged enum: the variant its `type` names, or when none matches,
+    /// the keys of any variant.
+    Tagged {
+        variants: Vec<(String, Shape)>,
+        any: Box<Shape>,
+    },
+    /// A map with free keys, or a scalar.
+    #[default]
+    Free,
+}
+
+struct Shapes {
+    file: Vec<String>,
+    connection: Shape,
+}
+
+fn shapes() -> &'static Shapes {
+    static SHAPES: OnceLock<Shapes> = OnceLock::new();
+    SHAPES.get_or_init(|| {
         let schema = schemars::schema_for!(crate::connection::ConnectionFile);
-        serde_json::to_value(&schema).unwrap_or(Value::Null)
+        let schema = serde_json::to_value(&schema).unwrap_or(Value::Null);
+        let file = schema["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        let connection = compile(&schema, &schema["$defs"]["Connection"], 0);
+        Shapes { file, connection }
     })
 }
 
-/// Keys of the file object itself that serde would ignore, as (path, key).
-pub fn unknown_file_keys(root: &Node) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    if let Some(members) = root.members() {
-        let known = &schema()["properties"];
-        for (key, _) in members {
-            if known.get(key).is_none() {
-                out.push((key.clone(), key.clone()));
-            }
-        }
-    }
-    out
-}
-
-/// Keys of a connection object that serde would silently ignore (a typo like
-/// `heders` would otherwise vanish), as (path of the key's value, key).
-pub fn unknown_connection_keys(text: &str, connection: &Node) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let shape = &schema()["$defs"]["Connection"];
-    unknown_keys(text, connection, shape, String::new(), &mut out, 0);
-    out
-}
-
 /// `shape` with `$ref`s followed.
-fn resolve(shape: &Value) -> &Value {
+fn resolve<'s>(root: &'s Value, shape: &'s Value) -> &'s Value {
     let mut shape = shape;
     for _ in 0..8 {
         match shape["$ref"]
             .as_str()
             .and_then(|r| r.strip_prefix("#/$defs/"))
         {
-            Some(name) => shape = &schema()["$defs"][name],
+            Some(name) => shape = &root["$defs"][name],
             None => break,
         }
     }
     shape
 }
 
-fn unknown_keys(
-    text: &str,
-    node: &Node,
-    shape: &Value,
-    path: String,
-    out: &mut Vec<(String, String)>,
-    depth: usize,
-) {
-    let shape = resolve(shape);
+fn compile(root: &Value, shape: &Value, depth: usize) -> Shape {
+    let shape = resolve(root, shape);
     if depth > 16 {
-        return;
+        return Shape::Free;
     }
-    // A tagged enum: the variant its `type` names, else any variant's keys.
     let variants = shape["oneOf"]
         .as_array()
         .or_else(|| shape["anyOf"].as_array());
     if let Some(variants) = variants {
-        let tag = node.get("type").and_then(|t| t.str_value(text));
-        let chosen = variants
-            .iter()
-            .map(resolve)
-            .find(|v| tag.is_some() && v["properties"]["type"]["const"].as_str() == tag.as_deref());
-        match chosen {
-            Some(variant) => unknown_keys(text, node, variant, path, out, depth + 1),
-            None => {
-                let mut known = serde_json::Map::new();
-                for v in variants.iter().map(resolve) {
-                    if let Some(props) = v["properties"].as_object() {
-                        known.extend(props.iter().map(|(k, s)| (k.clone(), s.clone())));
-                    }
+        let mut tagged = Vec::new();
+        let mut any = Vec::new();
+        for v in variants.iter().map(|v| resolve(root, v)) {
+            if let Shape::Object(keys) = compile(root, v, depth + 1) {
+                if let Some(tag) = v["properties"]["type"]["const"].as_str() {
+                    tagged.push((tag.to_string(), Shape::Object(keys.clone())));
                 }
-                if !known.is_empty() {
-                    let union = serde_json::json!({ "properties": known });
-                    unknown_keys(text, node, &union, path, out, depth + 1);
+                for (key, child) in keys {
+                    if !any.iter().any(|(k, _): &(String, Shape)| *k == key) {
+                        any.push((key, child));
+                    }
                 }
             }
         }
-        return;
+        return Shape::Tagged {
+            variants: tagged,
+            any: Box::new(Shape::Object(any)),
+        };
     }
+    if let Some(props) = shape["properties"].as_object() {
+        return Shape::Object(
+            props
+                .iter()
+                .map(|(k, s)| (k.clone(), compile(root, s, depth + 1)))
+                .collect(),
+        );
+    }
+    if shape["items"].is_object() {
+        return Shape::Array(Box::new(compile(root, &shape["items"], depth + 1)));
+    }
+    Shape::Free
+}
+
+/// Keys of the file object itself that serde would ignore, as (path, key).
+pub fn unknown_file_keys(root: &Node) -> Vec<(String, String)> {
+    let known = &shapes().file;
+    root.members()
+        .unwrap_or(&[])
+        .iter()
+        .filter(|(key, _)| !known.contains(key))
+        .map(|(key, _)| (key.clone(), key.clone()))
+        .collect()
+}
+
+/// Keys of a connection object that serde would silently ignore (a typo like
+/// `heders` would otherwise vanish), as (path of the key's value, key).
+pub fn unknown_connection_keys(text: &str, connection: &Node) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    unknown_keys(text, connection, &shapes().connection, "", &mut out);
+    out
+}
+
+fn unknown_keys(
+    text: &str,
+    node: &Node,
+    shape: &Shape,
+    path: &str,
+    out: &mut Vec<(String, String)>,
+) {
     let join = |key: &str| {
         if path.is_empty() {
             key.to_string()
@@ -295,21 +329,25 @@ fn unknown_keys(
             format!("{path}.{key}")
         }
     };
-    match (&node.kind, shape["properties"].as_object(), &shape["items"]) {
-        (Kind::Object(members), Some(known), _) => {
+    match (shape, &node.kind) {
+        (Shape::Tagged { variants, any }, _) => {
+            let tag = node.get("type").and_then(|t| t.raw_str(text));
+            let variant = variants.iter().find(|(t, _)| Some(t.as_str()) == tag);
+            let shape = variant.map_or(&**any, |(_, s)| s);
+            unknown_keys(text, node, shape, path, out);
+        }
+        (Shape::Object(known), Kind::Object(members)) => {
             for (key, child) in members {
-                match known.get(key) {
-                    Some(child_shape) => {
-                        unknown_keys(text, child, child_shape, join(key), out, depth + 1)
-                    }
+                match known.iter().find(|(k, _)| k == key) {
+                    Some((_, Shape::Free)) => {}
+                    Some((_, shape)) => unknown_keys(text, child, shape, &join(key), out),
                     None => out.push((join(key), key.clone())),
                 }
             }
         }
-        (Kind::Array(items), _, items_shape) if items_shape.is_object() => {
-            for (i, item) in items.iter().enumerate() {
-                let at = format!("{path}[{i}]");
-                unknown_keys(text, item, items_shape, at, out, depth + 1);
+        (Shape::Array(item), Kind::Array(items)) if !matches!(**item, Shape::Free) => {
+            for (i, child) in items.iter().enumerate() {
+                unknown_keys(text, child, item, &format!("{path}[{i}]"), out);
             }
         }
         _ => {}
