@@ -3,6 +3,7 @@
 //! a unique marker (quoted when it stands where a JSON value goes), the result
 //! must parse as JSON, and the markers are swapped back after printing.
 
+use hookwright_core::json::LexState;
 use hookwright_core::template::{Node, Template};
 
 /// The formatted template, or why it cannot be formatted.
@@ -14,31 +15,19 @@ pub fn format_json_template(source: &str) -> Result<String, String> {
     let marker = unused_marker(source);
     let mut substituted = String::with_capacity(source.len());
     let mut tags: Vec<&str> = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
+    // Where the JSON around the placeholders stands, resumed piece by piece.
+    let mut state = LexState::Outside;
     for node in template.nodes() {
         match node {
             Node::Text { span, .. } => {
                 let text = &source[span.start..span.end];
-                for b in text.bytes() {
-                    if in_string {
-                        if escaped {
-                            escaped = false;
-                        } else if b == b'\\' {
-                            escaped = true;
-                        } else if b == b'"' {
-                            in_string = false;
-                        }
-                    } else if b == b'"' {
-                        in_string = true;
-                    }
-                }
+                state = state.after(text.as_bytes());
                 substituted.push_str(text);
             }
             Node::Output { span, .. } => {
                 let n = tags.len();
                 tags.push(&source[span.start..span.end]);
-                if in_string {
+                if state != LexState::Outside {
                     substituted.push_str(&format!("{marker}{n}{marker}"));
                 } else {
                     substituted.push_str(&format!("\"{marker}{n}{marker}\""));

@@ -510,7 +510,7 @@ fn matching_bracket(text: &str, caret: usize) -> Option<(usize, usize)> {
         .into_iter()
         .flatten()
         .find(|&i| i < bytes.len() && b"()[]{}".contains(&bytes[i]))?;
-    let in_string = string_mask(text);
+    let in_string = hookwright_core::json::string_mask(text);
     if in_string[at] {
         return None;
     }
@@ -546,29 +546,6 @@ fn matching_bracket(text: &str, caret: usize) -> Option<(usize, usize)> {
         }
     }
     None
-}
-
-/// For each byte, whether it lies inside a double-quoted string.
-fn string_mask(text: &str) -> Vec<bool> {
-    let mut mask = vec![false; text.len()];
-    let mut inside = false;
-    let mut escaped = false;
-    for (i, b) in text.bytes().enumerate() {
-        if inside {
-            mask[i] = true;
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                inside = false;
-            }
-        } else if b == b'"' {
-            inside = true;
-            mask[i] = true;
-        }
-    }
-    mask
 }
 
 /// 0-based line and column (in characters) of a byte offset.

@@ -9,6 +9,7 @@ use gloo::timers::callback::Timeout;
 use hookwright_core::catalog::{self, Catalog};
 use hookwright_core::connection::{Connection, Source};
 use hookwright_core::error::Error;
+use hookwright_core::json::JsonClass;
 use hookwright_core::samples::{self, SampleContext};
 use hookwright_core::template::{self, functions, TokenClass};
 use hookwright_core::Context;
@@ -343,74 +344,20 @@ pub fn syntax_paints(text: &str, json: bool) -> Vec<Paint> {
     if !json {
         return paints;
     }
-    let bytes = text.as_bytes();
-    let mut next_tag = 0;
-    // The end of the tag starting at `i`, if one does.
-    let mut tag_at = |i: usize| -> Option<usize> {
-        while next_tag < tags.len() && tags[next_tag].0 < i {
-            next_tag += 1;
-        }
-        tags.get(next_tag).filter(|t| t.0 == i).map(|t| t.1)
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(end) = tag_at(i) {
-            i = end.max(i + 1);
-            continue;
-        }
-        match bytes[i] {
-            b'"' => {
-                // The string's pieces between tags: a tag keeps its own colours.
-                let mut pieces = Vec::new();
-                let mut piece = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if let Some(end) = tag_at(i) {
-                        pieces.push(piece..i);
-                        i = end.max(i + 1);
-                        piece = i;
-                        continue;
-                    }
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
-                pieces.push(piece..i);
-                let rest = text[i..].trim_start();
-                let class = if rest.starts_with(':') {
-                    "tok-key"
-                } else {
-                    "tok-str"
+    // The engine's JSON tokenizer colours around the tags (holes to it).
+    paints.extend(
+        hookwright_core::json::highlight(text, &tags)
+            .into_iter()
+            .map(|h| {
+                let class = match h.class {
+                    JsonClass::Key => "tok-key",
+                    JsonClass::String => "tok-str",
+                    JsonClass::Number => "tok-num",
+                    JsonClass::Literal => "tok-lit",
                 };
-                paints.extend(
-                    pieces
-                        .into_iter()
-                        .filter(|r| !r.is_empty())
-                        .map(|r| Paint::new(r, class)),
-                );
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-.eE".contains(&bytes[i]))
-                {
-                    i += 1;
-                }
-                paints.push(Paint::new(start..i, "tok-num"));
-            }
-            b't' | b'f' | b'n' => {
-                let word = ["true", "false", "null"]
-                    .into_iter()
-                    .find(|w| text[i..].starts_with(w));
-                match word {
-                    Some(w) => {
-                        paints.push(Paint::new(i..i + w.len(), "tok-lit"));
-                        i += w.len();
-                    }
-                    None => i += 1,
-                }
-            }
-            _ => i += 1,
-        }
-    }
+                Paint::new(h.start..h.end, class)
+            }),
+    );
     paints
 }
 

@@ -79,9 +79,9 @@ fn lint_passes_the_examples_with_warnings_only() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         stdout(&out),
-        "examples/late-5-days-customer-note.json: connection late-5-note: request.auth.token: warning: \
+        "examples/late-5-days-customer-note.json:22:46: connection late-5-note: request.auth.token: warning: \
          the bearer token was left out of this export (redacted); fill it in before sending\n\
-         examples/youlend-manual-payment-note.json: connection youlend-manual-payment-note: request.auth.token: warning: \
+         examples/youlend-manual-payment-note.json:23:46: connection youlend-manual-payment-note: request.auth.token: warning: \
          the bearer token was left out of this export (redacted); fill it in before sending\n\
          0 errors, 2 warnings in 4 connections\n"
     );
@@ -101,7 +101,7 @@ fn lint_exits_1_on_errors_with_one_line_each() {
     assert_eq!(lines.len(), 3, "{text}");
     assert_eq!(
         lines[0],
-        format!("{path}: connection late-5-external: request.headers[0].name: header name `Content Type` is not a token: a space is not allowed")
+        format!("{path}:19:21: connection late-5-external: request.headers[0].name: header name `Content Type` is not a token: a space is not allowed")
     );
     assert!(
         lines[1].contains(": request.payload.variables[1]: unknown variable `loan-stat`"),
@@ -117,7 +117,7 @@ fn lint_locates_malformed_files() {
     let out = hookwright(&["lint", &truncated]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).starts_with(&format!("{truncated}: 3:")),
+        stdout(&out).starts_with(&format!("{truncated}:3:")),
         "{}",
         stdout(&out)
     );
@@ -125,7 +125,7 @@ fn lint_locates_malformed_files() {
     let out = hookwright(&["lint", &binary]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("2:1: the file is not UTF-8 text"),
+        stdout(&out).contains(":2:1: the file is not UTF-8 text"),
         "{}",
         stdout(&out)
     );
@@ -152,4 +152,6 @@ fn lint_json_reports() {
     assert_eq!(problem["field"], "request.auth.token");
     assert_eq!(problem["error"]["severity"], "warning");
     assert!(problem["location"]["line"].as_u64().unwrap() > 1);
+    // Added beside the old fields: the problem's own place in the file.
+    assert_eq!(problem["position"], problem["location"]);
 }

@@ -124,7 +124,10 @@ pub enum Severity {
 }
 
 /// One problem, located. `span` is `None` only when the problem concerns the
-/// whole input (an empty file, an unreadable path).
+/// whole input (an empty file, an unreadable path). The span is in the text
+/// the error was found in; where that text is a field of a file,
+/// `lint::Problem` pairs the error with the file, the field and the same
+/// place in the file (as jaq pairs errors with their file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
     pub kind: ErrorKind,

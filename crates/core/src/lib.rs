@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod dryrun;
 pub mod error;
 pub mod header_value;
+pub mod json;
 pub mod lint;
 pub mod rule;
 pub mod samples;

@@ -6,7 +6,8 @@ use hookwright_core::connection::EXAMPLE_FILES;
 use hookwright_core::lint::{lint_file, LintReport};
 use hookwright_core::ErrorKind;
 
-const HEADER: &str = r#"{"format": "hookwright/connections", "version": 1, "connections": ["#;
+mod lint_common;
+use lint_common::{apply, assert_has, file, lines};
 
 fn connection(id: &str, patch: &str) -> String {
     let base = format!(
@@ -19,31 +20,8 @@ fn connection(id: &str, patch: &str) -> String {
     apply(&base, patch)
 }
 
-/// `old=>new` replacements separated by `;;`.
-fn apply(base: &str, patch: &str) -> String {
-    let mut out = base.to_string();
-    for p in patch.split(";;").filter(|p| !p.is_empty()) {
-        let (old, new) = p.split_once("=>").unwrap();
-        assert!(out.contains(old), "patch target {old} not found");
-        out = out.replacen(old, new, 1);
-    }
-    out
-}
-
-fn file(connections: &[String]) -> String {
-    format!("{HEADER}\n{}\n]}}\n", connections.join(",\n"))
-}
-
 fn lint(connections: &[String]) -> LintReport {
     lint_file("test.json", &file(connections))
-}
-
-fn lines(report: &LintReport) -> Vec<String> {
-    report
-        .problems
-        .iter()
-        .map(|p| p.line(&report.file))
-        .collect()
 }
 
 #[test]
@@ -58,7 +36,7 @@ fn examples_are_clean_apart_from_redacted_secrets() {
     let note = lint_file("note.json", EXAMPLE_FILES[1].1);
     assert_eq!(
         lines(&note),
-        ["note.json: connection late-5-note: request.auth.token: warning: the bearer token was left out of this export (redacted); fill it in before sending"]
+        ["note.json:22:46: connection late-5-note: request.auth.token: warning: the bearer token was left out of this export (redacted); fill it in before sending"]
     );
     assert_eq!(note.summary(), "0 errors, 1 warning in 1 connection");
 }
@@ -79,7 +57,7 @@ fn truncated_json_is_located() {
     assert_eq!(p.error.kind, ErrorKind::Json);
     assert!(p.error.span.is_some());
     assert!(
-        p.line("t.json").starts_with("t.json: "),
+        p.line("t.json").starts_with("t.json:4:"),
         "{}",
         p.line("t.json")
     );
@@ -138,7 +116,7 @@ fn other_formats_and_versions_are_refused() {
     let p = &report.problems[0];
     assert_eq!(
         p.line("x.json"),
-        "x.json: 2:12: connection file version 7 is not supported; this build reads version 1"
+        "x.json:2:12: connection file version 7 is not supported; this build reads version 1"
     );
 }
 
@@ -155,21 +133,17 @@ fn wrong_types_name_the_connection_and_field() {
     ]);
     let l = lines(&report);
     assert_eq!(report.errors(), 3, "{report}");
-    assert!(
-        l[0].starts_with("test.json: connection a: request.method: unknown variant `YEET`"),
-        "{}",
-        l[0]
+    assert_has(
+        &l,
+        0,
+        ": connection a: request.method: unknown variant `YEET`",
     );
-    assert!(
-        l[1].starts_with("test.json: connection b: request.url: invalid type: integer `42`"),
-        "{}",
-        l[1]
+    assert_has(
+        &l,
+        1,
+        ": connection b: request.url: invalid type: integer `42`",
     );
-    assert!(
-        l[2].starts_with("test.json: connection c: trigger"),
-        "{}",
-        l[2]
-    );
+    assert_has(&l, 2, ": connection c: trigger");
     // Located in the file even though the line shows the field path.
     assert_eq!(report.problems[0].location.unwrap().line, 4);
     assert_eq!(report.connections, 4);
@@ -186,8 +160,8 @@ fn ids_must_be_unique_and_present() {
     assert_eq!(
         lines(&report),
         [
-            "test.json: connection a: id: duplicate id `a`: connection #1 already uses it",
-            "test.json: connection #4: id: the id is empty",
+            "test.json:12:8: connection a: id: duplicate id `a`: connection #1 already uses it",
+            "test.json:17:8: connection #4: id: the id is empty",
         ]
     );
 }
@@ -205,9 +179,9 @@ fn header_names_are_tokens_and_values_have_no_line_breaks() {
     assert_eq!(
         lines(&report),
         [
-            "test.json: connection a: request.headers[0].name: header name `Content Type` is not a token: a space is not allowed",
-            "test.json: connection b: request.headers[0].value: the header value contains a line break (CR/LF), which would end the header early",
-            "test.json: connection c: request.headers[0].name: the header name is empty",
+            "test.json:5:26: connection a: request.headers[0].name: header name `Content Type` is not a token: a space is not allowed",
+            "test.json:10:51: connection b: request.headers[0].value: the header value contains a line break (CR/LF), which would end the header early",
+            "test.json:15:26: connection c: request.headers[0].name: the header name is empty",
         ]
     );
 }
@@ -232,20 +206,18 @@ fn urls_must_be_there_and_absolute() {
     let l = lines(&report);
     assert_eq!(
         l[0],
-        "test.json: connection a: request.url: the URL is empty"
+        "test.json:4:40: connection a: request.url: the URL is empty"
     );
     assert_eq!(
         l[1],
-        "test.json: connection b: request.url: `example.com/hook` is not an absolute http(s) URL"
+        "test.json:9:40: connection b: request.url: `example.com/hook` is not an absolute http(s) URL"
     );
     // c starts with a placeholder, so only rendering it can tell; once for all samples.
     assert_eq!(
         l[2],
-        "test.json: connection c: request.url: 1:1: the URL must be absolute and start with `https://` or `http://` (with all 4 samples)"
+        "test.json:14:41: connection c: request.url 1:1: the URL must be absolute and start with `https://` or `http://` (with all 4 samples)"
     );
-    assert!(
-        l[3].starts_with("test.json: connection d: request.url: warning: the URL is plain http")
-    );
+    assert!(l[3].contains(": connection d: request.url: warning: the URL is plain http"));
     assert_eq!(l.len(), 4, "{report}");
 }
 
@@ -264,8 +236,8 @@ fn secrets_are_warned_about() {
     assert_eq!(
         lines(&report),
         [
-            "test.json: connection a: request.auth.password: warning: the password was left out of this export (redacted); fill it in before sending",
-            "test.json: connection b: request.auth.token: the bearer token is empty",
+            "test.json:6:62: connection a: request.auth.password: warning: the password was left out of this export (redacted); fill it in before sending",
+            "test.json:11:41: connection b: request.auth.token: the bearer token is empty",
         ]
     );
     assert_eq!(report.problems[0].location.unwrap().line, 6);
@@ -292,24 +264,22 @@ fn youlend_event_codes_are_checked() {
         ),
     ]);
     let l = lines(&report);
-    assert_eq!(l[0], "test.json: connection b: trigger.event: unknown YouLend event code `LOA1040`; did you mean `LOA10040`?");
-    assert_eq!(l[1], "test.json: connection c: trigger.event: warning: YouLend deprecated ONB10010 (Stage 1 rejected); use ONB10028");
-    assert!(
-        l[2].starts_with("test.json: connection d: trigger.type: YouLend only sends events"),
-        "{}",
-        l[2]
+    assert_eq!(l[0], "test.json:8:41: connection b: trigger.event: unknown YouLend event code `LOA1040`; did you mean `LOA10040`?");
+    assert_eq!(l[1], "test.json:13:41: connection c: trigger.event: warning: YouLend deprecated ONB10010 (Stage 1 rejected); use ONB10028");
+    assert_has(
+        &l,
+        2,
+        ": connection d: trigger.type: YouLend only sends events",
     );
     // d's loan-id is not a YouLend variable either, nor is its rule's variable.
-    assert!(
-        l[3].starts_with(
-            "test.json: connection d: request.payload.variables[0]: unknown variable `loan-id`"
-        ),
-        "{}",
-        l[3]
+    assert_has(
+        &l,
+        3,
+        ": connection d: request.payload.variables[0]: unknown variable `loan-id`",
     );
     assert_eq!(
         l[4],
-        "test.json: connection d: trigger.rule: 1:4: unknown variable `status-days-past-due`"
+        "test.json:18:43: connection d: trigger.rule 1:4: unknown variable `status-days-past-due`"
     );
     assert_eq!(l.len(), 5, "{report}");
 }
@@ -329,9 +299,9 @@ fn payload_variables_and_literal_json_bodies_are_checked() {
     assert_eq!(
         lines(&report),
         [
-            "test.json: connection a: request.payload.variables[1]: unknown variable `loan-stauts` in the LoanPro Context Engine catalog; did you mean `loan-status`?",
-            "test.json: connection a: request.payload.variables[2]: warning: `loan-id` is already listed at variables[0]",
-            "test.json: connection b: request.payload.body: 3:8: the body is not valid JSON: expected value",
+            "test.json:6:63: connection a: request.payload.variables[1]: unknown variable `loan-stauts` in the LoanPro Context Engine catalog; did you mean `loan-status`?",
+            "test.json:6:78: connection a: request.payload.variables[2]: warning: `loan-id` is already listed at variables[0]",
+            "test.json:11:104: connection b: request.payload.body 3:8: the body is not valid JSON: expected value",
         ]
     );
 }
@@ -345,9 +315,9 @@ fn unknown_fields_and_samples_are_warnings() {
     assert_eq!(
         lines(&report),
         [
-            "test.json: connection a: colour: warning: unknown field `colour` is ignored",
-            "test.json: connection a: request.heders: warning: unknown field `heders` is ignored",
-            "test.json: connection a: sample: warning: sample `LOA10040` does not fit this trigger; these do: loan-5-days-past-due, loan-collections, loan-current, loan-paid-off",
+            "test.json:2:84: connection a: colour: warning: unknown field `colour` is ignored",
+            "test.json:5:15: connection a: request.heders: warning: unknown field `heders` is ignored",
+            "test.json:2:62: connection a: sample: warning: sample `LOA10040` does not fit this trigger; these do: loan-5-days-past-due, loan-collections, loan-current, loan-paid-off",
         ]
     );
     assert!(!report.has_errors());
@@ -386,12 +356,13 @@ fn header_values_past_iso_8859_1_are_errors_that_say_what_would_carry_them() {
         ),
     ]);
     let found = lines(&report);
-    let euro: Vec<&String> = found
+    let euro: Vec<String> = found
         .iter()
         .filter(|l| l.contains("connection euro"))
+        .cloned()
         .collect();
     assert_eq!(euro.len(), 1, "{found:#?}");
-    assert!(euro[0].contains("request.headers[1].value"), "{}", euro[0]);
+    assert_has(&euro, 0, "request.headers[1].value");
     assert!(
         euro[0].contains("ISO-8859-1") && euro[0].contains("%E2%82%AC"),
         "{}",
@@ -400,5 +371,58 @@ fn header_values_past_iso_8859_1_are_errors_that_say_what_would_carry_them() {
     assert!(
         !found.iter().any(|l| l.contains("connection latin1")),
         "{found:#?}"
+    );
+}
+
+/// A place inside a rule is printed at its place in the file too: the rule
+/// is a JSON string there, and its escapes (`\n`, `\"`, `\u00e9`) take more
+/// bytes in the file than in the rule.
+#[test]
+fn rule_problems_are_placed_in_the_file_through_escapes() {
+    let text = file(&[connection(
+        "esc",
+        r#""rule": "(= status-days-past-due 5)"=>"rule": "(and\n  (= loan-status \"Op\u00e9n\") (= loan-stauts 1))""#,
+    )]);
+    let report = lint_file("esc.json", &text);
+    let p = report
+        .problems
+        .iter()
+        .find(|p| p.error.message.contains("`loan-stauts`"))
+        .unwrap_or_else(|| panic!("{report}"));
+    let inner = p.error.span.unwrap();
+    assert_eq!((inner.line, inner.col), (2, 29));
+    let at = text.find("loan-stauts").unwrap();
+    let expected = hookwright_core::Span::locate(&text, at, at + "loan-stauts".len());
+    assert_eq!(p.position, Some(expected));
+    assert_eq!(
+        p.line("esc.json"),
+        format!(
+            "esc.json:{}:{}: connection esc: trigger.rule 2:29: {}",
+            expected.line, expected.col, p.error.message
+        )
+    );
+    // The field's value is where it was: the whole string.
+    let location = p.location.unwrap();
+    assert!(text[location.start..location.end].starts_with("\"(and\\n"));
+}
+
+/// Known keys come from the connection types' schema, variant by variant:
+/// a bearer token under basic auth is ignored by serde, so it is warned about.
+#[test]
+fn unknown_keys_follow_the_tagged_variant() {
+    let report = lint(&[connection(
+        "a",
+        r#""headers": [{"name": "Content-Type", "value": "application/json"}]=>"headers": [{"name": "Content-Type", "value": "application/json", "secrte": true}], "auth": {"type": "basic", "username": "u", "password": "p", "token": "t"}"#,
+    )]);
+    let unknown: Vec<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.error.message.starts_with("unknown field"))
+        .map(|p| p.field.as_str())
+        .collect();
+    assert_eq!(
+        unknown,
+        ["request.headers[0].secrte", "request.auth.token"],
+        "{report}"
     );
 }

@@ -4,15 +4,16 @@
 
 use hookwright_core::catalog;
 use hookwright_core::connection::Source;
-use hookwright_core::lint::{lint_file, LintReport, Linter, CHECKS};
+use hookwright_core::lint::{lint_file, Linter, CHECKS};
 use hookwright_core::samples::SampleContext;
 use hookwright_core::{Context, ErrorKind};
 
-const HEADER: &str = r#"{"format": "hookwright/connections", "version": 1, "connections": ["#;
+mod lint_common;
+use lint_common::{apply, assert_has, file, lines};
 
 /// A clean LoanPro connection with `patch` applied (`old=>new`, `;;` between).
 fn connection(id: &str, patch: &str) -> String {
-    let mut out = format!(
+    let base = format!(
         r#"{{"id": "{id}", "name": "Test {id}", "source": "loanpro",
   "trigger": {{"type": "rule", "rule": "(= status-days-past-due 5)"}},
   "request": {{"method": "PUT", "url": "https://example.com/loans/[[v('loan-id')]]",
@@ -20,24 +21,7 @@ fn connection(id: &str, patch: &str) -> String {
     "auth": {{"type": "none"}},
     "payload": {{"type": "custom", "contentType": "application/json", "body": "{{\"id\": [[v('loan-id')]]}}"}}}}}}"#
     );
-    for p in patch.split(";;").filter(|p| !p.is_empty()) {
-        let (old, new) = p.split_once("=>").unwrap();
-        assert!(out.contains(old), "patch target {old} not found");
-        out = out.replacen(old, new, 1);
-    }
-    out
-}
-
-fn file(connections: &[String]) -> String {
-    format!("{HEADER}\n{}\n]}}\n", connections.join(",\n"))
-}
-
-fn lines(report: &LintReport) -> Vec<String> {
-    report
-        .problems
-        .iter()
-        .map(|p| p.line(&report.file))
-        .collect()
+    apply(&base, patch)
 }
 
 fn lint(connections: &[String]) -> Vec<String> {
@@ -92,30 +76,17 @@ fn rule_problems_are_located_inside_the_rule() {
         ),
     ]);
     assert_eq!(l.len(), 4, "{l:#?}");
+    assert_has(&l, 0, ": connection parse: trigger.rule 1:1: ");
     assert!(
-        l[0].starts_with("t.json: connection parse: trigger.rule: 1:1: "),
-        "{}",
-        l[0]
-    );
-    assert!(
-        l[1].starts_with(
-            "t.json: connection unknown: trigger.rule: 1:4: unknown variable `loan-stauts`"
-        ) && l[1].ends_with("did you mean `loan-status`?"),
+        l[1].contains(": connection unknown: trigger.rule 1:4: unknown variable `loan-stauts`")
+            && l[1].ends_with("did you mean `loan-status`?"),
         "{}",
         l[1]
     );
-    assert!(
-        l[2].starts_with("t.json: connection type: trigger.rule: 1:"),
-        "{}",
-        l[2]
-    );
+    assert_has(&l, 2, ": connection type: trigger.rule 1:");
     // An enum value that cannot match stays a warning, on the rule's second line.
-    assert!(
-        l[3].starts_with("t.json: connection second-line: trigger.rule: warning: 2:"),
-        "{}",
-        l[3]
-    );
-    assert!(l[3].contains("Opne"), "{}", l[3]);
+    assert_has(&l, 3, ": connection second-line: trigger.rule 2:");
+    assert_has(&l, 3, "Opne");
 }
 
 #[test]
@@ -146,7 +117,7 @@ fn empty_rules_are_fine_on_event_triggers_and_one_error_on_rule_triggers() {
     ]);
     assert_eq!(
         l,
-        ["t.json: connection rule: trigger.rule: a rule trigger needs a rule"]
+        ["t.json:9:39: connection rule: trigger.rule: a rule trigger needs a rule"]
     );
 }
 
@@ -168,10 +139,10 @@ fn youlend_rules_check_against_the_youlend_catalog() {
         youlend("typo", r#"(= EventProperties.CorelationId \"\")"#),
     ]);
     assert_eq!(l.len(), 1, "{l:#?}");
-    assert!(
-        l[0].starts_with("t.json: connection typo: trigger.rule: 1:4: unknown variable `EventProperties.CorelationId`"),
-        "{}",
-        l[0]
+    assert_has(
+        &l,
+        0,
+        ": connection typo: trigger.rule 1:4: unknown variable `EventProperties.CorelationId`",
     );
 }
 
@@ -189,21 +160,9 @@ fn template_syntax_errors_are_located_in_each_field() {
         ),
     ]);
     assert_eq!(l.len(), 3, "{l:#?}");
-    assert!(
-        l[0].starts_with("t.json: connection url: request.url: 1:"),
-        "{}",
-        l[0]
-    );
-    assert!(
-        l[1].starts_with("t.json: connection body: request.payload.body: 2:"),
-        "{}",
-        l[1]
-    );
-    assert!(
-        l[2].starts_with("t.json: connection token: request.auth.token: 1:1: "),
-        "{}",
-        l[2]
-    );
+    assert_has(&l, 0, ": connection url: request.url 1:");
+    assert_has(&l, 1, ": connection body: request.payload.body 2:");
+    assert_has(&l, 2, ": connection token: request.auth.token 1:1: ");
 }
 
 #[test]
@@ -215,8 +174,8 @@ fn template_variables_must_be_in_the_catalog() {
     assert_eq!(
         l,
         [
-            "t.json: connection a: request.headers[0].value: 1:3: unknown variable `customer.primary.ful-name` in the LoanPro Context Engine catalog; did you mean `customer.primary.full-name`, `customer.primary.first-name` or `customer.primary.last-name`?",
-            "t.json: connection a: request.payload.body: 3:11: unknown variable `loan-stauts` in the LoanPro Context Engine catalog; did you mean `loan-status`?",
+            "t.json:5:48: connection a: request.headers[0].value 1:3: unknown variable `customer.primary.ful-name` in the LoanPro Context Engine catalog; did you mean `customer.primary.full-name`, `customer.primary.first-name` or `customer.primary.last-name`?",
+            "t.json:7:124: connection a: request.payload.body 3:11: unknown variable `loan-stauts` in the LoanPro Context Engine catalog; did you mean `loan-status`?",
         ]
     );
 }
@@ -233,11 +192,7 @@ fn a_render_error_shared_by_every_sample_is_reported_once() {
     );
     let l = lines(&report);
     assert_eq!(l.len(), 1, "{l:#?}");
-    assert!(
-        l[0].starts_with("t.json: connection loop: request.payload.body: 1:"),
-        "{}",
-        l[0]
-    );
+    assert_has(&l, 0, ": connection loop: request.payload.body 1:");
     assert!(l[0].ends_with("(with all 4 samples)"), "{}", l[0]);
     assert_eq!(report.problems[0].error.kind, ErrorKind::Json);
 }
@@ -291,7 +246,7 @@ fn render_problems_name_the_samples_they_happen_for() {
     // The column is left out: an empty placeholder writes no output byte, so
     // the renderer blames the text after it (`/hook`, 1:28) for the missing host.
     assert!(
-        l[0].starts_with("t.json: connection a: request.url: 1:")
+        l[0].contains(": connection a: request.url 1:")
             && l[0].ends_with(": the URL has no host (with samples broken, also-broken)"),
         "{}",
         l[0]
@@ -299,8 +254,8 @@ fn render_problems_name_the_samples_they_happen_for() {
     assert_eq!(
         l[1..],
         [
-            "t.json: connection a: request.headers[0].value: 1:7: renders a line break (CR/LF) into the header value, which would end the header early (with samples broken, also-broken)",
-            "t.json: connection a: request.headers[1].value: 1:1: renders a line break (CR/LF) into the header value, which would end the header early (with sample broken)",
+            "t.json:5:52: connection a: request.headers[0].value 1:7: renders a line break (CR/LF) into the header value, which would end the header early (with samples broken, also-broken)",
+            "t.json:5:120: connection a: request.headers[1].value 1:1: renders a line break (CR/LF) into the header value, which would end the header early (with sample broken)",
         ]
     );
 }
@@ -319,17 +274,11 @@ fn literal_problems_are_not_repeated_per_sample() {
         ),
     ]);
     assert_eq!(l.len(), 2, "{l:#?}");
-    assert!(
-        l[0].contains("connection a: request.url: `example.com/"),
-        "{}",
-        l[0]
-    );
-    assert!(
-        l[1].contains(
-            "connection b: request.headers[0].value: the header value contains a line break"
-        ),
-        "{}",
-        l[1]
+    assert_has(&l, 0, "connection a: request.url: `example.com/");
+    assert_has(
+        &l,
+        1,
+        "connection b: request.headers[0].value: the header value contains a line break",
     );
 }
 
@@ -386,9 +335,6 @@ fn formula_variables_are_checked_and_curly_quotes_warned() {
         r#"[[v('loan-display-id')]]=>[[evalFormula('(+ status-amount-due loan-stauts)')]] [[v(‘loan-id’)]]"#,
     )]);
     assert_eq!(l.len(), 2, "{l:#?}");
-    assert!(l[0].contains("warning: 1:58: curly quotes"), "{l:#?}");
-    assert!(
-        l[1].contains("1:37: unknown variable `loan-stauts`"),
-        "{l:#?}"
-    );
+    assert_has(&l, 0, " 1:58: warning: curly quotes");
+    assert_has(&l, 1, " 1:37: unknown variable `loan-stauts`");
 }

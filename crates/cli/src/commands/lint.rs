@@ -71,13 +71,7 @@ fn lint_bytes(path: &str, bytes: &[u8]) -> LintReport {
             LintReport {
                 file: path.to_string(),
                 connections: 0,
-                problems: vec![lint::Problem {
-                    connection_id: None,
-                    connection_index: None,
-                    field: String::new(),
-                    location: Some(span),
-                    error,
-                }],
+                problems: vec![lint::Problem::in_file(error)],
             }
         }
     }

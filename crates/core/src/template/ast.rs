@@ -228,14 +228,8 @@ impl PartialEq for Formula {
     }
 }
 
-/// Where JSON text stands lexically: outside any string, inside one, or
-/// just after a backslash inside one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JsonState {
-    Outside = 0,
-    InString = 1,
-    Escape = 2,
-}
+/// Where JSON text stands lexically; the tokenizer's resumable state.
+pub use crate::json::LexState as JsonState;
 
 /// The JSON state after a literal text, for each state before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,21 +237,16 @@ pub struct JsonTransition(pub [JsonState; 3]);
 
 impl JsonTransition {
     pub fn of(text: &[u8]) -> JsonTransition {
-        use JsonState::*;
-        let mut states = [Outside, InString, Escape];
-        for &b in text {
-            for s in &mut states {
-                *s = match (*s, b) {
-                    (Outside, b'"') => InString,
-                    (Outside, _) => Outside,
-                    (InString, b'"') => Outside,
-                    (InString, b'\\') => Escape,
-                    (InString, _) => InString,
-                    (Escape, _) => InString,
-                };
-            }
-        }
-        JsonTransition(states)
+        let from_string = JsonState::InString.after(text);
+        JsonTransition([
+            JsonState::Outside.after(text),
+            from_string,
+            // After a backslash the first byte is escaped: then as inside a string.
+            match text.split_first() {
+                Some((_, rest)) => JsonState::InString.after(rest),
+                None => JsonState::Escape,
+            },
+        ])
     }
 
     pub fn after(self, before: JsonState) -> JsonState {

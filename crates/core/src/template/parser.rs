@@ -463,65 +463,20 @@ impl<'s> Parser<'s> {
         while i < end {
             let b = bytes[i];
             let from = i;
-            let two = |c: u8| bytes.get(i + 1) == Some(&c) && i + 1 < end;
+            if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                i += 1;
+                continue;
+            }
+            if let Some((kind, width)) = operator(&bytes[i..end]) {
+                i += width;
+                tokens.push(Token {
+                    kind,
+                    start: from,
+                    end: i,
+                });
+                continue;
+            }
             let kind = match b {
-                b' ' | b'\t' | b'\r' | b'\n' => {
-                    i += 1;
-                    continue;
-                }
-                b'(' => {
-                    i += 1;
-                    Tok::Open
-                }
-                b')' => {
-                    i += 1;
-                    Tok::Close
-                }
-                b',' => {
-                    i += 1;
-                    Tok::Comma
-                }
-                b'[' if two(b'[') => {
-                    i += 2;
-                    Tok::OpenTag
-                }
-                b']' if two(b']') => {
-                    i += 2;
-                    Tok::CloseTag
-                }
-                b'=' | b'!' | b'<' | b'>' if two(b'=') => {
-                    i += 2;
-                    Tok::Cmp(match b {
-                        b'=' => CmpOp::Eq,
-                        b'!' => CmpOp::Ne,
-                        b'<' => CmpOp::Le,
-                        _ => CmpOp::Ge,
-                    })
-                }
-                b'<' => {
-                    i += 1;
-                    Tok::Cmp(CmpOp::Lt)
-                }
-                b'>' => {
-                    i += 1;
-                    Tok::Cmp(CmpOp::Gt)
-                }
-                b'!' => {
-                    i += 1;
-                    Tok::Not
-                }
-                b'=' => {
-                    i += 1;
-                    Tok::Assign
-                }
-                b'&' if two(b'&') => {
-                    i += 2;
-                    Tok::And
-                }
-                b'|' if two(b'|') => {
-                    i += 2;
-                    Tok::Or
-                }
                 _ if opening_quote(&bytes[i..end]).is_some() => {
                     // find_close guarantees the quote is closed before `end`.
                     let (closing, width) = opening_quote(&bytes[i..end]).expect("checked");
@@ -1287,6 +1242,30 @@ fn current<'a>(root: &'a mut Vec<Node>, open: &'a mut [Frame]) -> &'a mut Vec<No
         Some(frame) => &mut frame.nodes,
         None => root,
     }
+}
+
+/// The punctuation or operator at the start of `rest` (a placeholder's
+/// remaining text) and its width.
+fn operator(rest: &[u8]) -> Option<(Tok, usize)> {
+    let pair = |c: u8| rest.get(1) == Some(&c);
+    Some(match rest.first()? {
+        b'(' => (Tok::Open, 1),
+        b')' => (Tok::Close, 1),
+        b',' => (Tok::Comma, 1),
+        b'[' if pair(b'[') => (Tok::OpenTag, 2),
+        b']' if pair(b']') => (Tok::CloseTag, 2),
+        b'=' if pair(b'=') => (Tok::Cmp(CmpOp::Eq), 2),
+        b'!' if pair(b'=') => (Tok::Cmp(CmpOp::Ne), 2),
+        b'<' if pair(b'=') => (Tok::Cmp(CmpOp::Le), 2),
+        b'>' if pair(b'=') => (Tok::Cmp(CmpOp::Ge), 2),
+        b'<' => (Tok::Cmp(CmpOp::Lt), 1),
+        b'>' => (Tok::Cmp(CmpOp::Gt), 1),
+        b'!' => (Tok::Not, 1),
+        b'=' => (Tok::Assign, 1),
+        b'&' if pair(b'&') => (Tok::And, 2),
+        b'|' if pair(b'|') => (Tok::Or, 2),
+        _ => return None,
+    })
 }
 
 fn is_name_byte(b: u8) -> bool {

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::render::Outcome;
 use super::{envelope, Mode, Template};
 use crate::connection::{Auth, Connection, Header, Payload};
 use crate::context::Context;
@@ -258,6 +259,11 @@ impl Fields<'_> {
 
     /// Parses and renders one field; `None` when it has errors (recorded).
     fn template(&mut self, field: &str, source: &str, mode: Mode) -> Option<String> {
+        self.outcome(field, source, mode).map(|o| o.output)
+    }
+
+    /// [`Self::template`]'s render with its output map, for checks that point into it.
+    fn outcome(&mut self, field: &str, source: &str, mode: Mode) -> Option<Outcome> {
         let template = match Template::parse(source) {
             Ok(t) => t,
             Err(errors) => {
@@ -277,32 +283,14 @@ impl Fields<'_> {
             }
             return None;
         }
-        Some(outcome.output)
+        Some(outcome)
     }
 
     /// A header value: text mode, and no CR, LF or NUL, which would let a
     /// value start a header (or a body) of its own. With `latin1`, also no
     /// character past ISO-8859-1 (basic-auth parts are base64-encoded, so may have them).
     fn header_value(&mut self, field: &str, source: &str, latin1: bool) -> Option<String> {
-        let template = match Template::parse(source) {
-            Ok(t) => t,
-            Err(errors) => {
-                for e in errors {
-                    self.push(field, source, e);
-                }
-                return None;
-            }
-        };
-        let outcome = template.outcome(self.ctx, Mode::Text, self.lenient);
-        for (name, span) in &outcome.empty {
-            self.empty.push((field.to_string(), name.clone(), *span));
-        }
-        if !outcome.errors.is_empty() {
-            for e in outcome.errors {
-                self.push(field, source, e);
-            }
-            return None;
-        }
+        let outcome = self.outcome(field, source, Mode::Text)?;
         if let Some(at) = outcome.output.find(['\r', '\n', '\0']) {
             let span = outcome.span_of(source, at);
             self.push(

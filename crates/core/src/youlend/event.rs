@@ -2,6 +2,7 @@
 //! `{EventCode, Message, EventProperties}`: LOA10055 (settlement processed) and
 //! LOA10040 (repayment). Amounts become exact decimals; a missing or malformed field is a reason, never a panic.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -10,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::error::ErrorKind;
+use crate::json::{self, TokenKind};
 
 /// A partner's settlement into a virtual IBAN was split into payments to lenders.
 pub const SETTLEMENT_PROCESSED: &str = "LOA10055";
@@ -319,7 +321,7 @@ pub fn parse_event(text: &str) -> Result<Event, EventError> {
         }
     };
     let code = match envelope.code.0 {
-        Some(raw) if raw.get().starts_with('"') => json_text(raw)?.into_owned(),
+        Some(raw) if raw.get().starts_with('"') => json_text(raw).into_owned(),
         Some(raw) => {
             return Err(EventError::invalid(format!(
                 "EventCode must be text, not {}",
@@ -504,7 +506,7 @@ fn fields<'a, T: Deserialize<'a>>(
 
 fn text_field(field: Field, path: &str, name: &str, code: &str) -> Result<String, EventError> {
     match field.0 {
-        Some(raw) if raw.get().starts_with('"') => Ok(json_text(raw)?.into_owned()),
+        Some(raw) if raw.get().starts_with('"') => Ok(json_text(raw).into_owned()),
         Some(raw) => Err(EventError::invalid(format!(
             "{code}: {path}.{name} must be text, not {}",
             json_type(raw)
@@ -532,7 +534,7 @@ fn optional_text(
 fn amount(field: Field, path: &str, name: &str, code: &str) -> Result<Amount, EventError> {
     let invalid = |problem: String| EventError::invalid(format!("{code}: {path}.{name} {problem}"));
     match field.0 {
-        Some(raw) if raw.get().starts_with('"') => Amount::parse(&json_text(raw)?).map_err(invalid),
+        Some(raw) if raw.get().starts_with('"') => Amount::parse(&json_text(raw)).map_err(invalid),
         Some(raw) if json_type(raw) == "a number" => Amount::parse(raw.get()).map_err(invalid),
         Some(raw) => Err(invalid(format!(
             "must be a decimal amount, not {}",
@@ -542,25 +544,23 @@ fn amount(field: Field, path: &str, name: &str, code: &str) -> Result<Amount, Ev
     }
 }
 
-/// A JSON string's text. Most have no escapes and are borrowed as they are: `raw` is valid JSON,
-/// so a string without a backslash is its own text between the quotes.
-fn json_text(raw: &RawValue) -> Result<std::borrow::Cow<'_, str>, EventError> {
-    let quoted = raw.get();
-    match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
-        Some(inner) if !inner.contains('\\') => Ok(std::borrow::Cow::Borrowed(inner)),
-        _ => serde_json::from_str::<String>(quoted)
-            .map(std::borrow::Cow::Owned)
-            .map_err(json_error),
-    }
+/// A JSON string's text, decoded by the engine's JSON tokenizer. `raw` is valid JSON (serde_json
+/// read it), so its escapes are valid; most strings have none and are borrowed as they are.
+fn json_text(raw: &RawValue) -> Cow<'_, str> {
+    json::decode_string(raw.get())
 }
 
+/// What kind of JSON value `raw` is, by its first token.
 fn json_type(raw: &RawValue) -> &'static str {
-    match raw.get().trim_start().as_bytes().first() {
-        Some(b'n') => "null",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'"') => "text",
-        Some(b'[') => "an array",
-        Some(b'{') => "an object",
+    match json::Lexer::new(raw.get()).next() {
+        Some(Ok(t)) => match t.kind {
+            TokenKind::Null => "null",
+            TokenKind::True | TokenKind::False => "a boolean",
+            TokenKind::String { .. } => "text",
+            TokenKind::BeginArray => "an array",
+            TokenKind::BeginObject => "an object",
+            _ => "a number",
+        },
         _ => "a number",
     }
 }

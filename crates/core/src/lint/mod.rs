@@ -1,0 +1,325 @@
+//! `hookwright lint`: everything about a connection file that can be checked
+//! without sending, reported per connection and field path. `report` holds
+//! what is reported, `spans` where things are in the file; each check is a
+//! plain function over one connection in a file of its own.
+
+use std::collections::HashMap;
+
+use crate::catalog::{self, Catalog};
+use crate::connection::{Connection, Source, FORMAT, VERSION};
+use crate::context::json_error;
+use crate::error::{Error, ErrorKind, LineIndex, Span};
+use crate::samples::{self, samples_for_in, SampleContext};
+
+mod auth;
+mod headers;
+mod identity;
+mod payload;
+mod report;
+mod rule;
+mod sample;
+mod secrets;
+pub mod spans;
+mod templates;
+mod trigger;
+mod url;
+
+pub use auth::check_auth;
+pub use headers::check_headers;
+pub use identity::check_identity;
+pub use payload::{check_payload, is_json_type};
+pub use report::{summary, Finding, LintReport, Problem};
+pub use rule::check_rule;
+pub use sample::check_sample;
+pub use secrets::check_secrets;
+pub use templates::{check_templates, template_fields};
+pub use trigger::check_trigger;
+pub use url::check_url;
+
+use spans::Node;
+
+/// What a check sees of one connection: the connection, its source's
+/// catalog, and the samples it can fire on (see [`samples::samples_for_in`]).
+pub struct Subject<'a> {
+    pub connection: &'a Connection,
+    pub catalog: &'a Catalog,
+    pub samples: Vec<&'a SampleContext>,
+    /// Every sample the linter knows, to check a connection's `sample` choice.
+    pub all_samples: &'a [SampleContext],
+}
+
+/// A check of one connection. Field paths in its findings are relative to
+/// the connection (`request.url`).
+pub type ConnectionCheck = fn(&Subject) -> Vec<Finding>;
+
+/// The checks run on every connection, in order.
+pub const CHECKS: &[ConnectionCheck] = &[
+    check_identity,
+    check_trigger,
+    check_url,
+    check_headers,
+    check_auth,
+    check_secrets,
+    check_payload,
+    check_sample,
+    check_rule,
+    check_templates,
+];
+
+/// Lints with the built-in catalogs and samples.
+pub fn lint_file(name: &str, text: &str) -> LintReport {
+    Linter::default().lint(name, text)
+}
+
+/// The catalogs and samples lint checks against; a team may bring its own.
+pub struct Linter<'a> {
+    pub loanpro: &'a Catalog,
+    pub youlend: &'a Catalog,
+    pub samples: &'a [SampleContext],
+    pub checks: &'a [ConnectionCheck],
+}
+
+impl Default for Linter<'static> {
+    fn default() -> Self {
+        Linter {
+            loanpro: catalog::loanpro(),
+            youlend: catalog::youlend(),
+            samples: samples::samples(),
+            checks: CHECKS,
+        }
+    }
+}
+
+/// The file being linted, with the index that locates spans in it: locating
+/// each problem by rescanning the text made big files quadratic.
+struct File<'t> {
+    text: &'t str,
+    lines: LineIndex,
+}
+
+impl File<'_> {
+    fn at(&self, node: &Node) -> Option<Span> {
+        Some(self.lines.span(self.text, node.start, node.end))
+    }
+
+    /// The first byte of `node`, for problems about a value that is not there.
+    fn start_of(&self, node: &Node) -> Option<Span> {
+        Some(self.lines.span(self.text, node.start, node.start + 1))
+    }
+}
+
+impl Linter<'_> {
+    pub fn catalog(&self, source: Source) -> &Catalog {
+        match source {
+            Source::Loanpro => self.loanpro,
+            Source::Youlend => self.youlend,
+        }
+    }
+
+    pub fn lint(&self, name: &str, text: &str) -> LintReport {
+        let mut report = LintReport {
+            file: name.to_string(),
+            connections: 0,
+            problems: Vec::new(),
+        };
+        // serde_json validates first (located errors, a nesting limit), so
+        // the span tree below only ever walks well-formed JSON.
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+            report.problems.push(Problem::in_file(json_error(text, &e)));
+            return report;
+        }
+        let Some(root) = spans::parse(text) else {
+            report.problems.push(Problem::in_file(Error::new(
+                ErrorKind::Limit,
+                "the file nests too deeply",
+                None,
+            )));
+            return report;
+        };
+        let file = File {
+            text,
+            lines: LineIndex::new(text),
+        };
+        let items = match connections(&file, &root, &mut report.problems) {
+            Ok(items) => items,
+            Err(error) => {
+                report.problems.push(Problem::in_file(error));
+                return report;
+            }
+        };
+        report.connections = items.len();
+        let mut first_use: HashMap<&str, usize> = HashMap::new();
+        for (index, node) in items.iter().enumerate() {
+            let id = node.get("id").and_then(|n| n.raw_str(text));
+            let mut duplicate = None;
+            if let Some(id) = id.filter(|id| !id.is_empty()) {
+                if let Some(&first) = first_use.get(id) {
+                    let message = format!(
+                        "duplicate id `{id}`: connection #{} already uses it",
+                        first + 1
+                    );
+                    duplicate = Some(Error::new(ErrorKind::Invalid, message, None));
+                } else {
+                    first_use.insert(id, index);
+                }
+            }
+            self.lint_connection(&file, node, index, duplicate, &mut report.problems);
+        }
+        report
+    }
+
+    /// Unknown keys, a duplicate id, then the typed connection through every check.
+    fn lint_connection(
+        &self,
+        file: &File,
+        node: &Node,
+        index: usize,
+        duplicate: Option<Error>,
+        out: &mut Vec<Problem>,
+    ) {
+        for (field, key) in spans::unknown_connection_keys(file.text, node) {
+            let message = format!("unknown field `{key}` is ignored");
+            let warning = Error::warning(ErrorKind::Format, message, None);
+            out.push(problem(file, node, index, &field, warning));
+        }
+        if let Some(error) = duplicate {
+            out.push(problem(file, node, index, "id", error));
+        }
+        let slice = &file.text[node.start..node.end];
+        let connection: Connection = match serde_json::from_str(slice) {
+            Ok(c) => c,
+            Err(e) => {
+                // Located in the slice; moved to the file, and named by the field it falls in.
+                let local = json_error(slice, &e);
+                let span = local.span.map(|s| {
+                    file.lines
+                        .span(file.text, s.start + node.start, s.end + node.start)
+                });
+                let field = span.map_or_else(String::new, |s| node.path_at(s.start));
+                let error = Error::new(ErrorKind::Json, local.message, None);
+                out.push(Problem {
+                    location: span,
+                    position: span,
+                    ..problem(file, node, index, &field, error)
+                });
+                return;
+            }
+        };
+        let subject = Subject {
+            catalog: self.catalog(connection.source),
+            samples: samples_for_in(self.samples, &connection),
+            all_samples: self.samples,
+            connection: &connection,
+        };
+        for check in self.checks {
+            for finding in check(&subject) {
+                out.push(problem(file, node, index, &finding.field, finding.error));
+            }
+        }
+    }
+}
+
+/// The file's header (format, version, no unknown keys) and its connections.
+fn connections<'n>(
+    file: &File,
+    root: &'n Node,
+    problems: &mut Vec<Problem>,
+) -> Result<&'n [Node], Error> {
+    let text = file.text;
+    if root.members().is_none() {
+        return Err(Error::new(
+            ErrorKind::Format,
+            "not a Hookwright connection file: expected a JSON object",
+            file.at(root),
+        ));
+    }
+    match root.get("format") {
+        Some(node) if node.str_value(text).as_deref() == Some(FORMAT) => {}
+        Some(node) => {
+            let shown = node
+                .str_value(text)
+                .unwrap_or_else(|| node.raw(text).to_string());
+            return Err(Error::new(
+                ErrorKind::Format,
+                format!("this is a `{shown}` file, not a Hookwright connection file (`{FORMAT}`)"),
+                file.at(node),
+            ));
+        }
+        None => {
+            return Err(Error::new(
+                ErrorKind::Format,
+                format!("not a Hookwright connection file: no \"format\": \"{FORMAT}\""),
+                file.start_of(root),
+            ))
+        }
+    }
+    match root.get("version") {
+        Some(node) if node.raw(text) == VERSION.to_string() => {}
+        other => {
+            let shown = other.map_or("missing", |n| n.raw(text));
+            return Err(Error::new(
+                ErrorKind::Format,
+                format!("connection file version {shown} is not supported; this build reads version {VERSION}"),
+                other.and_then(|n| file.at(n)).or(file.start_of(root)),
+            ));
+        }
+    }
+    for (key, _) in spans::unknown_file_keys(root) {
+        let node = root.get(&key).expect("an unknown key is a member");
+        problems.push(Problem::in_file(Error::warning(
+            ErrorKind::Format,
+            format!("unknown field `{key}` is ignored"),
+            file.at(node),
+        )));
+    }
+    match root.get("connections") {
+        Some(node) => node.items().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Json,
+                "`connections` must be an array of connections",
+                file.at(node),
+            )
+        }),
+        None => Err(Error::new(
+            ErrorKind::Json,
+            "missing field `connections`",
+            file.start_of(root),
+        )),
+    }
+}
+
+/// A finding of connection `index` at `field`, with its places in the file.
+fn problem(file: &File, node: &Node, index: usize, field: &str, error: Error) -> Problem {
+    let value = node.find(field);
+    let location = value.and_then(|n| file.at(n));
+    let position = match (value, error.span) {
+        (Some(value), Some(inner)) => value.inner_span(file.text, &file.lines, inner).or(location),
+        _ => location,
+    };
+    Problem {
+        connection_id: node.get("id").and_then(|n| n.str_value(file.text)),
+        connection_index: Some(index),
+        field: field.to_string(),
+        location,
+        error,
+        position,
+    }
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        '\t' => "a tab".to_string(),
+        '\r' | '\n' => "a line break".to_string(),
+        c if c.is_control() => format!("control character U+{:04X}", c as u32),
+        c => format!("`{c}`"),
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
