@@ -20,11 +20,12 @@ use components::templating::CustomSample;
 use components::youlend::reconcile::ReconcileView;
 use components::youlend::verify::VerifyPanel;
 use components::youlend::{keep_text_undo, View};
-use state::{Editor, EditorHandle};
+use state::{Dispatcher, Editor, EditorHandle};
 
 #[component]
 pub fn App() -> Html {
     let editor = use_reducer(components::persistence::initial_editor);
+    let dispatcher: Dispatcher = editor.dispatcher();
     // The pasted custom context, parsed once for every panel that previews with it.
     let custom = use_memo(editor.custom_context.clone(), |text| {
         CustomSample::parse(text)
@@ -56,6 +57,7 @@ pub fn App() -> Html {
     let on_sampled = on_view.reform(|()| View::Connections);
     html! {
         <ContextProvider<EditorHandle> context={editor}>
+        <ContextProvider<Dispatcher> context={dispatcher}>
         <ContextProvider<CustomSample> context={(*custom).clone()}>
             <Persistence />
             <div class="app">
@@ -81,6 +83,7 @@ pub fn App() -> Html {
                 }
             </div>
         </ContextProvider<CustomSample>>
+        </ContextProvider<Dispatcher>>
         </ContextProvider<EditorHandle>>
     }
 }

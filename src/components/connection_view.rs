@@ -1,6 +1,8 @@
 //! The selected connection: its name, then a section each for its trigger,
 //! request and payload.
 
+use std::rc::Rc;
+
 use hookwright_core::connection::Connection;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -25,7 +27,7 @@ pub fn ConnectionView() -> Html {
     }
 }
 
-fn view(editor: &EditorHandle, connection: &Connection) -> Html {
+fn view(editor: &EditorHandle, connection: &Rc<Connection>) -> Html {
     let on_rename = {
         let editor = editor.clone();
         let id = connection.id.clone();

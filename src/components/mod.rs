@@ -27,10 +27,18 @@ pub mod youlend;
 
 use yew::prelude::*;
 
-use crate::state::EditorHandle;
+use crate::state::{Dispatcher, EditorHandle};
 
 /// The editor handle every component under `App` reads and dispatches to.
+/// Reading it re-renders the component on every state change.
 #[hook]
 pub fn use_editor() -> EditorHandle {
     use_context::<EditorHandle>().expect("rendered inside App's ContextProvider")
+}
+
+/// For components that only dispatch: the dispatcher never changes, so they
+/// re-render only when their own props or state do.
+#[hook]
+pub fn use_dispatch() -> Dispatcher {
+    use_context::<Dispatcher>().expect("rendered inside App's ContextProvider")
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::use_editor;
 use crate::services::storage::{self, Loaded, Stored};
-use crate::state::{Action, Editor, NoticeKind, Snapshot};
+use crate::state::{Action, Editor, EditorHandle, NoticeKind};
 
 /// Autosave waits this long after the last change, well inside the 500 ms promise.
 const SAVE_DELAY_MS: u32 = 250;
@@ -46,10 +46,10 @@ pub fn initial_editor() -> Editor {
     }
 }
 
-/// The state a pending save will write: always the latest render's.
+/// What a pending save needs: the latest render's editor, copied into the
+/// stored document only when the timer fires.
 struct Pending {
-    snapshot: Snapshot,
-    custom_context: Rc<str>,
+    editor: EditorHandle,
     /// The custom context last written, to skip rewriting an unchanged one.
     custom_saved: Rc<str>,
     paused: bool,
@@ -63,12 +63,13 @@ fn save_now(pending: &Rc<RefCell<Pending>>) {
     if p.paused {
         return;
     }
-    if let Err(why) = storage::write(&Stored::new(&p.snapshot, p.scroll)) {
+    if let Err(why) = storage::write(&Stored::new(&p.editor.snapshot(), p.scroll)) {
         gloo::console::error!(format!("Hookwright could not save: {why}"));
     }
-    if !Rc::ptr_eq(&p.custom_context, &p.custom_saved) {
-        storage::write_custom_context(&p.custom_context);
-        p.custom_saved = p.custom_context.clone();
+    let custom_context = p.editor.custom_context.clone();
+    if !Rc::ptr_eq(&custom_context, &p.custom_saved) {
+        storage::write_custom_context(&custom_context);
+        p.custom_saved = custom_context;
     }
 }
 
@@ -85,8 +86,7 @@ fn main_pane() -> Option<web_sys::Element> {
 pub fn Persistence() -> Html {
     let editor = use_editor();
     let pending = use_mut_ref(|| Pending {
-        snapshot: editor.snapshot(),
-        custom_context: editor.custom_context.clone(),
+        editor: editor.clone(),
         custom_saved: editor.custom_context.clone(),
         paused: editor.conflict,
         scroll: storage::parse(storage::read().as_deref())
@@ -96,8 +96,7 @@ pub fn Persistence() -> Html {
     });
     {
         let mut p = pending.borrow_mut();
-        p.snapshot = editor.snapshot();
-        p.custom_context = editor.custom_context.clone();
+        p.editor = editor.clone();
         p.paused = editor.conflict;
     }
 

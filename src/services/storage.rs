@@ -5,7 +5,7 @@
 use hookwright_core::connection::{Connection, ConnectionFile};
 use serde::{Deserialize, Serialize};
 
-use crate::state::Snapshot;
+use crate::state::{shared, Snapshot};
 
 pub const KEY: &str = "hookwright.workspace";
 /// The pasted custom context lives apart from the workspace, so a large one
@@ -32,7 +32,9 @@ impl Stored {
     pub fn new(snapshot: &Snapshot, scroll: i32) -> Stored {
         Stored {
             storage_version: STORAGE_VERSION,
-            workspace: ConnectionFile::new(snapshot.connections.clone()),
+            workspace: ConnectionFile::new(
+                snapshot.connections.iter().map(|c| (**c).clone()).collect(),
+            ),
             selected: snapshot.selected.clone(),
             scroll,
         }
@@ -46,7 +48,7 @@ impl Stored {
             .filter(|id| connections.iter().any(|c| &c.id == id))
             .or_else(|| connections.first().map(|c| c.id.clone()));
         Snapshot {
-            connections,
+            connections: shared(connections),
             selected,
         }
     }
