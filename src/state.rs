@@ -554,6 +554,51 @@ impl Reducible for Editor {
     }
 }
 
+/// How autosave is doing. Kept apart from `Editor`, so a save re-renders only
+/// what shows it (the header, the notices), never the panels.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SaveStatus {
+    /// When the workspace was last written in this browser (ms since the epoch).
+    pub last_saved: Option<f64>,
+    /// Why the last save failed. Autosave waits while this is set: nothing
+    /// half-written replaces what is stored, until the user tries again.
+    pub failure: Option<String>,
+    /// Bumped by each "Try again".
+    pub retries: u32,
+}
+
+pub type SaveHandle = UseReducerHandle<SaveStatus>;
+
+pub enum SaveEvent {
+    Saved(f64),
+    Failed(String),
+    Retry,
+}
+
+impl Reducible for SaveStatus {
+    type Action = SaveEvent;
+
+    fn reduce(self: Rc<Self>, event: SaveEvent) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match event {
+            SaveEvent::Saved(at) => {
+                next.last_saved = Some(at);
+                next.failure = None;
+            }
+            SaveEvent::Failed(why) => next.failure = Some(why),
+            SaveEvent::Retry => {
+                next.failure = None;
+                next.retries += 1;
+            }
+        }
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
 pub fn examples_snapshot() -> Snapshot {
     let connections = connection::examples();
     let selected = connections.first().map(|c| c.id.clone());
@@ -919,5 +964,24 @@ mod tests {
         assert_eq!(a, b);
         let c = Rc::new(b).reduce(Action::Search("x".into()));
         assert_ne!(a, *c);
+    }
+
+    #[test]
+    fn a_failed_save_waits_for_a_retry_and_a_save_clears_it() {
+        let status = Rc::new(SaveStatus::default())
+            .reduce(SaveEvent::Saved(1.0))
+            .reduce(SaveEvent::Failed("full".into()));
+        assert_eq!(status.failure.as_deref(), Some("full"));
+        assert_eq!(
+            status.last_saved,
+            Some(1.0),
+            "the last good save stays known"
+        );
+        let retried = status.reduce(SaveEvent::Retry);
+        assert_eq!((retried.failure.is_none(), retried.retries), (true, 1));
+        let saved = retried.reduce(SaveEvent::Saved(2.0));
+        assert_eq!(saved.last_saved, Some(2.0));
+        let same = saved.clone().reduce(SaveEvent::Saved(2.0));
+        assert!(Rc::ptr_eq(&saved, &same));
     }
 }
