@@ -167,3 +167,49 @@ test('selecting and scrolling in one tab raise no conflict in another; an edit d
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+/** The focused element's id, and whether it shows below the outline inside the pane. */
+const focusedSection = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    const pane = document.querySelector('#main').getBoundingClientRect();
+    const outline = document.querySelector('.section-outline').getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    return { id: el.id, inView: r.top >= outline.bottom - 1 && r.bottom <= pane.bottom + 1 };
+  });
+
+test('the outline moves to each section by mouse and keyboard, at 1280 and 390 px', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await ready(page);
+  const hash = await page.evaluate(() => location.hash);
+  const outline = page.getByRole('navigation', { name: 'Sections of this connection' });
+  assert.deepEqual(await outline.getByRole('link').allTextContents(), ['Trigger', 'Dry run', 'Request', 'Payload', 'Preview']);
+
+  // Keyboard: Tab reaches the links, Enter moves focus to the section.
+  await outline.getByRole('link', { name: 'Payload' }).focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await focusedSection(page), { id: 'payload-title', inView: true });
+  await outline.getByRole('link', { name: 'Request' }).focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Payload');
+  // The outline stays in view however far down the pane is.
+  await outline.getByRole('link', { name: 'Preview' }).click();
+  assert.deepEqual(await focusedSection(page), { id: 'test-title', inView: true });
+  await screenshot(page, 'outline-preview');
+  await outline.getByRole('link', { name: 'Dry run' }).click();
+  assert.deepEqual(await focusedSection(page), { id: 'dry-run-title', inView: true });
+  await outline.getByRole('link', { name: 'Trigger' }).click();
+  assert.deepEqual(await focusedSection(page), { id: 'trigger-title', inView: true });
+  assert.equal(await page.evaluate(() => location.hash), hash, 'the view in the URL stays');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const link of await outline.getByRole('link').all()) {
+    const box = await link.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${await link.textContent()} fits at 390 px`);
+  }
+  await outline.getByRole('link', { name: 'Payload' }).click();
+  assert.deepEqual(await focusedSection(page), { id: 'payload-title', inView: true });
+  await screenshot(page, 'outline-390');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -10,6 +10,7 @@ pub mod header;
 pub mod headers_table;
 pub mod inbox;
 pub mod notices;
+pub mod outline;
 pub mod payload_panel;
 pub mod persistence;
 pub mod preview;
