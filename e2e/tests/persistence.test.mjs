@@ -184,6 +184,7 @@ test('the outline moves to each section by mouse and keyboard, at 1280 and 390 p
   const hash = await page.evaluate(() => location.hash);
   const outline = page.getByRole('navigation', { name: 'Sections of this connection' });
   assert.deepEqual(await outline.getByRole('link').allTextContents(), ['Trigger', 'Dry run', 'Request', 'Payload', 'Preview']);
+  assert.deepEqual(await outline.locator('[aria-current="location"]').allTextContents(), ['Trigger']);
 
   // Keyboard: Tab reaches the links, Enter moves focus to the section.
   await outline.getByRole('link', { name: 'Payload' }).focus();
@@ -193,8 +194,14 @@ test('the outline moves to each section by mouse and keyboard, at 1280 and 390 p
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Payload');
   // The outline stays in view however far down the pane is.
+  const current = () => outline.locator('[aria-current="location"]').allTextContents();
+  await until(async () => (await current())[0] === 'Payload', 'Payload marked');
   await outline.getByRole('link', { name: 'Preview' }).click();
   assert.deepEqual(await focusedSection(page), { id: 'test-title', inView: true });
+  // The section being read is marked, by scrolling as well as by the outline.
+  await until(async () => (await current())[0] === 'Preview', 'Preview marked');
+  await page.locator('#request-title').evaluate((h) => h.scrollIntoView());
+  await until(async () => (await current())[0] === 'Request', 'Request marked after scrolling');
   await screenshot(page, 'outline-preview');
   await outline.getByRole('link', { name: 'Dry run' }).click();
   assert.deepEqual(await focusedSection(page), { id: 'dry-run-title', inView: true });
