@@ -20,11 +20,13 @@ use components::templating::CustomSample;
 use components::youlend::reconcile::ReconcileView;
 use components::youlend::verify::VerifyPanel;
 use components::youlend::{keep_text_undo, View};
-use state::{Editor, EditorHandle};
+use state::{Dispatcher, Editor, EditorHandle, SaveHandle};
 
 #[component]
 pub fn App() -> Html {
     let editor = use_reducer(components::persistence::initial_editor);
+    let dispatcher: Dispatcher = editor.dispatcher();
+    let saves = use_reducer(components::persistence::initial_save_status);
     // The pasted custom context, parsed once for every panel that previews with it.
     let custom = use_memo(editor.custom_context.clone(), |text| {
         CustomSample::parse(text)
@@ -56,6 +58,8 @@ pub fn App() -> Html {
     let on_sampled = on_view.reform(|()| View::Connections);
     html! {
         <ContextProvider<EditorHandle> context={editor}>
+        <ContextProvider<Dispatcher> context={dispatcher}>
+        <ContextProvider<SaveHandle> context={saves}>
         <ContextProvider<CustomSample> context={(*custom).clone()}>
             <Persistence />
             <div class="app">
@@ -81,6 +85,8 @@ pub fn App() -> Html {
                 }
             </div>
         </ContextProvider<CustomSample>>
+        </ContextProvider<SaveHandle>>
+        </ContextProvider<Dispatcher>>
         </ContextProvider<EditorHandle>>
     }
 }

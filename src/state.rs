@@ -1,7 +1,10 @@
 //! The editor's state and every change to it: an `Editor` reduced by
 //! `Action`s, with undo/redo over the workspace. Plain Rust, tested natively;
 //! components only dispatch actions, services only persist what this holds.
+//! Connections and undo steps are shared (`Rc`): an action copies only the
+//! connection it changes, so its cost does not grow with the workspace or history.
 
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use hookwright_core::connection::{self, Connection, Method, Payload, Request, Source, Trigger};
@@ -10,25 +13,68 @@ use yew::prelude::*;
 /// Shared through a `ContextProvider` so any component can read and dispatch.
 pub type EditorHandle = UseReducerHandle<Editor>;
 
+/// Shared through a `ContextProvider` of its own for components that only
+/// dispatch: it never changes, so they do not re-render on every state change.
+pub type Dispatcher = UseReducerDispatcher<Editor>;
+
+/// The workspace's connections. An edit copies the list of pointers and the
+/// one connection it changes (`Rc::make_mut`); an undo step is one pointer.
+pub type Connections = Rc<Vec<Rc<Connection>>>;
+
+/// Connections as the editor holds them.
+pub fn shared(connections: Vec<Connection>) -> Connections {
+    Rc::new(connections.into_iter().map(Rc::new).collect())
+}
+
+/// Equal lists, comparing shared connections by address first.
+fn same_connections(a: &Connections, b: &Connections) -> bool {
+    Rc::ptr_eq(a, b)
+        || (a.len() == b.len()
+            && a.iter()
+                .zip(b.iter())
+                .all(|(x, y)| Rc::ptr_eq(x, y) || x == y))
+}
+
 /// How many undo steps are kept.
 const HISTORY_LIMIT: usize = 200;
 
 /// What undo and redo move between: the connections and which one is open.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
-    pub connections: Vec<Connection>,
+    pub connections: Connections,
     pub selected: Option<String>,
 }
 
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        self.selected == other.selected && same_connections(&self.connections, &other.connections)
+    }
+}
+
+/// Undo and redo. Shared between editors, copied only by an action that
+/// adds or takes a step (typing that continues a step leaves it alone).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct History {
+    /// Oldest first; at most `HISTORY_LIMIT`, the oldest dropped in O(1).
+    past: VecDeque<Step>,
+    future: Vec<Snapshot>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
+struct Step {
+    snapshot: Snapshot,
+    /// The field whose typing this step stands for (consecutive edits of it merge).
+    coalesce: Option<String>,
+}
+
+#[derive(Debug, Clone)]
 pub struct Editor {
-    pub connections: Vec<Connection>,
+    pub connections: Connections,
     /// The id of the connection open in the main pane.
     pub selected: Option<String>,
     /// The sidebar's filter text (not part of undo).
     pub search: String,
-    past: Vec<(Snapshot, Option<String>)>,
-    future: Vec<Snapshot>,
+    history: Rc<History>,
     pub notices: Vec<Notice>,
     next_notice: u32,
     /// Bumped by every change that must be saved.
@@ -38,6 +84,23 @@ pub struct Editor {
     /// JSON the user pasted to evaluate rules against (the "Custom" sample).
     /// Shared, since it may be megabytes and every render reads it.
     pub custom_context: Rc<str>,
+}
+
+/// Cheap where it matters: shared parts compare by address before content,
+/// since Yew compares the state on every render of its `ContextProvider`.
+impl PartialEq for Editor {
+    fn eq(&self, other: &Editor) -> bool {
+        self.revision == other.revision
+            && self.conflict == other.conflict
+            && self.next_notice == other.next_notice
+            && self.selected == other.selected
+            && self.search == other.search
+            && self.notices == other.notices
+            && same_connections(&self.connections, &other.connections)
+            && (Rc::ptr_eq(&self.history, &other.history) || self.history == other.history)
+            && (Rc::ptr_eq(&self.custom_context, &other.custom_context)
+                || self.custom_context == other.custom_context)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,8 +179,7 @@ impl Editor {
             connections: snapshot.connections,
             selected: snapshot.selected,
             search: String::new(),
-            past: Vec::new(),
-            future: Vec::new(),
+            history: Rc::default(),
             notices: Vec::new(),
             next_notice: 1,
             revision: 0,
@@ -132,7 +194,7 @@ impl Editor {
     /// repaired workspace is saved.
     pub fn restored(snapshot: Snapshot) -> Editor {
         let mut snapshot = snapshot;
-        let renamed = repair_duplicate_ids(&mut snapshot.connections);
+        let renamed = repair_duplicate_ids(Rc::make_mut(&mut snapshot.connections).as_mut_slice());
         let mut editor = Editor::new(snapshot);
         if !renamed.is_empty() {
             editor.notify(NoticeKind::Warning, repaired_notice(&renamed), false);
@@ -153,21 +215,21 @@ impl Editor {
         }
     }
 
-    pub fn selected_connection(&self) -> Option<&Connection> {
+    pub fn selected_connection(&self) -> Option<&Rc<Connection>> {
         let id = self.selected.as_deref()?;
         self.connections.iter().find(|c| c.id == id)
     }
 
     pub fn can_undo(&self) -> bool {
-        !self.past.is_empty()
+        !self.history.past.is_empty()
     }
 
     pub fn can_redo(&self) -> bool {
-        !self.future.is_empty()
+        !self.history.future.is_empty()
     }
 
     /// The connections whose name, id or description contain the search text.
-    pub fn visible_connections(&self) -> impl Iterator<Item = &Connection> {
+    pub fn visible_connections(&self) -> impl Iterator<Item = &Rc<Connection>> {
         let needle = self.search.trim().to_lowercase();
         self.connections.iter().filter(move |c| {
             needle.is_empty()
@@ -181,16 +243,33 @@ impl Editor {
     /// the previous one (same coalesce key).
     fn checkpoint(&mut self, coalesce: Option<String>) {
         let continues = coalesce.is_some()
-            && self.future.is_empty()
-            && self.past.last().is_some_and(|(_, key)| *key == coalesce);
+            && self.history.future.is_empty()
+            && self
+                .history
+                .past
+                .back()
+                .is_some_and(|step| step.coalesce == coalesce);
         if !continues {
-            self.past.push((self.snapshot(), coalesce));
-            if self.past.len() > HISTORY_LIMIT {
-                self.past.remove(0);
+            let snapshot = self.snapshot();
+            let history = Rc::make_mut(&mut self.history);
+            history.past.push_back(Step { snapshot, coalesce });
+            if history.past.len() > HISTORY_LIMIT {
+                history.past.pop_front();
             }
+            history.future.clear();
         }
-        self.future.clear();
         self.revision += 1;
+    }
+
+    /// The list, to add, remove or reorder connections (copied if shared).
+    pub(crate) fn connections_mut(&mut self) -> &mut Vec<Rc<Connection>> {
+        Rc::make_mut(&mut self.connections)
+    }
+
+    /// The connection at `index`, to edit in place: copied first if an undo
+    /// step or a render still holds it, and only that one.
+    pub(crate) fn connection_mut(&mut self, index: usize) -> &mut Connection {
+        Rc::make_mut(&mut self.connections_mut()[index])
     }
 
     fn restore(&mut self, snapshot: Snapshot) {
@@ -250,25 +329,25 @@ impl Editor {
                 self.checkpoint(None);
                 connection.id = self.unique_id(&connection.id);
                 self.selected = Some(connection.id.clone());
-                self.connections.push(connection);
+                self.connections_mut().push(Rc::new(connection));
             }
             Action::Duplicate(id) => {
                 let Some(index) = self.index_of(&id) else {
                     return;
                 };
                 self.checkpoint(None);
-                let mut copy = self.connections[index].clone();
+                let mut copy = (*self.connections[index]).clone();
                 copy.id = self.unique_id(&format!("{}-copy", copy.id));
                 copy.name = format!("{} (copy)", copy.name);
                 self.selected = Some(copy.id.clone());
-                self.connections.insert(index + 1, copy);
+                self.connections_mut().insert(index + 1, Rc::new(copy));
             }
             Action::Delete(id) => {
                 let Some(index) = self.index_of(&id) else {
                     return;
                 };
                 self.checkpoint(None);
-                let removed = self.connections.remove(index);
+                let removed = self.connections_mut().remove(index);
                 if self.selected.as_deref() == Some(id.as_str()) {
                     let next = index.min(self.connections.len().saturating_sub(1));
                     self.selected = self.connections.get(next).map(|c| c.id.clone());
@@ -284,14 +363,14 @@ impl Editor {
                     return;
                 };
                 self.checkpoint(Some(format!("rename:{id}")));
-                self.connections[index].name = name;
+                self.connection_mut(index).name = name;
             }
             Action::SetEnabled { id, enabled } => {
                 let Some(index) = self.index_of(&id) else {
                     return;
                 };
                 self.checkpoint(None);
-                self.connections[index].enabled = enabled;
+                self.connection_mut(index).enabled = enabled;
             }
             Action::Replace {
                 connection,
@@ -300,23 +379,35 @@ impl Editor {
                 let Some(index) = self.index_of(&connection.id) else {
                     return;
                 };
-                if self.connections[index] == *connection {
+                if *self.connections[index] == *connection {
                     return;
                 }
                 self.checkpoint(coalesce);
-                self.connections[index] = *connection;
+                self.connections_mut()[index] = Rc::new(*connection);
             }
             Action::Undo => {
-                if let Some((snapshot, _)) = self.past.pop() {
-                    self.future.push(self.snapshot());
-                    self.restore(snapshot);
+                if self.can_undo() {
+                    let current = self.snapshot();
+                    let history = Rc::make_mut(&mut self.history);
+                    let step = history.past.pop_back().expect("checked above");
+                    history.future.push(current);
+                    self.restore(step.snapshot);
                     self.notices.retain(|n| !n.undoable);
                 }
             }
             Action::Redo => {
-                if let Some(snapshot) = self.future.pop() {
+                if self.can_redo() {
+                    let current = self.snapshot();
+                    let history = Rc::make_mut(&mut self.history);
+                    let snapshot = history.future.pop().expect("checked above");
                     // A redo is never merged into a following edit.
-                    self.past.push((self.snapshot(), None));
+                    history.past.push_back(Step {
+                        snapshot: current,
+                        coalesce: None,
+                    });
+                    if history.past.len() > HISTORY_LIMIT {
+                        history.past.pop_front();
+                    }
                     self.restore(snapshot);
                 }
             }
@@ -325,7 +416,8 @@ impl Editor {
             Action::ExternalChange => self.conflict = true,
             Action::AdoptExternal(mut snapshot) => {
                 self.checkpoint(None);
-                let renamed = repair_duplicate_ids(&mut snapshot.connections);
+                let renamed =
+                    repair_duplicate_ids(Rc::make_mut(&mut snapshot.connections).as_mut_slice());
                 self.restore(snapshot);
                 self.conflict = false;
                 if !renamed.is_empty() {
@@ -361,13 +453,13 @@ impl Editor {
                 (Some(_), OnConflict::Skip) => continue,
                 (Some(index), OnConflict::Replace) => {
                     first.get_or_insert(connection.id.clone());
-                    self.connections[index] = connection;
+                    self.connections_mut()[index] = Rc::new(connection);
                     replaced += 1;
                 }
                 (Some(_), OnConflict::KeepBoth) | (None, _) => {
                     connection.id = self.unique_id(&connection.id);
                     first.get_or_insert(connection.id.clone());
-                    self.connections.push(connection);
+                    self.connections_mut().push(Rc::new(connection));
                     added += 1;
                 }
             }
@@ -386,7 +478,7 @@ impl Editor {
 
 /// Gives every connection after the first with an already used id a fresh
 /// one (`id-2`, `id-3`, … not used by any other); returns (old, new) pairs.
-pub fn repair_duplicate_ids(connections: &mut [Connection]) -> Vec<(String, String)> {
+pub fn repair_duplicate_ids(connections: &mut [Rc<Connection>]) -> Vec<(String, String)> {
     use std::collections::HashSet;
     let mut taken: HashSet<String> = connections.iter().map(|c| c.id.clone()).collect();
     let mut seen: HashSet<String> = HashSet::new();
@@ -406,7 +498,10 @@ pub fn repair_duplicate_ids(connections: &mut [Connection]) -> Vec<(String, Stri
             .expect("some suffix is free");
         taken.insert(fresh.clone());
         seen.insert(fresh.clone());
-        renamed.push((std::mem::replace(&mut c.id, fresh.clone()), fresh));
+        renamed.push((
+            std::mem::replace(&mut Rc::make_mut(c).id, fresh.clone()),
+            fresh,
+        ));
     }
     renamed
 }
@@ -448,8 +543,54 @@ impl Reducible for Editor {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // Cheap: every large part is shared, and copied only where it changes.
         let mut next = (*self).clone();
         next.apply(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+/// How autosave is doing. Kept apart from `Editor`, so a save re-renders only
+/// what shows it (the header, the notices), never the panels.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SaveStatus {
+    /// When the workspace was last written in this browser (ms since the epoch).
+    pub last_saved: Option<f64>,
+    /// Why the last save failed. Autosave waits while this is set: nothing
+    /// half-written replaces what is stored, until the user tries again.
+    pub failure: Option<String>,
+    /// Bumped by each "Try again".
+    pub retries: u32,
+}
+
+pub type SaveHandle = UseReducerHandle<SaveStatus>;
+
+pub enum SaveEvent {
+    Saved(f64),
+    Failed(String),
+    Retry,
+}
+
+impl Reducible for SaveStatus {
+    type Action = SaveEvent;
+
+    fn reduce(self: Rc<Self>, event: SaveEvent) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match event {
+            SaveEvent::Saved(at) => {
+                next.last_saved = Some(at);
+                next.failure = None;
+            }
+            SaveEvent::Failed(why) => next.failure = Some(why),
+            SaveEvent::Retry => {
+                next.failure = None;
+                next.retries += 1;
+            }
+        }
         if next == *self {
             self
         } else {
@@ -462,7 +603,7 @@ pub fn examples_snapshot() -> Snapshot {
     let connections = connection::examples();
     let selected = connections.first().map(|c| c.id.clone());
     Snapshot {
-        connections,
+        connections: shared(connections),
         selected,
     }
 }
@@ -610,14 +751,14 @@ mod tests {
     fn import_adds_replaces_keeps_both_or_skips_in_one_undo_step() {
         let ed = editor();
         let before = ed.connections.clone();
-        let mut changed = before[1].clone();
+        let mut changed = (*before[1]).clone();
         changed.name = "Changed".into();
-        let mut fresh = before[0].clone();
+        let mut fresh = (*before[0]).clone();
         fresh.id = "brand-new".into();
         let ed = ed.reduce(Action::Import(vec![
             (changed.clone(), OnConflict::Replace),
-            (before[0].clone(), OnConflict::KeepBoth),
-            (before[2].clone(), OnConflict::Skip),
+            ((*before[0]).clone(), OnConflict::KeepBoth),
+            ((*before[2]).clone(), OnConflict::Skip),
             (fresh, OnConflict::Skip),
         ]));
         assert_eq!(
@@ -630,7 +771,7 @@ mod tests {
                 "brand-new",
             ]
         );
-        assert_eq!(ed.connections[1], changed);
+        assert_eq!(*ed.connections[1], changed);
         assert_eq!(ed.selected.as_deref(), Some("late-5-note"));
         assert!(ed
             .notices
@@ -643,7 +784,7 @@ mod tests {
     #[test]
     fn importing_only_skips_changes_nothing() {
         let ed = editor();
-        let same = ed.connections[0].clone();
+        let same = (*ed.connections[0]).clone();
         let after = ed
             .clone()
             .reduce(Action::Import(vec![(same, OnConflict::Skip)]));
@@ -661,7 +802,7 @@ mod tests {
         taken.id = "late-5-external-2".into();
         connections.push(taken);
         let ed = Rc::new(Editor::restored(Snapshot {
-            connections,
+            connections: shared(connections),
             selected: Some("late-5-external".into()),
         }));
         assert_eq!(
@@ -700,7 +841,7 @@ mod tests {
     #[test]
     fn marking_secrets_is_an_undoable_edit() {
         let ed = editor();
-        let mut c = ed.connections[0].clone();
+        let mut c = (*ed.connections[0]).clone();
         c.request
             .headers
             .push(connection::Header::new("X-Tenant-Key", "k-123456"));
@@ -710,7 +851,7 @@ mod tests {
             connection: Box::new(c.clone()),
             coalesce: None,
         });
-        assert_eq!(ed.connections[0], c);
+        assert_eq!(*ed.connections[0], c);
         let ed = ed.reduce(Action::Undo);
         assert!(ed.connections[0].request.query_secrets.is_empty());
     }
@@ -718,11 +859,129 @@ mod tests {
     #[test]
     fn replacing_with_an_identical_connection_is_not_an_edit() {
         let ed = editor();
-        let same = ed.connections[0].clone();
+        let same = (*ed.connections[0]).clone();
         let after = ed.clone().reduce(Action::Replace {
             connection: Box::new(same),
             coalesce: None,
         });
         assert!(Rc::ptr_eq(&ed, &after));
+    }
+
+    fn toggle(ed: Rc<Editor>, id: &str, enabled: bool) -> Rc<Editor> {
+        ed.reduce(Action::SetEnabled {
+            id: id.into(),
+            enabled,
+        })
+    }
+
+    #[test]
+    fn the_history_keeps_the_latest_steps_up_to_its_limit() {
+        let mut ed = editor();
+        for i in 0..HISTORY_LIMIT + 5 {
+            ed = toggle(ed, "late-5-note", i % 2 == 1);
+        }
+        assert_eq!(ed.history.past.len(), HISTORY_LIMIT);
+        let mut undone = 0;
+        while ed.can_undo() {
+            ed = ed.reduce(Action::Undo);
+            undone += 1;
+        }
+        assert_eq!(undone, HISTORY_LIMIT);
+        // The oldest five steps were dropped: undoing all that is kept lands
+        // on the state after the fifth toggle (i = 4, which disabled it), not
+        // on the start (enabled).
+        assert!(!ed.connections[1].enabled);
+        assert_eq!(ed.history.future.len(), HISTORY_LIMIT);
+        // Redo at the limit drops nothing that is still reachable.
+        for _ in 0..HISTORY_LIMIT {
+            ed = ed.reduce(Action::Redo);
+        }
+        assert!(!ed.can_redo());
+        assert_eq!(ed.history.past.len(), HISTORY_LIMIT);
+    }
+
+    #[test]
+    fn an_edit_copies_only_the_connection_it_changes() {
+        let ed = editor();
+        let before = ed.clone();
+        let ed = toggle(ed, "late-5-note", false);
+        assert!(!Rc::ptr_eq(&ed.connections, &before.connections));
+        assert!(Rc::ptr_eq(&ed.connections[0], &before.connections[0]));
+        assert!(!Rc::ptr_eq(&ed.connections[1], &before.connections[1]));
+        assert!(Rc::ptr_eq(&ed.connections[2], &before.connections[2]));
+        // The undo step is the previous list itself, not a copy.
+        assert!(Rc::ptr_eq(
+            &ed.history.past[0].snapshot.connections,
+            &before.connections
+        ));
+        // Undo gives that very list back.
+        let undone = ed.reduce(Action::Undo);
+        assert!(Rc::ptr_eq(&undone.connections, &before.connections));
+    }
+
+    #[test]
+    fn typing_that_continues_a_step_leaves_the_history_shared() {
+        let ed = editor().reduce(Action::Rename {
+            id: "late-5-note".into(),
+            name: "A".into(),
+        });
+        let next = ed.clone().reduce(Action::Rename {
+            id: "late-5-note".into(),
+            name: "Ab".into(),
+        });
+        assert!(Rc::ptr_eq(&ed.history, &next.history));
+        assert_eq!(next.connections[1].name, "Ab");
+        assert!(next.revision > ed.revision, "still saved");
+    }
+
+    #[test]
+    fn typing_in_another_field_or_after_an_undo_starts_a_new_step() {
+        let rename = |ed: Rc<Editor>, id: &str, name: &str| {
+            ed.reduce(Action::Rename {
+                id: id.into(),
+                name: name.into(),
+            })
+        };
+        let ed = rename(editor(), "late-5-note", "A");
+        let ed = rename(ed, "late-5-note", "Ab");
+        let ed = rename(ed, "late-5-external", "B");
+        assert_eq!(ed.history.past.len(), 2);
+        // After an undo, typing in the same field again is a step of its own,
+        // so redo's branch is dropped and the undone text is not merged.
+        let ed = ed.reduce(Action::Undo);
+        let ed = rename(ed, "late-5-note", "Abc");
+        assert!(!ed.can_redo());
+        assert_eq!(ed.history.past.len(), 2);
+        let ed = ed.reduce(Action::Undo);
+        assert_eq!(ed.connections[1].name, "Ab");
+    }
+
+    #[test]
+    fn equal_editors_compare_equal_without_sharing() {
+        let a = Editor::with_examples();
+        let b = Editor::with_examples();
+        assert!(!Rc::ptr_eq(&a.connections, &b.connections));
+        assert_eq!(a, b);
+        let c = Rc::new(b).reduce(Action::Search("x".into()));
+        assert_ne!(a, *c);
+    }
+
+    #[test]
+    fn a_failed_save_waits_for_a_retry_and_a_save_clears_it() {
+        let status = Rc::new(SaveStatus::default())
+            .reduce(SaveEvent::Saved(1.0))
+            .reduce(SaveEvent::Failed("full".into()));
+        assert_eq!(status.failure.as_deref(), Some("full"));
+        assert_eq!(
+            status.last_saved,
+            Some(1.0),
+            "the last good save stays known"
+        );
+        let retried = status.reduce(SaveEvent::Retry);
+        assert_eq!((retried.failure.is_none(), retried.retries), (true, 1));
+        let saved = retried.reduce(SaveEvent::Saved(2.0));
+        assert_eq!(saved.last_saved, Some(2.0));
+        let same = saved.clone().reduce(SaveEvent::Saved(2.0));
+        assert!(Rc::ptr_eq(&saved, &same));
     }
 }

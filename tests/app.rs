@@ -87,3 +87,22 @@ async fn the_trigger_panel_evaluates_the_seed_rule_live() {
         .unwrap();
     assert_eq!(result.get_attribute("data-value").as_deref(), Some("false"));
 }
+
+#[wasm_bindgen_test]
+fn the_crash_banner_says_only_what_is_known_of_the_last_save() {
+    use hookwright_web::services::crash::banner_text;
+    let never = banner_text(None, "boom");
+    assert!(
+        never.contains("Nothing from this session was saved in this browser"),
+        "{never}"
+    );
+    let at = js_sys::Date::new_with_year_month_day_hr_min_sec(2026, 10, 30, 9, 5, 3).get_time();
+    let saved = banner_text(Some(at), "boom");
+    assert!(
+        saved.contains(
+            "last saved in this browser at 09:05:03; changes made after that may be lost"
+        ),
+        "{saved}"
+    );
+    assert!(saved.ends_with("Details: boom"), "{saved}");
+}

@@ -1,10 +1,13 @@
-//! The selected connection: its name, then a section each for its trigger,
-//! request and payload.
+//! The selected connection: its name and an outline of its sections, then a
+//! section each for its trigger, request, payload and preview.
+
+use std::rc::Rc;
 
 use hookwright_core::connection::Connection;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::outline::SectionOutline;
 use super::payload_panel::PayloadPanel;
 use super::request_panel::RequestPanel;
 use super::trigger_panel::TriggerPanel;
@@ -25,7 +28,7 @@ pub fn ConnectionView() -> Html {
     }
 }
 
-fn view(editor: &EditorHandle, connection: &Connection) -> Html {
+fn view(editor: &EditorHandle, connection: &Rc<Connection>) -> Html {
     let on_rename = {
         let editor = editor.clone();
         let id = connection.id.clone();
@@ -47,6 +50,7 @@ fn view(editor: &EditorHandle, connection: &Connection) -> Html {
                     if !connection.enabled { <span class="badge disabled">{ "disabled" }</span> }</p>
                 <p class="description">{ &connection.description }</p>
             </header>
+            <SectionOutline />
             <TriggerPanel connection={connection.clone()} />
             <RequestPanel connection={connection.clone()} />
             <PayloadPanel connection={connection.clone()} />

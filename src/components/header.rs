@@ -2,7 +2,8 @@ use yew::prelude::*;
 
 use super::use_editor;
 use super::youlend::View;
-use crate::state::Action;
+use crate::services::storage;
+use crate::state::{Action, SaveHandle};
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -14,6 +15,30 @@ pub struct HeaderProps {
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
     let editor = use_editor();
+    let saves = use_context::<SaveHandle>().expect("rendered inside App's ContextProvider");
+    // What is true of the stored copy right now.
+    let (save_class, save_text, save_title) = if saves.failure.is_some() {
+        (
+            "bad",
+            "Not saved".to_string(),
+            "The last save failed; see the notice.".to_string(),
+        )
+    } else if editor.conflict {
+        (
+            "bad",
+            "Saving paused".to_string(),
+            "Another tab changed the workspace; see the notice.".to_string(),
+        )
+    } else {
+        match saves.last_saved {
+            Some(at) => (
+                "",
+                format!("Saved {}", storage::clock(at)),
+                "When the workspace was last saved in this browser; edits save within half a second.".to_string(),
+            ),
+            None => ("", "Not saved yet".to_string(), "Edits save in this browser within half a second.".to_string()),
+        }
+    };
     let tabs = View::ALL.into_iter().map(|view| {
         let current = view == props.view;
         let onclick = props.on_view.reform(move |_: MouseEvent| view);
@@ -38,6 +63,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             <span class="tagline">{ "Webhook connections for lending platforms" }</span>
             <nav class="view-tabs" aria-label="Views">{ for tabs }</nav>
             <span class="spacer"></span>
+            <span class={classes!("save-status", save_class)} data-testid="save-status" title={save_title}>{ save_text }</span>
             <div class="toolbar" role="toolbar" aria-label="History">
                 <button type="button" class="button" onclick={undo} disabled={!editor.can_undo()}
                     aria-keyshortcuts="Control+Z Meta+Z" title="Undo (Ctrl/⌘+Z)">{ "↶ Undo" }</button>

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::use_editor;
+use super::use_dispatch;
 use crate::outbound::pretty_body;
 use crate::state::Action;
 
@@ -196,7 +196,7 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
     let stream = use_mut_ref(|| None::<Stream>);
     let open = use_state(|| None::<(u64, String)>);
     let error = use_state(|| None::<String>);
-    let editor = use_editor();
+    let editor = use_dispatch();
     let on_sample = {
         let on_sampled = props.on_sampled.clone();
         Callback::from(move |body: String| {

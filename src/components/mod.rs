@@ -11,6 +11,7 @@ pub mod header;
 pub mod headers_table;
 pub mod inbox;
 pub mod notices;
+pub mod outline;
 pub mod payload_panel;
 pub mod persistence;
 pub mod preview;
@@ -29,10 +30,18 @@ pub mod youlend;
 
 use yew::prelude::*;
 
-use crate::state::EditorHandle;
+use crate::state::{Dispatcher, EditorHandle};
 
 /// The editor handle every component under `App` reads and dispatches to.
+/// Reading it re-renders the component on every state change.
 #[hook]
 pub fn use_editor() -> EditorHandle {
     use_context::<EditorHandle>().expect("rendered inside App's ContextProvider")
+}
+
+/// For components that only dispatch: the dispatcher never changes, so they
+/// re-render only when their own props or state do.
+#[hook]
+pub fn use_dispatch() -> Dispatcher {
+    use_context::<Dispatcher>().expect("rendered inside App's ContextProvider")
 }

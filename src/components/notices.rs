@@ -1,21 +1,74 @@
 //! Messages for the user: what just happened (with Undo after a delete), what
-//! went wrong on load, and another tab's changes waiting for a decision.
+//! went wrong on load, a failed save (until it succeeds), and another tab's
+//! changes waiting for a decision.
 
+use hookwright_core::connection::ConnectionFile;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::use_editor;
-use crate::services::storage;
-use crate::state::{Action, NoticeKind};
+use crate::services::{download, storage};
+use crate::state::{Action, NoticeKind, SaveEvent, SaveHandle};
 
 #[component]
 pub fn Notices() -> Html {
     let editor = use_editor();
+    let saves = use_context::<SaveHandle>().expect("rendered inside App's ContextProvider");
+    let with_secrets = use_state(|| false);
+    let export_error = use_state(|| None::<String>);
+    let save_failed = saves.failure.as_ref().map(|why| {
+        let export = {
+            let editor = editor.clone();
+            let with_secrets = *with_secrets;
+            let export_error = export_error.clone();
+            Callback::from(move |_: MouseEvent| {
+                let connections = editor.connections.iter().map(|c| (**c).clone()).collect();
+                let text = ConnectionFile::new(connections).export(with_secrets);
+                let saved = download::save_text(
+                    "hookwright-workspace.json",
+                    "application/json",
+                    &(text + "\n"),
+                );
+                export_error.set(saved.err());
+            })
+        };
+        let on_secrets = {
+            let with_secrets = with_secrets.clone();
+            Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                with_secrets.set(input.checked());
+            })
+        };
+        let retry = {
+            let saves = saves.clone();
+            Callback::from(move |_: MouseEvent| saves.dispatch(SaveEvent::Retry))
+        };
+        html! {
+            <div class="notice warning save-failed" role="alert" data-testid="save-failed">
+                <span>{ format!(
+                    "Hookwright could not save your work: {why}. Autosave is paused so nothing half-written replaces what is stored; export the workspace to keep your changes, then try again."
+                ) }</span>
+                <button type="button" class="button primary" onclick={export}>{ "Export now" }</button>
+                <label class="check">
+                    <input type="checkbox" checked={*with_secrets} onchange={on_secrets} />
+                    { " Include secrets" }
+                </label>
+                <button type="button" class="button" onclick={retry}>{ "Try again" }</button>
+                if let Some(why) = &*export_error { <span class="inline-note error">{ why }</span> }
+            </div>
+        }
+    });
     let conflict = editor.conflict.then(|| {
         let load = {
             let editor = editor.clone();
             Callback::from(move |_| {
                 if let storage::Loaded::Restored(stored) = storage::parse(storage::read().as_deref()) {
-                    editor.dispatch(Action::AdoptExternal(stored.snapshot()));
+                    // This tab's selection stays open if the other copy has it.
+                    let view = storage::View {
+                        selected: editor.selected.clone(),
+                        scroll: 0,
+                    };
+                    editor.dispatch(Action::AdoptExternal(stored.snapshot(&view)));
                 } else {
                     editor.dispatch(Action::KeepMine);
                 }
@@ -59,6 +112,7 @@ pub fn Notices() -> Html {
     });
     html! {
         <div class="notices" role="status" aria-live="polite">
+            { for save_failed }
             { for conflict }
             { for notices }
         </div>

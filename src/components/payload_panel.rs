@@ -17,7 +17,7 @@ use super::templating::{
     diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, template_completions,
     use_custom_sample, use_debounced, CustomSample, PLACEHOLDER_COMPLETER,
 };
-use super::use_editor;
+use super::use_dispatch;
 use super::variable_list::VariableList;
 use crate::body_format::format_json_template;
 use crate::state::Action;
@@ -34,12 +34,12 @@ const CONTENT_TYPES: &[&str] = &[
 
 #[derive(Properties, PartialEq)]
 pub struct PayloadPanelProps {
-    pub connection: Connection,
+    pub connection: Rc<Connection>,
 }
 
 #[component]
 pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let connection = &props.connection;
     let payload = &connection.request.payload;
     let custom = matches!(payload, Payload::Custom { .. });
@@ -111,12 +111,12 @@ pub fn check_body(
 
 #[derive(Properties, PartialEq)]
 struct BodyEditorProps {
-    connection: Connection,
+    connection: Rc<Connection>,
 }
 
 #[component]
 fn BodyEditor(props: &BodyEditorProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let format_error = use_state(|| None::<String>);
     let connection = &props.connection;
     let Payload::Custom { content_type, body } = &connection.request.payload else {
@@ -192,7 +192,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
                 let content_type = content_type.clone();
                 editor.dispatch(Action::Replace {
                     connection: Box::new({
-                        let mut c = connection.clone();
+                        let mut c = (*connection).clone();
                         c.request.payload = Payload::Custom {
                             content_type,
                             body: formatted,

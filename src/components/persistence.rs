@@ -1,6 +1,7 @@
 //! Keeps the workspace safe: restores it on load (or recovers from unreadable
-//! data), autosaves every change within half a second and on leaving the page,
-//! notices other tabs' saves, and binds the undo/redo keys. Renders nothing.
+//! data), autosaves every change within half a second and on leaving the page
+//! (a failed save pauses autosave and says so), notices other tabs' edits,
+//! and binds the undo/redo keys. Renders nothing.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,8 +12,10 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::use_editor;
-use crate::services::storage::{self, Loaded, Stored};
-use crate::state::{Action, Editor, NoticeKind, Snapshot};
+use crate::services::storage::{self, Loaded, Stored, View};
+use crate::state::{
+    Action, Connections, Editor, EditorHandle, NoticeKind, SaveEvent, SaveHandle, SaveStatus,
+};
 
 /// Autosave waits this long after the last change, well inside the 500 ms promise.
 const SAVE_DELAY_MS: u32 = 250;
@@ -21,10 +24,11 @@ const SAVE_DELAY_MS: u32 = 250;
 /// a notice and a backup when what was stored could not be read).
 pub fn initial_editor() -> Editor {
     let text = storage::read();
-    match storage::parse(text.as_deref()) {
+    let loaded = storage::parse(text.as_deref());
+    match &loaded {
         Loaded::Empty => Editor::with_examples(),
         Loaded::Restored(stored) => {
-            let mut editor = Editor::restored(stored.snapshot());
+            let mut editor = Editor::restored(stored.snapshot(&View::restored(&loaded)));
             editor.custom_context = storage::read_custom_context().into();
             editor
         }
@@ -33,7 +37,7 @@ pub fn initial_editor() -> Editor {
             let mut editor = Rc::new(Editor::with_examples());
             let where_kept = match kept {
                 Some(key) => format!("It was kept in this browser's storage under the key “{key}”"),
-                None => "It could not be backed up".to_string(),
+                None => "It could not be backed up, so it stays where it is: nothing is saved over it until it can be".to_string(),
             };
             editor = editor.reduce(Action::Notify {
                 kind: NoticeKind::Warning,
@@ -46,14 +50,31 @@ pub fn initial_editor() -> Editor {
     }
 }
 
-/// The state a pending save will write: always the latest render's.
+/// What the page starts with for autosave: the last save's time.
+pub fn initial_save_status() -> SaveStatus {
+    SaveStatus {
+        last_saved: storage::saved_at(),
+        ..SaveStatus::default()
+    }
+}
+
+/// What a pending save needs: the latest render's editor, copied into the
+/// stored document only when the timer fires, and what storage holds already.
 struct Pending {
-    snapshot: Snapshot,
-    custom_context: Rc<str>,
+    editor: EditorHandle,
+    saves: UseReducerDispatcher<SaveStatus>,
+    /// The connections storage holds (written or read by this tab); `None`
+    /// when it holds something else. The workspace is written only when they change.
+    stored: Option<Connections>,
+    /// Unreadable stored text that could not be backed up: it is never saved
+    /// over until a backup of it succeeds.
+    unreadable: Option<String>,
     /// The custom context last written, to skip rewriting an unchanged one.
     custom_saved: Rc<str>,
+    view: View,
+    view_saved: View,
+    /// Another tab's change awaits a decision, or the last save failed.
     paused: bool,
-    scroll: i32,
     timer: Option<Timeout>,
 }
 
@@ -63,12 +84,51 @@ fn save_now(pending: &Rc<RefCell<Pending>>) {
     if p.paused {
         return;
     }
-    if let Err(why) = storage::write(&Stored::new(&p.snapshot, p.scroll)) {
-        gloo::console::error!(format!("Hookwright could not save: {why}"));
+    let editor = p.editor.clone();
+    let unchanged = p
+        .stored
+        .as_ref()
+        .is_some_and(|stored| Rc::ptr_eq(stored, &editor.connections));
+    if !unchanged {
+        if let Some(text) = p.unreadable.clone() {
+            if storage::back_up(&text).is_none() {
+                p.paused = true;
+                let saves = p.saves.clone();
+                drop(p);
+                saves.dispatch(SaveEvent::Failed(
+                    "the workspace stored earlier could not be read, and there is no room to back it up before saving over it".into(),
+                ));
+                return;
+            }
+            p.unreadable = None;
+        }
+        let now = js_sys::Date::now();
+        let result = storage::write(&Stored::new(&editor.snapshot()), now);
+        let saves = p.saves.clone();
+        match result {
+            Ok(()) => {
+                p.stored = Some(editor.connections.clone());
+                // Dispatching renders at once: release the borrow first.
+                drop(p);
+                saves.dispatch(SaveEvent::Saved(now));
+                p = pending.borrow_mut();
+            }
+            Err(why) => {
+                p.paused = true;
+                drop(p);
+                saves.dispatch(SaveEvent::Failed(why));
+                return;
+            }
+        }
     }
-    if !Rc::ptr_eq(&p.custom_context, &p.custom_saved) {
-        storage::write_custom_context(&p.custom_context);
-        p.custom_saved = p.custom_context.clone();
+    p.view.selected = editor.selected.clone();
+    if p.view != p.view_saved {
+        storage::write_view(&p.view);
+        p.view_saved = p.view.clone();
+    }
+    if !Rc::ptr_eq(&editor.custom_context, &p.custom_saved) {
+        storage::write_custom_context(&editor.custom_context);
+        p.custom_saved = editor.custom_context.clone();
     }
 }
 
@@ -84,31 +144,50 @@ fn main_pane() -> Option<web_sys::Element> {
 #[component]
 pub fn Persistence() -> Html {
     let editor = use_editor();
-    let pending = use_mut_ref(|| Pending {
-        snapshot: editor.snapshot(),
-        custom_context: editor.custom_context.clone(),
-        custom_saved: editor.custom_context.clone(),
-        paused: editor.conflict,
-        scroll: storage::parse(storage::read().as_deref())
-            .restored_scroll()
-            .unwrap_or(0),
-        timer: None,
+    let saves = use_context::<SaveHandle>().expect("rendered inside App's ContextProvider");
+    let pending = use_mut_ref(|| {
+        let text = storage::read();
+        let loaded = storage::parse(text.as_deref());
+        // An untouched restored workspace is what storage holds already.
+        let stored = (matches!(loaded, Loaded::Restored(_)) && editor.revision == 0)
+            .then(|| editor.connections.clone());
+        let unreadable = match (&loaded, &text) {
+            (Loaded::Unreadable(_), Some(text)) if !storage::is_backed_up(text) => {
+                Some(text.clone())
+            }
+            _ => None,
+        };
+        let view = View::restored(&loaded);
+        Pending {
+            editor: editor.clone(),
+            saves: saves.dispatcher(),
+            stored,
+            unreadable,
+            custom_saved: editor.custom_context.clone(),
+            view_saved: view.clone(),
+            view,
+            paused: editor.conflict,
+            timer: None,
+        }
     });
     {
         let mut p = pending.borrow_mut();
-        p.snapshot = editor.snapshot();
-        p.custom_context = editor.custom_context.clone();
-        p.paused = editor.conflict;
+        p.editor = editor.clone();
+        p.paused = editor.conflict || saves.failure.is_some();
     }
 
-    // Save after every change (the revision moves with each one).
+    // Save after every change (the revision moves with each one), and when
+    // the user tries again after a failure.
     {
         let pending = pending.clone();
-        use_effect_with(editor.revision, move |revision| {
-            if *revision > 0 {
-                schedule_save(&pending);
-            }
-        });
+        use_effect_with(
+            (editor.revision, saves.retries),
+            move |(revision, retries)| {
+                if *revision > 0 || *retries > 0 {
+                    schedule_save(&pending);
+                }
+            },
+        );
     }
 
     // Once mounted: restore the scroll position, then listen for scrolling,
@@ -117,7 +196,7 @@ pub fn Persistence() -> Html {
         let pending = pending.clone();
         let editor = editor.clone();
         use_effect_with((), move |_| {
-            let scroll = pending.borrow().scroll;
+            let scroll = pending.borrow().view.scroll;
             if let Some(main) = main_pane() {
                 main.set_scroll_top(scroll);
             }
@@ -129,7 +208,7 @@ pub fn Persistence() -> Html {
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     {
-                        pending.borrow_mut().scroll = target.scroll_top();
+                        pending.borrow_mut().view.scroll = target.scroll_top();
                         schedule_save(&pending);
                     }
                 }));
@@ -147,13 +226,39 @@ pub fn Persistence() -> Html {
             }
             {
                 let editor = editor.clone();
+                let pending = pending.clone();
                 listeners.push(EventListener::new(&window, "storage", move |event| {
                     let Some(event) = event.dyn_ref::<web_sys::StorageEvent>() else {
                         return;
                     };
-                    if event.key().as_deref() == Some(storage::KEY) {
-                        editor.dispatch(Action::ExternalChange);
+                    // Only the workspace: the view and the save time are
+                    // each tab's own, and an identical save fires no event.
+                    if event.key().as_deref() != Some(storage::KEY) {
+                        return;
                     }
+                    let mut p = pending.borrow_mut();
+                    let ours = p.editor.connections.clone();
+                    // The same connections written again (a tab adopting
+                    // another's copy) need no decision.
+                    let same = match storage::parse(event.new_value().as_deref()) {
+                        Loaded::Restored(doc) => {
+                            doc.workspace.connections.len() == ours.len()
+                                && doc
+                                    .workspace
+                                    .connections
+                                    .iter()
+                                    .zip(ours.iter())
+                                    .all(|(a, b)| a == &**b)
+                        }
+                        _ => false,
+                    };
+                    if same {
+                        p.stored = Some(ours);
+                        return;
+                    }
+                    p.stored = None;
+                    drop(p);
+                    editor.dispatch(Action::ExternalChange);
                 }));
             }
             let options = EventListenerOptions::enable_prevent_default();
@@ -187,14 +292,5 @@ fn history_shortcut(event: &web_sys::KeyboardEvent) -> Option<Action> {
         "z" => Some(Action::Undo),
         "y" if !event.shift_key() => Some(Action::Redo),
         _ => None,
-    }
-}
-
-impl Loaded {
-    fn restored_scroll(&self) -> Option<i32> {
-        match self {
-            Loaded::Restored(stored) => Some(stored.scroll),
-            _ => None,
-        }
     }
 }

@@ -4,6 +4,8 @@
 //! beside it "Copy as SQL": the rule as one query for DuckDB, PostgreSQL or
 //! Spark SQL that returns the loans it fires for, or why it cannot be one.
 
+use std::rc::Rc;
+
 use hookwright_core::connection::{self, Connection, Trigger};
 use hookwright_core::rule::{Date, Rule};
 use hookwright_core::secret::mask_request;
@@ -39,7 +41,7 @@ pub fn render_for_sample(
 
 #[derive(Properties, PartialEq)]
 pub struct RequestPreviewProps {
-    pub connection: Connection,
+    pub connection: Rc<Connection>,
     pub trace: AttrValue,
     /// Missing variables render empty (LoanPro's behaviour) instead of failing.
     #[prop_or_default]

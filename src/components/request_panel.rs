@@ -15,18 +15,18 @@ use super::templating::{
     diagnostic_paints, error_list, preview_sample, syntax_paints, template_completions,
     use_custom_sample, PLACEHOLDER_COMPLETER,
 };
-use super::use_editor;
+use super::use_dispatch;
 use crate::services::crypto;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct RequestPanelProps {
-    pub connection: Connection,
+    pub connection: Rc<Connection>,
 }
 
 /// Dispatches an edit of the connection; `key` groups typing into one undo step.
 pub fn edit(
-    editor: &crate::state::EditorHandle,
+    editor: &crate::state::Dispatcher,
     connection: &Connection,
     key: &str,
     change: impl FnOnce(&mut Connection),
@@ -41,7 +41,7 @@ pub fn edit(
 
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let connection = &props.connection;
     let request = &connection.request;
     let completions = use_memo(connection.source, |source| template_completions(*source));
@@ -139,14 +139,14 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct UrlSecretsProps {
-    connection: Connection,
+    connection: Rc<Connection>,
 }
 
 /// The URL's user-info and query parameters: which are kept secret, with a
 /// box per parameter to mark or unmark it.
 #[component]
 fn UrlSecrets(props: &UrlSecretsProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let connection = &props.connection;
     let request = &connection.request;
     let params = secret::query_params(request);
@@ -227,12 +227,12 @@ fn UrlSecrets(props: &UrlSecretsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct AuthEditorProps {
-    connection: Connection,
+    connection: Rc<Connection>,
 }
 
 #[component]
 fn AuthEditor(props: &AuthEditorProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let revealed = use_state(|| false);
     let connection = &props.connection;
     let auth = &connection.request.auth;

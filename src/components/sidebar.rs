@@ -1,11 +1,13 @@
 //! The workspace's connections: search, add (blank or from an example),
 //! duplicate, delete, enable/disable, and choosing which one is open.
 
-use hookwright_core::connection;
+use std::rc::Rc;
+
+use hookwright_core::connection::{self, Connection};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::use_editor;
+use super::{use_dispatch, use_editor};
 use crate::state::{Action, Blueprint};
 
 #[component]
@@ -40,66 +42,13 @@ pub fn Sidebar() -> Html {
     };
     let visible: Vec<_> = editor.visible_connections().collect();
     let items = visible.iter().map(|connection| {
-        let id = connection.id.clone();
-        let selected = editor.selected.as_deref() == Some(id.as_str());
-        let dispatch = |action: fn(String) -> Action| {
-            let editor = editor.clone();
-            let id = id.clone();
-            Callback::from(move |_: MouseEvent| editor.dispatch(action(id.clone())))
-        };
-        // On a narrow screen the list folds away again once a connection is chosen.
-        let on_select = {
-            let editor = editor.clone();
-            let id = id.clone();
-            let open = open.clone();
-            Callback::from(move |_: MouseEvent| {
-                open.set(false);
-                editor.dispatch(Action::Select(id.clone()));
-            })
-        };
-        let on_toggle = {
-            let editor = editor.clone();
-            let id = id.clone();
-            Callback::from(move |e: Event| {
-                let input: HtmlInputElement = e.target_unchecked_into();
-                editor.dispatch(Action::SetEnabled {
-                    id: id.clone(),
-                    enabled: input.checked(),
-                });
-            })
-        };
+        let selected = editor.selected.as_deref() == Some(connection.id.as_str());
         html! {
-            <li key={id.clone()} class={classes!("connection-row", selected.then_some("selected"))}>
-                <button
-                    type="button"
-                    class="connection-item"
-                    aria-current={selected.then_some("true")}
-                    onclick={on_select}
-                >
-                    <span class="connection-name" title={connection.name.clone()}>{ &connection.name }</span>
-                    <span class="connection-meta">
-                        <span class={classes!("badge", format!("source-{}", connection.source.label().to_lowercase()))}>
-                            { connection.source.label() }
-                        </span>
-                        if !connection.enabled {
-                            <span class="badge disabled">{ "disabled" }</span>
-                        }
-                    </span>
-                </button>
-                <span class="row-actions">
-                    <label class="switch" title={if connection.enabled { "Enabled" } else { "Disabled" }}>
-                        <input type="checkbox" checked={connection.enabled} onchange={on_toggle}
-                            aria-label={format!("Enabled: {}", connection.name)} />
-                        <span class="switch-track" aria-hidden="true"></span>
-                    </label>
-                    <button type="button" class="button icon" title="Duplicate"
-                        aria-label={format!("Duplicate {}", connection.name)} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
-                    <button type="button" class="button icon danger" title="Delete"
-                        aria-label={format!("Delete {}", connection.name)} onclick={dispatch(Action::Delete)}>{ icon_delete() }</button>
-                </span>
-            </li>
+            <ConnectionRow key={connection.id.clone()} connection={(*connection).clone()} {selected}
+                fold={open.setter()} />
         }
     });
+    let examples = use_memo((), |_| connection::examples());
     let empty = if editor.connections.is_empty() {
         Some(html! { <p class="empty">{ "No connections yet. Add one above." }</p> })
     } else if visible.is_empty() {
@@ -123,8 +72,8 @@ pub fn Sidebar() -> Html {
                         <option value="" selected=true>{ "+ Add…" }</option>
                         <option value="blank">{ "Blank connection" }</option>
                         <optgroup label="From an example">
-                            { for connection::examples().into_iter().map(|c| html! {
-                                <option value={c.id.clone()}>{ c.name }</option>
+                            { for examples.iter().map(|c| html! {
+                                <option value={c.id.clone()}>{ c.name.clone() }</option>
                             }) }
                         </optgroup>
                     </select>
@@ -136,6 +85,80 @@ pub fn Sidebar() -> Html {
                 { for empty }
             </div>
         </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConnectionRowProps {
+    connection: Rc<Connection>,
+    selected: bool,
+    /// Folds the list away (on a narrow screen) once a connection is chosen.
+    fold: UseStateSetter<bool>,
+}
+
+/// One connection in the list. It only dispatches, so typing in one
+/// connection re-renders its row alone, not all of them.
+#[component]
+fn ConnectionRow(props: &ConnectionRowProps) -> Html {
+    let editor = use_dispatch();
+    let connection = &props.connection;
+    let selected = props.selected;
+    let id = connection.id.clone();
+    let dispatch = |action: fn(String) -> Action| {
+        let editor = editor.clone();
+        let id = id.clone();
+        Callback::from(move |_: MouseEvent| editor.dispatch(action(id.clone())))
+    };
+    let on_select = {
+        let editor = editor.clone();
+        let id = id.clone();
+        let fold = props.fold.clone();
+        Callback::from(move |_: MouseEvent| {
+            fold.set(false);
+            editor.dispatch(Action::Select(id.clone()));
+        })
+    };
+    let on_toggle = {
+        let editor = editor.clone();
+        let id = id.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            editor.dispatch(Action::SetEnabled {
+                id: id.clone(),
+                enabled: input.checked(),
+            });
+        })
+    };
+    html! {
+        <li class={classes!("connection-row", selected.then_some("selected"))}>
+            <button
+                type="button"
+                class="connection-item"
+                aria-current={selected.then_some("true")}
+                onclick={on_select}
+            >
+                <span class="connection-name" title={connection.name.clone()}>{ &connection.name }</span>
+                <span class="connection-meta">
+                    <span class={classes!("badge", format!("source-{}", connection.source.label().to_lowercase()))}>
+                        { connection.source.label() }
+                    </span>
+                    if !connection.enabled {
+                        <span class="badge disabled">{ "disabled" }</span>
+                    }
+                </span>
+            </button>
+            <span class="row-actions">
+                <label class="switch" title={if connection.enabled { "Enabled" } else { "Disabled" }}>
+                    <input type="checkbox" checked={connection.enabled} onchange={on_toggle}
+                        aria-label={format!("Enabled: {}", connection.name)} />
+                    <span class="switch-track" aria-hidden="true"></span>
+                </label>
+                <button type="button" class="button icon" title="Duplicate"
+                    aria-label={format!("Duplicate {}", connection.name)} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
+                <button type="button" class="button icon danger" title="Delete"
+                    aria-label={format!("Delete {}", connection.name)} onclick={dispatch(Action::Delete)}>{ icon_delete() }</button>
+            </span>
+        </li>
     }
 }
 

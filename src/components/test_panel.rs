@@ -3,6 +3,8 @@
 //! optionally signed, the response as text, and the last sends of this
 //! connection (secrets masked).
 
+use std::rc::Rc;
+
 use hookwright_core::connection::{Connection, Header};
 use hookwright_core::signing::{KeyReading, Scheme, SignWith};
 use web_sys::HtmlInputElement;
@@ -21,7 +23,7 @@ use crate::services::{crypto, relay, send_history};
 
 #[derive(Properties, PartialEq)]
 pub struct TestPanelProps {
-    pub connection: Connection,
+    pub connection: Rc<Connection>,
 }
 
 const DEFAULT_TIMEOUT_S: f64 = 30.0;

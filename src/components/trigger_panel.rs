@@ -18,14 +18,14 @@ use super::dry_run::{DryCounts, DryRun};
 use super::dry_run_protocol::ClauseCount;
 use super::rule_builder::{self, Results, RuleBuilder};
 use super::templating::{catalog_for, use_custom_sample, CUSTOM_SAMPLE};
-use super::use_editor;
+use super::{use_dispatch, use_editor};
 use crate::builder::{self, Edit, Path};
 use crate::services::storage;
-use crate::state::{Action, EditorHandle};
+use crate::state::{Action, Dispatcher};
 
 #[derive(Properties, PartialEq)]
 pub struct TriggerPanelProps {
-    pub connection: Connection,
+    pub connection: Rc<Connection>,
 }
 
 /// The sample a connection previews against: its own choice, else the first that fits.
@@ -293,7 +293,7 @@ fn completions(catalog: &Catalog) -> Vec<Completion> {
     variables.chain(functions).collect()
 }
 
-fn replace(editor: &EditorHandle, connection: Connection, coalesce: Option<String>) {
+fn replace(editor: &Dispatcher, connection: Connection, coalesce: Option<String>) {
     editor.dispatch(Action::Replace {
         connection: Box::new(connection),
         coalesce,
@@ -310,7 +310,7 @@ fn with_rule(connection: &Connection, rule: String) -> Connection {
 
 #[component]
 pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let connection = &props.connection;
     let catalog = catalog_for(connection.source);
     let text = connection.trigger.rule().to_string();
@@ -651,19 +651,19 @@ fn findings_list(id: &str, findings: &[Error]) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ConnectionProps {
-    connection: Connection,
+    connection: Rc<Connection>,
 }
 
 /// Rule- or event-based, the source, and the event.
 #[component]
 fn TriggerKind(props: &ConnectionProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let connection = &props.connection;
     let set_trigger = {
         let editor = editor.clone();
         let connection = connection.clone();
         move |trigger: Trigger, source: Source| {
-            let mut next = connection.clone();
+            let mut next = (*connection).clone();
             next.trigger = trigger;
             next.source = source;
             // Keep the preview meaningful: a sample that fits the new trigger.
@@ -811,7 +811,7 @@ fn default_event(source: Source) -> String {
 /// The "Sample context" select: built-in loans and events, or custom JSON.
 #[component]
 fn SamplePicker(props: &ConnectionProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let connection = &props.connection;
     let current = sample_id(connection);
     let onchange = {
@@ -819,7 +819,7 @@ fn SamplePicker(props: &ConnectionProps) -> Html {
         let connection = connection.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            let mut next = connection.clone();
+            let mut next = (*connection).clone();
             next.sample = Some(select.value());
             replace(&editor, next, None);
         })

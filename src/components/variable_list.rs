@@ -2,6 +2,8 @@
 //! remove, reorder) and the event name, with the exact envelope JSON the
 //! receiver gets for the current sample.
 
+use std::rc::Rc;
+
 use hookwright_core::connection::{Connection, Payload};
 use hookwright_core::template::envelope;
 use web_sys::HtmlInputElement;
@@ -9,12 +11,12 @@ use yew::prelude::*;
 
 use super::request_panel::edit;
 use super::templating::{catalog_for, preview_sample, use_custom_sample};
-use super::use_editor;
+use super::use_dispatch;
 use crate::services::crypto;
 
 #[derive(Properties, PartialEq)]
 pub struct VariableListProps {
-    pub connection: Connection,
+    pub connection: Rc<Connection>,
 }
 
 /// A change to the ordered list of variables.
@@ -25,7 +27,7 @@ const MAX_RESULTS: usize = 40;
 
 #[component]
 pub fn VariableList(props: &VariableListProps) -> Html {
-    let editor = use_editor();
+    let editor = use_dispatch();
     let search = use_state(String::new);
     // A fresh trace per page view, from the browser's crypto, as LoanPro makes one per delivery.
     let trace = use_state(crypto::trace_id);

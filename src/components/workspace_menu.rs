@@ -7,6 +7,8 @@
 //! a link too long for browsers is offered as a file instead; a link that
 //! cannot be read says so).
 
+use std::rc::Rc;
+
 use base64::Engine as _;
 use gloo::events::{EventListener, EventListenerOptions};
 use hookwright_core::connection::{Connection, ConnectionFile};
@@ -211,7 +213,8 @@ pub fn left_out(connections: &[Connection]) -> Vec<(String, String)> {
 enum Dialog {
     Export,
     Import(Option<ImportReview>),
-    Share,
+    /// The connection as it was when Share was clicked; its link is built then.
+    Share(Rc<Connection>),
 }
 
 #[component]
@@ -318,18 +321,17 @@ pub fn WorkspaceMenu() -> Html {
                 <input type="file" class="visually-hidden" aria-label="Import" accept=".json,application/json" onchange={on_file} />
             </label>
             <button type="button" class="button" onclick={open(Dialog::Import(None))} title="Paste a connection file">{ "Paste…" }</button>
-            <button type="button" class="button" disabled={editor.selected_connection().is_none()}
-                onclick={open(Dialog::Share)}>{ "Share" }</button>
+            { match editor.selected_connection() {
+                Some(c) => html! { <button type="button" class="button" onclick={open(Dialog::Share(c.clone()))}>{ "Share" }</button> },
+                None => html! { <button type="button" class="button" disabled=true>{ "Share" }</button> },
+            } }
             { match &*dialog {
                 None => Html::default(),
                 Some(Dialog::Export) => html! { <ExportDialog on_close={close.clone()} /> },
                 Some(Dialog::Import(review)) => html! {
                     <ImportDialog review={review.clone()} on_close={close.clone()} on_review={open_review.clone()} />
                 },
-                Some(Dialog::Share) => match editor.selected_connection() {
-                    Some(c) => html! { <ShareDialog connection={c.clone()} on_close={close.clone()} /> },
-                    None => Html::default(),
-                },
+                Some(Dialog::Share(c)) => html! { <ShareDialog connection={c.clone()} on_close={close.clone()} /> },
             } }
         </div>
     }
@@ -400,7 +402,7 @@ fn ExportDialog(props: &ExportDialogProps) -> Html {
         .connections
         .iter()
         .filter(|c| chosen.contains(&c.id))
-        .cloned()
+        .map(|c| (**c).clone())
         .collect();
     let on_download = {
         let picked = picked.clone();
@@ -613,7 +615,7 @@ fn ImportDialog(props: &ImportDialogProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ShareDialogProps {
-    connection: Connection,
+    connection: Rc<Connection>,
     on_close: Callback<()>,
 }
 
@@ -632,8 +634,9 @@ fn share_link(connection: &Connection) -> String {
 fn ShareDialog(props: &ShareDialogProps) -> Html {
     let copied = use_state(|| None::<bool>);
     let error = use_state(|| None::<String>);
-    let link = use_memo(props.connection.clone(), share_link);
-    let left = left_out(std::slice::from_ref(&props.connection));
+    // Built once, when Share is clicked: the dialog holds that moment's connection.
+    let link = use_memo(props.connection.clone(), |c| share_link(c));
+    let left = left_out(std::slice::from_ref(&*props.connection));
     let too_long = link.len() > SHARE_LINK_LIMIT;
     let on_copy = {
         let copied = copied.clone();
@@ -649,7 +652,7 @@ fn ShareDialog(props: &ShareDialogProps) -> Html {
         let connection = props.connection.clone();
         let error = error.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = ConnectionFile::new(vec![connection.clone()]).export(false);
+            let text = ConnectionFile::new(vec![(*connection).clone()]).export(false);
             let name = format!("{}.json", connection.id);
             if let Err(why) = download::save_text(&name, "application/json", &(text + "\n")) {
                 error.set(Some(why));

@@ -4,8 +4,8 @@
 
 use wasm_bindgen::JsCast;
 
-/// Reports panics to the console and in a banner over the page. The
-/// workspace is already saved (autosave), so reloading loses nothing.
+/// Reports panics to the console and in a banner over the page, saying what
+/// is true of the stored workspace (the hook cannot know of edits after it).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
@@ -13,7 +13,19 @@ pub fn install_panic_hook() {
     }));
 }
 
-fn show_banner(detail: &str) {
+/// What the banner says: when the workspace was last saved, if it ever was.
+pub fn banner_text(saved_at: Option<f64>, detail: &str) -> String {
+    let saved = match saved_at {
+        Some(at) => format!(
+            "Your workspace was last saved in this browser at {}; changes made after that may be lost.",
+            super::storage::clock(at)
+        ),
+        None => "Nothing from this session was saved in this browser, so its changes may be lost.".to_string(),
+    };
+    format!("Hookwright hit an internal error and stopped responding. {saved} Reload the page to continue. Details: {detail}")
+}
+
+pub fn show_banner(detail: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -24,9 +36,7 @@ fn show_banner(detail: &str) {
     let _ = banner.set_attribute("role", "alert");
     let _ = banner.set_attribute("data-testid", "crash");
     // Text only: the detail is never interpreted as HTML.
-    banner.set_text_content(Some(&format!(
-        "Hookwright hit an internal error and stopped responding. Your work up to the last change is saved: reload the page to continue. Details: {detail}"
-    )));
+    banner.set_text_content(Some(&banner_text(super::storage::saved_at(), detail)));
     if let Some(body) = document.body() {
         let _ = body.append_child(banner.unchecked_ref());
     }
