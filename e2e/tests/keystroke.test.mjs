@@ -22,14 +22,14 @@ after(async () => {
 // p95 over 40 keys minus a plain input's, in ms: five times the budget.
 for (const [name, bound] of [['seed rule', 20], ['300-clause rule', 80], ['2,000-line body', 80]]) {
   test(`typing in the ${name} stays within ${bound} ms a key over a plain input`, async () => {
-    // A second round if the first is over: on a loaded machine the OS may
-    // pause the page for a few keys; a real regression fails both.
+    // Up to three rounds: on a loaded machine the OS may pause the page for
+    // a few of the 40 keys (p95 is the 38th); a real regression fails all.
     for (let round = 1; ; round++) {
       const run = await measureScenario(browser, server.url, name);
       console.log(`${name}: p95 ${run.editorP95.toFixed(1)} ms, plain input ${run.plainP95.toFixed(1)} ms, extra ${run.extraP95.toFixed(1)} ms, longest task ${run.longestTask.toFixed(0)} ms`);
       assert.deepEqual(run.problems, []);
       if (run.extraP95 <= bound) break;
-      assert.ok(round < 2, `p95 extra ${run.extraP95.toFixed(1)} ms over ${bound} ms, in two rounds`);
+      assert.ok(round < 3, `p95 extra ${run.extraP95.toFixed(1)} ms over ${bound} ms, in three rounds`);
     }
   });
 }
@@ -37,13 +37,13 @@ for (const [name, bound] of [['seed rule', 20], ['300-clause rule', 80], ['2,000
 // Budget: no task over 50 ms; the bound is five times that.
 for (const name of ['5,000-clause rule', 'rule nested 150 deep']) {
   test(`typing in a ${name} never blocks the page for long`, async () => {
-    // As above: a second round if the first had a long task.
+    // As above: up to three rounds.
     for (let round = 1; ; round++) {
       const run = await measureScenario(browser, server.url, name);
       console.log(`${name}: p95 ${run.editorP95.toFixed(1)} ms, plain input ${run.plainP95.toFixed(1)} ms, longest task ${run.longestTask.toFixed(0)} ms`);
       assert.deepEqual(run.problems, []);
       if (run.longestTask <= 250) break;
-      assert.ok(round < 2, `a ${run.longestTask} ms task while typing, in two rounds`);
+      assert.ok(round < 3, `a ${run.longestTask} ms task while typing, in three rounds`);
     }
   });
 }
