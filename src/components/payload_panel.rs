@@ -11,7 +11,7 @@ use hookwright_core::template::{Mode, RenderOptions, Template};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::code_editor::{CodeEditor, Paint};
+use super::code_editor::{CodeEditor, Paint, PLAIN_ABOVE};
 use super::request_panel::edit;
 use super::templating::{
     diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, template_completions,
@@ -119,8 +119,13 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
     let editor = use_dispatch();
     let format_error = use_state(|| None::<String>);
     let connection = &props.connection;
-    let Payload::Custom { content_type, body } = &connection.request.payload else {
-        return Html::default();
+    // No early return before the hooks below: Yew needs the same hooks in
+    // the same order on every render. PayloadPanel shows this editor only
+    // for a custom body; anything else renders nothing after the hooks.
+    let no_body = String::new();
+    let (content_type, body) = match &connection.request.payload {
+        Payload::Custom { content_type, body } => (content_type, body),
+        Payload::Variables { .. } => (&no_body, &no_body),
     };
     let completions = use_memo(connection.source, |source| template_completions(*source));
     let json = Mode::for_content_type(content_type) == Mode::Json;
@@ -150,7 +155,16 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
     let (checked_text, errors, millis) = &*check;
     let current = checked_text == body;
 
-    let mut paints: Vec<Paint> = syntax_paints(body, json);
+    // Colours follow every keystroke (the editor draws only the lines in
+    // view); a body past the editor's plain size is shown uncoloured.
+    let colours = use_memo((body.clone(), json), |(body, json)| {
+        if body.len() > PLAIN_ABOVE {
+            Vec::new()
+        } else {
+            syntax_paints(body, *json)
+        }
+    });
+    let mut paints: Vec<Paint> = (*colours).clone();
     if current {
         paints.extend(diagnostic_paints(errors));
     }
@@ -205,6 +219,9 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
             Err(why) => format_error.set(Some(why)),
         })
     };
+    if !matches!(connection.request.payload, Payload::Custom { .. }) {
+        return Html::default();
+    }
     let list_id = format!("content-types-{}", connection.id);
     html! {
         <div class="body-editor">

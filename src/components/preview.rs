@@ -14,7 +14,7 @@ use hookwright_core::template::{render_request, FieldError, RenderedRequest, Req
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::templating::{preview_sample, use_custom_sample, CustomSample};
+use super::templating::{preview_sample, use_custom_sample, CustomSample, LIVE_ANALYSIS_MAX};
 
 use crate::outbound::curl;
 use crate::services::clipboard;
@@ -205,6 +205,9 @@ fn render_errors(errors: &[hookwright_core::Error], source: &str) -> String {
         .join("\n\n")
 }
 
+/// What a query is written from: the rule, the dialect and the as-of date.
+type SqlInput = (AttrValue, Dialect, Option<Date>);
+
 /// "Copy as SQL" with its dialect and as-of date; when the rule has no exact
 /// SQL the button is disabled and the reason shown, with its position.
 #[component]
@@ -212,9 +215,22 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
     let dialect = use_state(|| Dialect::DuckDb);
     let today = use_state(|| None::<Date>);
     let state = use_state(|| None::<Result<(), String>>);
-    let result = use_memo((props.rule.clone(), *dialect, *today), |(rule, d, t)| {
-        rule_sql(rule, *d, *t)
-    });
+    // A small rule is translated as it is typed; a large one (its translation
+    // takes longer than a frame) only when "Copy as SQL" is pressed.
+    let large = props.rule.len() > LIVE_ANALYSIS_MAX;
+    let live = use_memo(
+        (props.rule.clone(), *dialect, *today, large),
+        |(rule, d, t, large)| (!large).then(|| rule_sql(rule, *d, *t)),
+    );
+    let asked = use_state(|| None::<(SqlInput, Result<String, String>)>);
+    let input: SqlInput = (props.rule.clone(), *dialect, *today);
+    let result: Option<Result<String, String>> = match &*live {
+        Some(result) => Some(result.clone()),
+        None => asked
+            .as_ref()
+            .filter(|(asked_for, _)| *asked_for == input)
+            .map(|(_, result)| result.clone()),
+    };
     let on_dialect = {
         let dialect = dialect.clone();
         let state = state.clone();
@@ -238,8 +254,15 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
     let onclick = {
         let state = state.clone();
         let result = result.clone();
+        let asked = asked.clone();
         Callback::from(move |_: MouseEvent| {
-            let Ok(query) = (*result).clone() else { return };
+            let result = result.clone().unwrap_or_else(|| {
+                let (rule, d, t) = &input;
+                let result = rule_sql(rule, *d, *t);
+                asked.set(Some((input.clone(), result.clone())));
+                result
+            });
+            let Ok(query) = result else { return };
             let state = state.clone();
             spawn_local(async move {
                 state.set(Some(clipboard::write_text(&query).await));
@@ -265,7 +288,7 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
                     <input type="date" aria-label="As-of date for u/today" onchange={on_today}
                         value={today.map(|d| d.to_string()).unwrap_or_default()} />
                 </label>
-                <button type="button" class="button" onclick={onclick} disabled={result.is_err()}
+                <button type="button" class="button" onclick={onclick} disabled={matches!(result, Some(Err(_)))}
                     title={format!("A {label} query returning the id of every loan this rule fires for")}>
                     { "Copy as SQL" }
                 </button>
@@ -275,12 +298,15 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
                 } }
                 </div>
             </div>
-            { match &*result {
+            { match &result {
+                None => html! {
+                    <p class="muted small" data-testid="sql-on-request">{ "A long rule: its query is written when you press “Copy as SQL”." }</p>
+                },
                 // A blank rule is not a translation problem: nothing to say yet.
-                Err(_) if props.rule.trim().is_empty() => html! {
+                Some(Err(_)) if props.rule.trim().is_empty() => html! {
                     <p class="muted small" data-testid="sql-empty">{ "Write the trigger's rule to copy it as SQL." }</p>
                 },
-                Err(why) => html! {
+                Some(Err(why)) => html! {
                     <div class="notice warning inline" data-testid="sql-untranslatable">
                         <p>{ format!("This rule cannot be written exactly in {label}:") }</p>
                         <pre class="caret">{ why }</pre>
@@ -289,7 +315,7 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
                         }
                     </div>
                 },
-                Ok(query) => html! {
+                Some(Ok(query)) => html! {
                     <details class="sql-query" open={matches!(&*state, Some(Err(_)))}>
                         <summary>{ format!("The {label} query") }</summary>
                         <p class="muted small">{ table_shape(*dialect) }</p>

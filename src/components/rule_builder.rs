@@ -2,6 +2,7 @@
 //! (variable, operator, value) and editable expression blocks for what the
 //! builder cannot show. Each row shows whether it holds for the current sample.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::str::FromStr;
@@ -37,12 +38,19 @@ pub struct RuleBuilderProps {
     pub on_edit: Callback<(Path, Edit, Option<String>)>,
 }
 
+/// Items drawn before "Show all": drawing thousands of rows would block the
+/// page for longer than a frame on every change of the rule.
+const FIRST_ROWS: usize = 250;
+
 #[derive(Clone)]
 struct Scope {
     catalog: &'static Catalog,
     results: Rc<Results>,
     counts: Rc<Counts>,
     on_edit: Callback<(Path, Edit, Option<String>)>,
+    /// Items still to draw, in reading order; the rest wait for "Show all".
+    rows_left: Rc<Cell<usize>>,
+    show_all: Callback<MouseEvent>,
 }
 
 impl Scope {
@@ -73,11 +81,14 @@ impl Scope {
 
 #[component]
 pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
+    let all = use_state(|| false);
     let scope = Scope {
         catalog: props.catalog,
         results: props.results.clone(),
         counts: props.counts.clone(),
         on_edit: props.on_edit.clone(),
+        rows_left: Rc::new(Cell::new(if *all { usize::MAX } else { FIRST_ROWS })),
+        show_all: Callback::from(move |_| all.set(true)),
     };
     group_view(&scope, &props.top, &[], None)
 }
@@ -109,11 +120,23 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
         .map(|v| Item::Condition(condition_for(v)));
     let add_condition = new_condition.map(|item| scope.edit(path, Edit::Add(item)));
     let add_group = scope.edit(path, Edit::Add(Item::Group(empty_group(Match::Any))));
-    let children = group.items.iter().enumerate().map(|(i, item)| {
-        let mut child = path.to_vec();
-        child.push(i);
-        item_view(scope, item, &child, group.items.len())
-    });
+    let mut hidden = 0;
+    let children: Vec<Html> = group
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let left = scope.rows_left.get();
+            if left == 0 {
+                hidden += 1;
+                return None;
+            }
+            scope.rows_left.set(left - 1);
+            let mut child = path.to_vec();
+            child.push(i);
+            Some(item_view(scope, item, &child, group.items.len()))
+        })
+        .collect();
     let label = if path.is_empty() { "Rule" } else { "Group" };
     html! {
         <div class={classes!("group", path.is_empty().then_some("top"))} data-testid="group" role="group"
@@ -134,6 +157,12 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
             </div>
             <div class="group-items">
                 { for children }
+                if hidden > 0 {
+                    <p class="group-more" data-testid="builder-more">
+                        { format!("{hidden} more item{} of this group not drawn here (the rule text has them all). ", if hidden == 1 { "" } else { "s" }) }
+                        <button type="button" class="button small" onclick={scope.show_all.clone()}>{ "Show all" }</button>
+                    </p>
+                }
                 if group.items.is_empty() {
                     <p class="group-empty">{ "No conditions yet: this group always matches. Add a condition below." }</p>
                 }

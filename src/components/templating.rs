@@ -415,6 +415,23 @@ pub fn use_debounced<T: Clone + PartialEq + 'static>(value: T, ms: u32) -> T {
     (*settled).clone()
 }
 
+/// Rules longer than this (about 100 clauses; the seed rule is 90 bytes) are
+/// analysed once typing pauses, and translated to SQL only on request.
+pub const LIVE_ANALYSIS_MAX: usize = 4 * 1024;
+/// How long typing must pause before a large text is analysed.
+pub const ANALYSIS_DELAY_MS: u32 = 250;
+
+/// `value` at once while it is small; while `large`, only once it has stayed
+/// the same for `ms` milliseconds: heavy work on a large text follows typing
+/// without running on every keystroke.
+#[hook]
+pub fn use_settled<T: Clone + PartialEq + 'static>(value: T, large: bool, ms: u32) -> T {
+    match use_debounced(large.then(|| value.clone()), ms) {
+        Some(settled) if large => settled,
+        _ => value,
+    }
+}
+
 /// Milliseconds from the page's clock, for the figures the editor reports.
 pub fn now_ms() -> f64 {
     web_sys::window()

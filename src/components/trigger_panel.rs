@@ -13,11 +13,14 @@ use hookwright_core::{Context, Error, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint};
+use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint, PLAIN_ABOVE};
 use super::dry_run::{DryCounts, DryRun};
 use super::dry_run_protocol::ClauseCount;
 use super::rule_builder::{self, Results, RuleBuilder};
-use super::templating::{catalog_for, use_custom_sample, CUSTOM_SAMPLE};
+use super::templating::{
+    catalog_for, use_custom_sample, use_settled, ANALYSIS_DELAY_MS, CUSTOM_SAMPLE,
+    LIVE_ANALYSIS_MAX,
+};
 use super::{use_dispatch, use_editor};
 use crate::builder::{self, Edit, Path};
 use crate::services::storage;
@@ -214,8 +217,8 @@ fn holds(item: &Item, ctx: &Context, opts: &EvalOptions) -> Option<bool> {
 
 /// Colours for the rule text from the engine's tokens.
 fn highlight_paints(text: &str) -> Vec<Paint> {
-    // Painting very large texts would create more DOM than it is worth.
-    if text.len() > 64 * 1024 {
+    // The editor shows a text this long uncoloured.
+    if text.len() > PLAIN_ABOVE {
         return Vec::new();
     }
     rule::highlight(text)
@@ -325,9 +328,25 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     } else {
         (*builtin).clone()
     };
+    // A large rule is analysed once typing pauses, not on every keystroke:
+    // its text and colours follow the keys at once, its checks, marks and
+    // builder a moment later.
+    let large = text.len() > LIVE_ANALYSIS_MAX;
+    let (settled_id, settled) = use_settled(
+        (connection.id.clone(), text.clone()),
+        large,
+        ANALYSIS_DELAY_MS,
+    );
+    // Another connection's rule is never shown, even for a moment.
+    let analysed = if settled_id == connection.id {
+        settled
+    } else {
+        text.clone()
+    };
+    let current = analysed == text;
     let analysis = use_memo(
         (
-            text.clone(),
+            analysed.clone(),
             connection.source,
             context.clone(),
             event_trigger,
@@ -365,12 +384,18 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
             replace(&editor, with_rule(&connection, text), coalesce);
         })
     };
+    // One callback for the panel's life, reading the connection and model of
+    // the latest render: the builder then re-renders only when its rule or
+    // results change, not on every keystroke elsewhere.
+    let latest = use_mut_ref(|| (connection.clone(), model.clone()));
+    *latest.borrow_mut() = (connection.clone(), model.clone());
     let on_edit = {
         let editor = editor.clone();
-        let connection = connection.clone();
-        let model = model.clone();
-        Callback::from(
-            move |(path, edit, coalesce): (Path, Edit, Option<String>)| {
+        use_callback(
+            (),
+            move |(path, edit, coalesce): (Path, Edit, Option<String>), _| {
+                // A copy: dispatching must not hold the borrow.
+                let (connection, model) = latest.borrow().clone();
                 let Some(model) = &model else { return };
                 let top = builder::top_group(model);
                 if let Some(next) = builder::apply(&top, &path, edit) {
@@ -417,13 +442,17 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         _ => Default::default(),
     });
 
-    let mut paints = highlight_paints(&text);
+    let colours = use_memo(text.clone(), |text| highlight_paints(text));
+    let mut paints = (*colours).clone();
     // An event filter runs inside an event-code check, so its offsets differ.
     if let Some(counts) = &dry_marks {
         paints.extend(dry_run_paints(&text, &counts.0));
     }
-    paints.extend(analysis.marks.iter().cloned());
-    paints.extend(diagnostic_paints(&analysis.findings));
+    // Marks and underlines are placed by offsets into the analysed text.
+    if current {
+        paints.extend(analysis.marks.iter().cloned());
+        paints.extend(diagnostic_paints(&analysis.findings));
+    }
     let errors_id = format!("rule-errors-{}", connection.id);
     let has_errors = analysis.findings.iter().any(|e| !e.is_warning());
 

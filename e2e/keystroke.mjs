@@ -1,0 +1,262 @@
+// The keystroke budget of the editor (issue 15), shared by
+// scripts/bench-keystroke (figures for BENCHMARKS.md) and
+// tests/keystroke.test.mjs (generous bounds). A key's cost is the time from
+// its keydown to the second animation frame after it (the frame that shows
+// the change has been painted), measured in the page; a plain <input> typed
+// in the same page gives the browser's own cost, which is subtracted.
+import { ready, until } from './harness.mjs';
+
+export const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
+
+const CLAUSES = [
+  (i) => `(= loan-status "${i % 2 ? 'Open' : 'Collections'}")`,
+  (i) => `(> status-days-past-due ${i % 90})`,
+  (i) => `(not (= loan-sub-status "Item ${i}"))`,
+  (i) => `(< status-amount-due ${i}.50)`,
+];
+
+/** A rule of `n` clauses under one `and`, one clause a line (300 clauses ≈ 9 KB). */
+export function clauseRule(n) {
+  const lines = [];
+  for (let i = 0; i < n; i++) lines.push(`  ${CLAUSES[i % CLAUSES.length](i)}`);
+  return `(and\n${lines.join('\n')}\n  (= loan-status "Open"))`;
+}
+
+/** A rule nested `depth` deep: and/or alternating, a clause at every level. */
+export function nestedRule(depth) {
+  let rule = '(= loan-status "Open")';
+  for (let i = 0; i < depth; i++) {
+    rule = `(${i % 2 ? 'or' : 'and'} ${CLAUSES[i % CLAUSES.length](i)} ${rule})`;
+  }
+  return rule;
+}
+
+/** A JSON body of `n` lines with a placeholder or two on each (2,000 lines ≈ 150 KB). */
+export function templateBody(n) {
+  const lines = ['{', '  "items": ['];
+  for (let i = 0; lines.length < n - 3; i++) {
+    lines.push(`    {"n": ${i}, "note": "item ${i}", "on": "[[v('current-date')]]", "due": [[v('status-amount-due')]]},`);
+  }
+  lines.push('    {"last": true}', '  ]', '}');
+  return lines.join('\n');
+}
+
+/** Records long tasks (over 50 ms) from the start of the page; call before `goto`. */
+export async function observeLongTasks(context) {
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    // When the editor first shows: the connection's name field is in the page.
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('input[aria-label="Connection name"]')) {
+        window.__editorShown = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+/** The longest task (ms) since `since` (a performance.now() reading), 0 if none over 50 ms. */
+export async function longestTaskSince(page, since) {
+  return page.evaluate((since) => Math.max(0, ...window.__longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration)), since);
+}
+
+export const now = (page) => page.evaluate(() => performance.now());
+
+async function installProbe(page) {
+  await page.evaluate(() => {
+    if (window.__keyProbe) return;
+    window.__keyProbe = true;
+    document.addEventListener('keydown', (e) => {
+      const t0 = e.timeStamp;
+      window.__keyDone = new Promise((resolve) => {
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+      });
+    }, true);
+  });
+}
+
+/**
+ * Types `n` letters at the focused element, one every `gapMs` or so, and
+ * returns each key's keydown-to-second-frame time in ms.
+ */
+export async function typeMeasured(page, n = 40, gapMs = 60) {
+  await installProbe(page);
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press('abcdefghijklmnopqrstuvwxyz'[i % 26]);
+    times.push(await page.evaluate(() => window.__keyDone));
+    await page.waitForTimeout(gapMs);
+  }
+  return times;
+}
+
+export function p95(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.ceil(sorted.length * 0.95) - 1];
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** 40 keys in a plain <input> added to the page: the browser's own cost. */
+export async function baseline(page, n = 40) {
+  await page.evaluate(() => {
+    let input = document.getElementById('bench-plain-input');
+    if (!input) {
+      input = document.createElement('input');
+      input.id = 'bench-plain-input';
+      input.setAttribute('aria-label', 'Plain input (benchmark baseline)');
+      input.style.cssText = 'position:fixed;top:0;right:0;z-index:1000;width:200px';
+      document.body.append(input);
+    }
+    input.value = '';
+    input.focus();
+  });
+  return typeMeasured(page, n);
+}
+
+async function addBlank(page) {
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+}
+
+/** Puts the caret at `at` (a function of the value giving an offset) and focuses, scrolled into view. */
+async function caretAt(locator, at) {
+  await locator.evaluate((area, at) => {
+    const offset = new Function('value', `return (${at})(value)`)(area.value);
+    area.focus();
+    area.setSelectionRange(offset, offset);
+    // Scroll the caret's line to the middle of the text area, as a user who clicked there would see it.
+    const line = area.value.slice(0, offset).split('\n').length - 1;
+    const lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 20;
+    area.scrollTop = Math.max(0, line * lineHeight - area.clientHeight / 2);
+    area.scrollIntoView({ block: 'center' });
+  }, at.toString());
+}
+
+/** Sets a field's whole text as one input event (a fill without Playwright's waiting). */
+async function setText(locator, text) {
+  await locator.evaluate((area, text) => {
+    area.focus();
+    area.value = text;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertReplacementText' }));
+  }, text);
+}
+
+const beforeLastQuote = (value) => value.lastIndexOf('"');
+
+/**
+ * The scenarios: each prepares a page (already at the app) and returns the
+ * locator to type into. `rule` scenarios type inside the last string literal,
+ * so the rule stays valid and every key runs the whole analysis.
+ */
+export const scenarios = {
+  'seed rule': {
+    budget: 4,
+    async prepare(page) {
+      const rule = page.getByRole('textbox', { name: 'Rule' });
+      await setText(rule, SEED);
+      await caretAt(rule, beforeLastQuote);
+      return rule;
+    },
+  },
+  '300-clause rule': {
+    budget: 16,
+    async prepare(page) {
+      await addBlank(page);
+      const rule = page.getByRole('textbox', { name: 'Rule' });
+      await setText(rule, clauseRule(300));
+      await until(async () => (await page.getByTestId('condition').count()) > 0, 'the builder', 60_000);
+      await caretAt(rule, beforeLastQuote);
+      return rule;
+    },
+  },
+  '2,000-line body': {
+    budget: 16,
+    async prepare(page) {
+      await addBlank(page);
+      await page.getByRole('radio', { name: 'Custom body' }).check();
+      const body = page.getByRole('textbox', { name: 'Body' });
+      await setText(body, templateBody(2000));
+      const status = page.getByTestId('body-status');
+      await until(async () => (await status.getAttribute('data-current')) === 'true', 'validation', 60_000);
+      // Inside the note of the item on line 1,000.
+      await caretAt(body, (value) => value.indexOf('"item 997"') + 5);
+      return body;
+    },
+  },
+  '5,000-clause rule': {
+    budget: null,
+    async prepare(page) {
+      await addBlank(page);
+      const rule = page.getByRole('textbox', { name: 'Rule' });
+      await setText(rule, clauseRule(5000));
+      await page.waitForTimeout(1500);
+      await caretAt(rule, beforeLastQuote);
+      return rule;
+    },
+  },
+  'rule nested 150 deep': {
+    budget: null,
+    async prepare(page) {
+      await addBlank(page);
+      const rule = page.getByRole('textbox', { name: 'Rule' });
+      await setText(rule, nestedRule(150));
+      await page.waitForTimeout(1500);
+      await caretAt(rule, beforeLastQuote);
+      return rule;
+    },
+  },
+};
+
+/**
+ * One scenario in a fresh page: the plain input's 40 keys, then the editor's,
+ * with the longest task while typing. Figures in ms.
+ */
+export async function measureScenario(browser, url, name, keys = 40) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await observeLongTasks(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
+  await page.goto(url);
+  await ready(page);
+  const plain = await baseline(page, keys);
+  const field = await scenarios[name].prepare(page);
+  await page.waitForTimeout(500);
+  const since = await now(page);
+  const editor = await typeMeasured(page, keys);
+  const longest = await longestTaskSince(page, since);
+  await context.close();
+  return {
+    name,
+    plainP95: p95(plain),
+    editorP95: p95(editor),
+    extraP95: p95(editor) - p95(plain),
+    editorMedian: median(editor),
+    longestTask: longest,
+    problems,
+  };
+}
+
+/** Opening the app in a fresh page: first contentful paint and when the editor shows. */
+export async function measureOpening(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await observeLongTasks(context);
+  const page = await context.newPage();
+  await page.goto(url);
+  await ready(page);
+  const figures = await page.evaluate(() => ({
+    firstPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    editorShown: window.__editorShown ?? null,
+    longestTask: Math.max(0, ...window.__longTasks.map((t) => t.duration)),
+  }));
+  await context.close();
+  return figures;
+}
