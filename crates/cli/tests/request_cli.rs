@@ -205,63 +205,50 @@ fn lenient_rendering_lists_the_variables_it_left_empty() {
 
 #[test]
 fn unknown_ids_and_samples_suggest_the_nearest() {
-    let out = hookwright(&[
+    run(&[
         "request",
         "examples/late-5-days-external.json",
         "--id",
         "late-5-extrenal",
         "--sample",
         "loan-current",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out)
-            .contains("has no connection `late-5-extrenal`; did you mean `late-5-external`?"),
-        "{}",
-        stderr(&out)
-    );
-    let out = hookwright(&[
+    ])
+    .exits(1)
+    .err_has("has no connection `late-5-extrenal`; did you mean `late-5-external`?");
+    run(&[
         "request",
         "examples/late-5-days-external.json",
         "--id",
         "late-5-external",
         "--sample",
         "loan-curent",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("no built-in sample `loan-curent`; did you mean `loan-current`?"),
-        "{}",
-        stderr(&out)
-    );
+    ])
+    .exits(1)
+    .err_has("no built-in sample `loan-curent`; did you mean `loan-current`?");
 }
 
 #[test]
 fn unreadable_files_exit_2() {
-    let out = hookwright(&[
+    run(&[
         "request",
         "no/such.json",
         "--id",
         "x",
         "--sample",
         "loan-current",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot read no/such.json"),
-        "{}",
-        stderr(&out)
-    );
-    let out = hookwright(&[
+    ])
+    .exits(2)
+    .err_has("cannot read no/such.json");
+    run(&[
         "request",
         "examples/late-5-days-external.json",
         "--id",
         "late-5-external",
         "--context",
         "no/such-context.json",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot read no/such-context.json"));
+    ])
+    .exits(2)
+    .err_has("cannot read no/such-context.json");
 }
 
 #[test]
