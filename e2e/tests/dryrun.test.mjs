@@ -9,23 +9,18 @@ import { writeFile, mkdtemp, readFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveDist, launchBrowser, openPage, outputDir } from '../harness.mjs';
+import { appUnderTest, outputDir, ruleShown } from '../harness.mjs';
 import { mkdir } from 'node:fs/promises';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
 
-let server;
-let browser;
+const app = appUnderTest();
 let dir;
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   dir = await mkdtemp(join(tmpdir(), 'hookwright-dryrun-e2e-'));
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** The Dry run section as a picture (the page scrolls inside its main area). */
@@ -80,10 +75,6 @@ function expected(text) {
   return { loans, fired, errors };
 }
 
-async function ready(page) {
-  await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
-}
-
 const summary = (page) => page.getByTestId('dryrun-summary');
 async function finished(page, timeout = 60_000) {
   await page.locator('[data-testid="dryrun-summary"]:is([data-state="done"], [data-state="error"])').waitFor({ timeout });
@@ -105,8 +96,7 @@ async function pick(page, name, contents) {
 }
 
 test('a picked portfolio: counts, tables, near misses, errors, a rule edit diffs, CSV export', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   const text = portfolio(3000, { broken: [10, 2000] });
   await pick(page, 'portfolio.ndjson', text);
@@ -173,8 +163,7 @@ test('a picked portfolio: counts, tables, near misses, errors, a rule edit diffs
 });
 
 test('bad files and absent variables say what is wrong; the page keeps working', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   await pick(page, 'empty.ndjson', '');
   let done = await finished(page);
@@ -206,8 +195,7 @@ test('bad files and absent variables say what is wrong; the page keeps working',
 });
 
 test('a YouLend event filter runs over a batch of events', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();
   await page.getByRole('heading', { level: 2, name: 'YouLend repayment to ledger' }).waitFor();
   const events = [
@@ -229,8 +217,7 @@ test('a YouLend event filter runs over a batch of events', async () => {
 });
 
 test('a generated sample portfolio runs; Cancel stops a big run', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   await page.getByRole('button', { name: 'Generate sample portfolio' }).click();
   const done = await finished(page);
@@ -250,8 +237,7 @@ test('a generated sample portfolio runs; Cancel stops a big run', async () => {
 test('200,000 loans in the page against JSON.parse + json-logic-js in the same page', async () => {
   // HOOKWRIGHT_DRYRUN_HELPERS=N times the run shared with N helper workers.
   const helpers = process.env.HOOKWRIGHT_DRYRUN_HELPERS;
-  const { page, context, problems } = await openPage(browser, helpers ? `${server.url}?dryrun-helpers=${helpers}` : server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open(helpers ? `?dryrun-helpers=${helpers}` : '', { wait: ruleShown });
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   await page.addScriptTag({ path: join(here, '..', 'node_modules', 'json-logic-js', 'logic.js') });
   const text = portfolio(200_000);
@@ -342,8 +328,7 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
 });
 
 test('1,000,000 loans (~290 MB) complete in the page, shared with two helper workers', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?dryrun-helpers=2`);
-  await ready(page);
+  const { page, context, problems } = await app.open('?dryrun-helpers=2', { wait: ruleShown });
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   const path = join(dir, 'million.ndjson');
   await writeFile(path, '');

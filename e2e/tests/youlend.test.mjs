@@ -4,18 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
-import { serveDist, launchBrowser, openPage, screenshot, ready } from '../harness.mjs';
+import { appUnderTest, screenshot, ready, saved } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 const settlement = {
   EventCode: 'LOA10055',
@@ -57,7 +48,7 @@ async function openReconcile(page) {
 }
 
 test('reconcile a pasted batch: tables, sorting, filters and CSV export', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await app.open('', { wait: null });
   await openReconcile(page);
   assert.equal(await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Reconcile' }).getAttribute('aria-current'), 'page');
   await page.getByTestId('reconcile-empty').waitFor();
@@ -131,7 +122,7 @@ test('reconcile a pasted batch: tables, sorting, filters and CSV export', async 
 });
 
 test('the sample batch shows every case, in the dark theme too', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`, { colorScheme: 'dark' });
+  const { page, context, problems } = await app.open('#reconcile', { colorScheme: 'dark', wait: null });
   await page.getByRole('button', { name: 'Load sample batch' }).click();
   await page.getByTestId('reconcile-results').waitFor();
   assert.equal((await rows(page, 'settlements')).length, 3);
@@ -232,7 +223,7 @@ async function dropAndTime(page, text, fresh) {
 // builds, so like a benchmark this keeps the best of a few runs, and allows long tasks of up to
 // 150 ms by default; HOOKWRIGHT_RECONCILE_LIMIT_MS and HOOKWRIGHT_LONG_TASK_LIMIT_MS change the limits.
 test('100,000 dropped events reconcile in slices, with progress, without freezing the page', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
+  const { page, context, problems } = await app.open('#reconcile', { wait: null });
   const text = bigBatch(100_000);
   const limit = Number(process.env.HOOKWRIGHT_RECONCILE_LIMIT_MS ?? 1000);
   const taskLimit = Number(process.env.HOOKWRIGHT_LONG_TASK_LIMIT_MS ?? 150);
@@ -288,7 +279,7 @@ test('100,000 dropped events reconcile in slices, with progress, without freezin
 });
 
 test('a long run can be cancelled', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
+  const { page, context, problems } = await app.open('#reconcile', { wait: null });
   await page.getByTestId('reconcile-empty').waitFor({ timeout: 15_000 });
   const text = bigBatch(100_000);
   // Drop it and press Cancel at the first progress report, before the run can finish.
@@ -321,8 +312,7 @@ const secret = 'c2VjcmV0LWtleS1mb3ItaG9va3dyaWdodC10ZXN0cw==';
 const sign = (key) => `sha256=${createHmac('sha256', key).update(body).digest('base64')}`;
 
 test('verify: valid with either key form, invalid, malformed; the secret is never stored', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   const result = page.getByTestId('verify-result');
   assert.equal(await result.getAttribute('data-value'), 'incomplete');
@@ -366,7 +356,7 @@ test('verify: valid with either key form, invalid, malformed; the secret is neve
   // Nothing of the secret in storage, even after the autosave delay and a workspace edit.
   await page.getByRole('button', { name: 'Connections', exact: true }).click();
   await page.getByRole('textbox', { name: 'Connection name' }).fill('Edited after verifying');
-  await page.waitForTimeout(700);
+  await saved(page, (w) => JSON.stringify(w).includes('Edited after verifying'), 'the edit saved');
   const stored = await page.evaluate(() =>
     JSON.stringify([
       Object.entries(localStorage),
@@ -383,8 +373,7 @@ test('verify: valid with either key form, invalid, malformed; the secret is neve
 });
 
 test('the Connections view is unchanged and the view survives a reload', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   assert.equal(await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Connections' }).getAttribute('aria-current'), 'page');
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await page.waitForLoadState('networkidle'); // a reload must not cut the favicon's request short
