@@ -81,20 +81,6 @@ enum G {
     Call(&'static str, Vec<G>),
 }
 
-fn quote(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 impl G {
     fn write(&self, clojure: bool, out: &mut String) {
         let items = |open: &str, xs: &[G], close: &str, out: &mut String| {
@@ -117,7 +103,8 @@ impl G {
                     out.push('M');
                 }
             }
-            G::Text(s) => quote(s, out),
+            // Both sides read the engine's own `pr-str` of the text.
+            G::Text(s) => out.push_str(&pr_str(&Value::Text(s.clone()))),
             G::Kw(k) => write!(out, ":{k}").unwrap(),
             G::Var(v) => out.push_str(v),
             G::Vector(xs) => items("[", xs, "]", out),
