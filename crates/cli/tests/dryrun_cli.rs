@@ -162,28 +162,17 @@ fn today_and_id_field() {
 "#,
     );
     let rule = "(< (u/days-between (u/today) next-scheduled-payment-date) 10)";
-    let v = json_run(&[
-        "dryrun",
-        rule,
-        "--portfolio",
-        &file,
-        "--json",
-        "--id-field",
-        "ref",
-    ]);
-    assert_eq!(v["firedIds"], serde_json::json!(["a"]));
-    let v = json_run(&[
-        "dryrun",
-        rule,
-        "--portfolio",
-        &file,
-        "--json",
-        "--id-field",
-        "ref",
-        "--today",
-        "2022-10-15",
-    ]);
-    assert_eq!(v["firedIds"], serde_json::json!(["a", "b"]));
+    let fired = |today: &[&str]| {
+        let mut args = vec!["dryrun", rule, "--portfolio", &file, "--json"];
+        args.extend_from_slice(&["--id-field", "ref"]);
+        args.extend_from_slice(today);
+        json_run(&args)["firedIds"].clone()
+    };
+    assert_eq!(fired(&[]), serde_json::json!(["a"]));
+    assert_eq!(
+        fired(&["--today", "2022-10-15"]),
+        serde_json::json!(["a", "b"])
+    );
 }
 
 #[test]
