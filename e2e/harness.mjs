@@ -97,6 +97,20 @@ export async function until(fn, what, timeout = 5000) {
   }
 }
 
+/** What the preview shows: method, URL, headers, body. */
+export async function preview(page) {
+  const root = page.getByTestId('request-preview');
+  const headers = await root.locator('[data-part="header"]').evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]),
+  );
+  return {
+    method: await root.locator('[data-part="method"]').textContent(),
+    url: await root.locator('[data-part="url"]').textContent(),
+    headers,
+    body: await root.locator('[data-part="body"]').textContent(),
+  };
+}
+
 /** The workspace as autosave last stored it (null before the first save). */
 export function storedWorkspace(page) {
   return page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')));

@@ -9,7 +9,7 @@ import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { appUnderTest, screenshot, until as untilDone, ready } from '../harness.mjs';
+import { appUnderTest, screenshot, until as untilDone, ready, preview } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 import { startHookwright, startBareServer, runHookwright } from '../hookwright.mjs';
 
@@ -32,19 +32,6 @@ after(async () => {
 
 /** This file's sends and servers get 8000 ms. */
 const until = (fn, what, timeout = 8000) => untilDone(fn, what, timeout);
-
-async function preview(page) {
-  const root = page.getByTestId('request-preview');
-  const headers = await root.locator('[data-part="header"]').evaluateAll((rows) =>
-    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]),
-  );
-  return {
-    method: await root.locator('[data-part="method"]').textContent(),
-    url: await root.locator('[data-part="url"]').textContent(),
-    headers,
-    body: await root.locator('[data-part="body"]').textContent(),
-  };
-}
 
 // Everything a URL can get wrong: an encoded path, non-ASCII, a query with an encoded space,
 // repeated keys, an empty value and a fragment (which no client sends).

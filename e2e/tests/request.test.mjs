@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appUnderTest, openPage, screenshot, outputDir, until, ready, saved, storedWorkspace } from '../harness.mjs';
+import { appUnderTest, openPage, screenshot, outputDir, until, ready, saved, storedWorkspace, preview } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 
 const app = appUnderTest();
@@ -30,20 +30,6 @@ const SEED_BODY = `{
   }
 }`;
 const TOKEN = 'test-token-0123456789';
-
-/** What the preview shows: method, URL, headers, body. */
-async function preview(page) {
-  const root = page.getByTestId('request-preview');
-  const headers = await root.locator('[data-part="header"]').evaluateAll((rows) =>
-    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]),
-  );
-  return {
-    method: await root.locator('[data-part="method"]').textContent(),
-    url: await root.locator('[data-part="url"]').textContent(),
-    headers,
-    body: await root.locator('[data-part="body"]').textContent(),
-  };
-}
 
 /** Builds the seed's LoanPro customer-note connection in the UI, aimed at `url`. */
 async function buildCustomerNote(page, url) {
