@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -96,7 +97,67 @@ export async function until(fn, what, timeout = 5000) {
   }
 }
 
+/** What the preview shows: method, URL, headers, body. */
+export async function preview(page) {
+  const root = page.getByTestId('request-preview');
+  const headers = await root.locator('[data-part="header"]').evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]),
+  );
+  return {
+    method: await root.locator('[data-part="method"]').textContent(),
+    url: await root.locator('[data-part="url"]').textContent(),
+    headers,
+    body: await root.locator('[data-part="body"]').textContent(),
+  };
+}
+
+/** The workspace as autosave last stored it (null before the first save). */
+export function storedWorkspace(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')));
+}
+
+/** Waits until autosave has stored a workspace for which `check(stored)` holds, and returns it. */
+export async function saved(page, check, what = 'the autosave') {
+  return until(async () => {
+    const stored = await storedWorkspace(page);
+    return stored && check(stored) ? stored : null;
+  }, what);
+}
+
 /** The editor is up: the selected connection's name field is there. */
 export async function ready(page) {
   await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
+}
+
+/** The selected connection's rule editor is up. */
+export async function ruleShown(page) {
+  await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
+}
+
+/**
+ * The app for one test file: dist/ served and Chromium launched before the
+ * file's tests, both closed after them. `app.open(path)` opens a fresh page
+ * (its own profile) at `path` under the served root ('', '#reconcile',
+ * '?dryrun-helpers=2') and waits with `wait(page)` (default: `ready`; `null`
+ * for views without the editor).
+ */
+export function appUnderTest() {
+  const app = {
+    server: null,
+    browser: null,
+    async open(path = '', { colorScheme = 'light', wait = ready } = {}) {
+      const opened = await openPage(app.browser, app.server.url + path, { colorScheme });
+      if (wait) await wait(opened.page);
+      return opened;
+    },
+  };
+  before(async () => {
+    app.server = await serveDist();
+    app.browser = await launchBrowser();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
 }

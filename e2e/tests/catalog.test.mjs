@@ -3,25 +3,15 @@
 // complete their items' fields, and typing stays within a frame.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+import { appUnderTest, screenshot, ruleShown } from '../harness.mjs';
 
 // One frame at 60 Hz.
 const FRAME_MS = 16.7;
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 async function fresh() {
-  const opened = await openPage(browser, server.url);
-  await opened.page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
+  const opened = await app.open('', { wait: ruleShown });
   await opened.page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   return opened;
 }

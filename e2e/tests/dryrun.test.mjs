@@ -9,24 +9,19 @@ import { writeFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveDist, launchBrowser, openPage, outputDir } from '../harness.mjs';
+import { appUnderTest, outputDir, ruleShown } from '../harness.mjs';
 import { traceMainThread, checkTasks } from '../longtasks.mjs';
 import { mkdir } from 'node:fs/promises';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
 
-let server;
-let browser;
+const app = appUnderTest();
 let dir;
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   dir = await mkdtemp(join(tmpdir(), 'hookwright-dryrun-e2e-'));
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
   // The generated portfolios (hundreds of MB over a run) never stay behind.
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -83,10 +78,6 @@ function expected(text) {
   return { loans, fired, errors };
 }
 
-async function ready(page) {
-  await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
-}
-
 const summary = (page) => page.getByTestId('dryrun-summary');
 async function finished(page, timeout = 60_000) {
   await page.locator('[data-testid="dryrun-summary"]:is([data-state="done"], [data-state="error"])').waitFor({ timeout });
@@ -108,8 +99,7 @@ async function pick(page, name, contents) {
 }
 
 test('a picked portfolio: counts, tables, near misses, errors, a rule edit diffs, CSV export', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   const text = portfolio(3000, { broken: [10, 2000] });
   await pick(page, 'portfolio.ndjson', text);
@@ -176,8 +166,7 @@ test('a picked portfolio: counts, tables, near misses, errors, a rule edit diffs
 });
 
 test('bad files and absent variables say what is wrong; the page keeps working', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   await pick(page, 'empty.ndjson', '');
   let done = await finished(page);
@@ -209,8 +198,7 @@ test('bad files and absent variables say what is wrong; the page keeps working',
 });
 
 test('a YouLend event filter runs over a batch of events', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();
   await page.getByRole('heading', { level: 2, name: 'YouLend repayment to ledger' }).waitFor();
   const events = [
@@ -232,8 +220,7 @@ test('a YouLend event filter runs over a batch of events', async () => {
 });
 
 test('a generated sample portfolio runs; Cancel stops a big run', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   await page.getByRole('button', { name: 'Generate sample portfolio' }).click();
   const done = await finished(page);
@@ -253,8 +240,7 @@ test('a generated sample portfolio runs; Cancel stops a big run', async () => {
 test('200,000 loans in the page against JSON.parse + json-logic-js in the same page', async () => {
   // HOOKWRIGHT_DRYRUN_HELPERS=N times the run shared with N helper workers.
   const helpers = process.env.HOOKWRIGHT_DRYRUN_HELPERS;
-  const { page, context, problems } = await openPage(browser, helpers ? `${server.url}?dryrun-helpers=${helpers}` : server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open(helpers ? `?dryrun-helpers=${helpers}` : '', { wait: ruleShown });
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
   await page.addScriptTag({ path: join(here, '..', 'node_modules', 'json-logic-js', 'logic.js') });
   const text = portfolio(200_000);
@@ -297,7 +283,7 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
       });
     });
     // Chromium's trace of the main thread, from the pick to the results on screen.
-    const { tasks: traced } = await traceMainThread(browser, page, async () => {
+    const { tasks: traced } = await traceMainThread(app.browser, page, async () => {
       await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
       await page.evaluate(() => window.__done);
       await page.waitForFunction(() => document.querySelector('[data-testid="dryrun-fired"] .dr-body [role="row"]'));

@@ -9,27 +9,22 @@ import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, until as untilDone, ready } from '../harness.mjs';
+import { appUnderTest, screenshot, until as untilDone, ready, preview } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 import { startHookwright, startBareServer, runHookwright } from '../hookwright.mjs';
 
-let server;
-let browser;
+const app = appUnderTest();
 let recorder;
 let bare;
 let relay;
 let token;
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   recorder = await startRecorder();
   bare = await startBareServer();
   relay = await startHookwright(['relay', '--port', '0']);
   token = relay.lines.find((l) => l.startsWith('Pairing token: ')).slice('Pairing token: '.length);
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await recorder?.close();
   await bare?.close();
   await relay?.stop();
@@ -37,19 +32,6 @@ after(async () => {
 
 /** This file's sends and servers get 8000 ms. */
 const until = (fn, what, timeout = 8000) => untilDone(fn, what, timeout);
-
-async function preview(page) {
-  const root = page.getByTestId('request-preview');
-  const headers = await root.locator('[data-part="header"]').evaluateAll((rows) =>
-    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]),
-  );
-  return {
-    method: await root.locator('[data-part="method"]').textContent(),
-    url: await root.locator('[data-part="url"]').textContent(),
-    headers,
-    body: await root.locator('[data-part="body"]').textContent(),
-  };
-}
 
 // Everything a URL can get wrong: an encoded path, non-ASCII, a query with an encoded space,
 // repeated keys, an empty value and a fragment (which no client sends).
@@ -121,8 +103,7 @@ function assertSameBytes(got, shown) {
 const MASK = '••••••••';
 
 test('through the relay, a server with no CORS receives exactly the preview\'s bytes', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   // Cookie is a header browsers forbid a page to set; the relay sends it.
   const shown = await buildTricky(page, bare.origin, [['Cookie', 'session=abc']]);
   assert.equal(shown.url, bare.origin + PATH_AND_QUERY, 'the preview shows the URL as written');
@@ -154,8 +135,7 @@ test('through the relay, a server with no CORS receives exactly the preview\'s b
 });
 
 test('through the browser\'s fetch the same bytes arrive, with no `&` appended', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const shown = await buildTricky(page, recorder.origin);
   const before = recorder.received.length;
   assert.equal(await sendAndWait(page), '200');
@@ -169,8 +149,7 @@ test('through the browser\'s fetch the same bytes arrive, with no `&` appended',
 });
 
 test('a wrong token, a stopped relay and a header outside ISO-8859-1 each say why, and the panel stays usable', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await buildTricky(page, bare.origin);
   await useRelay(page, 'not-the-token');
   const before = bare.received.length;
@@ -216,8 +195,7 @@ test('a wrong token, a stopped relay and a header outside ISO-8859-1 each say wh
 
 test('a signed test send carries Standard Webhooks headers the CLI verifies', async () => {
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await buildTricky(page, bare.origin);
   await page.getByRole('combobox', { name: 'Sign the test send' }).selectOption('standard');
   assert.match(await page.getByTestId('sign-options').textContent(), /Enter the signing secret/);
@@ -257,7 +235,7 @@ test('the Inbox shows simulated YouLend webhooks arriving at the listener, and h
   const secret = 'c2VjcmV0LWtleS1ieXRlcw==';
   const out = join(dir, 'deliveries.ndjson');
   const listener = await startHookwright(['listen', '--port', '0', '--out', out], { env: { HOOKWRIGHT_SECRET: secret } });
-  const { page, context, problems } = await openPage(browser, `${server.url}#inbox`);
+  const { page, context, problems } = await app.open('#inbox', { wait: null });
   try {
     await page.getByRole('textbox', { name: 'Listener URL' }).fill(listener.url);
     await page.getByRole('button', { name: 'Connect', exact: true }).click();

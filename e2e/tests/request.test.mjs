@@ -2,22 +2,18 @@
 // against a recording server, export/import and the share link.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, outputDir, until, ready } from '../harness.mjs';
+import { appUnderTest, openPage, screenshot, outputDir, until, ready, saved, storedWorkspace, preview } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 
-let server;
-let browser;
+const app = appUnderTest();
 let recorder;
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   recorder = await startRecorder();
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await recorder?.close();
 });
 
@@ -34,20 +30,6 @@ const SEED_BODY = `{
   }
 }`;
 const TOKEN = 'test-token-0123456789';
-
-/** What the preview shows: method, URL, headers, body. */
-async function preview(page) {
-  const root = page.getByTestId('request-preview');
-  const headers = await root.locator('[data-part="header"]').evaluateAll((rows) =>
-    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]),
-  );
-  return {
-    method: await root.locator('[data-part="method"]').textContent(),
-    url: await root.locator('[data-part="url"]').textContent(),
-    headers,
-    body: await root.locator('[data-part="body"]').textContent(),
-  };
-}
 
 /** Builds the seed's LoanPro customer-note connection in the UI, aimed at `url`. */
 async function buildCustomerNote(page, url) {
@@ -66,8 +48,7 @@ async function buildCustomerNote(page, url) {
 }
 
 test('the customer-note connection built in the UI is sent exactly as previewed', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const url = `${recorder.origin}/api/public/api/1/odata.svc/Customers([[v('customer.primary.id')]])`;
   await buildCustomerNote(page, url);
   assert.equal(await page.getByLabel('Bearer token').getAttribute('type'), 'password', 'token masked');
@@ -111,8 +92,7 @@ test('the customer-note connection built in the UI is sent exactly as previewed'
 });
 
 test('a server that never answers times out, and Cancel stops a send', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   await page.getByRole('textbox', { name: 'URL' }).fill(`${recorder.origin}/hang`);
   await page.getByRole('spinbutton', { name: 'Timeout (seconds)' }).fill('0.8');
@@ -136,8 +116,7 @@ test('a server that never answers times out, and Cancel stops a send', async () 
 });
 
 test('a response body with markup is shown as text and runs nothing', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   await page.getByRole('textbox', { name: 'URL' }).fill(`${recorder.origin}/xss`);
   await page.getByRole('button', { name: 'Send test' }).click();
@@ -152,12 +131,10 @@ test('a response body with markup is shown as text and runs nothing', async () =
   await context.close();
 });
 
-const storedConnections = (page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')).workspace.connections);
+const storedConnections = async (page) => (await storedWorkspace(page)).workspace.connections;
 
 test('export, then import into a fresh profile, gives back identical connections', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
   await page.getByLabel('Bearer token').fill(TOKEN);
   await page.getByRole('button', { name: 'Export' }).click();
@@ -170,12 +147,11 @@ test('export, then import into a fresh profile, gives back identical connections
   assert.equal(download.suggestedFilename(), 'hookwright-connections.json');
   const file = join(outputDir, 'exported-connections.json');
   await download.saveAs(file);
-  await page.waitForTimeout(600);
+  await saved(page, (w) => JSON.stringify(w).includes(TOKEN), 'the token saved');
   const original = await storedConnections(page);
   assert.ok((await readFile(file, 'utf8')).includes(TOKEN));
 
-  const fresh = await openPage(browser, server.url);
-  await ready(fresh.page);
+  const fresh = await app.open();
   await fresh.page.getByLabel('Import').setInputFiles(file);
   const dialog = fresh.page.getByRole('dialog', { name: 'Import connections' });
   await dialog.waitFor();
@@ -184,8 +160,7 @@ test('export, then import into a fresh profile, gives back identical connections
   }
   await screenshot(fresh.page, 'import-conflicts');
   await dialog.getByRole('button', { name: 'Add to workspace' }).click();
-  await fresh.page.waitForTimeout(600);
-  assert.deepEqual(await storedConnections(fresh.page), original);
+  await saved(fresh.page, (w) => isDeepStrictEqual(w.workspace.connections, original), 'the import saved');
   assert.deepEqual(fresh.problems, []);
   await fresh.context.close();
   assert.deepEqual(problems, []);
@@ -193,9 +168,7 @@ test('export, then import into a fresh profile, gives back identical connections
 });
 
 test('a broken file lists its problems and changes nothing', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
-  await page.waitForTimeout(100);
+  const { page, context, problems } = await app.open();
   const before = await page.evaluate(() => localStorage.getItem('hookwright.workspace'));
   const names = () => page.getByRole('navigation', { name: 'Connections' }).locator('.connection-name').allTextContents();
   const namesBefore = await names();
@@ -220,8 +193,7 @@ test('a broken file lists its problems and changes nothing', async () => {
 });
 
 test('a share link carries the connection without its secret and offers to add it', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
   await page.getByLabel('Bearer token').fill(TOKEN);
   await page.getByRole('button', { name: 'Share' }).click();
@@ -229,7 +201,7 @@ test('a share link carries the connection without its secret and offers to add i
   assert.match(link, /#share=[A-Za-z0-9_-]+$/);
   assert.ok(!Buffer.from(link.split('#share=')[1], 'base64url').toString().includes(TOKEN));
 
-  const other = await openPage(browser, link);
+  const other = await openPage(app.browser, link);
   await ready(other.page);
   const dialog = other.page.getByRole('dialog', { name: 'Import connections' });
   await dialog.waitFor();
@@ -245,8 +217,7 @@ test('a share link carries the connection without its secret and offers to add i
 });
 
 test('a 2,000-line body keeps typing fast and validates after a pause, errors underlined', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   await page.getByRole('radio', { name: 'Custom body' }).check();
   const lines = ['{', '  "items": ['];

@@ -7,22 +7,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, outputDir } from '../harness.mjs';
+import { appUnderTest, screenshot, outputDir, ruleShown } from '../harness.mjs';
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [1920, 1440, 1280, 768, 390];
 const HEIGHT = 900;
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 const views = (page) => page.getByRole('navigation', { name: 'Views' });
 
@@ -116,7 +107,7 @@ async function hardConnection(page) {
 }
 
 test('no control is clipped and nothing scrolls sideways from 1920 to 390 px', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await app.open('', { wait: null });
   await hardConnection(page);
   const found = [];
   for (const width of WIDTHS) {
@@ -157,8 +148,7 @@ test('no control is clipped and nothing scrolls sideways from 1920 to 390 px', a
 });
 
 test('below 900 px the connection list folds behind a labelled toggle reached by keyboard', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
+  const { page, context, problems } = await app.open('', { wait: ruleShown });
   const toggle = page.getByRole('button', { name: /^Connection list \(\d+\)$/ });
   assert.equal(await toggle.count(), 0, 'no toggle at 1280 px: the list is always shown');
   await page.setViewportSize({ width: 768, height: HEIGHT });
@@ -183,7 +173,7 @@ test('below 900 px the connection list folds behind a labelled toggle reached by
 
 for (const colorScheme of ['light', 'dark']) {
   test(`axe-core finds no serious or critical violation on any view (${colorScheme})`, async () => {
-    const { page, context, problems } = await openPage(browser, server.url, { colorScheme });
+    const { page, context, problems } = await app.open('', { colorScheme, wait: null });
     await page.emulateMedia({ colorScheme });
     await hardConnection(page);
     const found = [];

@@ -5,22 +5,18 @@
 // export gives them back exactly. Marks, unreadable and too-long share links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, outputDir, until, ready } from '../harness.mjs';
+import { appUnderTest, openPage, screenshot, outputDir, until, ready, saved, storedWorkspace } from '../harness.mjs';
 import { startRecorder } from '../recorder.mjs';
 
-let server;
-let browser;
+const app = appUnderTest();
 let recorder;
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   recorder = await startRecorder();
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await recorder?.close();
 });
 
@@ -42,8 +38,7 @@ const leaks = (text) => SECRETS.filter((s) => text.includes(s));
 const storage = (page) =>
   page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
 
-const storedConnections = (page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')).workspace.connections);
+const storedConnections = async (page) => (await storedWorkspace(page)).workspace.connections;
 
 const listItems = (locator) => locator.locator('li').allTextContents();
 
@@ -70,8 +65,7 @@ const sendAndWait = async (page, expected) => {
 };
 
 test('credentials typed anywhere stay out of links, exports without secrets, the history and other storage', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await typeCredentials(page, false);
 
   // Each credential is marked secret by its name, with a box to say otherwise.
@@ -154,7 +148,7 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
   assert.deepEqual(leaks(await readFile(fullFile, 'utf8')), SECRETS);
 
   // Nothing outside the workspace holds a secret; the workspace does.
-  await page.waitForTimeout(600);
+  await saved(page, (w) => isDeepStrictEqual(leaks(JSON.stringify(w)), SECRETS), 'every secret saved');
   const stored = await storage(page);
   for (const [key, value] of Object.entries(stored)) {
     if (key === 'hookwright.workspace') assert.deepEqual(leaks(value), SECRETS);
@@ -163,8 +157,7 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
   const original = await storedConnections(page);
 
   // The export with secrets round-trips exactly into a fresh profile.
-  const fresh = await openPage(browser, server.url);
-  await ready(fresh.page);
+  const fresh = await app.open();
   await fresh.page.getByLabel('Import').setInputFiles(fullFile);
   const importDialog = fresh.page.getByRole('dialog', { name: 'Import connections' });
   await importDialog.waitFor();
@@ -176,14 +169,12 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
     await importDialog.getByRole('combobox', { name: `When ${id} exists` }).selectOption('replace');
   }
   await importDialog.getByRole('button', { name: 'Add to workspace' }).click();
-  await fresh.page.waitForTimeout(600);
-  assert.deepEqual(await storedConnections(fresh.page), original);
+  await saved(fresh.page, (w) => isDeepStrictEqual(w.workspace.connections, original), 'the import saved');
   assert.deepEqual(fresh.problems, []);
   await fresh.context.close();
 
   // The export without secrets imports with placeholders and a list to fill in.
-  const other = await openPage(browser, server.url);
-  await ready(other.page);
+  const other = await app.open();
   await other.page.getByLabel('Import').setInputFiles(plainFile);
   const review = other.page.getByRole('dialog', { name: 'Import connections' });
   await review.waitFor();
@@ -209,8 +200,7 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
 });
 
 test('any header value or query parameter can be marked or unmarked, and lint-like warnings say when to', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const REF = 'Zk3Jd8s9Qm2Lx7Vb4Np1Rt6Y';
   const CODE = 'Zq81Lm02Xc93Vb74Nn65';
   await page.getByRole('textbox', { name: 'URL' }).fill(`https://hooks.example.com/in?code=${CODE}&api_key=public-demo-key`);
@@ -243,8 +233,8 @@ test('any header value or query parameter can be marked or unmarked, and lint-li
   await share.getByRole('button', { name: 'Close' }).click();
 
   // The marks are part of the connection: they survive a reload.
-  await page.waitForTimeout(600);
-  const stored = (await storedConnections(page))[0].request;
+  const stored = (await saved(page, (w) => w.workspace.connections[0].request.querySecrets?.code === true, 'the marks saved'))
+    .workspace.connections[0].request;
   assert.deepEqual(stored.querySecrets, { code: true, api_key: false });
   assert.equal(stored.headers[1].secret, true);
   await page.reload();
@@ -256,17 +246,16 @@ test('any header value or query parameter can be marked or unmarked, and lint-li
 });
 
 test('a share link that cannot be read says so', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: 'Share' }).click();
   const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
   await context.close();
   for (const [name, bad] of [
-    ['garbage', `${server.url}#share=%%%not-a-link%%%`],
+    ['garbage', `${app.server.url}#share=%%%not-a-link%%%`],
     ['truncated', link.slice(0, Math.floor(link.length * 0.6))],
-    ['wrong-encoding', `${server.url}#share=${Buffer.from('{"format": "hookwright/connections"').toString('base64')}`],
+    ['wrong-encoding', `${app.server.url}#share=${Buffer.from('{"format": "hookwright/connections"').toString('base64')}`],
   ]) {
-    const other = await openPage(browser, bad);
+    const other = await openPage(app.browser, bad);
     await ready(other.page);
     const dialog = other.page.getByRole('dialog', { name: 'Import connections' });
     await dialog.waitFor();
@@ -282,8 +271,7 @@ test('a share link that cannot be read says so', async () => {
 });
 
 test('a connection too large for a link is offered as a file', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
   await page.getByLabel('Bearer token').fill(BEARER);
   const body = JSON.stringify({ notes: Array.from({ length: 900 }, (_, i) => `note ${i} [[v('loan-id')]] padding text`) }, null, 2);

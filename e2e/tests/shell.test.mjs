@@ -2,21 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
-import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+import { appUnderTest, screenshot } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 test('loads with no console error and shows the seed connection', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await app.open('', { wait: null });
   const title = page.getByRole('heading', { level: 2, name: "Customer's Loan is 5 Days Past Due" });
   await title.waitFor({ timeout: 15_000 });
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Hookwright');
@@ -29,7 +20,7 @@ test('loads with no console error and shows the seed connection', async () => {
 });
 
 test('dark theme follows prefers-color-scheme', async () => {
-  const { page, context, problems } = await openPage(browser, server.url, { colorScheme: 'dark' });
+  const { page, context, problems } = await app.open('', { colorScheme: 'dark', wait: null });
   await page.getByRole('heading', { level: 2 }).first().waitFor();
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(17, 20, 24)');
@@ -39,7 +30,7 @@ test('dark theme follows prefers-color-scheme', async () => {
 });
 
 test('selecting another connection shows it', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await app.open('', { wait: null });
   await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();
   await page.getByRole('heading', { level: 2, name: 'YouLend repayment to ledger' }).waitFor();
   assert.match(await page.locator('main').textContent(), /LOA10040/);

@@ -5,23 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, outputDir, until } from '../harness.mjs';
+import { appUnderTest, outputDir, until, ruleShown } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 test('Copy as SQL gives each dialect its query and says why a rule has none', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const { page, context, problems } = await app.open('', { wait: ruleShown });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url });
   await mkdir(outputDir, { recursive: true });
   const box = page.getByTestId('copy-sql');
   // "Copy as SQL" sits in one row with "Copy as curl".

@@ -4,18 +4,9 @@
 // line and column.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, outputDir, until } from '../harness.mjs';
+import { appUnderTest, screenshot, outputDir, until } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 const BODY = `{
   "due": "[[formatNumber([[evalFormula('(* status-amount-due 2)')]],'2','.',',')]]",
@@ -25,8 +16,7 @@ const BODY = `{
 }`;
 
 test('a body with evalFormula, a nested formatNumber and an IF block renders in the preview', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.getByRole('textbox', { name: 'Connection name' }).waitFor({ timeout: 15_000 });
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   await page.getByRole('textbox', { name: 'Connection name' }).fill('LoanPro template forms');
   await page.getByRole('combobox', { name: 'Method' }).selectOption('PUT');

@@ -2,24 +2,14 @@
 // live evaluation against samples, and errors at their exact place.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from '../harness.mjs';
+import { appUnderTest, screenshot, ruleShown } from '../harness.mjs';
 
 const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 async function fresh() {
-  const opened = await openPage(browser, server.url);
-  await opened.page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
+  const opened = await app.open('', { wait: ruleShown });
   return opened;
 }
 

@@ -2,25 +2,15 @@
 // recovery from unreadable stored data, and another tab's changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot, ready } from '../harness.mjs';
+import { appUnderTest, screenshot, ready, saved } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 const names = (page) =>
   page.getByRole('navigation', { name: 'Connections' }).locator('.connection-name').allTextContents();
 
 test('edits survive a reload, with the selection and scroll position', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
   const name = page.getByRole('textbox', { name: 'Connection name' });
   await name.fill('Late note, renamed');
@@ -29,7 +19,7 @@ test('edits survive a reload, with the selection and scroll position', async () 
     el.style.maxHeight = '300px';
     el.scrollTop = 120;
   });
-  await page.waitForTimeout(600); // autosave promises to save within 500 ms
+  await saved(page, (w) => w.scroll > 0 && w.workspace.connections.some((c) => c.name === 'Late note, renamed'));
   await page.reload();
   await ready(page);
   assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'Late note, renamed');
@@ -47,8 +37,7 @@ test('edits survive a reload, with the selection and scroll position', async () 
 });
 
 test('undo and redo a sequence of edits, with buttons and keys', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const original = await names(page);
   await page.getByRole('button', { name: "Duplicate Customer's Loan is 5 Days Past Due" }).click();
   await page.getByRole('textbox', { name: 'Connection name' }).fill('Copy, renamed');
@@ -76,8 +65,7 @@ test('undo and redo a sequence of edits, with buttons and keys', async () => {
 });
 
 test('a delete offers undo in its notice', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: 'Delete Customer note: 5 Days Past Due' }).click();
   const notice = page.getByTestId('notice');
   assert.match(await notice.textContent(), /Deleted “Customer note: 5 Days Past Due”/);
@@ -90,8 +78,7 @@ test('a delete offers undo in its notice', async () => {
 });
 
 test('search, add from an example, and the empty state', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption({ label: 'Blank connection' });
   assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'New connection');
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('youlend-repayment-ledger');
@@ -106,8 +93,7 @@ test('search, add from an example, and the empty state', async () => {
 });
 
 test('unreadable stored data is backed up, explained, and the examples load', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.evaluate(() => localStorage.setItem('hookwright.workspace', '{"storageVersion": 1, "workspace": {trunc'));
   await page.reload();
   await ready(page);
@@ -137,11 +123,10 @@ test('unreadable stored data is backed up, explained, and the examples load', as
 });
 
 test('two stored connections with one id are repaired on load, with a notice', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   // Opening another connection saves the workspace.
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
-  await page.waitForTimeout(600);
+  await saved(page, () => true);
   await page.evaluate(() => {
     const stored = JSON.parse(localStorage.getItem('hookwright.workspace'));
     const twin = structuredClone(stored.workspace.connections[0]);
@@ -158,18 +143,16 @@ test('two stored connections with one id are repaired on load, with a notice', a
   assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'The twin');
   await page.getByRole('button', { name: 'Delete The twin' }).click();
   assert.deepEqual(await names(page), ["Customer's Loan is 5 Days Past Due", 'Customer note: 5 Days Past Due', 'YouLend repayment to ledger']);
-  await page.waitForTimeout(600);
-  const ids = await page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.workspace')).workspace.connections.map((c) => c.id));
-  assert.deepEqual(ids, ['late-5-external', 'late-5-note', 'youlend-repayment-ledger']);
+  const ids = (w) => w.workspace.connections.map((c) => c.id).join(' ');
+  await saved(page, (w) => ids(w) === 'late-5-external late-5-note youlend-repayment-ledger', 'the twin deleted');
   assert.deepEqual(problems, []);
   await context.close();
 });
 
 test("another tab's save is noticed, not overwritten", async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const other = await context.newPage();
-  await other.goto(server.url);
+  await other.goto(app.server.url);
   await ready(other);
   await other.getByRole('textbox', { name: 'Connection name' }).fill('Renamed in tab two');
   const conflict = page.getByTestId('conflict');

@@ -4,19 +4,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
-import { serveDist, launchBrowser, openPage, screenshot, ready } from '../harness.mjs';
+import { appUnderTest, screenshot, ready, saved } from '../harness.mjs';
 import { traceMainThread, checkTasks } from '../longtasks.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 const settlement = {
   EventCode: 'LOA10055',
@@ -63,7 +54,7 @@ async function openReconcile(page) {
 }
 
 test('reconcile a pasted batch: tables, sorting, filters and CSV export', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await app.open('', { wait: null });
   await openReconcile(page);
   assert.equal(await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Reconcile' }).getAttribute('aria-current'), 'page');
   await page.getByTestId('reconcile-empty').waitFor();
@@ -138,7 +129,7 @@ test('reconcile a pasted batch: tables, sorting, filters and CSV export', async 
 });
 
 test('the sample batch shows every case, in the dark theme too', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`, { colorScheme: 'dark' });
+  const { page, context, problems } = await app.open('#reconcile', { colorScheme: 'dark', wait: null });
   await page.getByRole('button', { name: 'Load sample batch' }).click();
   await page.getByTestId('reconcile-results').waitFor();
   assert.equal((await rows(page, 'settlements')).length, 3);
@@ -240,12 +231,12 @@ async function reconcileBatch(page, how) {
 // machine is often busy with other builds, so like a benchmark this keeps the best of a few runs;
 // HOOKWRIGHT_RECONCILE_LIMIT_MS changes the limit. The main thread is held to 50 ms in every run.
 test('100,000 dropped events reconcile in a worker, with progress, without blocking the page', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
+  const { page, context, problems } = await app.open('#reconcile', { wait: null });
   const limit = Number(process.env.HOOKWRIGHT_RECONCILE_LIMIT_MS ?? 1000);
   let best;
   for (let attempt = 1; attempt <= 5; attempt++) {
     await prepare(page, 100_000, attempt === 1);
-    const { result: timing, tasks } = await traceMainThread(browser, page, () => reconcileBatch(page, 'drop'));
+    const { result: timing, tasks } = await traceMainThread(app.browser, page, () => reconcileBatch(page, 'drop'));
     const line = checkTasks(assert, tasks);
     console.log(
       `100k events in the page (run ${attempt}): ${timing.reconcile} ms reading and reconciling, ` +
@@ -301,17 +292,17 @@ test('100,000 dropped events reconcile in a worker, with progress, without block
 // Issue 15's sizes: a 52 MB batch of 210,000 events, dropped and then pasted. Reading and
 // reconciling happen in the worker; the page's main thread never holds a task over 50 ms.
 test('210,000 events (52 MB) dropped or pasted never block the page', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
+  const { page, context, problems } = await app.open('#reconcile', { wait: null });
   for (const [attempt, how] of ['drop', 'paste'].entries()) {
     await prepare(page, 210_000, attempt === 0);
-    const { result: timing, tasks } = await traceMainThread(browser, page, () => reconcileBatch(page, how));
+    const { result: timing, tasks } = await traceMainThread(app.browser, page, () => reconcileBatch(page, how));
     const line = checkTasks(assert, tasks);
     console.log(`210k events, ${how}: ${timing.reconcile} ms in the worker, ${timing.total.toFixed(0)} ms to tables on screen; ${line}`);
     assert.equal(await page.getByTestId('events').getAttribute('data-value'), '199285');
     assert.ok(timing.total < 120_000);
   }
   // Sorting the biggest table happens in the worker too.
-  const { tasks } = await traceMainThread(browser, page, async () => {
+  const { tasks } = await traceMainThread(app.browser, page, async () => {
     await page.getByTestId('payments').locator('th button').nth(2).click();
     await settled(page);
   });
@@ -322,7 +313,7 @@ test('210,000 events (52 MB) dropped or pasted never block the page', async () =
 });
 
 test('a long run can be cancelled', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}#reconcile`);
+  const { page, context, problems } = await app.open('#reconcile', { wait: null });
   await page.getByTestId('reconcile-empty').waitFor({ timeout: 15_000 });
   const text = bigBatch(100_000);
   // Drop it and press Cancel at the first progress report, before the run can finish.
@@ -355,8 +346,7 @@ const secret = 'c2VjcmV0LWtleS1mb3ItaG9va3dyaWdodC10ZXN0cw==';
 const sign = (key) => `sha256=${createHmac('sha256', key).update(body).digest('base64')}`;
 
 test('verify: valid with either key form, invalid, malformed; the secret is never stored', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   const result = page.getByTestId('verify-result');
   assert.equal(await result.getAttribute('data-value'), 'incomplete');
@@ -400,7 +390,7 @@ test('verify: valid with either key form, invalid, malformed; the secret is neve
   // Nothing of the secret in storage, even after the autosave delay and a workspace edit.
   await page.getByRole('button', { name: 'Connections', exact: true }).click();
   await page.getByRole('textbox', { name: 'Connection name' }).fill('Edited after verifying');
-  await page.waitForTimeout(700);
+  await saved(page, (w) => JSON.stringify(w).includes('Edited after verifying'), 'the edit saved');
   const stored = await page.evaluate(() =>
     JSON.stringify([
       Object.entries(localStorage),
@@ -417,8 +407,7 @@ test('verify: valid with either key form, invalid, malformed; the secret is neve
 });
 
 test('the Connections view is unchanged and the view survives a reload', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   assert.equal(await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Connections' }).getAttribute('aria-current'), 'page');
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await page.waitForLoadState('networkidle'); // a reload must not cut the favicon's request short

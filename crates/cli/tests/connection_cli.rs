@@ -122,13 +122,9 @@ fn lint_locates_malformed_files() {
         stdout(&out)
     );
     let binary = temp_file("binary.json", [b'{', b'\n', 0xff, 0xfe, 0]);
-    let out = hookwright(&["lint", &binary]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains(":2:1: the file is not UTF-8 text"),
-        "{}",
-        stdout(&out)
-    );
+    run(&["lint", &binary])
+        .exits(1)
+        .out_has(":2:1: the file is not UTF-8 text");
 }
 
 #[test]

@@ -18,6 +18,22 @@ const PORTFOLIO: &str = r#"{"loan-id": 1, "status-days-past-due": 5, "loan-statu
 {"loan-id": 6, "status-days-past-due": 5.00, "loan-status": "Closed"}
 "#;
 
+/// `hookwright dryrun --connection examples/FILE --id ID --portfolio PORTFOLIO EXTRA…`.
+fn from_example(file: &str, id: &str, portfolio: &str, extra: &[&str]) -> Run {
+    let file = format!("examples/{file}");
+    let mut args = vec![
+        "dryrun",
+        "--connection",
+        &file,
+        "--id",
+        id,
+        "--portfolio",
+        portfolio,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 fn json_run(args: &[&str]) -> Value {
     let o = hookwright(args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -96,32 +112,13 @@ fn readable_summary_and_rule_sources() {
         "--json",
     ]);
     assert_eq!(from_file["fired"], 2);
-    let examples = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/late-5-days-external.json"
-    );
-    let from_connection = json_run(&[
-        "dryrun",
-        "--connection",
-        examples,
-        "--id",
-        "late-5-external",
-        "--portfolio",
-        &file,
-        "--json",
-    ]);
+    let example = "late-5-days-external.json";
+    let from_connection = from_example(example, "late-5-external", &file, &["--json"]).exits(0);
+    let from_connection: Value = serde_json::from_str(&from_connection.stdout).unwrap();
     assert_eq!(from_connection["firedIds"], serde_json::json!([1, "L-3"]));
-    let o = hookwright(&[
-        "dryrun",
-        "--connection",
-        examples,
-        "--id",
-        "nope",
-        "--portfolio",
-        &file,
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("no connection `nope`"));
+    from_example(example, "nope", &file, &[])
+        .exits(1)
+        .err_has("no connection `nope`");
 }
 
 #[test]
@@ -133,22 +130,14 @@ fn an_event_connection_runs_over_a_batch_of_events() {
 {"EventCode": "LOA10040", "EventId": "e3", "EventProperties": {"CorrelationId": "P-A"}}
 "#,
     );
-    let examples = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/youlend-manual-payment-note.json"
-    );
-    let v = json_run(&[
-        "dryrun",
-        "--connection",
-        examples,
-        "--id",
+    let v = from_example(
+        "youlend-manual-payment-note.json",
         "youlend-manual-payment-note",
-        "--portfolio",
         &events,
-        "--id-field",
-        "EventId",
-        "--json",
-    ]);
+        &["--id-field", "EventId", "--json"],
+    )
+    .exits(0);
+    let v: Value = serde_json::from_str(&v.stdout).unwrap();
     assert_eq!(v["loans"], 3);
     assert_eq!(v["firedIds"], serde_json::json!(["e1"]));
 }
@@ -162,28 +151,17 @@ fn today_and_id_field() {
 "#,
     );
     let rule = "(< (u/days-between (u/today) next-scheduled-payment-date) 10)";
-    let v = json_run(&[
-        "dryrun",
-        rule,
-        "--portfolio",
-        &file,
-        "--json",
-        "--id-field",
-        "ref",
-    ]);
-    assert_eq!(v["firedIds"], serde_json::json!(["a"]));
-    let v = json_run(&[
-        "dryrun",
-        rule,
-        "--portfolio",
-        &file,
-        "--json",
-        "--id-field",
-        "ref",
-        "--today",
-        "2022-10-15",
-    ]);
-    assert_eq!(v["firedIds"], serde_json::json!(["a", "b"]));
+    let fired = |today: &[&str]| {
+        let mut args = vec!["dryrun", rule, "--portfolio", &file, "--json"];
+        args.extend_from_slice(&["--id-field", "ref"]);
+        args.extend_from_slice(today);
+        json_run(&args)["firedIds"].clone()
+    };
+    assert_eq!(fired(&[]), serde_json::json!(["a"]));
+    assert_eq!(
+        fired(&["--today", "2022-10-15"]),
+        serde_json::json!(["a", "b"])
+    );
 }
 
 #[test]

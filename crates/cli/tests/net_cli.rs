@@ -4,25 +4,10 @@
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 
-fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hookwright"));
-    command.env_remove("HOOKWRIGHT_SECRET");
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::*;
 
 /// A fresh directory per test: tests run in parallel.
 struct Dir(PathBuf);
@@ -63,7 +48,7 @@ impl Drop for Server {
 
 /// Starts `hookwright ARGS` and reads its first lines until one holds `http://127.0.0.1:PORT`.
 fn start(args: &[&str], envs: &[(&str, &str)]) -> (Server, String, Vec<String>) {
-    let mut command = bin();
+    let mut command = command();
     command
         .args(args)
         .stdout(Stdio::piped())
@@ -108,7 +93,7 @@ const VECTOR_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 fn sign_prints_the_standard_webhooks_vector_and_youlend_headers() {
     let dir = Dir::new("sign");
     let body = dir.file("body.json", br#"{"test": 2432232314}"#);
-    let out = run(&[
+    let signed = run(&[
         "sign",
         "--scheme",
         "standard",
@@ -120,117 +105,74 @@ fn sign_prints_the_standard_webhooks_vector_and_youlend_headers() {
         VECTOR_ID,
         "--timestamp",
         "1614265330",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    ])
+    .exits(0);
     assert_eq!(
-        stdout(&out),
+        signed.stdout,
         format!("webhook-id: {VECTOR_ID}\nwebhook-timestamp: 1614265330\nwebhook-signature: {VECTOR_SIGNATURE}\n")
     );
-    let out = run(&[
-        "sign",
-        "--scheme",
-        "youlend",
-        "--secret",
-        "c2VjcmV0LWtleS1ieXRlcw==",
-        "--body",
-        &body,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let line = stdout(&out);
+    let secret = "c2VjcmV0LWtleS1ieXRlcw==";
+    let line = run(&[
+        "sign", "--scheme", "youlend", "--secret", secret, "--body", &body,
+    ])
+    .exits(0)
+    .stdout;
     assert!(
         line.starts_with("X-YL-Webhook-Signature: sha256="),
         "{line}"
     );
     // What sign prints, verify accepts.
-    let value = line.trim().split_once(": ").unwrap().1.to_string();
-    let out = run(&[
+    let value = line.trim().split_once(": ").unwrap().1;
+    run(&[
         "verify",
         "--secret",
-        "c2VjcmV0LWtleS1ieXRlcw==",
+        secret,
         "--signature",
-        &value,
+        value,
         "--body",
         &body,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("base64-decoded"), "{}", stdout(&out));
+    ])
+    .exits(0)
+    .out_has("base64-decoded");
 }
 
 #[test]
 fn verify_standard_checks_signature_and_timestamp() {
     let dir = Dir::new("verify-standard");
     let body = dir.file("body.json", br#"{"test": 2432232314}"#);
-    let args = |extra: &[&str]| {
-        let mut a = vec![
+    let verify = |signature: &str, extra: &[&str]| {
+        let mut args = vec![
             "verify",
             "--scheme",
             "standard",
             "--secret",
             VECTOR_SECRET,
             "--signature",
-            VECTOR_SIGNATURE,
-            "--id",
-            VECTOR_ID,
-            "--timestamp",
-            "1614265330",
+            signature,
             "--body",
             &body,
         ];
-        a.extend_from_slice(extra);
-        a.into_iter().map(String::from).collect::<Vec<_>>()
+        args.extend_from_slice(extra);
+        run(&args)
     };
+    let at = ["--id", VECTOR_ID, "--timestamp", "1614265330"];
     // Signed in 2021: the signature matches, the timestamp is far outside 5 minutes.
-    let out = bin().args(args(&[])).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("the signature matches, but the timestamp is"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stdout(&out).contains("--ignore-timestamp"),
-        "{}",
-        stdout(&out)
-    );
-    let out = bin().args(args(&["--ignore-timestamp"])).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).starts_with("valid:"));
-    // A malformed signature says why.
-    let out = run(&[
-        "verify",
-        "--scheme",
-        "standard",
-        "--secret",
-        VECTOR_SECRET,
-        "--signature",
-        "v1,***",
-        "--id",
-        VECTOR_ID,
-        "--timestamp",
-        "1614265330",
-        "--body",
-        &body,
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("not 32 bytes of base64"),
-        "{}",
-        stdout(&out)
-    );
-    // --id and --timestamp are required for the standard scheme.
-    let out = run(&[
-        "verify",
-        "--scheme",
-        "standard",
-        "--secret",
-        VECTOR_SECRET,
-        "--signature",
+    verify(VECTOR_SIGNATURE, &at)
+        .exits(1)
+        .out_has("the signature matches, but the timestamp is")
+        .out_has("--ignore-timestamp");
+    let valid = verify(
         VECTOR_SIGNATURE,
-        "--body",
-        &body,
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--id"), "{}", stderr(&out));
+        &[&at[..], &["--ignore-timestamp"]].concat(),
+    )
+    .exits(0);
+    assert!(valid.stdout.starts_with("valid:"), "{}", valid.stdout);
+    // A malformed signature says why.
+    verify("v1,***", &at)
+        .exits(1)
+        .out_has("not 32 bytes of base64");
+    // --id and --timestamp are required for the standard scheme.
+    verify(VECTOR_SIGNATURE, &[]).exits(2).err_has("--id");
 }
 
 #[test]
@@ -238,113 +180,53 @@ fn secrets_come_from_a_file_or_the_environment() {
     let dir = Dir::new("secrets");
     let body = dir.file("body.json", br#"{"test": 2432232314}"#);
     let secret_file = dir.file("secret.txt", format!("{VECTOR_SECRET}\n").as_bytes());
-    let common = [
-        "--scheme",
-        "standard",
-        "--signature",
-        VECTOR_SIGNATURE,
-        "--id",
-        VECTOR_ID,
-        "--timestamp",
-        "1614265330",
-        "--ignore-timestamp",
-        "--body",
-        &body,
-    ];
-    let out = bin()
-        .arg("verify")
-        .args(common)
-        .args(["--secret-file", &secret_file])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let out = bin()
-        .arg("verify")
-        .args(common)
-        .env("HOOKWRIGHT_SECRET", VECTOR_SECRET)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    // The flag wins over the environment; a wrong one fails.
-    let out = bin()
-        .arg("verify")
-        .args(common)
-        .args(["--secret", "whsec_d3Jvbmc="])
-        .env("HOOKWRIGHT_SECRET", VECTOR_SECRET)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    // sign reads them too.
-    let out = bin()
-        .args([
-            "sign",
+    let verify = |secret: &[&str], env: Option<&str>| {
+        let mut verify = command();
+        verify.args([
+            "verify",
             "--scheme",
             "standard",
-            "--body",
-            &body,
+            "--signature",
+            VECTOR_SIGNATURE,
             "--id",
             VECTOR_ID,
             "--timestamp",
             "1614265330",
-        ])
-        .env("HOOKWRIGHT_SECRET", VECTOR_SECRET)
-        .output()
-        .unwrap();
-    assert!(
-        stdout(&out).contains(VECTOR_SIGNATURE),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+            "--ignore-timestamp",
+            "--body",
+            &body,
+        ]);
+        verify.args(secret);
+        if let Some(env) = env {
+            verify.env("HOOKWRIGHT_SECRET", env);
+        }
+        run_command(&mut verify)
+    };
+    verify(&["--secret-file", &secret_file], None).exits(0);
+    verify(&[], Some(VECTOR_SECRET)).exits(0);
+    // The flag wins over the environment; a wrong one fails.
+    verify(&["--secret", "whsec_d3Jvbmc="], Some(VECTOR_SECRET)).exits(1);
+    // sign reads them too.
+    run_command(
+        command()
+            .args(["sign", "--scheme", "standard", "--body", &body])
+            .args(["--id", VECTOR_ID, "--timestamp", "1614265330"])
+            .env("HOOKWRIGHT_SECRET", VECTOR_SECRET),
+    )
+    .out_has(VECTOR_SIGNATURE);
     // None given, an empty or missing file: exit 2 saying how to give one.
-    let out = bin().arg("verify").args(common).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("--secret-file FILE, the HOOKWRIGHT_SECRET environment variable"),
-        "{}",
-        stderr(&out)
-    );
+    verify(&[], None)
+        .exits(2)
+        .err_has("--secret-file FILE, the HOOKWRIGHT_SECRET environment variable");
     let empty = dir.file("empty.txt", b"\n");
-    let out = bin()
-        .arg("verify")
-        .args(common)
-        .args(["--secret-file", &empty])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("is empty"), "{}", stderr(&out));
-    let out = bin()
-        .arg("verify")
-        .args(common)
-        .args(["--secret-file", &dir.path("missing.txt")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot read the secret file"),
-        "{}",
-        stderr(&out)
-    );
+    verify(&["--secret-file", &empty], None)
+        .exits(2)
+        .err_has("is empty");
+    verify(&["--secret-file", &dir.path("missing.txt")], None)
+        .exits(2)
+        .err_has("cannot read the secret file");
     // Both flags at once is a usage error.
-    let out = bin()
-        .arg("verify")
-        .args(common)
-        .args(["--secret", "x", "--secret-file", &secret_file])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    verify(&["--secret", "x", "--secret-file", &secret_file], None).exits(2);
 }
 
 #[test]
@@ -352,9 +234,9 @@ fn listen_refuses_an_output_file_it_cannot_write() {
     let dir = Dir::new("listen-out");
     // A directory is not a file one can append to; neither is a path under a missing folder.
     for out in [dir.path(""), dir.path("missing/deliveries.ndjson")] {
-        let result = run(&["listen", "--port", "0", "--out", &out]);
-        assert_eq!(result.status.code(), Some(2), "{out}");
-        let message = stderr(&result);
+        let message = run(&["listen", "--port", "0", "--out", &out])
+            .exits(2)
+            .stderr;
         assert!(
             message.contains("cannot write deliveries to")
                 && message.contains("nothing was started"),
@@ -398,32 +280,26 @@ fn simulate_listen_reconcile_end_to_end() {
         lines.iter().any(|l| l.contains("Recording to")),
         "{lines:?}"
     );
-    let sent = bin()
-        .args([
-            "simulate",
-            "youlend",
-            "--to",
-            &format!("{url}/webhooks/youlend"),
-            "--settlements",
-            "4",
-            "--manual",
-            "3",
-            "--retry-rate",
-            "0.4",
-            "--seed",
-            "11",
-        ])
-        .env("HOOKWRIGHT_SECRET", secret)
-        .output()
-        .unwrap();
-    assert_eq!(
-        sent.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&sent),
-        stderr(&sent)
-    );
-    let printed = stdout(&sent);
+    let printed = run_command(
+        command()
+            .args([
+                "simulate",
+                "youlend",
+                "--to",
+                &format!("{url}/webhooks/youlend"),
+                "--settlements",
+                "4",
+                "--manual",
+                "3",
+                "--retry-rate",
+                "0.4",
+                "--seed",
+                "11",
+            ])
+            .env("HOOKWRIGHT_SECRET", secret),
+    )
+    .exits(0)
+    .stdout;
     assert!(
         printed.contains("LOA10055") && printed.contains("(retry, same body)"),
         "{printed}"
@@ -452,9 +328,8 @@ fn simulate_listen_reconcile_end_to_end() {
         assert_eq!(d["scheme"], "youlend");
     }
     // The file as it is reconciles to what the simulator expected: retries dropped, nothing lost.
-    let report = run(&["reconcile", "--json", &out]);
-    assert_eq!(report.status.code(), Some(0));
-    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let report = run(&["reconcile", "--json", &out]).exits(0).stdout;
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(
         report["summary"],
         serde_json::Value::Object(expected),

@@ -5,6 +5,13 @@
 mod common;
 use common::*;
 
+/// `hookwright request FILE --id ID --sample SAMPLE EXTRA…`.
+fn request(file: &str, id: &str, sample: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["request", file, "--id", id, "--sample", sample];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 /// The seed customer-note example with its redacted token filled in.
 fn customer_note_with_token(name: &str) -> String {
     let text =
@@ -19,17 +26,10 @@ const SEED_NOTE_BODY: &str = "{\n  \"Notes\": {\n    \"results\": [\n      {\n  
 #[test]
 fn the_seed_customer_note_renders_against_the_seed_sample_byte_for_byte() {
     let file = customer_note_with_token("note-1.json");
-    let out = hookwright(&[
-        "request",
-        &file,
-        "--id",
-        "late-5-note",
-        "--sample",
-        "loan-5-days-past-due",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "");
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let out = request(&file, "late-5-note", "loan-5-days-past-due", &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let expected = serde_json::json!({
         "method": "PUT",
         "url": "https://loanpro.simnang.com/api/public/api/1/odata.svc/Customers(1189)",
@@ -45,14 +45,14 @@ fn the_seed_customer_note_renders_against_the_seed_sample_byte_for_byte() {
     assert_eq!(json["body"].as_str().unwrap(), SEED_NOTE_BODY);
     serde_json::from_str::<serde_json::Value>(SEED_NOTE_BODY).unwrap();
     // Nothing but the JSON document and one newline on stdout.
-    assert!(stdout(&out).starts_with("{\n  \"method\": \"PUT\""));
-    assert!(stdout(&out).ends_with("}\n") && !stdout(&out).ends_with("}\n\n"));
+    assert!(out.stdout.starts_with("{\n  \"method\": \"PUT\""));
+    assert!(out.stdout.ends_with("}\n") && !out.stdout.ends_with("}\n\n"));
 }
 
 #[test]
 fn a_context_file_gives_the_same_body() {
     let file = customer_note_with_token("note-2.json");
-    let out = hookwright(&[
+    let out = run(&[
         "request",
         &file,
         "--id",
@@ -60,8 +60,8 @@ fn a_context_file_gives_the_same_body() {
         "--context",
         "crates/core/tests/fixtures/template/loan-5-days-past-due.json",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["body"].as_str().unwrap(), SEED_NOTE_BODY);
     assert_eq!(
         json["url"],
@@ -71,23 +71,19 @@ fn a_context_file_gives_the_same_body() {
 
 #[test]
 fn the_envelope_gets_a_fresh_v4_trace_unless_one_is_given() {
-    let run = |extra: &[&str]| {
-        let mut args = vec![
-            "request",
+    let trace = |extra: &[&str]| {
+        let out = request(
             "examples/late-5-days-external.json",
-            "--id",
             "late-5-external",
-            "--sample",
             "loan-5-days-past-due",
-        ];
-        args.extend_from_slice(extra);
-        let out = hookwright(&args);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+            extra,
+        )
+        .exits(0);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         let body: serde_json::Value = serde_json::from_str(json["body"].as_str().unwrap()).unwrap();
         body["trace"].as_str().unwrap().to_string()
     };
-    let (a, b) = (run(&[]), run(&[]));
+    let (a, b) = (trace(&[]), trace(&[]));
     assert_ne!(a, b, "two sends share a trace id");
     for trace in [&a, &b] {
         assert_eq!(trace.len(), 36);
@@ -98,21 +94,19 @@ fn the_envelope_gets_a_fresh_v4_trace_unless_one_is_given() {
         );
     }
     let given = "204262bb-4634-49ad-8b88-db8217b76c09";
-    assert_eq!(run(&["--trace", given]), given);
+    assert_eq!(trace(&["--trace", given]), given);
 }
 
 #[test]
 fn a_youlend_connection_renders_against_its_event_sample() {
-    let out = hookwright(&[
-        "request",
+    let out = request(
         "examples/youlend-repayment-ledger.json",
-        "--id",
         "youlend-repayment-ledger",
-        "--sample",
         "LOA10040",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        &[],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["method"], "POST");
     assert!(json["url"]
         .as_str()
@@ -132,17 +126,10 @@ fn every_problem_is_listed_with_field_position_and_carets() {
         .replace(r#""value": "5200243""#, r#""value": "[[v('loan-id')""#)
         .replace("[[v('status-amount-due')]]", "[[v('status-amount-du')]]");
     let file = temp_file("bad.json", text.as_bytes());
-    let out = hookwright(&[
-        "request",
-        &file,
-        "--id",
-        "late-5-note",
-        "--sample",
-        "loan-5-days-past-due",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "", "nothing is printed as the request");
-    let err = stderr(&out);
+    let out = request(&file, "late-5-note", "loan-5-days-past-due", &[]);
+    assert_eq!(out.code, Some(1));
+    assert_eq!(out.stdout, "", "nothing is printed as the request");
+    let err = out.stderr;
     assert!(
         err.contains("url: 1:68: unknown variable `customer.primary.idd`"),
         "{err}"
@@ -163,17 +150,15 @@ fn every_problem_is_listed_with_field_position_and_carets() {
 
 #[test]
 fn a_redacted_secret_must_be_filled_in() {
-    let out = hookwright(&[
-        "request",
+    let out = request(
         "examples/late-5-days-customer-note.json",
-        "--id",
         "late-5-note",
-        "--sample",
         "loan-5-days-past-due",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+        &[],
+    );
+    assert_eq!(out.code, Some(1));
     assert_eq!(
-        stderr(&out),
+        out.stderr,
         "auth.token: the bearer token was left out of this export; fill it in\n\
          1 problem in connection `late-5-note`: nothing would be sent\n"
     );
@@ -185,83 +170,54 @@ fn lenient_rendering_lists_the_variables_it_left_empty() {
         .unwrap()
         .replace("[[v('status-amount-due')]]", "[[v('status-amount-du')]]");
     let file = temp_file("lenient.json", text.as_bytes());
-    let out = hookwright(&[
-        "request",
-        &file,
-        "--id",
-        "late-5-note",
-        "--sample",
-        "loan-5-days-past-due",
-        "--lenient",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = request(&file, "late-5-note", "loan-5-days-past-due", &["--lenient"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
-        stderr(&out).starts_with("body: warning: 5:"),
+        out.stderr.starts_with("body: warning: 5:"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
-    assert!(stdout(&out).contains("balance at the time was $.\\\""));
+    assert!(out
+        .stdout
+        .as_str()
+        .contains("balance at the time was $.\\\""));
 }
 
 #[test]
 fn unknown_ids_and_samples_suggest_the_nearest() {
-    let out = hookwright(&[
-        "request",
+    request(
         "examples/late-5-days-external.json",
-        "--id",
         "late-5-extrenal",
-        "--sample",
         "loan-current",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out)
-            .contains("has no connection `late-5-extrenal`; did you mean `late-5-external`?"),
-        "{}",
-        stderr(&out)
-    );
-    let out = hookwright(&[
-        "request",
+        &[],
+    )
+    .exits(1)
+    .err_has("has no connection `late-5-extrenal`; did you mean `late-5-external`?");
+    request(
         "examples/late-5-days-external.json",
-        "--id",
         "late-5-external",
-        "--sample",
         "loan-curent",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("no built-in sample `loan-curent`; did you mean `loan-current`?"),
-        "{}",
-        stderr(&out)
-    );
+        &[],
+    )
+    .exits(1)
+    .err_has("no built-in sample `loan-curent`; did you mean `loan-current`?");
 }
 
 #[test]
 fn unreadable_files_exit_2() {
-    let out = hookwright(&[
-        "request",
-        "no/such.json",
-        "--id",
-        "x",
-        "--sample",
-        "loan-current",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot read no/such.json"),
-        "{}",
-        stderr(&out)
-    );
-    let out = hookwright(&[
+    request("no/such.json", "x", "loan-current", &[])
+        .exits(2)
+        .err_has("cannot read no/such.json");
+    run(&[
         "request",
         "examples/late-5-days-external.json",
         "--id",
         "late-5-external",
         "--context",
         "no/such-context.json",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot read no/such-context.json"));
+    ])
+    .exits(2)
+    .err_has("cannot read no/such-context.json");
 }
 
 #[test]
@@ -294,10 +250,10 @@ fn malformed_files_are_located_errors_not_panics() {
             Some(c) => args.extend(["--context", c.as_str()]),
             None => args.extend(["--sample", "loan-current"]),
         }
-        let out = hookwright(&args);
-        assert_eq!(out.status.code(), Some(1), "{file}: {}", stderr(&out));
-        assert!(stderr(&out).contains(needle), "{file}: {}", stderr(&out));
-        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
-        assert_eq!(stdout(&out), "");
+        let out = run(&args);
+        assert_eq!(out.code, Some(1), "{file}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{file}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        assert_eq!(out.stdout, "");
     }
 }

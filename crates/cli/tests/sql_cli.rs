@@ -103,35 +103,25 @@ fn untranslatable_rules_say_why_and_where() {
     );
     assert!(err.contains(" --> 2:6"), "{err}");
 
-    let out = hookwright(&[
+    run(&[
         "sql",
         "(< (/ status-amount-due 3) 1)",
         "--dialect",
         "postgres",
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("division by 3 has no finite decimal result"),
-        "{}",
-        stderr(&out)
-    );
+    ])
+    .fails()
+    .err_has("division by 3 has no finite decimal result");
 }
 
 #[test]
 fn the_flags_are_checked() {
-    let out = hookwright(&["sql", SEED, "--dialect", "mysql"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("use duckdb, postgres or spark"),
-        "{}",
-        stderr(&out)
-    );
+    run(&["sql", SEED, "--dialect", "mysql"])
+        .fails()
+        .err_has("use duckdb, postgres or spark");
 
-    let out = hookwright(&["sql", SEED]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("--dialect"), "{}", stderr(&out));
+    run(&["sql", SEED]).fails().err_has("--dialect");
 
-    let out = hookwright(&[
+    run(&[
         "sql",
         SEED,
         "--dialect",
@@ -140,32 +130,19 @@ fn the_flags_are_checked() {
         "a.ndjson",
         "--table",
         "t",
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("cannot be used with"),
-        "{}",
-        stderr(&out)
-    );
+    ])
+    .fails()
+    .err_has("cannot be used with");
 
-    let out = hookwright(&["sql", SEED, "--dialect", "spark", "--from", "a.ndjson"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("only DuckDB reads a file itself"),
-        "{}",
-        stderr(&out)
-    );
+    run(&["sql", SEED, "--dialect", "spark", "--from", "a.ndjson"])
+        .fails()
+        .err_has("only DuckDB reads a file itself");
 
-    let out = hookwright(&["sql", SEED, "--dialect", "duckdb", "--today", "2022-02-30"]);
-    assert!(!out.status.success());
+    run(&["sql", SEED, "--dialect", "duckdb", "--today", "2022-02-30"]).fails();
 
-    let out = hookwright(&["sql", SEED, "--dialect", "duckdb", "--id-field", "payments"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("the id field `payments`"),
-        "{}",
-        stderr(&out)
-    );
+    run(&["sql", SEED, "--dialect", "duckdb", "--id-field", "payments"])
+        .fails()
+        .err_has("the id field `payments`");
 }
 
 /// The README's one-liner, `duckdb -c "$(hookwright sql … --from loans.ndjson)"`,

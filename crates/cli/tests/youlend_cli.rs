@@ -22,92 +22,53 @@ fn vector(index: usize) -> String {
     vectors[index]["header"].as_str().unwrap().to_string()
 }
 
+/// `hookwright verify --secret SECRET --signature SIGNATURE --body BODY`.
+fn verify(signature: &str, body: &str) -> Run {
+    run(&[
+        "verify",
+        "--secret",
+        SECRET,
+        "--signature",
+        signature,
+        "--body",
+        body,
+    ])
+}
+
 #[test]
 fn verify_valid_says_which_key_form_matched() {
-    let out = hookwright(&[
-        "verify",
-        "--secret",
-        SECRET,
-        "--signature",
-        &vector(0),
-        "--body",
-        &fixture("seed-repayment.json"),
-    ]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("base64-decoded"), "{}", stdout(&out));
-    let out = hookwright(&[
-        "verify",
-        "--secret",
-        SECRET,
-        "--signature",
-        &vector(1),
-        "--body",
-        &fixture("seed-repayment.json"),
-    ]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        stdout(&out).contains("the secret's text"),
-        "{}",
-        stdout(&out)
-    );
+    let body = fixture("seed-repayment.json");
+    verify(&vector(0), &body).exits(0).out_has("base64-decoded");
+    verify(&vector(1), &body)
+        .exits(0)
+        .out_has("the secret's text");
 }
 
 #[test]
 fn verify_invalid_or_malformed_exits_1_with_the_reason() {
     let body = fixture("seed-repayment.json");
     let wrong_body = fixture("seed-settlement-processed.json");
-    let out = hookwright(&[
-        "verify",
-        "--secret",
-        SECRET,
-        "--signature",
-        &vector(0),
-        "--body",
-        &wrong_body,
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let invalid = verify(&vector(0), &wrong_body).exits(1);
     assert!(
-        stdout(&out).starts_with("invalid: the signature matches neither"),
+        invalid
+            .stdout
+            .starts_with("invalid: the signature matches neither"),
         "{}",
-        stdout(&out)
+        invalid.stdout
     );
-    let out = hookwright(&[
-        "verify",
-        "--secret",
-        SECRET,
-        "--signature",
-        "md5=abc",
-        "--body",
-        &body,
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("must start with `sha256=`"));
-    let out = hookwright(&[
-        "verify",
-        "--secret",
-        SECRET,
-        "--signature",
-        "sha256=AAAA",
-        "--body",
-        &body,
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("decodes to 3 bytes"));
+    verify("md5=abc", &body)
+        .exits(1)
+        .out_has("must start with `sha256=`");
+    verify("sha256=AAAA", &body)
+        .exits(1)
+        .out_has("decodes to 3 bytes");
 }
 
 #[test]
 fn verify_unreadable_body_exits_2() {
-    let out = hookwright(&[
-        "verify",
-        "--secret",
-        SECRET,
-        "--signature",
-        &vector(0),
-        "--body",
-        "/no/such/body.json",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /no/such/body.json"));
+    verify(&vector(0), "/no/such/body.json")
+        .exits(2)
+        .err_has("cannot read /no/such/body.json");
 }
 
 #[test]

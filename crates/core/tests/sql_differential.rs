@@ -818,23 +818,41 @@ fn assert_agreed(f: &Figures, engine: &str) {
     );
 }
 
+/// The differential on a fresh DuckDB over `lines`, written to a scratch NDJSON
+/// file that `source` turns into the queries' source (read as it is, or
+/// loaded into a table).
+fn on_duckdb(
+    folder: &str,
+    lines: &[String],
+    rules: &[String],
+    source: impl FnOnce(&mut DuckDb, &Path) -> Source,
+) -> Figures {
+    let dir = temp_dir(folder);
+    let file = dir.join("loans.ndjson");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let mut duck = DuckDb::start();
+    let source = source(&mut duck, &file);
+    let f = differential(
+        Dialect::DuckDb,
+        source,
+        &mut |qs| qs.iter().map(|q| duck.run(q)).collect(),
+        lines,
+        rules,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    f
+}
+
 #[test]
 #[ignore = "needs DuckDB: run through scripts/sql-engines"]
 fn duckdb_selects_exactly_what_the_engine_fires() {
     let (seed, n) = settings();
-    let lines = portfolio(seed, 120);
-    let dir = temp_dir("duckdb");
-    let file = dir.join("loans.ndjson");
-    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    let mut duck = DuckDb::start();
-    let f = differential(
-        Dialect::DuckDb,
-        Source::File(file.to_string_lossy().into_owned()),
-        &mut |qs| qs.iter().map(|q| duck.run(q)).collect(),
-        &lines,
+    let f = on_duckdb(
+        "duckdb",
+        &portfolio(seed, 120),
         &rules(seed, n),
+        |_, file| Source::File(file.to_string_lossy().into_owned()),
     );
-    let _ = std::fs::remove_dir_all(&dir);
     assert_agreed(&f, "DuckDB (--from NDJSON)");
 }
 
@@ -844,11 +862,6 @@ fn duckdb_selects_exactly_what_the_engine_fires() {
 #[ignore = "needs DuckDB: run through scripts/sql-engines"]
 fn duckdb_typed_table_selects_exactly_what_the_engine_fires() {
     let (seed, n) = settings();
-    let lines = complete_portfolio(seed, 120);
-    let dir = temp_dir("duckdb-table");
-    let file = dir.join("complete.ndjson");
-    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    let mut duck = DuckDb::start();
     let columns = "{'loan-id': 'DECIMAL(38, 0)', 'status-days-past-due': 'DECIMAL(38, 0)', \
         'status-amount-due': 'DECIMAL(38, 2)', 'status-due-fees': 'DECIMAL(38, 2)', \
         'setup-interest-rate': 'DECIMAL(38, 4)', 'loan-status': 'VARCHAR', 'loan-sub-status': 'VARCHAR', \
@@ -856,19 +869,15 @@ fn duckdb_typed_table_selects_exactly_what_the_engine_fires() {
         'loan-active': 'BOOLEAN', 'status-stoplight': 'BOOLEAN', \
         'customer': 'STRUCT(\"primary\" STRUCT(\"credit-score-equifax\" DECIMAL(38, 0), \"first-name\" VARCHAR, \"ofac-match\" BOOLEAN))', \
         'setup-custom-fields': 'MAP(VARCHAR, STRUCT(\"name\" VARCHAR, \"value\" VARCHAR))'}";
-    let create = format!(
-        "CREATE OR REPLACE TABLE loans AS SELECT * FROM read_json('{}', format = 'newline_delimited', columns = {columns}); SELECT 1 WHERE FALSE",
-        file.display()
-    );
-    duck.run(&create).expect("the typed table loads");
-    let f = differential(
-        Dialect::DuckDb,
-        Source::Table("loans".into()),
-        &mut |qs| qs.iter().map(|q| duck.run(q)).collect(),
-        &lines,
-        &rules(seed, n),
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+    let lines = complete_portfolio(seed, 120);
+    let f = on_duckdb("duckdb-table", &lines, &rules(seed, n), |duck, file| {
+        let create = format!(
+            "CREATE OR REPLACE TABLE loans AS SELECT * FROM read_json('{}', format = 'newline_delimited', columns = {columns}); SELECT 1 WHERE FALSE",
+            file.display()
+        );
+        duck.run(&create).expect("the typed table loads");
+        Source::Table("loans".into())
+    });
     assert_agreed(&f, "DuckDB (typed table, the Spark shape)");
 }
 

@@ -15,10 +15,9 @@
 //!
 //! Optional sections before the dialects: `--- today` (the as-of date) and
 //! `--- from` (DuckDB reads this file instead of the `loans` table). A dialect
-//! section holds the query or the rendered errors. `UPDATE_FIXTURES=1`
-//! rewrites the expectations after a deliberate change.
+//! section holds the query or the rendered errors. The harness
+//! (`snapshot/`, `UPDATE_FIXTURES=1` rewrites) is the one every fixture folder uses.
 
-use std::fs;
 use std::path::Path;
 
 use hookwright_core::catalog;
@@ -26,13 +25,8 @@ use hookwright_core::rule::Rule;
 use hookwright_core::sql::{self, Dialect, Options, Source};
 use hookwright_core::ErrorKind;
 
-fn section(text: &str, name: &str) -> Option<String> {
-    let marker = format!("--- {name}\n");
-    let start = text.find(&marker)? + marker.len();
-    let rest = &text[start..];
-    let end = rest.find("\n--- ").map_or(rest.len(), |i| i + 1);
-    Some(rest[..end].trim_end_matches('\n').to_string())
-}
+mod snapshot;
+use snapshot::{txt_files, Fixture, Snapshots};
 
 fn translate(rule: &str, dialect: Dialect, today: Option<&str>, from: Option<&str>) -> String {
     let parsed = Rule::parse(rule).expect("fixture rules parse");
@@ -54,46 +48,24 @@ fn translate(rule: &str, dialect: Dialect, today: Option<&str>, from: Option<&st
 #[test]
 fn sql_fixtures() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sql");
-    let update = std::env::var_os("UPDATE_FIXTURES").is_some();
-    let mut failures = Vec::new();
-    let mut paths: Vec<_> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 10, "the fixtures are there");
-    for path in paths {
-        let text = fs::read_to_string(&path).unwrap();
-        let rule = section(&text, "rule").expect("a rule section");
-        let today = section(&text, "today");
-        let from = section(&text, "from");
-        let mut out = format!("--- rule\n{rule}\n");
-        if let Some(t) = &today {
-            out.push_str(&format!("--- today\n{t}\n"));
-        }
-        if let Some(f) = &from {
-            out.push_str(&format!("--- from\n{f}\n"));
-        }
+    let mut snapshots = Snapshots::new();
+    for path in txt_files(&dir, 10) {
+        let case = Fixture::read(&path);
+        let rule = case
+            .section("rule")
+            .expect("a rule section")
+            .trim_end_matches('\n');
         for d in Dialect::ALL {
-            let got = translate(&rule, d, today.as_deref(), from.as_deref());
-            out.push_str(&format!("--- {}\n{got}\n", d.name()));
-            if !update && section(&text, d.name()).as_deref() != Some(got.as_str()) {
-                failures.push(format!(
-                    "{} ({}):\n{got}",
-                    path.file_name().unwrap().to_string_lossy(),
-                    d.name()
-                ));
-            }
-        }
-        if update {
-            fs::write(&path, out).unwrap();
+            let got = translate(rule, d, case.section("today"), case.section("from"));
+            snapshots.check(
+                &format!("{} ({})", case.name(), d.name()),
+                Ok(got),
+                case.section(d.name()).map(|s| s.trim_end_matches('\n')),
+                |actual| case.rewrite(d.name(), actual),
+            );
         }
     }
-    assert!(
-        failures.is_empty(),
-        "fixtures differ (UPDATE_FIXTURES=1 rewrites):\n{}",
-        failures.join("\n\n")
-    );
+    snapshots.finish();
 }
 
 fn refusal(rule: &str, opts: &Options) -> (String, usize, usize) {

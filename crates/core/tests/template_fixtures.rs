@@ -1,8 +1,8 @@
 //! Snapshot tests over `fixtures/template/*.txt`: each file holds one case —
 //! header lines (`mode`, `context`, `lenient`, envelope settings), then
 //! `--- template` and `--- expected` sections. Failing cases are named `err_*`
-//! and their snapshot is the caret rendering of every error.
-//! `UPDATE_FIXTURES=1 cargo test --test template_fixtures` rewrites the snapshots.
+//! and their snapshot is the caret rendering of every error. The harness
+//! (`snapshot/`, `UPDATE_FIXTURES=1` rewrites) is the rules' and YouLend's too.
 //!
 //! `fixtures/template/loanpro-docs/` holds LoanPro's own documented examples,
 //! copied as the help pages print them: each names its page in a `source:`
@@ -14,76 +14,17 @@ use std::path::{Path, PathBuf};
 use hookwright_core::template::{envelope, Mode, RenderOptions, Template};
 use hookwright_core::{Context, Error};
 
-struct Case {
-    /// The folder the case's file is in (`context: @file` is read from there).
-    base: PathBuf,
-    headers: Vec<(String, String)>,
-    sections: Vec<(String, String)>,
-}
-
-impl Case {
-    fn parse(text: &str, base: &Path) -> Case {
-        let mut headers = Vec::new();
-        let mut sections: Vec<(String, String)> = Vec::new();
-        for line in text.split_inclusive('\n') {
-            if let Some(name) = line.strip_prefix("--- ") {
-                sections.push((name.trim().to_string(), String::new()));
-            } else if let Some((_, body)) = sections.last_mut() {
-                body.push_str(line);
-            } else if let Some((k, v)) = line.split_once(':') {
-                headers.push((k.trim().to_string(), v.trim().to_string()));
-            }
-        }
-        // The newline before the next marker (or the file's last one) belongs to the file layout.
-        for (_, body) in &mut sections {
-            if body.ends_with('\n') {
-                body.pop();
-            }
-        }
-        Case {
-            base: base.to_path_buf(),
-            headers,
-            sections,
-        }
-    }
-
-    fn header(&self, key: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn section(&self, name: &str) -> Option<&str> {
-        self.sections
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| b.as_str())
-    }
-
-    fn write(&self, expected: &str) -> String {
-        let mut out = String::new();
-        for (k, v) in &self.headers {
-            out.push_str(&format!("{k}: {v}\n"));
-        }
-        for (name, body) in &self.sections {
-            if name != "expected" {
-                out.push_str(&format!("--- {name}\n{body}\n"));
-            }
-        }
-        out.push_str(&format!("--- expected\n{expected}\n"));
-        out
-    }
-}
+mod snapshot;
+use snapshot::{txt_files, Fixture, Snapshots};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/template")
 }
 
-fn context(case: &Case) -> Context {
+fn context(case: &Fixture) -> Context {
     let text = match (case.header("context"), case.section("context")) {
         (Some(file), _) => {
-            fs::read_to_string(case.base.join(file.trim_start_matches('@'))).unwrap()
+            fs::read_to_string(case.path.with_file_name(file.trim_start_matches('@'))).unwrap()
         }
         (None, Some(inline)) => inline.to_string(),
         (None, None) => "{}".to_string(),
@@ -100,7 +41,7 @@ fn render_errors(errors: &[Error], source: &str) -> String {
 }
 
 /// What the case produces: the output, or the rendered errors.
-fn run(case: &Case) -> (bool, String) {
+fn run(case: &Fixture) -> Result<String, String> {
     let ctx = context(case);
     let template = case.section("template").unwrap_or("");
     let lenient = case.header("lenient") == Some("true");
@@ -136,20 +77,10 @@ fn run(case: &Case) -> (bool, String) {
                     out.push_str(&format!("\n{}:{} {name}", span.line, span.col));
                 }
             }
-            (true, out)
+            Ok(out)
         }
-        Err(errors) => (false, errors),
+        Err(errors) => Err(errors),
     }
-}
-
-fn txt_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]
@@ -161,8 +92,8 @@ fn fixtures() {
 fn loanpro_documented_examples_render() {
     let folder = dir().join("loanpro-docs");
     run_folder(&folder, 25);
-    for path in txt_files(&folder) {
-        let case = Case::parse(&fs::read_to_string(&path).unwrap(), &folder);
+    for path in txt_files(&folder, 25) {
+        let case = Fixture::read(&path);
         let name = path.file_name().unwrap().to_string_lossy();
         let source = case.header("source").unwrap_or("");
         assert!(
@@ -177,34 +108,15 @@ fn loanpro_documented_examples_render() {
 }
 
 fn run_folder(folder: &Path, at_least: usize) {
-    let update = std::env::var_os("UPDATE_FIXTURES").is_some();
-    let files = txt_files(folder);
-    assert!(
-        files.len() >= at_least,
-        "fixtures went missing: {}",
-        files.len()
-    );
-    let mut failures = Vec::new();
-    for path in &files {
-        let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let text = fs::read_to_string(path).unwrap();
-        let case = Case::parse(&text, folder);
-        let (ok, actual) = run(&case);
-        if ok == name.starts_with("err_") {
-            failures.push(format!(
-                "{name}: {} but the name says otherwise:\n{actual}",
-                if ok { "rendered" } else { "failed" }
-            ));
-            continue;
-        }
-        if update {
-            fs::write(path, case.write(&actual)).unwrap();
-        } else if case.section("expected") != Some(actual.as_str()) {
-            failures.push(format!(
-                "{name}:\n--- expected\n{}\n--- actual\n{actual}",
-                case.section("expected").unwrap_or("<none>")
-            ));
-        }
+    let mut snapshots = Snapshots::new();
+    for path in txt_files(folder, at_least) {
+        let case = Fixture::read(&path);
+        snapshots.check(
+            &case.name(),
+            run(&case),
+            case.section("expected"),
+            |actual| case.rewrite("expected", actual),
+        );
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    snapshots.finish();
 }

@@ -1,9 +1,12 @@
 //! Reconciliation fixtures: each `fixtures/youlend/*.{json,ndjson}` batch (except the signature
-//! vectors and single events) has its report stored beside it as `*.report.json`; set
-//! `UPDATE_FIXTURES=1` to rewrite them after a deliberate change, then review the diff.
+//! vectors and single events) has its report stored beside it as `*.report.json`, checked by the
+//! snapshot harness every fixture folder uses (`snapshot/`; `UPDATE_FIXTURES=1` rewrites).
 
 use hookwright_core::youlend::reconcile::{ManualReason, PaymentStatus, Report};
 use hookwright_core::youlend::{reconcile, reconcile_with_progress, Reconciler};
+
+mod snapshot;
+use snapshot::Snapshots;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/youlend");
 const BATCHES: [&str; 4] = [
@@ -19,21 +22,19 @@ fn run(name: &str) -> Report {
 
 #[test]
 fn reports_match_their_snapshots() {
+    let mut snapshots = Snapshots::new();
     for name in BATCHES {
         let json = serde_json::to_string_pretty(&run(name)).unwrap() + "\n";
         let path = format!(
             "{FIXTURES}/{}.report.json",
             name.rsplit_once('.').unwrap().0
         );
-        if std::env::var_os("UPDATE_FIXTURES").is_some() {
-            std::fs::write(&path, &json).unwrap();
-        }
-        let expected = std::fs::read_to_string(&path).unwrap_or_default();
-        assert_eq!(
-            json, expected,
-            "{name}: report differs from {path} (UPDATE_FIXTURES=1 to rewrite)"
-        );
+        let stored = std::fs::read_to_string(&path).ok();
+        snapshots.check(name, Ok(json), stored.as_deref(), |actual| {
+            std::fs::write(&path, actual).unwrap()
+        });
     }
+    snapshots.finish();
 }
 
 #[test]

@@ -30,4 +30,5 @@ pub async fn bind_loopback(port: u16) -> Result<tokio::net::TcpListener, String>
 }
 
 /// The runtime type, for callers that do not depend on tokio themselves.
+pub use tokio::net::TcpListener;
 pub use tokio::runtime::Runtime;

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use hookwright_core::signing::{self, KeyReading, Scheme, SignWith};
 use hookwright_core::template::uuid_v4;
-use serde::Serialize;
 use serde_json::json;
 
 #[derive(Debug, Clone)]
@@ -31,21 +30,7 @@ pub struct Delivery {
 }
 
 /// What reconciling the whole sequence must report (the `summary` of `reconcile --json`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Expected {
-    pub events: usize,
-    pub settlements: usize,
-    pub unbalanced_settlements: usize,
-    pub repayments: usize,
-    pub repaid_payments: usize,
-    pub pending_payments: usize,
-    pub amount_mismatches: usize,
-    pub manual_payments: usize,
-    pub duplicates: usize,
-    pub other_events: usize,
-    pub errors: usize,
-}
+pub type Expected = hookwright_core::youlend::reconcile::Summary;
 
 /// SplitMix64: small, seedable, and the same on every platform.
 struct Rng(u64);

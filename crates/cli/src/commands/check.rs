@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 
 use hookwright_core::catalog::{self, Catalog};
-use hookwright_core::rule::{check, Rule};
+use hookwright_core::rule::check;
 
-use super::eval::{read_rule, report};
+use super::eval::{parsed_rule, report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,19 +31,16 @@ fn load_catalog(name: &str) -> Result<Catalog, String> {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let (source, catalog) = match (read_rule(&args.rule), load_catalog(&args.catalog)) {
-        (Ok(s), Ok(c)) => (s, c),
-        (Err(m), _) | (_, Err(m)) => {
-            eprintln!("{m}");
+    let catalog = match load_catalog(&args.catalog) {
+        Ok(catalog) => catalog,
+        Err(message) => {
+            eprintln!("{message}");
             return ExitCode::FAILURE;
         }
     };
-    let rule = match Rule::parse(&source) {
-        Ok(r) => r,
-        Err(errors) => {
-            report(&errors, &source);
-            return ExitCode::FAILURE;
-        }
+    let (source, rule) = match parsed_rule(&args.rule) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
     };
     let findings = check(&rule, &catalog);
     report(&findings, &source);

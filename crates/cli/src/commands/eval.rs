@@ -37,6 +37,26 @@ pub fn read_rule(arg: &str) -> Result<String, String> {
     }
 }
 
+/// The rule text of a RULE argument, the message printed when it cannot be read.
+pub fn rule_text(arg: &str) -> Result<String, ExitCode> {
+    read_rule(arg).map_err(|message| {
+        eprintln!("{message}");
+        ExitCode::FAILURE
+    })
+}
+
+/// The rule of a RULE argument, parsed, with its text; problems are printed (exit 1).
+pub fn parsed_rule(arg: &str) -> Result<(String, Rule), ExitCode> {
+    let source = rule_text(arg)?;
+    match Rule::parse(&source) {
+        Ok(rule) => Ok((source, rule)),
+        Err(errors) => {
+            report(&errors, &source);
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
 /// Prints each error with its caret view to stderr.
 pub fn report(errors: &[Error], source: &str) {
     for e in errors {
@@ -45,13 +65,6 @@ pub fn report(errors: &[Error], source: &str) {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let source = match read_rule(&args.rule) {
-        Ok(s) => s,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
-    };
     let context_text = match std::fs::read_to_string(&args.context) {
         Ok(t) => t,
         Err(e) => {
@@ -70,12 +83,9 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let rule = match Rule::parse(&source) {
-        Ok(r) => r,
-        Err(errors) => {
-            report(&errors, &source);
-            return ExitCode::FAILURE;
-        }
+    let (source, rule) = match parsed_rule(&args.rule) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
     };
     let opts = EvalOptions {
         today: args.today,

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use hookwright_core::rule::format;
 
-use super::eval::{read_rule, report};
+use super::eval::{report, rule_text};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -13,12 +13,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let source = match read_rule(&args.rule) {
-        Ok(s) => s,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
+    let source = match rule_text(&args.rule) {
+        Ok(source) => source,
+        Err(code) => return code,
     };
     match format(&source) {
         Ok(text) => {

@@ -1,7 +1,6 @@
 //! `hookwright listen`: a webhook receiver on 127.0.0.1 that checks signatures, records each
 //! delivery as an NDJSON line and streams them to the page's Inbox.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -76,13 +75,9 @@ pub fn run(args: Args) -> ExitCode {
         out,
         ..Config::new()
     };
-    super::serve(|runtime| {
-        runtime.block_on(async {
-            let listener = hookwright_net::bind_loopback(args.port).await?;
-            let url = format!(
-                "http://127.0.0.1:{}",
-                listener.local_addr().map_err(|e| e.to_string())?.port()
-            );
+    super::serve(
+        args.port,
+        |url| {
             println!("Hookwright listener on {url}: send webhooks to any path here.");
             println!("Inbox: connect the page's Inbox to {url} (it streams {EVENTS_PATH}).");
             println!("Signatures: {checking}.");
@@ -92,10 +87,7 @@ pub fn run(args: Args) -> ExitCode {
                 ),
                 None => println!("Not recording to a file (--out FILE would)."),
             }
-            let _ = std::io::stdout().flush();
-            listen::serve(listener, config)
-                .await
-                .map_err(|e| e.to_string())
-        })
-    })
+        },
+        |listener| listen::serve(listener, config),
+    )
 }

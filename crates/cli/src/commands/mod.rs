@@ -44,24 +44,51 @@ pub(crate) fn random_message_id() -> String {
     )
 }
 
-/// Runs a server on a fresh runtime until it stops; a message means it could not start (exit 2).
-pub(crate) fn serve(
-    run: impl FnOnce(&hookwright_net::Runtime) -> Result<(), String>,
-) -> std::process::ExitCode {
-    let runtime = match hookwright_net::runtime() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start: {e}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    match run(&runtime) {
+/// Serves on 127.0.0.1:`port` until stopped: binds on a fresh runtime, prints
+/// `banner(url)` (flushed, so that whoever started it can read the URL), then
+/// runs `server` on the listener. A message means it could not start (exit 2).
+pub(crate) fn serve<F>(
+    port: u16,
+    banner: impl FnOnce(&str),
+    server: impl FnOnce(hookwright_net::TcpListener) -> F,
+) -> std::process::ExitCode
+where
+    F: std::future::Future<Output = std::io::Result<()>>,
+{
+    use std::io::Write as _;
+    let started = hookwright_net::runtime()
+        .map_err(|e| format!("cannot start: {e}"))
+        .and_then(|runtime| {
+            runtime.block_on(async {
+                let listener = hookwright_net::bind_loopback(port).await?;
+                let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+                banner(&format!("http://127.0.0.1:{port}"));
+                let _ = std::io::stdout().flush();
+                server(listener).await.map_err(|e| e.to_string())
+            })
+        });
+    match started {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             std::process::ExitCode::from(2)
         }
     }
+}
+
+/// The secret (`--secret`, `--secret-file` or `HOOKWRIGHT_SECRET`) and the
+/// body to sign or verify; the error is printed here (exit 2).
+pub(crate) fn secret_and_body(
+    secret: &secret::SecretArgs,
+    body: &std::path::Path,
+) -> Result<(String, Vec<u8>), std::process::ExitCode> {
+    secret
+        .require()
+        .and_then(|secret| read_input(body).map(|body| (secret, body)))
+        .map_err(|message| {
+            eprintln!("error: {message}");
+            std::process::ExitCode::from(2)
+        })
 }
 
 /// `--key-reading`: a YouLend secret used as its base64-decoded bytes

@@ -1,7 +1,6 @@
 //! `hookwright relay`: sends the page's test requests for it, so they reach servers that answer
 //! no CORS. Binds 127.0.0.1 and prints its URL and a pairing token made for this run.
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use base64::Engine as _;
@@ -22,13 +21,9 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(2);
     }
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    super::serve(|runtime| {
-        runtime.block_on(async {
-            let listener = hookwright_net::bind_loopback(args.port).await?;
-            let url = format!(
-                "http://127.0.0.1:{}",
-                listener.local_addr().map_err(|e| e.to_string())?.port()
-            );
+    super::serve(
+        args.port,
+        |url| {
             println!("Hookwright relay on {url}");
             println!("Pairing token: {token}");
             println!(
@@ -37,10 +32,7 @@ pub fn run(args: Args) -> ExitCode {
             println!(
                 "Only pages served from this machine may use it; the token changes each run. Ctrl-C stops it."
             );
-            let _ = std::io::stdout().flush();
-            relay::serve(listener, Config::new(token))
-                .await
-                .map_err(|e| e.to_string())
-        })
-    })
+        },
+        |listener| relay::serve(listener, Config::new(token.clone())),
+    )
 }

@@ -33,19 +33,9 @@ pub struct Args {
 
 /// Exit 0 with the headers printed; 2 when the body or secret cannot be read or the secret is unusable.
 pub fn run(args: Args) -> ExitCode {
-    let secret = match args.secret.require() {
-        Ok(secret) => secret,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let body = match super::read_input(&args.body) {
-        Ok(body) => body,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
+    let (secret, body) = match super::secret_and_body(&args.secret, &args.body) {
+        Ok(read) => read,
+        Err(code) => return code,
     };
     let id = args.id.unwrap_or_else(super::random_message_id);
     let timestamp = args

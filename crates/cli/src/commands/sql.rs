@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hookwright_core::catalog;
-use hookwright_core::rule::{Date, Rule};
+use hookwright_core::rule::Date;
 use hookwright_core::sql::{self, Dialect, Options, Source, DEFAULT_ID_FIELD, DEFAULT_TABLE};
 
-use super::eval::{read_rule, report};
+use super::eval::{parsed_rule, report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -43,19 +43,9 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let source = match read_rule(&args.rule) {
-        Ok(s) => s,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let rule = match Rule::parse(&source) {
-        Ok(r) => r,
-        Err(errors) => {
-            report(&errors, &source);
-            return ExitCode::FAILURE;
-        }
+    let (source, rule) = match parsed_rule(&args.rule) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
     };
     let source_of_loans = match (args.from, args.table) {
         (Some(path), _) => Source::File(path.to_string_lossy().into_owned()),

@@ -45,19 +45,9 @@ pub struct Args {
 
 /// Exit 0 when the signature matches, 1 when it does not or is malformed, 2 when the body or secret cannot be read.
 pub fn run(args: Args) -> ExitCode {
-    let secret = match args.secret.require() {
-        Ok(secret) => secret,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let body = match super::read_input(&args.body) {
-        Ok(body) => body,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
+    let (secret, body) = match super::secret_and_body(&args.secret, &args.body) {
+        Ok(read) => read,
+        Err(code) => return code,
     };
     let verdict = match args.scheme {
         Scheme::Youlend => youlend::verify(&secret, &args.signature, &body)

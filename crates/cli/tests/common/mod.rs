@@ -10,13 +10,17 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The built `hookwright`, to run in the repository root, with no secret
+/// from the environment unless a test sets one.
+pub fn command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookwright"));
+    command.current_dir(repo()).env_remove("HOOKWRIGHT_SECRET");
+    command
+}
+
 /// Runs `hookwright ARGS` in the repository root and waits for it.
 pub fn hookwright(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookwright"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("hookwright runs")
+    command().args(args).output().expect("hookwright runs")
 }
 
 /// Standard output, which must be UTF-8.
@@ -43,4 +47,58 @@ pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> String {
     let path = dir.join(name);
     std::fs::write(&path, contents).unwrap();
     path.to_string_lossy().into_owned()
+}
+
+/// One run of `hookwright`, checked in a chain:
+/// `run(&["sql", rule]).exits(1).err_has("line 2")`.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `hookwright ARGS` in the repository root (see [`hookwright`]).
+pub fn run(args: &[&str]) -> Run {
+    Run::from(hookwright(args))
+}
+
+/// Runs a prepared command (extra environment, standard input …).
+pub fn run_command(command: &mut Command) -> Run {
+    Run::from(command.output().expect("hookwright runs"))
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code(),
+            stdout: stdout(&output),
+            stderr: stderr(&output),
+        }
+    }
+}
+
+impl Run {
+    /// It exited with `code`.
+    pub fn exits(self, code: i32) -> Run {
+        assert_eq!(self.code, Some(code), "{}{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// It exited with some failure code.
+    pub fn fails(self) -> Run {
+        assert!(self.code != Some(0), "{}{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Standard output contains `needle`.
+    pub fn out_has(self, needle: &str) -> Run {
+        assert!(self.stdout.contains(needle), "{}", self.stdout);
+        self
+    }
+
+    /// Standard error contains `needle`.
+    pub fn err_has(self, needle: &str) -> Run {
+        assert!(self.stderr.contains(needle), "{}", self.stderr);
+        self
+    }
 }
