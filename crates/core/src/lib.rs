@@ -3,6 +3,7 @@
 //! dependencies: the page (compiled to wasm) and the `hookwright` CLI both use it.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod catalog;
 pub mod connection;
 pub mod context;
