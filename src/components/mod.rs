@@ -2,10 +2,12 @@
 
 pub mod code_editor;
 pub mod connection_view;
+pub mod custom_context;
 pub mod dry_run;
 pub mod dry_run_protocol;
 pub mod dry_run_table;
 pub mod dry_run_worker;
+pub mod error_list;
 pub mod header;
 pub mod headers_table;
 pub mod inbox;
@@ -15,10 +17,12 @@ pub mod persistence;
 pub mod preview;
 pub mod request_panel;
 pub mod rule_builder;
+pub mod sample_picker;
 pub mod send_options;
 pub mod sidebar;
 pub mod templating;
 pub mod test_panel;
+pub mod trigger_kind;
 pub mod trigger_panel;
 pub mod variable_list;
 pub mod variable_picker;

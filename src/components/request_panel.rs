@@ -3,25 +3,37 @@
 
 use std::rc::Rc;
 
+use hookwright_core::analysis::{analyze_field, lint_findings};
 use hookwright_core::connection::{Auth, Connection, Header, Method};
 use hookwright_core::secret::{self, is_credential_name, mask_url};
-use hookwright_core::template::{Mode, RenderOptions, Template};
+use hookwright_core::template::Mode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint};
+use super::error_list::ErrorList;
 use super::headers_table::HeadersTable;
 use super::templating::{
-    diagnostic_paints, error_list, preview_sample, syntax_paints, template_completions,
-    use_custom_sample, PLACEHOLDER_COMPLETER,
+    diagnostic_paints, preview_sample, syntax_paints, template_completions, use_custom_sample,
+    PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
+use crate::actions::Edit;
 use crate::services::crypto;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct RequestPanelProps {
     pub connection: Connection,
+}
+
+/// Dispatches a domain edit of connection `id`; `key` groups typing into one undo step.
+pub fn edit_as(editor: &crate::state::EditorHandle, id: &str, key: &str, edit: Edit) {
+    editor.dispatch(Action::Edit {
+        id: id.to_string(),
+        edit,
+        coalesce: (!key.is_empty()).then(|| format!("{key}:{id}")),
+    });
 }
 
 /// Dispatches an edit of the connection; `key` groups typing into one undo step.
@@ -48,50 +60,40 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
 
     let on_method = {
         let editor = editor.clone();
-        let connection = connection.clone();
+        let id = connection.id.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             let method = Method::ALL
                 .into_iter()
                 .find(|m| m.as_str() == select.value())
                 .unwrap_or(Method::Post);
-            edit(&editor, &connection, "", |c| c.request.method = method);
+            edit_as(&editor, &id, "", Edit::SetMethod(method));
         })
     };
     let on_url = {
         let editor = editor.clone();
-        let connection = connection.clone();
-        Callback::from(move |url: String| {
-            // A URL is one line: a pasted line break would only break it.
-            let url = url.replace(['\r', '\n'], "");
-            edit(&editor, &connection, "url", |c| c.request.url = url);
-        })
+        let id = connection.id.clone();
+        Callback::from(move |url: String| edit_as(&editor, &id, "url", Edit::SetUrl(url)))
     };
     let on_headers = {
         let editor = editor.clone();
-        let connection = connection.clone();
+        let id = connection.id.clone();
         Callback::from(move |(headers, key): (Vec<Header>, String)| {
-            edit(&editor, &connection, &key, |c| c.request.headers = headers);
+            edit_as(&editor, &id, &key, Edit::SetHeaders(headers));
         })
     };
 
     // The URL rendered for the sample: cheap (one line), so on every keystroke.
     let custom = use_custom_sample();
     let sample = preview_sample(connection, &custom);
-    let (rendered, errors) = match Template::parse(&request.url) {
-        Err(errors) => (None, errors),
-        Ok(t) => {
-            let (rendered, mut errors) = match &sample {
-                Some(sample) => {
-                    let p = t.preview(sample.context, Mode::Url, &RenderOptions::default());
-                    (Some(p.output), p.errors)
-                }
-                None => (None, Vec::new()),
-            };
-            errors.extend(t.notes().iter().cloned());
-            (rendered, errors)
-        }
-    };
+    let url = analyze_field(
+        "request.url",
+        &request.url,
+        Mode::Url,
+        sample.as_ref().map(|s| s.context),
+    );
+    let (rendered, errors) = (url.output, url.errors);
+    let findings = use_memo(connection.clone(), |c| Rc::new(lint_findings(c)));
     let mut paints: Vec<Paint> = syntax_paints(&request.url, false);
     paints.extend(diagnostic_paints(&errors));
 
@@ -127,10 +129,10 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     <code data-testid="rendered-url">{ mask_url(request, &out) }</code>
                 }
             </p>
-            { error_list("url-errors", &errors) }
+            <ErrorList id="url-errors" label="URL problems" errors={errors.clone()} />
             <UrlSecrets connection={connection.clone()} />
             <h4>{ "Headers" }</h4>
-            <HeadersTable headers={request.headers.clone()} auth_set={request.auth != Auth::None}
+            <HeadersTable headers={request.headers.clone()} findings={(*findings).clone()}
                 on_change={on_headers} />
             <AuthEditor connection={connection.clone()} />
         </section>

@@ -13,7 +13,7 @@ use std::ops::Range;
 use crate::catalog::{self, Catalog};
 use crate::connection::{Connection, Payload, Source, Trigger};
 use crate::context::{lookup_in, Context};
-use crate::error::{Error, ErrorKind, Span};
+use crate::error::{Error, ErrorKind};
 use crate::lint::{self, Finding, Subject};
 use crate::rule::model::{self, Group, Item, ItemPath, Match, RuleModel};
 use crate::rule::{self, Date, EvalOptions, Outcome, Rule};
@@ -285,7 +285,7 @@ pub fn analyze_rule(
         })
         .filter_map(|(span, holds)| {
             Some(Mark {
-                range: head_of(text, span)?,
+                range: head_of(text, span.start..span.end)?,
                 holds,
             })
         })
@@ -300,15 +300,15 @@ pub fn analyze_rule(
 }
 
 /// The head of a list form (`(and`), or `None` for anything else.
-pub fn head_of(text: &str, span: Span) -> Option<Range<usize>> {
-    if span.end > text.len() || text.as_bytes().get(span.start) != Some(&b'(') {
+pub fn head_of(text: &str, form: Range<usize>) -> Option<Range<usize>> {
+    if form.end > text.len() || text.as_bytes().get(form.start) != Some(&b'(') {
         return None;
     }
-    let inner = text.get(span.start + 1..span.end)?;
+    let inner = text.get(form.start + 1..form.end)?;
     let end = inner
         .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .map_or(span.end, |i| span.start + 1 + i);
-    Some(span.start..end)
+        .map_or(form.end, |i| form.start + 1 + i);
+    Some(form.start..end)
 }
 
 /// A template field for the chosen sample.
@@ -437,16 +437,7 @@ pub fn analyze(connection: &Connection, options: &Options) -> Analysis {
         })
         .collect();
     let request = ctx.map(|ctx| render_request(connection, ctx, &options.request));
-    let subject = Subject {
-        connection,
-        catalog,
-        samples: samples::samples_for(connection),
-        all_samples: samples::samples(),
-    };
-    let findings = lint::CHECKS
-        .iter()
-        .flat_map(|check| check(&subject))
-        .collect();
+    let findings = lint_findings(connection);
     Analysis {
         sample: preview.map(|(name, _)| name),
         rule,
@@ -454,4 +445,19 @@ pub fn analyze(connection: &Connection, options: &Options) -> Analysis {
         request,
         findings,
     }
+}
+
+/// lint's findings for one connection, by field path (`request.headers[0].name`),
+/// with the built-in catalogs and samples.
+pub fn lint_findings(connection: &Connection) -> Vec<Finding> {
+    let subject = Subject {
+        connection,
+        catalog: catalog_for(connection.source),
+        samples: samples::samples_for(connection),
+        all_samples: samples::samples(),
+    };
+    lint::CHECKS
+        .iter()
+        .flat_map(|check| check(&subject))
+        .collect()
 }
