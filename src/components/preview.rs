@@ -79,7 +79,7 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                     <div data-testid="request-preview" class="request-preview invalid">
                         <p class="bad">{ "The request cannot be rendered yet:" }</p>
                         <ErrorList id="request-preview-errors" label="Why the request cannot be rendered"
-                            errors={errors.iter().map(|e| field_error(e)).collect::<Vec<_>>()}
+                            errors={errors.iter().map(field_error).collect::<Vec<_>>()}
                             carets={errors.iter().map(FieldError::render).collect::<Vec<_>>()} />
                     </div>
                 },

@@ -79,8 +79,8 @@ fn main() {
         ("300 clauses", clauses(300)),
         ("5,000 clauses", clauses(5000)),
     ];
-    println!("| rule | size | analyze_rule (now) | per-item re-evaluation (before) |");
-    println!("|---|---|---|---|");
+    println!("| rule | size | analyze_rule (now) | before: the same plus per-item re-evaluation | dry-run item texts |");
+    println!("|---|---|---|---|---|");
     for (name, text) in cases {
         let rule = Rule::parse(&text).expect("the bench rule parses");
         let model = RuleModel::from_rule(&rule);
@@ -97,8 +97,11 @@ fn main() {
         let before = time(runs, || {
             black_box(per_item(&model, ctx));
         }) + now;
+        let texts = time(runs, || {
+            black_box(hookwright_core::dryrun::item_texts(&model));
+        });
         println!(
-            "| {name} | {:.1} KB | {now:.2} ms | {before:.2} ms |",
+            "| {name} | {:.1} KB | {now:.2} ms | {before:.2} ms | {texts:.2} ms |",
             text.len() as f64 / 1000.0
         );
     }
