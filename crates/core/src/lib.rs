@@ -10,6 +10,7 @@ pub mod context;
 pub mod delivery;
 pub mod dryrun;
 pub mod error;
+pub mod header_name;
 pub mod header_value;
 pub mod lint;
 pub mod rule;

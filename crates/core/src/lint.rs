@@ -11,6 +11,7 @@ use crate::catalog::{self, Catalog};
 use crate::connection::{Auth, Connection, Payload, Source, Trigger, FORMAT, VERSION};
 use crate::context::{json_error, Context};
 use crate::error::{Error, ErrorKind, LineIndex, Span};
+use crate::header_name::is_tchar;
 use crate::rule::{self, Rule};
 use crate::samples::{self, samples_for_in, SampleContext};
 use crate::secret;
@@ -488,11 +489,6 @@ pub fn check_url(s: &Subject) -> Vec<Finding> {
         )];
     }
     Vec::new()
-}
-
-/// RFC 7230 `tchar`: what a header name may contain.
-fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
 pub fn check_headers(s: &Subject) -> Vec<Finding> {
