@@ -6,7 +6,8 @@ use std::rc::Rc;
 use hookwright_core::Error;
 use yew::prelude::*;
 
-use super::code_editor::{CodeEditor, Paint};
+use super::code_editor::CodeEditor;
+use super::error_list::diagnostic_paints;
 use super::use_editor;
 use crate::services::storage;
 use crate::state::Action;
@@ -45,18 +46,7 @@ pub fn CustomContext(props: &CustomContextProps) -> Html {
     };
     let blank = text.trim().is_empty();
     let error = props.error.as_ref().filter(|_| !blank);
-    let paints = match error {
-        Some(Error {
-            span: Some(span),
-            message,
-            ..
-        }) => vec![Paint {
-            range: span.start..span.end.max(span.start + 1),
-            class: "diag-error",
-            title: Some(message.clone()),
-        }],
-        _ => Vec::new(),
-    };
+    let paints = diagnostic_paints(error.map(std::slice::from_ref).unwrap_or_default());
     let size_note = (text.len() > storage::CUSTOM_CONTEXT_LIMIT).then(|| {
         format!(
             " It is {:.1} MB, too large to keep in this browser's storage: it stays until you reload.",

@@ -1,9 +1,12 @@
 //! Every error and warning the page shows, in every panel, the same way:
 //! severity, place (line and column in the field's text) and message, with
-//! the engine's caret rendering beneath when the panel has it.
+//! the engine's caret rendering beneath when the panel has it; in the
+//! field's editor, the same errors underlined ([`diagnostic_paints`]).
 
 use hookwright_core::Error;
 use yew::prelude::*;
+
+use super::code_editor::Paint;
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorListProps {
@@ -54,4 +57,24 @@ pub fn ErrorList(props: &ErrorListProps) -> Html {
             }
         </>
     }
+}
+
+/// Each error underlined at its span (at least one character), with its
+/// message as the tooltip.
+pub fn diagnostic_paints(errors: &[Error]) -> Vec<Paint> {
+    errors
+        .iter()
+        .filter_map(|e| {
+            let span = e.span?;
+            Some(Paint {
+                range: span.start..span.end.max(span.start + 1),
+                class: if e.is_warning() {
+                    "diag-warning"
+                } else {
+                    "diag-error"
+                },
+                title: Some(e.message.clone()),
+            })
+        })
+        .collect()
 }

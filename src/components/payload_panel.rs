@@ -12,11 +12,11 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint};
-use super::error_list::ErrorList;
+use super::error_list::{diagnostic_paints, ErrorList};
 use super::request_panel::edit_as;
 use super::templating::{
-    diagnostic_paints, now_ms, preview_sample, syntax_paints, template_completions,
-    use_custom_sample, use_debounced, PLACEHOLDER_COMPLETER,
+    now_ms, preview_sample, syntax_paints, template_completions, use_custom_sample, use_debounced,
+    PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use super::variable_list::VariableList;

@@ -11,11 +11,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint};
-use super::error_list::ErrorList;
+use super::error_list::{diagnostic_paints, ErrorList};
 use super::headers_table::HeadersTable;
 use super::templating::{
-    diagnostic_paints, preview_sample, syntax_paints, template_completions, use_custom_sample,
-    PLACEHOLDER_COMPLETER,
+    preview_sample, syntax_paints, template_completions, use_custom_sample, PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use crate::actions::Edit;

@@ -385,25 +385,6 @@ pub fn syntax_paints(text: &str, json: bool) -> Vec<Paint> {
     paints
 }
 
-/// Each error underlined at its span, with its message as the tooltip.
-pub fn diagnostic_paints(errors: &[Error]) -> Vec<Paint> {
-    errors
-        .iter()
-        .filter_map(|e| {
-            let span = e.span?;
-            Some(Paint {
-                range: span.start..span.end,
-                class: if e.is_warning() {
-                    "diag-warning"
-                } else {
-                    "diag-error"
-                },
-                title: Some(e.message.clone()),
-            })
-        })
-        .collect()
-}
-
 /// `value`, but only once it has stayed the same for `ms` milliseconds:
 /// expensive checks follow typing without running on every keystroke.
 #[hook]

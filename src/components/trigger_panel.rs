@@ -19,7 +19,7 @@ use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Pai
 use super::custom_context::CustomContext;
 use super::dry_run::{DryCounts, DryRun};
 use super::dry_run_protocol::ClauseCount;
-use super::error_list::ErrorList;
+use super::error_list::{diagnostic_paints, ErrorList};
 use super::rule_builder::{self, Results, RuleBuilder};
 use super::sample_picker::SamplePicker;
 use super::templating::use_custom_sample;
@@ -93,24 +93,6 @@ fn highlight_paints(text: &str) -> Vec<Paint> {
                 TokenClass::Comment => "tok-comment",
             };
             Paint::new(h.start..h.end, class)
-        })
-        .collect()
-}
-
-fn diagnostic_paints(findings: &[Error]) -> Vec<Paint> {
-    findings
-        .iter()
-        .filter_map(|e| {
-            let span = e.span?;
-            Some(Paint {
-                range: span.start..span.end.max(span.start + 1),
-                class: if e.is_warning() {
-                    "diag-warning"
-                } else {
-                    "diag-error"
-                },
-                title: Some(e.message.clone()),
-            })
         })
         .collect()
 }
