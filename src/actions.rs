@@ -4,7 +4,8 @@
 //! only) made by the engine's refits, not in component closures. Pure, tested natively.
 
 use hookwright_core::analysis::{retrigger, trigger_for_source, trigger_of_kind};
-use hookwright_core::connection::{Connection, Header, Method, Payload, Source, Trigger};
+use hookwright_core::connection::{Auth, Connection, Header, Method, Payload, Source, Trigger};
+use hookwright_core::secret::is_credential_name;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
@@ -25,6 +26,18 @@ pub enum Edit {
     /// A custom body's text; nothing for a variable-list payload.
     SetBody(String),
     SetContentType(String),
+    /// A variable-list payload's variables.
+    SetVariables(Vec<String>),
+    /// A variable-list payload's event name; empty is none.
+    SetEventName(String),
+    SetAuth(Auth),
+    /// Marks a URL query parameter secret or not. A choice that matches
+    /// what the name implies is stored as no mark, so the file stays as it
+    /// was unless the user goes against the convention.
+    MarkQuerySecret {
+        name: String,
+        secret: bool,
+    },
 }
 
 /// The connection after `edit`.
@@ -64,6 +77,24 @@ pub fn apply(connection: &Connection, edit: Edit) -> Connection {
         Edit::SetContentType(text) => {
             if let Payload::Custom { content_type, .. } = &mut next.request.payload {
                 *content_type = text;
+            }
+        }
+        Edit::SetVariables(list) => {
+            if let Payload::Variables { variables, .. } = &mut next.request.payload {
+                *variables = list;
+            }
+        }
+        Edit::SetEventName(name) => {
+            if let Payload::Variables { event_name, .. } = &mut next.request.payload {
+                *event_name = (!name.is_empty()).then_some(name);
+            }
+        }
+        Edit::SetAuth(auth) => next.request.auth = auth,
+        Edit::MarkQuerySecret { name, secret } => {
+            if secret == is_credential_name(&name) {
+                next.request.query_secrets.remove(&name);
+            } else {
+                next.request.query_secrets.insert(name, secret);
             }
         }
     }
@@ -129,6 +160,55 @@ mod tests {
                 content_type: "text/plain".into(),
                 body: "{\"a\": 1}".into()
             }
+        );
+    }
+
+    #[test]
+    fn query_secret_marks_are_stored_only_against_the_convention() {
+        let c = loanpro();
+        let marked = apply(
+            &c,
+            Edit::MarkQuerySecret {
+                name: "code".into(),
+                secret: true,
+            },
+        );
+        assert_eq!(marked.request.query_secrets.get("code"), Some(&true));
+        let back = apply(
+            &marked,
+            Edit::MarkQuerySecret {
+                name: "code".into(),
+                secret: false,
+            },
+        );
+        assert_eq!(back.request.query_secrets.get("code"), None);
+        let unmarked = apply(
+            &c,
+            Edit::MarkQuerySecret {
+                name: "token".into(),
+                secret: false,
+            },
+        );
+        assert_eq!(unmarked.request.query_secrets.get("token"), Some(&false));
+        let v = apply(
+            &c,
+            Edit::SetPayload(Payload::Variables {
+                variables: vec![],
+                event_name: None,
+            }),
+        );
+        let v = apply(&v, Edit::SetVariables(vec!["loan-id".into()]));
+        let v = apply(&v, Edit::SetEventName("Paid".into()));
+        assert_eq!(
+            v.request.payload,
+            Payload::Variables {
+                variables: vec!["loan-id".into()],
+                event_name: Some("Paid".into())
+            }
+        );
+        assert_eq!(
+            apply(&v, Edit::SetAuth(Auth::None)).request.auth,
+            Auth::None
         );
     }
 }

@@ -4,8 +4,8 @@
 use std::rc::Rc;
 
 use hookwright_core::analysis::{analyze_field, lint_findings};
-use hookwright_core::connection::{Auth, Connection, Header, Method};
-use hookwright_core::secret::{self, is_credential_name, mask_url};
+use hookwright_core::connection::{Auth, Connection, Header, Method, Payload};
+use hookwright_core::secret::{self, mask_url};
 use hookwright_core::template::Mode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -14,7 +14,8 @@ use super::code_editor::{CodeEditor, Paint};
 use super::error_list::{diagnostic_paints, ErrorList};
 use super::headers_table::HeadersTable;
 use super::templating::{
-    preview_sample, syntax_paints, template_completions, use_custom_sample, PLACEHOLDER_COMPLETER,
+    preview_sample, syntax_paints, template_completions, use_custom_sample, use_debounced,
+    PLACEHOLDER_COMPLETER,
 };
 use super::use_editor;
 use crate::actions::Edit;
@@ -35,20 +36,8 @@ pub fn edit_as(editor: &crate::state::EditorHandle, id: &str, key: &str, edit: E
     });
 }
 
-/// Dispatches an edit of the connection; `key` groups typing into one undo step.
-pub fn edit(
-    editor: &crate::state::EditorHandle,
-    connection: &Connection,
-    key: &str,
-    change: impl FnOnce(&mut Connection),
-) {
-    let mut next = connection.clone();
-    change(&mut next);
-    editor.dispatch(Action::Replace {
-        coalesce: (!key.is_empty()).then(|| format!("{key}:{}", connection.id)),
-        connection: Box::new(next),
-    });
-}
+/// How long typing in the body must pause before lint sees it.
+const LINT_DELAY_MS: u32 = 150;
 
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
@@ -92,7 +81,21 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
         sample.as_ref().map(|s| s.context),
     );
     let (rendered, errors) = (url.output, url.errors);
-    let findings = use_memo(connection.clone(), |c| Rc::new(lint_findings(c)));
+    // lint renders every template for every sample, a long body too: the
+    // body it sees follows typing once typing pauses; every other field at once.
+    let body = match &request.payload {
+        Payload::Custom { body, .. } => body.clone(),
+        Payload::Variables { .. } => String::new(),
+    };
+    let settled = use_debounced((connection.id.clone(), body), LINT_DELAY_MS);
+    let mut linted = connection.clone();
+    if let Payload::Custom { body, .. } = &mut linted.request.payload {
+        if settled.0 == linted.id {
+            body.clone_from(&settled.1);
+        }
+    }
+    let findings = use_memo(linted, |c| Rc::new(lint_findings(c)));
+    let findings = (*findings).clone();
     let mut paints: Vec<Paint> = syntax_paints(&request.url, false);
     paints.extend(diagnostic_paints(&errors));
 
@@ -131,7 +134,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
             <ErrorList id="url-errors" label="URL problems" errors={errors.clone()} />
             <UrlSecrets connection={connection.clone()} />
             <h4>{ "Headers" }</h4>
-            <HeadersTable headers={request.headers.clone()} findings={(*findings).clone()}
+            <HeadersTable headers={request.headers.clone()} {findings}
                 on_change={on_headers} />
             <AuthEditor connection={connection.clone()} />
         </section>
@@ -190,18 +193,12 @@ fn UrlSecrets(props: &UrlSecretsProps) -> Html {
                 <ul class="query-params" aria-label="Query parameters">
                     { for params.iter().map(|p| {
                         let editor = editor.clone();
-                        let connection = connection.clone();
+                        let id = connection.id.clone();
                         let name = p.name.clone();
                         let onchange = Callback::from(move |e: Event| {
-                            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                            let secret = e.target_unchecked_into::<HtmlInputElement>().checked();
                             let name = name.clone();
-                            edit(&editor, &connection, "", move |c| {
-                                if on == is_credential_name(&name) {
-                                    c.request.query_secrets.remove(&name);
-                                } else {
-                                    c.request.query_secrets.insert(name, on);
-                                }
-                            });
+                            edit_as(&editor, &id, "", Edit::MarkQuerySecret { name, secret });
                         });
                         let why = match p.marked {
                             None if p.secret => " (by its name)",
@@ -259,7 +256,7 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
                 },
                 _ => Auth::None,
             };
-            edit(&editor, &connection, "", |c| c.request.auth = auth);
+            edit_as(&editor, &connection.id, "", Edit::SetAuth(auth));
         })
     };
     let set = |key: &'static str, f: fn(&mut Auth, String)| {
@@ -267,7 +264,9 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
         let connection = connection.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            edit(&editor, &connection, key, |c| f(&mut c.request.auth, value));
+            let mut auth = connection.request.auth.clone();
+            f(&mut auth, value);
+            edit_as(&editor, &connection.id, key, Edit::SetAuth(auth));
         })
     };
     let on_generate = {
@@ -276,12 +275,11 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
         let revealed = revealed.clone();
         Callback::from(move |_: MouseEvent| {
             let token = crypto::token();
-            edit(&editor, &connection, "", |c| {
-                c.request.auth = Auth::Bearer {
-                    token,
-                    redacted: false,
-                }
-            });
+            let auth = Auth::Bearer {
+                token,
+                redacted: false,
+            };
+            edit_as(&editor, &connection.id, "", Edit::SetAuth(auth));
             revealed.set(true);
         })
     };
@@ -335,7 +333,7 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
                         Callback::from(move |e: InputEvent| {
                             let username = e.target_unchecked_into::<HtmlInputElement>().value();
                             let password = keep_pass.clone();
-                            edit(&editor, &connection, "auth-user", |c| c.request.auth = Auth::Basic { username, password, redacted });
+                            edit_as(&editor, &connection.id, "auth-user", Edit::SetAuth(Auth::Basic { username, password, redacted }));
                         })
                     };
                     let on_pass = {
@@ -344,7 +342,7 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
                         Callback::from(move |e: InputEvent| {
                             let password = e.target_unchecked_into::<HtmlInputElement>().value();
                             let username = keep_user.clone();
-                            edit(&editor, &connection, "auth-pass", |c| c.request.auth = Auth::Basic { username, password, redacted: false });
+                            edit_as(&editor, &connection.id, "auth-pass", Edit::SetAuth(Auth::Basic { username, password, redacted: false }));
                         })
                     };
                     html! {
