@@ -1,6 +1,7 @@
 //! Hookwright's editor: a Yew single-page app that runs the engine from
 //! `hookwright_core` in the page. `main.rs` only mounts [`App`]; tests mount it too.
 
+pub mod actions;
 pub mod body_format;
 pub mod builder;
 pub mod components;

@@ -145,6 +145,12 @@ pub enum Action {
         connection: Box<Connection>,
         coalesce: Option<String>,
     },
+    /// A domain edit of one connection (see `actions`); `coalesce` as for `Replace`.
+    Edit {
+        id: String,
+        edit: crate::actions::Edit,
+        coalesce: Option<String>,
+    },
     Undo,
     Redo,
     Notify {
@@ -384,6 +390,16 @@ impl Editor {
                 }
                 self.checkpoint(coalesce);
                 self.connections_mut()[index] = Rc::new(*connection);
+            }
+            Action::Edit { id, edit, coalesce } => {
+                if let Some(index) = self.index_of(&id) {
+                    let connection =
+                        Box::new(crate::actions::apply(&self.connections[index], edit));
+                    self.apply(Action::Replace {
+                        connection,
+                        coalesce,
+                    });
+                }
             }
             Action::Undo => {
                 if self.can_undo() {

@@ -185,7 +185,7 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
   await screenshot(other.page, 'secrets-import-to-fill-in');
   await review.getByRole('button', { name: 'Add to workspace' }).click();
   await other.page.getByRole('button', { name: /^Lender hook/ }).click();
-  assert.match(await other.page.locator('.headers-editor').textContent(), /left out of an export: fill it in/);
+  assert.match(await other.page.locator('.headers-editor').textContent(), /left out of this export \(<redacted>\); fill it in/);
   assert.match(await other.page.locator('.url-secrets').textContent(), /left out of an export \(<redacted>\)/);
   await until(async () => /cannot be rendered yet/.test(await other.page.getByTestId('request-preview').textContent()), 'the preview refusing');
   assert.match(await other.page.getByTestId('request-preview').textContent(), /left out of this export; fill it in/);

@@ -91,7 +91,7 @@ test('an unclosed rule is reported at 1:1 and the builder keeps its last valid s
   const { page, context, problems } = await fresh();
   await page.getByRole('textbox', { name: 'Rule' }).fill('(and (= status-days-past-due 5)');
   const errors = page.getByTestId('rule-errors');
-  assert.match(await errors.textContent(), /1:1/);
+  assert.match(await errors.textContent(), /line 1, column 1/);
   assert.match(await errors.textContent(), /unclosed/i);
   assert.equal(await result(page), 'error');
   assert.equal(await page.getByTestId('condition').count(), 3);

@@ -5,18 +5,23 @@
 //! start marked), and each row's problems (bad name, line breaks, headers a
 //! browser will drop, a likely credential not marked secret).
 
+use std::rc::Rc;
+
 use hookwright_core::connection::Header;
-use hookwright_core::secret::{header_is_secret, is_credential_name, looks_like_credential};
+use hookwright_core::lint::Finding;
+use hookwright_core::secret::{header_is_secret, is_credential_name};
+use hookwright_core::{Error, ErrorKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::outbound::{invalid_header_name_at, is_forbidden_header};
+use super::error_list::ErrorList;
+use crate::outbound::is_forbidden_header;
 
 #[derive(Properties, PartialEq)]
 pub struct HeadersTableProps {
     pub headers: Vec<Header>,
-    /// The connection's auth adds an Authorization header of its own.
-    pub auth_set: bool,
+    /// The engine's findings for the connection (lint's, by field path).
+    pub findings: Rc<Vec<Finding>>,
     /// The new rows, and an undo-coalescing key (empty for one-off edits).
     pub on_change: Callback<(Vec<Header>, String)>,
 }
@@ -33,45 +38,26 @@ const PRESETS: &[(&str, &str, &str)] = &[
     ("Content-Type", "Content-Type", ""),
 ];
 
-/// What is wrong with one row, for the user.
-pub fn row_problems(header: &Header, auth_set: bool) -> (Vec<String>, Vec<String>) {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    if let Some(at) = invalid_header_name_at(&header.name) {
-        errors.push(if header.name.is_empty() {
-            "The name is empty.".to_string()
-        } else {
-            let c = header.name[at..].chars().next().unwrap_or(' ');
-            format!(
-                "“{}” (character {}) may not be in a header name.",
-                c.escape_debug(),
-                at + 1
-            )
-        });
-    }
-    if header.value.contains(['\r', '\n']) {
-        errors.push(
-            "The value contains a line break (CR/LF), which would start a new header.".into(),
-        );
-    }
+/// What is wrong with row `i`: the engine's findings for its fields, then
+/// what a browser does that the engine does not know about.
+pub fn row_problems(findings: &[Finding], header: &Header, i: usize) -> Vec<Error> {
+    let prefix = format!("request.headers[{i}].");
+    let mut out: Vec<Error> = findings
+        .iter()
+        .filter(|f| f.field.starts_with(&prefix))
+        .map(|f| f.error.clone())
+        .collect();
     if is_forbidden_header(&header.name) {
-        warnings.push(format!(
-            "Browsers do not let a page set {}; a test send leaves it out.",
-            header.name
+        out.push(Error::warning(
+            ErrorKind::Invalid,
+            format!(
+                "Browsers do not let a page set {}; a test send leaves it out.",
+                header.name
+            ),
+            None,
         ));
     }
-    if auth_set && header.name.eq_ignore_ascii_case("authorization") {
-        errors.push("Auth below adds an Authorization header too; keep one.".into());
-    }
-    if header.redacted {
-        warnings.push("This secret was left out of an export: fill it in before sending.".into());
-    } else if !header_is_secret(header) && looks_like_credential(&header.value) {
-        warnings.push(
-            "This looks like a credential: mark it secret so exports, share links and the send history leave it out."
-                .into(),
-        );
-    }
-    (errors, warnings)
+    out
 }
 
 /// The rows after the user marks row `i` secret or not. A choice that
@@ -151,9 +137,9 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                 emit(rows, String::new());
             })
         };
-        let (errors, warnings) = row_problems(header, props.auth_set);
+        let problems = row_problems(&props.findings, header, i);
         let problem_id = format!("header-{n}-problems");
-        let invalid = !errors.is_empty();
+        let invalid = problems.iter().any(|e| !e.is_warning());
         let secret = header_is_secret(header);
         let on_secret = {
             let headers = headers.clone();
@@ -197,10 +183,9 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                             onclick={op(|r, i| { r.remove(i); })}>{ "✕" }</button>
                     </td>
                 </tr>
-                if !errors.is_empty() || !warnings.is_empty() {
-                    <tr class="row-problems"><td colspan="4" id={problem_id}>
-                        { for errors.iter().map(|e| html! { <p class="inline-note error">{ e }</p> }) }
-                        { for warnings.iter().map(|w| html! { <p class="inline-note warning">{ w }</p> }) }
+                if !problems.is_empty() {
+                    <tr class="row-problems"><td colspan="4">
+                        <ErrorList id={problem_id} label={format!("Header {n} problems")} errors={problems} />
                     </td></tr>
                 }
             </>
@@ -246,16 +231,28 @@ mod tests {
     }
 
     #[test]
-    fn rows_flag_bad_names_line_breaks_and_dropped_headers() {
-        assert_eq!(row_problems(&header("X-Ok", "1"), false), (vec![], vec![]));
-        let (errors, _) = row_problems(&header("Bad Name", "a\r\nb"), false);
-        assert_eq!(errors.len(), 2, "{errors:?}");
-        let (_, warnings) = row_problems(&header("Host", "x"), false);
-        assert_eq!(warnings.len(), 1);
-        let (errors, _) = row_problems(&header("authorization", "x"), true);
-        assert_eq!(errors.len(), 1);
-        let (_, warnings) = row_problems(&header("X-Lender", "Zk3Jd8s9Qm2Lx7Vb4Np1Rt6Y"), false);
-        assert_eq!(warnings.len(), 1, "a likely credential not marked secret");
+    fn rows_show_the_engines_findings_and_dropped_headers() {
+        let mut c = hookwright_core::connection::examples().remove(0);
+        c.request.headers = vec![
+            header("X-Ok", "1"),
+            header("Bad Name", "a\r\nb"),
+            header("Host", "x"),
+        ];
+        let findings = hookwright_core::analysis::lint_findings(&c);
+        assert_eq!(row_problems(&findings, &c.request.headers[0], 0), vec![]);
+        let bad = row_problems(&findings, &c.request.headers[1], 1);
+        assert!(
+            bad.iter().any(|e| e.message.contains("not a token")),
+            "{bad:?}"
+        );
+        assert!(
+            bad.iter().any(|e| e.message.contains("line break")),
+            "{bad:?}"
+        );
+        let host = row_problems(&findings, &c.request.headers[2], 2);
+        assert!(host
+            .iter()
+            .any(|e| e.is_warning() && e.message.contains("Browsers")));
     }
 
     #[test]

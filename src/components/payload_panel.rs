@@ -5,22 +5,23 @@
 
 use std::rc::Rc;
 
+use hookwright_core::analysis::analyze_field;
 use hookwright_core::connection::{Connection, Payload};
-use hookwright_core::error::Error;
-use hookwright_core::template::{Mode, RenderOptions, Template};
+use hookwright_core::template::Mode;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint, PLAIN_ABOVE};
-use super::request_panel::edit;
+use super::error_list::{diagnostic_paints, ErrorList};
+use super::request_panel::edit_as;
 use super::templating::{
-    diagnostic_paints, error_list, now_ms, preview_sample, syntax_paints, template_completions,
-    use_custom_sample, use_debounced, CustomSample, PLACEHOLDER_COMPLETER,
+    now_ms, preview_sample, syntax_paints, template_completions, use_custom_sample, use_debounced,
+    PLACEHOLDER_COMPLETER,
 };
 use super::use_dispatch;
 use super::variable_list::VariableList;
+use crate::actions::Edit;
 use crate::body_format::format_json_template;
-use crate::state::Action;
 
 /// How long typing must pause before the body is rendered and checked.
 const VALIDATE_DELAY_MS: u32 = 150;
@@ -58,7 +59,12 @@ pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
                     event_name: None,
                 }
             };
-            edit(&editor, &connection, "", |c| c.request.payload = payload);
+            edit_as(
+                &editor,
+                &connection.id,
+                "",
+                Edit::SetPayload(payload.clone()),
+            );
         })
     };
     html! {
@@ -78,35 +84,6 @@ pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
             }
         </section>
     }
-}
-
-/// The problems of a body for a sample: the template's own, then its render's
-/// (JSON problems mapped back to the template position), then the template's
-/// warnings (curly quotes copied from LoanPro's help pages).
-pub fn check_body(
-    body: &str,
-    content_type: &str,
-    connection: &Connection,
-    custom: &CustomSample,
-) -> Vec<Error> {
-    let template = match Template::parse(body) {
-        Ok(t) => t,
-        Err(errors) => return errors,
-    };
-    let mut problems = match preview_sample(connection, custom) {
-        Some(sample) => {
-            template
-                .preview(
-                    sample.context,
-                    Mode::for_content_type(content_type),
-                    &RenderOptions::default(),
-                )
-                .errors
-        }
-        None => Vec::new(),
-    };
-    problems.extend(template.notes().iter().cloned());
-    problems
 }
 
 #[derive(Properties, PartialEq)]
@@ -147,7 +124,9 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
             (settled, custom.clone()),
             move |((_, body, content_type, _), custom)| {
                 let started = now_ms();
-                let errors = check_body(body, content_type, &connection, custom);
+                let ctx = preview_sample(&connection, custom).map(|s| s.context);
+                let mode = Mode::for_content_type(content_type);
+                let errors = analyze_field("request.payload.body", body, mode, ctx).errors;
                 (body.clone(), errors, now_ms() - started)
             },
         )
@@ -172,49 +151,34 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
     let on_body = {
         let editor = editor.clone();
         let connection = connection.clone();
-        let content_type = content_type.clone();
         let format_error = format_error.clone();
         Callback::from(move |body: String| {
             format_error.set(None);
-            let content_type = content_type.clone();
-            edit(&editor, &connection, "body", |c| {
-                c.request.payload = Payload::Custom { content_type, body }
-            });
+            edit_as(&editor, &connection.id, "body", Edit::SetBody(body));
         })
     };
     let on_type = {
         let editor = editor.clone();
         let connection = connection.clone();
-        let body = body.clone();
         Callback::from(move |e: InputEvent| {
             let content_type = e.target_unchecked_into::<HtmlInputElement>().value();
-            let body = body.clone();
-            edit(&editor, &connection, "content-type", |c| {
-                c.request.payload = Payload::Custom { content_type, body }
-            });
+            edit_as(
+                &editor,
+                &connection.id,
+                "content-type",
+                Edit::SetContentType(content_type),
+            );
         })
     };
     let on_format = {
         let editor = editor.clone();
         let connection = connection.clone();
         let body = body.clone();
-        let content_type = content_type.clone();
         let format_error = format_error.clone();
         Callback::from(move |_: MouseEvent| match format_json_template(&body) {
             Ok(formatted) => {
                 format_error.set(None);
-                let content_type = content_type.clone();
-                editor.dispatch(Action::Replace {
-                    connection: Box::new({
-                        let mut c = (*connection).clone();
-                        c.request.payload = Payload::Custom {
-                            content_type,
-                            body: formatted,
-                        };
-                        c
-                    }),
-                    coalesce: None,
-                });
+                edit_as(&editor, &connection.id, "", Edit::SetBody(formatted));
             }
             Err(why) => format_error.set(Some(why)),
         })
@@ -257,7 +221,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
                     <span class="bad">{ format!("{} problem{}", errors.len(), if errors.len() == 1 { "" } else { "s" }) }</span>
                 }
             </div>
-            { error_list("body-errors", errors) }
+            <ErrorList id="body-errors" label="Body problems" errors={errors.clone()} />
         </div>
     }
 }

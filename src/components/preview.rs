@@ -14,6 +14,7 @@ use hookwright_core::template::{render_request, FieldError, RenderedRequest, Req
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::error_list::ErrorList;
 use super::templating::{preview_sample, use_custom_sample, CustomSample, LIVE_ANALYSIS_MAX};
 
 use crate::outbound::curl;
@@ -79,11 +80,9 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                 Err(errors) => html! {
                     <div data-testid="request-preview" class="request-preview invalid">
                         <p class="bad">{ "The request cannot be rendered yet:" }</p>
-                        <ul class="field-errors">
-                            { for errors.iter().map(|e| html! {
-                                <li class="error"><pre class="caret">{ e.render() }</pre></li>
-                            }) }
-                        </ul>
+                        <ErrorList id="request-preview-errors" label="Why the request cannot be rendered"
+                            errors={errors.iter().map(field_error).collect::<Vec<_>>()}
+                            carets={errors.iter().map(FieldError::render).collect::<Vec<_>>()} />
                     </div>
                 },
             } }
@@ -103,6 +102,14 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
             } }
         </div>
     }
+}
+
+/// A request error as the page lists errors: the field named in its message
+/// (its caret rendering, drawn beneath, shows the place).
+fn field_error(e: &FieldError) -> hookwright_core::Error {
+    let mut error = e.error.clone();
+    error.message = format!("{}: {}", e.field, error.message);
+    error
 }
 
 fn view(request: &RenderedRequest, connection: &Connection) -> Html {

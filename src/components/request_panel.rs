@@ -3,19 +3,22 @@
 
 use std::rc::Rc;
 
-use hookwright_core::connection::{Auth, Connection, Header, Method};
-use hookwright_core::secret::{self, is_credential_name, mask_url};
-use hookwright_core::template::{Mode, RenderOptions, Template};
+use hookwright_core::analysis::{analyze_field, lint_findings};
+use hookwright_core::connection::{Auth, Connection, Header, Method, Payload};
+use hookwright_core::secret::{self, mask_url};
+use hookwright_core::template::Mode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint};
+use super::error_list::{diagnostic_paints, ErrorList};
 use super::headers_table::HeadersTable;
 use super::templating::{
-    diagnostic_paints, error_list, preview_sample, syntax_paints, template_completions,
-    use_custom_sample, PLACEHOLDER_COMPLETER,
+    preview_sample, syntax_paints, template_completions, use_custom_sample, use_debounced,
+    PLACEHOLDER_COMPLETER,
 };
 use super::use_dispatch;
+use crate::actions::Edit;
 use crate::services::crypto;
 use crate::state::Action;
 
@@ -24,20 +27,17 @@ pub struct RequestPanelProps {
     pub connection: Rc<Connection>,
 }
 
-/// Dispatches an edit of the connection; `key` groups typing into one undo step.
-pub fn edit(
-    editor: &crate::state::Dispatcher,
-    connection: &Connection,
-    key: &str,
-    change: impl FnOnce(&mut Connection),
-) {
-    let mut next = connection.clone();
-    change(&mut next);
-    editor.dispatch(Action::Replace {
-        coalesce: (!key.is_empty()).then(|| format!("{key}:{}", connection.id)),
-        connection: Box::new(next),
+/// Dispatches a domain edit of connection `id`; `key` groups typing into one undo step.
+pub fn edit_as(editor: &crate::state::Dispatcher, id: &str, key: &str, edit: Edit) {
+    editor.dispatch(Action::Edit {
+        id: id.to_string(),
+        edit,
+        coalesce: (!key.is_empty()).then(|| format!("{key}:{id}")),
     });
 }
+
+/// How long typing in the body must pause before lint sees it.
+const LINT_DELAY_MS: u32 = 150;
 
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
@@ -48,50 +48,54 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
 
     let on_method = {
         let editor = editor.clone();
-        let connection = connection.clone();
+        let id = connection.id.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             let method = Method::ALL
                 .into_iter()
                 .find(|m| m.as_str() == select.value())
                 .unwrap_or(Method::Post);
-            edit(&editor, &connection, "", |c| c.request.method = method);
+            edit_as(&editor, &id, "", Edit::SetMethod(method));
         })
     };
     let on_url = {
         let editor = editor.clone();
-        let connection = connection.clone();
-        Callback::from(move |url: String| {
-            // A URL is one line: a pasted line break would only break it.
-            let url = url.replace(['\r', '\n'], "");
-            edit(&editor, &connection, "url", |c| c.request.url = url);
-        })
+        let id = connection.id.clone();
+        Callback::from(move |url: String| edit_as(&editor, &id, "url", Edit::SetUrl(url)))
     };
     let on_headers = {
         let editor = editor.clone();
-        let connection = connection.clone();
+        let id = connection.id.clone();
         Callback::from(move |(headers, key): (Vec<Header>, String)| {
-            edit(&editor, &connection, &key, |c| c.request.headers = headers);
+            edit_as(&editor, &id, &key, Edit::SetHeaders(headers));
         })
     };
 
     // The URL rendered for the sample: cheap (one line), so on every keystroke.
     let custom = use_custom_sample();
     let sample = preview_sample(connection, &custom);
-    let (rendered, errors) = match Template::parse(&request.url) {
-        Err(errors) => (None, errors),
-        Ok(t) => {
-            let (rendered, mut errors) = match &sample {
-                Some(sample) => {
-                    let p = t.preview(sample.context, Mode::Url, &RenderOptions::default());
-                    (Some(p.output), p.errors)
-                }
-                None => (None, Vec::new()),
-            };
-            errors.extend(t.notes().iter().cloned());
-            (rendered, errors)
-        }
+    let url = analyze_field(
+        "request.url",
+        &request.url,
+        Mode::Url,
+        sample.as_ref().map(|s| s.context),
+    );
+    let (rendered, errors) = (url.output, url.errors);
+    // lint renders every template for every sample, a long body too: the
+    // body it sees follows typing once typing pauses; every other field at once.
+    let body = match &request.payload {
+        Payload::Custom { body, .. } => body.clone(),
+        Payload::Variables { .. } => String::new(),
     };
+    let settled = use_debounced((connection.id.clone(), body), LINT_DELAY_MS);
+    let mut linted = Connection::clone(connection);
+    if let Payload::Custom { body, .. } = &mut linted.request.payload {
+        if settled.0 == linted.id {
+            body.clone_from(&settled.1);
+        }
+    }
+    let findings = use_memo(linted, |c| Rc::new(lint_findings(c)));
+    let findings = (*findings).clone();
     let mut paints: Vec<Paint> = syntax_paints(&request.url, false);
     paints.extend(diagnostic_paints(&errors));
 
@@ -127,10 +131,10 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     <code data-testid="rendered-url">{ mask_url(request, &out) }</code>
                 }
             </p>
-            { error_list("url-errors", &errors) }
+            <ErrorList id="url-errors" label="URL problems" errors={errors.clone()} />
             <UrlSecrets connection={connection.clone()} />
             <h4>{ "Headers" }</h4>
-            <HeadersTable headers={request.headers.clone()} auth_set={request.auth != Auth::None}
+            <HeadersTable headers={request.headers.clone()} {findings}
                 on_change={on_headers} />
             <AuthEditor connection={connection.clone()} />
         </section>
@@ -189,18 +193,12 @@ fn UrlSecrets(props: &UrlSecretsProps) -> Html {
                 <ul class="query-params" aria-label="Query parameters">
                     { for params.iter().map(|p| {
                         let editor = editor.clone();
-                        let connection = connection.clone();
+                        let id = connection.id.clone();
                         let name = p.name.clone();
                         let onchange = Callback::from(move |e: Event| {
-                            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                            let secret = e.target_unchecked_into::<HtmlInputElement>().checked();
                             let name = name.clone();
-                            edit(&editor, &connection, "", move |c| {
-                                if on == is_credential_name(&name) {
-                                    c.request.query_secrets.remove(&name);
-                                } else {
-                                    c.request.query_secrets.insert(name, on);
-                                }
-                            });
+                            edit_as(&editor, &id, "", Edit::MarkQuerySecret { name, secret });
                         });
                         let why = match p.marked {
                             None if p.secret => " (by its name)",
@@ -258,7 +256,7 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
                 },
                 _ => Auth::None,
             };
-            edit(&editor, &connection, "", |c| c.request.auth = auth);
+            edit_as(&editor, &connection.id, "", Edit::SetAuth(auth));
         })
     };
     let set = |key: &'static str, f: fn(&mut Auth, String)| {
@@ -266,7 +264,9 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
         let connection = connection.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            edit(&editor, &connection, key, |c| f(&mut c.request.auth, value));
+            let mut auth = connection.request.auth.clone();
+            f(&mut auth, value);
+            edit_as(&editor, &connection.id, key, Edit::SetAuth(auth));
         })
     };
     let on_generate = {
@@ -275,12 +275,11 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
         let revealed = revealed.clone();
         Callback::from(move |_: MouseEvent| {
             let token = crypto::token();
-            edit(&editor, &connection, "", |c| {
-                c.request.auth = Auth::Bearer {
-                    token,
-                    redacted: false,
-                }
-            });
+            let auth = Auth::Bearer {
+                token,
+                redacted: false,
+            };
+            edit_as(&editor, &connection.id, "", Edit::SetAuth(auth));
             revealed.set(true);
         })
     };
@@ -334,7 +333,7 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
                         Callback::from(move |e: InputEvent| {
                             let username = e.target_unchecked_into::<HtmlInputElement>().value();
                             let password = keep_pass.clone();
-                            edit(&editor, &connection, "auth-user", |c| c.request.auth = Auth::Basic { username, password, redacted });
+                            edit_as(&editor, &connection.id, "auth-user", Edit::SetAuth(Auth::Basic { username, password, redacted }));
                         })
                     };
                     let on_pass = {
@@ -343,7 +342,7 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
                         Callback::from(move |e: InputEvent| {
                             let password = e.target_unchecked_into::<HtmlInputElement>().value();
                             let username = keep_user.clone();
-                            edit(&editor, &connection, "auth-pass", |c| c.request.auth = Auth::Basic { username, password, redacted: false });
+                            edit_as(&editor, &connection.id, "auth-pass", Edit::SetAuth(Auth::Basic { username, password, redacted: false }));
                         })
                     };
                     html! {

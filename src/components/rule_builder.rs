@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::str::FromStr;
 
+use hookwright_core::analysis::ItemOutcome;
 use hookwright_core::catalog::{Catalog, VarType};
 use hookwright_core::rule::model::{
     Condition, Expression, Group, Item, Literal, Match, Operand, Operator,
@@ -19,9 +20,8 @@ use super::dry_run_table::group;
 use super::variable_picker::VariablePicker;
 use crate::builder::{condition_for, empty_group, refit, type_of, Edit, Path};
 
-/// Whether each item held for the sample: `Some(true/false)`, or `None` when
-/// it could not be evaluated.
-pub type Results = HashMap<Path, Option<bool>>;
+/// How each item came out for the sample (the engine's analysis).
+pub type Results = HashMap<Path, ItemOutcome>;
 
 /// How many loans of the last dry run each item was true / false / error for.
 pub type Counts = HashMap<Path, [f64; 3]>;
@@ -70,12 +70,18 @@ impl Scope {
             }
         });
         let (class, text, value) = match self.results.get(path) {
-            Some(Some(true)) => ("result-badge true", "true", "true"),
-            Some(Some(false)) => ("result-badge false", "false", "false"),
-            Some(None) => ("result-badge error", "error", "error"),
+            Some(ItemOutcome::True) => ("result-badge true", "true", "true"),
+            Some(ItemOutcome::False) => ("result-badge false", "false", "false"),
+            Some(ItemOutcome::Error) => ("result-badge error", "error", "error"),
+            Some(ItemOutcome::Skipped) => ("result-badge skipped", "not evaluated", "skipped"),
             None => return counts.unwrap_or_default(),
         };
-        html! { <><span class={class} data-result={value} title="For the selected sample">{ text }</span>{ counts.unwrap_or_default() }</> }
+        let title = if value == "skipped" {
+            "Not evaluated for the selected sample: its group was decided before it"
+        } else {
+            "For the selected sample"
+        };
+        html! { <><span class={class} data-result={value} {title}>{ text }</span>{ counts.unwrap_or_default() }</> }
     }
 }
 

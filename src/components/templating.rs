@@ -6,26 +6,17 @@
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use hookwright_core::catalog::{self, Catalog};
+use hookwright_core::analysis::preview_context;
 use hookwright_core::connection::{Connection, Source};
 use hookwright_core::error::Error;
 use hookwright_core::json::JsonClass;
-use hookwright_core::samples::{self, SampleContext};
 use hookwright_core::template::{self, functions, TokenClass};
 use hookwright_core::Context;
 use yew::prelude::*;
 
 use super::code_editor::{Completer, Completion, CompletionQuery, Paint, SCOPE};
 
-pub fn catalog_for(source: Source) -> &'static Catalog {
-    match source {
-        Source::Loanpro => catalog::loanpro(),
-        Source::Youlend => catalog::youlend(),
-    }
-}
-
-/// The sample id that stands for the user's pasted JSON.
-pub const CUSTOM_SAMPLE: &str = "custom";
+pub use hookwright_core::analysis::{catalog_for, CUSTOM_SAMPLE};
 
 /// The user's pasted context, parsed once for the whole page (`App` provides
 /// it); compared by pointer, so it is cheap as a memo dependency.
@@ -64,33 +55,13 @@ pub struct PreviewSample<'a> {
     pub context: &'a Context,
 }
 
-/// The sample a connection previews against: the user's custom JSON when
-/// chosen and usable, else its built-in choice, else the first that fits.
+/// The engine's choice of preview context (see `analysis::preview_context`).
 pub fn preview_sample<'a>(
     connection: &Connection,
     custom: &'a CustomSample,
 ) -> Option<PreviewSample<'a>> {
-    if connection.sample.as_deref() == Some(CUSTOM_SAMPLE) {
-        if let Ok(context) = custom.0.as_ref() {
-            return Some(PreviewSample {
-                name: "Custom JSON".to_string(),
-                context,
-            });
-        }
-    }
-    sample_for(connection).map(|s| PreviewSample {
-        name: s.name.clone(),
-        context: &s.context,
-    })
-}
-
-/// The built-in sample the connection previews against: its own choice, else the first that fits.
-pub fn sample_for(connection: &Connection) -> Option<&'static SampleContext> {
-    connection
-        .sample
-        .as_deref()
-        .and_then(samples::sample)
-        .or_else(|| samples::samples_for(connection).into_iter().next())
+    preview_context(connection, custom.0.as_ref().as_ref().ok())
+        .map(|(name, context)| PreviewSample { name, context })
 }
 
 /// Everything a template field can complete, by group: variables after
@@ -359,44 +330,6 @@ pub fn syntax_paints(text: &str, json: bool) -> Vec<Paint> {
             }),
     );
     paints
-}
-
-/// Each error underlined at its span, with its message as the tooltip.
-pub fn diagnostic_paints(errors: &[Error]) -> Vec<Paint> {
-    errors
-        .iter()
-        .filter_map(|e| {
-            let span = e.span?;
-            Some(Paint {
-                range: span.start..span.end,
-                class: if e.is_warning() {
-                    "diag-warning"
-                } else {
-                    "diag-error"
-                },
-                title: Some(e.message.clone()),
-            })
-        })
-        .collect()
-}
-
-/// The errors of one field as a list the field is described by.
-pub fn error_list(id: &str, errors: &[Error]) -> Html {
-    if errors.is_empty() {
-        return html! { <ul id={id.to_string()} class="field-errors" hidden=true></ul> };
-    }
-    html! {
-        <ul id={id.to_string()} class="field-errors" role="list">
-            { for errors.iter().map(|e| html! {
-                <li class={if e.is_warning() { "warning" } else { "error" }}>
-                    if let Some(span) = e.span {
-                        <span class="where">{ format!("line {}, column {}: ", span.line, span.col) }</span>
-                    }
-                    { &e.message }
-                </li>
-            }) }
-        </ul>
-    }
 }
 
 /// `value`, but only once it has stayed the same for `ms` milliseconds:

@@ -9,9 +9,10 @@ use hookwright_core::template::envelope;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::request_panel::edit;
+use super::request_panel::edit_as;
 use super::templating::{catalog_for, preview_sample, use_custom_sample};
 use super::use_dispatch;
+use crate::actions::Edit;
 use crate::services::crypto;
 
 #[derive(Properties, PartialEq)]
@@ -41,25 +42,20 @@ pub fn VariableList(props: &VariableListProps) -> Html {
     };
     let set_list = |change: Box<ListEdit>| {
         let editor = editor.clone();
-        let connection = connection.clone();
+        let id = connection.id.clone();
+        let current = variables.clone();
         move || {
-            edit(&editor, &connection, "", |c| {
-                if let Payload::Variables { variables, .. } = &mut c.request.payload {
-                    change(variables);
-                }
-            })
+            let mut list = current.clone();
+            change(&mut list);
+            edit_as(&editor, &id, "", Edit::SetVariables(list));
         }
     };
     let on_event = {
         let editor = editor.clone();
-        let connection = connection.clone();
+        let id = connection.id.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            edit(&editor, &connection, "event-name", |c| {
-                if let Payload::Variables { event_name, .. } = &mut c.request.payload {
-                    *event_name = (!value.is_empty()).then_some(value);
-                }
-            })
+            edit_as(&editor, &id, "event-name", Edit::SetEventName(value));
         })
     };
     let on_search = {

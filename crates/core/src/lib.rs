@@ -3,12 +3,14 @@
 //! dependencies: the page (compiled to wasm) and the `hookwright` CLI both use it.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod catalog;
 pub mod connection;
 pub mod context;
 pub mod delivery;
 pub mod dryrun;
 pub mod error;
+pub mod header_name;
 pub mod header_value;
 pub mod json;
 pub mod lint;

@@ -19,7 +19,8 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use hookwright_core::connection::{ConnectionFile, Trigger};
+use hookwright_core::analysis::firing_rule;
+use hookwright_core::connection::ConnectionFile;
 use hookwright_core::dryrun::{
     is_gzip, Batch, Evaluator, FileError, Format, Gunzip, Options, Plan, Reader, Report, Tally,
 };
@@ -84,21 +85,8 @@ fn rule_text(args: &Args) -> Result<String, String> {
                 ids.join(", ")
             )
         })?;
-    Ok(match &connection.trigger {
-        Trigger::Rule { rule } => rule.clone(),
-        // An event trigger fires for events of its kind that pass its filter (if any).
-        Trigger::Event { event, rule } => {
-            let code = format!(
-                "(= EventCode {})",
-                serde_json::to_string(event).unwrap_or_default()
-            );
-            if rule.trim().is_empty() {
-                code
-            } else {
-                format!("(and {code} {rule})")
-            }
-        }
-    })
+    // An event trigger fires for events of its kind that pass its filter (if any).
+    Ok(firing_rule(&connection.trigger))
 }
 
 pub fn run(args: Args) -> ExitCode {

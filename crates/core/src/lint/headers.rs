@@ -6,11 +6,7 @@ use std::collections::HashMap;
 use super::{describe_char, shorten, Finding, Subject};
 use crate::connection::{Auth, Payload};
 use crate::error::ErrorKind;
-
-/// RFC 7230 `tchar`: what a header name may contain.
-fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
+use crate::header_name::is_tchar;
 
 pub fn check_headers(s: &Subject) -> Vec<Finding> {
     let mut out = Vec::new();

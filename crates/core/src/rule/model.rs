@@ -14,6 +14,7 @@
 use rust_decimal::Decimal;
 
 use crate::catalog::VarType;
+use crate::error::Span;
 
 use super::ast::{Expr, ExprKind};
 use super::fmt::{format, format_expr, quote};
@@ -169,12 +170,76 @@ impl RuleModel {
         RuleModel { root: item(expr) }
     }
 
+    /// The builder's view of the model: always a top group; a rule that is
+    /// one item is "all of" that item. [`ItemPath`]s count from this group.
+    pub fn top_group(&self) -> Group {
+        match &self.root {
+            Item::Group(group) => group.clone(),
+            other => Group {
+                mode: Match::All,
+                items: vec![other.clone()],
+            },
+        }
+    }
+
     /// The rule text in canonical layout. An expression node whose text does
     /// not parse is kept verbatim (the result then does not parse either).
     pub fn to_text(&self) -> String {
         let mut flat = String::new();
         write_item(&self.root, &mut flat);
         format(&flat).unwrap_or(flat)
+    }
+}
+
+/// A builder item's place: indexes of children from the top group (see
+/// [`RuleModel::top_group`]); a NOT has one child, index 0. `[]` is the top group.
+pub type ItemPath = Vec<usize>;
+
+/// Where each item of [`RuleModel::from_rule`]'s model sits in the rule
+/// text, in pre-order (a parent before its children). The top group of a
+/// rule that is a single item has that item's span, as does the item at `[0]`.
+/// Linear in the rule's size: items are matched to the syntax tree as the
+/// model is built from it, never re-parsed.
+pub fn item_spans(rule: &Rule) -> Vec<(ItemPath, Span)> {
+    let root = rule.expr();
+    let mut out = Vec::new();
+    let top_is_group = condition(root).is_none() && group_children(root).is_some_and(|(g, _)| g);
+    let start: ItemPath = if top_is_group {
+        Vec::new()
+    } else {
+        out.push((Vec::new(), root.span));
+        vec![0]
+    };
+    // (path, expression); the parser bounds the depth, the stack keeps it off the call stack.
+    let mut stack = vec![(start, root)];
+    while let Some((path, e)) = stack.pop() {
+        out.push((path.clone(), e.span));
+        if condition(e).is_some() {
+            continue;
+        }
+        if let Some((_, children)) = group_children(e) {
+            for (i, child) in children.iter().enumerate().rev() {
+                let mut p = path.clone();
+                p.push(i);
+                stack.push((p, child));
+            }
+        }
+    }
+    out
+}
+
+/// The children an expression has as a builder item, and whether it is a
+/// group (`false`: a NOT, whose one child is index 0); `None` for leaves.
+/// Mirrors [`group`].
+fn group_children(e: &Expr) -> Option<(bool, &[Expr])> {
+    let args = e.args();
+    match e.head()? {
+        "and" | "or" => Some((true, args)),
+        "not" if args.len() == 1 => match args[0].head() {
+            Some("or") => Some((true, args[0].args())),
+            _ => Some((false, &args[..1])),
+        },
+        _ => None,
     }
 }
 

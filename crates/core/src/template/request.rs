@@ -101,7 +101,7 @@ pub fn render_request(
     let mut headers = Vec::new();
     for (i, header) in request.headers.iter().enumerate() {
         let name_field = format!("headers[{i}].name");
-        if let Some(at) = invalid_token_at(&header.name) {
+        if let Some(at) = crate::header_name::invalid_at(&header.name) {
             let message = if header.name.is_empty() {
                 "a header name may not be empty".to_string()
             } else {
@@ -315,13 +315,4 @@ impl Fields<'_> {
         }
         Some(outcome.output)
     }
-}
-
-/// The byte offset of the first character that is not an RFC 7230 `tchar`.
-fn invalid_token_at(name: &str) -> Option<usize> {
-    if name.is_empty() {
-        return Some(0);
-    }
-    name.bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)))
 }
