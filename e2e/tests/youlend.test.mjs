@@ -136,7 +136,11 @@ test('the sample batch shows every case, in the dark theme too', async () => {
   assert.equal(await page.getByTestId('duplicates').textContent(), '1');
   assert.equal((await rows(page, 'manual-payments')).length, 3);
   assert.equal((await rows(page, 'reconcile-errors')).length, 2);
+  assert.equal((await rows(page, 'loans')).length, 4);
   await screenshot(page, 'youlend-reconcile-sample-dark');
+  // Back to Connections: the editor is as it was.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Connections', exact: true }).click();
+  await page.locator('#connection-title').waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
