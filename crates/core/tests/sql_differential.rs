@@ -17,36 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use hookwright_core::catalog;
+use hookwright_core::random::Seeded;
 use hookwright_core::rule::{Date, EvalOptions, Rule};
 use hookwright_core::sql::{self, Dialect, Options, Source};
 use hookwright_core::{Context, ErrorKind};
 
 // ------------------------------------------------------------------ generator
-
-/// SplitMix64: small, seeded, reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 const NUM_VARS: &[(&str, u32)] = &[
     ("status-days-past-due", 0),
@@ -84,7 +60,7 @@ const DATES: &[&str] = &[
 ];
 const TODAY: &str = "2022-09-26";
 
-fn number_for(rng: &mut Rng, scale: u32) -> String {
+fn number_for(rng: &mut Seeded, scale: u32) -> String {
     let choices: &[&str] = match scale {
         0 => &["0", "1", "5", "30", "-3", "700", "5.0"],
         2 => &[
@@ -114,12 +90,12 @@ fn set(obj: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: 
 
 /// One loan. `complete` loans have every variable (a typed table's row:
 /// `null` where another loan would miss it).
-fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
+fn loan(rng: &mut Seeded, id: usize, complete: bool) -> String {
     use serde_json::Value as J;
     let mut obj = serde_json::Map::new();
     obj.insert("loan-id".into(), J::from(id as u64));
     // The customer object itself may be missing or null (then its fields are missing).
-    match if complete { 9 } else { rng.below(10) } {
+    match if complete { 9 } else { rng.index(10) } {
         0 => {}
         1 => {
             obj.insert("customer".into(), J::Null);
@@ -131,14 +107,14 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
     let nested_ok = |obj: &serde_json::Map<String, J>, path: &str| {
         !path.starts_with("customer.") || obj.get("customer").is_some_and(J::is_object)
     };
-    let slot = |rng: &mut Rng,
+    let slot = |rng: &mut Seeded,
                 obj: &mut serde_json::Map<String, J>,
                 path: &str,
-                make: &dyn Fn(&mut Rng) -> J| {
+                make: &dyn Fn(&mut Seeded) -> J| {
         if !nested_ok(obj, path) {
             return;
         }
-        match rng.below(100) {
+        match rng.index(100) {
             0..=11 if !complete => {}
             0..=23 => set(obj, path, J::Null),
             _ => {
@@ -160,13 +136,13 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
         slot(rng, &mut obj, name, &|r| J::from(*r.pick(DATES)));
     }
     for name in BOOL_VARS {
-        slot(rng, &mut obj, name, &|r| J::from(r.chance(50)));
+        slot(rng, &mut obj, name, &|r| J::from(r.percent(50)));
     }
     // Custom fields: an object keyed by id, or null, or missing.
     match if complete {
-        1 + rng.below(7)
+        1 + rng.index(7)
     } else {
-        rng.below(8)
+        rng.index(8)
     } {
         0 => {}
         1 => {
@@ -175,13 +151,13 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
         _ => {
             let mut fields = serde_json::Map::new();
             for key in ["1", "2"] {
-                match rng.below(4) {
+                match rng.index(4) {
                     0 => {}
                     1 => {
                         fields.insert(key.into(), J::Null);
                     }
                     _ => {
-                        let value = if rng.chance(20) {
+                        let value = if rng.percent(20) {
                             J::Null
                         } else {
                             J::from(*rng.pick(&["Gold", "Silver", ""]))
@@ -200,15 +176,15 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
 }
 
 struct Gen<'r> {
-    rng: &'r mut Rng,
+    rng: &'r mut Seeded,
 }
 
 impl Gen<'_> {
     fn num(&mut self, depth: u32) -> String {
         let r = if depth == 0 {
-            self.rng.below(3)
+            self.rng.index(3)
         } else {
-            self.rng.below(17)
+            self.rng.index(17)
         };
         match r {
             0 | 1 => self.rng.pick(NUM_VARS).0.to_string(),
@@ -272,9 +248,9 @@ impl Gen<'_> {
 
     fn text(&mut self, depth: u32) -> String {
         let r = if depth == 0 {
-            self.rng.below(3)
+            self.rng.index(3)
         } else {
-            self.rng.below(11)
+            self.rng.index(11)
         };
         match r {
             0 | 1 => self.rng.pick(TEXT_VARS).to_string(),
@@ -325,9 +301,9 @@ impl Gen<'_> {
 
     fn date(&mut self, depth: u32) -> String {
         let r = if depth == 0 {
-            self.rng.below(3)
+            self.rng.index(3)
         } else {
-            self.rng.below(6)
+            self.rng.index(6)
         };
         match r {
             0 | 1 => self.rng.pick(DATE_VARS).to_string(),
@@ -348,7 +324,7 @@ impl Gen<'_> {
     }
 
     fn any(&mut self, depth: u32) -> String {
-        match self.rng.below(5) {
+        match self.rng.index(5) {
             0 => self.num(depth),
             1 => self.text(depth),
             2 => self.date(depth),
@@ -359,15 +335,15 @@ impl Gen<'_> {
 
     fn boolean(&mut self, depth: u32) -> String {
         let r = if depth == 0 {
-            self.rng.below(2)
+            self.rng.index(2)
         } else {
-            self.rng.below(26)
+            self.rng.index(26)
         };
         match r {
             0 => self.rng.pick(BOOL_VARS).to_string(),
             1 => self.rng.pick(&["true", "false", "nil"]).to_string(),
             2 | 3 => {
-                let n = 2 + self.rng.below(2);
+                let n = 2 + self.rng.index(2);
                 let args: Vec<String> = (0..n).map(|_| self.boolean(depth - 1)).collect();
                 format!("({} {})", self.rng.pick(&["and", "or"]), args.join(" "))
             }
@@ -473,22 +449,22 @@ impl Gen<'_> {
 }
 
 fn portfolio(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = Rng(seed);
+    let mut rng = Seeded::new(seed);
     (1..=n).map(|i| loan(&mut rng, i, false)).collect()
 }
 
 /// Loans with every variable present, as rows of a typed table.
 fn complete_portfolio(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = Rng(seed ^ 0x7AB1E);
+    let mut rng = Seeded::new(seed ^ 0x7AB1E);
     (1..=n).map(|i| loan(&mut rng, i, true)).collect()
 }
 
 fn rules(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = Rng(seed ^ 0x5EED);
+    let mut rng = Seeded::new(seed ^ 0x5EED);
     // The seed rule first, then generated ones.
     let mut out = vec![r#"(and (= status-days-past-due 5) (= loan-status "Open"))"#.to_string()];
     while out.len() < n {
-        let depth = 1 + rng.below(4) as u32;
+        let depth = 1 + rng.index(4) as u32;
         out.push(Gen { rng: &mut rng }.boolean(depth));
     }
     out
