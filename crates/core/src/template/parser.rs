@@ -1227,7 +1227,7 @@ fn close(frame: Frame) -> Node {
 
 /// A quote opening at the start of `bytes`: the bytes that close it and its width.
 /// `'` and `"` close themselves; LoanPro's help pages print `‘…’` and `“…”`.
-fn opening_quote(bytes: &[u8]) -> Option<(&'static [u8], usize)> {
+pub(super) fn opening_quote(bytes: &[u8]) -> Option<(&'static [u8], usize)> {
     match bytes {
         [b'\'', ..] => Some((b"'", 1)),
         [b'"', ..] => Some((b"\"", 1)),
