@@ -7,17 +7,15 @@ use hookwright_core::lint::{lint_file, LintReport};
 use hookwright_core::ErrorKind;
 
 mod lint_common;
-use lint_common::{apply, assert_has, file, lines};
+use lint_common::{assert_has, file, lines, loanpro_connection};
+
+/// Sends the loan id as variables.
+const REQUEST: &str = r#"{"method": "POST", "url": "https://example.com/hook",
+    "headers": [{"name": "Content-Type", "value": "application/json"}],
+    "payload": {"type": "variables", "variables": ["loan-id"]}}"#;
 
 fn connection(id: &str, patch: &str) -> String {
-    let base = format!(
-        r#"{{"id": "{id}", "name": "Test {id}", "source": "loanpro",
-  "trigger": {{"type": "rule", "rule": "(= status-days-past-due 5)"}},
-  "request": {{"method": "POST", "url": "https://example.com/hook",
-    "headers": [{{"name": "Content-Type", "value": "application/json"}}],
-    "payload": {{"type": "variables", "variables": ["loan-id"]}}}}}}"#
-    );
-    apply(&base, patch)
+    loanpro_connection(id, REQUEST, patch)
 }
 
 fn lint(connections: &[String]) -> LintReport {
