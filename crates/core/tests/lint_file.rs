@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use hookwright_core::connection::EXAMPLE_FILES;
+use hookwright_core::connection::{ConnectionFile, EXAMPLE_FILES};
 use hookwright_core::lint::{lint_file, LintReport};
 use hookwright_core::ErrorKind;
 
@@ -116,6 +116,21 @@ fn other_formats_and_versions_are_refused() {
         p.line("x.json"),
         "x.json:2:12: connection file version 7 is not supported; this build reads version 1"
     );
+}
+
+#[test]
+fn lint_and_loading_refuse_a_header_with_the_same_words() {
+    for text in [
+        r#"{"format": "other/thing", "version": 1, "connections": []}"#,
+        r#"{"version": 1, "connections": []}"#,
+        r#"{"format": "hookwright/connections", "version": 7, "connections": []}"#,
+        r#"{"format": "hookwright/connections", "connections": []}"#,
+    ] {
+        let loading = ConnectionFile::from_json(text).unwrap_err();
+        let report = lint_file("x.json", text);
+        assert_eq!(report.problems[0].error.message, loading.message, "{text}");
+        assert!(report.problems[0].error.span.is_some(), "{text}");
+    }
 }
 
 #[test]
