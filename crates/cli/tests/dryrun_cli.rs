@@ -72,26 +72,18 @@ fn json_has_the_contract_fields() {
     assert_eq!(v["notFired"], 2);
     assert_eq!(v["nearMissCount"], 2);
     // The same answer whatever the number of threads.
-    let one = json_run(&[
-        "dryrun",
-        SEED,
-        "--portfolio",
-        &file,
-        "--json",
-        "--threads",
-        "1",
-    ]);
-    let many = json_run(&[
-        "dryrun",
-        SEED,
-        "--portfolio",
-        &file,
-        "--json",
-        "--threads",
-        "7",
-    ]);
-    assert_eq!(one, v);
-    assert_eq!(many, v);
+    for threads in ["1", "7"] {
+        let run = json_run(&[
+            "dryrun",
+            SEED,
+            "--portfolio",
+            &file,
+            "--json",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(run, v, "--threads {threads}");
+    }
 }
 
 #[test]

@@ -23,42 +23,12 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
+use hookwright_core::random::Seeded;
 use hookwright_core::rule::{pr_str, EvalOptions, Rule};
 use hookwright_core::{Context, Value};
 
 const DEFAULT_CLASSPATH: &str =
     "/usr/share/java/clojure.jar:/usr/share/java/spec.alpha.jar:/usr/share/java/core.specs.alpha.jar";
-
-// ------------------------------------------------------------------ random
-
-/// SplitMix64: small, seedable, the same sequence everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 // ------------------------------------------------------------------ data
 
@@ -214,11 +184,11 @@ const KEYWORDS: &[&str] = &["value", "id", "date", "35", "missing", "amount"];
 const COMMON_INTS: &[i64] = &[0, 1, 2, 5];
 const COMMON_DECIMALS: &[&str] = &["0.0", "0.00", "1.0", "1.00", "1.5", "1.50", "2.50", "5.0"];
 
-fn int(r: &mut Rng) -> i64 {
-    if r.chance(30) {
+fn int(r: &mut Seeded) -> i64 {
+    if r.percent(30) {
         return *r.pick(COMMON_INTS);
     }
-    match r.below(20) {
+    match r.index(20) {
         0 => 0,
         1 => r.range(1_000_000_000, 9_000_000_000_000),
         2..=4 => r.range(-20, -1),
@@ -226,26 +196,26 @@ fn int(r: &mut Rng) -> i64 {
     }
 }
 
-fn dec(r: &mut Rng) -> String {
-    if r.chance(30) {
+fn dec(r: &mut Seeded) -> String {
+    if r.percent(30) {
         return r.pick(COMMON_DECIMALS).to_string();
     }
     let scale = r.range(1, 3) as u32;
-    let whole = match r.below(10) {
+    let whole = match r.index(10) {
         0 => 0,
         1 => -r.range(0, 50),
         _ => r.range(0, 500),
     };
-    let frac = if r.chance(25) {
+    let frac = if r.percent(25) {
         0
     } else {
         r.range(0, 10i64.pow(scale) - 1)
     };
-    let sign = if whole == 0 && r.chance(15) { "-" } else { "" };
+    let sign = if whole == 0 && r.percent(15) { "-" } else { "" };
     format!("{sign}{whole}.{frac:0width$}", width = scale as usize)
 }
 
-fn text(r: &mut Rng) -> String {
+fn text(r: &mut Seeded) -> String {
     r.pick(TEXTS).to_string()
 }
 
@@ -269,7 +239,7 @@ enum Kind {
     Fields,
 }
 
-fn context(r: &mut Rng) -> Ctx {
+fn context(r: &mut Seeded) -> Ctx {
     use Kind::*;
     let spec: &[(&'static str, Kind)] = &[
         ("days-past-due", Int),
@@ -294,9 +264,9 @@ fn context(r: &mut Rng) -> Ctx {
         .map(|&(name, kind)| {
             // Sometimes a variable is missing its value or arrives as text
             // (LoanPro sends `"loan-display-id": "727"`).
-            let value = if kind != Nil && r.chance(6) {
+            let value = if kind != Nil && r.percent(6) {
                 G::Nil
-            } else if matches!(kind, Int | Dec) && r.chance(5) {
+            } else if matches!(kind, Int | Dec) && r.percent(5) {
                 G::Text(match kind {
                     Int => int(r).to_string(),
                     _ => dec(r),
@@ -310,32 +280,32 @@ fn context(r: &mut Rng) -> Ctx {
     Ctx { vars }
 }
 
-fn number(r: &mut Rng) -> G {
-    if r.chance(50) {
+fn number(r: &mut Seeded) -> G {
+    if r.percent(50) {
         G::Int(int(r))
     } else {
         G::Dec(dec(r))
     }
 }
 
-fn value_of(r: &mut Rng, kind: Kind) -> G {
+fn value_of(r: &mut Seeded, kind: Kind) -> G {
     match kind {
         Kind::Int => G::Int(int(r)),
         Kind::Dec => G::Dec(dec(r)),
         Kind::Text => G::Text(text(r)),
         Kind::Date => G::Text(r.pick(DATES).to_string()),
-        Kind::Bool => G::Bool(r.chance(50)),
+        Kind::Bool => G::Bool(r.percent(50)),
         Kind::Nil => G::Nil,
-        Kind::Numbers => G::Vector((0..r.below(4)).map(|_| number(r)).collect()),
-        Kind::Texts => G::Vector((0..r.below(4)).map(|_| G::Text(text(r))).collect()),
+        Kind::Numbers => G::Vector((0..r.index(4)).map(|_| number(r)).collect()),
+        Kind::Texts => G::Vector((0..r.index(4)).map(|_| G::Text(text(r))).collect()),
         Kind::Record => G::Map(vec![
             ("id".into(), G::Int(int(r))),
             ("name".into(), G::Text(text(r))),
-            ("active".into(), G::Bool(r.chance(50))),
+            ("active".into(), G::Bool(r.percent(50))),
             ("tags".into(), value_of(r, Kind::Texts)),
         ]),
         Kind::Records => G::Vector(
-            (0..r.below(3))
+            (0..r.index(3))
                 .map(|_| {
                     G::Map(vec![
                         ("amount".into(), G::Dec(dec(r))),
@@ -357,7 +327,7 @@ fn value_of(r: &mut Rng, kind: Kind) -> G {
 // ------------------------------------------------------------------ rules
 
 struct Gen<'c> {
-    r: Rng,
+    r: Seeded,
     ctx: &'c Ctx,
 }
 
@@ -371,7 +341,7 @@ enum Want {
 
 impl Gen<'_> {
     fn one_of(&mut self, names: &[&'static str]) -> &'static str {
-        names[self.r.below(names.len())]
+        names[self.r.index(names.len())]
     }
 
     fn var(&mut self, kinds: &[Kind]) -> G {
@@ -386,18 +356,18 @@ impl Gen<'_> {
     }
 
     fn args(&mut self, want: Want, lo: usize, hi: usize, depth: u32) -> Vec<G> {
-        let n = lo + self.r.below(hi - lo + 1);
+        let n = lo + self.r.index(hi - lo + 1);
         (0..n).map(|_| self.expr(want, depth)).collect()
     }
 
     fn expr(&mut self, want: Want, depth: u32) -> G {
         // Now and then an argument of another type, to compare the errors too.
-        let want = if want != Want::Any && self.r.chance(4) {
+        let want = if want != Want::Any && self.r.percent(4) {
             Want::Any
         } else {
             want
         };
-        let leaf = depth == 0 || self.r.chance(30);
+        let leaf = depth == 0 || self.r.percent(30);
         match want {
             Want::Num if leaf => self.num_leaf(),
             Want::Num => self.num(depth - 1),
@@ -406,7 +376,7 @@ impl Gen<'_> {
             Want::Bool if leaf => self.bool_leaf(),
             Want::Bool => self.boolean(depth - 1),
             Want::Any => {
-                let choice = self.r.below(10);
+                let choice = self.r.index(10);
                 match choice {
                     0..=2 => self.expr(Want::Num, depth),
                     3..=4 => self.expr(Want::Text, depth),
@@ -419,7 +389,7 @@ impl Gen<'_> {
     }
 
     fn num_leaf(&mut self) -> G {
-        match self.r.below(10) {
+        match self.r.index(10) {
             0..=2 => G::Int(int(&mut self.r)),
             3..=5 => G::Dec(dec(&mut self.r)),
             _ => self.var(&[Kind::Int, Kind::Dec]),
@@ -427,7 +397,7 @@ impl Gen<'_> {
     }
 
     fn text_leaf(&mut self) -> G {
-        match self.r.below(10) {
+        match self.r.index(10) {
             0..=3 => G::Text(text(&mut self.r)),
             4 => G::Text(self.r.pick(DATES).to_string()),
             _ => self.var(&[Kind::Text, Kind::Date]),
@@ -435,19 +405,19 @@ impl Gen<'_> {
     }
 
     fn bool_leaf(&mut self) -> G {
-        match self.r.below(4) {
-            0 => G::Bool(self.r.chance(50)),
+        match self.r.index(4) {
+            0 => G::Bool(self.r.percent(50)),
             _ => self.var(&[Kind::Bool]),
         }
     }
 
     fn any_leaf(&mut self) -> G {
-        match self.r.below(12) {
+        match self.r.index(12) {
             0 => G::Nil,
             1 => G::Kw(self.r.pick(KEYWORDS).to_string()),
             2 => G::Var("nothing".into()),
             3 => self.set_literal(),
-            4 => G::Vector((0..self.r.below(3)).map(|_| self.const_leaf()).collect()),
+            4 => G::Vector((0..self.r.index(3)).map(|_| self.const_leaf()).collect()),
             _ => self.var(&[
                 Kind::Numbers,
                 Kind::Texts,
@@ -462,9 +432,9 @@ impl Gen<'_> {
     }
 
     fn const_leaf(&mut self) -> G {
-        match self.r.below(8) {
+        match self.r.index(8) {
             0 => G::Nil,
-            1 => G::Bool(self.r.chance(50)),
+            1 => G::Bool(self.r.percent(50)),
             2 => G::Kw(self.r.pick(KEYWORDS).to_string()),
             3 | 4 => G::Text(text(&mut self.r)),
             5 => G::Int(int(&mut self.r)),
@@ -475,7 +445,7 @@ impl Gen<'_> {
     fn set_literal(&mut self) -> G {
         let mut seen = Vec::new();
         let mut members = Vec::new();
-        for _ in 0..self.r.below(5) {
+        for _ in 0..self.r.index(5) {
             let m = self.const_leaf();
             let key = m.member_key();
             if !seen.contains(&key) {
@@ -487,10 +457,10 @@ impl Gen<'_> {
     }
 
     fn branch(&mut self, want: Want, depth: u32) -> G {
-        match self.r.below(3) {
+        match self.r.index(3) {
             0 => {
                 let mut args = vec![self.expr(Want::Bool, depth), self.expr(want, depth)];
-                if self.r.chance(70) {
+                if self.r.percent(70) {
                     args.push(self.expr(want, depth));
                 }
                 call("if", args)
@@ -501,11 +471,11 @@ impl Gen<'_> {
             ),
             _ => {
                 let mut args = Vec::new();
-                for _ in 0..1 + self.r.below(2) {
+                for _ in 0..1 + self.r.index(2) {
                     args.push(self.expr(Want::Bool, depth));
                     args.push(self.expr(want, depth));
                 }
-                if self.r.chance(60) {
+                if self.r.percent(60) {
                     args.push(G::Kw("else".into()));
                     args.push(self.expr(want, depth));
                 }
@@ -516,13 +486,13 @@ impl Gen<'_> {
 
     fn num(&mut self, d: u32) -> G {
         let n = Want::Num;
-        match self.r.below(22) {
+        match self.r.index(22) {
             0..=2 => call("+", self.args(n, 0, 3, d)),
             3..=4 => call("-", self.args(n, 1, 3, d)),
             5..=6 => call("*", self.args(n, 0, 3, d)),
             7..=8 => {
                 let mut args = vec![self.expr(n, d)];
-                if self.r.chance(80) {
+                if self.r.percent(80) {
                     args.push(self.divisor(d));
                 }
                 call("/", args)
@@ -534,7 +504,7 @@ impl Gen<'_> {
                 call(head, vec![self.expr(n, d), self.divisor(d)])
             }
             13 => {
-                let what = match self.r.below(3) {
+                let what = match self.r.index(3) {
                     0 => self.expr(Want::Text, d),
                     _ => self.any_leaf(),
                 };
@@ -575,7 +545,7 @@ impl Gen<'_> {
     }
 
     fn divisor(&mut self, d: u32) -> G {
-        match self.r.below(6) {
+        match self.r.index(6) {
             0 => G::Int(*self.r.pick(&[2, 4, 5, 3, 8, -2])),
             1 => G::Dec(
                 self.r
@@ -587,7 +557,7 @@ impl Gen<'_> {
     }
 
     fn needle(&mut self) -> G {
-        if self.r.chance(85) {
+        if self.r.percent(85) {
             G::Text(
                 self.r
                     .pick(&["O", "pen", "", "1", "2", "a", "true", ".5", "-"])
@@ -599,11 +569,11 @@ impl Gen<'_> {
     }
 
     fn text(&mut self, d: u32) -> G {
-        match self.r.below(12) {
+        match self.r.index(12) {
             0..=3 => call("str", self.args(Want::Any, 0, 3, d)),
             4 => {
                 let mut args = vec![self.expr(Want::Text, d), G::Int(self.r.range(0, 3))];
-                if self.r.chance(50) {
+                if self.r.percent(50) {
                     args.push(G::Int(self.r.range(1, 5)));
                 }
                 call("subs", args)
@@ -612,7 +582,7 @@ impl Gen<'_> {
                 let head = *self
                     .r
                     .pick(&["clojure.string/upper-case", "clojure.string/lower-case"]);
-                let arg = if self.r.chance(50) {
+                let arg = if self.r.percent(50) {
                     self.expr(Want::Text, d)
                 } else {
                     self.expr(Want::Any, d)
@@ -634,18 +604,18 @@ impl Gen<'_> {
     }
 
     fn boolean(&mut self, d: u32) -> G {
-        match self.r.below(26) {
+        match self.r.index(26) {
             0..=3 => {
                 let head = *self.r.pick(&["=", "=", "not="]);
                 let mut args = vec![self.expr(Want::Any, d)];
-                for _ in 0..1 + self.r.below(2) {
-                    args.push(if self.r.chance(50) {
+                for _ in 0..1 + self.r.index(2) {
+                    args.push(if self.r.percent(50) {
                         self.expr(Want::Num, d)
                     } else {
                         self.expr(Want::Any, d)
                     });
                 }
-                if self.r.chance(5) {
+                if self.r.percent(5) {
                     args.truncate(1);
                 }
                 call(head, args)
@@ -653,8 +623,8 @@ impl Gen<'_> {
             4..=7 => {
                 let head = *self.r.pick(&["<", ">", "<=", ">="]);
                 let mut args = self.args(Want::Num, 1, 4, d);
-                if self.r.chance(15) {
-                    args.push(if self.r.chance(50) {
+                if self.r.percent(15) {
+                    args.push(if self.r.percent(50) {
                         G::Nil
                     } else {
                         self.text_leaf()
@@ -680,23 +650,23 @@ impl Gen<'_> {
                     "clojure.string/ends-with?",
                     "clojure.string/includes?",
                 ]);
-                let hay = match self.r.below(3) {
+                let hay = match self.r.index(3) {
                     0 => self.expr(Want::Any, d),
                     _ => self.expr(Want::Text, d),
                 };
                 call(head, vec![hay, self.needle()])
             }
             15 => {
-                let arg = match self.r.below(3) {
+                let arg = match self.r.index(3) {
                     0 => self.expr(Want::Any, d),
-                    1 => G::Bool(self.r.chance(50)),
+                    1 => G::Bool(self.r.percent(50)),
                     _ => self.expr(Want::Text, d),
                 };
                 call("clojure.string/blank?", vec![arg])
             }
             16 => call("empty?", vec![self.expr(Want::Any, d)]),
             17..=18 => {
-                let (coll, key) = match self.r.below(4) {
+                let (coll, key) = match self.r.index(4) {
                     0 | 1 => (self.set_literal(), self.expr(Want::Any, d)),
                     2 => (
                         self.var(&[Kind::Record, Kind::Fields]),
@@ -715,13 +685,13 @@ impl Gen<'_> {
     }
 
     fn any(&mut self, d: u32) -> G {
-        match self.r.below(8) {
+        match self.r.index(8) {
             0 => G::Vector(self.args(Want::Any, 0, 3, d)),
             1 => call(
                 "get",
                 vec![
                     self.any_leaf(),
-                    match self.r.below(3) {
+                    match self.r.index(3) {
                         0 => G::Kw(self.r.pick(KEYWORDS).to_string()),
                         1 => G::Text(self.r.pick(&["id", "name", "35"]).to_string()),
                         _ => G::Int(self.r.range(0, 2)),
@@ -740,7 +710,7 @@ impl Gen<'_> {
                 ],
             ),
             3 => call(
-                KEYWORD_CALLS[self.r.below(KEYWORD_CALLS.len())],
+                KEYWORD_CALLS[self.r.index(KEYWORD_CALLS.len())],
                 vec![self.any_leaf()],
             ),
             4 => call(self.one_of(&["and", "or"]), self.args(Want::Any, 0, 3, d)),
@@ -976,7 +946,7 @@ struct Case {
 fn main() {
     let o = options();
     let started = Instant::now();
-    let mut r = Rng(o.seed);
+    let mut r = Seeded::new(o.seed);
     let mut cases = Vec::with_capacity(o.rules);
     let mut batch = String::new();
     let opts = EvalOptions::default();
@@ -996,14 +966,14 @@ fn main() {
             write!(bindings, "{name} {} ", value.text(true)).unwrap();
         }
         let mut g = Gen {
-            r: Rng(r.next()),
+            r: Seeded::new(r.next_u64()),
             ctx: &ctx,
         };
         for _ in 0..5 {
             if cases.len() == o.rules {
                 break;
             }
-            let depth = g.r.below(4) as u32;
+            let depth = g.r.index(4) as u32;
             let want =
                 *g.r.pick(&[Want::Bool, Want::Bool, Want::Num, Want::Text, Want::Any]);
             // The rule itself is always a call, never a bare value.

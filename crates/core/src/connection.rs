@@ -203,6 +203,40 @@ pub enum Payload {
     },
 }
 
+/// The format gate, shared by reading and `lint`: `format` is the field as
+/// written (`None` when absent). The error has no span; `lint` attaches its own.
+pub fn check_format(format: Option<&str>) -> Result<(), Error> {
+    match format {
+        Some(FORMAT) => Ok(()),
+        Some(other) => Err(Error::new(
+            ErrorKind::Format,
+            format!("this is a `{other}` file, not a Hookwright connection file (`{FORMAT}`)"),
+            None,
+        )),
+        None => Err(Error::new(
+            ErrorKind::Format,
+            format!("not a Hookwright connection file: no \"format\": \"{FORMAT}\""),
+            None,
+        )),
+    }
+}
+
+/// The version gate, shared by reading and `lint`: `version` is the field as
+/// written (`None` when absent). The error has no span; `lint` attaches its own.
+pub fn check_version(version: Option<&str>) -> Result<(), Error> {
+    match version {
+        Some(v) if v == VERSION.to_string() => Ok(()),
+        other => Err(Error::new(
+            ErrorKind::Format,
+            format!(
+                "connection file version {} is not supported; this build reads version {VERSION}",
+                other.unwrap_or("missing")
+            ),
+            None,
+        )),
+    }
+}
+
 impl ConnectionFile {
     pub fn new(connections: Vec<Connection>) -> ConnectionFile {
         ConnectionFile {
@@ -218,36 +252,13 @@ impl ConnectionFile {
     pub fn from_json(text: &str) -> Result<ConnectionFile, Error> {
         let raw: serde_json::Value =
             serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
-        match raw.get("format").and_then(|f| f.as_str()) {
-            Some(FORMAT) => {}
-            Some(other) => {
-                return Err(Error::new(
-                    ErrorKind::Format,
-                    format!(
-                        "this is a `{other}` file, not a Hookwright connection file (`{FORMAT}`)"
-                    ),
-                    None,
-                ))
-            }
-            None => {
-                return Err(Error::new(
-                    ErrorKind::Format,
-                    format!("not a Hookwright connection file: no \"format\": \"{FORMAT}\""),
-                    None,
-                ))
-            }
-        }
-        match raw.get("version").and_then(|v| v.as_u64()) {
-            Some(VERSION) => {}
-            other => {
-                let shown = other.map_or_else(|| "missing".to_string(), |v| v.to_string());
-                return Err(Error::new(
-                    ErrorKind::Format,
-                    format!("connection file version {shown} is not supported; this build reads version {VERSION}"),
-                    None,
-                ));
-            }
-        }
+        check_format(raw.get("format").and_then(|f| f.as_str()))?;
+        check_version(
+            raw.get("version")
+                .and_then(|v| v.as_u64())
+                .map(|v| v.to_string())
+                .as_deref(),
+        )?;
         serde_json::from_str(text).map_err(|e| json_error(text, &e))
     }
 

@@ -2,22 +2,20 @@
 
 use std::time::Instant;
 
-use hookwright_core::connection::EXAMPLE_FILES;
+use hookwright_core::connection::{ConnectionFile, EXAMPLE_FILES};
 use hookwright_core::lint::{lint_file, LintReport};
 use hookwright_core::ErrorKind;
 
 mod lint_common;
-use lint_common::{apply, assert_has, file, lines};
+use lint_common::{assert_has, file, lines, loanpro_connection};
+
+/// Sends the loan id as variables.
+const REQUEST: &str = r#"{"method": "POST", "url": "https://example.com/hook",
+    "headers": [{"name": "Content-Type", "value": "application/json"}],
+    "payload": {"type": "variables", "variables": ["loan-id"]}}"#;
 
 fn connection(id: &str, patch: &str) -> String {
-    let base = format!(
-        r#"{{"id": "{id}", "name": "Test {id}", "source": "loanpro",
-  "trigger": {{"type": "rule", "rule": "(= status-days-past-due 5)"}},
-  "request": {{"method": "POST", "url": "https://example.com/hook",
-    "headers": [{{"name": "Content-Type", "value": "application/json"}}],
-    "payload": {{"type": "variables", "variables": ["loan-id"]}}}}}}"#
-    );
-    apply(&base, patch)
+    loanpro_connection(id, REQUEST, patch)
 }
 
 fn lint(connections: &[String]) -> LintReport {
@@ -118,6 +116,21 @@ fn other_formats_and_versions_are_refused() {
         p.line("x.json"),
         "x.json:2:12: connection file version 7 is not supported; this build reads version 1"
     );
+}
+
+#[test]
+fn lint_and_loading_refuse_a_header_with_the_same_words() {
+    for text in [
+        r#"{"format": "other/thing", "version": 1, "connections": []}"#,
+        r#"{"version": 1, "connections": []}"#,
+        r#"{"format": "hookwright/connections", "version": 7, "connections": []}"#,
+        r#"{"format": "hookwright/connections", "connections": []}"#,
+    ] {
+        let loading = ConnectionFile::from_json(text).unwrap_err();
+        let report = lint_file("x.json", text);
+        assert_eq!(report.problems[0].error.message, loading.message, "{text}");
+        assert!(report.problems[0].error.span.is_some(), "{text}");
+    }
 }
 
 #[test]

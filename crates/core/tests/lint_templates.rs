@@ -9,19 +9,17 @@ use hookwright_core::samples::SampleContext;
 use hookwright_core::{Context, ErrorKind};
 
 mod lint_common;
-use lint_common::{apply, assert_has, file, lines};
+use lint_common::{assert_has, file, lines, loanpro_connection};
+
+/// Templates in the URL, a header and a custom JSON body.
+const REQUEST: &str = r#"{"method": "PUT", "url": "https://example.com/loans/[[v('loan-id')]]",
+    "headers": [{"name": "X-Loan", "value": "[[v('loan-display-id')]]"}],
+    "auth": {"type": "none"},
+    "payload": {"type": "custom", "contentType": "application/json", "body": "{\"id\": [[v('loan-id')]]}"}}"#;
 
 /// A clean LoanPro connection with `patch` applied (`old=>new`, `;;` between).
 fn connection(id: &str, patch: &str) -> String {
-    let base = format!(
-        r#"{{"id": "{id}", "name": "Test {id}", "source": "loanpro",
-  "trigger": {{"type": "rule", "rule": "(= status-days-past-due 5)"}},
-  "request": {{"method": "PUT", "url": "https://example.com/loans/[[v('loan-id')]]",
-    "headers": [{{"name": "X-Loan", "value": "[[v('loan-display-id')]]"}}],
-    "auth": {{"type": "none"}},
-    "payload": {{"type": "custom", "contentType": "application/json", "body": "{{\"id\": [[v('loan-id')]]}}"}}}}}}"#
-    );
-    apply(&base, patch)
+    loanpro_connection(id, REQUEST, patch)
 }
 
 fn lint(connections: &[String]) -> Vec<String> {

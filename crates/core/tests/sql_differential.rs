@@ -17,36 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use hookwright_core::catalog;
+use hookwright_core::random::Seeded;
 use hookwright_core::rule::{Date, EvalOptions, Rule};
 use hookwright_core::sql::{self, Dialect, Options, Source};
 use hookwright_core::{Context, ErrorKind};
 
 // ------------------------------------------------------------------ generator
-
-/// SplitMix64: small, seeded, reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 const NUM_VARS: &[(&str, u32)] = &[
     ("status-days-past-due", 0),
@@ -84,7 +60,7 @@ const DATES: &[&str] = &[
 ];
 const TODAY: &str = "2022-09-26";
 
-fn number_for(rng: &mut Rng, scale: u32) -> String {
+fn number_for(rng: &mut Seeded, scale: u32) -> String {
     let choices: &[&str] = match scale {
         0 => &["0", "1", "5", "30", "-3", "700", "5.0"],
         2 => &[
@@ -114,12 +90,12 @@ fn set(obj: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: 
 
 /// One loan. `complete` loans have every variable (a typed table's row:
 /// `null` where another loan would miss it).
-fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
+fn loan(rng: &mut Seeded, id: usize, complete: bool) -> String {
     use serde_json::Value as J;
     let mut obj = serde_json::Map::new();
     obj.insert("loan-id".into(), J::from(id as u64));
     // The customer object itself may be missing or null (then its fields are missing).
-    match if complete { 9 } else { rng.below(10) } {
+    match if complete { 9 } else { rng.index(10) } {
         0 => {}
         1 => {
             obj.insert("customer".into(), J::Null);
@@ -131,14 +107,14 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
     let nested_ok = |obj: &serde_json::Map<String, J>, path: &str| {
         !path.starts_with("customer.") || obj.get("customer").is_some_and(J::is_object)
     };
-    let slot = |rng: &mut Rng,
+    let slot = |rng: &mut Seeded,
                 obj: &mut serde_json::Map<String, J>,
                 path: &str,
-                make: &dyn Fn(&mut Rng) -> J| {
+                make: &dyn Fn(&mut Seeded) -> J| {
         if !nested_ok(obj, path) {
             return;
         }
-        match rng.below(100) {
+        match rng.index(100) {
             0..=11 if !complete => {}
             0..=23 => set(obj, path, J::Null),
             _ => {
@@ -160,13 +136,13 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
         slot(rng, &mut obj, name, &|r| J::from(*r.pick(DATES)));
     }
     for name in BOOL_VARS {
-        slot(rng, &mut obj, name, &|r| J::from(r.chance(50)));
+        slot(rng, &mut obj, name, &|r| J::from(r.percent(50)));
     }
     // Custom fields: an object keyed by id, or null, or missing.
     match if complete {
-        1 + rng.below(7)
+        1 + rng.index(7)
     } else {
-        rng.below(8)
+        rng.index(8)
     } {
         0 => {}
         1 => {
@@ -175,13 +151,13 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
         _ => {
             let mut fields = serde_json::Map::new();
             for key in ["1", "2"] {
-                match rng.below(4) {
+                match rng.index(4) {
                     0 => {}
                     1 => {
                         fields.insert(key.into(), J::Null);
                     }
                     _ => {
-                        let value = if rng.chance(20) {
+                        let value = if rng.percent(20) {
                             J::Null
                         } else {
                             J::from(*rng.pick(&["Gold", "Silver", ""]))
@@ -199,18 +175,151 @@ fn loan(rng: &mut Rng, id: usize, complete: bool) -> String {
     serde_json::to_string(&J::Object(obj)).unwrap()
 }
 
+/// One part of a generated form `(a b c)`: text as it is, one text picked at
+/// random, a nested form, or an expression of a type one level shallower.
+#[derive(Clone, Copy)]
+enum Part {
+    L(&'static str),
+    Pick(&'static [&'static str]),
+    Form(&'static [Part]),
+    /// A number, text, date, boolean, or any of them.
+    N,
+    T,
+    D,
+    B,
+    A,
+}
+
+use Part::{Form, Pick, A, B, D, L, N, T};
+
+/// The number forms, drawn as 3, 4, … (0 to 2 are variables and literals).
+const NUM_FORMS: &[&[Part]] = &[
+    &[L("+"), N, N],
+    &[L("-"), N, N],
+    &[L("*"), N, Pick(&["2", "0.5", "100", "-1"])],
+    &[L("/"), N, Pick(&["2", "4", "0.5", "0", "3"])],
+    &[Pick(&["inc", "dec", "abs", "-"]), N],
+    &[Pick(&["min", "max"]), N, N],
+    &[L("round"), N, Pick(&["0", "1", "2"])],
+    &[L("if"), B, N, N],
+    &[L("or"), N, L("0")],
+    &[L("u/days-between"), D, D],
+    &[L("count"), T],
+    &[L("+"), N, N, N],
+    &[L("v/parse-int"), N],
+    &[L("when"), B, N],
+];
+
+/// The text forms, drawn as 3, 4, ….
+const TEXT_FORMS: &[&[Part]] = &[
+    &[L("str"), T, T],
+    &[
+        Pick(&["upper-case", "lower-case", "trim", "clojure.string/trim"]),
+        T,
+    ],
+    &[L("subs"), T, Pick(&["0", "1"]), Pick(&["1", "2", "4"])],
+    &[
+        L("->"),
+        L("setup-custom-fields"),
+        Pick(&["(get :1)", "(get :2)", "(get :3)"]),
+        L(":value"),
+    ],
+    &[L("if"), B, T, T],
+    &[L("str"), D, L("\"-\""), B],
+    &[
+        L("get-in"),
+        L("setup-custom-fields"),
+        Pick(&["[:1 :name]", "[:2 :name]"]),
+    ],
+    &[L("subs"), T, Pick(&["0", "2"])],
+];
+
+/// The date forms, drawn as 3, 4, ….
+const DATE_FORMS: &[&[Part]] = &[
+    &[L("u/add-days"), D, Pick(&["1", "-30", "365", "0"])],
+    &[L("u/today")],
+    &[L("if"), B, D, D],
+];
+
+/// The boolean forms, drawn as 4, 5, … (2 and 3 are `and`/`or` of 2 or 3).
+const BOOL_FORMS: &[&[Part]] = &[
+    &[L("not"), B],
+    &[Pick(&["=", "not="]), N, N],
+    &[Pick(&["=", "not="]), T, T],
+    &[Pick(&["<", ">", "<=", ">="]), N, N],
+    &[Pick(&["<", "<="]), N, N, N],
+    &[Pick(&["<", ">", "<=", ">=", "="]), D, D],
+    &[Pick(&["nil?", "some?"]), A],
+    &[L("contains?"), L("#{\"Open\" \"Closed\" nil}"), T],
+    &[L("contains?"), L("#{0 5 0.30 30}"), N],
+    &[
+        Pick(&[
+            "starts-with?",
+            "ends-with?",
+            "includes?",
+            "clojure.string/includes?",
+        ]),
+        T,
+        T,
+    ],
+    &[Pick(&["blank?", "empty?", "clojure.string/blank?"]), T],
+    &[Pick(&["true?", "false?"]), B],
+    &[L("if"), B, B, B],
+    &[L("when"), B, B],
+    &[L("cond"), B, B, B, B],
+    &[L("="), A, L("nil")],
+    &[L("="), Form(&[L("+"), N, L("0.10")]), L("0.30")],
+    &[
+        L("contains?"),
+        L("setup-custom-fields"),
+        Pick(&[":1", ":2"]),
+    ],
+    &[L("="), A, A],
+    &[L("not="), N, N, N],
+    &[L("<"), T, N],
+    &[L("or"), A, B],
+];
+
 struct Gen<'r> {
-    rng: &'r mut Rng,
+    rng: &'r mut Seeded,
 }
 
 impl Gen<'_> {
-    fn num(&mut self, depth: u32) -> String {
-        let r = if depth == 0 {
-            self.rng.below(3)
+    /// A draw in `0..leaves` at depth 0, else among the leaves and `forms`
+    /// (which start at `first`).
+    fn draw(&mut self, depth: u32, leaves: usize, first: usize, forms: &[&[Part]]) -> usize {
+        self.rng.index(if depth == 0 {
+            leaves
         } else {
-            self.rng.below(17)
-        };
-        match r {
+            first + forms.len()
+        })
+    }
+
+    /// `(part part …)`, the parts generated left to right.
+    fn form(&mut self, parts: &[Part], depth: u32) -> String {
+        let mut out = String::from("(");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let text = match *part {
+                L(text) => text.to_string(),
+                Pick(texts) => self.rng.pick(texts).to_string(),
+                Form(inner) => self.form(inner, depth),
+                N => self.num(depth - 1),
+                T => self.text(depth - 1),
+                D => self.date(depth - 1),
+                B => self.boolean(depth - 1),
+                A => self.any(depth - 1),
+            };
+            out.push_str(&text);
+        }
+        out.push(')');
+        out
+    }
+
+    fn num(&mut self, depth: u32) -> String {
+        match self.draw(depth, 3, 3, NUM_FORMS) {
             0 | 1 => self.rng.pick(NUM_VARS).0.to_string(),
             2 => self
                 .rng
@@ -218,137 +327,32 @@ impl Gen<'_> {
                     "0", "5", "0.10", "0.20", "0.30", "0.3", "158.7", "-1", "12.99", "30",
                 ])
                 .to_string(),
-            3 => format!("(+ {} {})", self.num(depth - 1), self.num(depth - 1)),
-            4 => format!("(- {} {})", self.num(depth - 1), self.num(depth - 1)),
-            5 => format!(
-                "(* {} {})",
-                self.num(depth - 1),
-                self.rng.pick(&["2", "0.5", "100", "-1"])
-            ),
-            6 => format!(
-                "(/ {} {})",
-                self.num(depth - 1),
-                self.rng.pick(&["2", "4", "0.5", "0", "3"])
-            ),
-            7 => format!(
-                "({} {})",
-                self.rng.pick(&["inc", "dec", "abs", "-"]),
-                self.num(depth - 1)
-            ),
-            8 => format!(
-                "({} {} {})",
-                self.rng.pick(&["min", "max"]),
-                self.num(depth - 1),
-                self.num(depth - 1)
-            ),
-            9 => format!(
-                "(round {} {})",
-                self.num(depth - 1),
-                self.rng.pick(&["0", "1", "2"])
-            ),
-            10 => format!(
-                "(if {} {} {})",
-                self.boolean(depth - 1),
-                self.num(depth - 1),
-                self.num(depth - 1)
-            ),
-            11 => format!("(or {} 0)", self.num(depth - 1)),
-            12 => format!(
-                "(u/days-between {} {})",
-                self.date(depth - 1),
-                self.date(depth - 1)
-            ),
-            13 => format!("(count {})", self.text(depth - 1)),
-            14 => format!(
-                "(+ {} {} {})",
-                self.num(depth - 1),
-                self.num(depth - 1),
-                self.num(depth - 1)
-            ),
-            15 => format!("(v/parse-int {})", self.num(depth - 1)),
-            _ => format!("(when {} {})", self.boolean(depth - 1), self.num(depth - 1)),
+            r => self.form(NUM_FORMS[r - 3], depth),
         }
     }
 
     fn text(&mut self, depth: u32) -> String {
-        let r = if depth == 0 {
-            self.rng.below(3)
-        } else {
-            self.rng.below(11)
-        };
-        match r {
+        match self.draw(depth, 3, 3, TEXT_FORMS) {
             0 | 1 => self.rng.pick(TEXT_VARS).to_string(),
             2 => format!(
                 "{:?}",
                 self.rng
                     .pick(&["Open", "open", "Closed", "", " Open ", "Re"])
             ),
-            3 => format!("(str {} {})", self.text(depth - 1), self.text(depth - 1)),
-            4 => format!(
-                "({} {})",
-                self.rng
-                    .pick(&["upper-case", "lower-case", "trim", "clojure.string/trim"]),
-                self.text(depth - 1)
-            ),
-            5 => format!(
-                "(subs {} {} {})",
-                self.text(depth - 1),
-                self.rng.pick(&["0", "1"]),
-                self.rng.pick(&["1", "2", "4"])
-            ),
-            6 => format!(
-                "(-> setup-custom-fields (get :{}) :value)",
-                self.rng.pick(&["1", "2", "3"])
-            ),
-            7 => format!(
-                "(if {} {} {})",
-                self.boolean(depth - 1),
-                self.text(depth - 1),
-                self.text(depth - 1)
-            ),
-            8 => format!(
-                "(str {} \"-\" {})",
-                self.date(depth - 1),
-                self.boolean(depth - 1)
-            ),
-            9 => format!(
-                "(get-in setup-custom-fields [:{} :name])",
-                self.rng.pick(&["1", "2"])
-            ),
-            _ => format!(
-                "(subs {} {})",
-                self.text(depth - 1),
-                self.rng.pick(&["0", "2"])
-            ),
+            r => self.form(TEXT_FORMS[r - 3], depth),
         }
     }
 
     fn date(&mut self, depth: u32) -> String {
-        let r = if depth == 0 {
-            self.rng.below(3)
-        } else {
-            self.rng.below(6)
-        };
-        match r {
+        match self.draw(depth, 3, 3, DATE_FORMS) {
             0 | 1 => self.rng.pick(DATE_VARS).to_string(),
             2 => format!("{:?}", self.rng.pick(DATES)),
-            3 => format!(
-                "(u/add-days {} {})",
-                self.date(depth - 1),
-                self.rng.pick(&["1", "-30", "365", "0"])
-            ),
-            4 => "(u/today)".to_string(),
-            _ => format!(
-                "(if {} {} {})",
-                self.boolean(depth - 1),
-                self.date(depth - 1),
-                self.date(depth - 1)
-            ),
+            r => self.form(DATE_FORMS[r - 3], depth),
         }
     }
 
     fn any(&mut self, depth: u32) -> String {
-        match self.rng.below(5) {
+        match self.rng.index(5) {
             0 => self.num(depth),
             1 => self.text(depth),
             2 => self.date(depth),
@@ -358,137 +362,36 @@ impl Gen<'_> {
     }
 
     fn boolean(&mut self, depth: u32) -> String {
-        let r = if depth == 0 {
-            self.rng.below(2)
-        } else {
-            self.rng.below(26)
-        };
-        match r {
+        match self.draw(depth, 2, 4, BOOL_FORMS) {
             0 => self.rng.pick(BOOL_VARS).to_string(),
             1 => self.rng.pick(&["true", "false", "nil"]).to_string(),
             2 | 3 => {
-                let n = 2 + self.rng.below(2);
+                let n = 2 + self.rng.index(2);
                 let args: Vec<String> = (0..n).map(|_| self.boolean(depth - 1)).collect();
                 format!("({} {})", self.rng.pick(&["and", "or"]), args.join(" "))
             }
-            4 => format!("(not {})", self.boolean(depth - 1)),
-            5 => format!(
-                "({} {} {})",
-                self.rng.pick(&["=", "not="]),
-                self.num(depth - 1),
-                self.num(depth - 1)
-            ),
-            6 => format!(
-                "({} {} {})",
-                self.rng.pick(&["=", "not="]),
-                self.text(depth - 1),
-                self.text(depth - 1)
-            ),
-            7 => format!(
-                "({} {} {})",
-                self.rng.pick(&["<", ">", "<=", ">="]),
-                self.num(depth - 1),
-                self.num(depth - 1)
-            ),
-            8 => format!(
-                "({} {} {} {})",
-                self.rng.pick(&["<", "<="]),
-                self.num(depth - 1),
-                self.num(depth - 1),
-                self.num(depth - 1)
-            ),
-            9 => format!(
-                "({} {} {})",
-                self.rng.pick(&["<", ">", "<=", ">=", "="]),
-                self.date(depth - 1),
-                self.date(depth - 1)
-            ),
-            10 => format!(
-                "({} {})",
-                self.rng.pick(&["nil?", "some?"]),
-                self.any(depth - 1)
-            ),
-            11 => format!(
-                "(contains? #{{\"Open\" \"Closed\" nil}} {})",
-                self.text(depth - 1)
-            ),
-            12 => format!("(contains? #{{0 5 0.30 30}} {})", self.num(depth - 1)),
-            13 => format!(
-                "({} {} {})",
-                self.rng.pick(&[
-                    "starts-with?",
-                    "ends-with?",
-                    "includes?",
-                    "clojure.string/includes?"
-                ]),
-                self.text(depth - 1),
-                self.text(depth - 1)
-            ),
-            14 => format!(
-                "({} {})",
-                self.rng
-                    .pick(&["blank?", "empty?", "clojure.string/blank?"]),
-                self.text(depth - 1)
-            ),
-            15 => format!(
-                "({} {})",
-                self.rng.pick(&["true?", "false?"]),
-                self.boolean(depth - 1)
-            ),
-            16 => format!(
-                "(if {} {} {})",
-                self.boolean(depth - 1),
-                self.boolean(depth - 1),
-                self.boolean(depth - 1)
-            ),
-            17 => format!(
-                "(when {} {})",
-                self.boolean(depth - 1),
-                self.boolean(depth - 1)
-            ),
-            18 => format!(
-                "(cond {} {} {} {})",
-                self.boolean(depth - 1),
-                self.boolean(depth - 1),
-                self.boolean(depth - 1),
-                self.boolean(depth - 1)
-            ),
-            19 => format!("(= {} nil)", self.any(depth - 1)),
-            20 => format!("(= (+ {} 0.10) 0.30)", self.num(depth - 1)),
-            21 => format!(
-                "(contains? setup-custom-fields :{})",
-                self.rng.pick(&["1", "2"])
-            ),
-            22 => format!("(= {} {})", self.any(depth - 1), self.any(depth - 1)),
-            23 => format!(
-                "(not= {} {} {})",
-                self.num(depth - 1),
-                self.num(depth - 1),
-                self.num(depth - 1)
-            ),
-            24 => format!("(< {} {})", self.text(depth - 1), self.num(depth - 1)),
-            _ => format!("(or {} {})", self.any(depth - 1), self.boolean(depth - 1)),
+            r => self.form(BOOL_FORMS[r - 4], depth),
         }
     }
 }
 
 fn portfolio(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = Rng(seed);
+    let mut rng = Seeded::new(seed);
     (1..=n).map(|i| loan(&mut rng, i, false)).collect()
 }
 
 /// Loans with every variable present, as rows of a typed table.
 fn complete_portfolio(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = Rng(seed ^ 0x7AB1E);
+    let mut rng = Seeded::new(seed ^ 0x7AB1E);
     (1..=n).map(|i| loan(&mut rng, i, true)).collect()
 }
 
 fn rules(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = Rng(seed ^ 0x5EED);
+    let mut rng = Seeded::new(seed ^ 0x5EED);
     // The seed rule first, then generated ones.
     let mut out = vec![r#"(and (= status-days-past-due 5) (= loan-status "Open"))"#.to_string()];
     while out.len() < n {
-        let depth = 1 + rng.below(4) as u32;
+        let depth = 1 + rng.index(4) as u32;
         out.push(Gen { rng: &mut rng }.boolean(depth));
     }
     out
@@ -611,23 +514,17 @@ impl Postgres {
         Postgres { port }
     }
 
+    /// `psql` on the test server, unaligned and quiet, stopping at the first error.
+    fn psql(&self) -> Command {
+        let mut psql = Command::new("psql");
+        psql.args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+            .args(["-h", "127.0.0.1", "-p", &self.port])
+            .args(["-U", "postgres", "-d", "postgres"]);
+        psql
+    }
+
     fn run(&self, sql: &str) -> Result<Vec<String>, String> {
-        let out = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-            ])
-            .arg(&self.port)
-            .args(["-U", "postgres", "-d", "postgres", "-c", sql])
-            .output()
-            .expect("psql runs");
+        let out = self.psql().args(["-c", sql]).output().expect("psql runs");
         if !out.status.success() {
             let err = String::from_utf8_lossy(&out.stderr);
             return Err(err.lines().next().unwrap_or("?").to_string());
@@ -659,20 +556,9 @@ impl Postgres {
             assert!(!body.contains("$hwq$"));
             script.push_str(&format!("SELECT pg_temp.hw_run($hwq${body}$hwq$);\n"));
         }
-        let mut child = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-            ])
-            .arg(&self.port)
-            .args(["-U", "postgres", "-d", "postgres", "-f", "-"])
+        let mut child = self
+            .psql()
+            .args(["-f", "-"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

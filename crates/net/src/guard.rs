@@ -1,7 +1,16 @@
 //! Who may talk to the local servers' control endpoints: a page served from this machine
-//! (`Origin` on the loopback) reaching us by a loopback name (`Host`, against DNS rebinding).
+//! (`Origin` on the loopback) reaching us by a loopback name (`Host`, against DNS rebinding),
+//! and the CORS preflight answer that tells the browser what it may send.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// A CORS preflight answer: 204 with exactly these `Access-Control-*` headers, in this order.
+pub fn preflight(headers: impl IntoIterator<Item = (HeaderName, HeaderValue)>) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().extend(headers);
+    response
+}
 
 /// True for `127.0.0.0/8`, `localhost` (and `*.localhost`), `[::1]`, with or without a port.
 pub fn is_loopback_host(host_port: &str) -> bool {
@@ -93,5 +102,25 @@ mod tests {
         assert!(!is_loopback_origin("null"));
         assert!(!is_loopback_origin("https://evil.test"));
         assert!(!is_loopback_origin("http://127.0.0.1.evil.test"));
+    }
+
+    #[test]
+    fn preflight_is_204_with_the_given_headers_in_order() {
+        let response = preflight([
+            (
+                axum::http::header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST"),
+            ),
+            (
+                axum::http::header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            ),
+        ]);
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let names: Vec<&str> = response.headers().keys().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            ["access-control-allow-methods", "access-control-max-age"]
+        );
     }
 }

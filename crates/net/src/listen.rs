@@ -99,23 +99,22 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     }
     if request.method() == Method::OPTIONS {
         // A test send from a page: let it through (and read our answer).
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        let h = response.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE"),
-        );
         let asked = request
             .headers()
             .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
             .cloned()
             .unwrap_or(HeaderValue::from_static("*"));
-        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
-        return response;
+        return guard::preflight([
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE"),
+            ),
+            (header::ACCESS_CONTROL_ALLOW_HEADERS, asked),
+        ]);
     }
     let mut response = deliver(&shared, request).await;
     response.headers_mut().insert(

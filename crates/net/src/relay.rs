@@ -174,30 +174,30 @@ async fn handle(shared: &Shared, request: Request) -> Response {
     }
     if request.method() == Method::OPTIONS {
         // The page's CORS preflight: POST with a JSON body and the token.
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        let h = response.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("POST"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("authorization, content-type"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
+        let mut allowed = vec![
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST"),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("authorization, content-type"),
+            ),
+            (
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            ),
+        ];
         if request
             .headers()
             .contains_key("access-control-request-private-network")
         {
-            h.insert(
+            allowed.push((
                 HeaderName::from_static("access-control-allow-private-network"),
                 HeaderValue::from_static("true"),
-            );
+            ));
         }
-        return response;
+        return guard::preflight(allowed);
     }
     if request.method() != Method::POST {
         return error(

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use hookwright_core::random::Seeded;
 use hookwright_core::signing::{self, KeyReading, Scheme, SignWith};
 use hookwright_core::template::uuid_v4;
 use serde_json::json;
@@ -32,29 +33,12 @@ pub struct Delivery {
 /// What reconciling the whole sequence must report (the `summary` of `reconcile --json`).
 pub type Expected = hookwright_core::youlend::reconcile::Summary;
 
-/// SplitMix64: small, seedable, and the same on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p && p > 0.0
-    }
-    fn uuid(&mut self) -> String {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
-        uuid_v4(bytes)
-    }
+/// A random-looking loan or payment id, the same for the same generator state.
+fn uuid(rng: &mut Seeded) -> String {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
+    bytes[8..].copy_from_slice(&rng.next_u64().to_le_bytes());
+    uuid_v4(bytes)
 }
 
 fn money(cents: u64) -> String {
@@ -70,14 +54,14 @@ fn date(step: usize) -> String {
 
 /// The deliveries of `plan`, in sending order, and what reconciling them must report.
 pub fn build(plan: &Plan) -> (Vec<Delivery>, Expected) {
-    let mut rng = Rng(plan.seed);
+    let mut rng = Seeded::new(plan.seed);
     let mut events = Vec::new();
     let mut expected = Expected::default();
     let mut step = 0;
     let mut loans = Vec::new();
     for i in 0..plan.settlements {
-        let loan = rng.uuid();
-        let lead = rng.uuid();
+        let loan = uuid(&mut rng);
+        let lead = uuid(&mut rng);
         let lenders = 2 + rng.below(2) as usize;
         let total = 10_000 + rng.below(490_000);
         // Cut the total at lenders-1 distinct points, so every lender gets at least a cent.
@@ -95,7 +79,8 @@ pub fn build(plan: &Plan) -> (Vec<Delivery>, Expected) {
             amounts.push(cut - previous);
             previous = cut;
         }
-        let payments: Vec<(String, u64)> = amounts.into_iter().map(|a| (rng.uuid(), a)).collect();
+        let payments: Vec<(String, u64)> =
+            amounts.into_iter().map(|a| (uuid(&mut rng), a)).collect();
         let reference = format!("SIM-{}-{:03}", plan.seed, i + 1);
         let body = json!({
             "EventCode": "LOA10055",
@@ -142,7 +127,7 @@ pub fn build(plan: &Plan) -> (Vec<Delivery>, Expected) {
     }
     for m in 0..plan.manual {
         if loans.is_empty() {
-            loans.push((rng.uuid(), rng.uuid(), 1_000_000));
+            loans.push((uuid(&mut rng), uuid(&mut rng), 1_000_000));
         }
         let pick = rng.below(loans.len() as u64) as usize;
         let (loan, lead, principal) = &mut loans[pick];
@@ -181,7 +166,7 @@ pub fn build(plan: &Plan) -> (Vec<Delivery>, Expected) {
 
     let mut deliveries = Vec::new();
     for event in events {
-        let again = rng.chance(plan.retry_rate);
+        let again = rng.probability(plan.retry_rate);
         deliveries.push(event.clone());
         if again {
             expected.duplicates += 1;

@@ -22,7 +22,8 @@ use std::time::Instant;
 use hookwright_core::analysis::firing_rule;
 use hookwright_core::connection::ConnectionFile;
 use hookwright_core::dryrun::{
-    is_gzip, Batch, Evaluator, FileError, Format, Gunzip, Options, Plan, Reader, Report, Tally,
+    is_gzip, thousands, Batch, Evaluator, FileError, Format, Gunzip, Options, Plan, Reader, Report,
+    Tally,
 };
 use hookwright_core::rule::Date;
 use hookwright_core::value::write_json_string;
@@ -333,18 +334,6 @@ pub fn json(report: &Report) -> String {
         write_json_string(n, &mut out);
     }
     out.push_str("]}\n");
-    out
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
     out
 }
 

@@ -375,6 +375,19 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `1234567` as `1,234,567`: loan counts and rates as the CLI and the page print them.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A record that could not be evaluated: unreadable, or the rule erred.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordError {

@@ -3,6 +3,7 @@
 //! among them, for the seed rule), amounts and dates that agree with each other.
 
 use crate::catalog;
+use crate::random::Seeded;
 use crate::rule::Date;
 use crate::value::write_json_string;
 
@@ -27,17 +28,8 @@ pub fn portfolio(count: usize, seed: u64) -> String {
         "Reyes",
     ];
     let today = Date::new(2022, 9, 26).expect("a valid date");
-    let mut rng = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407)
-        | 1;
-    let mut next = move |n: u64| {
-        // xorshift64*: small, fast, the same everywhere.
-        rng ^= rng >> 12;
-        rng ^= rng << 25;
-        rng ^= rng >> 27;
-        (rng.wrapping_mul(2685821657736338717) >> 33) % n.max(1)
-    };
+    let mut rng = Seeded::new(seed);
+    let mut next = move |n: u64| rng.below(n);
     let mut out = String::with_capacity(count * 280);
     for i in 0..count {
         let id = 100_000 + i as u64;

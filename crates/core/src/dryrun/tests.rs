@@ -353,3 +353,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn thousands_are_grouped_by_commas() {
+    for (n, shown) in [
+        (0, "0"),
+        (999, "999"),
+        (1_000, "1,000"),
+        (1_234_567, "1,234,567"),
+    ] {
+        assert_eq!(thousands(n), shown);
+    }
+}

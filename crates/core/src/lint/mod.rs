@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::catalog::{self, Catalog};
-use crate::connection::{Connection, Source, FORMAT, VERSION};
+use crate::connection::{self, Connection, Source};
 use crate::context::json_error;
 use crate::error::{Error, ErrorKind, LineIndex, Span};
 use crate::samples::{self, samples_for_in, SampleContext};
@@ -233,37 +233,17 @@ fn connections<'n>(
             file.at(root),
         ));
     }
-    match root.get("format") {
-        Some(node) if node.str_value(text).as_deref() == Some(FORMAT) => {}
-        Some(node) => {
-            let shown = node
-                .str_value(text)
-                .unwrap_or_else(|| node.raw(text).to_string());
-            return Err(Error::new(
-                ErrorKind::Format,
-                format!("this is a `{shown}` file, not a Hookwright connection file (`{FORMAT}`)"),
-                file.at(node),
-            ));
-        }
-        None => {
-            return Err(Error::new(
-                ErrorKind::Format,
-                format!("not a Hookwright connection file: no \"format\": \"{FORMAT}\""),
-                file.start_of(root),
-            ))
-        }
-    }
-    match root.get("version") {
-        Some(node) if node.raw(text) == VERSION.to_string() => {}
-        other => {
-            let shown = other.map_or("missing", |n| n.raw(text));
-            return Err(Error::new(
-                ErrorKind::Format,
-                format!("connection file version {shown} is not supported; this build reads version {VERSION}"),
-                other.and_then(|n| file.at(n)).or(file.start_of(root)),
-            ));
-        }
-    }
+    let format = root.get("format");
+    let shown = format.map(|n| n.str_value(text).unwrap_or_else(|| n.raw(text).into()));
+    connection::check_format(shown.as_deref()).map_err(|e| Error {
+        span: format.map_or(file.start_of(root), |n| file.at(n)),
+        ..e
+    })?;
+    let version = root.get("version");
+    connection::check_version(version.map(|n| n.raw(text))).map_err(|e| Error {
+        span: version.and_then(|n| file.at(n)).or(file.start_of(root)),
+        ..e
+    })?;
     for (key, _) in spans::unknown_file_keys(root) {
         let node = root.get(&key).expect("an unknown key is a member");
         problems.push(Problem::in_file(Error::warning(

@@ -58,20 +58,21 @@ pub struct Branch {
     pub span: Span,
 }
 
+/// A literal as written in the template (quoted text, a number) and its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
 /// A Blitz condition, with PHP's meaning: `!` binds tightest, then `< <= > >=`,
 /// then `== !=`, then `&&`, then `||`. Bare names and `$names` are variables.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
     /// A variable: the current loop items are searched innermost first, then the context.
     Var(Path),
-    Text {
-        value: String,
-        span: Span,
-    },
-    Number {
-        value: Decimal,
-        span: Span,
-    },
+    Text(Spanned<String>),
+    Number(Spanned<Decimal>),
     Bool {
         value: bool,
         span: Span,
@@ -94,8 +95,8 @@ impl Cond {
     pub fn span(&self) -> Span {
         match self {
             Cond::Var(path) => path.span,
-            Cond::Text { span, .. }
-            | Cond::Number { span, .. }
+            Cond::Text(Spanned { span, .. })
+            | Cond::Number(Spanned { span, .. })
             | Cond::Bool { span, .. }
             | Cond::Null { span }
             | Cond::Not(_, span)
@@ -172,14 +173,8 @@ impl Expr {
 /// and `formatNumber('1000', '2', ...)` alike).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
-    Text {
-        value: String,
-        span: Span,
-    },
-    Number {
-        value: Decimal,
-        span: Span,
-    },
+    Text(Spanned<String>),
+    Number(Spanned<Decimal>),
     Expr(Expr),
     /// `evalFormula`'s quoted rule, parsed and compiled with the template.
     Formula(Box<Formula>),
@@ -188,7 +183,7 @@ pub enum Arg {
 impl Arg {
     pub fn span(&self) -> Span {
         match self {
-            Arg::Text { span, .. } | Arg::Number { span, .. } => *span,
+            Arg::Text(Spanned { span, .. }) | Arg::Number(Spanned { span, .. }) => *span,
             Arg::Expr(expr) => expr.span(),
             Arg::Formula(formula) => formula.span,
         }

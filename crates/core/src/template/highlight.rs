@@ -4,6 +4,7 @@
 //! text. Works on any text, valid or not: errors are the parser's business.
 
 use super::functions::{self, Function};
+use super::parser::opening_quote;
 use crate::rule::{self, TokenClass as RuleClass};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +109,7 @@ fn close_of(bytes: &[u8], open: usize, kind: u8) -> (usize, bool) {
             Some(_) if bytes[i] == b'\n' => return (i, false),
             Some(_) => {}
             None => {
-                if let Some((q, width)) = quote_at(&bytes[i..]) {
+                if let Some((q, width)) = opening_quote(&bytes[i..]) {
                     quote = Some(q);
                     i += width;
                     continue;
@@ -133,16 +134,6 @@ fn close_of(bytes: &[u8], open: usize, kind: u8) -> (usize, bool) {
     (bytes.len(), false)
 }
 
-fn quote_at(bytes: &[u8]) -> Option<(&'static [u8], usize)> {
-    match bytes {
-        [b'\'', ..] => Some((b"'", 1)),
-        [b'"', ..] => Some((b"\"", 1)),
-        [0xE2, 0x80, 0x98, ..] => Some(("\u{2019}".as_bytes(), 3)),
-        [0xE2, 0x80, 0x9C, ..] => Some(("\u{201D}".as_bytes(), 3)),
-        _ => None,
-    }
-}
-
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'$')
 }
@@ -161,7 +152,7 @@ fn inside(src: &str, start: usize, end: usize, out: &mut Vec<Highlight>) {
             i += 1;
             continue;
         }
-        if let Some((closing, width)) = quote_at(&bytes[i..end]) {
+        if let Some((closing, width)) = opening_quote(&bytes[i..end]) {
             let mut j = i + width;
             while j < end && !bytes[j..].starts_with(closing) {
                 j += if bytes[j] == b'\\' { 2 } else { 1 };

@@ -31,7 +31,7 @@ mod render;
 pub mod request;
 pub mod url;
 
-pub use ast::{Arg, Branch, CmpOp, Cond, Expr, Formula, Node, Path};
+pub use ast::{Arg, Branch, CmpOp, Cond, Expr, Formula, Node, Path, Spanned};
 pub use envelope::{envelope, uuid_v4, variable_list};
 pub use highlight::{highlight, Highlight, TokenClass};
 pub use parser::{MAX_CALL_DEPTH, MAX_COND_DEPTH, MAX_ERRORS, MAX_LOOP_DEPTH};
@@ -215,8 +215,7 @@ impl Template {
                     conds.push(left);
                     conds.push(right);
                 }
-                Cond::Text { .. } | Cond::Number { .. } | Cond::Bool { .. } | Cond::Null { .. } => {
-                }
+                Cond::Text(_) | Cond::Number(_) | Cond::Bool { .. } | Cond::Null { .. } => {}
             }
         }
         while let Some(expr) = exprs.pop() {
@@ -230,7 +229,7 @@ impl Template {
                             Arg::Formula(formula) => {
                                 out.extend(formula_variables(&self.source, formula))
                             }
-                            Arg::Text { value, span }
+                            Arg::Text(Spanned { value, span })
                                 if !value.starts_with('$')
                                     && !functions::looks_literal(function.role(i), value) =>
                             {

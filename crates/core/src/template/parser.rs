@@ -21,7 +21,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::ast::{
-    Arg, Branch, CmpOp, Cond, Expr, Formula, JsonTransition, Node, Path, UrlTransition,
+    Arg, Branch, CmpOp, Cond, Expr, Formula, JsonTransition, Node, Path, Spanned, UrlTransition,
 };
 use super::functions::{Function, Role};
 use crate::error::{Error, ErrorKind, LineIndex, Span};
@@ -851,14 +851,14 @@ impl<'s> Parser<'s> {
                     }
                 }
             }
-            Tok::Str { value, .. } => Some(Cond::Text {
+            Tok::Str { value, .. } => Some(Cond::Text(Spanned {
                 value: value.clone(),
                 span,
-            }),
-            Tok::Num(value) => Some(Cond::Number {
+            })),
+            Tok::Num(value) => Some(Cond::Number(Spanned {
                 value: *value,
                 span,
-            }),
+            })),
             Tok::Name(name) => {
                 if matches!(tokens.get(*at).map(|t| &t.kind), Some(Tok::Open)) {
                     self.error(
@@ -1033,18 +1033,18 @@ impl<'s> Parser<'s> {
             match &t.kind {
                 Tok::Str { value, .. } => {
                     quoted.push(Some(*at));
-                    args.push(Arg::Text {
+                    args.push(Arg::Text(Spanned {
                         value: value.clone(),
                         span,
-                    });
+                    }));
                     *at += 1;
                 }
                 Tok::Num(value) => {
                     quoted.push(None);
-                    args.push(Arg::Number {
+                    args.push(Arg::Number(Spanned {
                         value: *value,
                         span,
-                    });
+                    }));
                     *at += 1;
                 }
                 Tok::Name(_) | Tok::OpenTag => {
@@ -1061,7 +1061,7 @@ impl<'s> Parser<'s> {
         let span = self.span(name_start, close_end);
         if name == "v" {
             return match args.as_slice() {
-                [Arg::Text { value, .. }] => Some(Expr::Var(Path {
+                [Arg::Text(Spanned { value, .. })] => Some(Expr::Var(Path {
                     name: value.trim_start_matches('$').to_string(),
                     item: value.starts_with('$'),
                     span,
@@ -1106,7 +1106,9 @@ impl<'s> Parser<'s> {
         }
         if function.role(0) == Role::Formula {
             let formula = match (&args[0], quoted[0]) {
-                (Arg::Text { span, .. }, Some(index)) => self.formula(&tokens[index], *span)?,
+                (Arg::Text(Spanned { span, .. }), Some(index)) => {
+                    self.formula(&tokens[index], *span)?
+                }
                 (arg, _) => {
                     let s = arg.span();
                     self.error(
@@ -1227,7 +1229,7 @@ fn close(frame: Frame) -> Node {
 
 /// A quote opening at the start of `bytes`: the bytes that close it and its width.
 /// `'` and `"` close themselves; LoanPro's help pages print `‘…’` and `“…”`.
-fn opening_quote(bytes: &[u8]) -> Option<(&'static [u8], usize)> {
+pub(super) fn opening_quote(bytes: &[u8]) -> Option<(&'static [u8], usize)> {
     match bytes {
         [b'\'', ..] => Some((b"'", 1)),
         [b'"', ..] => Some((b"\"", 1)),

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::ast::{Arg, CmpOp, Cond, Expr, Formula, JsonState, Node, Path, UrlPart};
+use super::ast::{Arg, CmpOp, Cond, Expr, Formula, JsonState, Node, Path, Spanned, UrlPart};
 use super::calls::Call;
 use super::functions::{self, Function, Role};
 use super::{json, url, Mode};
@@ -277,8 +277,8 @@ impl<'t> Renderer<'t> {
                 Some(v) => php::Operand::Value(v),
                 None => php::Operand::Null,
             },
-            Cond::Text { value, .. } => php::Operand::Text(value),
-            Cond::Number { value, .. } => php::Operand::Number(*value),
+            Cond::Text(Spanned { value, .. }) => php::Operand::Text(value),
+            Cond::Number(Spanned { value, .. }) => php::Operand::Number(*value),
             Cond::Bool { value, .. } => php::Operand::Bool(*value),
             Cond::Null { .. } => php::Operand::Null,
             nested => php::Operand::Bool(self.holds(nested)),
@@ -478,9 +478,9 @@ impl<'t> Renderer<'t> {
     ) -> Result<Decimal, Option<Error>> {
         debug_assert_eq!(function.role(0), Role::Number);
         let (value, span) = match arg {
-            Arg::Number { value, .. } => return Ok(*value),
+            Arg::Number(Spanned { value, .. }) => return Ok(*value),
             Arg::Formula(formula) => (Val::Own(self.formula(formula)?), formula.span),
-            Arg::Text { value, span } => {
+            Arg::Text(Spanned { value, span }) => {
                 if let Ok(n) = Decimal::from_str_exact(value.trim()) {
                     return Ok(n);
                 }
@@ -520,8 +520,8 @@ impl<'t> Renderer<'t> {
         arg: &'t Arg,
     ) -> Result<String, Option<Error>> {
         let value = match arg {
-            Arg::Number { value, .. } => return Ok(value.to_string()),
-            Arg::Text { value, span } => {
+            Arg::Number(Spanned { value, .. }) => return Ok(value.to_string()),
+            Arg::Text(Spanned { value, span }) => {
                 let item = value.starts_with('$');
                 let name = value.trim_start_matches('$');
                 let literal = functions::looks_literal(function.role(index), value);
@@ -544,8 +544,8 @@ impl<'t> Renderer<'t> {
     /// A setting such as decimals or a separator: always literal text.
     pub(super) fn setting(&mut self, arg: &'t Arg) -> Result<String, Option<Error>> {
         match arg {
-            Arg::Text { value, .. } => Ok(value.clone()),
-            Arg::Number { value, .. } => Ok(value.to_string()),
+            Arg::Text(Spanned { value, .. }) => Ok(value.clone()),
+            Arg::Number(Spanned { value, .. }) => Ok(value.to_string()),
             Arg::Formula(formula) => {
                 let mut text = String::new();
                 write_text(&self.formula(formula)?, &mut text);

@@ -16,6 +16,17 @@ pub fn apply(base: &str, patch: &str) -> String {
     out
 }
 
+/// A LoanPro connection `id` that fires on `(= status-days-past-due 5)` and
+/// sends `request` (its JSON text), with `patch` applied (see [`apply`]).
+pub fn loanpro_connection(id: &str, request: &str, patch: &str) -> String {
+    let base = format!(
+        r#"{{"id": "{id}", "name": "Test {id}", "source": "loanpro",
+  "trigger": {{"type": "rule", "rule": "(= status-days-past-due 5)"}},
+  "request": {request}}}"#
+    );
+    apply(&base, patch)
+}
+
 /// A connection file holding `connections`, one per line group.
 pub fn file(connections: &[String]) -> String {
     format!("{HEADER}\n{}\n]}}\n", connections.join(",\n"))
