@@ -5,6 +5,8 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,6 +88,14 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** Asserts that each opened page (`{ context, problems }`) stayed clean, then closes it. */
+export async function closeClean(...opened) {
+  for (const { context, problems } of opened) {
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+}
+
 /** Polls `fn` every 50 ms until it returns something truthy (returned), or fails naming `what`. */
 export async function until(fn, what, timeout = 5000) {
   const end = Date.now() + timeout;
@@ -160,4 +170,43 @@ export function appUnderTest() {
     await app.server?.close();
   });
   return app;
+}
+
+/** The Import connections dialog, once it is open. */
+export async function importDialog(page) {
+  const dialog = page.getByRole('dialog', { name: 'Import connections' });
+  await dialog.waitFor();
+  return dialog;
+}
+
+/** Picks `file` (a path, or `{ name, mimeType, buffer }`) in Import and returns the dialog reviewing it. */
+export async function importFile(page, file) {
+  await page.getByLabel('Import').setInputFiles(file);
+  return importDialog(page);
+}
+
+/** Opens a share link in a fresh profile: the page, once its Import dialog is open, and that dialog. */
+export async function openShareLink(app, link) {
+  const opened = await openPage(app.browser, link);
+  await ready(opened.page);
+  return { ...opened, dialog: await importDialog(opened.page) };
+}
+
+/**
+ * Imports `file` into a fresh profile, replacing every connection whose id
+ * is already there, and waits until the stored workspace is exactly
+ * `expected`. `review(dialog, page)` runs on the dialog just before "Add to
+ * workspace".
+ */
+export async function importIntoFreshProfile(app, file, expected, review = async () => {}) {
+  const fresh = await app.open();
+  const dialog = await importFile(fresh.page, file);
+  for (const clash of await dialog.getByRole('combobox', { name: /^When .+ exists$/ }).all()) {
+    await clash.selectOption('replace');
+  }
+  await review(dialog, fresh.page);
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click();
+  await saved(fresh.page, (w) => isDeepStrictEqual(w.workspace.connections, expected), 'the import saved');
+  assert.deepEqual(fresh.problems, []);
+  await fresh.context.close();
 }

@@ -2,6 +2,7 @@
 // preflights permissively, records every other request (method, URL, raw
 // headers, body) and answers by path: /hang never answers, /xss answers HTML.
 import { createServer } from 'node:http';
+import { before, after } from 'node:test';
 
 export async function startRecorder() {
   const received = [];
@@ -54,4 +55,20 @@ export async function startRecorder() {
       return new Promise((r) => server.close(r));
     },
   };
+}
+
+/**
+ * The recorder for one test file: started before the file's tests and
+ * closed after them; the returned object gets `origin`, `received` and
+ * `preflights` once it has started.
+ */
+export function recorderUnderTest() {
+  const recorder = {};
+  before(async () => {
+    Object.assign(recorder, await startRecorder());
+  });
+  after(async () => {
+    await recorder.close?.();
+  });
+  return recorder;
 }

@@ -112,13 +112,7 @@ pub fn browser_plan(request: &RenderedRequest, page_origin: &str) -> BrowserPlan
                 h.name
             ));
         } else if lower == "content-type" {
-            let essence = h
-                .value
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
+            let essence = hookwright_core::template::media_type(&h.value);
             if !SIMPLE_TYPES.contains(&essence.as_str()) {
                 plan.preflight_reasons.push(format!(
                     "the content type {} is not form data or plain text",
@@ -382,6 +376,14 @@ mod tests {
             None,
         );
         assert!(!browser_plan(&simple, "http://b.test").needs_preflight());
+        // The engine's reading of a content type: parameters and case do not count.
+        let with_charset = request(
+            "POST",
+            "http://a.test/",
+            &[("Content-Type", "Text/Plain; charset=utf-8")],
+            None,
+        );
+        assert!(!browser_plan(&with_charset, "http://b.test").needs_preflight());
         assert!(!browser_plan(&r, "http://127.0.0.1:9").cross_origin);
         assert!(browser_plan(&simple, "https://b.test").mixed_content);
         assert!(!browser_plan(&simple, "http://b.test").credentials_in_url);

@@ -3,21 +3,12 @@
 // figures in BENCHMARKS.md), and the drawn-lines editor at real sizes:
 // scrolling a 2,000-line body, marks and errors on the lines in view,
 // autocomplete under the caret, and no characters lost when typing fast.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, ready, screenshot, until } from '../harness.mjs';
+import { appUnderTest, screenshot, until } from '../harness.mjs';
 import { measureScenario, clauseRule, templateBody } from '../keystroke.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 // p95 over 40 keys minus a plain input's, in ms: five times the budget.
 for (const [name, bound] of [['seed rule', 20], ['300-clause rule', 80], ['2,000-line body', 80]]) {
@@ -25,7 +16,7 @@ for (const [name, bound] of [['seed rule', 20], ['300-clause rule', 80], ['2,000
     // Up to three rounds: on a loaded machine the OS may pause the page for
     // a few of the 40 keys (p95 is the 38th); a real regression fails all.
     for (let round = 1; ; round++) {
-      const run = await measureScenario(browser, server.url, name);
+      const run = await measureScenario(app.browser, app.server.url, name);
       console.log(`${name}: p95 ${run.editorP95.toFixed(1)} ms, plain input ${run.plainP95.toFixed(1)} ms, extra ${run.extraP95.toFixed(1)} ms, longest task ${run.longestTask.toFixed(0)} ms`);
       assert.deepEqual(run.problems, []);
       if (run.extraP95 <= bound) break;
@@ -39,7 +30,7 @@ for (const name of ['5,000-clause rule', 'rule nested 150 deep']) {
   test(`typing in a ${name} never blocks the page for long`, async () => {
     // As above: up to three rounds.
     for (let round = 1; ; round++) {
-      const run = await measureScenario(browser, server.url, name);
+      const run = await measureScenario(app.browser, app.server.url, name);
       console.log(`${name}: p95 ${run.editorP95.toFixed(1)} ms, plain input ${run.plainP95.toFixed(1)} ms, longest task ${run.longestTask.toFixed(0)} ms`);
       assert.deepEqual(run.problems, []);
       if (run.longestTask <= 250) break;
@@ -49,8 +40,7 @@ for (const name of ['5,000-clause rule', 'rule nested 150 deep']) {
 }
 
 test('a 2,000-line body draws only the lines in view, and follows scrolling', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   await page.getByRole('radio', { name: 'Custom body' }).check();
   const body = page.getByRole('textbox', { name: 'Body' });
@@ -101,8 +91,7 @@ test('a 2,000-line body draws only the lines in view, and follows scrolling', as
 });
 
 test('autocomplete opens under the caret in a scrolled body, and fast typing loses nothing', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   await page.getByRole('radio', { name: 'Custom body' }).check();
   const body = page.getByRole('textbox', { name: 'Body' });
@@ -136,8 +125,7 @@ test('autocomplete opens under the caret in a scrolled body, and fast typing los
 });
 
 test('a 300-clause rule: marks and underlines on the lines in view, the builder drawn in part', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   const rule = page.getByRole('textbox', { name: 'Rule' });
   await rule.fill(clauseRule(300));

@@ -2,21 +2,12 @@
 // unreadable data that cannot be backed up is never saved over; the time of
 // the last save is visible; selecting or scrolling in one tab is not an edit
 // in another.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launchBrowser, openPage, screenshot, ready, until } from '../harness.mjs';
+import { appUnderTest, screenshot, ready, until } from '../harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appUnderTest();
 
 const stored = (page) => page.evaluate(() => localStorage.getItem('hookwright.workspace'));
 
@@ -36,8 +27,7 @@ const refuseStorage = (page, keyPrefix) =>
   }, keyPrefix);
 
 test('a failed save shows a notice with Export now, pauses autosave, and recovers on Try again', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const name = page.getByRole('textbox', { name: 'Connection name' });
   await name.fill('Saved before the disk filled');
   const status = page.getByTestId('save-status');
@@ -83,8 +73,7 @@ test('a failed save shows a notice with Export now, pauses autosave, and recover
 });
 
 test('unreadable data that cannot be backed up is never saved over', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const unreadable = '{"storageVersion": 1, "workspace": {trunc';
   await page.evaluate((text) => localStorage.setItem('hookwright.workspace', text), unreadable);
   // Storage is full: no backup can be written on the next load.
@@ -115,8 +104,7 @@ test('unreadable data that cannot be backed up is never saved over', async () =>
 });
 
 test('the time of the last save is shown, and survives a reload', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const status = page.getByTestId('save-status');
   assert.equal(await status.textContent(), 'Not saved yet');
   await page.getByRole('textbox', { name: 'Connection name' }).fill('Timed');
@@ -135,8 +123,7 @@ test('the time of the last save is shown, and survives a reload', async () => {
 });
 
 test('selecting and scrolling in one tab raise no conflict in another; an edit does', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   // A saved workspace both tabs start from.
   await page.getByRole('textbox', { name: 'Connection name' }).fill('Shared');
   await until(async () => JSON.parse((await stored(page)) ?? 'null')?.workspace.connections[0].name === 'Shared', 'the save');
@@ -144,7 +131,7 @@ test('selecting and scrolling in one tab raise no conflict in another; an edit d
   other.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console error (tab two): ${msg.text()}`);
   });
-  await other.goto(server.url);
+  await other.goto(app.server.url);
   await ready(other);
 
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
@@ -179,8 +166,7 @@ const focusedSection = (page) =>
   });
 
 test('the outline moves to each section by mouse and keyboard, at 1280 and 390 px', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await ready(page);
+  const { page, context, problems } = await app.open();
   const hash = await page.evaluate(() => location.hash);
   const outline = page.getByRole('navigation', { name: 'Sections of this connection' });
   assert.deepEqual(await outline.getByRole('link').allTextContents(), ['Trigger', 'Dry run', 'Request', 'Payload', 'Preview']);

@@ -1,21 +1,14 @@
 // Request and payload editing, the live preview, test sends from the browser
 // against a recording server, export/import and the share link.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appUnderTest, openPage, screenshot, outputDir, until, ready, saved, storedWorkspace, preview } from '../harness.mjs';
-import { startRecorder } from '../recorder.mjs';
+import { appUnderTest, screenshot, outputDir, until, saved, storedWorkspace, preview, importFile, importIntoFreshProfile, openShareLink, closeClean } from '../harness.mjs';
+import { recorderUnderTest } from '../recorder.mjs';
 
 const app = appUnderTest();
-let recorder;
-before(async () => {
-  recorder = await startRecorder();
-});
-after(async () => {
-  await recorder?.close();
-});
+const recorder = recorderUnderTest();
 
 const SEED_BODY = `{
   "Notes": {
@@ -151,18 +144,10 @@ test('export, then import into a fresh profile, gives back identical connections
   const original = await storedConnections(page);
   assert.ok((await readFile(file, 'utf8')).includes(TOKEN));
 
-  const fresh = await app.open();
-  await fresh.page.getByLabel('Import').setInputFiles(file);
-  const dialog = fresh.page.getByRole('dialog', { name: 'Import connections' });
-  await dialog.waitFor();
-  for (const { id } of original) {
-    await dialog.getByRole('combobox', { name: `When ${id} exists` }).selectOption('replace');
-  }
-  await screenshot(fresh.page, 'import-conflicts');
-  await dialog.getByRole('button', { name: 'Add to workspace' }).click();
-  await saved(fresh.page, (w) => isDeepStrictEqual(w.workspace.connections, original), 'the import saved');
-  assert.deepEqual(fresh.problems, []);
-  await fresh.context.close();
+  await importIntoFreshProfile(app, file, original, async (dialog, fresh) => {
+    assert.equal(await dialog.getByRole('combobox', { name: /^When .+ exists$/ }).count(), original.length);
+    await screenshot(fresh, 'import-conflicts');
+  });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -172,13 +157,11 @@ test('a broken file lists its problems and changes nothing', async () => {
   const before = await page.evaluate(() => localStorage.getItem('hookwright.workspace'));
   const names = () => page.getByRole('navigation', { name: 'Connections' }).locator('.connection-name').allTextContents();
   const namesBefore = await names();
-  await page.getByLabel('Import').setInputFiles({
+  const dialog = await importFile(page, {
     name: 'broken.json',
     mimeType: 'application/json',
     buffer: Buffer.from('{\n  "format": "hookwright/connections",\n  "version": 1,\n  "connections": [ { "id": "x", } ]\n}\n'),
   });
-  const dialog = page.getByRole('dialog', { name: 'Import connections' });
-  await dialog.waitFor();
   const text = await dialog.textContent();
   assert.match(text, /cannot be imported\. Nothing was changed\./);
   assert.match(await dialog.getByRole('list', { name: 'Problems in the file' }).textContent(), /line 4, column \d+/);
@@ -201,19 +184,14 @@ test('a share link carries the connection without its secret and offers to add i
   assert.match(link, /#share=[A-Za-z0-9_-]+$/);
   assert.ok(!Buffer.from(link.split('#share=')[1], 'base64url').toString().includes(TOKEN));
 
-  const other = await openPage(app.browser, link);
-  await ready(other.page);
-  const dialog = other.page.getByRole('dialog', { name: 'Import connections' });
-  await dialog.waitFor();
+  const other = await openShareLink(app, link);
+  const { dialog } = other;
   assert.match(await dialog.textContent(), /From the share link: 1 connection ready/);
   await screenshot(other.page, 'share-link-opened');
   await dialog.getByRole('button', { name: 'Add to workspace' }).click();
   assert.equal(await other.page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'Customer note: 5 Days Past Due');
   assert.equal(await other.page.evaluate(() => location.hash), '');
-  assert.deepEqual(other.problems, []);
-  await other.context.close();
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeClean(other, { context, problems });
 });
 
 test('a 2,000-line body keeps typing fast and validates after a pause, errors underlined', async () => {

@@ -3,22 +3,16 @@
 // and ?token= stay out of share links, exports without secrets, the send
 // history and localStorage outside the workspace; with "Include secrets" an
 // export gives them back exactly. Marks, unreadable and too-long share links.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appUnderTest, openPage, screenshot, outputDir, until, ready, saved, storedWorkspace } from '../harness.mjs';
-import { startRecorder } from '../recorder.mjs';
+import { appUnderTest, screenshot, outputDir, until, ready, saved, storedWorkspace, importFile, importIntoFreshProfile, openShareLink, closeClean } from '../harness.mjs';
+import { recorderUnderTest } from '../recorder.mjs';
 
 const app = appUnderTest();
-let recorder;
-before(async () => {
-  recorder = await startRecorder();
-});
-after(async () => {
-  await recorder?.close();
-});
+const recorder = recorderUnderTest();
 
 const BEARER = 'bearer-e2e-0123456789';
 const API_KEY = 'apikey-e2e-9876543210';
@@ -157,27 +151,18 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
   const original = await storedConnections(page);
 
   // The export with secrets round-trips exactly into a fresh profile.
-  const fresh = await app.open();
-  await fresh.page.getByLabel('Import').setInputFiles(fullFile);
-  const importDialog = fresh.page.getByRole('dialog', { name: 'Import connections' });
-  await importDialog.waitFor();
-  // Only the example's token, which was never filled in, is still to fill in.
-  assert.deepEqual(await listItems(importDialog.getByRole('list', { name: 'Secrets to fill in' })), [
-    'late-5-note: the bearer token',
-  ]);
-  for (const { id } of original.slice(0, 3)) {
-    await importDialog.getByRole('combobox', { name: `When ${id} exists` }).selectOption('replace');
-  }
-  await importDialog.getByRole('button', { name: 'Add to workspace' }).click();
-  await saved(fresh.page, (w) => isDeepStrictEqual(w.workspace.connections, original), 'the import saved');
-  assert.deepEqual(fresh.problems, []);
-  await fresh.context.close();
+  await importIntoFreshProfile(app, fullFile, original, async (dialog) => {
+    // The three examples clash; the new connection does not.
+    assert.equal(await dialog.getByRole('combobox', { name: /^When .+ exists$/ }).count(), 3);
+    // Only the example's token, which was never filled in, is still to fill in.
+    assert.deepEqual(await listItems(dialog.getByRole('list', { name: 'Secrets to fill in' })), [
+      'late-5-note: the bearer token',
+    ]);
+  });
 
   // The export without secrets imports with placeholders and a list to fill in.
   const other = await app.open();
-  await other.page.getByLabel('Import').setInputFiles(plainFile);
-  const review = other.page.getByRole('dialog', { name: 'Import connections' });
-  await review.waitFor();
+  const review = await importFile(other.page, plainFile);
   assert.deepEqual(await listItems(review.getByRole('list', { name: 'Secrets to fill in' })), [
     'late-5-note: the bearer token',
     ...LEFT_OUT.map((l) => `new-connection: ${l}`),
@@ -192,11 +177,7 @@ test('credentials typed anywhere stay out of links, exports without secrets, the
   await other.page.getByRole('button', { name: 'Show secret values' }).click();
   assert.equal(await other.page.getByLabel('Header 2 value', { exact: true }).inputValue(), 'Bearer <redacted>');
   await screenshot(other.page, 'secrets-imported-placeholders');
-  assert.deepEqual(other.problems, []);
-  await other.context.close();
-
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeClean(other, { context, problems });
 });
 
 test('any header value or query parameter can be marked or unmarked, and lint-like warnings say when to', async () => {
@@ -255,10 +236,8 @@ test('a share link that cannot be read says so', async () => {
     ['truncated', link.slice(0, Math.floor(link.length * 0.6))],
     ['wrong-encoding', `${app.server.url}#share=${Buffer.from('{"format": "hookwright/connections"').toString('base64')}`],
   ]) {
-    const other = await openPage(app.browser, bad);
-    await ready(other.page);
-    const dialog = other.page.getByRole('dialog', { name: 'Import connections' });
-    await dialog.waitFor();
+    const other = await openShareLink(app, bad);
+    const { dialog } = other;
     const text = await dialog.textContent();
     assert.match(text, /This share link cannot be read/, name);
     assert.match(text, /Nothing was changed/, name);

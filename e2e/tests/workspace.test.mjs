@@ -2,7 +2,7 @@
 // recovery from unreadable stored data, and another tab's changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appUnderTest, screenshot, ready, saved } from '../harness.mjs';
+import { appUnderTest, screenshot, ready, saved, until } from '../harness.mjs';
 
 const app = appUnderTest();
 
@@ -19,7 +19,9 @@ test('edits survive a reload, with the selection and scroll position', async () 
     el.style.maxHeight = '300px';
     el.scrollTop = 120;
   });
-  await saved(page, (w) => w.scroll > 0 && w.workspace.connections.some((c) => c.name === 'Late note, renamed'));
+  await saved(page, (w) => w.workspace.connections.some((c) => c.name === 'Late note, renamed'));
+  // The view (selection and scroll) has a key of its own, apart from the workspace.
+  await until(async () => (await page.evaluate(() => JSON.parse(localStorage.getItem('hookwright.view'))?.scroll ?? 0)) > 0, 'the scroll saved');
   await page.reload();
   await ready(page);
   assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'Late note, renamed');

@@ -12,7 +12,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlInputElement};
 use yew::prelude::*;
 
-use super::dry_run_protocol::{ClauseCount, FromWorker, Progress, Summary, TableKind, ToWorker};
+use super::dry_run_protocol::{
+    ClauseCount, FromWorker, Progress, RunSpec, Summary, TableKind, ToWorker,
+};
 use super::dry_run_table::{group, DryRunTable, Query, Window, WINDOW};
 use super::file_drop::use_file_drop;
 use super::worker_link::{Reply, WorkerLink};
@@ -264,10 +266,12 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                             send(
                                 ToWorker::Start {
                                     run: next,
-                                    rule,
-                                    today,
-                                    id_field,
-                                    items,
+                                    spec: RunSpec {
+                                        rule,
+                                        today,
+                                        id_field,
+                                        items,
+                                    },
                                     key: format!("{}:{}", portfolio.name, portfolio.size),
                                     helpers: helpers_asked(),
                                 },

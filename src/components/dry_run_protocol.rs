@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use hookwright_core::dryrun::{RecordError, Report};
+use hookwright_core::dryrun::{Options, RecordError, Report};
+use hookwright_core::rule::Date;
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -21,12 +22,7 @@ pub enum ToWorker {
     /// Evaluate `rule` over the Blob sent beside this message; any run before it stops.
     Start {
         run: u32,
-        rule: String,
-        /// `YYYY-MM-DD`; empty for each loan's `current-date`.
-        today: String,
-        id_field: String,
-        /// The builder's groups and conditions as rule text, counted one by one.
-        items: Vec<String>,
+        spec: RunSpec,
         /// Names the portfolio, so the next run of the same one is diffed against this.
         key: String,
         /// Helper workers to share NDJSON with; `None` picks by the cores
@@ -74,12 +70,43 @@ pub enum ToWorker {
     Job {
         run: u32,
         seq: u32,
-        rule: String,
-        today: String,
-        id_field: String,
-        items: Vec<String>,
+        spec: RunSpec,
         first_line: f64,
     },
+}
+
+/// What a run evaluates: sent with `Start`, and again with each `Job` so a
+/// helper builds the same plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSpec {
+    pub rule: String,
+    /// `YYYY-MM-DD`; empty for each loan's `current-date`.
+    pub today: String,
+    pub id_field: String,
+    /// The builder's groups and conditions as rule text, counted one by one.
+    pub items: Vec<String>,
+}
+
+impl RunSpec {
+    /// The engine's options for this run, keeping every row for the tables;
+    /// an unreadable date is the user's error, in words.
+    pub fn options(&self) -> Result<Options, String> {
+        let today = match self.today.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<Date>()
+                    .map_err(|e| format!("Evaluate as of: {e}"))?,
+            ),
+        };
+        Ok(Options {
+            today,
+            id_field: self.id_field.clone(),
+            keep_rows: true,
+            max_errors: 100_000,
+            max_near_misses: 100_000,
+            items: self.items.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -223,7 +250,7 @@ pub struct Summary {
     pub errors: f64,
     pub near_misses: f64,
     pub clauses: Vec<ClauseCount>,
-    /// Per builder item (as sent in `Start::items`): true, false, error.
+    /// Per builder item (as sent in `RunSpec::items`): true, false, error.
     pub items: Vec<[f64; 3]>,
     pub notes: Vec<String>,
     pub conditions: Vec<String>,

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use hookwright_core::template::functions::format_number;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -168,15 +169,7 @@ pub fn DryRunTable(props: &DryRunTableProps) -> Html {
     }
 }
 
-/// `1234567` as `1,234,567`.
+/// `1234567` as `1,234,567`: the engine's `formatNumber` with no decimals.
 pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    format_number(rust_decimal::Decimal::from(n), 0, ".", ",")
 }

@@ -9,10 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use hookwright_core::dryrun::{
-    self, is_gzip, Evaluator, FileError, Gunzip, Options, Plan, Reader, Tally,
-};
-use hookwright_core::rule::Date;
+use hookwright_core::dryrun::{self, is_gzip, Evaluator, FileError, Gunzip, Plan, Reader, Tally};
 use hookwright_core::youlend::reconcile::reconcile_with_progress;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -24,7 +21,7 @@ use web_sys::{
 };
 
 use super::dry_run_protocol::{
-    attached_blob, pack, unpack, DiffSummary, FromWorker, Progress, Store, ToWorker,
+    attached_blob, pack, unpack, DiffSummary, FromWorker, Progress, RunSpec, Store, ToWorker,
 };
 use super::youlend::table::Table;
 use super::youlend::tables::ReconcileStore;
@@ -167,10 +164,7 @@ fn job(state: &State, message: ToWorker, bytes: JsValue) {
     let ToWorker::Job {
         run,
         seq,
-        rule,
-        today,
-        id_field,
-        items,
+        spec,
         first_line,
     } = message
     else {
@@ -185,15 +179,11 @@ fn job(state: &State, message: ToWorker, bytes: JsValue) {
     let plan = match cached {
         Some(plan) => plan,
         None => {
-            let options = Options {
-                today: today.trim().parse::<Date>().ok(),
-                id_field,
-                keep_rows: true,
-                max_errors: 100_000,
-                max_near_misses: 100_000,
-                items,
+            // The page's Start already read the date, so it reads here too.
+            let Ok(options) = spec.options() else {
+                return;
             };
-            let Ok(plan) = Plan::new(&rule, options) else {
+            let Ok(plan) = Plan::new(&spec.rule, options) else {
                 return;
             };
             let plan = Rc::new(plan);
@@ -218,10 +208,7 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
     match message {
         ToWorker::Start {
             run,
-            rule,
-            today,
-            id_field,
-            items,
+            spec,
             key,
             helpers,
         } => {
@@ -230,7 +217,7 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
             ensure_helpers(state, helpers);
             let state = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                start(&state, run, rule, today, id_field, items, key, blob).await;
+                start(&state, run, spec, key, blob).await;
             });
         }
         ToWorker::Job { .. } => {}
@@ -355,45 +342,15 @@ fn now() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn start(
-    state: &Rc<State>,
-    run: u32,
-    rule: String,
-    today: String,
-    id_field: String,
-    items: Vec<String>,
-    key: String,
-    blob: Blob,
-) {
-    let today_text = today.clone();
-    let items_text = items.clone();
-    let today = if today.trim().is_empty() {
-        None
-    } else {
-        match today.trim().parse::<Date>() {
-            Ok(d) => Some(d),
-            Err(e) => {
-                post(
-                    &FromWorker::Failed {
-                        run,
-                        message: format!("Evaluate as of: {e}"),
-                    },
-                    None,
-                );
-                return;
-            }
+async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Blob) {
+    let options = match spec.options() {
+        Ok(options) => options,
+        Err(message) => {
+            post(&FromWorker::Failed { run, message }, None);
+            return;
         }
     };
-    let options = Options {
-        today,
-        id_field: id_field.clone(),
-        keep_rows: true,
-        max_errors: 100_000,
-        max_near_misses: 100_000,
-        items,
-    };
-    let plan = match Plan::new(&rule, options) {
+    let plan = match Plan::new(&spec.rule, options) {
         Ok(plan) => plan,
         Err(errors) => {
             let message = errors
@@ -431,12 +388,6 @@ async fn start(
         merged: 0,
         evaluator: &mut evaluator,
     };
-    let job_template = (
-        rule.clone(),
-        today_text.clone(),
-        id_field.clone(),
-        items_text.clone(),
-    );
     let dispatch = |batch: hookwright_core::dryrun::Batch, work: &mut Work| {
         if batch.is_empty() {
             return;
@@ -450,10 +401,7 @@ async fn start(
                     let message = ToWorker::Job {
                         run,
                         seq,
-                        rule: job_template.0.clone(),
-                        today: job_template.1.clone(),
-                        id_field: job_template.2.clone(),
-                        items: job_template.3.clone(),
+                        spec: spec.clone(),
                         first_line: first_line as f64,
                     };
                     let bytes: JsValue = Uint8Array::from(text.as_slice()).buffer().into();
@@ -595,7 +543,15 @@ async fn start(
         return;
     }
     finish(
-        state, run, &plan, tally, &reader, &key, &id_field, progress, started,
+        state,
+        run,
+        &plan,
+        tally,
+        &reader,
+        &key,
+        &spec.id_field,
+        progress,
+        started,
     );
 }
 

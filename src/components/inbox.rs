@@ -5,7 +5,9 @@
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use hookwright_core::context::Context;
 use hookwright_core::delivery::{BodyEncoding, Delivery};
+use hookwright_core::value::Value;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -442,8 +444,9 @@ fn detail(
         let body = d.body.clone();
         Callback::from(move |_: MouseEvent| on_sample.emit(body.clone()))
     };
+    // Read as the custom context will read it (the engine's parse, exact numbers).
     let usable_as_sample = d.body_encoding == BodyEncoding::Text
-        && serde_json::from_str::<serde_json::Value>(&d.body).is_ok_and(|v| v.is_object());
+        && Context::from_json(&d.body).is_ok_and(|c| matches!(c.root(), Value::Map(_)));
     html! {
         <div class="delivery-detail" data-testid="delivery-detail">
             <p class={classes!("verdict", match d.verified { Some(true) => "ok", Some(false) => "bad", None => "muted" })}>

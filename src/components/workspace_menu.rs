@@ -252,15 +252,7 @@ pub fn WorkspaceMenu() -> Html {
                     .and_then(|f| f.get(0));
                 if let Some(file) = file {
                     e.prevent_default();
-                    let open_review = open_review.clone();
-                    spawn_local(async move {
-                        let name = file.name();
-                        let review = match files::read_text(&file).await {
-                            Ok(text) => review_import(&name, &text),
-                            Err(why) => failed_read(&name, why),
-                        };
-                        open_review.emit(review);
-                    });
+                    review_file(file, open_review.clone());
                 }
             });
             move || drop((over, dropped))
@@ -275,15 +267,7 @@ pub fn WorkspaceMenu() -> Html {
                 return;
             };
             input.set_value("");
-            let open_review = open_review.clone();
-            spawn_local(async move {
-                let name = file.name();
-                let review = match files::read_text(&file).await {
-                    Ok(text) => review_import(&name, &text),
-                    Err(why) => failed_read(&name, why),
-                };
-                open_review.emit(review);
-            });
+            review_file(file, open_review.clone());
         })
     };
     let open = |d: Dialog| {
@@ -337,6 +321,18 @@ pub fn WorkspaceMenu() -> Html {
             } }
         </div>
     }
+}
+
+/// Reads a dropped or picked file and opens its review.
+fn review_file(file: web_sys::File, open_review: Callback<ImportReview>) {
+    spawn_local(async move {
+        let name = file.name();
+        let review = match files::read_text(&file).await {
+            Ok(text) => review_import(&name, &text),
+            Err(why) => failed_read(&name, why),
+        };
+        open_review.emit(review);
+    });
 }
 
 pub fn failed_read(name: &str, why: String) -> ImportReview {

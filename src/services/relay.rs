@@ -11,6 +11,7 @@ use hookwright_core::template::RenderedRequest;
 use serde::{Deserialize, Serialize};
 
 use super::fetch::{self, Cancel, Failure};
+use super::storage;
 use crate::outbound::{Outcome, Through};
 
 pub const SETTINGS_KEY: &str = "hookwright.relay";
@@ -33,25 +34,16 @@ impl Default for Settings {
     }
 }
 
-fn local() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
 pub fn read_settings() -> Settings {
-    local()
-        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+    storage::read_json(SETTINGS_KEY).unwrap_or_default()
 }
 
 pub fn write_settings(settings: &Settings) {
-    if let (Some(storage), Ok(text)) = (local(), serde_json::to_string(settings)) {
-        let _ = storage.set_item(SETTINGS_KEY, &text);
-    }
+    storage::write_json(SETTINGS_KEY, settings);
 }
 
 pub fn read_token() -> String {

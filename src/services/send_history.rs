@@ -3,26 +3,18 @@
 
 use std::collections::BTreeMap;
 
+use super::storage;
 use crate::outbound::SendRecord;
 
 pub const KEY: &str = "hookwright.sends";
 
 pub type History = BTreeMap<String, Vec<SendRecord>>;
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// Everything kept; an unreadable value reads as empty (it is only a log).
 pub fn read() -> History {
-    storage()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+    storage::read_json(KEY).unwrap_or_default()
 }
 
 pub fn write(history: &History) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(history)) {
-        let _ = storage.set_item(KEY, &text);
-    }
+    storage::write_json(KEY, history);
 }

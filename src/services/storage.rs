@@ -5,6 +5,7 @@
 //! like an edit to another. Unreadable data is kept under a backup key, never lost.
 
 use hookwright_core::connection::{Connection, ConnectionFile};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::state::{shared, Snapshot};
@@ -79,7 +80,7 @@ pub struct View {
 impl View {
     /// The stored view, or an older document's selection and scroll.
     pub fn restored(loaded: &Loaded) -> View {
-        let stored = read_key(VIEW_KEY).and_then(|text| serde_json::from_str::<View>(&text).ok());
+        let stored = read_json::<View>(VIEW_KEY);
         match (stored, loaded) {
             (Some(view), _) => view,
             (None, Loaded::Restored(doc)) => View {
@@ -162,8 +163,20 @@ pub fn write(stored: &Stored, now: f64) -> Result<(), String> {
 
 /// Saves the selection and scroll position; failing is harmless.
 pub fn write_view(view: &View) {
-    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(view)) {
-        let _ = storage.set_item(VIEW_KEY, &text);
+    write_json(VIEW_KEY, view);
+}
+
+/// A small value kept as JSON under a key of its own (the view, the relay's
+/// settings, the send history); a missing or unreadable one reads as `None`.
+pub fn read_json<T: DeserializeOwned>(key: &str) -> Option<T> {
+    serde_json::from_str(&read_key(key)?).ok()
+}
+
+/// Saves a small value as JSON under a key of its own; failing is harmless
+/// (none of them is the user's work).
+pub fn write_json<T: Serialize>(key: &str, value: &T) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(value)) {
+        let _ = storage.set_item(key, &text);
     }
 }
 

@@ -17,6 +17,7 @@ use yew::prelude::*;
 use super::sample;
 use super::table::{DataTable, RowsWindow, TableHead, TableQuery};
 use crate::components::dry_run_protocol::{FromWorker, ToWorker};
+use crate::components::dry_run_table::group;
 use crate::components::file_drop::use_file_drop;
 use crate::components::worker_link::{Reply, WorkerLink};
 use crate::services::{download, files};
@@ -459,7 +460,7 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
             let percent = (progress.bytes_read as u64 * 100)
                 .checked_div(progress.bytes_total as u64)
                 .unwrap_or(100);
-            let events = group(progress.events_read as usize);
+            let events = group(progress.events_read as u64);
             html! {
                 <div class="panel progress-panel" data-testid="reconcile-progress">
                     <label for="reconcile-progress">
@@ -480,7 +481,7 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
             events_read,
         } => html! {
             <div class="panel notice-inline" role="status" data-testid="reconcile-cancelled">
-                { format!("Stopped reading {source} after {} events. Nothing was reconciled; run it again when ready.", group(*events_read as usize)) }
+                { format!("Stopped reading {source} after {} events. Nothing was reconciled; run it again when ready.", group(*events_read as u64)) }
             </div>
         },
         Run::Failed { source, reason } => html! {
@@ -525,7 +526,7 @@ fn results(
         html! {
             <div class={classes!("stat", (value > 0).then_some(tone))}>
                 <dt>{ label }</dt>
-                <dd data-testid={testid} data-value={value.to_string()}>{ group(value) }</dd>
+                <dd data-testid={testid} data-value={value.to_string()}>{ group(value as u64) }</dd>
             </div>
         }
     };
@@ -536,7 +537,7 @@ fn results(
                 <h3 id="summary-title">{ "Summary" }</h3>
                 <p class="hint" role="status">
                     { format!("Reconciled {} events from {} ({}) in {} ms.",
-                        group(s.events + s.duplicates + s.errors), outcome.source, size(outcome.bytes as usize), group(outcome.millis.round() as usize)) }
+                        group((s.events + s.duplicates + s.errors) as u64), outcome.source, size(outcome.bytes as usize), group(outcome.millis.round() as u64)) }
                 </p>
                 <dl class="stats">
                     { card("Distinct events", s.events, "", "events") }
@@ -557,19 +558,6 @@ fn results(
             }) }
         </div>
     }
-}
-
-/// 100000 → "100,000".
-pub fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A byte count for people: "812 bytes", "38.6 MB" (integer arithmetic, one decimal).

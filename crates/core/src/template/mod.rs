@@ -60,12 +60,7 @@ pub enum Mode {
 impl Mode {
     /// The mode a custom body renders in, from its content type.
     pub fn for_content_type(content_type: &str) -> Mode {
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = media_type(content_type);
         if essence == "application/json" || essence.ends_with("+json") {
             Mode::Json
         } else if essence == "application/x-www-form-urlencoded" {
@@ -74,6 +69,17 @@ impl Mode {
             Mode::Text
         }
     }
+}
+
+/// A content type's media type, lower-cased and without parameters:
+/// `Application/JSON; charset=utf-8` is `application/json`.
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
