@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use hookwright_core::template::functions::format_number;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -169,7 +168,5 @@ pub fn DryRunTable(props: &DryRunTableProps) -> Html {
     }
 }
 
-/// `1234567` as `1,234,567`: the engine's `formatNumber` with no decimals.
-pub fn group(n: u64) -> String {
-    format_number(rust_decimal::Decimal::from(n), 0, ".", ",")
-}
+/// `1234567` as `1,234,567`, as the CLI prints counts too.
+pub use hookwright_core::dryrun::thousands as group;
