@@ -71,8 +71,8 @@ fn from_table_id_field_and_today() {
 fn the_query_is_the_engine_s_and_rules_can_come_from_files() {
     use hookwright_core::rule::Rule;
     use hookwright_core::sql::{self, Dialect, Options};
-    let rule_file =
-        std::env::temp_dir().join(format!("hookwright-sql-cli-{}.clj", std::process::id()));
+    let rule_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hookwright-sql-cli-{}.clj", std::process::id()));
     std::fs::write(&rule_file, format!("{SEED}\n")).unwrap();
     let at = format!("@{}", rule_file.display());
     let out = hookwright(&["sql", &at, "--dialect", "spark"]);
@@ -155,7 +155,8 @@ fn the_duckdb_query_runs_as_printed() {
         eprintln!("skipped: HOOKWRIGHT_DUCKDB_PYTHON is not set");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("hookwright-sql-cli-duck-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hookwright-sql-cli-duck-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("loans.ndjson");
     std::fs::write(

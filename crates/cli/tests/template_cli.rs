@@ -32,7 +32,8 @@ fn render_prints_exactly_the_output() {
 
 #[test]
 fn render_reads_at_path_templates_in_json_mode() {
-    let dir = std::env::temp_dir().join(format!("hookwright-cli-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hookwright-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("note.json");
     std::fs::write(

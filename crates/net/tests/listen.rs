@@ -30,7 +30,7 @@ impl Drop for TempDir {
 }
 
 async fn start(scheme: Option<Scheme>, max_body: usize) -> Started {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "hookwright-listen-{}-{:?}",
         std::process::id(),
         std::thread::current().id()

@@ -33,12 +33,13 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
 }
 
-/// A file in a directory of its own: tests run in parallel threads, and a
+/// A file in a directory of its own (under Cargo's `target/tmp`, not the
+/// system's temp folder): tests run in parallel threads, and a
 /// shared path could be read by one while another is rewriting it.
 pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "hookwright-cli-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
