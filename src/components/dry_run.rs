@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use hookwright_core::dryrun::thousands;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlInputElement};
@@ -15,7 +16,7 @@ use yew::prelude::*;
 use super::dry_run_protocol::{
     ClauseCount, FromWorker, Progress, RunSpec, Summary, TableKind, ToWorker,
 };
-use super::dry_run_table::{group, DryRunTable, Query, Window, WINDOW};
+use super::dry_run_table::{DryRunTable, Query, Window, WINDOW};
 use super::file_drop::use_file_drop;
 use super::worker_link::{Reply, WorkerLink};
 use crate::services::{download, files};
@@ -417,7 +418,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                 <div class="dr-summary running" data-testid="dryrun-summary" data-state="running" role="status" aria-live="polite">
                     <progress max={p.total_bytes.max(1.0).to_string()} value={p.bytes.to_string()} aria-label="Dry run progress"></progress>
                     <span>{ format!("{} {noun} read, {} fired ({} {noun}/s{eta})",
-                        group(p.loans as u64), group(p.fired as u64), group(p.rate() as u64)) }</span>
+                        thousands(p.loans as u64), thousands(p.fired as u64), thousands(p.rate() as u64)) }</span>
                     <button type="button" class="button" onclick={on_cancel}>{ "Cancel dry run" }</button>
                 </div>
             }
@@ -432,14 +433,14 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                 data-loans={s.loans.to_string()} data-fired={s.fired.to_string()} data-errors={s.errors.to_string()}
                 data-ms={s.progress.elapsed_ms.round().to_string()} data-work-ms={s.progress.work_ms.round().to_string()} role="status">
                 <dl class="dr-counts">
-                    <div><dt>{ format!("{noun} read") }</dt><dd>{ group(s.loans as u64) }</dd></div>
-                    <div class="fired"><dt>{ "fired" }</dt><dd>{ group(s.fired as u64) }</dd></div>
-                    <div><dt>{ "not fired" }</dt><dd>{ group(s.not_fired as u64) }</dd></div>
-                    <div class="errors"><dt>{ "errors" }</dt><dd>{ group(s.errors as u64) }</dd></div>
-                    <div><dt>{ "near misses" }</dt><dd>{ group(s.near_misses as u64) }</dd></div>
+                    <div><dt>{ format!("{noun} read") }</dt><dd>{ thousands(s.loans as u64) }</dd></div>
+                    <div class="fired"><dt>{ "fired" }</dt><dd>{ thousands(s.fired as u64) }</dd></div>
+                    <div><dt>{ "not fired" }</dt><dd>{ thousands(s.not_fired as u64) }</dd></div>
+                    <div class="errors"><dt>{ "errors" }</dt><dd>{ thousands(s.errors as u64) }</dd></div>
+                    <div><dt>{ "near misses" }</dt><dd>{ thousands(s.near_misses as u64) }</dd></div>
                 </dl>
                 <p class="muted">{ format!("{} ({}) in {} — {} {noun}/s",
-                    s.format, size(s.progress.total_bytes), seconds(s.progress.elapsed_ms / 1000.0), group(s.progress.rate() as u64)) }</p>
+                    s.format, size(s.progress.total_bytes), seconds(s.progress.elapsed_ms / 1000.0), thousands(s.progress.rate() as u64)) }</p>
             </div>
         },
     };
@@ -500,7 +501,7 @@ const ERRORS_KEPT: f64 = 100_000.0;
 /// A table's title, saying so when only the first rows were kept.
 fn kept(name: &str, count: f64, limit: f64) -> String {
     if count > limit {
-        format!("{name}: the first of {}", group(count as u64))
+        format!("{name}: the first of {}", thousands(count as u64))
     } else {
         name.to_string()
     }
@@ -509,10 +510,10 @@ fn kept(name: &str, count: f64, limit: f64) -> String {
 fn counts(c: &[f64; 3]) -> Html {
     html! {
         <span class="dr-tf">
-            <span class="t" title="true">{ format!("✓ {}", group(c[0] as u64)) }</span>
-            <span class="f" title="false">{ format!("✗ {}", group(c[1] as u64)) }</span>
+            <span class="t" title="true">{ format!("✓ {}", thousands(c[0] as u64)) }</span>
+            <span class="f" title="false">{ format!("✗ {}", thousands(c[1] as u64)) }</span>
             if c[2] > 0.0 {
-                <span class="e" title="error">{ format!("! {}", group(c[2] as u64)) }</span>
+                <span class="e" title="error">{ format!("! {}", thousands(c[2] as u64)) }</span>
             }
         </span>
     }
@@ -526,9 +527,9 @@ fn results(s: &Summary, items: &[(usize, String, String)], noun: &str) -> Html {
                 <div class="dr-diff" data-testid="dryrun-diff" data-newly={d.newly_firing.to_string()} data-no-longer={d.no_longer_firing.to_string()}>
                     <h5>{ "Since the previous run of this portfolio" }</h5>
                     <p>
-                        <strong>{ format!("{} newly firing", group(d.newly_firing as u64)) }</strong>
+                        <strong>{ format!("{} newly firing", thousands(d.newly_firing as u64)) }</strong>
                         { ", " }
-                        <strong>{ format!("{} no longer firing", group(d.no_longer_firing as u64)) }</strong>
+                        <strong>{ format!("{} no longer firing", thousands(d.no_longer_firing as u64)) }</strong>
                     </p>
                     if !d.newly_ids.is_empty() {
                         <p class="muted">{ format!("Newly firing: {}{}", d.newly_ids.join(", "), if d.newly_firing > d.newly_ids.len() as f64 { ", …" } else { "" }) }</p>
@@ -561,10 +562,10 @@ fn results(s: &Summary, items: &[(usize, String, String)], noun: &str) -> Html {
                 </div>
                 if s.near_misses > 0.0 {
                     <div class="dr-near">
-                        <h5>{ format!("Near misses: {} would fire if one condition came out the other way", group(s.near_misses as u64)) }</h5>
+                        <h5>{ format!("Near misses: {} would fire if one condition came out the other way", thousands(s.near_misses as u64)) }</h5>
                         <ul>
                             { for s.conditions.iter().zip(&s.near_by_condition).filter(|(_, n)| **n > 0.0).map(|(c, n)| html! {
-                                <li><code>{ c }</code>{ format!(" — {}", group(*n as u64)) }</li>
+                                <li><code>{ c }</code>{ format!(" — {}", thousands(*n as u64)) }</li>
                             }) }
                         </ul>
                     </div>

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use hookwright_core::dryrun::thousands;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -150,7 +151,7 @@ pub fn DryRunTable(props: &DryRunTableProps) -> Html {
     html! {
         <div class="dr-table" data-testid={props.testid.clone()} data-total={window.total.to_string()}>
             <div class="dr-table-head">
-                <h5>{ &props.title }{ format!(" ({})", group(u64::from(window.total))) }</h5>
+                <h5>{ &props.title }{ format!(" ({})", thousands(u64::from(window.total))) }</h5>
                 <span class="spacer"></span>
                 <input type="search" aria-label={label.clone()} placeholder="Filter" value={(*filter).clone()} oninput={on_filter} />
                 <button type="button" class="button" onclick={on_export} disabled={window.total == 0}>{ "Export CSV" }</button>
@@ -167,6 +168,3 @@ pub fn DryRunTable(props: &DryRunTableProps) -> Html {
         </div>
     }
 }
-
-/// `1234567` as `1,234,567`, as the CLI prints counts too.
-pub use hookwright_core::dryrun::thousands as group;

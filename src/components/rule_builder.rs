@@ -16,9 +16,9 @@ use rust_decimal::Decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::dry_run_table::group;
 use super::variable_picker::VariablePicker;
 use crate::builder::{condition_for, empty_group, refit, type_of, Edit, Path};
+use hookwright_core::dryrun::thousands;
 
 /// How each item came out for the sample (the engine's analysis).
 pub type Results = HashMap<Path, ItemOutcome>;
@@ -64,8 +64,8 @@ impl Scope {
         let counts = self.counts.get(path).map(|c| {
             html! {
                 <span class="dry-count" data-testid="dryrun-count" title="Dry run: loans true / false / error">
-                    { format!("✓{} ✗{}{}", group(c[0] as u64), group(c[1] as u64),
-                        if c[2] > 0.0 { format!(" !{}", group(c[2] as u64)) } else { String::new() }) }
+                    { format!("✓{} ✗{}{}", thousands(c[0] as u64), thousands(c[1] as u64),
+                        if c[2] > 0.0 { format!(" !{}", thousands(c[2] as u64)) } else { String::new() }) }
                 </span>
             }
         });

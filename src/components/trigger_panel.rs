@@ -10,6 +10,7 @@ use hookwright_core::analysis::{
 };
 use hookwright_core::catalog::Catalog;
 use hookwright_core::connection::{Connection, Source, Trigger};
+use hookwright_core::dryrun::counted_items;
 use hookwright_core::rule::model::{Item, RuleModel};
 use hookwright_core::rule::{self, functions, Date, TokenClass};
 use hookwright_core::{samples, Error, Value};
@@ -273,7 +274,17 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         Callback::from(move |counts: DryCounts| dry_counts.set(Some((text.clone(), counts))))
     };
     let dry_items = use_memo(model.clone(), |model| {
-        Rc::new(model.as_ref().map(dry_run_items).unwrap_or_default())
+        Rc::new(
+            model
+                .as_ref()
+                .map(|m| {
+                    counted_items(m)
+                        .into_iter()
+                        .map(|i| (i.depth, i.label, i.text))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default(),
+        )
     });
     let dry_marks = dry_counts
         .as_ref()
@@ -352,37 +363,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     }
 }
 
-/// The rule's groups and conditions as (depth, label, rule text), in
-/// pre-order from the model's root: the order the engine counts them in.
-fn dry_run_items(model: &RuleModel) -> Vec<(usize, String, String)> {
-    let mut out = Vec::new();
-    let mut stack: Vec<(usize, Item)> = vec![(0, model.root.clone())];
-    while let Some((depth, item)) = stack.pop() {
-        let text = RuleModel { root: item.clone() }.to_text();
-        let label = match &item {
-            Item::Group(g) => format!(
-                "{} of {} items",
-                match g.mode {
-                    rule::model::Match::All => "all",
-                    rule::model::Match::Any => "any",
-                    rule::model::Match::None => "none",
-                },
-                g.items.len()
-            ),
-            Item::Not(_) => "NOT".to_string(),
-            _ => text.clone(),
-        };
-        match &item {
-            Item::Group(g) => stack.extend(g.items.iter().rev().map(|i| (depth + 1, i.clone()))),
-            Item::Not(inner) => stack.push((depth + 1, (**inner).clone())),
-            _ => {}
-        }
-        out.push((depth, label, text));
-    }
-    out
-}
-
-/// The builder path of each item of [`dry_run_items`], in the same order: the
+/// The builder path of each of the engine's `dryrun::counted_items`, in the same order: the
 /// top group is `[]`; a rule that is not a group sits at `[0]` of the top group.
 fn dry_run_paths(model: &RuleModel) -> Vec<Path> {
     let root: Path = if matches!(model.root, Item::Group(_)) {
@@ -499,18 +480,14 @@ mod tests {
     }
 
     #[test]
-    fn dry_run_items_are_the_engines_counting_order() {
+    fn dry_run_paths_follow_the_engines_counting_order() {
         for text in [
             SEED_FOR_DRY_RUN,
             "(= loan-status \"Open\")",
             "(and (not (= a 1)) (not (or (= b 2) (= c 3))) (or))",
         ] {
             let model = RuleModel::from_rule(&Rule::parse(text).unwrap());
-            let texts: Vec<String> = dry_run_items(&model)
-                .into_iter()
-                .map(|(_, _, t)| t)
-                .collect();
-            assert_eq!(texts, hookwright_core::dryrun::item_texts(&model), "{text}");
+            let texts = hookwright_core::dryrun::item_texts(&model);
             // Each item's builder path leads to that item.
             let top = builder::top_group(&model);
             let paths = dry_run_paths(&model);

@@ -17,10 +17,10 @@ use yew::prelude::*;
 use super::sample;
 use super::table::{DataTable, RowsWindow, TableHead, TableQuery};
 use crate::components::dry_run_protocol::{FromWorker, ToWorker};
-use crate::components::dry_run_table::group;
 use crate::components::file_drop::use_file_drop;
 use crate::components::worker_link::{Reply, WorkerLink};
 use crate::services::{download, files};
+use hookwright_core::dryrun::thousands;
 use hookwright_core::youlend::reconcile::Summary;
 
 /// Pasted batches larger than this go straight to the worker instead of into the text area,
@@ -460,7 +460,7 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
             let percent = (progress.bytes_read as u64 * 100)
                 .checked_div(progress.bytes_total as u64)
                 .unwrap_or(100);
-            let events = group(progress.events_read as u64);
+            let events = thousands(progress.events_read as u64);
             html! {
                 <div class="panel progress-panel" data-testid="reconcile-progress">
                     <label for="reconcile-progress">
@@ -481,7 +481,7 @@ fn status(run: &Run, on_cancel: Callback<MouseEvent>) -> Html {
             events_read,
         } => html! {
             <div class="panel notice-inline" role="status" data-testid="reconcile-cancelled">
-                { format!("Stopped reading {source} after {} events. Nothing was reconciled; run it again when ready.", group(*events_read as u64)) }
+                { format!("Stopped reading {source} after {} events. Nothing was reconciled; run it again when ready.", thousands(*events_read as u64)) }
             </div>
         },
         Run::Failed { source, reason } => html! {
@@ -526,7 +526,7 @@ fn results(
         html! {
             <div class={classes!("stat", (value > 0).then_some(tone))}>
                 <dt>{ label }</dt>
-                <dd data-testid={testid} data-value={value.to_string()}>{ group(value as u64) }</dd>
+                <dd data-testid={testid} data-value={value.to_string()}>{ thousands(value as u64) }</dd>
             </div>
         }
     };
@@ -537,7 +537,7 @@ fn results(
                 <h3 id="summary-title">{ "Summary" }</h3>
                 <p class="hint" role="status">
                     { format!("Reconciled {} events from {} ({}) in {} ms.",
-                        group((s.events + s.duplicates + s.errors) as u64), outcome.source, size(outcome.bytes as usize), group(outcome.millis.round() as u64)) }
+                        thousands((s.events + s.duplicates + s.errors) as u64), outcome.source, size(outcome.bytes as usize), thousands(outcome.millis.round() as u64)) }
                 </p>
                 <dl class="stats">
                     { card("Distinct events", s.events, "", "events") }
@@ -579,10 +579,10 @@ mod tests {
 
     #[test]
     fn numbers_for_people() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(100_000), "100,000");
-        assert_eq!(group(1_234_567), "1,234,567");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(size(812), "812 bytes");
         assert_eq!(size(38_649_001), "38.6 MB");
         assert_eq!(size(1_500), "1.5 kB");

@@ -149,16 +149,29 @@ impl Tree {
         }
     }
 
-    /// The rule text of every node in pre-order, as [`values`](Tree::values) counts them.
-    pub(crate) fn texts(item: &Item, out: &mut Vec<String>) {
-        out.push(RuleModel { root: item.clone() }.to_text());
+    /// Every node in pre-order, as [`values`](Tree::values) counts them.
+    fn items(item: &Item, depth: usize, out: &mut Vec<CountedItem>) {
+        let text = RuleModel { root: item.clone() }.to_text();
+        let label = match item {
+            Item::Group(g) => {
+                let mode = match g.mode {
+                    Match::All => "all",
+                    Match::Any => "any",
+                    Match::None => "none",
+                };
+                format!("{mode} of {} items", g.items.len())
+            }
+            Item::Not(_) => "NOT".to_string(),
+            _ => text.clone(),
+        };
+        out.push(CountedItem { depth, label, text });
         match item {
             Item::Group(g) => {
                 for i in &g.items {
-                    Tree::texts(i, out);
+                    Tree::items(i, depth + 1, out);
                 }
             }
-            Item::Not(inner) => Tree::texts(inner, out),
+            Item::Not(inner) => Tree::items(inner, depth + 1, out),
             _ => {}
         }
     }
@@ -255,8 +268,7 @@ impl Plan {
             Some(l) if !l.is_empty() => (l, Some(tree)),
             _ => (Vec::new(), None),
         };
-        let mut node_texts = Vec::new();
-        Tree::texts(&model.root, &mut node_texts);
+        let node_texts = item_texts(&model);
         let items_from_tree =
             tree.is_some() && !options.items.is_empty() && options.items == node_texts;
         let items = if items_from_tree {
@@ -363,12 +375,28 @@ impl Plan {
     }
 }
 
-/// The rule texts of a model's groups and conditions in the order the dry
-/// run counts them ([`Options::items`] equal to these is the fast path).
-pub fn item_texts(model: &RuleModel) -> Vec<String> {
+/// A group or condition of the builder as the dry run counts it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountedItem {
+    /// How deep it sits below the model's root (the root is 0).
+    pub depth: usize,
+    /// What the results show for it: `all of 2 items`, `NOT`, or a condition's text.
+    pub label: String,
+    /// Its rule text.
+    pub text: String,
+}
+
+/// A model's groups and conditions in the order the dry run counts them.
+pub fn counted_items(model: &RuleModel) -> Vec<CountedItem> {
     let mut out = Vec::new();
-    Tree::texts(&model.root, &mut out);
+    Tree::items(&model.root, 0, &mut out);
     out
+}
+
+/// The rule texts of [`counted_items`] ([`Options::items`] equal to these is
+/// the fast path).
+pub fn item_texts(model: &RuleModel) -> Vec<String> {
+    counted_items(model).into_iter().map(|i| i.text).collect()
 }
 
 fn one_line(s: &str) -> String {

@@ -97,11 +97,7 @@ fn builder_counts_from_the_conditions_equal_counting_each_item() {
                 {\"loan-id\": 3, \"loan-status\": \"Closed\"}\n\
                 {\"loan-id\": 4, \"status-days-past-due\": \"x\", \"loan-status\": \"Collections\", \"status-amount-due\": 5}\n";
     for rule in rules {
-        let mut texts = Vec::new();
-        Tree::texts(
-            &RuleModel::from_rule(&Rule::parse(rule).unwrap()).root,
-            &mut texts,
-        );
+        let texts = item_texts(&RuleModel::from_rule(&Rule::parse(rule).unwrap()));
         let count = |items: Vec<String>| {
             let plan = Plan::new(
                 rule,
@@ -364,4 +360,33 @@ fn thousands_are_grouped_by_commas() {
     ] {
         assert_eq!(thousands(n), shown);
     }
+}
+
+#[test]
+fn counted_items_are_the_builder_items_in_pre_order_with_depth_and_label() {
+    let rule = r#"(and (= status-days-past-due 5) (not (or (= loan-status "Open") (= loan-status "Collections"))))"#;
+    let model = RuleModel::from_rule(&Rule::parse(rule).unwrap());
+    let shown: Vec<(usize, String)> = counted_items(&model)
+        .into_iter()
+        .map(|i| (i.depth, i.label))
+        .collect();
+    let want = [
+        (0, "all of 2 items"),
+        (1, "(= status-days-past-due 5)"),
+        (1, "none of 2 items"),
+        (2, r#"(= loan-status "Open")"#),
+        (2, r#"(= loan-status "Collections")"#),
+    ];
+    let want: Vec<(usize, String)> = want.iter().map(|(d, l)| (*d, l.to_string())).collect();
+    assert_eq!(shown, want);
+    let texts = item_texts(&model);
+    assert_eq!(texts.len(), 5);
+    assert_eq!(texts[0], rule);
+
+    let negated = RuleModel::from_rule(&Rule::parse("(not (and (= a 1) (= b 2)))").unwrap());
+    let labels: Vec<String> = counted_items(&negated)
+        .into_iter()
+        .map(|i| i.label)
+        .collect();
+    assert!(labels.contains(&"NOT".to_string()), "{labels:?}");
 }
