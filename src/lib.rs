@@ -13,14 +13,13 @@ use yew::prelude::*;
 
 use components::connection_view::ConnectionView;
 use components::header::Header;
-use components::inbox::{Handoff, InboxView};
 use components::notices::Notices;
 use components::persistence::Persistence;
 use components::sidebar::Sidebar;
 use components::templating::CustomSample;
-use components::youlend::reconcile::ReconcileView;
-use components::youlend::verify::VerifyPanel;
-use components::youlend::{keep_text_undo, View};
+use components::tools_host::ToolsHost;
+use components::youlend::View;
+use services::views;
 use state::{Dispatcher, Editor, EditorHandle, SaveHandle};
 
 #[component]
@@ -41,22 +40,24 @@ pub fn App() -> Html {
             view.set(next);
         })
     };
-    // Deliveries the Inbox hands to Reconcile.
-    let handoff = use_state(|| None::<Handoff>);
-    let on_reconcile = {
-        let handoff = handoff.clone();
+    // What the on-demand views (Reconcile, Verify, Inbox: the `tools` bundle) ask of the page.
+    {
         let on_view = on_view.clone();
-        Callback::from(move |(text, source): (String, String)| {
-            let id = handoff.as_ref().map_or(1, |h| h.id + 1);
-            handoff.set(Some(Handoff {
-                id,
-                text: text.into(),
-                source,
-            }));
-            on_view.emit(View::Reconcile);
-        })
-    };
-    let on_sampled = on_view.reform(|()| View::Connections);
+        let dispatcher = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let navigate = {
+                let on_view = on_view.clone();
+                views::listen(views::NAVIGATE, move |hash| {
+                    on_view.emit(View::from_hash(&hash))
+                })
+            };
+            let use_sample = views::listen(views::USE_SAMPLE, move |text| {
+                dispatcher.dispatch(state::Action::SetCustomContext(text));
+                on_view.emit(View::Connections);
+            });
+            move || drop((navigate, use_sample))
+        });
+    }
     html! {
         <ContextProvider<EditorHandle> context={editor}>
         <ContextProvider<Dispatcher> context={dispatcher}>
@@ -73,17 +74,8 @@ pub fn App() -> Html {
                             <ConnectionView />
                         </main>
                     </div>
-                } else {
-                    <div class="app-body">
-                        <main class="main-pane youlend-pane" id="main" tabindex="-1" onkeydown={keep_text_undo()}>
-                            { match *view {
-                                View::Reconcile => html! { <ReconcileView handoff={(*handoff).clone()} /> },
-                                View::Inbox => html! { <InboxView {on_reconcile} {on_sampled} /> },
-                                _ => html! { <VerifyPanel /> },
-                            } }
-                        </main>
-                    </div>
                 }
+                <ToolsHost view={*view} />
             </div>
         </ContextProvider<CustomSample>>
         </ContextProvider<SaveHandle>>

@@ -1,11 +1,13 @@
-//! The YouLend views in a real browser (wasm-bindgen-test in headless Chromium): switching views,
-//! and the Verify panel's verdict as fields are typed (the Reconcile view runs in
-//! the dry run's worker, which only the release build has: e2e/tests/youlend.test.mjs covers it).
+//! The YouLend views in a real browser (wasm-bindgen-test in headless Chromium): switching views
+//! (the views are the tools bundle's app, mounted beside the page's as in index.html), and the
+//! Verify panel's verdict as fields are typed (the Reconcile view runs in the dry run's worker,
+//! which only the release build has: e2e/tests/youlend.test.mjs covers it).
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 
 use hookwright_core::youlend::sign;
+use hookwright_web::components::tools_app::ToolsApp;
 use hookwright_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -50,18 +52,29 @@ fn verdict(root: &Element) -> String {
 
 #[wasm_bindgen_test]
 async fn verify_panel_gives_a_verdict_as_fields_are_filled() {
-    let root = fresh_root();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    // The page and the tools bundle's app, each in a root of its own as index.html has them.
+    let page = fresh_root();
+    yew::Renderer::<App>::with_root(page.clone()).render();
     yew::scheduler::flush().await;
-    tab(&root, "Verify").click();
+    tab(&page, "Verify").click();
     yew::scheduler::flush().await;
-    assert_eq!(verdict(&root), "incomplete");
     assert_eq!(
-        tab(&root, "Verify")
+        tab(&page, "Verify")
             .get_attribute("aria-current")
             .as_deref(),
         Some("page")
     );
+    // This test build has no tools bundle to download: the page says so.
+    assert!(page
+        .query_selector("[data-testid=tools-error]")
+        .unwrap()
+        .is_some());
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<ToolsApp>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    assert_eq!(verdict(&root), "incomplete");
 
     let body = r#"{"EventCode":"LOA10040"}"#;
     let secret = "dGVzdC1zZWNyZXQ=";

@@ -12,9 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::use_dispatch;
 use crate::outbound::pretty_body;
-use crate::state::Action;
 
 pub const URL_KEY: &str = "hookwright.inbox";
 pub const DEFAULT_URL: &str = "http://127.0.0.1:7421";
@@ -187,8 +185,8 @@ fn connect(url: &str, inbox: UseReducerDispatcher<Inbox>) -> Result<Stream, Stri
 pub struct InboxViewProps {
     /// Hand deliveries (NDJSON of the listener's lines) to the Reconcile view.
     pub on_reconcile: Callback<(String, String)>,
-    /// Called after a body became the sample context: show the connections.
-    pub on_sampled: Callback<()>,
+    /// A delivery's body to become the custom sample context (the app then shows the connections).
+    pub on_sample: Callback<String>,
 }
 
 #[component]
@@ -198,14 +196,7 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
     let stream = use_mut_ref(|| None::<Stream>);
     let open = use_state(|| None::<(u64, String)>);
     let error = use_state(|| None::<String>);
-    let editor = use_dispatch();
-    let on_sample = {
-        let on_sampled = props.on_sampled.clone();
-        Callback::from(move |body: String| {
-            editor.dispatch(Action::SetCustomContext(body));
-            on_sampled.emit(());
-        })
-    };
+    let on_sample = props.on_sample.clone();
 
     // Leaving the view closes the stream; coming back connects again (the listener resends
     // what it kept, so the list fills up as it was).

@@ -28,6 +28,8 @@ pub mod share_dialog;
 pub mod sidebar;
 pub mod templating;
 pub mod test_panel;
+pub mod tools_app;
+pub mod tools_host;
 pub mod trigger_kind;
 pub mod trigger_panel;
 pub mod variable_list;

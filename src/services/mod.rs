@@ -10,3 +10,4 @@ pub mod files;
 pub mod relay;
 pub mod send_history;
 pub mod storage;
+pub mod views;

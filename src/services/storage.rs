@@ -265,7 +265,7 @@ pub fn existing_backup(
     read: impl Fn(&str) -> Option<String>,
 ) -> Option<String> {
     let mut keys: Vec<&String> = keys.iter().collect();
-    keys.sort();
+    hookwright_core::order::sort(&mut keys);
     keys.into_iter()
         .find(|k| read(k).as_deref() == Some(text))
         .cloned()

@@ -458,7 +458,7 @@ impl Catalog {
                 (rank, i)
             })
             .collect();
-        found.sort_unstable();
+        crate::order::sort(&mut found);
         found
             .into_iter()
             .take(limit)

@@ -14,6 +14,7 @@ pub mod header_name;
 pub mod header_value;
 pub mod json;
 pub mod lint;
+pub mod order;
 pub mod random;
 pub mod rule;
 pub mod samples;

@@ -458,7 +458,7 @@ fn replace_url_secrets(request: &Request, url: &str, with: &str, literal_only: b
         }
     }
     let mut out = url.to_string();
-    parts.sort_by_key(|p| std::cmp::Reverse(p.start));
+    crate::order::sort_by_key(&mut parts, |p| std::cmp::Reverse(p.start));
     for part in parts {
         let text = &url[part.start..part.end];
         if text.is_empty() || text == PLACEHOLDER || (literal_only && !has_literal(text)) {
@@ -559,7 +559,7 @@ pub fn mask_request(connection: &Connection, rendered: &RenderedRequest) -> Mask
         }
     }
     let mut texts: Vec<String> = texts.into_iter().collect();
-    texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    crate::order::sort_by_key(&mut texts, |t| std::cmp::Reverse(t.len()));
     let url = hide(&texts, &mask_url(request, &rendered.url));
     for h in &mut headers {
         h.value = hide(&texts, &h.value);

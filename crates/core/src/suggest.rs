@@ -12,7 +12,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
             (d <= limit || c.to_lowercase().contains(&lower) && lower.len() >= 3).then_some((d, c))
         })
         .collect();
-    scored.sort();
+    crate::order::sort(&mut scored);
     scored.dedup_by(|a, b| a.1 == b.1);
     scored
         .into_iter()

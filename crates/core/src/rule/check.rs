@@ -64,7 +64,7 @@ pub fn check(rule: &Rule, catalog: &Catalog) -> Vec<Error> {
         out: Vec::new(),
     };
     c.expr(rule.expr());
-    c.out.sort_by_key(|e| e.span.map_or(0, |s| s.start));
+    crate::order::sort_by_key(&mut c.out, |e| e.span.map_or(0, |s| s.start));
     c.out
 }
 

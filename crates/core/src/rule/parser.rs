@@ -155,7 +155,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
         ));
     }
     if !errors.is_empty() {
-        errors.sort_by_key(|e| e.span.map_or(0, |s| s.start));
+        crate::order::sort_by_key(&mut errors, |e| e.span.map_or(0, |s| s.start));
         errors.truncate(MAX_ERRORS);
         return Err(errors);
     }

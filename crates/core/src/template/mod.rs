@@ -247,7 +247,7 @@ impl Template {
                 }
             }
         }
-        out.sort_by_key(|(_, span)| span.start);
+        crate::order::sort_by_key(&mut out, |(_, span)| span.start);
         out
     }
 }
@@ -266,7 +266,7 @@ fn formula_variables(source: &str, formula: &Formula) -> Vec<(String, Span)> {
             _ => {}
         }
     }
-    symbols.sort_by_key(|(_, span)| span.start);
+    crate::order::sort_by_key(&mut symbols, |(_, span)| span.start);
     formula
         .compiled
         .variables()
