@@ -145,8 +145,9 @@ impl Reducible for DryState {
     }
 }
 
-/// How long after the section appears its worker starts (after the page's first paint).
-const WARM_AFTER_MS: u32 = 1_000;
+/// How long after the section appears its worker starts (after the page's first paint;
+/// early, so that it is ready, and warm, before a portfolio can be picked).
+const WARM_AFTER_MS: u32 = 100;
 
 /// `?dryrun-helpers=N` in the page's address sets the helper workers (tests use it).
 fn helpers_asked() -> Option<u32> {
