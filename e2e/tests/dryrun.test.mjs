@@ -219,6 +219,29 @@ test('a YouLend event filter runs over a batch of events', async () => {
   await context.close();
 });
 
+test('a file shared out between workers by byte ranges keeps every loan, its line and file order', async () => {
+  // One helper worker even on a one-core machine; 40,000 loans (12 MB) is past the sharing threshold.
+  const { page, context, problems } = await app.open('?dryrun-helpers=1');
+  await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
+  const broken = [4, 19_999, 20_000, 20_001, 39_998];
+  const text = portfolio(40_000, { broken }).replace('\n', '\n\n');
+  await pick(page, 'shared.ndjson', text);
+  const done = await finished(page);
+  const want = expected(text);
+  assert.equal(done.state, 'done', done.text);
+  assert.equal(await summary(page).getAttribute('data-workers'), '2');
+  assert.deepEqual([done.loans, done.fired, done.errors], [want.loans, want.fired, want.errors]);
+  const errors = page.getByTestId('dryrun-errors');
+  await errors.getByRole('row').nth(1).waitFor();
+  const rows = await errors.locator('.dr-body [role="row"]').evaluateAll((rs) => rs.map((r) => [...r.querySelectorAll('[role="cell"]')].map((c) => c.textContent)));
+  // Loan i is on line i + 2 after the first (a blank line follows it); in file order.
+  const lines = broken.map((i) => i + 2);
+  assert.deepEqual(rows.map((r) => Number(r[0])), lines);
+  for (const [i, row] of rows.entries()) assert.match(row[2], new RegExp(`line ${lines[i]}, column`));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a generated sample portfolio runs; Cancel stops a big run', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
@@ -228,7 +251,8 @@ test('a generated sample portfolio runs; Cancel stops a big run', async () => {
   assert.equal(done.loans, 10000);
   assert.ok(done.fired > 0);
 
-  await pick(page, 'big.ndjson', portfolio(200_000));
+  // 800,000 loans: long enough (about a second) to be cancelled while it runs.
+  await pick(page, 'big.ndjson', portfolio(200_000).repeat(4));
   await page.locator('[data-testid="dryrun-summary"][data-state="running"]').waitFor();
   await page.getByRole('button', { name: 'Cancel dry run' }).click();
   await page.locator('[data-testid="dryrun-summary"][data-state="error"]').waitFor();
@@ -293,7 +317,7 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
       const dryRun = end - window.__t0;
       const tasks = [...window.__tasks];
       const s = document.querySelector('[data-testid="dryrun-summary"]');
-      const worker = { ms: Number(s.dataset.ms), work: Number(s.dataset.workMs) };
+      const worker = { ms: Number(s.dataset.ms), work: Number(s.dataset.workMs), workers: Number(s.dataset.workers) };
       // The same file, the same page: JSON.parse + json-logic-js.
       const file = document.getElementById('bench-file').files[0];
       const rule = { and: [{ '==': [{ var: 'status-days-past-due' }, 5] },
@@ -312,7 +336,7 @@ test('200,000 loans in the page against JSON.parse + json-logic-js in the same p
       return { dryRun, js, fired, tasks, worker };
     });
     console.log(`200k loans in the page (run ${attempt}): dry run ${timing.dryRun.toFixed(0)} ms ` +
-      `(worker: ${timing.worker.ms} ms, ${timing.worker.work} ms of it evaluating), ` +
+      `(${timing.worker.workers} worker(s): ${timing.worker.ms} ms, ${timing.worker.work} ms of it evaluating in the first), ` +
       `JSON.parse + json-logic-js ${timing.js.toFixed(0)} ms (ratio ${(timing.dryRun / timing.js).toFixed(2)}); ` +
       `long tasks (ms): ${timing.tasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`);
     assert.equal(timing.fired, want.fired);

@@ -145,6 +145,10 @@ impl Reducible for DryState {
     }
 }
 
+/// How long after the section appears its worker starts (after the page's first paint;
+/// early, so that it is ready, and warm, before a portfolio can be picked).
+const WARM_AFTER_MS: u32 = 100;
+
 /// `?dryrun-helpers=N` in the page's address sets the helper workers (tests use it).
 fn helpers_asked() -> Option<u32> {
     let search = gloo::utils::window().location().search().ok()?;
@@ -228,6 +232,23 @@ pub fn DryRun(props: &DryRunProps) -> Html {
             }
         }
     };
+
+    // The worker and its helpers start shortly after the section appears, so
+    // the first run does not wait for them to load.
+    {
+        let worker = worker.clone();
+        use_effect_with((), move |_| {
+            let warm = Timeout::new(WARM_AFTER_MS, move || {
+                let _ = worker.send(
+                    ToWorker::Prepare {
+                        helpers: helpers_asked(),
+                    },
+                    None,
+                );
+            });
+            move || drop(warm)
+        });
+    }
 
     // A run starts (after a short pause) whenever the rule, the date or the portfolio changes.
     {
@@ -431,7 +452,8 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         Status::Done(s) => html! {
             <div class="dr-summary done" data-testid="dryrun-summary" data-state="done"
                 data-loans={s.loans.to_string()} data-fired={s.fired.to_string()} data-errors={s.errors.to_string()}
-                data-ms={s.progress.elapsed_ms.round().to_string()} data-work-ms={s.progress.work_ms.round().to_string()} role="status">
+                data-ms={s.progress.elapsed_ms.round().to_string()} data-work-ms={s.progress.work_ms.round().to_string()}
+                data-workers={s.progress.workers.to_string()} role="status">
                 <dl class="dr-counts">
                     <div><dt>{ format!("{noun} read") }</dt><dd>{ thousands(s.loans as u64) }</dd></div>
                     <div class="fired"><dt>{ "fired" }</dt><dd>{ thousands(s.fired as u64) }</dd></div>

@@ -4,9 +4,10 @@
 //! filtered there, so the page only ever holds the rows on screen. Plain
 //! Rust, tested natively.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use hookwright_core::dryrun::{Options, RecordError, Report};
+use hookwright_core::dryrun::{FiredRow, NearMiss, Options, RecordError, Report};
 use hookwright_core::rule::Date;
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ pub enum ToWorker {
         /// Names the portfolio, so the next run of the same one is diffed against this.
         key: String,
         /// Helper workers to share NDJSON with; `None` picks by the cores
-        /// (one for the page, one for this worker, the rest helpers, at most 3).
+        /// (a worker a core, at most 4, this one included).
         helpers: Option<u32>,
     },
     Cancel {
@@ -65,17 +66,23 @@ pub enum ToWorker {
         run: u32,
         query: TableQuery,
     },
-    /// To a helper worker: evaluate NDJSON lines (an ArrayBuffer beside this
-    /// message) for run `run` of this rule; the tally comes back as `JobDone`.
-    Job {
+    /// Start the helper workers now, so they are ready before the first run.
+    Prepare {
+        helpers: Option<u32>,
+    },
+    /// To a helper worker: evaluate the NDJSON lines that start in bytes
+    /// `start..end` of the Blob beside this message, for run `run` of this
+    /// rule; the tally comes back as `RangeDone`.
+    Range {
         run: u32,
         seq: u32,
         spec: RunSpec,
-        first_line: f64,
+        start: f64,
+        end: f64,
     },
 }
 
-/// What a run evaluates: sent with `Start`, and again with each `Job` so a
+/// What a run evaluates: sent with `Start`, and again with each `Range` so a
 /// helper builds the same plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSpec {
@@ -182,11 +189,27 @@ pub enum FromWorker {
         run: u32,
         reason: String,
     },
-    /// A helper's tally of one job.
-    JobDone {
+    /// A helper's range is done: its tally travels beside this message as
+    /// bincode in an ArrayBuffer (far cheaper than a JavaScript object per
+    /// near miss); `lines` is how many lines the range held.
+    RangeDone {
         run: u32,
         seq: u32,
-        tally: Box<hookwright_core::dryrun::Tally>,
+        lines: f64,
+        work_ms: f64,
+    },
+    /// How far a helper's range is.
+    RangeProgress {
+        run: u32,
+        seq: u32,
+        bytes: f64,
+        loans: f64,
+        fired: f64,
+        errors: f64,
+    },
+    RangeFailed {
+        run: u32,
+        message: String,
     },
 }
 
@@ -200,8 +223,10 @@ pub struct Progress {
     pub fired: f64,
     pub errors: f64,
     pub elapsed_ms: f64,
-    /// Of which evaluating (the rest is waiting for the file).
+    /// Of which evaluating (the rest is waiting for the file); with helpers, this worker's.
     pub work_ms: f64,
+    /// Workers that shared the file (1: this one alone).
+    pub workers: u32,
 }
 
 impl Progress {
@@ -264,24 +289,20 @@ pub struct Summary {
 /// A table's sort, filter and the row order they give.
 type View = (Option<(usize, bool)>, String, Vec<u32>);
 
-/// A finished run's tables, kept in the worker.
+/// A finished run's tables, kept in the worker as the engine made them:
+/// a row's cells are written out only when the page shows, sorts, filters
+/// or exports it (a run may keep 100,000 near misses).
 #[derive(Debug, Default)]
 pub struct Store {
     pub run: u32,
-    fired: Vec<Vec<String>>,
-    near: Vec<Vec<String>>,
-    errors: Vec<Vec<String>>,
+    fired: Vec<FiredRow>,
+    near: Vec<NearMiss>,
+    errors: Vec<RecordError>,
+    /// The conditions near misses name, by index.
+    conditions: Vec<String>,
     columns: HashMap<TableKind, Vec<String>>,
     /// The last view of each table (sort, filter) and its row order.
     views: HashMap<TableKind, View>,
-}
-
-fn error_row(e: &RecordError) -> Vec<String> {
-    vec![
-        e.line.to_string(),
-        e.id.clone().unwrap_or_default(),
-        e.message.clone(),
-    ]
 }
 
 impl Store {
@@ -334,28 +355,6 @@ impl Store {
         let Report {
             tally, conditions, ..
         } = report;
-        let fired = tally
-            .rows
-            .into_iter()
-            .map(|r| std::iter::once(r.id).chain(r.values).collect())
-            .collect();
-        let near = tally
-            .near_misses
-            .iter()
-            .map(|m| {
-                let which: Vec<&str> = m
-                    .conditions
-                    .iter()
-                    .map(|&c| conditions[c as usize].as_str())
-                    .collect();
-                vec![
-                    m.line.to_string(),
-                    m.id.clone().unwrap_or_default(),
-                    which.join(" or "),
-                ]
-            })
-            .collect();
-        let errors = tally.errors.iter().map(error_row).collect();
         let mut columns = HashMap::new();
         columns.insert(TableKind::Fired, summary.columns.clone());
         columns.insert(
@@ -373,9 +372,10 @@ impl Store {
         (
             Store {
                 run,
-                fired,
-                near,
-                errors,
+                fired: tally.rows,
+                near: tally.near_misses,
+                errors: tally.errors,
+                conditions,
                 columns,
                 views: HashMap::new(),
             },
@@ -383,12 +383,55 @@ impl Store {
         )
     }
 
-    fn rows(&self, table: TableKind) -> &[Vec<String>] {
+    fn len(&self, table: TableKind) -> usize {
         match table {
-            TableKind::Fired => &self.fired,
-            TableKind::NearMisses => &self.near,
-            TableKind::Errors => &self.errors,
+            TableKind::Fired => self.fired.len(),
+            TableKind::NearMisses => self.near.len(),
+            TableKind::Errors => self.errors.len(),
         }
+    }
+
+    /// One cell's text (empty past the row's end).
+    fn cell(&self, table: TableKind, row: usize, column: usize) -> Cow<'_, str> {
+        match table {
+            TableKind::Fired => {
+                let r = &self.fired[row];
+                match column {
+                    0 => Cow::Borrowed(r.id.as_str()),
+                    c => Cow::Borrowed(r.values.get(c - 1).map_or("", String::as_str)),
+                }
+            }
+            TableKind::NearMisses => {
+                let m = &self.near[row];
+                match column {
+                    0 => Cow::Owned(m.line.to_string()),
+                    1 => Cow::Borrowed(m.id.as_deref().unwrap_or("")),
+                    2 => Cow::Owned(
+                        m.conditions
+                            .iter()
+                            .map(|&c| self.conditions[c as usize].as_str())
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    ),
+                    _ => Cow::Borrowed(""),
+                }
+            }
+            TableKind::Errors => {
+                let e = &self.errors[row];
+                match column {
+                    0 => Cow::Owned(e.line.to_string()),
+                    1 => Cow::Borrowed(e.id.as_deref().unwrap_or("")),
+                    2 => Cow::Borrowed(e.message.as_str()),
+                    _ => Cow::Borrowed(""),
+                }
+            }
+        }
+    }
+
+    fn row(&self, table: TableKind, row: usize) -> Vec<String> {
+        (0..self.columns[&table].len())
+            .map(|c| self.cell(table, row, c).into_owned())
+            .collect()
     }
 
     /// Row indexes after filtering (case-insensitive, any cell) and sorting
@@ -399,21 +442,23 @@ impl Store {
             .get(&table)
             .is_none_or(|(s, f, _)| *s != sort || f != filter);
         if fresh {
-            let rows = self.rows(table);
             let needle = filter.trim().to_lowercase();
-            let mut order: Vec<u32> = (0..rows.len() as u32)
+            let width = self.columns[&table].len();
+            let mut order: Vec<u32> = (0..self.len(table) as u32)
                 .filter(|&i| {
                     needle.is_empty()
-                        || rows[i as usize]
-                            .iter()
-                            .any(|c| c.to_lowercase().contains(&needle))
+                        || (0..width).any(|c| {
+                            self.cell(table, i as usize, c)
+                                .to_lowercase()
+                                .contains(&needle)
+                        })
                 })
                 .collect();
             if let Some((column, descending)) = sort {
                 let keys: Vec<(Option<f64>, String)> = order
                     .iter()
                     .map(|&i| {
-                        let text = rows[i as usize].get(column).map_or("", String::as_str);
+                        let text = self.cell(table, i as usize, column);
                         (text.parse::<f64>().ok(), text.to_lowercase())
                     })
                     .collect();
@@ -449,12 +494,11 @@ impl Store {
     ) -> (u32, Vec<Vec<String>>) {
         let order = self.order(table, sort, filter).to_vec();
         let total = order.len() as u32;
-        let rows = self.rows(table);
         let window = order
             .iter()
             .skip(offset as usize)
             .take(limit as usize)
-            .map(|&i| rows[i as usize].clone())
+            .map(|&i| self.row(table, i as usize))
             .collect();
         (total, window)
     }
@@ -470,12 +514,9 @@ impl Store {
         let mut out = String::new();
         let columns = self.columns[&table].clone();
         csv::write_row(&mut out, columns.iter().map(|c| (c.as_str(), false)));
-        let rows = self.rows(table);
         for i in order {
-            csv::write_row(
-                &mut out,
-                rows[i as usize].iter().map(|c| (c.as_str(), false)),
-            );
+            let row = self.row(table, i as usize);
+            csv::write_row(&mut out, row.iter().map(|c| (c.as_str(), false)));
         }
         out
     }

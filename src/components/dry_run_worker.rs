@@ -3,13 +3,19 @@
 //! at a time), undoes gzip, cuts records and evaluates them with the engine,
 //! posting progress a few times a second. A newer Start or a Cancel stops a
 //! run at its next chunk.
-//! The finished run's tables stay here; the page asks for windows of them.
+//! A large plain NDJSON file is shared out by byte ranges: this worker reads
+//! the first, helper workers (one a core) each read their own with
+//! `Blob.slice`, aligned to line starts ([`LineRange`]), and send their
+//! tallies back as bincode; tallies merge in file order, lines moved to their
+//! place. The finished run's tables stay here; the page asks for windows of them.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use hookwright_core::dryrun::{self, is_gzip, Evaluator, FileError, Gunzip, Plan, Reader, Tally};
+use hookwright_core::dryrun::{
+    self, is_gzip, Evaluator, FileError, Gunzip, LineRange, Plan, Reader, Tally,
+};
 use hookwright_core::youlend::reconcile::reconcile_with_progress;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -26,10 +32,16 @@ use super::dry_run_protocol::{
 use super::youlend::table::Table;
 use super::youlend::tables::ReconcileStore;
 
-/// Bytes of the file evaluated (or handed to a helper) at a time.
+/// Bytes of the file evaluated at a time.
 const CHUNK: usize = 1 << 20;
 /// How often the page hears how far a run is.
 const PROGRESS_MS: f64 = 100.0;
+/// Files smaller than this stay on one worker (each range costs a stream and a message).
+const SHARE_FROM: f64 = 4e6;
+/// Loans a worker evaluates when it starts, to warm up ([`warm_up`]).
+const WARM_UP_LOANS: usize = 4_000;
+/// Workers at most, this one included.
+const MAX_WORKERS: usize = 4;
 
 #[derive(Default)]
 struct State {
@@ -38,14 +50,18 @@ struct State {
     store: RefCell<Option<Store>>,
     /// The last finished run's portfolio key and fired ids, for the diff.
     previous: RefCell<Option<(String, String)>>,
-    /// Helper workers (other cores) and what they owe the current run.
+    /// Helper workers (other cores).
     helpers: RefCell<Vec<Helper>>,
     helpers_made: Cell<bool>,
-    outstanding: Cell<u32>,
-    results: RefCell<BTreeMap<u32, Tally>>,
+    /// The current run's ranges the helpers finished: tally and line count, by range.
+    results: RefCell<BTreeMap<u32, (Tally, u64)>>,
+    /// The helpers' latest progress: bytes, loans, fired, errors, by range.
+    helper_progress: RefCell<BTreeMap<u32, [f64; 4]>>,
+    /// A helper could not read its range.
+    failed: RefCell<Option<String>>,
     /// Resolves the promise the run awaits while helpers work.
     waiter: RefCell<Option<js_sys::Function>>,
-    /// In a helper: the plan of the run its jobs belong to.
+    /// In a helper: the plan of the run its ranges belong to.
     plan: RefCell<Option<(u32, Rc<Plan>)>>,
     /// The last YouLend batch reconciled here, its tables for the page to page through.
     reconciled: RefCell<Option<ReconcileStore>>,
@@ -55,31 +71,49 @@ struct State {
 struct Helper {
     worker: Worker,
     ready: bool,
-    queue: Vec<(ToWorker, JsValue)>,
+    queue: Vec<(ToWorker, Option<Blob>)>,
     _handler: Closure<dyn Fn(MessageEvent)>,
 }
 
-fn send_to(worker: &Worker, message: &ToWorker, bytes: &JsValue) {
-    if let Some(envelope) = pack(message, Some(("bytes", bytes))) {
-        let _ = worker.post_message_with_transfer(&envelope, &js_sys::Array::of1(bytes));
+fn send_to(worker: &Worker, message: &ToWorker, blob: Option<&Blob>) {
+    if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
+        let _ = worker.post_message(&envelope);
     }
 }
 
-/// Starts helpers for the other cores, once: by default one core is left
-/// to the page and one is this worker's, at most 3 helpers.
+impl Helper {
+    fn send(&mut self, message: ToWorker, blob: Option<&Blob>) {
+        if self.ready {
+            send_to(&self.worker, &message, blob);
+        } else {
+            self.queue.push((message, blob.cloned()));
+        }
+    }
+}
+
+/// Wakes the run waiting for its helpers.
+fn wake(state: &State) {
+    if let Some(resolve) = state.waiter.borrow_mut().take() {
+        let _ = resolve.call0(&JsValue::NULL);
+    }
+}
+
+/// Starts helpers for the other cores, once: by default a worker a core
+/// (the page idles while a run goes on), at most [`MAX_WORKERS`] in all.
 fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
     if state.helpers_made.replace(true) {
         return;
     }
     let cores = scope().navigator().hardware_concurrency() as usize;
-    let count = asked.map_or(cores.saturating_sub(2).min(3), |n| n.min(8) as usize);
+    let count = asked.map_or(cores.clamp(1, MAX_WORKERS) - 1, |n| n.min(7) as usize);
     for index in 0..count {
         let Ok(worker) = Worker::new(WORKER_URL) else {
             return;
         };
         let st = state.clone();
         let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            let Some(message) = unpack::<FromWorker>(&event.data()) else {
+            let data = event.data();
+            let Some(message) = unpack::<FromWorker>(&data) else {
                 return;
             };
             match message {
@@ -88,16 +122,44 @@ fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
                     if let Some(h) = helpers.get_mut(index) {
                         h.ready = true;
                         for (m, b) in h.queue.drain(..) {
-                            send_to(&h.worker, &m, &b);
+                            send_to(&h.worker, &m, b.as_ref());
                         }
                     }
                 }
-                FromWorker::JobDone { run, seq, tally } if run == st.current.get() => {
-                    st.results.borrow_mut().insert(seq, *tally);
-                    st.outstanding.set(st.outstanding.get().saturating_sub(1));
-                    if let Some(resolve) = st.waiter.borrow_mut().take() {
-                        let _ = resolve.call0(&JsValue::NULL);
+                FromWorker::RangeDone {
+                    run, seq, lines, ..
+                } if run == st.current.get() => {
+                    let tally = Reflect::get(&data, &"bytes".into())
+                        .ok()
+                        .map(|b| Uint8Array::new(&b).to_vec())
+                        .and_then(|b| bincode::deserialize::<Tally>(&b).ok());
+                    match tally {
+                        Some(tally) => {
+                            st.results.borrow_mut().insert(seq, (tally, lines as u64));
+                        }
+                        None => {
+                            *st.failed.borrow_mut() =
+                                Some("a helper worker's results could not be read".into());
+                        }
                     }
+                    wake(&st);
+                }
+                FromWorker::RangeProgress {
+                    run,
+                    seq,
+                    bytes,
+                    loans,
+                    fired,
+                    errors,
+                } if run == st.current.get() => {
+                    st.helper_progress
+                        .borrow_mut()
+                        .insert(seq, [bytes, loans, fired, errors]);
+                    wake(&st);
+                }
+                FromWorker::RangeFailed { run, message } if run == st.current.get() => {
+                    *st.failed.borrow_mut() = Some(message);
+                    wake(&st);
                 }
                 _ => {}
             }
@@ -106,14 +168,45 @@ fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
         state.helpers.borrow_mut().push(Helper {
             worker,
             ready: false,
-            queue: Vec::new(),
+            // A helper warms up too, and starts no helpers of its own.
+            queue: vec![(ToWorker::Prepare { helpers: Some(0) }, None)],
             _handler: handler,
         });
     }
 }
 
-/// Waits until a helper reports.
-async fn next_result(state: &State) {
+/// Runs the engine over a small generated portfolio so that the browser
+/// compiles its hot paths with its optimising tier before the user's first
+/// run: a fresh worker's first run was about 100 ms slower than its next.
+fn warm_up() {
+    const RULE: &str = r#"(and (> status-days-past-due 0) (or (= loan-status "Open") (= loan-status "Collections")))"#;
+    let Ok(rule) = hookwright_core::rule::Rule::parse(RULE) else {
+        return;
+    };
+    let model = hookwright_core::rule::model::RuleModel::from_rule(&rule);
+    let options = dryrun::Options {
+        keep_rows: true,
+        items: dryrun::item_texts(&model),
+        ..dryrun::Options::default()
+    };
+    let Ok(plan) = Plan::new(RULE, options) else {
+        return;
+    };
+    let text = dryrun::sample_portfolio(WARM_UP_LOANS, 7);
+    let mut reader = Reader::new();
+    let mut evaluator = Evaluator::new(&plan);
+    for chunk in text.as_bytes().chunks(CHUNK) {
+        if let Ok(batch) = reader.feed(chunk) {
+            evaluator.batch(&batch);
+        }
+    }
+    if let Ok(batch) = reader.finish() {
+        evaluator.batch(&batch);
+    }
+}
+
+/// Waits until a helper reports (a range done, progress, a failure).
+async fn next_report(state: &State) {
     let mut resolver = None;
     let promise = js_sys::Promise::new(&mut |resolve, _| resolver = Some(resolve));
     *state.waiter.borrow_mut() = resolver;
@@ -148,10 +241,6 @@ pub fn run_worker() {
         let Some(message) = unpack::<ToWorker>(&data) else {
             return;
         };
-        if matches!(message, ToWorker::Job { .. }) {
-            let bytes = Reflect::get(&data, &"bytes".into()).unwrap_or(JsValue::NULL);
-            return job(&state, message, bytes);
-        }
         handle(&state, message, attached_blob(&data, "blob"));
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
@@ -159,17 +248,15 @@ pub fn run_worker() {
     post(&FromWorker::Ready, None);
 }
 
-/// In a helper: evaluates one job's lines and sends the tally back.
-fn job(state: &State, message: ToWorker, bytes: JsValue) {
-    let ToWorker::Job {
-        run,
-        seq,
-        spec,
-        first_line,
-    } = message
-    else {
-        return;
-    };
+/// In a helper: evaluates one byte range and sends the tally back.
+async fn range_job(
+    state: &State,
+    run: u32,
+    seq: u32,
+    spec: RunSpec,
+    blob: Blob,
+    range: (f64, f64),
+) {
     let cached = state
         .plan
         .borrow()
@@ -191,17 +278,174 @@ fn job(state: &State, message: ToWorker, bytes: JsValue) {
             plan
         }
     };
-    let text = Uint8Array::new(&bytes).to_vec();
-    let batch = hookwright_core::dryrun::Batch::lines(text, first_line as u64);
-    let tally = Evaluator::new(&plan).batch(&batch);
-    post(
-        &FromWorker::JobDone {
-            run,
-            seq,
-            tally: Box::new(tally),
-        },
-        None,
-    );
+    let mut last_post = now();
+    let report = |tally: &Tally, bytes: f64| {
+        if now() - last_post >= PROGRESS_MS {
+            last_post = now();
+            let progress = FromWorker::RangeProgress {
+                run,
+                seq,
+                bytes,
+                loans: tally.loans as f64,
+                fired: tally.fired as f64,
+                errors: tally.error_count as f64,
+            };
+            post(&progress, None);
+        }
+    };
+    match evaluate_range(state, run, &plan, &blob, range, false, report).await {
+        Ok(Some(done)) => {
+            let Ok(bytes) = bincode::serialize(&done.tally) else {
+                let message = "could not send a helper worker's results".to_string();
+                return post(&FromWorker::RangeFailed { run, message }, None);
+            };
+            let message = FromWorker::RangeDone {
+                run,
+                seq,
+                lines: done.lines as f64,
+                work_ms: done.work_ms,
+            };
+            let buffer: JsValue = Uint8Array::from(bytes.as_slice()).buffer().into();
+            if let Some(envelope) = pack(&message, Some(("bytes", &buffer))) {
+                let _ = scope().post_message_with_transfer(&envelope, &js_sys::Array::of1(&buffer));
+            }
+        }
+        Ok(None) => {}
+        Err(e) => post(&FromWorker::RangeFailed { run, message: e.0 }, None),
+    }
+}
+
+/// What one worker made of its byte range.
+struct RangeDone {
+    tally: Tally,
+    /// The lines the range held.
+    lines: u64,
+    /// Of the time, evaluating (the rest is waiting for the file).
+    work_ms: f64,
+    format: Option<dryrun::Format>,
+    /// Bytes read.
+    bytes: f64,
+}
+
+/// Streams the lines that start in bytes `range` of `blob` (all of it for
+/// `(0, size)`, whatever its format) and evaluates them; `report` hears the
+/// tally so far and the bytes read after each batch. `None` when a newer
+/// run or a Cancel stopped it. `first`: the range starts the file.
+async fn evaluate_range(
+    state: &State,
+    run: u32,
+    plan: &Plan,
+    blob: &Blob,
+    range: (f64, f64),
+    first: bool,
+    mut report: impl FnMut(&Tally, f64),
+) -> Result<Option<RangeDone>, FileError> {
+    let unreadable = || FileError("the browser could not read the file".into());
+    let mut cut = LineRange::new(range.0 as u64, range.1 as u64);
+    let slice = blob
+        .slice_with_f64_and_f64(cut.read_from() as f64, blob.size())
+        .map_err(|_| unreadable())?;
+    let stream = slice
+        .stream()
+        .get_reader()
+        .unchecked_into::<ReadableStreamDefaultReader>();
+    let mut reader = if first {
+        Reader::new()
+    } else {
+        Reader::ndjson_from_middle()
+    };
+    let mut evaluator = Evaluator::new(plan);
+    let mut tally = plan.tally();
+    let mut pieces: Vec<Uint8Array> = Vec::new();
+    let mut held = 0usize;
+    let mut read = 0.0;
+    let mut work_ms = 0.0;
+    // The next chunk is asked for before this one is evaluated, so reading overlaps the work.
+    let mut next = Some(JsFuture::from(stream.read()));
+    while let Some(pending) = next.take() {
+        let result = pending.await.map_err(|_| unreadable())?;
+        if state.current.get() != run {
+            let _ = stream.cancel();
+            return Ok(None);
+        }
+        let done = Reflect::get(&result, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if !done {
+            let chunk: Uint8Array = Reflect::get(&result, &"value".into())
+                .map_err(|_| unreadable())?
+                .unchecked_into();
+            let len = chunk.length() as usize;
+            read += len as f64;
+            // Only the chunks where the range begins or ends are looked into here.
+            let mut copy: Option<Vec<u8>> = None;
+            let take = cut.take(len, |from| {
+                let bytes = copy.get_or_insert_with(|| chunk.to_vec());
+                bytes[from..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map(|i| from + i)
+            });
+            if !take.is_empty() {
+                held += take.len();
+                pieces.push(if take.len() == len {
+                    chunk
+                } else {
+                    chunk.subarray(take.start as u32, take.end as u32)
+                });
+            }
+            if cut.done() {
+                let _ = stream.cancel();
+            } else {
+                next = Some(JsFuture::from(stream.read()));
+                // Small chunks wait for company: a batch is about a megabyte.
+                if held < CHUNK {
+                    continue;
+                }
+            }
+        }
+        let began = now();
+        if held > 0 {
+            // Copied once, from the browser's buffers into the reader's.
+            let batch = reader.feed_with(held, |into| {
+                let mut at = 0;
+                for piece in pieces.drain(..) {
+                    let n = piece.length() as usize;
+                    piece.copy_to(&mut into[at..at + n]);
+                    at += n;
+                }
+            })?;
+            held = 0;
+            tally.merge(evaluator.batch(&batch), plan.options());
+        }
+        work_ms += now() - began;
+        report(&tally, read);
+    }
+    let began = now();
+    let batch = reader.finish()?;
+    tally.merge(evaluator.batch(&batch), plan.options());
+    work_ms += now() - began;
+    Ok(Some(RangeDone {
+        tally,
+        lines: reader.lines_read(),
+        work_ms,
+        format: reader.format(),
+        bytes: read,
+    }))
+}
+
+/// Whether the file can be shared out by byte ranges: plain NDJSON, its
+/// first record in the first 64 KB (so the first range has it).
+async fn shareable(blob: &Blob) -> bool {
+    let Ok(head) = blob.slice_with_f64_and_f64(0.0, 65_536.0) else {
+        return false;
+    };
+    let Ok(buffer) = JsFuture::from(head.array_buffer()).await else {
+        return false;
+    };
+    let head = Uint8Array::new(&buffer).to_vec();
+    !is_gzip(&head) && head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
@@ -213,6 +457,8 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
             helpers,
         } => {
             state.current.set(run);
+            // A run waiting for its helpers sees it is over.
+            wake(state);
             let Some(blob) = blob else { return };
             ensure_helpers(state, helpers);
             let state = state.clone();
@@ -220,7 +466,24 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
                 start(&state, run, spec, key, blob).await;
             });
         }
-        ToWorker::Job { .. } => {}
+        ToWorker::Prepare { helpers } => {
+            ensure_helpers(state, helpers);
+            warm_up();
+        }
+        ToWorker::Range {
+            run,
+            seq,
+            spec,
+            start,
+            end,
+        } => {
+            state.current.set(run);
+            let Some(blob) = blob else { return };
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                range_job(&state, run, seq, spec, blob, (start, end)).await;
+            });
+        }
         ToWorker::Reconcile { run } => {
             let Some(blob) = blob else { return };
             let state = state.clone();
@@ -250,6 +513,10 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
         ToWorker::Cancel { run } => {
             if state.current.get() == run {
                 state.current.set(run.wrapping_add(1_000_000));
+                wake(state);
+            }
+            for h in state.helpers.borrow_mut().iter_mut() {
+                h.send(ToWorker::Cancel { run }, None);
             }
         }
         ToWorker::Rows {
@@ -363,196 +630,182 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
     };
     let started = now();
     let total = blob.size();
-    let mut reader = Reader::new();
-    let mut gunzip: Option<Gunzip> = None;
-    let mut evaluator = Evaluator::new(&plan);
-    let mut tally = plan.tally();
-    let mut offset = 0.0;
-    let mut progress = Progress {
-        run,
-        total_bytes: total,
-        ..Progress::default()
-    };
-    // NDJSON batches are shared round-robin between this worker and its
-    // helpers; tallies merge in file order.
-    state.outstanding.set(0);
     state.results.borrow_mut().clear();
-    let helpers = state.helpers.borrow().len() as u32;
-    struct Work<'e, 'p> {
-        seq: u32,
-        merged: u32,
-        evaluator: &'e mut Evaluator<'p>,
-    }
-    let mut work = Work {
-        seq: 0,
-        merged: 0,
-        evaluator: &mut evaluator,
-    };
-    let dispatch = |batch: hookwright_core::dryrun::Batch, work: &mut Work| {
-        if batch.is_empty() {
-            return;
-        }
-        let seq = work.seq;
-        work.seq += 1;
-        let target = seq % (helpers + 1);
-        let batch = if target > 0 {
-            match batch.into_lines() {
-                Ok((text, first_line)) => {
-                    let message = ToWorker::Job {
-                        run,
-                        seq,
-                        spec: spec.clone(),
-                        first_line: first_line as f64,
-                    };
-                    let bytes: JsValue = Uint8Array::from(text.as_slice()).buffer().into();
-                    let mut all = state.helpers.borrow_mut();
-                    let h = &mut all[(target - 1) as usize];
-                    state.outstanding.set(state.outstanding.get() + 1);
-                    if h.ready {
-                        send_to(&h.worker, &message, &bytes);
-                    } else {
-                        h.queue.push((message, bytes));
-                    }
-                    return;
-                }
-                Err(batch) => batch,
-            }
-        } else {
-            batch
-        };
-        let t = work.evaluator.batch(&batch);
-        state.results.borrow_mut().insert(seq, t);
-    };
-    let merge = |tally: &mut Tally, work: &mut Work| {
-        let mut results = state.results.borrow_mut();
-        while let Some(t) = results.remove(&work.merged) {
-            tally.merge(t, plan.options());
-            work.merged += 1;
-        }
-    };
-    let outcome: Result<(), FileError> = async {
-        // The file streams in; the next chunk is asked for before this one is
-        // evaluated, so reading overlaps the work.
-        let stream = blob
-            .stream()
-            .get_reader()
-            .unchecked_into::<ReadableStreamDefaultReader>();
-        let unreadable = || FileError("the browser could not read the file".into());
-        let mut next = Some(JsFuture::from(stream.read()));
-        let mut chunks: Vec<Uint8Array> = Vec::new();
-        let mut held = 0usize;
-        let mut last_post = now();
-        while let Some(pending) = next.take() {
-            let result = pending.await.map_err(|_| unreadable())?;
-            if state.current.get() != run {
-                let _ = stream.cancel();
-                return Ok(());
-            }
-            let done = Reflect::get(&result, &"done".into())
-                .ok()
-                .and_then(|d| d.as_bool())
-                .unwrap_or(true);
-            if !done {
-                let chunk: Uint8Array = Reflect::get(&result, &"value".into())
-                    .map_err(|_| unreadable())?
-                    .unchecked_into();
-                held += chunk.length() as usize;
-                chunks.push(chunk);
-                next = Some(JsFuture::from(stream.read()));
-                // Small chunks wait for company: a batch is about a megabyte.
-                if held < CHUNK {
-                    continue;
-                }
-            }
-            let began = now();
-            if offset == 0.0 {
-                let head: Vec<u8> = chunks
-                    .iter()
-                    .flat_map(|c| c.subarray(0, c.length().min(2)).to_vec())
-                    .take(2)
-                    .collect();
-                if is_gzip(&head) {
-                    gunzip = Some(Gunzip::new());
-                }
-            }
-            match &mut gunzip {
-                Some(g) => {
-                    for chunk in chunks.drain(..) {
-                        let bytes = chunk.to_vec();
-                        for piece in bytes.chunks(64 << 10) {
-                            let out = g.push(piece)?;
-                            let batch = reader.feed(&out)?;
-                            dispatch(batch, &mut work);
-                        }
-                    }
-                }
-                None => {
-                    // Copied once, from the browser's buffers into the reader's.
-                    let batch = reader.feed_with(held, |into| {
-                        let mut at = 0;
-                        for chunk in chunks.drain(..) {
-                            let n = chunk.length() as usize;
-                            chunk.copy_to(&mut into[at..at + n]);
-                            at += n;
-                        }
-                    })?;
-                    dispatch(batch, &mut work);
-                }
-            }
-            offset += held as f64;
-            held = 0;
-            merge(&mut tally, &mut work);
-            // Do not let helpers' queues grow: wait while they owe too much.
-            while state.outstanding.get() > 2 * helpers && state.current.get() == run {
-                let waited = now();
-                next_result(state).await;
-                progress.work_ms -= now() - waited;
-                merge(&mut tally, &mut work);
-            }
-            progress.work_ms += now() - began;
-            // A few progress reports a second: each one is a render in the page.
-            if now() - last_post >= PROGRESS_MS || done {
-                last_post = now();
-                progress.bytes = offset;
-                progress.loans = tally.loans as f64;
-                progress.fired = tally.fired as f64;
-                progress.errors = tally.error_count as f64;
-                progress.elapsed_ms = now() - started;
-                post(&FromWorker::Progress(progress.clone()), None);
-            }
-        }
-        if let Some(g) = gunzip.take() {
-            let out = g.finish()?;
-            let batch = reader.feed(&out)?;
-            dispatch(batch, &mut work);
-        }
-        let batch = reader.finish()?;
-        dispatch(batch, &mut work);
-        while state.outstanding.get() > 0 && state.current.get() == run {
-            next_result(state).await;
-        }
-        merge(&mut tally, &mut work);
-        Ok(())
-    }
-    .await;
+    state.helper_progress.borrow_mut().clear();
+    *state.failed.borrow_mut() = None;
+    let helpers = state.helpers.borrow().len();
+    let share = helpers > 0 && total >= SHARE_FROM && shareable(&blob).await;
     if state.current.get() != run {
         return;
     }
-    if let Err(e) = outcome {
-        post(&FromWorker::Failed { run, message: e.0 }, None);
+    let workers = if share { helpers + 1 } else { 1 };
+    let bound = |k: usize| (total * k as f64 / workers as f64).floor();
+    for k in 1..workers {
+        let message = ToWorker::Range {
+            run,
+            seq: k as u32,
+            spec: spec.clone(),
+            start: bound(k),
+            end: bound(k + 1),
+        };
+        state.helpers.borrow_mut()[k - 1].send(message, Some(&blob));
+    }
+    let mut progress = Progress {
+        run,
+        total_bytes: total,
+        workers: workers as u32,
+        ..Progress::default()
+    };
+    let mut last_post = now();
+    // This worker's own part and the helpers' latest, a few times a second.
+    let mut report = |tally: &Tally, bytes: f64, force: bool| {
+        if now() - last_post < PROGRESS_MS && !force {
+            return;
+        }
+        last_post = now();
+        let mut sum = [
+            bytes,
+            tally.loans as f64,
+            tally.fired as f64,
+            tally.error_count as f64,
+        ];
+        for p in state.helper_progress.borrow().values() {
+            for (s, v) in sum.iter_mut().zip(p) {
+                *s += v;
+            }
+        }
+        progress.bytes = sum[0];
+        progress.loans = sum[1];
+        progress.fired = sum[2];
+        progress.errors = sum[3];
+        progress.elapsed_ms = now() - started;
+        post(&FromWorker::Progress(progress.clone()), None);
+    };
+    let gzip = !share && {
+        let head = blob.slice_with_f64_and_f64(0.0, 2.0).ok();
+        match head {
+            Some(head) => JsFuture::from(head.array_buffer())
+                .await
+                .is_ok_and(|b| is_gzip(&Uint8Array::new(&b).to_vec())),
+            None => false,
+        }
+    };
+    let own = if gzip {
+        evaluate_gzip(state, run, &plan, &blob, |t, b| report(t, b, false)).await
+    } else {
+        evaluate_range(state, run, &plan, &blob, (0.0, bound(1)), true, |t, b| {
+            report(t, b, false)
+        })
+        .await
+    };
+    let own = match own {
+        Ok(Some(own)) => own,
+        Ok(None) => return,
+        Err(e) => {
+            post(&FromWorker::Failed { run, message: e.0 }, None);
+            return;
+        }
+    };
+    let mut work_ms = own.work_ms;
+    // The helpers' ranges, merged in file order with their lines moved to their place.
+    while state.results.borrow().len() + 1 < workers && state.failed.borrow().is_none() {
+        if state.current.get() != run {
+            return;
+        }
+        report(&own.tally, own.bytes, false);
+        next_report(state).await;
+    }
+    if state.current.get() != run {
         return;
     }
+    if let Some(message) = state.failed.borrow_mut().take() {
+        post(&FromWorker::Failed { run, message }, None);
+        return;
+    }
+    let began = now();
+    let mut lines = own.lines;
+    let mut tally = own.tally;
+    for (_, (mut part, part_lines)) in std::mem::take(&mut *state.results.borrow_mut()) {
+        part.shift_lines(lines);
+        lines += part_lines;
+        tally.merge(part, plan.options());
+    }
+    work_ms += now() - began;
+    progress.bytes = total;
+    progress.work_ms = work_ms;
+    let format = own.format.map_or("?", |f| f.label());
     finish(
         state,
         run,
         &plan,
         tally,
-        &reader,
+        format,
         &key,
         &spec.id_field,
         progress,
         started,
     );
+}
+
+/// A gzipped portfolio, undone in pieces as it streams in, on this worker alone.
+async fn evaluate_gzip(
+    state: &State,
+    run: u32,
+    plan: &Plan,
+    blob: &Blob,
+    mut report: impl FnMut(&Tally, f64),
+) -> Result<Option<RangeDone>, FileError> {
+    let unreadable = || FileError("the browser could not read the file".into());
+    let stream = blob
+        .stream()
+        .get_reader()
+        .unchecked_into::<ReadableStreamDefaultReader>();
+    let mut reader = Reader::new();
+    let mut gunzip = Gunzip::new();
+    let mut evaluator = Evaluator::new(plan);
+    let mut tally = plan.tally();
+    let mut read = 0.0;
+    let mut work_ms = 0.0;
+    let mut next = Some(JsFuture::from(stream.read()));
+    while let Some(pending) = next.take() {
+        let result = pending.await.map_err(|_| unreadable())?;
+        if state.current.get() != run {
+            let _ = stream.cancel();
+            return Ok(None);
+        }
+        let done = Reflect::get(&result, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let chunk: Uint8Array = Reflect::get(&result, &"value".into())
+            .map_err(|_| unreadable())?
+            .unchecked_into();
+        next = Some(JsFuture::from(stream.read()));
+        read += chunk.length() as f64;
+        let began = now();
+        let bytes = chunk.to_vec();
+        for piece in bytes.chunks(64 << 10) {
+            let out = gunzip.push(piece)?;
+            tally.merge(evaluator.batch(&reader.feed(&out)?), plan.options());
+        }
+        work_ms += now() - began;
+        report(&tally, read);
+    }
+    let began = now();
+    let out = gunzip.finish()?;
+    tally.merge(evaluator.batch(&reader.feed(&out)?), plan.options());
+    tally.merge(evaluator.batch(&reader.finish()?), plan.options());
+    work_ms += now() - began;
+    Ok(Some(RangeDone {
+        tally,
+        lines: reader.lines_read(),
+        work_ms,
+        format: reader.format(),
+        bytes: read,
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -561,14 +814,13 @@ fn finish(
     run: u32,
     plan: &Plan,
     tally: Tally,
-    reader: &Reader,
+    format: &str,
     key: &str,
     id_field: &str,
     mut progress: Progress,
     started: f64,
 ) {
     let fired_ids = tally.fired_ids.clone();
-    let format = reader.format().map_or("?", |f| f.label());
     let variables = plan.variables().to_vec();
     let report = plan.report(tally);
     let (store, mut summary) = Store::new(run, report, format, &variables, id_field);
@@ -590,7 +842,7 @@ fn finish(
     progress.fired = summary.fired;
     progress.errors = summary.errors;
     summary.progress = progress;
-    *state.store.borrow_mut() = Some(store);
+    let old = state.store.borrow_mut().replace(store);
     post(
         &FromWorker::Done {
             run,
@@ -598,4 +850,6 @@ fn finish(
         },
         None,
     );
+    // The previous run's tables are freed once the page has its answer.
+    drop(old);
 }

@@ -54,11 +54,59 @@ impl Value {
         match self {
             Value::Nil => String::new(),
             Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
+            Value::Number(n) => {
+                let mut out = String::new();
+                push_decimal(n, &mut out);
+                out
+            }
             Value::Text(s) => s.clone(),
             Value::Keyword(k) => format!(":{k}"),
             _ => self.to_json(),
         }
+    }
+}
+
+/// Appends `n` as its `Display` writes it (`158.70`, `-0.05`), without the
+/// formatter's machinery: a dry run prints an id for every near miss.
+pub fn push_decimal(n: &Decimal, out: &mut String) {
+    let mantissa = n.mantissa();
+    if mantissa == 0 {
+        // Zero's sign and scale are `Display`'s business.
+        out.push_str(&n.to_string());
+        return;
+    }
+    if mantissa < 0 {
+        out.push('-');
+    }
+    let mut wide = mantissa.unsigned_abs();
+    let mut buf = [0u8; 40];
+    let mut at = buf.len();
+    // 128-bit division is slow (a library call on wasm): only the top digits need it.
+    while wide > u128::from(u64::MAX) {
+        at -= 1;
+        buf[at] = b'0' + (wide % 10) as u8;
+        wide /= 10;
+    }
+    let mut rest = wide as u64;
+    while rest > 0 {
+        at -= 1;
+        buf[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let digits = &buf[at..];
+    let scale = n.scale() as usize;
+    let push = |out: &mut String, d: &[u8]| out.extend(d.iter().map(|&c| c as char));
+    if scale == 0 {
+        push(out, digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        push(out, int);
+        out.push('.');
+        push(out, frac);
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - digits.len()));
+        push(out, digits);
     }
 }
 
@@ -67,7 +115,7 @@ pub fn write_json(value: &Value, out: &mut String) {
     match value {
         Value::Nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => push_decimal(n, out),
         Value::Text(s) => write_json_string(s, out),
         Value::Keyword(k) => write_json_string(&format!(":{k}"), out),
         Value::Vector(items) | Value::Set(items) => {
@@ -128,6 +176,33 @@ pub fn escape_json_into(s: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_print_as_display_does() {
+        use std::str::FromStr;
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut samples: Vec<Decimal> = ["0", "-0", "0.00", "-0.00", "158.70", "-0.05", "1e-28"]
+            .iter()
+            .map(|t| {
+                Decimal::from_str(t)
+                    .or_else(|_| Decimal::from_scientific(t))
+                    .unwrap()
+            })
+            .chain([Decimal::MAX, Decimal::MIN])
+            .collect();
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let m = i64::from_le_bytes(x.to_le_bytes()) >> (x % 60);
+            samples.push(Decimal::new(m, (x >> 58) as u32 % 29));
+        }
+        for n in samples {
+            let mut out = String::new();
+            push_decimal(&n, &mut out);
+            assert_eq!(out, n.to_string());
+        }
+    }
+
     use super::*;
     use std::str::FromStr;
 

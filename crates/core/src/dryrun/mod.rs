@@ -35,9 +35,12 @@ use crate::value::{Map, Value};
 pub use csv::{cell_value, split_row, Header};
 pub use gunzip::{is_gzip, Gunzip};
 pub use sample::portfolio as sample_portfolio;
-pub use split::{Batch, FileError, Format, Reader, MAX_RECORD};
+pub use split::{Batch, FileError, Format, LineRange, Reader, MAX_RECORD};
 
 use split::{Rec, Records};
+
+/// How the message of a record the full parser refused starts.
+const UNREADABLE: &str = "unreadable record: ";
 
 /// How many record errors and near misses a tally keeps (all are counted).
 pub const KEEP: usize = 1_000;
@@ -203,10 +206,13 @@ pub struct Plan {
     opts: EvalOptions,
     options: Options,
     /// Top-level members the fast path reads.
-    wanted: Vec<String>,
+    wanted: scan::Wanted,
     clauses: Vec<ClauseInfo>,
     /// Conditions (as canonical text) and their compiled form, for near misses.
     leaves: Vec<(String, CompiledRule)>,
+    /// Each condition's node in the compiled rule, when it is that node's
+    /// text exactly: its outcome in the rule's own run is the condition's.
+    leaf_nodes: Vec<Option<usize>>,
     tree: Option<Tree>,
     items: Vec<Option<CompiledRule>>,
     /// The items asked for are the tree's nodes: count them from the
@@ -268,6 +274,7 @@ impl Plan {
             Some(l) if !l.is_empty() => (l, Some(tree)),
             _ => (Vec::new(), None),
         };
+        let leaf_nodes = leaf_nodes(&rule, &model, &compiled, &leaves);
         let node_texts = item_texts(&model);
         let items_from_tree =
             tree.is_some() && !options.items.is_empty() && options.items == node_texts;
@@ -289,9 +296,10 @@ impl Plan {
             compiled,
             opts,
             options,
-            wanted,
+            wanted: scan::Wanted::new(wanted),
             clauses,
             leaves,
+            leaf_nodes,
             tree,
             items,
             items_from_tree,
@@ -399,6 +407,60 @@ pub fn item_texts(model: &RuleModel) -> Vec<String> {
     counted_items(model).into_iter().map(|i| i.text).collect()
 }
 
+/// For each condition of `leaves`, the compiled rule's node for the same
+/// text, when there is exactly one: a condition sits directly under `and`,
+/// `or` and `not`, which bind nothing, so that node's value in a run of the
+/// whole rule is the condition's own.
+fn leaf_nodes(
+    rule: &Rule,
+    model: &RuleModel,
+    compiled: &CompiledRule,
+    leaves: &[(String, CompiledRule)],
+) -> Vec<Option<usize>> {
+    let top = Item::Group(model.top_group());
+    let leaf_spans: Vec<_> = crate::rule::model::item_spans(rule)
+        .into_iter()
+        .filter(|(path, _)| {
+            let mut item = &top;
+            for &i in path {
+                item = match item {
+                    Item::Group(g) => match g.items.get(i) {
+                        Some(it) => it,
+                        None => return false,
+                    },
+                    Item::Not(inner) if i == 0 => inner,
+                    _ => return false,
+                };
+            }
+            matches!(item, Item::Condition(_) | Item::Expression(_))
+        })
+        .map(|(_, span)| span)
+        .collect();
+    if leaf_spans.len() != leaves.len() {
+        return vec![None; leaves.len()];
+    }
+    let source = rule.source();
+    leaf_spans
+        .iter()
+        .zip(leaves)
+        .map(|(span, (text, _))| {
+            let same_text = source
+                .get(span.start..span.end)
+                .and_then(|t| Rule::parse(t).ok())
+                .is_some_and(|r| RuleModel::from_rule(&r).to_text() == *text);
+            let mut nodes = compiled
+                .spans()
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.start == span.start && s.end == span.end);
+            match (nodes.next(), nodes.next()) {
+                (Some((node, _)), None) if same_text => Some(node),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -502,6 +564,38 @@ impl Tally {
                     .filter(|p| !have.contains(p))
                     .take(2_000),
             );
+        }
+    }
+
+    /// Moves the lines of a tally of records read from the middle of a file
+    /// (lines counted from 1 there) down by the `by` lines before them.
+    pub fn shift_lines(&mut self, by: u64) {
+        if by == 0 {
+            return;
+        }
+        for e in &mut self.errors {
+            e.line += by;
+            // An unreadable record's message ends with its place: ` (line N, column M)`.
+            if !e.message.starts_with(UNREADABLE) || !e.message.ends_with(')') {
+                continue;
+            }
+            let Some(at) = e.message.rfind(" (line ") else {
+                continue;
+            };
+            let digits = at + " (line ".len();
+            let Some(len) = e.message[digits..].find(", column ") else {
+                continue;
+            };
+            if let Ok(n) = e.message[digits..digits + len].parse::<u64>() {
+                e.message
+                    .replace_range(digits..digits + len, &(n + by).to_string());
+            }
+        }
+        for m in &mut self.near_misses {
+            m.line += by;
+        }
+        for r in &mut self.rows {
+            r.line += by;
         }
     }
 
@@ -619,7 +713,7 @@ pub struct Evaluator<'p> {
     plan: &'p Plan,
     /// The fast path's context: only the wanted members, reused.
     ctx: Context,
-    seen: Vec<bool>,
+    scratch: scan::Scratch,
     states: Vec<u8>,
     leaf_values: Vec<Option<bool>>,
     /// Loans whose names were sampled for did-you-mean.
@@ -642,7 +736,7 @@ impl<'p> Evaluator<'p> {
         Evaluator {
             plan,
             ctx: Context::new(Value::Map(Map::new())),
-            seen: Vec::new(),
+            scratch: scan::Scratch::default(),
             states: vec![0; plan.compiled.spans().len()],
             leaf_values: vec![None; plan.leaves.len()],
             sampled: 0,
@@ -752,7 +846,7 @@ impl<'p> Evaluator<'p> {
         if let Source::Json(text) = source {
             let fast = match self.ctx.root_mut() {
                 Value::Map(map) => {
-                    scan::scan_object(text, &plan.wanted, map, &mut self.seen).is_ok()
+                    scan::scan_object(text, &plan.wanted, map, &mut self.scratch).is_ok()
                 }
                 _ => false,
             };
@@ -770,11 +864,7 @@ impl<'p> Evaluator<'p> {
                 let span = e
                     .span
                     .map(|s| format!(" (line {}, column {})", line + s.line as u64 - 1, s.col));
-                format!(
-                    "unreadable record: {}{}",
-                    e.message,
-                    span.unwrap_or_default()
-                )
+                format!("{UNREADABLE}{}{}", e.message, span.unwrap_or_default())
             })?,
             Source::Csv(header, text) => Context::new(header.row(text)?),
         };
@@ -833,10 +923,9 @@ impl<'p> Evaluator<'p> {
             }
         }
         let leaves_known = plan.items_from_tree;
+        let rule_ok = result.is_ok();
         if leaves_known {
-            for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
-                *value = leaf.matches(ctx, &plan.opts).ok();
-            }
+            leaf_values_of(plan, &self.states, &mut self.leaf_values, ctx, rule_ok);
             if let Some(tree) = &plan.tree {
                 self.node_values.clear();
                 tree.values(&self.leaf_values, &mut self.node_values);
@@ -894,9 +983,7 @@ impl<'p> Evaluator<'p> {
                 tally.not_fired += 1;
                 if let Some(tree) = &plan.tree {
                     if !leaves_known {
-                        for (value, (_, leaf)) in self.leaf_values.iter_mut().zip(&plan.leaves) {
-                            *value = leaf.matches(ctx, &plan.opts).ok();
-                        }
+                        leaf_values_of(plan, &self.states, &mut self.leaf_values, ctx, rule_ok);
                     }
                     let values = &self.leaf_values;
                     let flips = (0..plan.leaves.len())
@@ -929,6 +1016,25 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
+    }
+}
+
+/// Each condition's outcome for this loan: taken from the rule's run when it
+/// went without error and reached the condition (an unerring run had fuel to
+/// spare, so the condition alone gives the same), else evaluated on its own.
+fn leaf_values_of(
+    plan: &Plan,
+    states: &[u8],
+    values: &mut [Option<bool>],
+    ctx: &Context,
+    rule_ok: bool,
+) {
+    for ((value, (_, leaf)), node) in values.iter_mut().zip(&plan.leaves).zip(&plan.leaf_nodes) {
+        *value = match node.map(|n| states[n]) {
+            Some(1) if rule_ok => Some(true),
+            Some(2) if rule_ok => Some(false),
+            _ => leaf.matches(ctx, &plan.opts).ok(),
+        };
     }
 }
 

@@ -54,10 +54,13 @@ fn special(x: u64) -> u64 {
 fn string(b: &[u8], mut i: usize) -> R<(usize, bool)> {
     let mut escaped = false;
     loop {
-        // The common case: plain characters, eight at a time.
+        // The common case: plain characters, eight at a time; the lowest
+        // flagged byte is exactly the first special one (borrows only carry upwards).
         while let Some(word) = b.get(i..i + 8) {
             let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            if special(x) != 0 {
+            let flags = special(x);
+            if flags != 0 {
+                i += (flags.trailing_zeros() / 8) as usize;
                 break;
             }
             i += 8;
@@ -311,19 +314,62 @@ fn convert(text: &str, start: usize, end: usize, into: &mut Value) -> R<()> {
     Ok(())
 }
 
+/// The top-level member names a scan keeps, with a quick test of length so
+/// the other members' names are passed over without a comparison.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Wanted {
+    names: Vec<String>,
+    /// Bit `n` set when some name is `n` bytes long (bit 63: 63 or longer).
+    lengths: u64,
+}
+
+impl Wanted {
+    pub(crate) fn new(names: Vec<String>) -> Wanted {
+        let lengths = names.iter().fold(0, |bits, n| bits | 1 << n.len().min(63));
+        Wanted { names, lengths }
+    }
+
+    #[inline]
+    fn position(&self, key: &str) -> Option<usize> {
+        if self.lengths & 1 << key.len().min(63) == 0 {
+            return None;
+        }
+        // Names that share a prefix (`loan-`, `status-`) differ sooner at the end.
+        let last = key.as_bytes().last();
+        self.names
+            .iter()
+            .position(|w| w.len() == key.len() && w.as_bytes().last() == last && w == key)
+    }
+}
+
+/// The reused state of one thread's scans: which wanted names this record
+/// has, and where each sits in the context's map.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    seen: Vec<bool>,
+    /// Each wanted name's index in the map (`usize::MAX`: not in it).
+    slots: Vec<usize>,
+}
+
 /// Reads the members of the object record `text` whose keys are in `wanted`
 /// into `map`, reusing its entries: afterwards `map` holds exactly the wanted
 /// members the record has (the last one of a repeated key, as the full parser
-/// keeps). `seen` is scratch space, one flag per wanted key.
+/// keeps). `map` must only be changed by these scans between records.
 pub(crate) fn scan_object(
     text: &str,
-    wanted: &[String],
+    wanted: &Wanted,
     map: &mut Map,
-    seen: &mut Vec<bool>,
+    scratch: &mut Scratch,
 ) -> R<()> {
     let b = text.as_bytes();
+    let count = wanted.names.len();
+    if scratch.slots.len() != count {
+        map.clear();
+        scratch.slots = vec![usize::MAX; count];
+    }
+    let seen = &mut scratch.seen;
     seen.clear();
-    seen.resize(wanted.len(), false);
+    seen.resize(count, false);
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return Err(Fallback);
@@ -348,20 +394,14 @@ pub(crate) fn scan_object(
             i = ws(b, i + 1);
             let start = i;
             i = value(b, i)?;
-            // Names that share a prefix (`loan-`, `status-`) differ sooner at the end.
-            let last = key.as_bytes().last();
-            if let Some(w) = wanted
-                .iter()
-                .position(|w| w.len() == key.len() && w.as_bytes().last() == last && w == key)
-            {
+            if let Some(w) = wanted.position(key) {
                 seen[w] = true;
-                // A handful of members: compare names rather than hash them.
-                match map.iter_mut().find(|(k, _)| k.as_str() == key) {
+                match map.get_index_mut(scratch.slots[w]) {
                     Some((_, slot)) => convert(text, start, i, slot)?,
                     None => {
                         let mut v = Value::Nil;
                         convert(text, start, i, &mut v)?;
-                        map.insert(key.to_string(), v);
+                        scratch.slots[w] = map.insert_full(key.to_string(), v).0;
                     }
                 }
             }
@@ -381,7 +421,11 @@ pub(crate) fn scan_object(
     }
     // Drop what an earlier record had and this one does not.
     if map.len() != seen.iter().filter(|&&s| s).count() {
-        map.retain(|k, _| wanted.iter().zip(seen.iter()).any(|(w, &s)| s && w == k));
+        let names = &wanted.names;
+        map.retain(|k, _| names.iter().zip(seen.iter()).any(|(w, &s)| s && w == k));
+        for (slot, name) in scratch.slots.iter_mut().zip(names) {
+            *slot = map.get_index_of(name.as_str()).unwrap_or(usize::MAX);
+        }
     }
     Ok(())
 }
@@ -391,10 +435,9 @@ mod tests {
     use super::*;
 
     fn scan(text: &str, wanted: &[&str]) -> Option<Map> {
-        let wanted: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
+        let wanted = Wanted::new(wanted.iter().map(|s| s.to_string()).collect());
         let mut map = Map::new();
-        let mut seen = Vec::new();
-        scan_object(text, &wanted, &mut map, &mut seen).ok()?;
+        scan_object(text, &wanted, &mut map, &mut Scratch::default()).ok()?;
         Some(map)
     }
 

@@ -133,6 +133,8 @@ pub struct Reader {
     /// Bytes fed, for progress.
     fed: u64,
     saw_content: bool,
+    /// Reading from a line start inside a file (see [`Reader::ndjson_from_middle`]).
+    middle: bool,
 }
 
 impl Default for Reader {
@@ -163,7 +165,28 @@ impl Reader {
             header: None,
             fed: 0,
             saw_content: false,
+            middle: false,
         }
+    }
+
+    /// A reader for the NDJSON lines of a byte range that starts at a line
+    /// start inside a file, so that workers can share one file: the format
+    /// is known, there is no byte-order mark or binary check (those are the
+    /// file's start's), and lines count from 1 ([`Tally::shift_lines`](super::Tally::shift_lines)
+    /// moves them to their place in the file).
+    pub fn ndjson_from_middle() -> Reader {
+        Reader {
+            format: Some(Format::Ndjson),
+            saw_content: true,
+            middle: true,
+            ..Reader::new()
+        }
+    }
+
+    /// Line breaks in the text cut into batches so far: after [`finish`](Reader::finish),
+    /// the lines this reader read.
+    pub fn lines_read(&self) -> u64 {
+        self.line - 1
     }
 
     /// The format, once the first non-blank byte has been seen.
@@ -193,7 +216,7 @@ impl Reader {
         len: usize,
         fill: impl FnOnce(&mut [u8]),
     ) -> Result<Batch, FileError> {
-        let first = self.fed == 0;
+        let first = self.fed == 0 && !self.middle;
         self.fed += len as u64;
         let at = self.carry.len();
         self.carry.resize(at + len, 0);
@@ -343,7 +366,9 @@ impl Reader {
                                 self.depth -= 1;
                                 done = self.depth == 0;
                             }
-                            b',' | b']' | b'}' if self.depth == 0 => {
+                            // (A stray `}` that starts an element is part of it:
+                            // ending the element there would meet it again, forever.)
+                            b',' | b']' | b'}' if self.depth == 0 && i > self.elem_start => {
                                 // A bare scalar ended just before this byte.
                                 recs.push(self.take_elem(i));
                                 cut = i;
@@ -534,6 +559,86 @@ impl Reader {
             first_line,
             records: Records::Csv(header, recs),
         })
+    }
+}
+
+/// One of several byte ranges of an NDJSON file read by different workers:
+/// a range evaluates the lines that *start* inside it, so it begins after the
+/// first line break at or after its first byte's predecessor, and reads on
+/// past its end to finish the line that crosses it. Bytes are read from
+/// [`read_from`](LineRange::read_from) on and handed over chunk by chunk.
+#[derive(Debug, Clone)]
+pub struct LineRange {
+    start: u64,
+    end: u64,
+    /// The file offset of the next chunk's first byte.
+    pos: u64,
+    /// Still looking for the range's first line start.
+    skipping: bool,
+    done: bool,
+}
+
+impl LineRange {
+    /// The range `start..end` of a file's bytes.
+    pub fn new(start: u64, end: u64) -> LineRange {
+        LineRange {
+            start,
+            end,
+            pos: start.saturating_sub(1),
+            skipping: start > 0,
+            done: start >= end,
+        }
+    }
+
+    /// Where reading starts: the byte before the range, whose line break
+    /// would make the range's first byte a line start.
+    pub fn read_from(&self) -> u64 {
+        self.start.saturating_sub(1)
+    }
+
+    /// Whether the range has all its lines: stop reading.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// The next `len` bytes of the file: which of them (a range of indexes
+    /// into the chunk) are this range's text. `newline_from(i)` finds the
+    /// chunk's first `\n` at index `i` or later; it is called only for the
+    /// chunks where the range begins or ends.
+    pub fn take(
+        &mut self,
+        len: usize,
+        mut newline_from: impl FnMut(usize) -> Option<usize>,
+    ) -> std::ops::Range<usize> {
+        let pos = self.pos;
+        self.pos += len as u64;
+        if self.done {
+            return 0..0;
+        }
+        let mut begin = 0;
+        if self.skipping {
+            match newline_from(0) {
+                Some(j) => {
+                    self.skipping = false;
+                    begin = j + 1;
+                    if pos + begin as u64 >= self.end {
+                        self.done = true;
+                        return 0..0;
+                    }
+                }
+                None => return 0..0,
+            }
+        }
+        // The line that holds the range's last byte ends at the first break from there on.
+        let last = self.end - 1;
+        if pos + len as u64 > last {
+            let from = (last.saturating_sub(pos) as usize).max(begin);
+            if let Some(j) = newline_from(from) {
+                self.done = true;
+                return begin..j + 1;
+            }
+        }
+        begin..len
     }
 }
 

@@ -318,7 +318,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
 
     #[test]
-    fn each_loan_is_what_eval_gives(rule in 0..RULES.len(), rec in record(), today in any::<bool>()) {
+    fn each_loan_is_what_eval_gives(rule in 0..RULES.len(), rec in record(), today in any::<bool>(), before in prop::collection::vec(record(), 0..4)) {
         let source = RULES[rule];
         let options = Options {
             today: today.then(|| Date::new(2022, 10, 3).unwrap()),
@@ -328,6 +328,9 @@ proptest! {
         let mut ev = Evaluator::new(&plan);
         // Warm the reused context with another record first, as a run would.
         let _ = ev.loan(r#"{"loan-status": "Closed", "nested": {"a": 1}, "status-days-past-due": 5}"#);
+        for other in &before {
+            let _ = ev.loan(other);
+        }
         let got = ev.loan(&rec);
         // What `hookwright eval RULE --context FILE [--today]` computes.
         let opts = EvalOptions { today: options.today, ..EvalOptions::default() };
@@ -389,4 +392,159 @@ fn counted_items_are_the_builder_items_in_pre_order_with_depth_and_label() {
         .map(|i| i.label)
         .collect();
     assert!(labels.contains(&"NOT".to_string()), "{labels:?}");
+}
+
+/// The page's options for `rule`: fired rows, near misses and the builder's items.
+fn page_options(rule: &str) -> Options {
+    let parsed = Rule::parse(rule).unwrap();
+    Options {
+        keep_rows: true,
+        items: item_texts(&RuleModel::from_rule(&parsed)),
+        ..Options::default()
+    }
+}
+
+/// A tally with what depends on how the file was shared out set aside: the
+/// names sampled for did-you-mean, and how many readers saw each variable.
+fn comparable(mut t: Tally) -> Tally {
+    t.sample_paths.clear();
+    for p in &mut t.present {
+        *p = (*p > 0).into();
+    }
+    t
+}
+
+/// `text` read as byte ranges cut at `cuts`, each range fed in `chunk`-byte
+/// pieces to its own reader and evaluator, the tallies merged in file order.
+fn run_in_ranges(plan: &Plan, text: &[u8], cuts: &[usize], chunk: usize) -> Tally {
+    let mut bounds = vec![0];
+    bounds.extend(cuts.iter().map(|&c| c.min(text.len())));
+    bounds.push(text.len());
+    bounds.sort_unstable();
+    let mut total = plan.tally();
+    let mut lines_before = 0;
+    for (k, pair) in bounds.windows(2).enumerate() {
+        let mut range = LineRange::new(pair[0] as u64, pair[1] as u64);
+        let mut reader = if k == 0 {
+            Reader::new()
+        } else {
+            Reader::ndjson_from_middle()
+        };
+        let mut ev = Evaluator::new(plan);
+        let mut tally = plan.tally();
+        let mut at = range.read_from() as usize;
+        while at < text.len() && !range.done() {
+            let piece = &text[at..(at + chunk.max(1)).min(text.len())];
+            let take = range.take(piece.len(), |from| {
+                memchr::memchr(b'\n', &piece[from..]).map(|i| from + i)
+            });
+            tally.merge(
+                ev.batch(&reader.feed(&piece[take]).unwrap()),
+                plan.options(),
+            );
+            at += piece.len();
+        }
+        tally.merge(ev.batch(&reader.finish().unwrap()), plan.options());
+        tally.shift_lines(lines_before);
+        lines_before += reader.lines_read();
+        total.merge(tally, plan.options());
+    }
+    total
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Workers sharing a file by byte ranges give the one reader's answer:
+    /// every loan once, lines and file order kept.
+    #[test]
+    fn byte_ranges_merge_to_the_whole_files_tally(
+        rule in 0..RULES.len(),
+        recs in prop::collection::vec(prop_oneof![4 => record(), 1 => Just(String::new()), 1 => Just("  ".to_string())], 0..24),
+        cuts in prop::collection::vec(0usize..2_000, 0..4),
+        chunk in 1usize..300,
+        trailing in any::<bool>(),
+    ) {
+        let mut text = recs.join("\n");
+        if trailing {
+            text.push('\n');
+        }
+        let source = RULES[rule];
+        let plan = Plan::new(source, page_options(source)).unwrap();
+        let whole = match run_whole(&plan, text.as_bytes()) {
+            Some(t) => t,
+            // Not a portfolio at all (blank, or not NDJSON): the page does not share those out.
+            None => return Ok(()),
+        };
+        // The page shares out only files whose first range holds their first record.
+        let first = text.bytes().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+        let cuts: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).filter(|&c| c > first).collect();
+        let shared = run_in_ranges(&plan, text.as_bytes(), &cuts, chunk);
+        prop_assert_eq!(comparable(shared), comparable(whole));
+    }
+
+    /// A condition's outcome taken from the rule's own run is the one it
+    /// has evaluated alone, loan after loan with one reused context.
+    #[test]
+    fn conditions_from_the_rules_run_are_their_own_outcomes(
+        rule in 0..RULES.len(),
+        recs in prop::collection::vec(record(), 1..8),
+    ) {
+        let source = RULES[rule];
+        let plan = Plan::new(source, page_options(source)).unwrap();
+        let mut ev = Evaluator::new(&plan);
+        for rec in &recs {
+            let batch = Batch::lines(rec.clone().into_bytes(), 1);
+            let tally = ev.batch(&batch);
+            let Ok(ctx) = Context::from_json(rec) else { continue };
+            if tally.error_count > 0 || !plan.items_from_tree {
+                continue;
+            }
+            let alone: Vec<Option<bool>> = plan.leaves.iter().map(|(_, c)| c.matches(&ctx, &plan.opts).ok()).collect();
+            prop_assert_eq!(&ev.leaf_values, &alone, "record {}", rec);
+        }
+    }
+}
+
+/// The whole text through one reader, or `None` when it is no NDJSON portfolio.
+fn run_whole(plan: &Plan, text: &[u8]) -> Option<Tally> {
+    let mut reader = Reader::new();
+    let mut ev = Evaluator::new(plan);
+    let mut tally = plan.tally();
+    tally.merge(ev.batch(&reader.feed(text).ok()?), plan.options());
+    tally.merge(ev.batch(&reader.finish().ok()?), plan.options());
+    (reader.format() == Some(Format::Ndjson)).then_some(tally)
+}
+
+#[test]
+fn a_stray_closing_brace_in_a_json_array_is_an_unreadable_record() {
+    // It used to send the array reader round in a loop, growing without end.
+    let r = run(SEED, br#"[{"loan-id": 1}}, {"loan-id": 2}]"#, 1000).unwrap();
+    assert_eq!((r.tally.loans, r.tally.unreadable), (3, 1));
+    let r = run(SEED, br#"["a": 1}]"#, 3).unwrap();
+    assert!(r.tally.error_count > 0);
+}
+
+#[test]
+fn a_line_range_starts_after_a_break_and_finishes_its_last_line() {
+    let text = b"aa\nbbbb\n\ncc\n";
+    let cut = |start: u64, end: u64| {
+        let mut r = LineRange::new(start, end);
+        let from = r.read_from() as usize;
+        let piece = &text[from..];
+        let take = r.take(piece.len(), |i| {
+            memchr::memchr(b'\n', &piece[i..]).map(|j| i + j)
+        });
+        String::from_utf8_lossy(&piece[take]).into_owned()
+    };
+    assert_eq!(cut(0, 1), "aa\n");
+    assert_eq!(cut(0, 3), "aa\n");
+    assert_eq!(cut(0, 4), "aa\nbbbb\n");
+    assert_eq!(cut(1, 3), "");
+    assert_eq!(cut(3, 4), "bbbb\n");
+    assert_eq!(cut(4, 8), "");
+    assert_eq!(cut(4, 9), "\n");
+    assert_eq!(cut(8, 12), "\ncc\n");
+    assert_eq!(cut(9, 12), "cc\n");
+    assert_eq!(cut(12, 12), "");
 }
