@@ -32,6 +32,14 @@ pub fn App() -> Html {
     let custom = use_memo(editor.custom_context.clone(), |text| {
         CustomSample::parse(text)
     });
+    // The worker that analyses large rules and holds a large custom context.
+    let analysis = use_state(components::rule_analysis::AnalysisWorker::default);
+    {
+        let analysis = (*analysis).clone();
+        use_effect_with(editor.custom_context.clone(), move |text| {
+            analysis.set_context(text)
+        });
+    }
     let view =
         use_state(|| View::from_hash(&gloo::utils::window().location().hash().unwrap_or_default()));
     let on_view = {
@@ -62,6 +70,7 @@ pub fn App() -> Html {
         <ContextProvider<Dispatcher> context={dispatcher}>
         <ContextProvider<SaveHandle> context={saves}>
         <ContextProvider<CustomSample> context={(*custom).clone()}>
+        <ContextProvider<components::rule_analysis::AnalysisWorker> context={(*analysis).clone()}>
             <Persistence />
             <div class="app">
                 <Header view={*view} {on_view} />
@@ -85,6 +94,7 @@ pub fn App() -> Html {
                     </div>
                 }
             </div>
+        </ContextProvider<components::rule_analysis::AnalysisWorker>>
         </ContextProvider<CustomSample>>
         </ContextProvider<SaveHandle>>
         </ContextProvider<Dispatcher>>

@@ -65,6 +65,17 @@ pub enum ToWorker {
         run: u32,
         query: TableQuery,
     },
+    /// To the analysis worker (an instance of its own): analyse a large rule;
+    /// see `rule_analysis`.
+    Analyse {
+        version: u32,
+        request: super::rule_analysis::RuleRequest,
+    },
+    /// To the analysis worker: the custom context is the JSON text in the Blob beside this
+    /// message (an empty Blob clears it); see `rule_analysis`.
+    SetContext {
+        version: u32,
+    },
     /// To a helper worker: evaluate NDJSON lines (an ArrayBuffer beside this
     /// message) for run `run` of this rule; the tally comes back as `JobDone`.
     Job {
@@ -181,6 +192,17 @@ pub enum FromWorker {
     ReconcileFailed {
         run: u32,
         reason: String,
+    },
+    /// A rule's analysis (`rule_analysis::RuleReport` as JSON: one string crosses, not a tree of objects).
+    Analysed {
+        version: u32,
+        report: String,
+    },
+    /// The custom context was read: its size, and why it is not usable, if it is not.
+    ContextRead {
+        version: u32,
+        bytes: f64,
+        error: Option<hookwright_core::Error>,
     },
     /// A helper's tally of one job.
     JobDone {

@@ -49,6 +49,8 @@ struct State {
     plan: RefCell<Option<(u32, Rc<Plan>)>>,
     /// The last YouLend batch reconciled here, its tables for the page to page through.
     reconciled: RefCell<Option<ReconcileStore>>,
+    /// In the analysis worker: the custom context and the request waiting for it.
+    analysis: Rc<super::rule_analysis::Held>,
 }
 
 /// A helper worker; messages wait until it says it is ready.
@@ -127,7 +129,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(message: &FromWorker, blob: Option<&Blob>) {
+pub(super) fn post(message: &FromWorker, blob: Option<&Blob>) {
     if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
         let _ = scope().post_message(&envelope);
     }
@@ -221,6 +223,9 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
             });
         }
         ToWorker::Job { .. } => {}
+        ToWorker::Analyse { .. } | ToWorker::SetContext { .. } => {
+            super::rule_analysis::in_worker(&state.analysis, message, blob)
+        }
         ToWorker::Reconcile { run } => {
             let Some(blob) = blob else { return };
             let state = state.clone();
