@@ -300,7 +300,8 @@ export const pastes = {
     await field.focus();
     await paste(page, rule);
     const result = page.getByTestId('rule-result');
-    await until(async () => (await field.evaluate((a) => a.value.length)) === rule.length, 'the pasted rule in the text area', 60_000);
+    // Megabytes are summarised, not put in the text area (code_editor's SUMMARY_ABOVE).
+    await until(async () => (await page.locator('.trigger-panel [data-testid="code-summary"]').count()) > 0, 'the pasted rule summarised', 60_000);
     await until(async () => !['pending', null].includes(await result.getAttribute('data-value')), 'the rule analysed', 60_000);
     return rule.length;
   },
@@ -313,7 +314,7 @@ export const pastes = {
     await field.evaluate((area) => area.select());
     await paste(page, body);
     const status = page.getByTestId('body-status');
-    await until(async () => (await field.evaluate((a) => a.value.length)) === body.length, 'the pasted body in the text area', 60_000);
+    await until(async () => (await page.locator('.body-editor [data-testid="code-summary"]').count()) > 0, 'the pasted body summarised', 60_000);
     await until(async () => (await status.getAttribute('data-current')) === 'true', 'the body checked', 60_000);
     return body.length;
   },
