@@ -28,10 +28,6 @@ pub fn App() -> Html {
     let editor = use_reducer(components::persistence::initial_editor);
     let dispatcher: Dispatcher = editor.dispatcher();
     let saves = use_reducer(components::persistence::initial_save_status);
-    // The pasted custom context, parsed once for every panel that previews with it.
-    let custom = use_memo(editor.custom_context.clone(), |text| {
-        CustomSample::parse(text)
-    });
     // The worker that analyses large rules and holds a large custom context.
     let analysis = use_state(components::rule_analysis::AnalysisWorker::default);
     {
@@ -40,6 +36,13 @@ pub fn App() -> Html {
             analysis.set_context(text)
         });
     }
+    // The pasted custom context for every panel that previews with it: parsed
+    // once here when small, by the analysis worker when large.
+    let custom = components::rule_analysis::use_custom_sample_of(
+        (*analysis).clone(),
+        editor.custom_context.clone(),
+        editor.selected_connection().cloned(),
+    );
     let view =
         use_state(|| View::from_hash(&gloo::utils::window().location().hash().unwrap_or_default()));
     let on_view = {
@@ -69,7 +72,7 @@ pub fn App() -> Html {
         <ContextProvider<EditorHandle> context={editor}>
         <ContextProvider<Dispatcher> context={dispatcher}>
         <ContextProvider<SaveHandle> context={saves}>
-        <ContextProvider<CustomSample> context={(*custom).clone()}>
+        <ContextProvider<CustomSample> context={custom}>
         <ContextProvider<components::rule_analysis::AnalysisWorker> context={(*analysis).clone()}>
             <Persistence />
             <div class="app">

@@ -277,10 +277,19 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
                 return;
             };
-            let Some(pasted) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+            // Read as a JavaScript string: copying megabytes into the page's
+            // memory is a task of its own, after this one.
+            let Some(pasted) = e.clipboard_data().and_then(|data| {
+                let get = js_sys::Reflect::get(&data, &"getData".into()).ok()?;
+                let get: js_sys::Function = get.dyn_into().ok()?;
+                get.call1(&data, &"text".into())
+                    .ok()?
+                    .dyn_into::<js_sys::JsString>()
+                    .ok()
+            }) else {
                 return;
             };
-            if pasted.len() <= SUMMARY_ABOVE {
+            if (pasted.length() as usize) <= SUMMARY_ABOVE {
                 return;
             }
             e.prevent_default();
@@ -298,7 +307,13 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             let (start, end) = (at(area.selection_start()), at(area.selection_end()));
             let (start, end) = (start.min(end), end.max(start));
             area.set_value("");
-            on_change.emit(format!("{}{pasted}{}", &value[..start], &value[end..]));
+            let (before, after) = (value[..start].to_string(), value[end..].to_string());
+            let on_change = on_change.clone();
+            gloo::timers::callback::Timeout::new(0, move || {
+                let pasted = String::from(pasted);
+                on_change.emit(format!("{before}{pasted}{after}"));
+            })
+            .forget();
         })
     };
     let on_clear = {

@@ -76,6 +76,11 @@ pub enum ToWorker {
     SetContext {
         version: u32,
     },
+    /// To the analysis worker: the custom context's members named `roots`, as JSON.
+    ContextSubset {
+        version: u32,
+        roots: Vec<String>,
+    },
     /// To a helper worker: evaluate NDJSON lines (an ArrayBuffer beside this
     /// message) for run `run` of this rule; the tally comes back as `JobDone`.
     Job {
@@ -203,6 +208,11 @@ pub enum FromWorker {
         version: u32,
         bytes: f64,
         error: Option<hookwright_core::Error>,
+    },
+    /// The members asked for as a JSON object, or why the context is not usable.
+    ContextSubset {
+        version: u32,
+        json: Result<String, hookwright_core::Error>,
     },
     /// A helper's tally of one job.
     JobDone {

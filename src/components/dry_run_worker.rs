@@ -223,7 +223,7 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
             });
         }
         ToWorker::Job { .. } => {}
-        ToWorker::Analyse { .. } | ToWorker::SetContext { .. } => {
+        ToWorker::Analyse { .. } | ToWorker::SetContext { .. } | ToWorker::ContextSubset { .. } => {
             super::rule_analysis::in_worker(&state.analysis, message, blob)
         }
         ToWorker::Reconcile { run } => {

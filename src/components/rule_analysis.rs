@@ -13,20 +13,24 @@ use hookwright_core::analysis::{
     analyze_rule, catalog_for, ItemOutcome, Mark, RuleAnalysis, CUSTOM_SAMPLE,
 };
 use hookwright_core::connection::Source;
+use hookwright_core::connection::{Connection, Payload};
 use hookwright_core::context::parse_json;
 use hookwright_core::dryrun::CountedItem;
 use hookwright_core::rule::model::{
     Condition, Expression, Group, Item, ItemPath, Match, RuleModel,
 };
 use hookwright_core::rule::Date;
-use hookwright_core::{samples, Context, Error, ErrorKind};
+use hookwright_core::rule::Rule;
+use hookwright_core::value::Map;
+use hookwright_core::{samples, Context, Error, ErrorKind, Template, Value};
 use serde::{Deserialize, Serialize};
 use web_sys::Blob;
 use yew::prelude::*;
 
+use super::code_editor::SUMMARY_ABOVE;
 use super::dry_run_protocol::{FromWorker, ToWorker};
 use super::rule_builder::Results;
-use super::templating::{use_debounced, ANALYSIS_DELAY_MS, LIVE_ANALYSIS_MAX};
+use super::templating::{use_debounced, CustomSample, ANALYSIS_DELAY_MS, LIVE_ANALYSIS_MAX};
 use super::worker_link::WorkerLink;
 
 /// More builder items than this are not sent to the page: drawing or even
@@ -302,7 +306,8 @@ impl Default for AnalysisWorker {
             Callback::from(move |(reply, _): (FromWorker, Option<Blob>)| {
                 let version = match &reply {
                     FromWorker::Analysed { version, .. }
-                    | FromWorker::ContextRead { version, .. } => *version,
+                    | FromWorker::ContextRead { version, .. }
+                    | FromWorker::ContextSubset { version, .. } => *version,
                     _ => return,
                 };
                 // Taken out before it runs: the answer may ask again.
@@ -437,18 +442,26 @@ pub fn use_rule_analysis(input: RuleInput) -> (Rc<Analysed>, bool) {
 pub struct Held {
     context: RefCell<Option<Result<Context, Error>>>,
     reading: Cell<Option<u32>>,
-    waiting: RefCell<Option<(u32, RuleRequest)>>,
+    /// Requests that came while a context was being read, answered after it.
+    waiting: RefCell<Vec<ToWorker>>,
 }
 
 /// In the analysis worker: handles `Analyse` and `SetContext`.
 pub fn in_worker(held: &Rc<Held>, message: ToWorker, blob: Option<Blob>) {
     match message {
-        ToWorker::Analyse { version, request } => {
-            if held.reading.get().is_some() {
-                *held.waiting.borrow_mut() = Some((version, request));
-            } else {
-                answer(held, version, &request);
-            }
+        ToWorker::Analyse { .. } | ToWorker::ContextSubset { .. }
+            if held.reading.get().is_some() =>
+        {
+            held.waiting.borrow_mut().push(message);
+        }
+        ToWorker::Analyse { version, request } => answer(held, version, &request),
+        ToWorker::ContextSubset { version, roots } => {
+            let json = match &*held.context.borrow() {
+                Some(Ok(context)) => Ok(subset(context, &roots)),
+                Some(Err(error)) => Err(error.clone()),
+                None => Ok("{}".to_string()),
+            };
+            super::dry_run_worker::post(&FromWorker::ContextSubset { version, json }, None);
         }
         ToWorker::SetContext { version } => {
             held.reading.set(Some(version));
@@ -463,7 +476,7 @@ pub fn in_worker(held: &Rc<Held>, message: ToWorker, blob: Option<Blob>) {
                     None => String::new(),
                 };
                 let bytes = text.len() as f64;
-                let context = super::templating::CustomSample::parse(&text);
+                let context = CustomSample::parse(&text);
                 drop(text);
                 // A newer context is being read: this one is already stale.
                 if held.reading.get() != Some(version) {
@@ -480,13 +493,129 @@ pub fn in_worker(held: &Rc<Held>, message: ToWorker, blob: Option<Blob>) {
                     },
                     None,
                 );
-                let waiting = held.waiting.borrow_mut().take();
-                if let Some((version, request)) = waiting {
-                    answer(&held, version, &request);
+                let waiting = std::mem::take(&mut *held.waiting.borrow_mut());
+                for message in waiting {
+                    in_worker(&held, message, None);
                 }
             });
         }
         _ => {}
+    }
+}
+
+/// The context's top-level members named in `roots` (those present), as a JSON object.
+fn subset(context: &Context, roots: &[String]) -> String {
+    let mut members = Map::new();
+    if let Value::Map(all) = context.root() {
+        // In the context's own order.
+        for (name, value) in all.iter().filter(|(name, _)| roots.contains(name)) {
+            members.insert(name.clone(), value.clone());
+        }
+    }
+    Value::Map(members).to_json()
+}
+
+/// The top-level members of a context that a connection reads: its rule's
+/// variables (a small rule's; a large one is analysed in the worker, against
+/// the whole context), its payload's variable list, its templates', and `current-date`.
+pub fn roots_of(connection: &Connection) -> Vec<String> {
+    let mut paths: Vec<String> = vec!["current-date".into()];
+    let rule = connection.trigger.rule();
+    if rule.len() <= LIVE_ANALYSIS_MAX {
+        if let Some(compiled) = Rule::parse(rule).ok().and_then(|r| r.compile().ok()) {
+            paths.extend(compiled.variables().iter().cloned());
+        }
+    }
+    if let Payload::Variables { variables, .. } = &connection.request.payload {
+        paths.extend(variables.iter().cloned());
+    }
+    for (_, source) in hookwright_core::lint::template_fields(connection) {
+        if source.len() <= SUMMARY_ABOVE {
+            if let Ok(template) = Template::parse(source) {
+                paths.extend(template.variables().into_iter().map(|(name, _)| name));
+            }
+        }
+    }
+    let mut roots: Vec<String> = paths
+        .iter()
+        .map(|p| p.split('.').next().unwrap_or_default().to_string())
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// Above this the custom context is parsed in the analysis worker, never in the page.
+pub const WORKER_CONTEXT_ABOVE: usize = 64 * 1024;
+
+/// The custom sample for the page: a small context parsed here; a large one
+/// parsed and kept by the analysis worker, which sends the members the
+/// selected connection reads (asked again when those change), so the main
+/// thread never parses megabytes.
+#[hook]
+pub fn use_custom_sample_of(
+    worker: AnalysisWorker,
+    text: Rc<str>,
+    selected: Option<Rc<Connection>>,
+) -> CustomSample {
+    let large = text.len() > WORKER_CONTEXT_ABOVE;
+    let here = use_memo((!large).then(|| text.clone()), |text| {
+        text.as_ref().map(|t| CustomSample::parse(t))
+    });
+    // Read only while a large context is in use.
+    let roots = use_memo(selected.filter(|_| large), |c| {
+        c.as_ref().map(|c| roots_of(c)).unwrap_or_default()
+    });
+    let answer = use_state(|| None::<(Rc<str>, CustomSample)>);
+    let latest = use_mut_ref(|| 0u32);
+    {
+        let answer = answer.clone();
+        use_effect_with(
+            (large.then(|| text.clone()), (*roots).clone()),
+            move |(text, roots)| {
+                let Some(text) = text.clone() else {
+                    return;
+                };
+                let reply = {
+                    let latest = latest.clone();
+                    Callback::from(move |reply: FromWorker| {
+                        let FromWorker::ContextSubset { version, json } = reply else {
+                            return;
+                        };
+                        if version != *latest.borrow() {
+                            return;
+                        }
+                        let sample = match json {
+                            Ok(json) => CustomSample(Rc::new(Context::from_json(&json))),
+                            Err(error) => CustomSample(Rc::new(Err(error))),
+                        };
+                        answer.set(Some((text.clone(), sample)));
+                    })
+                };
+                let roots = roots.clone();
+                if let Some(version) = worker.ask(
+                    |version| ToWorker::ContextSubset { version, roots },
+                    None,
+                    reply,
+                ) {
+                    *latest.borrow_mut() = version;
+                }
+            },
+        );
+    }
+    if let Some(sample) = &*here {
+        return sample.clone();
+    }
+    match &*answer {
+        Some((read, sample)) if Rc::ptr_eq(read, &text) => sample.clone(),
+        _ => CustomSample(Rc::new(Err(Error::new(
+            ErrorKind::Json,
+            format!(
+                "reading the {:.1} MB context…",
+                text.len() as f64 / 1_000_000.0
+            ),
+            None,
+        )))),
     }
 }
 
@@ -542,6 +671,19 @@ mod tests {
             .unwrap()
             .into_analysis();
         assert_eq!(back, analysis);
+    }
+
+    #[test]
+    fn the_subset_holds_the_members_a_connection_reads() {
+        let connection = hookwright_core::connection::examples().remove(0);
+        let roots = roots_of(&connection);
+        assert!(roots.contains(&"current-date".to_string()), "{roots:?}");
+        assert!(roots.contains(&"loan-id".to_string()), "{roots:?}");
+        let context =
+            Context::from_json(r#"{"loan-id": 7, "big": [1, 2, 3], "current-date": "2026-01-02"}"#)
+                .unwrap();
+        let json = subset(&context, &roots);
+        assert_eq!(json, r#"{"loan-id":7,"current-date":"2026-01-02"}"#);
     }
 
     #[test]
