@@ -260,3 +260,108 @@ export async function measureOpening(browser, url) {
   await context.close();
   return figures;
 }
+
+/** About `bytes` of rule: clauses under one `or` (2 MB ≈ 65,000 clauses). */
+export function bigRule(bytes) {
+  const lines = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const line = `  ${CLAUSES[i % CLAUSES.length](i)}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return `(or\n${lines.join('\n')})`;
+}
+
+/** About `bytes` of JSON body template, a placeholder or two a line. */
+export function bigBody(bytes) {
+  return templateBody(Math.ceil(bytes / 100));
+}
+
+/**
+ * Pastes `text` into the focused field as a user does: through the system
+ * clipboard and Ctrl+V (a trusted paste; Playwright's insertText of
+ * megabytes crashed the page). The context needs clipboard permissions.
+ */
+export async function paste(page, text) {
+  await page.evaluate((text) => navigator.clipboard.writeText(text), text);
+  await page.keyboard.press('Control+V');
+}
+
+/**
+ * The paste scenarios: each prepares a page, pastes, and waits until the
+ * page shows the engine's answer for what was pasted. Returns what it pasted.
+ */
+export const pastes = {
+  'paste 2 MB rule': async (page) => {
+    await addBlank(page);
+    const rule = bigRule(2_000_000);
+    const field = page.getByRole('textbox', { name: 'Rule' });
+    await field.focus();
+    await paste(page, rule);
+    const result = page.getByTestId('rule-result');
+    // Megabytes are summarised, not put in the text area (code_editor's SUMMARY_ABOVE).
+    await until(async () => (await page.locator('.trigger-panel [data-testid="code-summary"]').count()) > 0, 'the pasted rule summarised', 60_000);
+    await until(async () => !['pending', null].includes(await result.getAttribute('data-value')), 'the rule analysed', 60_000);
+    return rule.length;
+  },
+  'paste 2 MB body': async (page) => {
+    await addBlank(page);
+    await page.getByRole('radio', { name: 'Custom body' }).check();
+    const body = bigBody(2_000_000);
+    const field = page.getByRole('textbox', { name: 'Body' });
+    await field.focus();
+    await field.evaluate((area) => area.select());
+    await paste(page, body);
+    const status = page.getByTestId('body-status');
+    await until(async () => (await page.locator('.body-editor [data-testid="code-summary"]').count()) > 0, 'the pasted body summarised', 60_000);
+    await until(async () => (await status.getAttribute('data-current')) === 'true', 'the body checked', 60_000);
+    return body.length;
+  },
+  'paste 5,000-clause rule': async (page) => {
+    await addBlank(page);
+    const rule = clauseRule(5000);
+    const field = page.getByRole('textbox', { name: 'Rule' });
+    await field.focus();
+    await field.evaluate((area) => area.select());
+    await paste(page, rule);
+    await until(async () => (await page.getByTestId('condition').count()) > 0 &&
+      (await page.getByTestId('rule-result').getAttribute('data-value')) !== 'pending', 'the builder', 60_000);
+    return rule.length;
+  },
+  'paste rule nested 150 deep': async (page) => {
+    await addBlank(page);
+    const rule = nestedRule(150);
+    const field = page.getByRole('textbox', { name: 'Rule' });
+    await field.focus();
+    await field.evaluate((area) => area.select());
+    await paste(page, rule);
+    await until(async () => (await page.getByTestId('condition').count()) > 0 &&
+      (await page.getByTestId('rule-result').getAttribute('data-value')) !== 'pending', 'the builder', 60_000);
+    return rule.length;
+  },
+};
+
+/**
+ * One paste in a fresh page: every long task from the paste until the page
+ * has settled, and 2 s more. Figures in ms.
+ */
+export async function measurePaste(browser, url, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  await observeLongTasks(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
+  await page.goto(url);
+  await ready(page);
+  await page.waitForTimeout(500);
+  const since = await now(page);
+  const bytes = await pastes[name](page);
+  const settled = (await now(page)) - since;
+  await page.waitForTimeout(2000);
+  const tasks = await page.evaluate((since) => window.__longTasks.filter((t) => t.start + t.duration >= since).map((t) => Math.round(t.duration)), since);
+  await context.close();
+  return { name, bytes, settled, tasks, longestTask: Math.max(0, ...tasks), problems };
+}

@@ -27,10 +27,21 @@ pub fn App() -> Html {
     let editor = use_reducer(components::persistence::initial_editor);
     let dispatcher: Dispatcher = editor.dispatcher();
     let saves = use_reducer(components::persistence::initial_save_status);
-    // The pasted custom context, parsed once for every panel that previews with it.
-    let custom = use_memo(editor.custom_context.clone(), |text| {
-        CustomSample::parse(text)
-    });
+    // The worker that analyses large rules and holds a large custom context.
+    let analysis = use_state(components::rule_analysis::AnalysisWorker::default);
+    {
+        let analysis = (*analysis).clone();
+        use_effect_with(editor.custom_context.clone(), move |text| {
+            analysis.set_context(text)
+        });
+    }
+    // The pasted custom context for every panel that previews with it: parsed
+    // once here when small, by the analysis worker when large.
+    let custom = components::rule_analysis::use_custom_sample_of(
+        (*analysis).clone(),
+        editor.custom_context.clone(),
+        editor.selected_connection().cloned(),
+    );
     let view =
         use_state(|| View::from_hash(&gloo::utils::window().location().hash().unwrap_or_default()));
     let on_view = {
@@ -62,7 +73,8 @@ pub fn App() -> Html {
         <ContextProvider<EditorHandle> context={editor}>
         <ContextProvider<Dispatcher> context={dispatcher}>
         <ContextProvider<SaveHandle> context={saves}>
-        <ContextProvider<CustomSample> context={(*custom).clone()}>
+        <ContextProvider<CustomSample> context={custom}>
+        <ContextProvider<components::rule_analysis::AnalysisWorker> context={(*analysis).clone()}>
             <Persistence />
             <div class="app">
                 <Header view={*view} {on_view} />
@@ -77,6 +89,7 @@ pub fn App() -> Html {
                 }
                 <ToolsHost view={*view} />
             </div>
+        </ContextProvider<components::rule_analysis::AnalysisWorker>>
         </ContextProvider<CustomSample>>
         </ContextProvider<SaveHandle>>
         </ContextProvider<Dispatcher>>

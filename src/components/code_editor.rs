@@ -9,6 +9,8 @@ use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
 
+use hookwright_core::dryrun::thousands;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -94,6 +96,10 @@ const MAX_SUGGESTIONS: usize = 8;
 /// Texts longer than this are shown without colours (the text area's own
 /// text): callers need not compute paints for them.
 pub const PLAIN_ABOVE: usize = 512 * 1024;
+/// Texts longer than this are not put in the text area: Chromium's own
+/// layout of a text area holding 2 MB (65,000 lines) is over a second. Such
+/// a text is summarised; pasting into the empty box replaces it.
+pub const SUMMARY_ABOVE: usize = 512 * 1024;
 /// The height of a line in pixels: `--code-line` in `static/style.css`.
 const LINE_PX: f64 = 20.0;
 /// Lines drawn above and below the ones in view, so scrolling a little
@@ -123,9 +129,15 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         use_effect_with(props.value.clone(), move |value| {
             if !emitted.borrow().contains(&fingerprint(value)) {
                 emitted.borrow_mut().clear();
+                // A summarised text leaves the box empty, for a paste that replaces it.
+                let shown = if value.len() > SUMMARY_ABOVE {
+                    ""
+                } else {
+                    value.as_str()
+                };
                 if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
-                    if area.value() != value.as_str() {
-                        area.set_value(value);
+                    if area.value() != shown {
+                        area.set_value(shown);
                     }
                 }
             }
@@ -202,8 +214,19 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         let popup = popup.clone();
         let completer = props.completer;
         let caret = caret.clone();
+        let summarised = props.value.len() > SUMMARY_ABOVE;
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
+            // A summarised text is replaced by a paste or a drop, never by a stray key.
+            if summarised
+                && !matches!(
+                    e.input_type().as_str(),
+                    "insertFromPaste" | "insertFromDrop"
+                )
+            {
+                area.set_value("");
+                return;
+            }
             let value = area.value();
             let at = caret_of(&area, &value);
             if value.len() <= PLAIN_ABOVE {
@@ -243,6 +266,59 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             remember(&next);
             on_change.emit(next);
         }
+    };
+
+    // A paste of megabytes never lands in the text area (see SUMMARY_ABOVE):
+    // the new text is made here and the editor summarises it.
+    let onpaste = {
+        let on_change = props.on_change.clone();
+        let summarised = props.value.len() > SUMMARY_ABOVE;
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            // Read as a JavaScript string: copying megabytes into the page's
+            // memory is a task of its own, after this one.
+            let Some(pasted) = e.clipboard_data().and_then(|data| {
+                let get = js_sys::Reflect::get(&data, &"getData".into()).ok()?;
+                let get: js_sys::Function = get.dyn_into().ok()?;
+                get.call1(&data, &"text".into())
+                    .ok()?
+                    .dyn_into::<js_sys::JsString>()
+                    .ok()
+            }) else {
+                return;
+            };
+            if (pasted.length() as usize) <= SUMMARY_ABOVE {
+                return;
+            }
+            e.prevent_default();
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let value = if summarised {
+                String::new()
+            } else {
+                area.value()
+            };
+            let at = |p: Result<Option<u32>, _>| {
+                p.ok()
+                    .flatten()
+                    .map_or(value.len(), |p| utf16_to_byte(&value, p as usize))
+            };
+            let (start, end) = (at(area.selection_start()), at(area.selection_end()));
+            let (start, end) = (start.min(end), end.max(start));
+            area.set_value("");
+            let (before, after) = (value[..start].to_string(), value[end..].to_string());
+            let on_change = on_change.clone();
+            gloo::timers::callback::Timeout::new(0, move || {
+                let pasted = String::from(pasted);
+                on_change.emit(format!("{before}{pasted}{after}"));
+            })
+            .forget();
+        })
+    };
+    let on_clear = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |_: MouseEvent| on_change.emit(String::new()))
     };
 
     let onkeydown = {
@@ -352,12 +428,13 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     // Past this size the coloured layer costs more than it gives: the text
     // area shows its own text instead.
     let plain = text.len() > PLAIN_ABOVE;
+    let summarised = text.len() > SUMMARY_ABOVE;
     let line_count = starts.len();
     let drawn = view.start.min(line_count)..view.end.min(line_count);
     let bracket = use_memo((props.value.clone(), *caret), |(value, caret)| {
         caret.and_then(|at| matching_bracket(value, at))
     });
-    let layer_html = if plain {
+    let layer_html = if plain || summarised {
         Html::default()
     } else {
         let mut paints: Vec<&Paint> = Vec::new();
@@ -413,7 +490,19 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     };
     let digits = line_count.to_string().len();
 
+    let summary = summarised.then(|| {
+        html! {
+            <p class="code-summary" data-testid="code-summary">
+                { format!("{}: {:.1} MB, {} lines, too large to edit here. Paste into the box below to replace it, or ",
+                    props.label, text.len() as f64 / 1_000_000.0, thousands(line_count as u64)) }
+                <button type="button" class="button small" onclick={on_clear}>{ "clear it" }</button>{ "." }
+            </p>
+        }
+    });
+    let drawn = if summarised { 0..0 } else { drawn };
     html! {
+        <>
+        { for summary }
         <div class={classes!("code-editor", props.invalid.then_some("invalid"), plain.then_some("plain"))}>
             <div class="code-gutter" aria-hidden="true" style={format!("min-width: max(3.2em, calc({digits}ch + 19px))")}>
                 <div class="code-lines" ref={gutter_lines}>
@@ -439,8 +528,8 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                     spellcheck="false"
                     autocomplete="off"
                     autocapitalize="off"
-                    placeholder={props.placeholder.clone()}
-                    {oninput} {onkeydown} {onkeyup} {onclick} {onselect} {onblur} {onscroll}
+                    placeholder={if summarised { AttrValue::Static("Paste here to replace the whole text") } else { props.placeholder.clone() }}
+                    {oninput} {onpaste} {onkeydown} {onkeyup} {onclick} {onselect} {onblur} {onscroll}
                 />
                 // A wrapper that is always there keeps the text area's place in
                 // the list stable; otherwise Yew would rebuild it (losing the
@@ -448,6 +537,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                 <div class="completions-anchor">{ for popup_html }</div>
             </div>
         </div>
+        </>
     }
 }
 

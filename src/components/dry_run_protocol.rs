@@ -66,6 +66,22 @@ pub enum ToWorker {
         run: u32,
         query: TableQuery,
     },
+    /// To the analysis worker (an instance of its own): analyse a large rule;
+    /// see `rule_analysis`.
+    Analyse {
+        version: u32,
+        request: super::rule_analysis::RuleRequest,
+    },
+    /// To the analysis worker: the custom context is the JSON text in the Blob beside this
+    /// message (an empty Blob clears it); see `rule_analysis`.
+    SetContext {
+        version: u32,
+    },
+    /// To the analysis worker: the custom context's members named `roots`, as JSON.
+    ContextSubset {
+        version: u32,
+        roots: Vec<String>,
+    },
     /// Start the helper workers now, so they are ready before the first run.
     Prepare {
         helpers: Option<u32>,
@@ -188,6 +204,22 @@ pub enum FromWorker {
     ReconcileFailed {
         run: u32,
         reason: String,
+    },
+    /// A rule's analysis (`rule_analysis::RuleReport` as JSON: one string crosses, not a tree of objects).
+    Analysed {
+        version: u32,
+        report: String,
+    },
+    /// The custom context was read: its size, and why it is not usable, if it is not.
+    ContextRead {
+        version: u32,
+        bytes: f64,
+        error: Option<hookwright_core::Error>,
+    },
+    /// The members asked for as a JSON object, or why the context is not usable.
+    ContextSubset {
+        version: u32,
+        json: Result<String, hookwright_core::Error>,
     },
     /// A helper's range is done: its tally travels beside this message as
     /// bincode in an ArrayBuffer (far cheaper than a JavaScript object per

@@ -65,6 +65,8 @@ struct State {
     plan: RefCell<Option<(u32, Rc<Plan>)>>,
     /// The last YouLend batch reconciled here, its tables for the page to page through.
     reconciled: RefCell<Option<ReconcileStore>>,
+    /// In the analysis worker: the custom context and the request waiting for it.
+    analysis: Rc<super::rule_analysis::Held>,
 }
 
 /// A helper worker; messages wait until it says it is ready.
@@ -183,10 +185,9 @@ fn warm_up() {
     let Ok(rule) = hookwright_core::rule::Rule::parse(RULE) else {
         return;
     };
-    let model = hookwright_core::rule::model::RuleModel::from_rule(&rule);
     let options = dryrun::Options {
         keep_rows: true,
-        items: dryrun::item_texts(&model),
+        items: dryrun::item_texts(&rule),
         ..dryrun::Options::default()
     };
     let Ok(plan) = Plan::new(RULE, options) else {
@@ -220,7 +221,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(message: &FromWorker, blob: Option<&Blob>) {
+pub(super) fn post(message: &FromWorker, blob: Option<&Blob>) {
     if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
         let _ = scope().post_message(&envelope);
     }
@@ -483,6 +484,9 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
             wasm_bindgen_futures::spawn_local(async move {
                 range_job(&state, run, seq, spec, blob, (start, end)).await;
             });
+        }
+        ToWorker::Analyse { .. } | ToWorker::SetContext { .. } | ToWorker::ContextSubset { .. } => {
+            super::rule_analysis::in_worker(&state.analysis, message, blob)
         }
         ToWorker::Reconcile { run } => {
             let Some(blob) = blob else { return };

@@ -21,6 +21,7 @@ pub mod payload_panel;
 pub mod persistence;
 pub mod preview;
 pub mod request_panel;
+pub mod rule_analysis;
 pub mod rule_builder;
 pub mod sample_picker;
 pub mod send_options;

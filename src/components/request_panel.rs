@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use hookwright_core::analysis::{analyze_field, lint_findings};
-use hookwright_core::connection::{Auth, Connection, Header, Method, Payload};
+use hookwright_core::connection::{Auth, Connection, Header, Method, Payload, Trigger};
 use hookwright_core::secret::{self, mask_url};
 use hookwright_core::template::Mode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -14,8 +14,7 @@ use super::code_editor::{CodeEditor, Paint};
 use super::error_list::{diagnostic_paints, ErrorList};
 use super::headers_table::HeadersTable;
 use super::templating::{
-    preview_sample, syntax_paints, template_completions, use_custom_sample, use_debounced,
-    PLACEHOLDER_COMPLETER,
+    preview_sample, syntax_paints, template_completions, use_custom_sample, PLACEHOLDER_COMPLETER,
 };
 use super::use_dispatch;
 use crate::actions::Edit;
@@ -35,9 +34,6 @@ pub fn edit_as(editor: &crate::state::Dispatcher, id: &str, key: &str, edit: Edi
         coalesce: (!key.is_empty()).then(|| format!("{key}:{id}")),
     });
 }
-
-/// How long typing in the body must pause before lint sees it.
-const LINT_DELAY_MS: u32 = 150;
 
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
@@ -81,18 +77,15 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
         sample.as_ref().map(|s| s.context),
     );
     let (rendered, errors) = (url.output, url.errors);
-    // lint renders every template for every sample, a long body too: the
-    // body it sees follows typing once typing pauses; every other field at once.
-    let body = match &request.payload {
-        Payload::Custom { body, .. } => body.clone(),
-        Payload::Variables { .. } => String::new(),
-    };
-    let settled = use_debounced((connection.id.clone(), body), LINT_DELAY_MS);
+    // The rows show the headers' findings, which neither the rule nor the
+    // body's text changes: lint runs without them, so a long rule or body is
+    // never parsed, checked or rendered for every sample here.
     let mut linted = Connection::clone(connection);
+    match &mut linted.trigger {
+        Trigger::Rule { rule } | Trigger::Event { rule, .. } => rule.clear(),
+    }
     if let Payload::Custom { body, .. } = &mut linted.request.payload {
-        if settled.0 == linted.id {
-            body.clone_from(&settled.1);
-        }
+        body.clear();
     }
     let findings = use_memo(linted, |c| Rc::new(lint_findings(c)));
     let findings = (*findings).clone();

@@ -41,6 +41,11 @@ pub struct RuleBuilderProps {
 /// Items drawn before "Show all": drawing thousands of rows would block the
 /// page for longer than a frame on every change of the rule.
 const FIRST_ROWS: usize = 250;
+/// Items drawn a frame.
+const SLICE: usize = 50;
+/// Groups nested deeper than this wait for "Show all" too: the browser's
+/// layout of a group grows with its depth (150 nested groups took it over 100 ms).
+const FIRST_DEPTH: usize = 24;
 
 #[derive(Clone)]
 struct Scope {
@@ -50,6 +55,8 @@ struct Scope {
     on_edit: Callback<(Path, Edit, Option<String>)>,
     /// Items still to draw, in reading order; the rest wait for "Show all".
     rows_left: Rc<Cell<usize>>,
+    /// The depth below which items wait for "Show all".
+    depth: usize,
     show_all: Callback<MouseEvent>,
 }
 
@@ -88,12 +95,24 @@ impl Scope {
 #[component]
 pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
     let all = use_state(|| false);
+    // Drawn in slices, a frame apart: a large rule's builder never holds the
+    // page for one long task.
+    let rows = use_state(|| SLICE);
+    {
+        let rows = rows.clone();
+        use_effect_with(*rows, move |&drawn| {
+            let timer = (drawn < FIRST_ROWS)
+                .then(|| gloo::timers::callback::Timeout::new(0, move || rows.set(drawn + SLICE)));
+            move || drop(timer)
+        });
+    }
     let scope = Scope {
         catalog: props.catalog,
         results: props.results.clone(),
         counts: props.counts.clone(),
         on_edit: props.on_edit.clone(),
-        rows_left: Rc::new(Cell::new(if *all { usize::MAX } else { FIRST_ROWS })),
+        rows_left: Rc::new(Cell::new(if *all { usize::MAX } else { *rows })),
+        depth: if *all { usize::MAX } else { FIRST_DEPTH },
         show_all: Callback::from(move |_| all.set(true)),
     };
     group_view(&scope, &props.top, &[], None)
@@ -133,7 +152,7 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
         .enumerate()
         .filter_map(|(i, item)| {
             let left = scope.rows_left.get();
-            if left == 0 {
+            if left == 0 || path.len() >= scope.depth {
                 hidden += 1;
                 return None;
             }

@@ -5,12 +5,11 @@
 use std::rc::Rc;
 
 use hookwright_core::analysis::{
-    analyze_rule, catalog_for, firing_rule, head_of, sample_choice, Mark, SampleChoice,
-    CUSTOM_SAMPLE,
+    catalog_for, firing_rule, head_of, sample_choice, Mark, SampleChoice, CUSTOM_SAMPLE,
 };
 use hookwright_core::catalog::Catalog;
 use hookwright_core::connection::{Connection, Source, Trigger};
-use hookwright_core::dryrun::counted_items;
+use hookwright_core::dryrun::thousands;
 use hookwright_core::rule::model::{Item, RuleModel};
 use hookwright_core::rule::{self, functions, Date, TokenClass};
 use hookwright_core::{samples, Error, Value};
@@ -21,9 +20,10 @@ use super::custom_context::CustomContext;
 use super::dry_run::{DryCounts, DryRun};
 use super::dry_run_protocol::ClauseCount;
 use super::error_list::{diagnostic_paints, ErrorList};
-use super::rule_builder::{self, Results, RuleBuilder};
+use super::rule_analysis::{use_rule_analysis, RuleInput, Shared};
+use super::rule_builder::{self, RuleBuilder};
 use super::sample_picker::SamplePicker;
-use super::templating::{use_custom_sample, use_settled, ANALYSIS_DELAY_MS, LIVE_ANALYSIS_MAX};
+use super::templating::use_custom_sample;
 use super::trigger_kind::TriggerKind;
 use super::use_dispatch;
 use crate::actions::Edit;
@@ -33,16 +33,6 @@ use crate::state::{Action, Dispatcher};
 #[derive(Properties, PartialEq)]
 pub struct TriggerPanelProps {
     pub connection: Rc<Connection>,
-}
-
-/// A value shared by pointer, so memo dependencies compare cheaply.
-#[derive(Clone)]
-struct Shared<T>(Rc<T>);
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// Today's date in UTC from the browser's clock (the engine reads none).
@@ -169,55 +159,43 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 )))),
             },
         );
-    // A large rule is analysed once typing pauses, not on every keystroke:
+    // A large rule is analysed in the analysis worker once typing pauses:
     // its text and colours follow the keys at once, its checks, marks and
     // builder a moment later.
-    let large = text.len() > LIVE_ANALYSIS_MAX;
-    let (settled_id, settled) = use_settled(
-        (connection.id.clone(), text.clone()),
-        large,
-        ANALYSIS_DELAY_MS,
-    );
-    // Another connection's rule is never shown, even for a moment.
-    let analysed = if settled_id == connection.id {
-        settled
-    } else {
-        text.clone()
-    };
-    let current = analysed == text;
-    let memo = use_memo(
-        (
-            analysed.clone(),
-            connection.source,
-            (*context).clone(),
-            event_trigger,
-        ),
-        |(text, source, context, event_trigger)| {
-            let analysis = analyze_rule(
-                text,
-                catalog_for(*source),
-                context.0.as_ref().as_ref().ok(),
-                today(),
-                *event_trigger,
-            );
-            let results: Rc<Results> = Rc::new(analysis.items.clone());
-            (analysis, results)
-        },
-    );
-    let (analysis, results) = (&memo.0, &memo.1);
+    let (analysed, analysing) = use_rule_analysis(RuleInput {
+        id: connection.id.clone(),
+        text: text.clone(),
+        source: connection.source,
+        sample: choice.id().to_string(),
+        context: (*context).clone(),
+        event_trigger,
+        today: today(),
+    });
+    // Marks and underlines are placed by offsets into the analysed text.
+    let current = analysed.text == text;
+    let (analysis, results) = (&analysed.analysis, &analysed.results);
+    let analysis_paints = use_memo(Shared(analysed.clone()), |analysed| {
+        let a = &analysed.0.analysis;
+        let mut paints = mark_paints(&a.marks);
+        paints.extend(diagnostic_paints(&a.findings));
+        paints
+    });
     let completion_list = use_memo(connection.source, |source| {
         Rc::new(completions(catalog_for(*source)))
     });
     // The builder keeps showing the last rule that parsed while the text has errors.
     let last_valid = use_mut_ref(|| None::<(String, RuleModel)>);
+    // No answer yet for a large rule is not an error: the builder waits.
+    let broken = !analysed.parses() && !analysed.text.is_empty();
     let (model, stale) = match &analysis.model {
         Some(model) => {
             *last_valid.borrow_mut() = Some((connection.id.clone(), model.clone()));
             (Some(model.clone()), false)
         }
+        None if analysed.too_many.is_some() => (None, false),
         None => match &*last_valid.borrow() {
-            Some((id, model)) if *id == connection.id => (Some(model.clone()), true),
-            _ => (None, true),
+            Some((id, model)) if *id == connection.id => (Some(model.clone()), broken),
+            _ => (None, broken),
         },
     };
 
@@ -273,17 +251,15 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         let text = text.clone();
         Callback::from(move |counts: DryCounts| dry_counts.set(Some((text.clone(), counts))))
     };
-    let dry_items = use_memo(model.clone(), |model| {
+    let dry_items = use_memo(Shared(analysed.clone()), |analysed| {
         Rc::new(
-            model
-                .as_ref()
-                .map(|m| {
-                    counted_items(m)
-                        .into_iter()
-                        .map(|i| (i.depth, i.label, i.text))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default(),
+            analysed
+                .0
+                .analysis
+                .dry_run_items
+                .iter()
+                .map(|i| (i.depth, i.label.clone(), i.text.clone()))
+                .collect::<Vec<_>>(),
         )
     });
     let dry_marks = dry_counts
@@ -304,10 +280,8 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     if let Some(counts) = &dry_marks {
         paints.extend(dry_run_paints(&text, &counts.0));
     }
-    // Marks and underlines are placed by offsets into the analysed text.
     if current {
-        paints.extend(mark_paints(&analysis.marks));
-        paints.extend(diagnostic_paints(&analysis.findings));
+        paints.extend(analysis_paints.iter().cloned());
     }
     let errors_id = format!("rule-errors-{}", connection.id);
     let has_errors = analysis.findings.iter().any(|e| !e.is_warning());
@@ -321,7 +295,13 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 <SamplePicker connection={connection.clone()} />
             </div>
             <TriggerKind connection={connection.clone()} />
-            { result_banner(analysis.result.as_ref(), context.0.as_ref().as_ref().err(), event_trigger) }
+            if analysing {
+                <p class="rule-result pending" data-testid="rule-result" data-value="pending" role="status" aria-live="polite" aria-busy="true">
+                    <span class="result-dot" aria-hidden="true"></span>{ "Analysing the rule…" }
+                </p>
+            } else {
+                { result_banner(analysis.result.as_ref(), context.0.as_ref().as_ref().err(), event_trigger) }
+            }
             if choice == SampleChoice::Custom {
                 <CustomContext error={context.0.as_ref().as_ref().err().cloned()} />
             }
@@ -333,8 +313,14 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                             { "The rule text has errors, so the builder shows the last rule that parsed. Editing here replaces the text (Undo brings it back)." }
                         </p>
                     }
-                    if let Some(model) = &model {
+                    if let Some(items) = analysed.too_many {
+                        <p class="empty" data-testid="builder-too-large">
+                            { format!("This rule has {} groups and conditions, too many for the builder: edit it as text below.", thousands(items as u64)) }
+                        </p>
+                    } else if let Some(model) = &model {
                         <RuleBuilder top={builder::top_group(model)} {catalog} results={results.clone()} counts={builder_counts.clone()} {on_edit} />
+                    } else if analysing {
+                        <p class="empty" aria-busy="true">{ "Analysing the rule…" }</p>
                     } else {
                         <p class="empty">{ "Fix the rule text below and the builder will show it." }</p>
                     }
@@ -343,7 +329,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                     <div class="area-head">
                         <h4>{ "Rule: text" }</h4>
                         <span class="spacer"></span>
-                        <button type="button" class="button" onclick={on_format} disabled={analysis.model.is_none() || text.trim().is_empty()}
+                        <button type="button" class="button" onclick={on_format} disabled={!analysed.parses() || text.trim().is_empty()}
                             title="Canonical layout: short forms on one line, long ones broken and indented">{ "Format" }</button>
                     </div>
                     <CodeEditor label="Rule" value={text.clone()} on_change={on_text} paints={Rc::new(paints)}
@@ -355,7 +341,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 </div>
             </div>
         </section>
-        <DryRun rule={AttrValue::from(firing_rule(&connection.trigger))} rule_ok={analysis.model.is_some()}
+        <DryRun rule={AttrValue::from(firing_rule(&connection.trigger))} rule_ok={analysed.parses()}
             id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
             noun={if event_trigger { "events" } else { "loans" }}
             items={(*dry_items).clone()} {on_counts} />
@@ -372,18 +358,19 @@ fn dry_run_paths(model: &RuleModel) -> Vec<Path> {
         vec![0]
     };
     let mut out = Vec::new();
-    let mut stack: Vec<(Path, Item)> = vec![(root, model.root.clone())];
+    // Borrowed items: cloning each subtree would be quadratic in the nesting.
+    let mut stack: Vec<(Path, &Item)> = vec![(root, &model.root)];
     while let Some((path, item)) = stack.pop() {
-        match &item {
+        match item {
             Item::Group(g) => stack.extend(g.items.iter().enumerate().rev().map(|(i, child)| {
                 let mut p = path.clone();
                 p.push(i);
-                (p, child.clone())
+                (p, child)
             })),
             Item::Not(inner) => {
                 let mut p = path.clone();
                 p.push(0);
-                stack.push((p, (**inner).clone()));
+                stack.push((p, inner));
             }
             _ => {}
         }
@@ -487,7 +474,7 @@ mod tests {
             "(and (not (= a 1)) (not (or (= b 2) (= c 3))) (or))",
         ] {
             let model = RuleModel::from_rule(&Rule::parse(text).unwrap());
-            let texts = hookwright_core::dryrun::item_texts(&model);
+            let texts = hookwright_core::dryrun::item_texts(&Rule::parse(text).unwrap());
             // Each item's builder path leads to that item.
             let top = builder::top_group(&model);
             let paths = dry_run_paths(&model);
@@ -498,7 +485,12 @@ mod tests {
                 } else {
                     builder::item_at(&top, path).unwrap().clone()
                 };
-                assert_eq!(&RuleModel { root: item }.to_text(), text, "{path:?}");
+                let counted = RuleModel::from_rule(&Rule::parse(text).unwrap());
+                assert_eq!(
+                    RuleModel { root: item }.to_text(),
+                    counted.to_text(),
+                    "{path:?}"
+                );
             }
         }
     }

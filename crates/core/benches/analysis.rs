@@ -98,7 +98,7 @@ fn main() {
             black_box(per_item(&model, ctx));
         }) + now;
         let texts = time(runs, || {
-            black_box(hookwright_core::dryrun::item_texts(&model));
+            black_box(hookwright_core::dryrun::item_texts(&rule));
         });
         println!(
             "| {name} | {:.1} KB | {now:.2} ms | {before:.2} ms | {texts:.2} ms |",

@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use hookwright_core::dryrun::{item_texts, Evaluator, Options, Plan, Reader};
-use hookwright_core::rule::model::RuleModel;
 use hookwright_core::rule::Rule;
 
 const SEED: &str =
@@ -26,7 +25,7 @@ fn main() {
         keep_rows: true,
         max_errors: 100_000,
         max_near_misses: 100_000,
-        items: item_texts(&RuleModel::from_rule(&rule)),
+        items: item_texts(&rule),
         ..Options::default()
     };
     for (name, options) in [("page options", page), ("CLI options", Options::default())] {

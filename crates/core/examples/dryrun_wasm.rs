@@ -7,7 +7,6 @@
 use std::sync::Mutex;
 
 use hookwright_core::dryrun::{item_texts, Evaluator, Options, Plan, Reader};
-use hookwright_core::rule::model::RuleModel;
 use hookwright_core::rule::Rule;
 
 const SEED: &str =
@@ -36,7 +35,7 @@ pub extern "C" fn run(page: u32) -> u32 {
             keep_rows: true,
             max_errors: 100_000,
             max_near_misses: 100_000,
-            items: item_texts(&RuleModel::from_rule(&rule)),
+            items: item_texts(&rule),
             ..Options::default()
         }
     } else {

@@ -10,9 +10,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use crate::catalog::{self, Catalog};
 use crate::connection::{Connection, Payload, Source, Trigger};
 use crate::context::{lookup_in, Context};
+use crate::dryrun::{counted_items, CountedItem};
 use crate::error::{Error, ErrorKind};
 use crate::lint::{self, Finding, Subject};
 use crate::rule::model::{self, Group, Item, ItemPath, Match, RuleModel};
@@ -173,7 +176,7 @@ pub fn eval_options(ctx: &Context, today: Option<Date>) -> EvalOptions {
 }
 
 /// How one builder item came out for the sample.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ItemOutcome {
     True,
     False,
@@ -184,7 +187,7 @@ pub enum ItemOutcome {
 
 /// A clause of the rule text marked true or false: the range of its head
 /// (`(and`, `(=`) so the marks do not cover each other.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mark {
     pub range: Range<usize>,
     pub holds: bool,
@@ -202,6 +205,9 @@ pub struct RuleAnalysis {
     pub marks: Vec<Mark>,
     /// Each builder item's outcome for the sample, by path from the top group.
     pub items: HashMap<ItemPath, ItemOutcome>,
+    /// The builder's items as a dry run counts them (`dryrun::counted_items`);
+    /// empty while the text does not parse.
+    pub dry_run_items: Vec<CountedItem>,
 }
 
 /// Parses, checks and models a rule, and explains it against `ctx` when
@@ -248,10 +254,12 @@ pub fn analyze_rule(
     };
     let findings = rule::check(&rule, catalog);
     let model = RuleModel::from_rule(&rule);
+    let dry_run_items = counted_items(&rule);
     let Some(ctx) = ctx else {
         return RuleAnalysis {
             findings,
             model: Some(model),
+            dry_run_items,
             ..RuleAnalysis::default()
         };
     };
@@ -296,6 +304,7 @@ pub fn analyze_rule(
         result: Some(explanation.result),
         marks,
         items,
+        dry_run_items,
     }
 }
 

@@ -4,11 +4,11 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A byte range in some source text, with the 1-based line and column
 /// (counted in characters) of its start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -82,7 +82,7 @@ impl LineIndex {
 
 /// What kind of problem an [`Error`] reports. Each kind is one short idea;
 /// the message carries the detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorKind {
     /// Text that does not follow the grammar: `(and 1`, `"open`, `[[v('x')`.
@@ -116,7 +116,7 @@ pub enum ErrorKind {
     Untranslatable,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -128,7 +128,7 @@ pub enum Severity {
 /// the error was found in; where that text is a field of a file,
 /// `lint::Problem` pairs the error with the file, the field and the same
 /// place in the file (as jaq pairs errors with their file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Error {
     pub kind: ErrorKind,
     pub severity: Severity,

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::context::{lookup_in, Context};
 use crate::error::Error;
 use crate::rule::eval::Tracer;
-use crate::rule::model::{Item, Match, RuleModel};
+use crate::rule::model::{item_spans, Item, Match, RuleModel};
 use crate::rule::{CompiledRule, Date, EvalOptions, Rule};
 use crate::suggest;
 use crate::value::{Map, Value};
@@ -152,33 +152,6 @@ impl Tree {
         }
     }
 
-    /// Every node in pre-order, as [`values`](Tree::values) counts them.
-    fn items(item: &Item, depth: usize, out: &mut Vec<CountedItem>) {
-        let text = RuleModel { root: item.clone() }.to_text();
-        let label = match item {
-            Item::Group(g) => {
-                let mode = match g.mode {
-                    Match::All => "all",
-                    Match::Any => "any",
-                    Match::None => "none",
-                };
-                format!("{mode} of {} items", g.items.len())
-            }
-            Item::Not(_) => "NOT".to_string(),
-            _ => text.clone(),
-        };
-        out.push(CountedItem { depth, label, text });
-        match item {
-            Item::Group(g) => {
-                for i in &g.items {
-                    Tree::items(i, depth + 1, out);
-                }
-            }
-            Item::Not(inner) => Tree::items(inner, depth + 1, out),
-            _ => {}
-        }
-    }
-
     fn build(item: &Item, leaves: &mut Vec<String>) -> Tree {
         match item {
             Item::Group(g) => {
@@ -275,7 +248,7 @@ impl Plan {
             _ => (Vec::new(), None),
         };
         let leaf_nodes = leaf_nodes(&rule, &model, &compiled, &leaves);
-        let node_texts = item_texts(&model);
+        let node_texts = item_texts(&rule);
         let items_from_tree =
             tree.is_some() && !options.items.is_empty() && options.items == node_texts;
         let items = if items_from_tree {
@@ -384,7 +357,7 @@ impl Plan {
 }
 
 /// A group or condition of the builder as the dry run counts it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountedItem {
     /// How deep it sits below the model's root (the root is 0).
     pub depth: usize,
@@ -394,17 +367,58 @@ pub struct CountedItem {
     pub text: String,
 }
 
-/// A model's groups and conditions in the order the dry run counts them.
-pub fn counted_items(model: &RuleModel) -> Vec<CountedItem> {
-    let mut out = Vec::new();
-    Tree::items(&model.root, 0, &mut out);
+/// A rule's builder items (its model's groups and conditions) in the order
+/// the dry run counts them: pre-order, top first. Each item's text is its own
+/// place in the rule's source (`model::item_spans`), so the walk is linear in
+/// the rule's size however deep it nests (formatting every group's subtree
+/// again was quadratic); only a condition's label is formatted, and
+/// conditions do not overlap.
+pub fn counted_items(rule: &Rule) -> Vec<CountedItem> {
+    let model = RuleModel::from_rule(rule);
+    let spans = item_spans(rule);
+    // A rule that is not a group is also listed as the top group's only item, `[0]`.
+    let skip = usize::from(!matches!(model.root, Item::Group(_)));
+    let source = rule.source();
+    let mut out = Vec::with_capacity(spans.len());
+    let mut stack: Vec<(&Item, usize)> = vec![(&model.root, 0)];
+    let mut spans = spans.into_iter().skip(skip);
+    while let Some((item, depth)) = stack.pop() {
+        let own = spans
+            .next()
+            .and_then(|(_, span)| source.get(span.start..span.end));
+        let canonical = || RuleModel { root: item.clone() }.to_text();
+        let text = own.map_or_else(canonical, str::to_string);
+        let label = match item {
+            Item::Group(g) => {
+                let mode = match g.mode {
+                    Match::All => "all",
+                    Match::Any => "any",
+                    Match::None => "none",
+                };
+                format!("{mode} of {} items", g.items.len())
+            }
+            Item::Not(_) => "NOT".to_string(),
+            // A condition written on one line is shown as written (formatting
+            // thousands of them would be most of the walk's time).
+            _ => match own {
+                Some(own) if !own.contains(['\n', ';']) => own.to_string(),
+                _ => canonical(),
+            },
+        };
+        out.push(CountedItem { depth, label, text });
+        match item {
+            Item::Group(g) => stack.extend(g.items.iter().rev().map(|i| (i, depth + 1))),
+            Item::Not(inner) => stack.push((inner, depth + 1)),
+            _ => {}
+        }
+    }
     out
 }
 
 /// The rule texts of [`counted_items`] ([`Options::items`] equal to these is
 /// the fast path).
-pub fn item_texts(model: &RuleModel) -> Vec<String> {
-    counted_items(model).into_iter().map(|i| i.text).collect()
+pub fn item_texts(rule: &Rule) -> Vec<String> {
+    counted_items(rule).into_iter().map(|i| i.text).collect()
 }
 
 /// For each condition of `leaves`, the compiled rule's node for the same

@@ -97,7 +97,7 @@ fn builder_counts_from_the_conditions_equal_counting_each_item() {
                 {\"loan-id\": 3, \"loan-status\": \"Closed\"}\n\
                 {\"loan-id\": 4, \"status-days-past-due\": \"x\", \"loan-status\": \"Collections\", \"status-amount-due\": 5}\n";
     for rule in rules {
-        let texts = item_texts(&RuleModel::from_rule(&Rule::parse(rule).unwrap()));
+        let texts = item_texts(&Rule::parse(rule).unwrap());
         let count = |items: Vec<String>| {
             let plan = Plan::new(
                 rule,
@@ -368,8 +368,8 @@ fn thousands_are_grouped_by_commas() {
 #[test]
 fn counted_items_are_the_builder_items_in_pre_order_with_depth_and_label() {
     let rule = r#"(and (= status-days-past-due 5) (not (or (= loan-status "Open") (= loan-status "Collections"))))"#;
-    let model = RuleModel::from_rule(&Rule::parse(rule).unwrap());
-    let shown: Vec<(usize, String)> = counted_items(&model)
+    let parsed = Rule::parse(rule).unwrap();
+    let shown: Vec<(usize, String)> = counted_items(&parsed)
         .into_iter()
         .map(|i| (i.depth, i.label))
         .collect();
@@ -382,11 +382,11 @@ fn counted_items_are_the_builder_items_in_pre_order_with_depth_and_label() {
     ];
     let want: Vec<(usize, String)> = want.iter().map(|(d, l)| (*d, l.to_string())).collect();
     assert_eq!(shown, want);
-    let texts = item_texts(&model);
+    let texts = item_texts(&parsed);
     assert_eq!(texts.len(), 5);
     assert_eq!(texts[0], rule);
 
-    let negated = RuleModel::from_rule(&Rule::parse("(not (and (= a 1) (= b 2)))").unwrap());
+    let negated = Rule::parse("(not (and (= a 1) (= b 2)))").unwrap();
     let labels: Vec<String> = counted_items(&negated)
         .into_iter()
         .map(|i| i.label)
@@ -399,7 +399,7 @@ fn page_options(rule: &str) -> Options {
     let parsed = Rule::parse(rule).unwrap();
     Options {
         keep_rows: true,
-        items: item_texts(&RuleModel::from_rule(&parsed)),
+        items: item_texts(&parsed),
         ..Options::default()
     }
 }
@@ -547,4 +547,34 @@ fn a_line_range_starts_after_a_break_and_finishes_its_last_line() {
     assert_eq!(cut(8, 12), "\ncc\n");
     assert_eq!(cut(9, 12), "cc\n");
     assert_eq!(cut(12, 12), "");
+}
+
+#[test]
+fn counted_item_texts_mean_what_their_builder_items_mean() {
+    // Each text is the item's own place in the source: parsed again, it is
+    // the model's item (comments, odd spacing and a lone condition included).
+    fn pre_order(item: &Item, out: &mut Vec<String>) {
+        out.push(RuleModel { root: item.clone() }.to_text());
+        match item {
+            Item::Group(g) => g.items.iter().for_each(|i| pre_order(i, out)),
+            Item::Not(inner) => pre_order(inner, out),
+            _ => {}
+        }
+    }
+    for rule in [
+        SEED,
+        r#"(= loan-status "Open")"#,
+        "(and (not (= a 1)) ; a comment\n  (not (or (= b 2)\n (= c 3))) (or) (+ 1 2))",
+        "(or (and (= a 1) (and (= b 2) (not (not (= c 3))))) (> (count x) 2))",
+    ] {
+        let parsed = Rule::parse(rule).unwrap();
+        let mut canonical = Vec::new();
+        pre_order(&RuleModel::from_rule(&parsed).root, &mut canonical);
+        let texts = item_texts(&parsed);
+        let reparsed: Vec<String> = texts
+            .iter()
+            .map(|t| RuleModel::from_rule(&Rule::parse(t).unwrap()).to_text())
+            .collect();
+        assert_eq!(reparsed, canonical, "{rule}");
+    }
 }

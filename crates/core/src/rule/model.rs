@@ -12,6 +12,7 @@
 //! - is true / is false: `(= var true)`, `(= var false)`
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::VarType;
 use crate::error::Span;
@@ -34,7 +35,7 @@ pub enum Item {
     Expression(Expression),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Match {
     /// `(and …)`
     All,
@@ -50,14 +51,14 @@ pub struct Group {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub variable: String,
     pub operator: Operator,
     pub value: Operand,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Operator {
     Eq,
     NotEq,
@@ -74,22 +75,22 @@ pub enum Operator {
 
 /// What a condition compares with: nothing (is true / is false), one
 /// literal, or several (is one of).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Operand {
     None,
     One(Literal),
     Many(Vec<Literal>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Literal {
     Nil,
-    Number(Decimal),
+    Number(#[serde(with = "decimal_text")] Decimal),
     Text(String),
 }
 
 /// Rule text the builder shows as is, in canonical layout.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expression {
     pub text: String,
 }
@@ -403,5 +404,20 @@ fn write_item(item: &Item, out: &mut String) {
             }
             out.push(')');
         }
+    }
+}
+
+/// Decimals cross a worker's boundary as their exact text (`158.70`), never as binary floats.
+mod decimal_text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
