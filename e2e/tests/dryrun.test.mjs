@@ -238,6 +238,16 @@ test('a file shared out between workers by byte ranges keeps every loan, its lin
   const lines = broken.map((i) => i + 2);
   assert.deepEqual(rows.map((r) => Number(r[0])), lines);
   for (const [i, row] of rows.entries()) assert.match(row[2], new RegExp(`line ${lines[i]}, column`));
+
+  // Helpers start on their ranges before the worker has looked at the file's
+  // head; a large JSON array is not shared, and what they began is dropped.
+  const array = `[${portfolio(30_000).trimEnd().split('\n').join(',\n')}]`;
+  const arrayWant = expected(portfolio(30_000));
+  await pick(page, 'array.json', array);
+  await page.locator('[data-testid="dryrun-summary"][data-state="done"][data-loans="30000"]').waitFor();
+  const whole = await finished(page);
+  assert.equal(await summary(page).getAttribute('data-workers'), '1');
+  assert.deepEqual([whole.loans, whole.fired, whole.errors], [arrayWant.loans, arrayWant.fired, 0]);
   assert.deepEqual(problems, []);
   await context.close();
 });

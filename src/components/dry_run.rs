@@ -316,8 +316,23 @@ pub fn DryRun(props: &DryRunProps) -> Html {
             _ => None,
         };
         use_effect_with(done, move |done| {
+            let called_off = Rc::new(std::cell::Cell::new(false));
             if let Some((run, summary)) = done {
-                on_counts.emit(Rc::new((summary.clauses.clone(), summary.items.clone())));
+                // The counts on the builder and the text re-render the whole
+                // Trigger panel: they follow once the summary is on screen.
+                let counts = Rc::new((summary.clauses.clone(), summary.items.clone()));
+                let off = called_off.clone();
+                let after_paint = Closure::once_into_js(move || {
+                    Timeout::new(0, move || {
+                        if !off.get() {
+                            on_counts.emit(counts);
+                        }
+                    })
+                    .forget();
+                });
+                if let Some(window) = web_sys::window() {
+                    let _ = window.request_animation_frame(after_paint.unchecked_ref());
+                }
                 for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
                     send(
                         ToWorker::Rows {
@@ -332,7 +347,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                     );
                 }
             }
-            || ()
+            move || called_off.set(true)
         });
     }
 

@@ -736,8 +736,61 @@ pub struct Evaluator<'p> {
     /// Variables some loan this evaluator saw has.
     present: Vec<bool>,
     all_present: bool,
-    flips: Vec<u16>,
+    /// What the tree made of each combination of the conditions' outcomes
+    /// seen so far (by [`leaf_code`]), when there are few conditions.
+    shapes: Vec<Option<Shape>>,
+    /// The shape of this loan when there are too many conditions to keep them.
+    shape: Shape,
+}
+
+/// The builder's node values and the near miss's flips for one combination
+/// of the conditions' outcomes: a function of those outcomes alone, so each
+/// combination is worked out once per evaluator.
+#[derive(Default)]
+struct Shape {
     node_values: Vec<u8>,
+    flips: Vec<u16>,
+}
+
+impl Shape {
+    fn new(tree: &Tree, values: &[Option<bool>]) -> Shape {
+        let mut node_values = Vec::new();
+        tree.values(values, &mut node_values);
+        let flips = (0..values.len())
+            .filter(|&i| values[i].is_some() && tree.eval(values, i) == Some(true))
+            .map(|i| i as u16)
+            .collect();
+        Shape { node_values, flips }
+    }
+}
+
+/// Conditions up to which every combination of outcomes gets a [`Shape`] slot (3^8 = 6,561).
+const SHAPED_LEAVES: usize = 8;
+
+/// The combination of the conditions' outcomes as a number (base 3).
+fn leaf_code(values: &[Option<bool>]) -> usize {
+    values.iter().rev().fold(0, |code, v| {
+        code * 3
+            + match v {
+                None => 0,
+                Some(true) => 1,
+                Some(false) => 2,
+            }
+    })
+}
+
+/// This loan's shape, from the evaluator's memo when it has one.
+fn shape_of<'s>(
+    shapes: &'s mut [Option<Shape>],
+    scratch: &'s mut Shape,
+    tree: &Tree,
+    values: &[Option<bool>],
+) -> &'s Shape {
+    if shapes.is_empty() {
+        *scratch = Shape::new(tree, values);
+        return scratch;
+    }
+    shapes[leaf_code(values)].get_or_insert_with(|| Shape::new(tree, values))
 }
 
 enum Source<'t> {
@@ -757,8 +810,14 @@ impl<'p> Evaluator<'p> {
             sample_names: Vec::new(),
             present: vec![false; plan.variables().len()],
             all_present: false,
-            flips: Vec::new(),
-            node_values: Vec::new(),
+            shapes: match &plan.tree {
+                Some(_) if plan.leaves.len() <= SHAPED_LEAVES => {
+                    let combinations = 3usize.pow(plan.leaves.len() as u32);
+                    (0..combinations).map(|_| None).collect()
+                }
+                _ => Vec::new(),
+            },
+            shape: Shape::default(),
         }
     }
 
@@ -941,9 +1000,8 @@ impl<'p> Evaluator<'p> {
         if leaves_known {
             leaf_values_of(plan, &self.states, &mut self.leaf_values, ctx, rule_ok);
             if let Some(tree) = &plan.tree {
-                self.node_values.clear();
-                tree.values(&self.leaf_values, &mut self.node_values);
-                for (v, counts) in self.node_values.iter().zip(tally.item_counts.iter_mut()) {
+                let shape = shape_of(&mut self.shapes, &mut self.shape, tree, &self.leaf_values);
+                for (v, counts) in shape.node_values.iter().zip(tally.item_counts.iter_mut()) {
                     counts[usize::from(*v - 1)] += 1;
                 }
             }
@@ -999,21 +1057,19 @@ impl<'p> Evaluator<'p> {
                     if !leaves_known {
                         leaf_values_of(plan, &self.states, &mut self.leaf_values, ctx, rule_ok);
                     }
-                    let values = &self.leaf_values;
-                    let flips = (0..plan.leaves.len())
-                        .filter(|&i| values[i].is_some() && tree.eval(values, i) == Some(true));
-                    self.flips.clear();
-                    self.flips.extend(flips.map(|i| i as u16));
-                    if !self.flips.is_empty() {
+                    let shape =
+                        shape_of(&mut self.shapes, &mut self.shape, tree, &self.leaf_values);
+                    let flips = &shape.flips;
+                    if !flips.is_empty() {
                         tally.near_miss_count += 1;
-                        for &i in &self.flips {
+                        for &i in flips {
                             tally.near_miss_by_condition[i as usize] += 1;
                         }
                         if tally.near_misses.len() < plan.options.max_near_misses {
                             tally.near_misses.push(NearMiss {
                                 line,
                                 id: id.map(Value::to_json),
-                                conditions: self.flips.clone(),
+                                conditions: flips.clone(),
                             });
                         }
                     }
