@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
-import { appUnderTest, screenshot, ready, saved } from '../harness.mjs';
+import { appUnderTest, screenshot, ready, saved, until } from '../harness.mjs';
 import { traceMainThread, checkTasks } from '../longtasks.mjs';
 
 const app = appUnderTest();
@@ -412,9 +412,18 @@ test('verify: valid with either key form, invalid, malformed; the secret is neve
 
 test('the Connections view is unchanged and the view survives a reload', async () => {
   const { page, context, problems } = await app.open();
+  // The page's own requests in flight. A reload must not cut the favicon's
+  // short; the dry run's worker, started and then stopped as the Connections
+  // view goes, leaves its wasm request open in Playwright's eyes forever, so
+  // `networkidle` is not usable here.
+  const inFlight = new Set();
+  page.on('request', (r) => { if (!r.url().includes('dryrun_worker')) inFlight.add(r); });
+  page.on('requestfinished', (r) => inFlight.delete(r));
+  page.on('requestfailed', (r) => inFlight.delete(r));
   assert.equal(await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Connections' }).getAttribute('aria-current'), 'page');
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
-  await page.waitForLoadState('networkidle'); // a reload must not cut the favicon's request short
+  await page.getByTestId('verify-result').waitFor();
+  await until(async () => inFlight.size === 0, "the page's requests finished");
   await page.reload();
   await page.getByTestId('verify-result').waitFor({ timeout: 15_000 });
   assert.equal(await page.getByLabel('Secret key').inputValue(), '');
