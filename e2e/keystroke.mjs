@@ -190,29 +190,19 @@ export const scenarios = {
       return body;
     },
   },
-  '5,000-clause rule': {
-    budget: null,
-    async prepare(page) {
-      await addBlank(page);
-      const rule = page.getByRole('textbox', { name: 'Rule' });
-      await setText(rule, clauseRule(5000));
-      await page.waitForTimeout(1500);
-      await caretAt(rule, beforeLastQuote);
-      return rule;
-    },
-  },
-  'rule nested 150 deep': {
-    budget: null,
-    async prepare(page) {
-      await addBlank(page);
-      const rule = page.getByRole('textbox', { name: 'Rule' });
-      await setText(rule, nestedRule(150));
-      await page.waitForTimeout(1500);
-      await caretAt(rule, beforeLastQuote);
-      return rule;
-    },
-  },
+  '5,000-clause rule': { budget: null, prepare: (page) => largeRule(page, clauseRule(5000)) },
+  'rule nested 150 deep': { budget: null, prepare: (page) => largeRule(page, nestedRule(150)) },
 };
+
+/** A blank connection holding `text` as its rule, the caret before its last quote. */
+async function largeRule(page, text) {
+  await addBlank(page);
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await setText(rule, text);
+  await page.waitForTimeout(1500);
+  await caretAt(rule, beforeLastQuote);
+  return rule;
+}
 
 /**
  * One scenario in a fresh page: the plain input's 40 keys, then the editor's,
@@ -318,29 +308,21 @@ export const pastes = {
     await until(async () => (await status.getAttribute('data-current')) === 'true', 'the body checked', 60_000);
     return body.length;
   },
-  'paste 5,000-clause rule': async (page) => {
-    await addBlank(page);
-    const rule = clauseRule(5000);
-    const field = page.getByRole('textbox', { name: 'Rule' });
-    await field.focus();
-    await field.evaluate((area) => area.select());
-    await paste(page, rule);
-    await until(async () => (await page.getByTestId('condition').count()) > 0 &&
-      (await page.getByTestId('rule-result').getAttribute('data-value')) !== 'pending', 'the builder', 60_000);
-    return rule.length;
-  },
-  'paste rule nested 150 deep': async (page) => {
-    await addBlank(page);
-    const rule = nestedRule(150);
-    const field = page.getByRole('textbox', { name: 'Rule' });
-    await field.focus();
-    await field.evaluate((area) => area.select());
-    await paste(page, rule);
-    await until(async () => (await page.getByTestId('condition').count()) > 0 &&
-      (await page.getByTestId('rule-result').getAttribute('data-value')) !== 'pending', 'the builder', 60_000);
-    return rule.length;
-  },
+  'paste 5,000-clause rule': (page) => pasteRuleForBuilder(page, clauseRule(5000)),
+  'paste rule nested 150 deep': (page) => pasteRuleForBuilder(page, nestedRule(150)),
 };
+
+/** Pastes `rule` over a blank connection's rule and waits for its builder and result. */
+async function pasteRuleForBuilder(page, rule) {
+  await addBlank(page);
+  const field = page.getByRole('textbox', { name: 'Rule' });
+  await field.focus();
+  await field.evaluate((area) => area.select());
+  await paste(page, rule);
+  await until(async () => (await page.getByTestId('condition').count()) > 0 &&
+    (await page.getByTestId('rule-result').getAttribute('data-value')) !== 'pending', 'the builder', 60_000);
+  return rule.length;
+}
 
 /**
  * One paste in a fresh page: every long task from the paste until the page

@@ -330,6 +330,24 @@ struct RangeDone {
     bytes: f64,
 }
 
+fn unreadable() -> FileError {
+    FileError("the browser could not read the file".into())
+}
+
+/// One result of a stream reader's `read()`: its chunk, or `None` when the
+/// stream is done.
+fn stream_chunk(result: &JsValue) -> Result<Option<Uint8Array>, FileError> {
+    let done = Reflect::get(result, &"done".into())
+        .ok()
+        .and_then(|d| d.as_bool())
+        .unwrap_or(true);
+    if done {
+        return Ok(None);
+    }
+    let chunk = Reflect::get(result, &"value".into()).map_err(|_| unreadable())?;
+    Ok(Some(chunk.unchecked_into()))
+}
+
 /// Streams the lines that start in bytes `range` of `blob` (all of it for
 /// `(0, size)`, whatever its format) and evaluates them; `report` hears the
 /// tally so far and the bytes read after each batch. `None` when a newer
@@ -343,7 +361,6 @@ async fn evaluate_range(
     first: bool,
     mut report: impl FnMut(&Tally, f64),
 ) -> Result<Option<RangeDone>, FileError> {
-    let unreadable = || FileError("the browser could not read the file".into());
     let mut cut = LineRange::new(range.0 as u64, range.1 as u64);
     let slice = blob
         .slice_with_f64_and_f64(cut.read_from() as f64, blob.size())
@@ -371,14 +388,7 @@ async fn evaluate_range(
             let _ = stream.cancel();
             return Ok(None);
         }
-        let done = Reflect::get(&result, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true);
-        if !done {
-            let chunk: Uint8Array = Reflect::get(&result, &"value".into())
-                .map_err(|_| unreadable())?
-                .unchecked_into();
+        if let Some(chunk) = stream_chunk(&result)? {
             let len = chunk.length() as usize;
             read += len as f64;
             // Only the chunks where the range begins or ends are looked into here.
@@ -792,7 +802,6 @@ async fn evaluate_gzip(
     blob: &Blob,
     mut report: impl FnMut(&Tally, f64),
 ) -> Result<Option<RangeDone>, FileError> {
-    let unreadable = || FileError("the browser could not read the file".into());
     let stream = blob
         .stream()
         .get_reader()
@@ -810,16 +819,9 @@ async fn evaluate_gzip(
             let _ = stream.cancel();
             return Ok(None);
         }
-        let done = Reflect::get(&result, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true);
-        if done {
+        let Some(chunk) = stream_chunk(&result)? else {
             break;
-        }
-        let chunk: Uint8Array = Reflect::get(&result, &"value".into())
-            .map_err(|_| unreadable())?
-            .unchecked_into();
+        };
         next = Some(JsFuture::from(stream.read()));
         read += chunk.length() as f64;
         let began = now();
