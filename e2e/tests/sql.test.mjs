@@ -63,6 +63,19 @@ test('Copy as SQL gives each dialect its query and says why a rule has none', as
   await dialect.selectOption('duckdb');
   await until(async () => /cannot be written exactly in DuckDB/.test(await why.textContent()), 'the DuckDB reason');
 
+  // A long rule is translated (by the analysis worker) when the button is pressed, then copied.
+  const clauses = Array.from({ length: 200 }, (_, i) => `(= status-days-past-due ${i})`).join(' ');
+  await page.getByRole('textbox', { name: 'Rule' }).fill(`(or ${clauses})`);
+  await box.getByTestId('sql-on-request').waitFor();
+  assert.equal(await copy.isDisabled(), false);
+  await copy.click();
+  await until(async () => (await box.getByTestId('sql-text').count()) > 0, 'the long rule\'s query');
+  await box.getByRole('status').waitFor();
+  const long = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(long, /^WITH loan_values AS \(/);
+  assert.match(long, /"status-days-past-due" = 199/);
+  assert.equal(long, await sqlText());
+
   // A blank rule is nothing to translate yet: a quiet hint, no warning.
   await page.getByRole('textbox', { name: 'Rule' }).fill('');
   await until(async () => (await box.getByTestId('sql-empty').count()) > 0, 'the empty-rule hint');

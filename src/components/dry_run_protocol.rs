@@ -82,6 +82,11 @@ pub enum ToWorker {
         version: u32,
         roots: Vec<String>,
     },
+    /// To the analysis worker: the rule as SQL; see `copy_sql`.
+    Sql {
+        version: u32,
+        request: super::copy_sql::SqlRequest,
+    },
     /// Start the helper workers now, so they are ready before the first run.
     Prepare {
         helpers: Option<u32>,
@@ -220,6 +225,11 @@ pub enum FromWorker {
     ContextSubset {
         version: u32,
         json: Result<String, hookwright_core::Error>,
+    },
+    /// The query `Sql` asked for, or why the rule has none.
+    Sql {
+        version: u32,
+        result: Result<String, String>,
     },
     /// A helper's range is done: its tally travels beside this message as
     /// bincode in an ArrayBuffer (far cheaper than a JavaScript object per

@@ -500,6 +500,7 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
         ToWorker::Analyse { .. } | ToWorker::SetContext { .. } | ToWorker::ContextSubset { .. } => {
             super::rule_analysis::in_worker(&state.analysis, message, blob)
         }
+        ToWorker::Sql { version, request } => super::copy_sql::answer(version, &request),
         ToWorker::Reconcile { run } => {
             let Some(blob) = blob else { return };
             let state = state.clone();

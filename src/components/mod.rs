@@ -2,6 +2,7 @@
 
 pub mod code_editor;
 pub mod connection_view;
+pub mod copy_sql;
 pub mod custom_context;
 pub mod dialog_frame;
 pub mod dry_run;

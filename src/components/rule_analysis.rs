@@ -307,7 +307,8 @@ impl Default for AnalysisWorker {
                 let version = match &reply {
                     FromWorker::Analysed { version, .. }
                     | FromWorker::ContextRead { version, .. }
-                    | FromWorker::ContextSubset { version, .. } => *version,
+                    | FromWorker::ContextSubset { version, .. }
+                    | FromWorker::Sql { version, .. } => *version,
                     _ => return,
                 };
                 // Taken out before it runs: the answer may ask again.
