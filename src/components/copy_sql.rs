@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use gloo::timers::callback::Timeout;
 use hookwright_core::rule::{Date, Rule};
 use hookwright_core::sql::{self, Dialect};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,9 @@ use super::rule_analysis::use_analysis_worker;
 use super::templating::LIVE_ANALYSIS_MAX;
 
 use crate::services::clipboard;
+
+/// How long the rule must stay the same before its query is asked for.
+const SQL_DELAY_MS: u32 = 100;
 
 /// What a query is written from, on the wire: the rule, the dialect's name
 /// and the as-of date (`YYYY-MM-DD`, empty when unset).
@@ -144,10 +148,11 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
     let live = !blank && props.rule.len() <= LIVE_ANALYSIS_MAX;
     {
         let ask = ask.clone();
+        // Asked once typing pauses briefly, and after the page's first paint.
         use_effect_with((input.clone(), live), move |(input, live)| {
-            if *live {
-                ask.emit((input.clone(), false));
-            }
+            let input = input.clone();
+            let timer = live.then(|| Timeout::new(SQL_DELAY_MS, move || ask.emit((input, false))));
+            move || drop(timer)
         });
     }
     let current = answered.as_ref().filter(|a| a.0 == input);

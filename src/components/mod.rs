@@ -30,6 +30,8 @@ pub mod share_dialog;
 pub mod sidebar;
 pub mod templating;
 pub mod test_panel;
+pub mod test_send;
+pub mod test_send_host;
 pub mod tools_app;
 pub mod tools_host;
 pub mod trigger_kind;
