@@ -23,6 +23,11 @@ test('the tools bundle loads after the first paint, and each part that needs it 
   assert.equal(await sendLoading.getAttribute('role'), 'status');
   assert.equal(await sendLoading.textContent(), 'Loading the test send…');
   assert.equal(await page.getByRole('button', { name: 'Send test' }).count(), 0);
+  // So does the Dry run section, under its heading (the outline's link finds it).
+  const dryLoading = page.getByTestId('dryrun-loading');
+  assert.equal(await dryLoading.textContent(), 'Loading the dry run…');
+  assert.equal(await page.getByRole('heading', { name: 'Dry run', exact: true }).count(), 1);
+  await screenshot(page, 'islands-loading');
   await page.getByRole('button', { name: 'Reconcile', exact: true }).click();
   const loading = page.getByTestId('tools-loading');
   await loading.waitFor();
@@ -38,6 +43,9 @@ test('the tools bundle loads after the first paint, and each part that needs it 
   await page.getByRole('button', { name: 'Connections', exact: true }).click();
   await page.getByRole('button', { name: 'Send test' }).waitFor();
   assert.equal(await sendLoading.count(), 0);
+  await page.getByRole('button', { name: 'Generate sample portfolio' }).waitFor();
+  assert.equal(await dryLoading.count(), 0);
+  assert.equal(await page.getByRole('heading', { name: 'Dry run', exact: true }).count(), 1);
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await page.getByTestId('verify-result').waitFor();
   assert.equal(asked.length, before);
@@ -52,6 +60,7 @@ test('a tools bundle that cannot be downloaded says so, and Try again loads it',
   await sendError.waitFor();
   assert.equal(await sendError.getAttribute('role'), 'alert');
   assert.match(await sendError.textContent(), /The test send could not be loaded: .+ Check the connection and try again\./);
+  assert.match(await page.getByTestId('dryrun-error').textContent(), /The dry run could not be loaded: /);
   await page.getByRole('button', { name: 'Inbox', exact: true }).click();
   const error = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
   await error.waitFor();

@@ -4,7 +4,7 @@
 //! or through the local relay (timeout, cancel), optionally signed, the
 //! response as text, and the last sends of this connection (secrets masked).
 //! The page hands it the request's inputs as JSON (`SendInput`), and at the
-//! moment of sending the newest ones, through `PageSide`.
+//! moment of sending the newest ones (`current`), through `island::PageSide`.
 
 use std::rc::Rc;
 
@@ -12,11 +12,11 @@ use hookwright_core::connection::{Connection, Header};
 use hookwright_core::signing::{KeyReading, Scheme, SignWith};
 use hookwright_core::template::RenderedRequest;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::island::IslandProps;
 use super::preview::CopyCurl;
 use super::send_options::{SendThrough, SignOptions};
 use crate::outbound::{
@@ -84,23 +84,6 @@ fn decode(json: &str) -> Option<Decoded> {
     })
 }
 
-/// The page's functions the bundle calls: `current()` returns the newest
-/// `SendInput` as JSON (what a send sends: the page hands the panel its
-/// inputs only once typing pauses), `on_sent()` says a send ended (the page
-/// then draws a new trace id).
-#[derive(Clone, PartialEq)]
-pub struct PageSide {
-    pub current: js_sys::Function,
-    pub on_sent: js_sys::Function,
-}
-
-#[derive(Properties, PartialEq)]
-pub struct TestSendProps {
-    /// `SendInput` as JSON.
-    pub input: AttrValue,
-    pub page: PageSide,
-}
-
 const DEFAULT_TIMEOUT_S: f64 = 30.0;
 /// A signing stamp older than this is renewed when sending (Standard Webhooks allows 5 minutes).
 const STAMP_MAX_AGE_S: i64 = 120;
@@ -120,7 +103,7 @@ fn fresh_stamp() -> (String, i64) {
 }
 
 #[component]
-pub fn TestSend(props: &TestSendProps) -> Html {
+pub fn TestSend(props: &IslandProps) -> Html {
     let decoded = use_memo(props.input.clone(), |json| decode(json));
     let page = props.page.clone();
     let timeout_s = use_state(|| DEFAULT_TIMEOUT_S);
@@ -215,13 +198,8 @@ pub fn TestSend(props: &TestSendProps) -> Html {
         let stamp = stamp.clone();
         let timeout_ms = (*timeout_s * 1000.0).clamp(1.0, 600_000.0) as u32;
         Callback::from(move |_: MouseEvent| {
-            // The newest inputs: the page hands the panel its inputs once typing pauses.
-            let newest = page
-                .current
-                .call0(&JsValue::NULL)
-                .ok()
-                .and_then(|json| json.as_string())
-                .and_then(|json| decode(&json));
+            // The newest inputs (`current`): the page hands the panel its inputs once typing pauses.
+            let newest = page.call("current", "").and_then(|json| decode(&json));
             let Some(Decoded {
                 connection,
                 request: Ok(mut request),
@@ -290,7 +268,7 @@ pub fn TestSend(props: &TestSendProps) -> Html {
                     sending.set(None);
                 }
                 // The page draws a new trace id for the next send.
-                let _ = page.on_sent.call0(&JsValue::NULL);
+                page.call("sent", "");
                 stamp.set(fresh_stamp());
             });
         })
