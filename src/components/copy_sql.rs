@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::dry_run_protocol::{FromWorker, ToWorker};
+use super::dry_run_protocol::{AnalysisReply, ToWorker};
 use super::rule_analysis::use_analysis_worker;
 use super::templating::LIVE_ANALYSIS_MAX;
 
@@ -37,7 +37,7 @@ pub fn answer(version: u32, request: &SqlRequest) {
         Some(dialect) => rule_sql(&request.rule, dialect, request.today.parse().ok()),
         None => Err(format!("unknown SQL dialect {:?}", request.dialect)),
     };
-    super::dry_run_worker::post(&FromWorker::Sql { version, result }, None);
+    super::dry_run_worker::post(&AnalysisReply::Sql { version, result }, None);
 }
 
 /// The rule as SQL for the chosen dialect, with the as-of date for
@@ -107,8 +107,8 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
                 let latest = latest.clone();
                 let state = state.clone();
                 let input = input.clone();
-                Callback::from(move |reply: FromWorker| {
-                    let FromWorker::Sql { version, result } = reply else {
+                Callback::from(move |reply: AnalysisReply| {
+                    let AnalysisReply::Sql { version, result } = reply else {
                         return;
                     };
                     if version != *latest.borrow() {

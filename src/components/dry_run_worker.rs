@@ -223,7 +223,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-pub(super) fn post(message: &FromWorker, blob: Option<&Blob>) {
+pub(super) fn post(message: &impl serde::Serialize, blob: Option<&Blob>) {
     if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
         let _ = scope().post_message(&envelope);
     }
