@@ -16,6 +16,9 @@ test('Copy as SQL gives each dialect its query and says why a rule has none', as
   const box = page.getByTestId('copy-sql');
   // "Copy as SQL" sits in one row with "Copy as curl".
   await box.getByRole('button', { name: 'Copy as curl' }).waitFor();
+  // The query is first asked for when the box comes near the view (the worker
+  // that writes it does not start with the page).
+  await box.scrollIntoViewIfNeeded();
   const dialect = box.getByRole('combobox', { name: 'SQL dialect' });
   const copy = box.getByRole('button', { name: 'Copy as SQL' });
   const sqlText = () => box.getByTestId('sql-text').textContent();

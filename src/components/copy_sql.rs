@@ -96,6 +96,22 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
     // A large rule's query asked for by "Copy as SQL", until it comes.
     let asking = use_state(|| None::<SqlInput>);
     let worker = use_analysis_worker();
+    // The box is far below the first screen: its first query waits until the
+    // user heads there, so the analysis worker does not start with the page.
+    let boxed = use_node_ref();
+    let seen = use_state(|| false);
+    {
+        let boxed = boxed.clone();
+        let seen = seen.clone();
+        use_effect_with((), move |_| {
+            if let Some(element) = boxed.cast::<web_sys::Element>() {
+                spawn_local(async move {
+                    crate::services::tools_bundle::near(&element).await;
+                    seen.set(true);
+                });
+            }
+        });
+    }
     let input: SqlInput = (props.rule.clone(), *dialect, *today);
     // Asks the worker for `input`'s query; `copy` copies it when it comes.
     let ask = {
@@ -149,7 +165,7 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
     {
         let ask = ask.clone();
         // Asked once typing pauses briefly, and after the page's first paint.
-        use_effect_with((input.clone(), live), move |(input, live)| {
+        use_effect_with((input.clone(), live && *seen), move |(input, live)| {
             let input = input.clone();
             let timer = live.then(|| Timeout::new(SQL_DELAY_MS, move || ask.emit((input, false))));
             move || drop(timer)
@@ -207,7 +223,7 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
     };
     let label = dialect.label();
     html! {
-        <div class="copy-sql" data-testid="copy-sql" aria-busy={pending.to_string()}>
+        <div class="copy-sql" data-testid="copy-sql" aria-busy={pending.to_string()} ref={boxed}>
             <div class="toolbar">
                 { props.children.clone() }
                 <div class="copy-sql-controls" role="group" aria-label="Copy as SQL">

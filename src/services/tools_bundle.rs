@@ -19,6 +19,14 @@ export function tools_module(url) {
   loading.catch(() => { if (ready === loading) ready = null; });
   return loading;
 }
+export function near_view(element, margin) {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { observer.disconnect(); resolve(); }
+    }, { rootMargin: margin });
+    observer.observe(element);
+  });
+}
 export function after_paint() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }")]
@@ -26,6 +34,13 @@ extern "C" {
     /// The bundle's module (its exports), started once.
     fn tools_module(url: &str) -> js_sys::Promise;
     fn after_paint() -> js_sys::Promise;
+    fn near_view(element: &web_sys::Element, margin: &str) -> js_sys::Promise;
+}
+
+/// Resolves once `element` is within 600 px of the viewport: work for a part
+/// of the page far below waits until the user heads there.
+pub async fn near(element: &web_sys::Element) {
+    let _ = wasm_bindgen_futures::JsFuture::from(near_view(element, "600px")).await;
 }
 
 /// Resolves once the page has painted the frame being built: work that
