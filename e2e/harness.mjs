@@ -23,15 +23,15 @@ const types = {
 };
 
 /** Serves dist/ on an ephemeral loopback port; unknown paths get index.html (an SPA). */
-export async function serveDist() {
+export async function serveDist(dir = distDir) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(distDir, path);
+    let file = join(dir, path);
     let body;
     try {
       body = await readFile(file);
     } catch {
-      file = join(distDir, 'index.html');
+      file = join(dir, 'index.html');
       body = await readFile(file);
     }
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
@@ -65,7 +65,7 @@ export async function launchBrowser() {
  * A fresh page (its own profile) that records console errors, page errors
  * and failed requests, so every test can assert the page stayed clean.
  */
-export async function openPage(browser, url, { colorScheme = 'light' } = {}) {
+export async function openPage(browser, url, { colorScheme = 'light', route } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme });
   const page = await context.newPage();
   const problems = [];
@@ -77,6 +77,8 @@ export async function openPage(browser, url, { colorScheme = 'light' } = {}) {
   page.on('requestfailed', (req) => {
     if (req.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()}`);
   });
+  // Requests to hold or refuse from the very first load: `[pattern, handler]`.
+  if (route) await context.route(...route);
   await page.goto(url);
   return { page, context, problems };
 }
@@ -155,8 +157,8 @@ export function appUnderTest() {
   const app = {
     server: null,
     browser: null,
-    async open(path = '', { colorScheme = 'light', wait = ready } = {}) {
-      const opened = await openPage(app.browser, app.server.url + path, { colorScheme });
+    async open(path = '', { colorScheme = 'light', wait = ready, route } = {}) {
+      const opened = await openPage(app.browser, app.server.url + path, { colorScheme, route });
       if (wait) await wait(opened.page);
       return opened;
     },

@@ -16,6 +16,9 @@ test('Copy as SQL gives each dialect its query and says why a rule has none', as
   const box = page.getByTestId('copy-sql');
   // "Copy as SQL" sits in one row with "Copy as curl".
   await box.getByRole('button', { name: 'Copy as curl' }).waitFor();
+  // The query is first asked for when the box comes near the view (the worker
+  // that writes it does not start with the page).
+  await box.scrollIntoViewIfNeeded();
   const dialect = box.getByRole('combobox', { name: 'SQL dialect' });
   const copy = box.getByRole('button', { name: 'Copy as SQL' });
   const sqlText = () => box.getByTestId('sql-text').textContent();
@@ -62,6 +65,19 @@ test('Copy as SQL gives each dialect its query and says why a rule has none', as
   await until(async () => (await why.count()) > 0 && /division by 3/.test(await why.textContent()), 'the division reason');
   await dialect.selectOption('duckdb');
   await until(async () => /cannot be written exactly in DuckDB/.test(await why.textContent()), 'the DuckDB reason');
+
+  // A long rule is translated (by the analysis worker) when the button is pressed, then copied.
+  const clauses = Array.from({ length: 200 }, (_, i) => `(= status-days-past-due ${i})`).join(' ');
+  await page.getByRole('textbox', { name: 'Rule' }).fill(`(or ${clauses})`);
+  await box.getByTestId('sql-on-request').waitFor();
+  assert.equal(await copy.isDisabled(), false);
+  await copy.click();
+  await until(async () => (await box.getByTestId('sql-text').count()) > 0, 'the long rule\'s query');
+  await box.getByRole('status').waitFor();
+  const long = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(long, /^WITH loan_values AS \(/);
+  assert.match(long, /"status-days-past-due" = 199/);
+  assert.equal(long, await sqlText());
 
   // A blank rule is nothing to translate yet: a quiet hint, no warning.
   await page.getByRole('textbox', { name: 'Rule' }).fill('');

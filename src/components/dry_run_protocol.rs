@@ -82,6 +82,11 @@ pub enum ToWorker {
         version: u32,
         roots: Vec<String>,
     },
+    /// To the analysis worker: the rule as SQL; see `copy_sql`.
+    Sql {
+        version: u32,
+        request: super::copy_sql::SqlRequest,
+    },
     /// Start the helper workers now, so they are ready before the first run.
     Prepare {
         helpers: Option<u32>,
@@ -205,22 +210,6 @@ pub enum FromWorker {
         run: u32,
         reason: String,
     },
-    /// A rule's analysis (`rule_analysis::RuleReport` as JSON: one string crosses, not a tree of objects).
-    Analysed {
-        version: u32,
-        report: String,
-    },
-    /// The custom context was read: its size, and why it is not usable, if it is not.
-    ContextRead {
-        version: u32,
-        bytes: f64,
-        error: Option<hookwright_core::Error>,
-    },
-    /// The members asked for as a JSON object, or why the context is not usable.
-    ContextSubset {
-        version: u32,
-        json: Result<String, hookwright_core::Error>,
-    },
     /// A helper's range is done: its tally travels beside this message as
     /// bincode in an ArrayBuffer (far cheaper than a JavaScript object per
     /// near miss); `lines` is how many lines the range held.
@@ -242,6 +231,36 @@ pub enum FromWorker {
     RangeFailed {
         run: u32,
         message: String,
+    },
+}
+
+/// The analysis worker's replies (`rule_analysis`, `copy_sql`): an enum of
+/// their own, so the page, which reads only these, does not carry the decoder
+/// of every `FromWorker` reply. Its `Ready` is the worker's `FromWorker::Ready`
+/// on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AnalysisReply {
+    Ready,
+    /// A rule's analysis (`rule_analysis::RuleReport` as JSON: one string crosses, not a tree of objects).
+    Analysed {
+        version: u32,
+        report: String,
+    },
+    /// The custom context was read: its size, and why it is not usable, if it is not.
+    ContextRead {
+        version: u32,
+        bytes: f64,
+        error: Option<hookwright_core::Error>,
+    },
+    /// The members asked for as a JSON object, or why the context is not usable.
+    ContextSubset {
+        version: u32,
+        json: Result<String, hookwright_core::Error>,
+    },
+    /// The query `Sql` asked for, or why the rule has none.
+    Sql {
+        version: u32,
+        result: Result<String, String>,
     },
 }
 

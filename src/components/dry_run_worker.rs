@@ -223,7 +223,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-pub(super) fn post(message: &FromWorker, blob: Option<&Blob>) {
+pub(super) fn post(message: &impl serde::Serialize, blob: Option<&Blob>) {
     if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
         let _ = scope().post_message(&envelope);
     }
@@ -500,6 +500,7 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
         ToWorker::Analyse { .. } | ToWorker::SetContext { .. } | ToWorker::ContextSubset { .. } => {
             super::rule_analysis::in_worker(&state.analysis, message, blob)
         }
+        ToWorker::Sql { version, request } => super::copy_sql::answer(version, &request),
         ToWorker::Reconcile { run } => {
             let Some(blob) = blob else { return };
             let state = state.clone();

@@ -2,9 +2,11 @@
 
 pub mod code_editor;
 pub mod connection_view;
+pub mod copy_sql;
 pub mod custom_context;
 pub mod dialog_frame;
 pub mod dry_run;
+pub mod dry_run_island;
 pub mod dry_run_protocol;
 pub mod dry_run_table;
 pub mod dry_run_worker;
@@ -15,6 +17,7 @@ pub mod header;
 pub mod headers_table;
 pub mod import_dialog;
 pub mod inbox;
+pub mod island;
 pub mod notices;
 pub mod outline;
 pub mod payload_panel;
@@ -29,6 +32,8 @@ pub mod share_dialog;
 pub mod sidebar;
 pub mod templating;
 pub mod test_panel;
+pub mod test_send;
+pub mod test_send_host;
 pub mod tools_app;
 pub mod tools_host;
 pub mod trigger_kind;

@@ -1,21 +1,19 @@
 //! The fully rendered request for the selected sample — method, URL, headers
 //! (auth included, every secret masked) and body — and "Copy as curl", which
 //! copies the real bytes (secrets included) for sending from a terminal;
-//! beside it "Copy as SQL": the rule as one query for DuckDB, PostgreSQL or
-//! Spark SQL that returns the loans it fires for, or why it cannot be one.
+//! beside it "Copy as SQL" (`copy_sql`).
 
 use std::rc::Rc;
 
 use hookwright_core::connection::{self, Connection, Trigger};
-use hookwright_core::rule::{Date, Rule};
 use hookwright_core::secret::mask_request;
-use hookwright_core::sql::{self, Dialect};
 use hookwright_core::template::{render_request, FieldError, RenderedRequest, RequestOptions};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::copy_sql::CopySql;
 use super::error_list::ErrorList;
-use super::templating::{preview_sample, use_custom_sample, CustomSample, LIVE_ANALYSIS_MAX};
+use super::templating::{preview_sample, use_custom_sample, CustomSample};
 
 use crate::outbound::curl;
 use crate::services::clipboard;
@@ -169,169 +167,6 @@ pub fn CopyCurl(props: &CopyCurlProps) -> Html {
                     </label>
                 },
                 None => Html::default(),
-            } }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct CopySqlProps {
-    /// The connection's rule text.
-    pub rule: AttrValue,
-    /// Shown first in the same row: "Copy as curl".
-    #[prop_or_default]
-    pub children: Html,
-}
-
-/// Where each dialect's query reads the loans, in a few words.
-fn table_shape(d: Dialect) -> &'static str {
-    match d {
-        Dialect::DuckDb => "Reads the table loans, one typed column per variable (STRUCT for dotted names). For an NDJSON file: hookwright sql --dialect duckdb --from FILE.",
-        Dialect::Postgres => "Reads the table loans with one jsonb column, loan, holding each loan's variables.",
-        Dialect::Spark => "Reads the table loans, one typed column per variable (STRUCT for dotted names).",
-    }
-}
-
-/// The rule as SQL for the chosen dialect, with the as-of date for
-/// `u/today`, or the reasons it cannot be written exactly.
-pub fn rule_sql(rule: &str, dialect: Dialect, today: Option<Date>) -> Result<String, String> {
-    let parsed = Rule::parse(rule).map_err(|errors| render_errors(&errors, rule))?;
-    let opts = sql::Options {
-        today,
-        ..sql::Options::new(dialect)
-    };
-    sql::to_sql(&parsed, hookwright_core::catalog::loanpro(), &opts)
-        .map_err(|errors| render_errors(&errors, rule))
-}
-
-fn render_errors(errors: &[hookwright_core::Error], source: &str) -> String {
-    errors
-        .iter()
-        .map(|e| e.render(source))
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-/// What a query is written from: the rule, the dialect and the as-of date.
-type SqlInput = (AttrValue, Dialect, Option<Date>);
-
-/// "Copy as SQL" with its dialect and as-of date; when the rule has no exact
-/// SQL the button is disabled and the reason shown, with its position.
-#[component]
-pub fn CopySql(props: &CopySqlProps) -> Html {
-    let dialect = use_state(|| Dialect::DuckDb);
-    let today = use_state(|| None::<Date>);
-    let state = use_state(|| None::<Result<(), String>>);
-    // A small rule is translated as it is typed; a large one (its translation
-    // takes longer than a frame) only when "Copy as SQL" is pressed.
-    let large = props.rule.len() > LIVE_ANALYSIS_MAX;
-    let live = use_memo(
-        (props.rule.clone(), *dialect, *today, large),
-        |(rule, d, t, large)| (!large).then(|| rule_sql(rule, *d, *t)),
-    );
-    let asked = use_state(|| None::<(SqlInput, Result<String, String>)>);
-    let input: SqlInput = (props.rule.clone(), *dialect, *today);
-    let result: Option<Result<String, String>> = match &*live {
-        Some(result) => Some(result.clone()),
-        None => asked
-            .as_ref()
-            .filter(|(asked_for, _)| *asked_for == input)
-            .map(|(_, result)| result.clone()),
-    };
-    let on_dialect = {
-        let dialect = dialect.clone();
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(d) = Dialect::parse(&select.value()) {
-                dialect.set(d);
-                state.set(None);
-            }
-        })
-    };
-    let on_today = {
-        let today = today.clone();
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            today.set(Date::parse(&input.value()));
-            state.set(None);
-        })
-    };
-    let onclick = {
-        let state = state.clone();
-        let result = result.clone();
-        let asked = asked.clone();
-        Callback::from(move |_: MouseEvent| {
-            let result = result.clone().unwrap_or_else(|| {
-                let (rule, d, t) = &input;
-                let result = rule_sql(rule, *d, *t);
-                asked.set(Some((input.clone(), result.clone())));
-                result
-            });
-            let Ok(query) = result else { return };
-            let state = state.clone();
-            spawn_local(async move {
-                state.set(Some(clipboard::write_text(&query).await));
-            });
-        })
-    };
-    let label = dialect.label();
-    html! {
-        <div class="copy-sql" data-testid="copy-sql">
-            <div class="toolbar">
-                { props.children.clone() }
-                <div class="copy-sql-controls" role="group" aria-label="Copy as SQL">
-                <label class="field">
-                    <span class="field-label">{ "SQL dialect" }</span>
-                    <select aria-label="SQL dialect" onchange={on_dialect}>
-                        { for Dialect::ALL.iter().map(|d| html! {
-                            <option value={d.name()} selected={*d == *dialect}>{ d.label() }</option>
-                        }) }
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field-label">{ "As of (for u/today)" }</span>
-                    <input type="date" aria-label="As-of date for u/today" onchange={on_today}
-                        value={today.map(|d| d.to_string()).unwrap_or_default()} />
-                </label>
-                <button type="button" class="button" onclick={onclick} disabled={matches!(result, Some(Err(_)))}
-                    title={format!("A {label} query returning the id of every loan this rule fires for")}>
-                    { "Copy as SQL" }
-                </button>
-                { match &*state {
-                    Some(Ok(())) => html! { <span class="ok" role="status">{ format!(" Copied the {label} query.") }</span> },
-                    _ => Html::default(),
-                } }
-                </div>
-            </div>
-            { match &result {
-                None => html! {
-                    <p class="muted small" data-testid="sql-on-request">{ "A long rule: its query is written when you press “Copy as SQL”." }</p>
-                },
-                // A blank rule is not a translation problem: nothing to say yet.
-                Some(Err(_)) if props.rule.trim().is_empty() => html! {
-                    <p class="muted small" data-testid="sql-empty">{ "Write the trigger's rule to copy it as SQL." }</p>
-                },
-                Some(Err(why)) => html! {
-                    <div class="notice warning inline" data-testid="sql-untranslatable">
-                        <p>{ format!("This rule cannot be written exactly in {label}:") }</p>
-                        <pre class="caret">{ why }</pre>
-                        if why.contains("as-of date") {
-                            <p>{ "Set “As of” above to the date the rule should be evaluated for." }</p>
-                        }
-                    </div>
-                },
-                Some(Ok(query)) => html! {
-                    <details class="sql-query" open={matches!(&*state, Some(Err(_)))}>
-                        <summary>{ format!("The {label} query") }</summary>
-                        <p class="muted small">{ table_shape(*dialect) }</p>
-                        if let Some(Err(_)) = &*state {
-                            <p class="muted small">{ "The browser would not copy; copy the query from here:" }</p>
-                        }
-                        <pre class="code" data-testid="sql-text" aria-label={format!("{label} query")}>{ query }</pre>
-                    </details>
-                },
             } }
         </div>
     }

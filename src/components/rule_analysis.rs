@@ -28,7 +28,7 @@ use web_sys::Blob;
 use yew::prelude::*;
 
 use super::code_editor::SUMMARY_ABOVE;
-use super::dry_run_protocol::{FromWorker, ToWorker};
+use super::dry_run_protocol::{AnalysisReply, ToWorker};
 use super::rule_builder::Results;
 use super::templating::{use_debounced, CustomSample, ANALYSIS_DELAY_MS, LIVE_ANALYSIS_MAX};
 use super::worker_link::WorkerLink;
@@ -284,8 +284,8 @@ impl RuleInput {
 /// it), started on first use; each answer goes to whoever asked.
 #[derive(Clone)]
 pub struct AnalysisWorker {
-    link: WorkerLink,
-    waiting: Rc<RefCell<HashMap<u32, Callback<FromWorker>>>>,
+    link: WorkerLink<AnalysisReply>,
+    waiting: Rc<RefCell<HashMap<u32, Callback<AnalysisReply>>>>,
     next: Rc<Cell<u32>>,
     /// The custom context's text, until the worker has it (sent before the
     /// next request, so a page that never asks never starts the worker).
@@ -300,14 +300,15 @@ impl PartialEq for AnalysisWorker {
 
 impl Default for AnalysisWorker {
     fn default() -> Self {
-        let waiting: Rc<RefCell<HashMap<u32, Callback<FromWorker>>>> = Rc::default();
+        let waiting: Rc<RefCell<HashMap<u32, Callback<AnalysisReply>>>> = Rc::default();
         let route = {
             let waiting = waiting.clone();
-            Callback::from(move |(reply, _): (FromWorker, Option<Blob>)| {
+            Callback::from(move |(reply, _): (AnalysisReply, Option<Blob>)| {
                 let version = match &reply {
-                    FromWorker::Analysed { version, .. }
-                    | FromWorker::ContextRead { version, .. }
-                    | FromWorker::ContextSubset { version, .. } => *version,
+                    AnalysisReply::Analysed { version, .. }
+                    | AnalysisReply::ContextRead { version, .. }
+                    | AnalysisReply::ContextSubset { version, .. }
+                    | AnalysisReply::Sql { version, .. } => *version,
                     _ => return,
                 };
                 // Taken out before it runs: the answer may ask again.
@@ -333,7 +334,7 @@ impl AnalysisWorker {
         &self,
         make: impl FnOnce(u32) -> ToWorker,
         blob: Option<&Blob>,
-        answer: Callback<FromWorker>,
+        answer: Callback<AnalysisReply>,
     ) -> Option<u32> {
         let context = self.context.borrow_mut().take();
         if let Some(blob) = context {
@@ -390,8 +391,8 @@ pub fn use_rule_analysis(input: RuleInput) -> (Rc<Analysed>, bool) {
                 let reply = {
                     let answer = answer.clone();
                     let latest = latest.clone();
-                    Callback::from(move |reply: FromWorker| {
-                        let FromWorker::Analysed { version, report } = reply else {
+                    Callback::from(move |reply: AnalysisReply| {
+                        let AnalysisReply::Analysed { version, report } = reply else {
                             return;
                         };
                         if version != *latest.borrow() {
@@ -461,7 +462,7 @@ pub fn in_worker(held: &Rc<Held>, message: ToWorker, blob: Option<Blob>) {
                 Some(Err(error)) => Err(error.clone()),
                 None => Ok("{}".to_string()),
             };
-            super::dry_run_worker::post(&FromWorker::ContextSubset { version, json }, None);
+            super::dry_run_worker::post(&AnalysisReply::ContextSubset { version, json }, None);
         }
         ToWorker::SetContext { version } => {
             held.reading.set(Some(version));
@@ -486,7 +487,7 @@ pub fn in_worker(held: &Rc<Held>, message: ToWorker, blob: Option<Blob>) {
                 *held.context.borrow_mut() = Rc::try_unwrap(context.0).ok();
                 held.reading.set(None);
                 super::dry_run_worker::post(
-                    &FromWorker::ContextRead {
+                    &AnalysisReply::ContextRead {
                         version,
                         bytes,
                         error,
@@ -578,8 +579,8 @@ pub fn use_custom_sample_of(
                 };
                 let reply = {
                     let latest = latest.clone();
-                    Callback::from(move |reply: FromWorker| {
-                        let FromWorker::ContextSubset { version, json } = reply else {
+                    Callback::from(move |reply: AnalysisReply| {
+                        let AnalysisReply::ContextSubset { version, json } = reply else {
                             return;
                         };
                         if version != *latest.borrow() {
@@ -634,7 +635,7 @@ fn answer(held: &Held, version: u32, request: &RuleRequest) {
         request.event_trigger,
     );
     let report = serde_json::to_string(&RuleReport::new(analysis)).unwrap_or_default();
-    super::dry_run_worker::post(&FromWorker::Analysed { version, report }, None);
+    super::dry_run_worker::post(&AnalysisReply::Analysed { version, report }, None);
 }
 
 #[cfg(test)]

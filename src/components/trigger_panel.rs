@@ -17,7 +17,8 @@ use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint, PLAIN_ABOVE};
 use super::custom_context::CustomContext;
-use super::dry_run::{DryCounts, DryRun};
+use super::dry_run::DryCounts;
+use super::dry_run_island::DryRunHost;
 use super::dry_run_protocol::ClauseCount;
 use super::error_list::{diagnostic_paints, ErrorList};
 use super::rule_analysis::{use_rule_analysis, RuleInput, Shared};
@@ -341,7 +342,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 </div>
             </div>
         </section>
-        <DryRun rule={AttrValue::from(firing_rule(&connection.trigger))} rule_ok={analysed.parses()}
+        <DryRunHost rule={AttrValue::from(firing_rule(&connection.trigger))} rule_ok={analysed.parses()}
             id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
             noun={if event_trigger { "events" } else { "loans" }}
             items={(*dry_items).clone()} {on_counts} />

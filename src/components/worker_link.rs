@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent, Worker};
 use yew::Callback;
 
-use super::dry_run_protocol::{attached_blob, pack, unpack, FromWorker, ToWorker};
+use super::dry_run_protocol::{attached_blob, pack, unpack, AnalysisReply, FromWorker, ToWorker};
 
 /// The worker's loader, next to the page (Trunk's `data-loader-shim`).
 const WORKER_URL: &str = "./dryrun_worker_loader.js";
@@ -18,17 +18,41 @@ const WORKER_URL: &str = "./dryrun_worker_loader.js";
 /// A reply and the Blob beside it (an export, a generated portfolio).
 pub type Reply = (FromWorker, Option<Blob>);
 
-struct Link {
+/// What a link reads its worker's replies as: `FromWorker`, or only the
+/// analysis worker's (`AnalysisReply`), so the page carries only their decoder.
+pub trait WorkerReply: serde::de::DeserializeOwned + 'static {
+    /// The worker's first message: its handler is installed.
+    fn is_ready(&self) -> bool;
+}
+
+impl WorkerReply for FromWorker {
+    fn is_ready(&self) -> bool {
+        matches!(self, FromWorker::Ready)
+    }
+}
+
+impl WorkerReply for AnalysisReply {
+    fn is_ready(&self) -> bool {
+        matches!(self, AnalysisReply::Ready)
+    }
+}
+
+struct Link<R> {
     worker: Option<Worker>,
     ready: bool,
     queue: Vec<(ToWorker, Option<Blob>)>,
     _handler: Option<Closure<dyn Fn(MessageEvent)>>,
-    on_reply: Callback<Reply>,
+    on_reply: Callback<(R, Option<Blob>)>,
 }
 
 /// Cheap to clone; every clone talks to the same worker.
-#[derive(Clone)]
-pub struct WorkerLink(Rc<RefCell<Link>>);
+pub struct WorkerLink<R = FromWorker>(Rc<RefCell<Link<R>>>);
+
+impl<R> Clone for WorkerLink<R> {
+    fn clone(&self) -> Self {
+        WorkerLink(self.0.clone())
+    }
+}
 
 fn post(worker: &Worker, message: &ToWorker, blob: Option<&Blob>) {
     if let Some(envelope) = pack(message, blob.map(|b| ("blob", b.as_ref()))) {
@@ -36,8 +60,8 @@ fn post(worker: &Worker, message: &ToWorker, blob: Option<&Blob>) {
     }
 }
 
-impl WorkerLink {
-    pub fn new(on_reply: Callback<Reply>) -> WorkerLink {
+impl<R: WorkerReply> WorkerLink<R> {
+    pub fn new(on_reply: Callback<(R, Option<Blob>)>) -> WorkerLink<R> {
         WorkerLink(Rc::new(RefCell::new(Link {
             worker: None,
             ready: false,
@@ -75,14 +99,14 @@ impl WorkerLink {
         let Ok(worker) = Worker::new(WORKER_URL) else {
             return false;
         };
-        let weak: Weak<RefCell<Link>> = Rc::downgrade(&self.0);
+        let weak: Weak<RefCell<Link<R>>> = Rc::downgrade(&self.0);
         let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(link) = weak.upgrade() else { return };
             let data = event.data();
-            let Some(message) = unpack::<FromWorker>(&data) else {
+            let Some(message) = unpack::<R>(&data) else {
                 return;
             };
-            if matches!(message, FromWorker::Ready) {
+            if message.is_ready() {
                 let mut link = link.borrow_mut();
                 link.ready = true;
                 let queue = std::mem::take(&mut link.queue);
@@ -105,7 +129,7 @@ impl WorkerLink {
     }
 }
 
-impl Drop for Link {
+impl<R> Drop for Link<R> {
     fn drop(&mut self) {
         if let Some(worker) = self.worker.take() {
             worker.terminate();

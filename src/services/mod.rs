@@ -10,4 +10,5 @@ pub mod files;
 pub mod relay;
 pub mod send_history;
 pub mod storage;
+pub mod tools_bundle;
 pub mod views;

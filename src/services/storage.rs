@@ -127,7 +127,9 @@ pub fn parse(text: Option<&str>) -> Loaded {
     if let Err(e) = ConnectionFile::from_json(&workspace_text) {
         return Loaded::Unreadable(format!("its connections do not load ({})", e.message));
     }
-    match serde_json::from_value::<Stored>(raw) {
+    // From the text again, not from `raw`: reading a `Stored` out of a `Value` would put a
+    // second copy of every connection type's decoder in the page's wasm.
+    match serde_json::from_str::<Stored>(text) {
         Ok(stored) => Loaded::Restored(stored),
         Err(e) => Loaded::Unreadable(format!("it does not have the expected shape ({e})")),
     }
