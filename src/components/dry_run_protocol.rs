@@ -82,6 +82,19 @@ pub enum ToWorker {
         version: u32,
         roots: Vec<String>,
     },
+    /// To the analysis worker: a large rule's text changed there (`rule_analysis::RuleJob`).
+    EditRule {
+        version: u32,
+        text: String,
+        job: super::rule_analysis::RuleJob,
+    },
+    /// To the analysis worker: a large body's job for the connection in `json`
+    /// (`preview_worker::BodyJob`).
+    Body {
+        version: u32,
+        json: String,
+        job: super::preview_worker::BodyJob,
+    },
     /// Start the helper workers now, so they are ready before the first run.
     Prepare {
         helpers: Option<u32>,
@@ -220,6 +233,16 @@ pub enum FromWorker {
     ContextSubset {
         version: u32,
         json: Result<String, hookwright_core::Error>,
+    },
+    /// The rule text an `EditRule` made; `None` when it could not.
+    RuleEdited {
+        version: u32,
+        text: Option<String>,
+    },
+    /// A `Body` job's answer, as JSON (`preview_worker`).
+    BodyDone {
+        version: u32,
+        json: String,
     },
     /// A helper's range is done: its tally travels beside this message as
     /// bincode in an ArrayBuffer (far cheaper than a JavaScript object per

@@ -15,6 +15,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::error_list::ErrorList;
+use super::preview_worker::use_rendered;
 use super::templating::{preview_sample, use_custom_sample, CustomSample, LIVE_ANALYSIS_MAX};
 
 use crate::outbound::curl;
@@ -53,15 +54,30 @@ pub struct RequestPreviewProps {
 pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
     let connection = &props.connection;
     let custom = use_custom_sample();
-    let rendered = render_for_sample(connection, &custom, &props.trace, props.lenient);
+    // A large body is rendered in the analysis worker; `None` until it answers.
+    let rendered = use_rendered(
+        connection.clone(),
+        custom.clone(),
+        props.trace.to_string(),
+        props.lenient,
+    );
     let sample = preview_sample(connection, &custom);
+    let Some(rendered) = rendered else {
+        return html! {
+            <div class="request-preview-wrap">
+                <div data-testid="request-preview" class="request-preview" aria-busy="true">
+                    <p class="muted">{ "Rendering the request…" }</p>
+                </div>
+            </div>
+        };
+    };
     html! {
         <div class="request-preview-wrap">
             <p class="muted small">{ match sample {
                 Some(s) => format!("Rendered for the sample “{}”.", s.name),
                 None => "No sample context fits this connection.".to_string(),
             } }</p>
-            { match &rendered {
+            { match &*rendered {
                 Ok(request) => html! {
                     <>
                         if !request.empty_variables.is_empty() {
@@ -89,13 +105,13 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
             { match (connection.source, &connection.trigger) {
                 (connection::Source::Loanpro, Trigger::Rule { rule }) => html! {
                     <CopySql rule={AttrValue::from(rule.clone())}>
-                        if let Ok(request) = &rendered {
+                        if let Ok(request) = &*rendered {
                             <CopyCurl command={curl(request)} />
                         }
                     </CopySql>
                 },
                 _ => html! {
-                    if let Ok(request) = &rendered {
+                    if let Ok(request) = &*rendered {
                         <CopyCurl command={curl(request)} />
                     }
                 },

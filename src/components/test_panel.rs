@@ -12,6 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::preview::{render_for_sample, CopyCurl, RequestPreview};
+use super::preview_worker::use_rendered;
 use super::send_options::{SendThrough, SignOptions};
 use super::templating::use_custom_sample;
 use super::templating::use_debounced;
@@ -71,7 +72,9 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
     };
 
     let custom = use_custom_sample();
-    let rendered = render_for_sample(&settled, &custom, &trace, *lenient);
+    // A large body is rendered in the analysis worker (`preview_worker`); until it answers, nothing to send.
+    let rendered = use_rendered(settled.clone(), custom.clone(), (*trace).clone(), *lenient)
+        .map_or_else(|| Err(Vec::new()), |r| (*r).clone());
     let page_origin = gloo::utils::window()
         .location()
         .origin()
