@@ -1017,6 +1017,11 @@ mod window_tests {
         let report = RuleReport::new(&text, analysis.clone(), false);
         let wire = serde_json::to_string(&report).unwrap();
         let full = serde_json::to_string(&RuleReport::new(&text, analysis.clone(), true)).unwrap();
+        println!(
+            "report {} bytes, whole model {} bytes",
+            wire.len(),
+            full.len()
+        );
         assert!(
             wire.len() * 4 < full.len(),
             "{} bytes against {}",
