@@ -129,8 +129,8 @@ fn ask(
 }
 
 /// The request for the connection's sample: rendered in the page for a small
-/// body, in the worker for a large one (`None` until it answers; the last
-/// answer for the same connection is kept meanwhile... only while current).
+/// body, in the worker for a large one (`None` until its first answer for
+/// this connection; later, the last answer until the next arrives).
 #[hook]
 pub fn use_rendered(
     connection: Rc<Connection>,
@@ -222,9 +222,11 @@ pub fn use_rendered(
     if let Some(here) = &*here {
         return Some(here.clone());
     }
+    // The last answer for this connection stays until the next arrives (a
+    // few hundred milliseconds stale, rather than blank after every key).
     answer
         .as_ref()
-        .filter(|(key, _)| Rc::ptr_eq(&key.0, &connection))
+        .filter(|(key, _)| key.0.id == connection.id)
         .map(|(_, result)| result.clone())
 }
 

@@ -258,8 +258,65 @@ fn item_view(scope: &Scope, item: &Item, path: &[usize], siblings: usize) -> Htm
                 </div>
             }
         }
-        Item::Condition(condition) => condition_view(scope, condition, path, siblings),
-        Item::Expression(expression) => expression_view(scope, expression, path, siblings),
+        leaf => html! {
+            <Leaf item={leaf.clone()} path={path.to_vec()} {siblings} row={RowScope {
+                catalog: scope.catalog,
+                on_edit: scope.on_edit.clone(),
+                outcome: scope.results.get(path).copied(),
+                count: scope.counts.get(path).copied(),
+            }} />
+        },
+    }
+}
+
+/// What a condition or expression row shows besides its item, compared
+/// cheaply (the catalog by address).
+#[derive(Clone)]
+struct RowScope {
+    catalog: &'static Catalog,
+    on_edit: Callback<(Path, Edit, Option<String>)>,
+    outcome: Option<ItemOutcome>,
+    count: Option<[f64; 3]>,
+}
+
+impl PartialEq for RowScope {
+    fn eq(&self, other: &RowScope) -> bool {
+        std::ptr::eq(self.catalog, other.catalog)
+            && self.on_edit == other.on_edit
+            && self.outcome == other.outcome
+            && self.count == other.count
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LeafProps {
+    item: Item,
+    path: Path,
+    siblings: usize,
+    row: RowScope,
+}
+
+/// A condition or expression row as a component of its own: Yew redraws it
+/// only when its item, place, result or count changes, so drawing a large
+/// builder 50 rows a frame does not redraw the rows already drawn.
+#[component]
+fn Leaf(props: &LeafProps) -> Html {
+    let row = &props.row;
+    let path = &props.path;
+    let scope = Scope {
+        catalog: row.catalog,
+        results: Rc::new(row.outcome.map(|o| (path.clone(), o)).into_iter().collect()),
+        counts: Rc::new(row.count.map(|c| (path.clone(), c)).into_iter().collect()),
+        cut: Rc::default(),
+        on_edit: row.on_edit.clone(),
+        rows_left: Rc::new(Cell::new(0)),
+        depth: 0,
+        show_all: Callback::noop(),
+    };
+    match &props.item {
+        Item::Condition(condition) => condition_view(&scope, condition, path, props.siblings),
+        Item::Expression(expression) => expression_view(&scope, expression, path, props.siblings),
+        _ => Html::default(),
     }
 }
 
