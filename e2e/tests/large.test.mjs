@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appUnderTest, ready, screenshot, until } from '../harness.mjs';
-import { observeLongTasks, now, clauseRule, bigRule, paste } from '../keystroke.mjs';
+import { observeLongTasks, now, clauseRule, bigRule, paste, templateBody } from '../keystroke.mjs';
 
 const app = appUnderTest();
 
@@ -95,4 +95,27 @@ test('Format on a 2 MB rule runs in the worker and leaves the page responsive', 
     if (Math.max(0, ...tasks) <= 250) break;
     assert.ok(round < 3, `a ${Math.max(...tasks)} ms task formatting, in three rounds`);
   }
+});
+
+test('a 2 MB body: checked and rendered in the worker, its preview shows the first 500 lines', async () => {
+  const { context, page, problems } = await open();
+  await page.getByRole('radio', { name: 'Custom body' }).check();
+  await page.getByRole('textbox', { name: 'URL' }).first().fill('https://example.com/hook');
+  const body = page.getByRole('textbox', { name: 'Body' });
+  await body.focus();
+  await body.evaluate((area) => area.select());
+  await paste(page, templateBody(20_000));
+  const status = page.getByTestId('body-status');
+  await until(async () => (await status.getAttribute('data-current')) === 'true', 'the body checked', 60_000);
+  assert.match(await status.textContent(), /Renders valid JSON/);
+  const head = page.getByTestId('body-head');
+  await until(async () => (await head.count()) === 1, 'the preview rendered', 60_000);
+  assert.match(await head.textContent(), /A \d\.\d MB body: its first 500 of 20,000 lines/);
+  const shown = await page.getByTestId('request-preview').locator('[data-part="body"]').textContent();
+  assert.equal(shown.split('\n').length, 500);
+  assert.match(shown, /"note": "item 3", "on": "2022-09-26"/);
+  await head.scrollIntoViewIfNeeded();
+  await screenshot(page, 'large-body-preview');
+  assert.deepEqual(problems, []);
+  await context.close();
 });

@@ -146,10 +146,34 @@ fn view(request: &RenderedRequest, connection: &Connection) -> Html {
                 </tbody>
             </table>
             { match &shown.body {
+                Some(body) if body.len() > BODY_SHOWN_WHOLE => body_head(body),
                 Some(body) => html! { <pre class="code" data-part="body">{ body }</pre> },
                 None => html! { <p class="muted">{ "No body." }</p> },
             } }
         </div>
+    }
+}
+
+/// Bodies longer than this show their first lines only: the browser's
+/// layout of a 2 MB `<pre>` (21,000 lines) is a long task, and no one reads
+/// it there; "Copy as curl" has the whole body.
+const BODY_SHOWN_WHOLE: usize = 64 * 1024;
+const BODY_HEAD_LINES: usize = 500;
+
+fn body_head(body: &str) -> Html {
+    let lines = body.lines().count();
+    let end = body
+        .match_indices('\n')
+        .nth(BODY_HEAD_LINES - 1)
+        .map_or(body.len(), |(at, _)| at);
+    html! {
+        <>
+            <p class="muted small" data-testid="body-head">
+                { format!("A {:.1} MB body: its first {BODY_HEAD_LINES} of {} lines. “Copy as curl” copies all of it.",
+                    body.len() as f64 / 1_000_000.0, hookwright_core::dryrun::thousands(lines as u64)) }
+            </p>
+            <pre class="code body-head" data-part="body">{ &body[..end] }</pre>
+        </>
     }
 }
 
