@@ -310,15 +310,21 @@ export const pastes = {
   },
   'paste 5,000-clause rule': (page) => pasteRuleForBuilder(page, clauseRule(5000)),
   'paste rule nested 150 deep': (page) => pasteRuleForBuilder(page, nestedRule(150)),
+  'set 5,000-clause rule': (page) => pasteRuleForBuilder(page, clauseRule(5000), setText),
+  'set rule nested 150 deep': (page) => pasteRuleForBuilder(page, nestedRule(150), setText),
 };
 
-/** Pastes `rule` over a blank connection's rule and waits for its builder and result. */
-async function pasteRuleForBuilder(page, rule) {
+/**
+ * Pastes `rule` over a blank connection's rule (or puts it in with `put`,
+ * e.g. `setText`) and waits for its builder and result.
+ */
+async function pasteRuleForBuilder(page, rule, put) {
   await addBlank(page);
   const field = page.getByRole('textbox', { name: 'Rule' });
   await field.focus();
   await field.evaluate((area) => area.select());
-  await paste(page, rule);
+  if (put) await put(field, rule);
+  else await paste(page, rule);
   await until(async () => (await page.getByTestId('condition').count()) > 0 &&
     (await page.getByTestId('rule-result').getAttribute('data-value')) !== 'pending', 'the builder', 60_000);
   return rule.length;

@@ -31,15 +31,23 @@ pub fn App() -> Html {
     let analysis = use_state(components::rule_analysis::AnalysisWorker::default);
     {
         let analysis = (*analysis).clone();
-        use_effect_with(editor.custom_context.clone(), move |text| {
-            analysis.set_context(text)
-        });
+        // A file context went to the worker as a File already (`CustomContext`).
+        let file = editor.custom_file.is_some();
+        use_effect_with(
+            (editor.custom_context.clone(), file),
+            move |(text, file)| {
+                if !file {
+                    analysis.set_context(text)
+                }
+            },
+        );
     }
     // The pasted custom context for every panel that previews with it: parsed
     // once here when small, by the analysis worker when large.
     let custom = components::rule_analysis::use_custom_sample_of(
         (*analysis).clone(),
         editor.custom_context.clone(),
+        editor.custom_file.clone(),
         editor.selected_connection().cloned(),
     );
     let view =

@@ -84,6 +84,16 @@ pub struct Editor {
     /// JSON the user pasted to evaluate rules against (the "Custom" sample).
     /// Shared, since it may be megabytes and every render reads it.
     pub custom_context: Rc<str>,
+    /// A custom context loaded from a file instead (then `custom_context` is
+    /// empty): the analysis worker reads and keeps it; the page knows its name and size.
+    pub custom_file: Option<Rc<ContextFile>>,
+}
+
+/// A custom context file the page never reads itself (see `custom_context`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextFile {
+    pub name: String,
+    pub bytes: f64,
 }
 
 /// Cheap where it matters: shared parts compare by address before content,
@@ -100,6 +110,11 @@ impl PartialEq for Editor {
             && (Rc::ptr_eq(&self.history, &other.history) || self.history == other.history)
             && (Rc::ptr_eq(&self.custom_context, &other.custom_context)
                 || self.custom_context == other.custom_context)
+            // By address: loading the same file again is a new load.
+            && match (&self.custom_file, &other.custom_file) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -166,6 +181,8 @@ pub enum Action {
     KeepMine,
     /// The pasted custom context changed (saved, but not an undo step).
     SetCustomContext(String),
+    /// The custom context is a file, handed to the analysis worker.
+    SetCustomContextFile(ContextFile),
     /// Adds connections from an imported file or a share link, one undo step;
     /// each says what to do if its id is already in the workspace.
     Import(Vec<(Connection, OnConflict)>),
@@ -191,6 +208,7 @@ impl Editor {
             revision: 0,
             conflict: false,
             custom_context: Rc::from(""),
+            custom_file: None,
         }
     }
 
@@ -446,6 +464,12 @@ impl Editor {
             }
             Action::SetCustomContext(text) => {
                 self.custom_context = text.into();
+                self.custom_file = None;
+                self.revision += 1;
+            }
+            Action::SetCustomContextFile(file) => {
+                self.custom_context = Rc::from("");
+                self.custom_file = Some(Rc::new(file));
                 self.revision += 1;
             }
             Action::Import(items) => self.import(items),

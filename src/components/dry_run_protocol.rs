@@ -87,6 +87,19 @@ pub enum ToWorker {
         version: u32,
         request: super::copy_sql::SqlRequest,
     },
+    /// To the analysis worker: a large rule's text changed there (`rule_analysis::RuleJob`).
+    EditRule {
+        version: u32,
+        text: String,
+        job: super::rule_analysis::RuleJob,
+    },
+    /// To the analysis worker: a large body's job for the connection in `json`
+    /// (`preview_worker::BodyJob`).
+    Body {
+        version: u32,
+        json: String,
+        job: super::preview_worker::BodyJob,
+    },
     /// Start the helper workers now, so they are ready before the first run.
     Prepare {
         helpers: Option<u32>,
@@ -261,6 +274,16 @@ pub enum AnalysisReply {
     Sql {
         version: u32,
         result: Result<String, String>,
+    },
+    /// The rule text an `EditRule` made; `None` when it could not.
+    RuleEdited {
+        version: u32,
+        text: Option<String>,
+    },
+    /// A `Body` job's answer, as JSON (`preview_worker`).
+    BodyDone {
+        version: u32,
+        json: String,
     },
 }
 

@@ -497,9 +497,11 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
                 range_job(&state, run, seq, spec, blob, (start, end)).await;
             });
         }
-        ToWorker::Analyse { .. } | ToWorker::SetContext { .. } | ToWorker::ContextSubset { .. } => {
-            super::rule_analysis::in_worker(&state.analysis, message, blob)
-        }
+        ToWorker::Analyse { .. }
+        | ToWorker::SetContext { .. }
+        | ToWorker::ContextSubset { .. }
+        | ToWorker::EditRule { .. }
+        | ToWorker::Body { .. } => super::rule_analysis::in_worker(&state.analysis, message, blob),
         ToWorker::Sql { version, request } => super::copy_sql::answer(version, &request),
         ToWorker::Reconcile { run } => {
             let Some(blob) = blob else { return };

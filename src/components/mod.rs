@@ -23,6 +23,7 @@ pub mod outline;
 pub mod payload_panel;
 pub mod persistence;
 pub mod preview;
+pub mod preview_worker;
 pub mod request_panel;
 pub mod rule_analysis;
 pub mod rule_builder;

@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint, PLAIN_ABOVE};
 use super::error_list::{diagnostic_paints, ErrorList};
+use super::preview_worker::{use_body_check, WORKER_BODY_ABOVE};
 use super::request_panel::edit_as;
 use super::templating::{
     now_ms, preview_sample, syntax_paints, template_completions, use_custom_sample, use_debounced,
@@ -118,21 +119,37 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
         VALIDATE_DELAY_MS,
     );
     let custom = use_custom_sample();
+    // A large body is checked in the analysis worker once typing pauses.
+    let typing_paused = settled.1 == *body;
+    let from_worker = use_body_check(connection.clone(), custom.clone(), typing_paused);
     let check = {
         let connection = connection.clone();
         use_memo(
             (settled, custom.clone()),
             move |((_, body, content_type, _), custom)| {
+                if body.len() > WORKER_BODY_ABOVE {
+                    return None;
+                }
                 let started = now_ms();
                 let ctx = preview_sample(&connection, custom).map(|s| s.context);
                 let mode = Mode::for_content_type(content_type);
                 let errors = analyze_field("request.payload.body", body, mode, ctx).errors;
-                (body.clone(), errors, now_ms() - started)
+                Some((body.clone(), errors, now_ms() - started))
             },
         )
     };
-    let (checked_text, errors, millis) = &*check;
-    let current = checked_text == body;
+    let (current, errors, millis) = match (&*check, from_worker) {
+        (Some((checked_text, errors, millis)), _) => {
+            (checked_text == body, errors.clone(), *millis)
+        }
+        (None, Some((asked, errors))) => {
+            let same =
+                matches!(&asked.request.payload, Payload::Custom { body: b, .. } if b == body);
+            (same, (*errors).clone(), 0.0)
+        }
+        (None, None) => (false, Vec::new(), 0.0),
+    };
+    let (errors, millis) = (&errors, &millis);
 
     // Colours follow every keystroke (the editor draws only the lines in
     // view); a body past the editor's plain size is shown uncoloured.

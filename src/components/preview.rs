@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::copy_sql::CopySql;
 use super::error_list::ErrorList;
+use super::preview_worker::use_rendered;
 use super::templating::{preview_sample, use_custom_sample, CustomSample};
 
 use crate::outbound::curl;
@@ -51,15 +52,30 @@ pub struct RequestPreviewProps {
 pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
     let connection = &props.connection;
     let custom = use_custom_sample();
-    let rendered = render_for_sample(connection, &custom, &props.trace, props.lenient);
+    // A large body is rendered in the analysis worker; `None` until it answers.
+    let rendered = use_rendered(
+        connection.clone(),
+        custom.clone(),
+        props.trace.to_string(),
+        props.lenient,
+    );
     let sample = preview_sample(connection, &custom);
+    let Some(rendered) = rendered else {
+        return html! {
+            <div class="request-preview-wrap">
+                <div data-testid="request-preview" class="request-preview" aria-busy="true">
+                    <p class="muted">{ "Rendering the request…" }</p>
+                </div>
+            </div>
+        };
+    };
     html! {
         <div class="request-preview-wrap">
             <p class="muted small">{ match sample {
                 Some(s) => format!("Rendered for the sample “{}”.", s.name),
                 None => "No sample context fits this connection.".to_string(),
             } }</p>
-            { match &rendered {
+            { match &*rendered {
                 Ok(request) => html! {
                     <>
                         if !request.empty_variables.is_empty() {
@@ -87,13 +103,13 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
             { match (connection.source, &connection.trigger) {
                 (connection::Source::Loanpro, Trigger::Rule { rule }) => html! {
                     <CopySql rule={AttrValue::from(rule.clone())}>
-                        if let Ok(request) = &rendered {
+                        if let Ok(request) = &*rendered {
                             <CopyCurl command={curl(request)} />
                         }
                     </CopySql>
                 },
                 _ => html! {
-                    if let Ok(request) = &rendered {
+                    if let Ok(request) = &*rendered {
                         <CopyCurl command={curl(request)} />
                     }
                 },
@@ -128,10 +144,34 @@ fn view(request: &RenderedRequest, connection: &Connection) -> Html {
                 </tbody>
             </table>
             { match &shown.body {
+                Some(body) if body.len() > BODY_SHOWN_WHOLE => body_head(body),
                 Some(body) => html! { <pre class="code" data-part="body">{ body }</pre> },
                 None => html! { <p class="muted">{ "No body." }</p> },
             } }
         </div>
+    }
+}
+
+/// Bodies longer than this show their first lines only: the browser's
+/// layout of a 2 MB `<pre>` (21,000 lines) is a long task, and no one reads
+/// it there; "Copy as curl" has the whole body.
+const BODY_SHOWN_WHOLE: usize = 64 * 1024;
+const BODY_HEAD_LINES: usize = 500;
+
+fn body_head(body: &str) -> Html {
+    let lines = body.lines().count();
+    let end = body
+        .match_indices('\n')
+        .nth(BODY_HEAD_LINES - 1)
+        .map_or(body.len(), |(at, _)| at);
+    html! {
+        <>
+            <p class="muted small" data-testid="body-head">
+                { format!("A {:.1} MB body: its first {BODY_HEAD_LINES} of {} lines. “Copy as curl” copies all of it.",
+                    body.len() as f64 / 1_000_000.0, hookwright_core::dryrun::thousands(lines as u64)) }
+            </p>
+            <pre class="code body-head" data-part="body">{ &body[..end] }</pre>
+        </>
     }
 }
 

@@ -29,9 +29,10 @@ use yew::prelude::*;
 
 use super::code_editor::SUMMARY_ABOVE;
 use super::dry_run_protocol::{AnalysisReply, ToWorker};
-use super::rule_builder::Results;
+use super::rule_builder::{Cut, Results, FIRST_DEPTH, FIRST_ROWS};
 use super::templating::{use_debounced, CustomSample, ANALYSIS_DELAY_MS, LIVE_ANALYSIS_MAX};
 use super::worker_link::WorkerLink;
+use crate::state::ContextFile;
 
 /// More builder items than this are not sent to the page: drawing or even
 /// decoding them would hold the main thread; the builder says so instead.
@@ -64,26 +65,137 @@ pub struct RuleRequest {
     /// `YYYY-MM-DD` from the page's clock; empty when unknown.
     pub today: String,
     pub event_trigger: bool,
+    /// The whole builder model ("Show all"); otherwise only the items the
+    /// builder draws first (`rule_builder::FIRST_ROWS`, `FIRST_DEPTH`).
+    pub full: bool,
 }
 
-/// The engine's `RuleAnalysis` on the wire, trimmed to what the page can draw.
+/// The engine's `RuleAnalysis` on the wire, trimmed to what the page draws:
+/// the builder's first items only (unless `full`), the dry run's items as
+/// places in the rule text. Decoding and cloning 5,000 items in the page was
+/// a 65–140 ms task; the builder draws 250 of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleReport {
     findings: Vec<Error>,
     /// The builder's model in pre-order, flat: JSON nested 600 deep is past
     /// serde_json's recursion limit, and a rule may nest 200 deep.
     model: Option<Vec<Node>>,
+    /// Groups whose last items were left out of `model`, by builder path, with how many.
+    cut: Vec<(ItemPath, usize)>,
     /// The builder's item count, when there are too many to send the model.
     too_many: Option<usize>,
     /// The value as JSON (exact decimals), or the evaluation's error.
     result: Option<Result<String, Error>>,
     marks: Vec<Mark>,
+    /// The outcomes of the items in `model`.
     items: Vec<(ItemPath, ItemOutcome)>,
-    dry_run_items: Vec<CountedItem>,
+    dry_run_items: Vec<WireItem>,
+}
+
+/// A dry run's counted item whose text is, most often, a slice of the rule:
+/// its depth, its label (`None`: the same as its text), and its text as
+/// bytes `start..end` of the rule or, when not found there, as it is. A
+/// tuple: JSON's field names would be most of 5,000 items' bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct WireItem(usize, Option<String>, usize, usize, Option<String>);
+
+/// The counted items with each text found in the rule: pre-order, so an
+/// item starts inside the previous one (its first child, one level deeper)
+/// or after it. A text not found there is sent as it is.
+fn wire_items(rule: &str, items: Vec<CountedItem>) -> Vec<WireItem> {
+    let mut from = 0;
+    let mut previous: Option<(usize, usize, usize)> = None;
+    items
+        .into_iter()
+        .map(|item| {
+            if let Some((depth, start, end)) = previous.take() {
+                from = if item.depth > depth { start + 1 } else { end };
+            }
+            let found = rule
+                .get(from..)
+                .and_then(|rest| rest.find(item.text.as_str()))
+                .map(|at| (from + at, from + at + item.text.len()));
+            previous = found.map(|(start, end)| (item.depth, start, end));
+            let label = (item.label != item.text).then_some(item.label);
+            match found {
+                Some((start, end)) => WireItem(item.depth, label, start, end, None),
+                None => WireItem(item.depth, label, 0, 0, Some(item.text)),
+            }
+        })
+        .collect()
+}
+
+/// The builder's first items as `rule_builder` draws them (pre-order, at
+/// most `rows` of them, groups deeper than `depth` without their items), the
+/// groups cut short, and the paths of the items kept. Paths are the
+/// builder's: from its top group, a rule that is not a group at `[0]`.
+fn window(
+    model: &RuleModel,
+    rows: usize,
+    depth: usize,
+) -> (Item, Vec<(ItemPath, usize)>, Vec<ItemPath>) {
+    struct Walk {
+        left: usize,
+        depth: usize,
+        cut: Vec<(ItemPath, usize)>,
+        kept: Vec<ItemPath>,
+        path: ItemPath,
+    }
+    impl Walk {
+        fn item(&mut self, item: &Item) -> Item {
+            match item {
+                Item::Group(g) => {
+                    let mut items = Vec::new();
+                    for (i, child) in g.items.iter().enumerate() {
+                        if self.left == 0 || self.path.len() >= self.depth {
+                            break;
+                        }
+                        self.left -= 1;
+                        self.path.push(i);
+                        self.kept.push(self.path.clone());
+                        items.push(self.item(child));
+                        self.path.pop();
+                    }
+                    if items.len() < g.items.len() {
+                        self.cut
+                            .push((self.path.clone(), g.items.len() - items.len()));
+                    }
+                    Item::Group(Group {
+                        mode: g.mode,
+                        items,
+                    })
+                }
+                Item::Not(inner) => {
+                    self.path.push(0);
+                    self.kept.push(self.path.clone());
+                    let inner = self.item(inner);
+                    self.path.pop();
+                    Item::Not(Box::new(inner))
+                }
+                other => other.clone(),
+            }
+        }
+    }
+    let mut walk = Walk {
+        left: rows,
+        depth,
+        cut: Vec::new(),
+        kept: vec![Vec::new()],
+        path: Vec::new(),
+    };
+    let top = Item::Group(crate::builder::top_group(model));
+    let root = match (walk.item(&top), &model.root) {
+        (windowed, Item::Group(_)) => windowed,
+        // The builder shows a lone item as "all of" it: the rule is that item again.
+        (Item::Group(mut g), _) if g.items.len() == 1 => g.items.remove(0),
+        (windowed, _) => windowed,
+    };
+    (root, walk.cut, walk.kept)
 }
 
 impl RuleReport {
-    pub fn new(analysis: RuleAnalysis) -> RuleReport {
+    /// The report of `analysis` of `rule`: its builder's first items, or all of them when `full`.
+    pub fn new(rule: &str, analysis: RuleAnalysis, full: bool) -> RuleReport {
         let RuleAnalysis {
             mut findings,
             model,
@@ -102,17 +214,30 @@ impl RuleReport {
             ));
         }
         let too_many = (dry_run_items.len() > BUILDER_MAX_ITEMS).then_some(dry_run_items.len());
-        let (model, items, dry_run_items) = match too_many {
-            Some(_) => (None, Vec::new(), Vec::new()),
-            None => (
-                model.map(|m| flatten(&m.root)),
+        let (model, cut, items) = match (too_many, model) {
+            (Some(_), _) | (None, None) => (None, Vec::new(), Vec::new()),
+            (None, Some(m)) if full => (
+                Some(flatten(&m.root)),
+                Vec::new(),
                 items.into_iter().collect(),
-                dry_run_items,
             ),
+            (None, Some(m)) => {
+                let (root, cut, kept) = window(&m, FIRST_ROWS, FIRST_DEPTH);
+                let items = kept
+                    .into_iter()
+                    .filter_map(|path| items.get(&path).map(|&outcome| (path, outcome)))
+                    .collect();
+                (Some(flatten(&root)), cut, items)
+            }
+        };
+        let dry_run_items = match too_many {
+            Some(_) => Vec::new(),
+            None => wire_items(rule, dry_run_items),
         };
         RuleReport {
             findings,
             model,
+            cut,
             too_many,
             result: result.map(|r| r.map(|v| v.to_json())),
             marks,
@@ -121,8 +246,22 @@ impl RuleReport {
         }
     }
 
-    /// Back into the engine's analysis, with the item count when the model was left out.
-    fn into_analysis(self) -> (RuleAnalysis, Option<usize>) {
+    /// Back into the engine's analysis of `rule` (the text it was made of),
+    /// with the groups cut short and the item count when the model was left out.
+    fn into_analysis(self, rule: &str) -> (RuleAnalysis, Cut, Option<usize>) {
+        let dry_run_items = self
+            .dry_run_items
+            .into_iter()
+            .map(|WireItem(depth, label, start, end, own)| {
+                let text =
+                    own.unwrap_or_else(|| rule.get(start..end).unwrap_or_default().to_string());
+                CountedItem {
+                    depth,
+                    label: label.unwrap_or_else(|| text.clone()),
+                    text,
+                }
+            })
+            .collect();
         let analysis = RuleAnalysis {
             findings: self.findings,
             model: self
@@ -132,9 +271,9 @@ impl RuleReport {
             result: self.result.map(|r| r.and_then(|json| parse_json(&json))),
             marks: self.marks,
             items: self.items.into_iter().collect(),
-            dry_run_items: self.dry_run_items,
+            dry_run_items,
         };
-        (analysis, self.too_many)
+        (analysis, self.cut.into_iter().collect(), self.too_many)
     }
 }
 
@@ -215,6 +354,92 @@ fn unflatten(nodes: Vec<Node>) -> Option<Item> {
     None
 }
 
+/// A change to a large rule's text, made in the analysis worker: the page
+/// holds neither its whole builder model nor time to format megabytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RuleJob {
+    /// The canonical layout (the Format button).
+    Format,
+    /// A builder edit at a path of the whole model (the page has its first items only).
+    Builder { path: Vec<usize>, edit: WireEdit },
+}
+
+/// `builder::Edit` on the wire, an item as its rule text (the page then
+/// carries no serialiser for the model's types), an expression as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum WireEdit {
+    SetMode(Match),
+    Add(ItemText),
+    Remove,
+    Move(isize),
+    ToggleNot,
+    Replace(ItemText),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ItemText {
+    /// A group or condition, read back by the rule parser.
+    Rule(String),
+    /// An expression block's text, which may not parse yet.
+    Expression(String),
+}
+
+impl ItemText {
+    fn new(item: Item) -> ItemText {
+        match item {
+            Item::Expression(e) => ItemText::Expression(e.text),
+            other => ItemText::Rule(RuleModel { root: other }.to_text()),
+        }
+    }
+
+    fn into_item(self) -> Option<Item> {
+        match self {
+            ItemText::Rule(text) => crate::builder::model_of(&text).ok().map(|m| m.root),
+            ItemText::Expression(text) => Some(Item::Expression(Expression { text })),
+        }
+    }
+}
+
+impl WireEdit {
+    pub fn new(edit: crate::builder::Edit) -> WireEdit {
+        use crate::builder::Edit;
+        match edit {
+            Edit::SetMode(mode) => WireEdit::SetMode(mode),
+            Edit::Add(item) => WireEdit::Add(ItemText::new(item)),
+            Edit::Remove => WireEdit::Remove,
+            Edit::Move(by) => WireEdit::Move(by),
+            Edit::ToggleNot => WireEdit::ToggleNot,
+            Edit::Replace(item) => WireEdit::Replace(ItemText::new(item)),
+        }
+    }
+
+    fn into_edit(self) -> Option<crate::builder::Edit> {
+        use crate::builder::Edit;
+        Some(match self {
+            WireEdit::SetMode(mode) => Edit::SetMode(mode),
+            WireEdit::Add(item) => Edit::Add(item.into_item()?),
+            WireEdit::Remove => Edit::Remove,
+            WireEdit::Move(by) => Edit::Move(by),
+            WireEdit::ToggleNot => Edit::ToggleNot,
+            WireEdit::Replace(item) => Edit::Replace(item.into_item()?),
+        })
+    }
+}
+
+/// The rule text `job` makes of `text`; `None` when it cannot (the text
+/// does not parse, the path does not fit).
+pub fn run_job(text: &str, job: RuleJob) -> Option<String> {
+    use crate::builder;
+    match job {
+        RuleJob::Format => hookwright_core::rule::format(text).ok(),
+        RuleJob::Builder { path, edit } => {
+            let model = builder::model_of(text).ok()?;
+            let next = builder::apply(&builder::top_group(&model), &path, edit.into_edit()?)?;
+            Some(builder::text_of(&next))
+        }
+    }
+}
+
 /// The analysis a panel draws, and the rule text (of which connection) it is of.
 #[derive(Debug, Default, PartialEq)]
 pub struct Analysed {
@@ -225,15 +450,25 @@ pub struct Analysed {
     pub too_many: Option<usize>,
     /// The builder items' outcomes, shared with the builder by pointer.
     pub results: Rc<Results>,
+    /// Groups of the model whose last items the worker left out (the
+    /// builder's "Show all" asks for them); empty when the model is whole.
+    pub cut: Rc<Cut>,
 }
 
 impl Analysed {
-    fn new(id: &str, text: &str, analysis: RuleAnalysis, too_many: Option<usize>) -> Analysed {
+    fn new(
+        id: &str,
+        text: &str,
+        analysis: RuleAnalysis,
+        cut: Cut,
+        too_many: Option<usize>,
+    ) -> Analysed {
         Analysed {
             id: id.to_string(),
             text: text.to_string(),
             results: Rc::new(analysis.items.clone()),
             analysis,
+            cut: Rc::new(cut),
             too_many,
         }
     }
@@ -255,6 +490,8 @@ pub struct RuleInput {
     pub context: Shared<Result<Context, Error>>,
     pub event_trigger: bool,
     pub today: Option<Date>,
+    /// The builder's whole model, not just its first items.
+    pub full: bool,
 }
 
 impl RuleInput {
@@ -266,7 +503,7 @@ impl RuleInput {
             self.today,
             self.event_trigger,
         );
-        Analysed::new(&self.id, &self.text, analysis, None)
+        Analysed::new(&self.id, &self.text, analysis, Cut::new(), None)
     }
 
     fn request(&self) -> RuleRequest {
@@ -276,6 +513,7 @@ impl RuleInput {
             sample: self.sample.clone(),
             today: self.today.map(|d| d.to_string()).unwrap_or_default(),
             event_trigger: self.event_trigger,
+            full: self.full,
         }
     }
 }
@@ -308,7 +546,9 @@ impl Default for AnalysisWorker {
                     AnalysisReply::Analysed { version, .. }
                     | AnalysisReply::ContextRead { version, .. }
                     | AnalysisReply::ContextSubset { version, .. }
-                    | AnalysisReply::Sql { version, .. } => *version,
+                    | AnalysisReply::Sql { version, .. }
+                    | AnalysisReply::RuleEdited { version, .. }
+                    | AnalysisReply::BodyDone { version, .. } => *version,
                     _ => return,
                 };
                 // Taken out before it runs: the answer may ask again.
@@ -356,11 +596,33 @@ impl AnalysisWorker {
 }
 
 impl AnalysisWorker {
+    /// Runs `job` on the rule `text` in the worker; `answer` gets the new
+    /// text, `None` when the job cannot be done. `false` when no worker could start.
+    pub fn edit_rule(&self, text: String, job: RuleJob, answer: Callback<Option<String>>) -> bool {
+        let reply = Callback::from(move |reply: AnalysisReply| {
+            if let AnalysisReply::RuleEdited { text, .. } = reply {
+                answer.emit(text);
+            }
+        });
+        self.ask(
+            |version| ToWorker::EditRule { version, text, job },
+            None,
+            reply,
+        )
+        .is_some()
+    }
+
     /// The custom context the worker evaluates with (the text as a Blob, read
     /// there); it goes to the worker before the next request.
     pub fn set_context(&self, text: &str) {
         let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
         *self.context.borrow_mut() = Blob::new_with_str_sequence(&parts).ok();
+    }
+
+    /// The custom context is this file (a dropped or picked File is a Blob):
+    /// the worker reads it; the page never holds its text.
+    pub fn set_context_file(&self, file: &Blob) {
+        *self.context.borrow_mut() = Some(file.clone());
     }
 }
 
@@ -399,9 +661,9 @@ pub fn use_rule_analysis(input: RuleInput) -> (Rc<Analysed>, bool) {
                             return;
                         }
                         if let Ok(report) = serde_json::from_str::<RuleReport>(&report) {
-                            let (analysis, too_many) = report.into_analysis();
+                            let (analysis, cut, too_many) = report.into_analysis(&asked.text);
                             let analysed =
-                                Analysed::new(&asked.id, &asked.text, analysis, too_many);
+                                Analysed::new(&asked.id, &asked.text, analysis, cut, too_many);
                             answer.set(Some(Rc::new(analysed)));
                         }
                     })
@@ -447,15 +709,30 @@ pub struct Held {
     waiting: RefCell<Vec<ToWorker>>,
 }
 
+impl Held {
+    /// Runs `f` with the custom context, when there is a usable one.
+    pub fn with_custom<R>(&self, f: impl FnOnce(Option<&Context>) -> R) -> R {
+        let context = self.context.borrow();
+        f(context.as_ref().and_then(|c| c.as_ref().ok()))
+    }
+}
+
 /// In the analysis worker: handles `Analyse` and `SetContext`.
 pub fn in_worker(held: &Rc<Held>, message: ToWorker, blob: Option<Blob>) {
     match message {
-        ToWorker::Analyse { .. } | ToWorker::ContextSubset { .. }
+        ToWorker::Analyse { .. } | ToWorker::ContextSubset { .. } | ToWorker::Body { .. }
             if held.reading.get().is_some() =>
         {
             held.waiting.borrow_mut().push(message);
         }
         ToWorker::Analyse { version, request } => answer(held, version, &request),
+        ToWorker::Body { version, json, job } => {
+            super::preview_worker::in_worker(held, version, &json, job)
+        }
+        ToWorker::EditRule { version, text, job } => {
+            let text = run_job(&text, job);
+            super::dry_run_worker::post(&AnalysisReply::RuleEdited { version, text }, None);
+        }
         ToWorker::ContextSubset { version, roots } => {
             let json = match &*held.context.borrow() {
                 Some(Ok(context)) => Ok(subset(context, &roots)),
@@ -557,9 +834,12 @@ pub const WORKER_CONTEXT_ABOVE: usize = 64 * 1024;
 pub fn use_custom_sample_of(
     worker: AnalysisWorker,
     text: Rc<str>,
+    file: Option<Rc<ContextFile>>,
     selected: Option<Rc<Connection>>,
 ) -> CustomSample {
-    let large = text.len() > WORKER_CONTEXT_ABOVE;
+    let large = text.len() > WORKER_CONTEXT_ABOVE || file.is_some();
+    // What the worker holds: the text, or a file (by address: each load is new).
+    let key = ContextKey(text.clone(), file.clone());
     let here = use_memo((!large).then(|| text.clone()), |text| {
         text.as_ref().map(|t| CustomSample::parse(t))
     });
@@ -567,14 +847,14 @@ pub fn use_custom_sample_of(
     let roots = use_memo(selected.filter(|_| large), |c| {
         c.as_ref().map(|c| roots_of(c)).unwrap_or_default()
     });
-    let answer = use_state(|| None::<(Rc<str>, CustomSample)>);
+    let answer = use_state(|| None::<(ContextKey, CustomSample)>);
     let latest = use_mut_ref(|| 0u32);
     {
         let answer = answer.clone();
         use_effect_with(
-            (large.then(|| text.clone()), (*roots).clone()),
-            move |(text, roots)| {
-                let Some(text) = text.clone() else {
+            (large.then(|| key.clone()), (*roots).clone()),
+            move |(key, roots)| {
+                let Some(key) = key.clone() else {
                     return;
                 };
                 let reply = {
@@ -590,7 +870,7 @@ pub fn use_custom_sample_of(
                             Ok(json) => CustomSample(Rc::new(Context::from_json(&json))),
                             Err(error) => CustomSample(Rc::new(Err(error))),
                         };
-                        answer.set(Some((text.clone(), sample)));
+                        answer.set(Some((key.clone(), sample)));
                     })
                 };
                 let roots = roots.clone();
@@ -607,16 +887,28 @@ pub fn use_custom_sample_of(
     if let Some(sample) = &*here {
         return sample.clone();
     }
+    let bytes = file.as_ref().map_or(text.len() as f64, |f| f.bytes);
     match &*answer {
-        Some((read, sample)) if Rc::ptr_eq(read, &text) => sample.clone(),
+        Some((read, sample)) if *read == key => sample.clone(),
         _ => CustomSample(Rc::new(Err(Error::new(
             ErrorKind::Json,
-            format!(
-                "reading the {:.1} MB context…",
-                text.len() as f64 / 1_000_000.0
-            ),
+            format!("reading the {:.1} MB context…", bytes / 1_000_000.0),
             None,
         )))),
+    }
+}
+
+/// Which custom context: compared by address, as texts may be megabytes.
+#[derive(Clone)]
+struct ContextKey(Rc<str>, Option<Rc<ContextFile>>);
+
+impl PartialEq for ContextKey {
+    fn eq(&self, other: &ContextKey) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+            && match (&self.1, &other.1) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -634,7 +926,8 @@ fn answer(held: &Held, version: u32, request: &RuleRequest) {
         request.today.parse().ok(),
         request.event_trigger,
     );
-    let report = serde_json::to_string(&RuleReport::new(analysis)).unwrap_or_default();
+    let report = RuleReport::new(&request.text, analysis, request.full);
+    let report = serde_json::to_string(&report).unwrap_or_default();
     super::dry_run_worker::post(&AnalysisReply::Analysed { version, report }, None);
 }
 
@@ -647,11 +940,11 @@ mod tests {
         let ctx = &samples::sample("loan-5-days-past-due").unwrap().context;
         let text = r#"(and (= status-days-past-due 5) (not (or (= loan-status "Open") (< status-amount-due 10.50))) (= nope 1))"#;
         let analysis = analyze_rule(text, catalog_for(Source::Loanpro), Some(ctx), None, false);
-        let wire = serde_json::to_string(&RuleReport::new(analysis.clone())).unwrap();
-        let (back, too_many) = serde_json::from_str::<RuleReport>(&wire)
+        let wire = serde_json::to_string(&RuleReport::new(text, analysis.clone(), false)).unwrap();
+        let (back, cut, too_many) = serde_json::from_str::<RuleReport>(&wire)
             .unwrap()
-            .into_analysis();
-        assert_eq!(too_many, None);
+            .into_analysis(text);
+        assert_eq!((too_many, cut), (None, Cut::new()));
         assert_eq!(back, analysis);
     }
 
@@ -667,10 +960,11 @@ mod tests {
         }
         let analysis = analyze_rule(&text, catalog_for(Source::Loanpro), None, None, false);
         assert!(analysis.model.is_some(), "{:?}", analysis.findings);
-        let wire = serde_json::to_string(&RuleReport::new(analysis.clone())).unwrap();
-        let (back, _) = serde_json::from_str::<RuleReport>(&wire)
+        // The whole model when asked for it.
+        let wire = serde_json::to_string(&RuleReport::new(&text, analysis.clone(), true)).unwrap();
+        let (back, _, _) = serde_json::from_str::<RuleReport>(&wire)
             .unwrap()
-            .into_analysis();
+            .into_analysis(&text);
         assert_eq!(back, analysis);
     }
 
@@ -695,10 +989,126 @@ mod tests {
         let text = format!("(or {})", clauses.join(" "));
         let ctx = &samples::sample("loan-5-days-past-due").unwrap().context;
         let analysis = analyze_rule(&text, catalog_for(Source::Loanpro), Some(ctx), None, false);
-        let (back, too_many) = RuleReport::new(analysis.clone()).into_analysis();
+        let (back, _, too_many) =
+            RuleReport::new(&text, analysis.clone(), false).into_analysis(&text);
         assert_eq!(too_many, Some(BUILDER_MAX_ITEMS + 6));
         assert!(back.model.is_none() && back.items.is_empty());
         assert_eq!(back.marks, analysis.marks);
         assert_eq!(back.result, analysis.result);
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+    use crate::builder;
+
+    fn analysed(text: &str) -> RuleAnalysis {
+        let ctx = &samples::sample("loan-5-days-past-due").unwrap().context;
+        analyze_rule(text, catalog_for(Source::Loanpro), Some(ctx), None, false)
+    }
+
+    #[test]
+    fn a_large_rule_sends_the_items_the_builder_draws_first() {
+        let clauses: Vec<String> = (0..5000)
+            .map(|i| format!("(> status-days-past-due {i})"))
+            .collect();
+        let text = format!("(or\n  {})", clauses.join("\n  "));
+        let analysis = analysed(&text);
+        let report = RuleReport::new(&text, analysis.clone(), false);
+        let wire = serde_json::to_string(&report).unwrap();
+        let full = serde_json::to_string(&RuleReport::new(&text, analysis.clone(), true)).unwrap();
+        println!(
+            "report {} bytes, whole model {} bytes",
+            wire.len(),
+            full.len()
+        );
+        assert!(
+            wire.len() * 4 < full.len(),
+            "{} bytes against {}",
+            wire.len(),
+            full.len()
+        );
+        let (back, cut, _) = serde_json::from_str::<RuleReport>(&wire)
+            .unwrap()
+            .into_analysis(&text);
+        let top = builder::top_group(back.model.as_ref().unwrap());
+        assert_eq!(top.items.len(), FIRST_ROWS);
+        assert_eq!(cut.get(&Vec::new()), Some(&(5000 - FIRST_ROWS)));
+        // The outcomes of the items sent, and the dry run's items whole.
+        assert_eq!(back.items.len(), FIRST_ROWS + 1);
+        assert_eq!(back.items.get(&vec![3]), analysis.items.get(&vec![3]));
+        assert_eq!(back.dry_run_items, analysis.dry_run_items);
+        assert_eq!(back.marks, analysis.marks);
+    }
+
+    #[test]
+    fn a_deep_rule_sends_groups_down_to_the_builders_depth() {
+        let mut text = "(= loan-status \"Open\")".to_string();
+        for i in 0..150 {
+            let head = ["and", "or"][i % 2];
+            text = format!("({head} (> status-days-past-due {i}) {text})");
+        }
+        let analysis = analysed(&text);
+        let (back, cut, _) = RuleReport::new(&text, analysis.clone(), false).into_analysis(&text);
+        let mut group = builder::top_group(back.model.as_ref().unwrap());
+        let mut depth = 0;
+        while let Some(Item::Group(inner)) = group.items.get(1).cloned() {
+            group = inner;
+            depth += 1;
+        }
+        assert_eq!(depth, FIRST_DEPTH);
+        assert!(group.items.is_empty());
+        assert_eq!(cut.len(), 1);
+        assert_eq!(back.dry_run_items, analysis.dry_run_items);
+    }
+
+    #[test]
+    fn a_lone_condition_stays_the_rule() {
+        let text = "(= loan-status \"Open\")";
+        let analysis = analysed(text);
+        let (back, cut, _) = RuleReport::new(text, analysis.clone(), false).into_analysis(text);
+        assert!(cut.is_empty());
+        assert_eq!(back, analysis);
+    }
+
+    #[test]
+    fn jobs_edit_the_whole_rule() {
+        let clauses: Vec<String> = (0..300)
+            .map(|i| format!("(> status-days-past-due {i})"))
+            .collect();
+        let text = format!("(or {})", clauses.join(" "));
+        // Removing the 300th item, which the page does not have.
+        let job = RuleJob::Builder {
+            path: vec![299],
+            edit: WireEdit::new(builder::Edit::Remove),
+        };
+        let next = run_job(&text, job).unwrap();
+        assert!(next.contains("(> status-days-past-due 298)"));
+        assert!(!next.contains("(> status-days-past-due 299)"));
+        let add = builder::Edit::Add(Item::Condition(Condition {
+            variable: "loan-status".into(),
+            operator: hookwright_core::rule::model::Operator::Eq,
+            value: hookwright_core::rule::model::Operand::One(
+                hookwright_core::rule::model::Literal::Text("Open".into()),
+            ),
+        }));
+        let next = run_job(
+            &next,
+            RuleJob::Builder {
+                path: vec![],
+                edit: WireEdit::new(add),
+            },
+        )
+        .unwrap();
+        assert!(
+            next.trim_end().ends_with("(= loan-status \"Open\"))"),
+            "{next}"
+        );
+        assert_eq!(
+            run_job("(and (= a 1)   (= b 2))", RuleJob::Format).as_deref(),
+            Some("(and (= a 1) (= b 2))")
+        );
+        assert_eq!(run_job("(and", RuleJob::Format), None);
     }
 }

@@ -26,6 +26,10 @@ pub type Results = HashMap<Path, ItemOutcome>;
 /// How many loans of the last dry run each item was true / false / error for.
 pub type Counts = HashMap<Path, [f64; 3]>;
 
+/// Groups whose last items the page does not have (a large rule's builder
+/// gets its first items from the analysis worker), by path, with how many.
+pub type Cut = HashMap<Path, usize>;
+
 #[derive(Properties, PartialEq)]
 pub struct RuleBuilderProps {
     pub top: Group,
@@ -34,24 +38,30 @@ pub struct RuleBuilderProps {
     /// The last dry run's counts, shown beside each item's result.
     #[prop_or_default]
     pub counts: Rc<Counts>,
+    /// Items of `top` left out, by group; "Show all" then asks for them.
+    #[prop_or_default]
+    pub cut: Rc<Cut>,
+    #[prop_or_default]
+    pub on_show_all: Callback<()>,
     /// An edit at a path; the string is a coalesce key for typing in one field.
     pub on_edit: Callback<(Path, Edit, Option<String>)>,
 }
 
 /// Items drawn before "Show all": drawing thousands of rows would block the
 /// page for longer than a frame on every change of the rule.
-const FIRST_ROWS: usize = 250;
-/// Items drawn a frame.
+pub const FIRST_ROWS: usize = 250;
+/// Items drawn a frame (each adds its rows' style and layout to that frame).
 const SLICE: usize = 50;
 /// Groups nested deeper than this wait for "Show all" too: the browser's
 /// layout of a group grows with its depth (150 nested groups took it over 100 ms).
-const FIRST_DEPTH: usize = 24;
+pub const FIRST_DEPTH: usize = 24;
 
 #[derive(Clone)]
 struct Scope {
     catalog: &'static Catalog,
     results: Rc<Results>,
     counts: Rc<Counts>,
+    cut: Rc<Cut>,
     on_edit: Callback<(Path, Edit, Option<String>)>,
     /// Items still to draw, in reading order; the rest wait for "Show all".
     rows_left: Rc<Cell<usize>>,
@@ -96,12 +106,15 @@ impl Scope {
 pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
     let all = use_state(|| false);
     // Drawn in slices, a frame apart: a large rule's builder never holds the
-    // page for one long task.
+    // page for one long task. The count grows only while items wait, so a
+    // large rule arriving in a builder that showed a small one starts again
+    // at one slice (drawing 250 rows at once was a 100–240 ms task).
     let rows = use_state(|| SLICE);
+    let waiting = item_count(&props.top) > *rows;
     {
         let rows = rows.clone();
-        use_effect_with(*rows, move |&drawn| {
-            let timer = (drawn < FIRST_ROWS)
+        use_effect_with((*rows, waiting), move |&(drawn, waiting)| {
+            let timer = (waiting && drawn < FIRST_ROWS)
                 .then(|| gloo::timers::callback::Timeout::new(0, move || rows.set(drawn + SLICE)));
             move || drop(timer)
         });
@@ -110,12 +123,34 @@ pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
         catalog: props.catalog,
         results: props.results.clone(),
         counts: props.counts.clone(),
+        cut: props.cut.clone(),
         on_edit: props.on_edit.clone(),
         rows_left: Rc::new(Cell::new(if *all { usize::MAX } else { *rows })),
         depth: if *all { usize::MAX } else { FIRST_DEPTH },
-        show_all: Callback::from(move |_| all.set(true)),
+        show_all: {
+            let on_show_all = props.on_show_all.clone();
+            Callback::from(move |_| {
+                all.set(true);
+                on_show_all.emit(());
+            })
+        },
     };
     group_view(&scope, &props.top, &[], None)
+}
+
+/// The items below `top`, counted without recursion (a rule nests 200 deep).
+fn item_count(top: &Group) -> usize {
+    let mut count = 0;
+    let mut stack: Vec<&Item> = top.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        count += 1;
+        match item {
+            Item::Group(g) => stack.extend(g.items.iter()),
+            Item::Not(inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+    count
 }
 
 fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usize>) -> Html {
@@ -145,7 +180,9 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
         .map(|v| Item::Condition(condition_for(v)));
     let add_condition = new_condition.map(|item| scope.edit(path, Edit::Add(item)));
     let add_group = scope.edit(path, Edit::Add(Item::Group(empty_group(Match::Any))));
-    let mut hidden = 0;
+    // Items the page does not have are not drawn either.
+    let mut hidden = scope.cut.get(path).copied().unwrap_or(0);
+    let count = group.items.len() + hidden;
     let children: Vec<Html> = group
         .items
         .iter()
@@ -159,7 +196,7 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
             scope.rows_left.set(left - 1);
             let mut child = path.to_vec();
             child.push(i);
-            Some(item_view(scope, item, &child, group.items.len()))
+            Some(item_view(scope, item, &child, count))
         })
         .collect();
     let label = if path.is_empty() { "Rule" } else { "Group" };
@@ -221,8 +258,65 @@ fn item_view(scope: &Scope, item: &Item, path: &[usize], siblings: usize) -> Htm
                 </div>
             }
         }
-        Item::Condition(condition) => condition_view(scope, condition, path, siblings),
-        Item::Expression(expression) => expression_view(scope, expression, path, siblings),
+        leaf => html! {
+            <Leaf item={leaf.clone()} path={path.to_vec()} {siblings} row={RowScope {
+                catalog: scope.catalog,
+                on_edit: scope.on_edit.clone(),
+                outcome: scope.results.get(path).copied(),
+                count: scope.counts.get(path).copied(),
+            }} />
+        },
+    }
+}
+
+/// What a condition or expression row shows besides its item, compared
+/// cheaply (the catalog by address).
+#[derive(Clone)]
+struct RowScope {
+    catalog: &'static Catalog,
+    on_edit: Callback<(Path, Edit, Option<String>)>,
+    outcome: Option<ItemOutcome>,
+    count: Option<[f64; 3]>,
+}
+
+impl PartialEq for RowScope {
+    fn eq(&self, other: &RowScope) -> bool {
+        std::ptr::eq(self.catalog, other.catalog)
+            && self.on_edit == other.on_edit
+            && self.outcome == other.outcome
+            && self.count == other.count
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LeafProps {
+    item: Item,
+    path: Path,
+    siblings: usize,
+    row: RowScope,
+}
+
+/// A condition or expression row as a component of its own: Yew redraws it
+/// only when its item, place, result or count changes, so drawing a large
+/// builder 50 rows a frame does not redraw the rows already drawn.
+#[component]
+fn Leaf(props: &LeafProps) -> Html {
+    let row = &props.row;
+    let path = &props.path;
+    let scope = Scope {
+        catalog: row.catalog,
+        results: Rc::new(row.outcome.map(|o| (path.clone(), o)).into_iter().collect()),
+        counts: Rc::new(row.count.map(|c| (path.clone(), c)).into_iter().collect()),
+        cut: Rc::default(),
+        on_edit: row.on_edit.clone(),
+        rows_left: Rc::new(Cell::new(0)),
+        depth: 0,
+        show_all: Callback::noop(),
+    };
+    match &props.item {
+        Item::Condition(condition) => condition_view(&scope, condition, path, props.siblings),
+        Item::Expression(expression) => expression_view(&scope, expression, path, props.siblings),
+        _ => Html::default(),
     }
 }
 

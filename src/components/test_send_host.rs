@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::island::IslandHost;
 use super::preview::render_for_sample;
+use super::preview_worker::{use_rendered, RenderResult};
 use super::templating::CustomSample;
 use super::test_send::SendInput;
 
@@ -27,24 +28,23 @@ pub struct TestSendHostProps {
 }
 
 /// The island's input: the connection and the request rendered for its sample.
-fn input(connection: &Connection, custom: &CustomSample, trace: &str, lenient: bool) -> String {
-    let request = render_for_sample(connection, custom, trace, lenient).ok();
+fn input(connection: &Connection, rendered: Option<&RenderResult>) -> String {
+    let request = rendered.and_then(|r| r.as_ref().ok()).cloned();
     SendInput::new(connection, request).to_json()
 }
 
 #[component]
 pub fn TestSendHost(props: &TestSendHostProps) -> Html {
-    let shown = use_memo(
-        (
-            props.settled.clone(),
-            props.custom.clone(),
-            props.trace.clone(),
-            props.lenient,
-        ),
-        |(settled, custom, trace, lenient)| {
-            AttrValue::from(input(settled, custom, trace, *lenient))
-        },
+    // Rendered as the Preview renders it: a large body in the analysis worker (`preview_worker`).
+    let rendered = use_rendered(
+        props.settled.clone(),
+        props.custom.clone(),
+        props.trace.to_string(),
+        props.lenient,
     );
+    let shown = use_memo((props.settled.clone(), rendered), |(settled, rendered)| {
+        AttrValue::from(input(settled, rendered.as_deref()))
+    });
     // The newest inputs, made JSON only when the island asks.
     let live = (
         props.connection.clone(),
@@ -56,7 +56,8 @@ pub fn TestSendHost(props: &TestSendHostProps) -> Html {
     let on_call = Callback::from(move |(kind, _): (String, String)| match kind.as_str() {
         "current" => {
             let (connection, custom, trace, lenient) = &live;
-            input(connection, custom, trace, *lenient)
+            let request = render_for_sample(connection, custom, trace, *lenient);
+            input(connection, Some(&request))
         }
         "sent" => {
             on_sent.emit(());

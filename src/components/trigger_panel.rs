@@ -21,10 +21,12 @@ use super::dry_run::DryCounts;
 use super::dry_run_island::DryRunHost;
 use super::dry_run_protocol::ClauseCount;
 use super::error_list::{diagnostic_paints, ErrorList};
-use super::rule_analysis::{use_rule_analysis, RuleInput, Shared};
+use super::rule_analysis::{
+    use_analysis_worker, use_rule_analysis, RuleInput, RuleJob, Shared, WireEdit,
+};
 use super::rule_builder::{self, RuleBuilder};
 use super::sample_picker::SamplePicker;
-use super::templating::use_custom_sample;
+use super::templating::{use_custom_sample, LIVE_ANALYSIS_MAX};
 use super::trigger_kind::TriggerKind;
 use super::use_dispatch;
 use crate::actions::Edit;
@@ -128,6 +130,9 @@ fn completions(catalog: &Catalog) -> Vec<Completion> {
     variables.chain(functions).collect()
 }
 
+/// The builder's model, the rule text it is of, and the items it leaves out.
+type Shown = (RuleModel, String, Rc<rule_builder::Cut>);
+
 fn edit(editor: &Dispatcher, id: &str, edit: Edit, coalesce: Option<String>) {
     editor.dispatch(Action::Edit {
         id: id.to_string(),
@@ -160,9 +165,11 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 )))),
             },
         );
+    // Which connection's builder asked for all its items ("Show all").
+    let full = use_state(|| None::<String>);
     // A large rule is analysed in the analysis worker once typing pauses:
     // its text and colours follow the keys at once, its checks, marks and
-    // builder a moment later.
+    // builder (its first items) a moment later.
     let (analysed, analysing) = use_rule_analysis(RuleInput {
         id: connection.id.clone(),
         text: text.clone(),
@@ -171,6 +178,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         context: (*context).clone(),
         event_trigger,
         today: today(),
+        full: full.as_deref() == Some(connection.id.as_str()),
     });
     // Marks and underlines are placed by offsets into the analysed text.
     let current = analysed.text == text;
@@ -184,21 +192,28 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     let completion_list = use_memo(connection.source, |source| {
         Rc::new(completions(catalog_for(*source)))
     });
-    // The builder keeps showing the last rule that parsed while the text has errors.
-    let last_valid = use_mut_ref(|| None::<(String, RuleModel)>);
+    // The builder keeps showing the last rule that parsed while the text has
+    // errors: its model, the text it is of, and the items the page does not have.
+    let last_valid = use_mut_ref(|| None::<(String, Shown)>);
     // No answer yet for a large rule is not an error: the builder waits.
     let broken = !analysed.parses() && !analysed.text.is_empty();
-    let (model, stale) = match &analysis.model {
+    let (shown, stale) = match &analysis.model {
         Some(model) => {
-            *last_valid.borrow_mut() = Some((connection.id.clone(), model.clone()));
-            (Some(model.clone()), false)
+            let shown = (model.clone(), analysed.text.clone(), analysed.cut.clone());
+            *last_valid.borrow_mut() = Some((connection.id.clone(), shown.clone()));
+            (Some(shown), false)
         }
         None if analysed.too_many.is_some() => (None, false),
         None => match &*last_valid.borrow() {
-            Some((id, model)) if *id == connection.id => (Some(model.clone()), broken),
+            Some((id, shown)) if *id == connection.id => (Some(shown.clone()), broken),
             _ => (None, broken),
         },
     };
+    let model = shown.as_ref().map(|(model, _, _)| model.clone());
+    let cut = shown
+        .as_ref()
+        .map(|(_, _, cut)| cut.clone())
+        .unwrap_or_default();
 
     let on_text = {
         let editor = editor.clone();
@@ -211,19 +226,68 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     // One callback for the panel's life, reading the connection and model of
     // the latest render: the builder then re-renders only when its rule or
     // results change, not on every keystroke elsewhere.
-    let latest = use_mut_ref(|| (connection.clone(), model.clone()));
-    *latest.borrow_mut() = (connection.clone(), model.clone());
+    let latest = use_mut_ref(|| (connection.clone(), shown.clone()));
+    *latest.borrow_mut() = (connection.clone(), shown.clone());
+    let worker = use_analysis_worker();
+    // A large rule's new text, made in the worker: only the latest job's is
+    // applied, and a Format's only while the rule is still the one it formatted
+    // (a builder edit carries the whole field, so the latest has all the typing).
+    let jobs = use_mut_ref(|| 0u32);
+    let apply_from_worker = {
+        let editor = editor.clone();
+        let latest = latest.clone();
+        move |made_of: Option<String>, coalesce: Option<String>| {
+            let editor = editor.clone();
+            let latest = latest.clone();
+            let jobs = jobs.clone();
+            let job = {
+                let mut jobs = jobs.borrow_mut();
+                *jobs = jobs.wrapping_add(1);
+                *jobs
+            };
+            Callback::from(move |next: Option<String>| {
+                let connection = latest.borrow().0.clone();
+                let current = *jobs.borrow() == job
+                    && made_of
+                        .as_ref()
+                        .is_none_or(|m| connection.trigger.rule() == m);
+                if let Some(next) = next.filter(|_| current) {
+                    edit(
+                        &editor,
+                        &connection.id,
+                        Edit::SetRule(next),
+                        coalesce.clone(),
+                    );
+                }
+            })
+        }
+    };
     let on_edit = {
         let editor = editor.clone();
+        let worker = worker.clone();
+        let apply_from_worker = apply_from_worker.clone();
         use_callback(
             (),
             move |(path, change, coalesce): (Path, BuilderEdit, Option<String>), _| {
                 // A copy: dispatching must not hold the borrow.
-                let (connection, model) = latest.borrow().clone();
-                let Some(model) = &model else { return };
+                let (connection, shown) = latest.borrow().clone();
+                let Some((model, made_of, cut)) = &shown else {
+                    return;
+                };
+                let key = coalesce.map(|k| format!("builder:{}:{k}", connection.id));
+                // The page has only the first items of a large rule's model:
+                // the worker edits the whole one.
+                if let Some(worker) = worker.as_ref().filter(|_| !cut.is_empty()) {
+                    let job = RuleJob::Builder {
+                        path,
+                        edit: WireEdit::new(change),
+                    };
+                    let answer = apply_from_worker(None, key);
+                    worker.edit_rule(made_of.clone(), job, answer);
+                    return;
+                }
                 let top = builder::top_group(model);
                 if let Some(next) = builder::apply(&top, &path, change) {
-                    let key = coalesce.map(|k| format!("builder:{}:{k}", connection.id));
                     edit(
                         &editor,
                         &connection.id,
@@ -234,14 +298,40 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
             },
         )
     };
+    // Formatting a large rule takes longer than a frame: the worker does it.
+    let formatting = use_state(|| None::<String>);
     let on_format = {
         let editor = editor.clone();
         let id = connection.id.clone();
         let text = text.clone();
+        let formatting = formatting.clone();
         Callback::from(move |_| {
+            if text.len() > LIVE_ANALYSIS_MAX {
+                if let Some(worker) = &worker {
+                    formatting.set(Some(text.clone()));
+                    let done = apply_from_worker(Some(text.clone()), None);
+                    let formatting = formatting.clone();
+                    let answer = Callback::from(move |next: Option<String>| {
+                        formatting.set(None);
+                        done.emit(next);
+                    });
+                    if worker.edit_rule(text.clone(), RuleJob::Format, answer) {
+                        return;
+                    }
+                }
+            }
             if let Ok(formatted) = rule::format(&text) {
                 edit(&editor, &id, Edit::SetRule(formatted), None);
             }
+        })
+    };
+    let is_formatting = formatting.as_deref() == Some(text.as_str());
+    // Stable while the connection is, like `on_edit`: a new callback would
+    // re-render the builder's rows on every keystroke.
+    let on_show_all = {
+        let full = full.clone();
+        use_callback(connection.id.clone(), move |_: (), id| {
+            full.set(Some(id.clone()))
         })
     };
 
@@ -319,7 +409,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                             { format!("This rule has {} groups and conditions, too many for the builder: edit it as text below.", thousands(items as u64)) }
                         </p>
                     } else if let Some(model) = &model {
-                        <RuleBuilder top={builder::top_group(model)} {catalog} results={results.clone()} counts={builder_counts.clone()} {on_edit} />
+                        <RuleBuilder top={builder::top_group(model)} {catalog} results={results.clone()} counts={builder_counts.clone()} cut={cut.clone()} {on_show_all} {on_edit} />
                     } else if analysing {
                         <p class="empty" aria-busy="true">{ "Analysing the rule…" }</p>
                     } else {
@@ -330,8 +420,9 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                     <div class="area-head">
                         <h4>{ "Rule: text" }</h4>
                         <span class="spacer"></span>
-                        <button type="button" class="button" onclick={on_format} disabled={!analysed.parses() || text.trim().is_empty()}
-                            title="Canonical layout: short forms on one line, long ones broken and indented">{ "Format" }</button>
+                        <button type="button" class="button" onclick={on_format} disabled={!analysed.parses() || text.trim().is_empty() || is_formatting}
+                            aria-busy={is_formatting.then_some("true")}
+                            title="Canonical layout: short forms on one line, long ones broken and indented">{ if is_formatting { "Formatting…" } else { "Format" } }</button>
                     </div>
                     <CodeEditor label="Rule" value={text.clone()} on_change={on_text} paints={Rc::new(paints)}
                         completions={(*completion_list).clone()} completer={Some(Completer(complete_symbol))}
