@@ -1,6 +1,6 @@
 //! The dry run's Web Worker (the `dryrun_worker` binary runs [`run_worker`]):
-//! streams the portfolio Blob it is sent (`Blob.stream()`, about a megabyte
-//! at a time), undoes gzip, cuts records and evaluates them with the engine,
+//! streams the portfolio Blob it is sent (`Blob.stream()`, a megabyte at a
+//! time into buffers of its own where the browser allows: [`Chunks`]), undoes gzip, cuts records and evaluates them with the engine,
 //! posting progress a few times a second. A newer Start or a Cancel stops a
 //! run at its next chunk.
 //! A large plain NDJSON file is shared out by byte ranges: this worker reads
