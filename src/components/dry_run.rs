@@ -318,33 +318,36 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         use_effect_with(done, move |done| {
             let called_off = Rc::new(std::cell::Cell::new(false));
             if let Some((run, summary)) = done {
-                // The counts on the builder and the text re-render the whole
-                // Trigger panel: they follow once the summary is on screen.
+                // The tables' first rows and the counts on the builder and the
+                // text (which re-render the whole Trigger panel) follow once
+                // the summary is on screen, so its frame waits for neither.
                 let counts = Rc::new((summary.clauses.clone(), summary.items.clone()));
                 let off = called_off.clone();
+                let run = *run;
                 let after_paint = Closure::once_into_js(move || {
                     Timeout::new(0, move || {
-                        if !off.get() {
-                            on_counts.emit(counts);
+                        if off.get() {
+                            return;
                         }
+                        for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
+                            send(
+                                ToWorker::Rows {
+                                    run,
+                                    table,
+                                    sort: None,
+                                    filter: String::new(),
+                                    offset: 0,
+                                    limit: WINDOW,
+                                },
+                                None,
+                            );
+                        }
+                        on_counts.emit(counts);
                     })
                     .forget();
                 });
                 if let Some(window) = web_sys::window() {
                     let _ = window.request_animation_frame(after_paint.unchecked_ref());
-                }
-                for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
-                    send(
-                        ToWorker::Rows {
-                            run: *run,
-                            table,
-                            sort: None,
-                            filter: String::new(),
-                            offset: 0,
-                            limit: WINDOW,
-                        },
-                        None,
-                    );
                 }
             }
             move || called_off.set(true)

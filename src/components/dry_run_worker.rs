@@ -1,6 +1,6 @@
 //! The dry run's Web Worker (the `dryrun_worker` binary runs [`run_worker`]):
-//! streams the portfolio Blob it is sent (`Blob.stream()`, about a megabyte
-//! at a time), undoes gzip, cuts records and evaluates them with the engine,
+//! streams the portfolio Blob it is sent (`Blob.stream()`, a megabyte at a
+//! time into buffers of its own where the browser allows: [`Chunks`]), undoes gzip, cuts records and evaluates them with the engine,
 //! posting progress a few times a second. A newer Start or a Cancel stops a
 //! run at its next chunk.
 //! A large plain NDJSON file is shared out by byte ranges: this worker reads
@@ -22,8 +22,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefaultReader,
-    Worker,
+    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamByobReader,
+    ReadableStreamDefaultReader, Worker,
 };
 
 use super::dry_run_protocol::{
@@ -341,11 +341,80 @@ fn stream_chunk(result: &JsValue) -> Result<Option<Uint8Array>, FileError> {
         .ok()
         .and_then(|d| d.as_bool())
         .unwrap_or(true);
-    if done {
-        return Ok(None);
-    }
     let chunk = Reflect::get(result, &"value".into()).map_err(|_| unreadable())?;
+    if done {
+        // A BYOB read that meets the end brings the last bytes with `done`.
+        return Ok(chunk
+            .dyn_into::<Uint8Array>()
+            .ok()
+            .filter(|c| c.length() > 0));
+    }
     Ok(Some(chunk.unchecked_into()))
+}
+
+/// A file's bytes as a stream: into buffers of our own, [`CHUNK`] bytes a
+/// read, where the browser offers that (`Blob.stream()` as a byte stream,
+/// read with a BYOB reader: no new buffer for every chunk), else as the
+/// browser's own chunks.
+enum Chunks {
+    Plain(ReadableStreamDefaultReader),
+    /// The reader and the buffers whose bytes have been used.
+    Own(ReadableStreamByobReader, Vec<js_sys::ArrayBuffer>),
+}
+
+impl Chunks {
+    fn open(blob: &Blob) -> Chunks {
+        let stream = blob.stream();
+        match ReadableStreamByobReader::new(&stream) {
+            Ok(reader) => Chunks::Own(reader, Vec::new()),
+            Err(_) => Chunks::Plain(stream.get_reader().unchecked_into()),
+        }
+    }
+
+    /// The next chunk; a BYOB read waits for a whole [`CHUNK`] or the end.
+    fn read(&mut self) -> JsFuture {
+        match self {
+            Chunks::Plain(reader) => JsFuture::from(reader.read()),
+            Chunks::Own(reader, spare) => {
+                let buffer = spare
+                    .pop()
+                    .unwrap_or_else(|| js_sys::ArrayBuffer::new(CHUNK as u32));
+                let options = js_sys::Object::new();
+                let _ = Reflect::set(
+                    &options,
+                    &"min".into(),
+                    &JsValue::from(buffer.byte_length()),
+                );
+                let read = Reflect::get(reader, &"read".into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+                let promise = read
+                    .and_then(|f| f.call2(reader, &Uint8Array::new(&buffer), &options).ok())
+                    .map_or_else(
+                        || js_sys::Promise::reject(&JsValue::NULL),
+                        |p| p.unchecked_into(),
+                    );
+                JsFuture::from(promise)
+            }
+        }
+    }
+
+    /// `piece`'s bytes have been copied: its buffer may take the next read.
+    fn used(&mut self, piece: &Uint8Array) {
+        if let Chunks::Own(_, spare) = self {
+            let buffer = piece.buffer();
+            if buffer.byte_length() as usize == CHUNK {
+                spare.push(buffer);
+            }
+        }
+    }
+
+    fn cancel(&self) {
+        let _ = match self {
+            Chunks::Plain(reader) => reader.cancel(),
+            Chunks::Own(reader, _) => reader.cancel(),
+        };
+    }
 }
 
 /// Streams the lines that start in bytes `range` of `blob` (all of it for
@@ -365,10 +434,7 @@ async fn evaluate_range(
     let slice = blob
         .slice_with_f64_and_f64(cut.read_from() as f64, blob.size())
         .map_err(|_| unreadable())?;
-    let stream = slice
-        .stream()
-        .get_reader()
-        .unchecked_into::<ReadableStreamDefaultReader>();
+    let mut stream = Chunks::open(&slice);
     let mut reader = if first {
         Reader::new()
     } else {
@@ -381,11 +447,11 @@ async fn evaluate_range(
     let mut read = 0.0;
     let mut work_ms = 0.0;
     // The next chunk is asked for before this one is evaluated, so reading overlaps the work.
-    let mut next = Some(JsFuture::from(stream.read()));
+    let mut next = Some(stream.read());
     while let Some(pending) = next.take() {
         let result = pending.await.map_err(|_| unreadable())?;
         if state.current.get() != run {
-            let _ = stream.cancel();
+            stream.cancel();
             return Ok(None);
         }
         if let Some(chunk) = stream_chunk(&result)? {
@@ -409,9 +475,9 @@ async fn evaluate_range(
                 });
             }
             if cut.done() {
-                let _ = stream.cancel();
+                stream.cancel();
             } else {
-                next = Some(JsFuture::from(stream.read()));
+                next = Some(stream.read());
                 // Small chunks wait for company: a batch is about a megabyte.
                 if held < CHUNK {
                     continue;
@@ -427,6 +493,7 @@ async fn evaluate_range(
                     let n = piece.length() as usize;
                     piece.copy_to(&mut into[at..at + n]);
                     at += n;
+                    stream.used(&piece);
                 }
             })?;
             held = 0;

@@ -741,6 +741,8 @@ pub struct Evaluator<'p> {
     shapes: Vec<Option<Shape>>,
     /// The shape of this loan when there are too many conditions to keep them.
     shape: Shape,
+    /// The rule's run gives only whether it fired (the tally's need), not its value.
+    truthiness_only: bool,
 }
 
 /// The builder's node values and the near miss's flips for one combination
@@ -818,6 +820,7 @@ impl<'p> Evaluator<'p> {
                 _ => Vec::new(),
             },
             shape: Shape::default(),
+            truthiness_only: true,
         }
     }
 
@@ -900,7 +903,10 @@ impl<'p> Evaluator<'p> {
 
     /// One JSON record's result, as the tally would count it (for tests and tools).
     pub fn loan(&mut self, text: &str) -> LoanResult {
-        match self.evaluate(Source::Json(text), 1) {
+        self.truthiness_only = false;
+        let result = self.evaluate(Source::Json(text), 1);
+        self.truthiness_only = true;
+        match result {
             Ok((Ok(v), _)) => LoanResult::Value(v),
             Ok((Err(e), _)) => LoanResult::Error(e),
             Err(m) => LoanResult::Unreadable(m),
@@ -953,6 +959,15 @@ impl<'p> Evaluator<'p> {
         let ctx = ctx.unwrap_or(&self.ctx);
         let mut states = States(std::mem::take(&mut self.states));
         states.0.fill(0);
+        if self.truthiness_only {
+            // Counting needs only whether the rule fired; no values are built.
+            let (result, states) = self
+                .plan
+                .compiled
+                .truthy_traced(ctx, &self.plan.opts, states);
+            self.states = states.0;
+            return result.map(Value::Bool);
+        }
         let (result, states) = self.plan.compiled.run(ctx, &self.plan.opts, states);
         self.states = states.0;
         // Only a truthiness is kept for rules that build bigger values.

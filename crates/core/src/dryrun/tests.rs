@@ -506,6 +506,36 @@ proptest! {
     }
 }
 
+/// Rules of logic and equality, which the batch's run decides without building values.
+const LOGIC_RULES: &[&str] = &[
+    r#"(and (not (= loan-status "Open")) (or (= status-days-past-due 5) (> status-amount-due 100)))"#,
+    r#"(or (= customer.primary.full-name "Ana") (not= loan-status "Closed" "Open"))"#,
+    r#"(and (= status-days-past-due 5 status-amount-due) (not (or)) (and))"#,
+    r#"(or (and (= loan-id 1) (= (:a nested) 1)) (not (not (= current-date "2022-09-26"))))"#,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// A batch's run decides only whether the rule fired (`truthy_traced`):
+    /// the tally, clause and builder counts included, is the one a run that
+    /// builds every value gives.
+    #[test]
+    fn deciding_only_truthiness_keeps_the_tally(
+        rule in 0..RULES.len() + LOGIC_RULES.len(),
+        recs in prop::collection::vec(record(), 1..12),
+    ) {
+        let source = RULES.get(rule).copied().unwrap_or_else(|| LOGIC_RULES[rule - RULES.len()]);
+        let plan = Plan::new(source, page_options(source)).unwrap();
+        let text = recs.join("\n").into_bytes();
+        let mut quick = Evaluator::new(&plan);
+        let mut full = Evaluator::new(&plan);
+        full.truthiness_only = false;
+        let quick = comparable(quick.batch(&Batch::lines(text.clone(), 1)));
+        prop_assert_eq!(quick, comparable(full.batch(&Batch::lines(text, 1))));
+    }
+}
+
 /// The whole text through one reader, or `None` when it is no NDJSON portfolio.
 fn run_whole(plan: &Plan, text: &[u8]) -> Option<Tally> {
     let mut reader = Reader::new();

@@ -123,6 +123,21 @@ impl CompiledRule {
         m.truthy(&self.root)
     }
 
+    /// [`matches`](CompiledRule::matches) with `tracer` hearing each node's
+    /// outcome; the nodes [`Machine::truthy`] decides without building a
+    /// value are heard as `true` or `false`, which has the truthiness the
+    /// value [`run`](CompiledRule::run) would give them has.
+    pub(crate) fn truthy_traced<T: Tracer>(
+        &self,
+        ctx: &Context,
+        opts: &EvalOptions,
+        mut tracer: T,
+    ) -> (Result<bool, Error>, T) {
+        let mut m = Machine::new(self, ctx, opts, &mut tracer, T::ACTIVE);
+        let result = m.truthy(&self.root);
+        (result, tracer)
+    }
+
     pub(crate) fn run<'a, T: Tracer>(
         &'a self,
         ctx: &'a Context,
@@ -169,8 +184,40 @@ impl<'a, 't> Machine<'a, 't> {
 
     /// Whether `node` is truthy: the same answer (and errors, in the same
     /// order) as `eval(node)?.is_truthy()`, without building values for the
-    /// logic and equality that rules are made of. Explanations never come here.
+    /// logic and equality that rules are made of. Explanations, which keep
+    /// values, never come here; the dry run's outcome states do.
     fn truthy(&mut self, node: &'a Node) -> Result<bool, Error> {
+        if !self.tracing {
+            return self.truthy_of(node);
+        }
+        // Nodes `eval` takes record themselves; the others are recorded here.
+        let decided_here = match &node.kind {
+            NodeKind::Call(Callee::Builtin(b), args) => match b {
+                Builtin::And | Builtin::Or | Builtin::Not => true,
+                Builtin::Eq | Builtin::NotEq => {
+                    args.len() >= 2 && args.iter().all(Node::is_operand)
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        // A node whose fuel runs out is not evaluated, so `eval` records nothing for it.
+        let decided_here = decided_here && self.fuel > 0;
+        let result = self.truthy_of(node);
+        if decided_here {
+            static TRUE: Value = Value::Bool(true);
+            static FALSE: Value = Value::Bool(false);
+            let outcome = match &result {
+                Ok(true) => Ok(&TRUE),
+                Ok(false) => Ok(&FALSE),
+                Err(e) => Err(e),
+            };
+            self.tracer.sink(node.id, outcome);
+        }
+        result
+    }
+
+    fn truthy_of(&mut self, node: &'a Node) -> Result<bool, Error> {
         if let NodeKind::Call(Callee::Builtin(b), args) = &node.kind {
             match b {
                 Builtin::And => {
@@ -218,11 +265,19 @@ impl<'a, 't> Machine<'a, 't> {
         match &node.kind {
             NodeKind::Const(i) => {
                 self.spend(node.id)?;
-                Ok(&self.rule.consts[*i as usize])
+                let value = &self.rule.consts[*i as usize];
+                if self.tracing {
+                    self.tracer.sink(node.id, Ok(value));
+                }
+                Ok(value)
             }
             NodeKind::Var(slot) => {
                 self.spend(node.id)?;
-                self.var(*slot, self.rule.spans[node.id as usize])
+                let value = self.var(*slot, self.rule.spans[node.id as usize]);
+                if self.tracing {
+                    self.tracer.sink(node.id, value.as_deref());
+                }
+                value
             }
             _ => Ok(&NIL),
         }
