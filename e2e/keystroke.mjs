@@ -42,6 +42,24 @@ export function templateBody(n) {
 }
 
 /** Records long tasks (over 50 ms) from the start of the page; call before `goto`. */
+/**
+ * A page of its own at `viewport`, with clipboard access and long tasks
+ * observed (`observeLongTasks`), opened on the app and ready; `problems`
+ * collects its page and console errors.
+ */
+export async function openObserved(app, viewport) {
+  const context = await app.browser.newContext({ viewport });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.server.url).origin });
+  await observeLongTasks(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
+  await page.goto(app.server.url);
+  await ready(page);
+  return { context, page, problems };
+}
+
 export async function observeLongTasks(context) {
   await context.addInitScript(() => {
     window.__longTasks = [];

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appUnderTest, ready, screenshot, until } from '../harness.mjs';
-import { observeLongTasks, now } from '../keystroke.mjs';
+import { appUnderTest, screenshot, until } from '../harness.mjs';
+import { openObserved, now } from '../keystroke.mjs';
 
 const app = appUnderTest();
 
@@ -29,17 +29,8 @@ function bigContext(bytes, tail = '') {
   return `{${loan},\n"history": [${items.join(',')}]${tail}}`;
 }
 
-async function openWithClipboard() {
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.server.url).origin });
-  await observeLongTasks(context);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
-  await page.goto(app.server.url);
-  await ready(page);
-  return { context, page, problems };
+function openWithClipboard() {
+  return openObserved(app, { width: 1280, height: 900 });
 }
 
 /** Pastes `text` into the custom context box; returns when the paste starts (the clipboard is filled first). */

@@ -5,23 +5,15 @@
 // budget while doing it (PerformanceObserver long tasks, as keystroke.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appUnderTest, ready, screenshot, until } from '../harness.mjs';
-import { observeLongTasks, now, clauseRule, bigRule, paste, templateBody } from '../keystroke.mjs';
+import { appUnderTest, screenshot, until } from '../harness.mjs';
+import { openObserved, now, clauseRule, bigRule, paste, templateBody } from '../keystroke.mjs';
 
 const app = appUnderTest();
 
 async function open() {
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.server.url).origin });
-  await observeLongTasks(context);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
-  await page.goto(app.server.url);
-  await ready(page);
-  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
-  return { context, page, problems };
+  const opened = await openObserved(app, { width: 1280, height: 860 });
+  await opened.page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+  return opened;
 }
 
 const tasksSince = (page, since) => page.evaluate((since) =>

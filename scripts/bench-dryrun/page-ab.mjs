@@ -12,6 +12,7 @@ import { tmpdir, loadavg } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../../e2e/harness.mjs';
+import { armDryRunClock } from '../../e2e/dryrun-clock.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dists = process.argv.slice(2);
@@ -92,19 +93,7 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const p of pages) {
       const { page } = p;
-      await page.evaluate(() => {
-        document.querySelector('input[aria-label="Portfolio"]').addEventListener('change', () => { window.__t0 = performance.now(); }, { capture: true, once: true });
-        window.__done = new Promise((resolve) => {
-          let started = false;
-          const check = () => {
-            const s = document.querySelector('[data-testid="dryrun-summary"]');
-            if (s?.dataset.state === 'running') started = true;
-            if (started && s?.dataset.state === 'done' && s.dataset.loans === '200000') resolve(performance.now());
-            else requestAnimationFrame(check);
-          };
-          check();
-        });
-      });
+      await armDryRunClock(page, 200000);
       await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
       await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
       await page.evaluate(() => window.__done);
