@@ -47,15 +47,15 @@ export function templateBody(n) {
  * observed (`observeLongTasks`), opened on the app and ready; `problems`
  * collects its page and console errors.
  */
-export async function openObserved(app, viewport) {
-  const context = await app.browser.newContext({ viewport });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.server.url).origin });
+export async function openObserved(browser, url, viewport) {
+  const context = await browser.newContext({ viewport });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
   await observeLongTasks(context);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
-  await page.goto(app.server.url);
+  await page.goto(url);
   await ready(page);
   return { context, page, problems };
 }
@@ -353,15 +353,7 @@ async function pasteRuleForBuilder(page, rule, put) {
  * has settled, and 2 s more. Figures in ms.
  */
 export async function measurePaste(browser, url, name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-  await observeLongTasks(context);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
-  await page.goto(url);
-  await ready(page);
+  const { context, page, problems } = await openObserved(browser, url, { width: 1280, height: 860 });
   await page.waitForTimeout(500);
   const since = await now(page);
   const bytes = await pastes[name](page);

@@ -30,7 +30,7 @@ function bigContext(bytes, tail = '') {
 }
 
 function openWithClipboard() {
-  return openObserved(app, { width: 1280, height: 900 });
+  return openObserved(app.browser, app.server.url, { width: 1280, height: 900 });
 }
 
 /** Pastes `text` into the custom context box; returns when the paste starts (the clipboard is filled first). */

@@ -11,7 +11,7 @@ import { openObserved, now, clauseRule, bigRule, paste, templateBody } from '../
 const app = appUnderTest();
 
 async function open() {
-  const opened = await openObserved(app, { width: 1280, height: 860 });
+  const opened = await openObserved(app.browser, app.server.url, { width: 1280, height: 860 });
   await opened.page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
   return opened;
 }

@@ -317,11 +317,18 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                 let pasted = String::from(pasted);
                 let next = format!("{}{pasted}{}", &value[..start], &value[end..]);
                 area.set_value(&next);
-                let caret =
-                    (value[..start].encode_utf16().count() + pasted.encode_utf16().count()) as u32;
-                let _ = area.set_selection_range(caret, caret);
+                // Setting the value leaves the caret at the end: moving it
+                // there again would only force a layout of the whole text now.
+                if end < value.len() {
+                    let caret = (value[..start].encode_utf16().count()
+                        + pasted.encode_utf16().count()) as u32;
+                    let _ = area.set_selection_range(caret, caret);
+                }
                 remember(&next);
-                on_change.emit(next);
+                // The editor's answer in a task of its own, after the browser's
+                // layout of the pasted text.
+                let on_change = on_change.clone();
+                gloo::timers::callback::Timeout::new(0, move || on_change.emit(next)).forget();
                 return;
             }
             area.set_value("");
