@@ -198,6 +198,34 @@ test('bad files and absent variables say what is wrong; the page keeps working',
   await context.close();
 });
 
+test('a portfolio dropped on the Dry run section runs there, and opens no import dialog', async () => {
+  const { page, context, problems } = await app.open();
+  const text = portfolio(500);
+  await page.locator('.dr-drop').waitFor();
+  await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'dropped.ndjson', { type: 'application/x-ndjson' }));
+    document.querySelector('.dr-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, text);
+  const done = await finished(page);
+  assert.equal(done.state, 'done', done.text);
+  const want = expected(text);
+  assert.deepEqual([done.loans, done.fired, done.errors], [want.loans, want.fired, want.errors]);
+  // The page-wide drop target (importing connection files) leaves it alone.
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByRole('dialog').count(), 0);
+  // ... and still takes a connection file dropped anywhere else.
+  const exported = await readFile(join(here, '..', '..', 'examples', 'late-5-days-external.json'), 'utf8');
+  await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'late-5-days-external.json', { type: 'application/json' }));
+    document.querySelector('h2').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, exported);
+  await page.getByRole('dialog').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a YouLend event filter runs over a batch of events', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();

@@ -91,14 +91,6 @@ pub fn CustomContext(props: &CustomContextProps) -> Html {
         })
     };
     let drop = use_file_drop(take_file);
-    // Not also a connection file for the page's own drop target (the import dialog).
-    let ondrop = {
-        let inner = drop.ondrop.clone();
-        Callback::from(move |e: web_sys::DragEvent| {
-            e.stop_propagation();
-            inner.emit(e);
-        })
-    };
     let loaded = editor.custom_file.clone();
     let blank = text.trim().is_empty() && loaded.is_none();
     let error = props.error.as_ref().filter(|_| !blank);
@@ -125,7 +117,7 @@ pub fn CustomContext(props: &CustomContextProps) -> Html {
     let reading = error.is_some_and(|e| e.message.starts_with("reading the"));
     html! {
         <div class={classes!("custom-context", drop.dragging.then_some("dragging"))}
-            {ondrop} ondragover={drop.ondragover} ondragleave={drop.ondragleave}>
+            ondrop={drop.ondrop} ondragover={drop.ondragover} ondragleave={drop.ondragleave}>
             <div class="context-file">
                 <label class="button small">
                     { "Load a file…" }

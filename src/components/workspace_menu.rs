@@ -246,6 +246,10 @@ pub fn WorkspaceMenu() -> Html {
                 let Some(e) = e.dyn_ref::<web_sys::DragEvent>() else {
                     return;
                 };
+                // A drop target in the page (a portfolio, a batch, a context) took it.
+                if e.default_prevented() {
+                    return;
+                }
                 let file = e
                     .data_transfer()
                     .and_then(|d| d.files())
