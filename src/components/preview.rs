@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use super::copy_sql::CopySql;
 use super::error_list::ErrorList;
-use super::preview_worker::use_rendered;
+use super::preview_worker::RenderResult;
 use super::templating::{preview_sample, use_custom_sample, CustomSample};
 
 use crate::outbound::curl;
@@ -42,25 +42,17 @@ pub fn render_for_sample(
 #[derive(Properties, PartialEq)]
 pub struct RequestPreviewProps {
     pub connection: Rc<Connection>,
-    pub trace: AttrValue,
-    /// Missing variables render empty (LoanPro's behaviour) instead of failing.
-    #[prop_or_default]
-    pub lenient: bool,
+    /// The request for the connection's sample (`preview_worker::use_rendered`):
+    /// `None` until the worker's first answer for a large body.
+    pub rendered: Option<Rc<RenderResult>>,
 }
 
 #[component]
 pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
     let connection = &props.connection;
     let custom = use_custom_sample();
-    // A large body is rendered in the analysis worker; `None` until it answers.
-    let rendered = use_rendered(
-        connection.clone(),
-        custom.clone(),
-        props.trace.to_string(),
-        props.lenient,
-    );
     let sample = preview_sample(connection, &custom);
-    let Some(rendered) = rendered else {
+    let Some(rendered) = &props.rendered else {
         return html! {
             <div class="request-preview-wrap">
                 <div data-testid="request-preview" class="request-preview" aria-busy="true">
@@ -75,7 +67,7 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                 Some(s) => format!("Rendered for the sample “{}”.", s.name),
                 None => "No sample context fits this connection.".to_string(),
             } }</p>
-            { match &*rendered {
+            { match &**rendered {
                 Ok(request) => html! {
                     <>
                         if !request.empty_variables.is_empty() {
@@ -103,13 +95,13 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
             { match (connection.source, &connection.trigger) {
                 (connection::Source::Loanpro, Trigger::Rule { rule }) => html! {
                     <CopySql rule={AttrValue::from(rule.clone())}>
-                        if let Ok(request) = &*rendered {
+                        if let Ok(request) = &**rendered {
                             <CopyCurl command={curl(request)} />
                         }
                     </CopySql>
                 },
                 _ => html! {
-                    if let Ok(request) = &*rendered {
+                    if let Ok(request) = &**rendered {
                         <CopyCurl command={curl(request)} />
                     }
                 },

@@ -10,6 +10,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::preview::RequestPreview;
+use super::preview_worker::use_rendered;
 use super::templating::{use_custom_sample, use_debounced};
 use super::test_send_host::TestSendHost;
 use crate::services::crypto;
@@ -32,6 +33,8 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
         connection.clone()
     };
     let custom = use_custom_sample();
+    // Once for the Preview and the test send: a large body in the analysis worker.
+    let rendered = use_rendered(settled.clone(), custom.clone(), (*trace).clone(), *lenient);
     let on_lenient = {
         let lenient = lenient.clone();
         Callback::from(move |e: Event| {
@@ -51,8 +54,8 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
                 <input type="checkbox" checked={*lenient} onchange={on_lenient} />
                 { " Render missing variables as empty, as LoanPro does" }
             </label>
-            <RequestPreview connection={settled.clone()} trace={trace.clone()} lenient={*lenient} />
-            <TestSendHost connection={connection.clone()} {settled} {custom} {trace} lenient={*lenient} {on_sent} />
+            <RequestPreview connection={settled.clone()} rendered={rendered.clone()} />
+            <TestSendHost connection={connection.clone()} {settled} {rendered} {custom} {trace} lenient={*lenient} {on_sent} />
         </section>
     }
 }

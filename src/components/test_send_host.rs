@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::island::IslandHost;
 use super::preview::render_for_sample;
-use super::preview_worker::{use_rendered, RenderResult};
+use super::preview_worker::RenderResult;
 use super::templating::CustomSample;
 use super::test_send::SendInput;
 
@@ -21,6 +21,8 @@ pub struct TestSendHostProps {
     pub connection: Rc<Connection>,
     /// The connection once typing paused (what the panel shows).
     pub settled: Rc<Connection>,
+    /// `settled`'s request, as the Preview shows it (`preview_worker::use_rendered`).
+    pub rendered: Option<Rc<RenderResult>>,
     pub custom: CustomSample,
     pub trace: AttrValue,
     pub lenient: bool,
@@ -35,16 +37,10 @@ fn input(connection: &Connection, rendered: Option<&RenderResult>) -> String {
 
 #[component]
 pub fn TestSendHost(props: &TestSendHostProps) -> Html {
-    // Rendered as the Preview renders it: a large body in the analysis worker (`preview_worker`).
-    let rendered = use_rendered(
-        props.settled.clone(),
-        props.custom.clone(),
-        props.trace.to_string(),
-        props.lenient,
+    let shown = use_memo(
+        (props.settled.clone(), props.rendered.clone()),
+        |(settled, rendered)| AttrValue::from(input(settled, rendered.as_deref())),
     );
-    let shown = use_memo((props.settled.clone(), rendered), |(settled, rendered)| {
-        AttrValue::from(input(settled, rendered.as_deref()))
-    });
     // The newest inputs, made JSON only when the island asks.
     let live = (
         props.connection.clone(),
