@@ -227,14 +227,7 @@ async function largeRule(page, text) {
  * with the longest task while typing. Figures in ms.
  */
 export async function measureScenario(browser, url, name, keys = 40) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await observeLongTasks(context);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
-  await page.goto(url);
-  await ready(page);
+  const { context, page, problems } = await openObserved(browser, url, { width: 1280, height: 860 });
   const plain = await baseline(page, keys);
   const field = await scenarios[name].prepare(page);
   await page.waitForTimeout(500);
