@@ -322,6 +322,18 @@ export const pastes = {
   'paste 5,000-clause rule': (page) => pasteRuleForBuilder(page, clauseRule(5000)),
   'paste rule nested 150 deep': (page) => pasteRuleForBuilder(page, nestedRule(150)),
   'set 5,000-clause rule': (page) => pasteRuleForBuilder(page, clauseRule(5000), setText),
+  // For scale, the browser's own cost: the same paste into a bare text area
+  // (the editor's font and line height) on an otherwise empty page.
+  'for scale: paste 5,000-clause rule into a bare textarea': async (page) => {
+    const rule = clauseRule(5000);
+    await page.setContent('<textarea aria-label="Bare" style="width: 800px; height: 400px; font: 13px/20px monospace; white-space: pre"></textarea>');
+    const field = page.getByRole('textbox', { name: 'Bare' });
+    await field.focus();
+    await paste(page, rule);
+    await until(async () => (await field.evaluate((area) => area.value.length)) === rule.length, 'the pasted text', 60_000);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    return rule.length;
+  },
   'set rule nested 150 deep': (page) => pasteRuleForBuilder(page, nestedRule(150), setText),
 };
 
