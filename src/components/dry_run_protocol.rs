@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use hookwright_core::dryrun::{FiredRow, NearMiss, Options, RecordError, Report};
+use hookwright_core::dryrun::{FiredRow, NearMisses, Options, RecordError, Report};
 use hookwright_core::rule::Date;
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
@@ -370,7 +370,7 @@ type View = (Option<(usize, bool)>, String, Vec<u32>);
 pub struct Store {
     pub run: u32,
     fired: Vec<FiredRow>,
-    near: Vec<NearMiss>,
+    near: NearMisses,
     errors: Vec<RecordError>,
     /// The conditions near misses name, by index.
     conditions: Vec<String>,
@@ -476,10 +476,12 @@ impl Store {
                 }
             }
             TableKind::NearMisses => {
-                let m = &self.near[row];
+                let Some(m) = self.near.get(row) else {
+                    return Cow::Borrowed("");
+                };
                 match column {
                     0 => Cow::Owned(m.line.to_string()),
-                    1 => Cow::Borrowed(m.id.as_deref().unwrap_or("")),
+                    1 => Cow::Borrowed(m.id.unwrap_or("")),
                     2 => Cow::Owned(
                         m.conditions
                             .iter()
