@@ -44,6 +44,21 @@ pub struct DryRunProps {
     /// of `items`, for the marks on the text and the builder.
     #[prop_or_default]
     pub on_counts: Callback<DryCounts>,
+    /// The worker the page started for this section, to take over.
+    #[prop_or_default]
+    pub early: EarlyWorker,
+}
+
+/// A dry run worker started before the section was drawn (by the page, as it
+/// starts: see `dry_run_island`), and whether it has said Ready; the section
+/// takes it once.
+#[derive(Clone, Default)]
+pub struct EarlyWorker(pub Rc<std::cell::RefCell<Option<(web_sys::Worker, bool)>>>);
+
+impl PartialEq for EarlyWorker {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The portfolio in hand; compared by id.
@@ -150,7 +165,7 @@ impl Reducible for DryState {
 const WARM_AFTER_MS: u32 = 100;
 
 /// `?dryrun-helpers=N` in the page's address sets the helper workers (tests use it).
-fn helpers_asked() -> Option<u32> {
+pub(crate) fn helpers_asked() -> Option<u32> {
     let search = gloo::utils::window().location().search().ok()?;
     search
         .trim_start_matches('?')
@@ -207,16 +222,19 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     let worker = {
         let dispatcher = state.dispatcher();
         let take_file = take_file.clone();
+        let early = props.early.0.borrow_mut().take();
         use_mut_ref(move || {
-            WorkerLink::new(Callback::from(move |(message, blob): Reply| {
-                match (&message, blob) {
-                    (FromWorker::Generated { name }, Some(blob)) => take_file(blob, name.clone()),
-                    (FromWorker::Exported { table, .. }, Some(blob)) => {
-                        let _ = download::save_blob(table.file_name(), &blob);
-                    }
-                    _ => dispatcher.dispatch(Msg::Worker(message)),
+            let on_reply = Callback::from(move |(message, blob): Reply| match (&message, blob) {
+                (FromWorker::Generated { name }, Some(blob)) => take_file(blob, name.clone()),
+                (FromWorker::Exported { table, .. }, Some(blob)) => {
+                    let _ = download::save_blob(table.file_name(), &blob);
                 }
-            }))
+                _ => dispatcher.dispatch(Msg::Worker(message)),
+            });
+            match early {
+                Some((worker, ready)) => WorkerLink::adopt(worker, ready, on_reply),
+                None => WorkerLink::new(on_reply),
+            }
         })
         .borrow()
         .clone()
@@ -233,15 +251,27 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         }
     };
 
-    // The worker and its helpers start shortly after the section appears, so
-    // the first run does not wait for them to load.
+    // The worker and its helpers start shortly after the section appears, and
+    // rehearse a run of the rule in hand, so the first run waits for neither
+    // their loading nor the browser's compiling.
     {
         let worker = worker.clone();
+        let (rule, id_field, items) = (
+            props.rule.clone(),
+            props.id_field.clone(),
+            props.items.clone(),
+        );
         use_effect_with((), move |_| {
             let warm = Timeout::new(WARM_AFTER_MS, move || {
                 let _ = worker.send(
                     ToWorker::Prepare {
                         helpers: helpers_asked(),
+                        rehearse: Some(RunSpec {
+                            rule: rule.to_string(),
+                            today: String::new(),
+                            id_field: id_field.to_string(),
+                            items: items.iter().map(|(_, _, t)| t.clone()).collect(),
+                        }),
                     },
                     None,
                 );

@@ -100,9 +100,12 @@ pub enum ToWorker {
         json: String,
         job: super::preview_worker::BodyJob,
     },
-    /// Start the helper workers now, so they are ready before the first run.
+    /// Start the helper workers now, and rehearse a run of `rehearse` over a
+    /// generated portfolio, so that all is ready, and compiled by the
+    /// browser's optimising tier, before the first run (helpers get `None`).
     Prepare {
         helpers: Option<u32>,
+        rehearse: Option<RunSpec>,
     },
     /// To a helper worker: evaluate the NDJSON lines that start in bytes
     /// `start..end` of the Blob beside this message, for run `run` of this
