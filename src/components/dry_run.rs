@@ -91,11 +91,15 @@ struct DryState {
     status: Status,
     /// The last finished run's summary (kept while the next one runs).
     last: Option<Rc<Summary>>,
+    /// The finished run whose results and tables are drawn: they follow its
+    /// summary's frame, so that frame waits only for the summary.
+    details: u32,
     tables: HashMap<TableKind, Window>,
 }
 
 enum Msg {
     Started(u32),
+    Details(u32),
     Cancelled,
     Worker(FromWorker),
     Failed(String),
@@ -114,6 +118,8 @@ impl Reducible for DryState {
                     ..Progress::default()
                 });
             }
+            Msg::Details(run) if run == self.run => next.details = run,
+            Msg::Details(_) => return self,
             Msg::Cancelled => {
                 next.run += 1;
                 next.status = Status::Failed("Dry run cancelled.".into());
@@ -313,8 +319,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                         // A new file starts at once; edits wait for a pause in typing.
                         let fresh = *last_portfolio.borrow() != Some(portfolio.id);
                         *last_portfolio.borrow_mut() = Some(portfolio.id);
-                        let delay = if fresh { 0 } else { 200 };
-                        *pending.borrow_mut() = Some(Timeout::new(delay, move || {
+                        let start = move || {
                             send(
                                 ToWorker::Start {
                                     run: next,
@@ -329,7 +334,13 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                                 },
                                 Some(&portfolio.blob),
                             );
-                        }));
+                        };
+                        if fresh {
+                            // Before the page draws the run's progress, not after.
+                            start();
+                        } else {
+                            *pending.borrow_mut() = Some(Timeout::new(200, start));
+                        }
                     }
                 }
                 || ()
@@ -341,6 +352,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     {
         let send = send.clone();
         let on_counts = props.on_counts.clone();
+        let dispatcher = state.dispatcher();
         let done = match &state.status {
             Status::Done(s) => Some((state.run, s.clone())),
             _ => None,
@@ -348,9 +360,10 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         use_effect_with(done, move |done| {
             let called_off = Rc::new(std::cell::Cell::new(false));
             if let Some((run, summary)) = done {
-                // The tables' first rows and the counts on the builder and the
-                // text (which re-render the whole Trigger panel) follow once
-                // the summary is on screen, so its frame waits for neither.
+                // The results, the tables and their first rows, and the counts
+                // on the builder and the text (which re-render the whole
+                // Trigger panel) follow once the summary is on screen, so its
+                // frame waits for none of them.
                 let counts = Rc::new((summary.clauses.clone(), summary.items.clone()));
                 let off = called_off.clone();
                 let run = *run;
@@ -359,6 +372,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                         if off.get() {
                             return;
                         }
+                        dispatcher.dispatch(Msg::Details(run));
                         for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
                             send(
                                 ToWorker::Rows {
@@ -517,7 +531,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     let summary = state
         .last
         .clone()
-        .filter(|_| matches!(state.status, Status::Done(_)));
+        .filter(|_| matches!(state.status, Status::Done(_)) && state.details == state.run);
     let window = |t: TableKind| state.tables.get(&t).cloned().unwrap_or_default();
 
     html! {

@@ -194,6 +194,15 @@ fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
     }
 }
 
+/// The bytes a read of run `run` asks for.
+fn chunk_size(run: u32) -> usize {
+    if rehearsal(run) {
+        REHEARSAL_CHUNK
+    } else {
+        CHUNK
+    }
+}
+
 /// Whether run `run` is a rehearsal ([`rehearse`]): its results are not posted.
 fn rehearsal(run: u32) -> bool {
     run >= REHEARSAL_RUN - REHEARSALS
@@ -355,7 +364,7 @@ async fn range_job(
             post(&progress, None);
         }
     };
-    match evaluate_range(state, run, &plan, &blob, range, false, report).await {
+    match evaluate_range(state, run, &plan, &blob, range, false, None, report).await {
         Ok(Some(done)) => {
             let Ok(bytes) = bincode::serialize(&done.tally) else {
                 let message = "could not send a helper worker's results".to_string();
@@ -480,7 +489,9 @@ impl Chunks {
 /// Streams the lines that start in bytes `range` of `blob` (all of it for
 /// `(0, size)`, whatever its format) and evaluates them; `report` hears the
 /// tally so far and the bytes read after each batch. `None` when a newer
-/// run or a Cancel stopped it. `first`: the range starts the file.
+/// run or a Cancel stopped it. `first`: the range starts the file;
+/// `opened`: its stream, already opened and asked for its first chunk.
+#[allow(clippy::too_many_arguments)]
 async fn evaluate_range(
     state: &State,
     run: u32,
@@ -488,18 +499,22 @@ async fn evaluate_range(
     blob: &Blob,
     range: (f64, f64),
     first: bool,
+    opened: Option<(Chunks, JsFuture)>,
     mut report: impl FnMut(&Tally, f64),
 ) -> Result<Option<RangeDone>, FileError> {
     let mut cut = LineRange::new(range.0 as u64, range.1 as u64);
-    let slice = blob
-        .slice_with_f64_and_f64(cut.read_from() as f64, blob.size())
-        .map_err(|_| unreadable())?;
-    let chunk_size = if rehearsal(run) {
-        REHEARSAL_CHUNK
-    } else {
-        CHUNK
+    let chunk_size = chunk_size(run);
+    let (mut stream, first_read) = match opened {
+        Some(opened) => opened,
+        None => {
+            let slice = blob
+                .slice_with_f64_and_f64(cut.read_from() as f64, blob.size())
+                .map_err(|_| unreadable())?;
+            let mut stream = Chunks::open(&slice, chunk_size);
+            let read = stream.read();
+            (stream, read)
+        }
     };
-    let mut stream = Chunks::open(&slice, chunk_size);
     let mut reader = if first {
         Reader::new()
     } else {
@@ -512,7 +527,7 @@ async fn evaluate_range(
     let mut read = 0.0;
     let mut work_ms = 0.0;
     // The next chunk is asked for before this one is evaluated, so reading overlaps the work.
-    let mut next = Some(stream.read());
+    let mut next = Some(first_read);
     while let Some(pending) = next.take() {
         let result = pending.await.map_err(|_| unreadable())?;
         if state.current.get() != run {
@@ -830,7 +845,19 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
             state.helpers.borrow_mut()[k - 1].send(message, Some(&blob));
         }
     }
+    // This worker's own stream, from the file's start, opens beside the
+    // check of its head rather than after it.
+    let mut opened = might_share.then(|| {
+        let mut stream = Chunks::open(&blob, chunk_size(run));
+        let read = stream.read();
+        (stream, read)
+    });
     let share = might_share && shareable(&blob).await;
+    if !share {
+        if let Some((stream, _)) = opened.take() {
+            stream.cancel();
+        }
+    }
     if might_share && !share {
         for h in state.helpers.borrow_mut().iter_mut() {
             h.send(ToWorker::Cancel { run }, None);
@@ -891,7 +918,8 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
     let own = if gzip {
         evaluate_gzip(state, run, &plan, &blob, |t, b| report(t, b, false)).await
     } else {
-        evaluate_range(state, run, &plan, &blob, (0.0, bound(1)), true, |t, b| {
+        let range = (0.0, bound(1));
+        evaluate_range(state, run, &plan, &blob, range, true, opened, |t, b| {
             report(t, b, false)
         })
         .await
