@@ -136,9 +136,21 @@ impl Reducible for DryState {
                 }
                 FromWorker::Done { run, summary } if run == self.run => {
                     let summary = Rc::new(*summary);
+                    // Each table's size is known now; its first rows follow.
+                    next.tables.clear();
+                    for (table, total) in [
+                        (TableKind::Fired, summary.fired),
+                        (TableKind::NearMisses, summary.near_misses.min(NEAR_KEPT)),
+                        (TableKind::Errors, summary.errors.min(ERRORS_KEPT)),
+                    ] {
+                        let window = Window {
+                            total: total as u32,
+                            ..Window::default()
+                        };
+                        next.tables.insert(table, window);
+                    }
                     next.last = Some(summary.clone());
                     next.status = Status::Done(summary);
-                    next.tables.clear();
                 }
                 FromWorker::Failed { run, message } if run == self.run => {
                     next.status = Status::Failed(message);

@@ -3,7 +3,7 @@
 //! (`DryRunInput`) and gets each finished run's counts back (`counts`) for the
 //! marks on the text and the builder; `DryRunIsland` in the bundle renders the
 //! section (`dry_run::DryRun`) from them. The section's worker is started by
-//! the host, with the page, and handed to the island (`page("worker")`): the
+//! the host once the page has painted, and handed to the island (`page("worker")`): the
 //! bundle comes after the first paint, and the worker's files, its helpers'
 //! and its compiling then came late for a portfolio picked at once.
 
@@ -18,6 +18,7 @@ use super::dry_run::{helpers_asked, DryCounts, DryRun, DryRunProps, EarlyWorker}
 use super::dry_run_protocol::{AnalysisReply, ClauseCount, ToWorker};
 use super::island::{IslandHost, IslandProps};
 use super::worker_link::{WorkerLink, WORKER_URL};
+use crate::services::tools_bundle;
 
 /// `DryRunProps` on the wire, without the callback.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,21 +49,35 @@ pub fn DryRunHost(props: &DryRunProps) -> Html {
     {
         let early = early.clone();
         use_effect_with((), move |_| {
-            // `?dry-run`: it starts its helpers as it starts, so their files
-            // load early too (`dry_run_worker::run_worker`).
-            let url = match helpers_asked() {
-                Some(n) => format!("{WORKER_URL}?dry-run&dryrun-helpers={n}"),
-                None => format!("{WORKER_URL}?dry-run"),
-            };
-            let link = WorkerLink::at(url, Callback::noop());
-            let prepare = ToWorker::Prepare {
-                helpers: helpers_asked(),
-                rehearse: None,
-            };
-            if link.send(prepare, None) {
-                *early.borrow_mut() = Some(link);
+            let gone = Rc::new(std::cell::Cell::new(false));
+            {
+                let (early, gone) = (early.clone(), gone.clone());
+                // After the first paint, which it would slow.
+                wasm_bindgen_futures::spawn_local(async move {
+                    tools_bundle::painted().await;
+                    if gone.get() {
+                        return;
+                    }
+                    // `?dry-run`: it starts its helpers as it starts, so their
+                    // files load early too (`dry_run_worker::run_worker`).
+                    let url = match helpers_asked() {
+                        Some(n) => format!("{WORKER_URL}?dry-run&dryrun-helpers={n}"),
+                        None => format!("{WORKER_URL}?dry-run"),
+                    };
+                    let link = WorkerLink::at(url, Callback::noop());
+                    let prepare = ToWorker::Prepare {
+                        helpers: helpers_asked(),
+                        rehearse: None,
+                    };
+                    if link.send(prepare, None) {
+                        *early.borrow_mut() = Some(link);
+                    }
+                });
             }
-            move || drop(early.borrow_mut().take())
+            move || {
+                gone.set(true);
+                drop(early.borrow_mut().take());
+            }
         });
     }
     let on_take = Callback::from(move |kind: String| {
