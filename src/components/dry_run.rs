@@ -44,6 +44,21 @@ pub struct DryRunProps {
     /// of `items`, for the marks on the text and the builder.
     #[prop_or_default]
     pub on_counts: Callback<DryCounts>,
+    /// The worker the page started for this section, to take over.
+    #[prop_or_default]
+    pub early: EarlyWorker,
+}
+
+/// A dry run worker started before the section was drawn (by the page, as it
+/// starts: see `dry_run_island`), and whether it has said Ready; the section
+/// takes it once.
+#[derive(Clone, Default)]
+pub struct EarlyWorker(pub Rc<std::cell::RefCell<Option<(web_sys::Worker, bool)>>>);
+
+impl PartialEq for EarlyWorker {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The portfolio in hand; compared by id.
@@ -76,11 +91,15 @@ struct DryState {
     status: Status,
     /// The last finished run's summary (kept while the next one runs).
     last: Option<Rc<Summary>>,
+    /// The finished run whose results and tables are drawn: they follow its
+    /// summary's frame, so that frame waits only for the summary.
+    details: u32,
     tables: HashMap<TableKind, Window>,
 }
 
 enum Msg {
     Started(u32),
+    Details(u32),
     Cancelled,
     Worker(FromWorker),
     Failed(String),
@@ -99,6 +118,8 @@ impl Reducible for DryState {
                     ..Progress::default()
                 });
             }
+            Msg::Details(run) if run == self.run => next.details = run,
+            Msg::Details(_) => return self,
             Msg::Cancelled => {
                 next.run += 1;
                 next.status = Status::Failed("Dry run cancelled.".into());
@@ -115,9 +136,21 @@ impl Reducible for DryState {
                 }
                 FromWorker::Done { run, summary } if run == self.run => {
                     let summary = Rc::new(*summary);
+                    // Each table's size is known now; its first rows follow.
+                    next.tables.clear();
+                    for (table, total) in [
+                        (TableKind::Fired, summary.fired),
+                        (TableKind::NearMisses, summary.near_misses.min(NEAR_KEPT)),
+                        (TableKind::Errors, summary.errors.min(ERRORS_KEPT)),
+                    ] {
+                        let window = Window {
+                            total: total as u32,
+                            ..Window::default()
+                        };
+                        next.tables.insert(table, window);
+                    }
                     next.last = Some(summary.clone());
                     next.status = Status::Done(summary);
-                    next.tables.clear();
                 }
                 FromWorker::Failed { run, message } if run == self.run => {
                     next.status = Status::Failed(message);
@@ -150,7 +183,7 @@ impl Reducible for DryState {
 const WARM_AFTER_MS: u32 = 100;
 
 /// `?dryrun-helpers=N` in the page's address sets the helper workers (tests use it).
-fn helpers_asked() -> Option<u32> {
+pub(crate) fn helpers_asked() -> Option<u32> {
     let search = gloo::utils::window().location().search().ok()?;
     search
         .trim_start_matches('?')
@@ -207,16 +240,19 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     let worker = {
         let dispatcher = state.dispatcher();
         let take_file = take_file.clone();
+        let early = props.early.0.borrow_mut().take();
         use_mut_ref(move || {
-            WorkerLink::new(Callback::from(move |(message, blob): Reply| {
-                match (&message, blob) {
-                    (FromWorker::Generated { name }, Some(blob)) => take_file(blob, name.clone()),
-                    (FromWorker::Exported { table, .. }, Some(blob)) => {
-                        let _ = download::save_blob(table.file_name(), &blob);
-                    }
-                    _ => dispatcher.dispatch(Msg::Worker(message)),
+            let on_reply = Callback::from(move |(message, blob): Reply| match (&message, blob) {
+                (FromWorker::Generated { name }, Some(blob)) => take_file(blob, name.clone()),
+                (FromWorker::Exported { table, .. }, Some(blob)) => {
+                    let _ = download::save_blob(table.file_name(), &blob);
                 }
-            }))
+                _ => dispatcher.dispatch(Msg::Worker(message)),
+            });
+            match early {
+                Some((worker, ready)) => WorkerLink::adopt(worker, ready, on_reply),
+                None => WorkerLink::new(on_reply),
+            }
         })
         .borrow()
         .clone()
@@ -233,15 +269,27 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         }
     };
 
-    // The worker and its helpers start shortly after the section appears, so
-    // the first run does not wait for them to load.
+    // The worker and its helpers start shortly after the section appears, and
+    // rehearse a run of the rule in hand, so the first run waits for neither
+    // their loading nor the browser's compiling.
     {
         let worker = worker.clone();
+        let (rule, id_field, items) = (
+            props.rule.clone(),
+            props.id_field.clone(),
+            props.items.clone(),
+        );
         use_effect_with((), move |_| {
             let warm = Timeout::new(WARM_AFTER_MS, move || {
                 let _ = worker.send(
                     ToWorker::Prepare {
                         helpers: helpers_asked(),
+                        rehearse: Some(RunSpec {
+                            rule: rule.to_string(),
+                            today: String::new(),
+                            id_field: id_field.to_string(),
+                            items: items.iter().map(|(_, _, t)| t.clone()).collect(),
+                        }),
                     },
                     None,
                 );
@@ -283,8 +331,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                         // A new file starts at once; edits wait for a pause in typing.
                         let fresh = *last_portfolio.borrow() != Some(portfolio.id);
                         *last_portfolio.borrow_mut() = Some(portfolio.id);
-                        let delay = if fresh { 0 } else { 200 };
-                        *pending.borrow_mut() = Some(Timeout::new(delay, move || {
+                        let start = move || {
                             send(
                                 ToWorker::Start {
                                     run: next,
@@ -299,7 +346,13 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                                 },
                                 Some(&portfolio.blob),
                             );
-                        }));
+                        };
+                        if fresh {
+                            // Before the page draws the run's progress, not after.
+                            start();
+                        } else {
+                            *pending.borrow_mut() = Some(Timeout::new(200, start));
+                        }
                     }
                 }
                 || ()
@@ -311,6 +364,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     {
         let send = send.clone();
         let on_counts = props.on_counts.clone();
+        let dispatcher = state.dispatcher();
         let done = match &state.status {
             Status::Done(s) => Some((state.run, s.clone())),
             _ => None,
@@ -318,9 +372,10 @@ pub fn DryRun(props: &DryRunProps) -> Html {
         use_effect_with(done, move |done| {
             let called_off = Rc::new(std::cell::Cell::new(false));
             if let Some((run, summary)) = done {
-                // The tables' first rows and the counts on the builder and the
-                // text (which re-render the whole Trigger panel) follow once
-                // the summary is on screen, so its frame waits for neither.
+                // The results, the tables and their first rows, and the counts
+                // on the builder and the text (which re-render the whole
+                // Trigger panel) follow once the summary is on screen, so its
+                // frame waits for none of them.
                 let counts = Rc::new((summary.clauses.clone(), summary.items.clone()));
                 let off = called_off.clone();
                 let run = *run;
@@ -329,6 +384,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                         if off.get() {
                             return;
                         }
+                        dispatcher.dispatch(Msg::Details(run));
                         for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
                             send(
                                 ToWorker::Rows {
@@ -487,7 +543,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
     let summary = state
         .last
         .clone()
-        .filter(|_| matches!(state.status, Status::Done(_)));
+        .filter(|_| matches!(state.status, Status::Done(_)) && state.details == state.run);
     let window = |t: TableKind| state.tables.get(&t).cloned().unwrap_or_default();
 
     html! {

@@ -2,16 +2,23 @@
 //! draws: `DryRunHost` in the page hands it `DryRunProps` as JSON
 //! (`DryRunInput`) and gets each finished run's counts back (`counts`) for the
 //! marks on the text and the builder; `DryRunIsland` in the bundle renders the
-//! section (`dry_run::DryRun`) from them.
+//! section (`dry_run::DryRun`) from them. The section's worker is started by
+//! the host once the page has painted, and handed to the island (`page("worker")`): the
+//! bundle comes after the first paint, and the worker's files, its helpers'
+//! and its compiling then came late for a portfolio picked at once.
 
 use std::rc::Rc;
 
+use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use super::dry_run::{DryCounts, DryRun, DryRunProps};
-use super::dry_run_protocol::ClauseCount;
+use super::dry_run::{helpers_asked, DryCounts, DryRun, DryRunProps, EarlyWorker};
+use super::dry_run_protocol::{AnalysisReply, ClauseCount, ToWorker};
 use super::island::{IslandHost, IslandProps};
+use super::worker_link::{WorkerLink, WORKER_URL};
+use crate::services::tools_bundle;
 
 /// `DryRunProps` on the wire, without the callback.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +43,58 @@ pub fn DryRunHost(props: &DryRunProps) -> Html {
         noun: props.noun.to_string(),
     };
     let json = AttrValue::from(serde_json::to_string(&input).unwrap_or_default());
+    // The section's worker starts now, and its helpers as soon as it is up
+    // (only its Ready is read here); stopped with the host unless the island took it.
+    let early = use_mut_ref(|| None::<WorkerLink<AnalysisReply>>);
+    {
+        let early = early.clone();
+        use_effect_with((), move |_| {
+            let gone = Rc::new(std::cell::Cell::new(false));
+            {
+                let (early, gone) = (early.clone(), gone.clone());
+                // After the first paint, which it would slow.
+                wasm_bindgen_futures::spawn_local(async move {
+                    tools_bundle::painted().await;
+                    if gone.get() {
+                        return;
+                    }
+                    // `?dry-run`: it starts its helpers as it starts, so their
+                    // files load early too (`dry_run_worker::run_worker`).
+                    let url = match helpers_asked() {
+                        Some(n) => format!("{WORKER_URL}?dry-run&dryrun-helpers={n}"),
+                        None => format!("{WORKER_URL}?dry-run"),
+                    };
+                    let link = WorkerLink::at(url, Callback::noop());
+                    let prepare = ToWorker::Prepare {
+                        helpers: helpers_asked(),
+                        rehearse: None,
+                    };
+                    if link.send(prepare, None) {
+                        *early.borrow_mut() = Some(link);
+                    }
+                });
+            }
+            move || {
+                gone.set(true);
+                drop(early.borrow_mut().take());
+            }
+        });
+    }
+    let on_take = Callback::from(move |kind: String| {
+        let handed = (kind == "worker")
+            .then(|| early.borrow_mut().take())
+            .flatten()
+            .and_then(|link| link.hand_over());
+        match handed {
+            Some((worker, ready)) => {
+                let answer = Object::new();
+                let _ = Reflect::set(&answer, &"worker".into(), &worker);
+                let _ = Reflect::set(&answer, &"ready".into(), &JsValue::from_bool(ready));
+                answer.into()
+            }
+            None => JsValue::UNDEFINED,
+        }
+    });
     let on_counts = props.on_counts.clone();
     let on_call = Callback::from(move |(kind, data): (String, String)| {
         if kind == "counts" {
@@ -47,7 +106,7 @@ pub fn DryRunHost(props: &DryRunProps) -> Html {
     });
     html! {
         <div class="island-section">
-            <IslandHost mount="mount_dry_run" input={json} {on_call} what="the dry run" testid="dryrun"
+            <IslandHost mount="mount_dry_run" input={json} {on_call} {on_take} what="the dry run" testid="dryrun"
                 section={Some(("dry-run", "dry-run-title", "Dry run"))} />
         </div>
     }
@@ -58,6 +117,19 @@ pub fn DryRunHost(props: &DryRunProps) -> Html {
 pub fn DryRunIsland(props: &IslandProps) -> Html {
     let input = use_memo(props.input.clone(), |json| {
         serde_json::from_str::<DryRunInput>(json).ok()
+    });
+    // The worker the page started, taken once.
+    let page = props.page.clone();
+    let early = use_memo((), move |_| {
+        let answer = page.answer("worker", "");
+        let worker = Reflect::get(&answer, &"worker".into())
+            .ok()
+            .and_then(|w| w.dyn_into::<web_sys::Worker>().ok());
+        let ready = Reflect::get(&answer, &"ready".into())
+            .ok()
+            .and_then(|r| r.as_bool())
+            .unwrap_or(false);
+        EarlyWorker(Rc::new(std::cell::RefCell::new(worker.map(|w| (w, ready)))))
     });
     let on_counts = {
         let page = props.page.clone();
@@ -72,7 +144,7 @@ pub fn DryRunIsland(props: &IslandProps) -> Html {
     html! {
         <DryRun rule={AttrValue::from(input.rule.clone())} rule_ok={input.rule_ok}
             id_field={AttrValue::from(input.id_field.clone())} items={Rc::new(input.items.clone())}
-            noun={AttrValue::from(input.noun.clone())} {on_counts} />
+            noun={AttrValue::from(input.noun.clone())} {on_counts} early={(*early).clone()} />
     }
 }
 

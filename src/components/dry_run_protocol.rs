@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use hookwright_core::dryrun::{FiredRow, NearMiss, Options, RecordError, Report};
+use hookwright_core::dryrun::{FiredRow, NearMisses, Options, RecordError, Report};
 use hookwright_core::rule::Date;
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
@@ -100,9 +100,12 @@ pub enum ToWorker {
         json: String,
         job: super::preview_worker::BodyJob,
     },
-    /// Start the helper workers now, so they are ready before the first run.
+    /// Start the helper workers now, and rehearse a run of `rehearse` over a
+    /// generated portfolio, so that all is ready, and compiled by the
+    /// browser's optimising tier, before the first run (helpers get `None`).
     Prepare {
         helpers: Option<u32>,
+        rehearse: Option<RunSpec>,
     },
     /// To a helper worker: evaluate the NDJSON lines that start in bytes
     /// `start..end` of the Blob beside this message, for run `run` of this
@@ -370,7 +373,7 @@ type View = (Option<(usize, bool)>, String, Vec<u32>);
 pub struct Store {
     pub run: u32,
     fired: Vec<FiredRow>,
-    near: Vec<NearMiss>,
+    near: NearMisses,
     errors: Vec<RecordError>,
     /// The conditions near misses name, by index.
     conditions: Vec<String>,
@@ -476,10 +479,12 @@ impl Store {
                 }
             }
             TableKind::NearMisses => {
-                let m = &self.near[row];
+                let Some(m) = self.near.get(row) else {
+                    return Cow::Borrowed("");
+                };
                 match column {
                     0 => Cow::Owned(m.line.to_string()),
-                    1 => Cow::Borrowed(m.id.as_deref().unwrap_or("")),
+                    1 => Cow::Borrowed(m.id.unwrap_or("")),
                     2 => Cow::Owned(
                         m.conditions
                             .iter()

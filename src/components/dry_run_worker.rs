@@ -34,14 +34,21 @@ use super::youlend::tables::ReconcileStore;
 
 /// Bytes of the file evaluated at a time.
 const CHUNK: usize = 1 << 20;
+/// The same in a rehearsal: its file is smaller, and the code run once a
+/// chunk has to be called as often as in a run to be optimised.
+const REHEARSAL_CHUNK: usize = 64 << 10;
 /// A helper's share of a file against this worker's (1.0): see [`start`].
-const HELPER_WEIGHT: f64 = 0.94;
+const HELPER_WEIGHT: f64 = 1.1;
 /// How often the page hears how far a run is.
 const PROGRESS_MS: f64 = 100.0;
 /// Files smaller than this stay on one worker (each range costs a stream and a message).
 const SHARE_FROM: f64 = 4e6;
-/// Loans a worker evaluates when it starts, to warm up ([`warm_up`]).
-const WARM_UP_LOANS: usize = 4_000;
+/// Loans in a rehearsal ([`rehearse`]): enough to share out (over [`SHARE_FROM`]).
+const REHEARSAL_LOANS: usize = 24_000;
+/// Rehearsals before the first run.
+const REHEARSALS: u32 = 2;
+/// The first rehearsal's run number; the page's runs count up from 1.
+const REHEARSAL_RUN: u32 = u32::MAX;
 /// Workers at most, this one included.
 const MAX_WORKERS: usize = 4;
 
@@ -55,6 +62,8 @@ struct State {
     /// Helper workers (other cores).
     helpers: RefCell<Vec<Helper>>,
     helpers_made: Cell<bool>,
+    /// A rehearsal was asked for (once is enough).
+    rehearsed: Cell<bool>,
     /// The current run's ranges the helpers finished: tally and line count, by range.
     results: RefCell<BTreeMap<u32, (Tally, u64)>>,
     /// The helpers' latest progress: bytes, loans, fired, errors, by range.
@@ -172,40 +181,83 @@ fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
         state.helpers.borrow_mut().push(Helper {
             worker,
             ready: false,
-            // A helper warms up too, and starts no helpers of its own.
-            queue: vec![(ToWorker::Prepare { helpers: Some(0) }, None)],
+            // A helper starts no helpers of its own; it rehearses the ranges it is sent.
+            queue: vec![(
+                ToWorker::Prepare {
+                    helpers: Some(0),
+                    rehearse: None,
+                },
+                None,
+            )],
             _handler: handler,
         });
     }
 }
 
-/// Runs the engine over a small generated portfolio so that the browser
-/// compiles its hot paths with its optimising tier before the user's first
-/// run: a fresh worker's first run was about 100 ms slower than its next.
-fn warm_up() {
-    const RULE: &str = r#"(and (> status-days-past-due 0) (or (= loan-status "Open") (= loan-status "Collections")))"#;
-    let Ok(rule) = hookwright_core::rule::Rule::parse(RULE) else {
-        return;
-    };
-    let options = dryrun::Options {
-        keep_rows: true,
-        items: dryrun::item_texts(&rule),
-        ..dryrun::Options::default()
-    };
-    let Ok(plan) = Plan::new(RULE, options) else {
-        return;
-    };
-    let text = dryrun::sample_portfolio(WARM_UP_LOANS, 7);
-    let mut reader = Reader::new();
-    let mut evaluator = Evaluator::new(&plan);
-    for chunk in text.as_bytes().chunks(CHUNK) {
-        if let Ok(batch) = reader.feed(chunk) {
-            evaluator.batch(&batch);
+/// The bytes a read of run `run` asks for.
+fn chunk_size(run: u32) -> usize {
+    if rehearsal(run) {
+        REHEARSAL_CHUNK
+    } else {
+        CHUNK
+    }
+}
+
+/// Whether run `run` is a rehearsal ([`rehearse`]): its results are not posted.
+fn rehearsal(run: u32) -> bool {
+    run >= REHEARSAL_RUN - REHEARSALS
+}
+
+/// Rehearses a run before the user's first: a generated portfolio of
+/// [`REHEARSAL_LOANS`] taken through the whole of a run's path (read as a
+/// picked file is, shared with the helpers by byte ranges, evaluated, their
+/// tallies sent back and merged, the tables built), [`REHEARSALS`] times, with
+/// nothing posted to the page. The browser compiles a function with its
+/// optimising tier only once it has run for a while (and never a loop while
+/// it runs), so a fresh worker's first run was 30 - 50% slower than its next
+/// (BENCHMARKS.md). `spec` is the rule in hand; one that does not compile is
+/// rehearsed with the seed's rule instead. Any run of the page's stops it.
+async fn rehearse(state: &Rc<State>, spec: RunSpec) {
+    let compiles = spec
+        .options()
+        .is_ok_and(|options| Plan::new(&spec.rule, options).is_ok());
+    let spec = if compiles {
+        spec
+    } else {
+        const RULE: &str = r#"(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))"#;
+        let Ok(rule) = hookwright_core::rule::Rule::parse(RULE) else {
+            return;
+        };
+        RunSpec {
+            rule: RULE.into(),
+            today: String::new(),
+            id_field: spec.id_field,
+            items: dryrun::item_texts(&rule),
         }
+    };
+    let text = dryrun::sample_portfolio(REHEARSAL_LOANS, 7);
+    let Some(blob) = text_blob(&text, "application/x-ndjson") else {
+        return;
+    };
+    drop(text);
+    for round in 0..REHEARSALS {
+        // The page's first run has begun: it needs the worker now.
+        let current = state.current.get();
+        if current != 0 && !rehearsal(current) {
+            return;
+        }
+        let run = REHEARSAL_RUN - round;
+        state.current.set(run);
+        start(state, run, spec.clone(), String::new(), blob.clone()).await;
     }
-    if let Ok(batch) = reader.finish() {
-        evaluator.batch(&batch);
-    }
+}
+
+/// Lets the messages waiting for this worker be handled first.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope().set_timeout_with_callback(&resolve);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Waits until a helper reports (a range done, progress, a failure).
@@ -239,15 +291,31 @@ fn text_blob(text: &str, mime: &str) -> Option<Blob> {
 /// Installs the message handler; called once by the worker's `main`.
 pub fn run_worker() {
     let state = Rc::new(State::default());
+    let st = state.clone();
     let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         let Some(message) = unpack::<ToWorker>(&data) else {
             return;
         };
-        handle(&state, message, attached_blob(&data, "blob"));
+        handle(&st, message, attached_blob(&data, "blob"));
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
+    // The dry run's own worker (started by the page as `…?dry-run`, with
+    // `&dryrun-helpers=N` when the page's address has it) starts its helpers
+    // now, so their files load while the page does.
+    let search = Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|location| Reflect::get(&location, &"search".into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let mut query = search.trim_start_matches('?').split('&');
+    if query.clone().any(|kv| kv == "dry-run") {
+        let asked = query
+            .find_map(|kv| kv.strip_prefix("dryrun-helpers="))
+            .and_then(|n| n.parse().ok());
+        ensure_helpers(&state, asked);
+    }
     post(&FromWorker::Ready, None);
 }
 
@@ -296,7 +364,7 @@ async fn range_job(
             post(&progress, None);
         }
     };
-    match evaluate_range(state, run, &plan, &blob, range, false, report).await {
+    match evaluate_range(state, run, &plan, &blob, range, false, None, report).await {
         Ok(Some(done)) => {
             let Ok(bytes) = bincode::serialize(&done.tally) else {
                 let message = "could not send a helper worker's results".to_string();
@@ -358,15 +426,16 @@ fn stream_chunk(result: &JsValue) -> Result<Option<Uint8Array>, FileError> {
 /// browser's own chunks.
 enum Chunks {
     Plain(ReadableStreamDefaultReader),
-    /// The reader and the buffers whose bytes have been used.
-    Own(ReadableStreamByobReader, Vec<js_sys::ArrayBuffer>),
+    /// The reader, the buffers whose bytes have been used, and their size.
+    Own(ReadableStreamByobReader, Vec<js_sys::ArrayBuffer>, usize),
 }
 
 impl Chunks {
-    fn open(blob: &Blob) -> Chunks {
+    /// `size`: the bytes of a read, where the browser lets us choose.
+    fn open(blob: &Blob, size: usize) -> Chunks {
         let stream = blob.stream();
         match ReadableStreamByobReader::new(&stream) {
-            Ok(reader) => Chunks::Own(reader, Vec::new()),
+            Ok(reader) => Chunks::Own(reader, Vec::new(), size),
             Err(_) => Chunks::Plain(stream.get_reader().unchecked_into()),
         }
     }
@@ -375,10 +444,10 @@ impl Chunks {
     fn read(&mut self) -> JsFuture {
         match self {
             Chunks::Plain(reader) => JsFuture::from(reader.read()),
-            Chunks::Own(reader, spare) => {
+            Chunks::Own(reader, spare, size) => {
                 let buffer = spare
                     .pop()
-                    .unwrap_or_else(|| js_sys::ArrayBuffer::new(CHUNK as u32));
+                    .unwrap_or_else(|| js_sys::ArrayBuffer::new(*size as u32));
                 let options = js_sys::Object::new();
                 let _ = Reflect::set(
                     &options,
@@ -401,9 +470,9 @@ impl Chunks {
 
     /// `piece`'s bytes have been copied: its buffer may take the next read.
     fn used(&mut self, piece: &Uint8Array) {
-        if let Chunks::Own(_, spare) = self {
+        if let Chunks::Own(_, spare, size) = self {
             let buffer = piece.buffer();
-            if buffer.byte_length() as usize == CHUNK {
+            if buffer.byte_length() as usize == *size {
                 spare.push(buffer);
             }
         }
@@ -412,7 +481,7 @@ impl Chunks {
     fn cancel(&self) {
         let _ = match self {
             Chunks::Plain(reader) => reader.cancel(),
-            Chunks::Own(reader, _) => reader.cancel(),
+            Chunks::Own(reader, ..) => reader.cancel(),
         };
     }
 }
@@ -420,7 +489,9 @@ impl Chunks {
 /// Streams the lines that start in bytes `range` of `blob` (all of it for
 /// `(0, size)`, whatever its format) and evaluates them; `report` hears the
 /// tally so far and the bytes read after each batch. `None` when a newer
-/// run or a Cancel stopped it. `first`: the range starts the file.
+/// run or a Cancel stopped it. `first`: the range starts the file;
+/// `opened`: its stream, already opened and asked for its first chunk.
+#[allow(clippy::too_many_arguments)]
 async fn evaluate_range(
     state: &State,
     run: u32,
@@ -428,13 +499,22 @@ async fn evaluate_range(
     blob: &Blob,
     range: (f64, f64),
     first: bool,
+    opened: Option<(Chunks, JsFuture)>,
     mut report: impl FnMut(&Tally, f64),
 ) -> Result<Option<RangeDone>, FileError> {
     let mut cut = LineRange::new(range.0 as u64, range.1 as u64);
-    let slice = blob
-        .slice_with_f64_and_f64(cut.read_from() as f64, blob.size())
-        .map_err(|_| unreadable())?;
-    let mut stream = Chunks::open(&slice);
+    let chunk_size = chunk_size(run);
+    let (mut stream, first_read) = match opened {
+        Some(opened) => opened,
+        None => {
+            let slice = blob
+                .slice_with_f64_and_f64(cut.read_from() as f64, blob.size())
+                .map_err(|_| unreadable())?;
+            let mut stream = Chunks::open(&slice, chunk_size);
+            let read = stream.read();
+            (stream, read)
+        }
+    };
     let mut reader = if first {
         Reader::new()
     } else {
@@ -447,7 +527,7 @@ async fn evaluate_range(
     let mut read = 0.0;
     let mut work_ms = 0.0;
     // The next chunk is asked for before this one is evaluated, so reading overlaps the work.
-    let mut next = Some(stream.read());
+    let mut next = Some(first_read);
     while let Some(pending) = next.take() {
         let result = pending.await.map_err(|_| unreadable())?;
         if state.current.get() != run {
@@ -479,7 +559,7 @@ async fn evaluate_range(
             } else {
                 next = Some(stream.read());
                 // Small chunks wait for company: a batch is about a megabyte.
-                if held < CHUNK {
+                if held < chunk_size {
                     continue;
                 }
             }
@@ -501,6 +581,10 @@ async fn evaluate_range(
         }
         work_ms += now() - began;
         report(&tally, read);
+        if rehearsal(run) {
+            // A rehearsal's file is in memory, always ready: the page's Start waits for no more than a batch.
+            next_task().await;
+        }
     }
     let began = now();
     let batch = reader.finish()?;
@@ -546,9 +630,15 @@ fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
                 start(&state, run, spec, key, blob).await;
             });
         }
-        ToWorker::Prepare { helpers } => {
+        ToWorker::Prepare {
+            helpers,
+            rehearse: spec,
+        } => {
             ensure_helpers(state, helpers);
-            warm_up();
+            if let Some(spec) = spec.filter(|_| !state.rehearsed.replace(true)) {
+                let state = state.clone();
+                wasm_bindgen_futures::spawn_local(async move { rehearse(&state, spec).await });
+            }
         }
         ToWorker::Range {
             run,
@@ -696,10 +786,16 @@ fn now() -> f64 {
 }
 
 async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Blob) {
+    // A rehearsal tells the page nothing.
+    let to_page = |message: &FromWorker| {
+        if !rehearsal(run) {
+            post(message, None);
+        }
+    };
     let options = match spec.options() {
         Ok(options) => options,
         Err(message) => {
-            post(&FromWorker::Failed { run, message }, None);
+            to_page(&FromWorker::Failed { run, message });
             return;
         }
     };
@@ -710,7 +806,7 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
                 .first()
                 .map(|e| format!("The rule does not compile: {e}"))
                 .unwrap_or_default();
-            post(&FromWorker::Failed { run, message }, None);
+            to_page(&FromWorker::Failed { run, message });
             return;
         }
     };
@@ -724,9 +820,10 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
     // be shareable (reading its head takes a few milliseconds), and are
     // called off when it is not.
     let might_share = helpers > 0 && total >= SHARE_FROM;
-    // A helper's share is a little under an even one: its tally still has
-    // to be encoded, sent and decoded after it finishes, which this worker's
-    // own part does not (traced: 7 - 19 ms).
+    // A helper's share is a little over an even one: this worker also reads
+    // the file's head, posts the progress and hears the helpers', and
+    // finished its range 15 - 25 ms after them at an even share, while a
+    // helper's tally now travels in 3 - 5 ms.
     let bound = |k: usize| {
         let weights = 1.0 + helpers as f64 * HELPER_WEIGHT;
         let before = if k == 0 {
@@ -748,7 +845,19 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
             state.helpers.borrow_mut()[k - 1].send(message, Some(&blob));
         }
     }
+    // This worker's own stream, from the file's start, opens beside the
+    // check of its head rather than after it.
+    let mut opened = might_share.then(|| {
+        let mut stream = Chunks::open(&blob, chunk_size(run));
+        let read = stream.read();
+        (stream, read)
+    });
     let share = might_share && shareable(&blob).await;
+    if !share {
+        if let Some((stream, _)) = opened.take() {
+            stream.cancel();
+        }
+    }
     if might_share && !share {
         for h in state.helpers.borrow_mut().iter_mut() {
             h.send(ToWorker::Cancel { run }, None);
@@ -795,7 +904,7 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
         progress.fired = sum[2];
         progress.errors = sum[3];
         progress.elapsed_ms = now() - started;
-        post(&FromWorker::Progress(progress.clone()), None);
+        to_page(&FromWorker::Progress(progress.clone()));
     };
     let gzip = !share && {
         let head = blob.slice_with_f64_and_f64(0.0, 2.0).ok();
@@ -809,7 +918,8 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
     let own = if gzip {
         evaluate_gzip(state, run, &plan, &blob, |t, b| report(t, b, false)).await
     } else {
-        evaluate_range(state, run, &plan, &blob, (0.0, bound(1)), true, |t, b| {
+        let range = (0.0, bound(1));
+        evaluate_range(state, run, &plan, &blob, range, true, opened, |t, b| {
             report(t, b, false)
         })
         .await
@@ -818,7 +928,7 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
         Ok(Some(own)) => own,
         Ok(None) => return,
         Err(e) => {
-            post(&FromWorker::Failed { run, message: e.0 }, None);
+            to_page(&FromWorker::Failed { run, message: e.0 });
             return;
         }
     };
@@ -835,7 +945,7 @@ async fn start(state: &Rc<State>, run: u32, spec: RunSpec, key: String, blob: Bl
         return;
     }
     if let Some(message) = state.failed.borrow_mut().take().filter(|_| share) {
-        post(&FromWorker::Failed { run, message }, None);
+        to_page(&FromWorker::Failed { run, message });
         return;
     }
     let began = now();
@@ -933,6 +1043,12 @@ fn finish(
     let variables = plan.variables().to_vec();
     let report = plan.report(tally);
     let (store, mut summary) = Store::new(run, report, format, &variables, id_field);
+    if rehearsal(run) {
+        // What the page would be sent is made too, then dropped with the tables.
+        let summary = Box::new(summary);
+        drop(pack(&FromWorker::Done { run, summary }, None));
+        return;
+    }
     let previous = state
         .previous
         .borrow_mut()

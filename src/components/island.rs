@@ -28,14 +28,18 @@ pub struct PageSide(pub Function);
 
 impl PageSide {
     pub fn call(&self, kind: &str, data: &str) -> Option<String> {
+        self.answer(kind, data).as_string()
+    }
+
+    /// The page's answer as it is: an object the page hands over (see `IslandHostProps::on_take`).
+    pub fn answer(&self, kind: &str, data: &str) -> JsValue {
         self.0
             .call2(
                 &JsValue::NULL,
                 &JsValue::from_str(kind),
                 &JsValue::from_str(data),
             )
-            .ok()
-            .and_then(|answer| answer.as_string())
+            .unwrap_or_default()
     }
 }
 
@@ -55,6 +59,10 @@ pub struct IslandHostProps {
     pub input: AttrValue,
     /// Answers the island's `page(kind, data)` calls.
     pub on_call: Callback<(String, String), String>,
+    /// Hands the island an object of the page's for `kind` (undefined: none;
+    /// then `on_call` answers): the dry run's worker, started with the page.
+    #[prop_or(Callback::from(|_| JsValue::UNDEFINED))]
+    pub on_take: Callback<String, JsValue>,
     /// What the island is, for the loading and error texts: "the dry run".
     pub what: &'static str,
     /// The data-testid prefix of the loading state and the error: `{testid}-loading`, `{testid}-error`.
@@ -76,7 +84,7 @@ enum Load {
 /// The mounted island: the bundle's handle, and the page's function it calls.
 struct Mounted {
     handle: JsValue,
-    _page: Closure<dyn Fn(String, String) -> String>,
+    _page: Closure<dyn Fn(String, String) -> JsValue>,
 }
 
 impl Drop for Mounted {
@@ -99,8 +107,8 @@ pub fn IslandHost(props: &IslandHostProps) -> Html {
     let host = use_node_ref();
     let mounted = use_mut_ref(|| None::<Mounted>);
     // Read when the island calls: the newest answerer.
-    let answer = use_mut_ref(|| props.on_call.clone());
-    *answer.borrow_mut() = props.on_call.clone();
+    let answer = use_mut_ref(|| (props.on_call.clone(), props.on_take.clone()));
+    *answer.borrow_mut() = (props.on_call.clone(), props.on_take.clone());
     // The newest input, for the mount (the first one may be stale by then).
     let input = use_mut_ref(AttrValue::default);
     *input.borrow_mut() = props.input.clone();
@@ -128,10 +136,15 @@ pub fn IslandHost(props: &IslandHostProps) -> Html {
                     let Some(element) = host.get().filter(|_| *alive.borrow()) else {
                         return;
                     };
-                    let page = Closure::<dyn Fn(String, String) -> String>::new(
+                    let page = Closure::<dyn Fn(String, String) -> JsValue>::new(
                         move |kind: String, data: String| {
-                            let on_call = answer.borrow().clone();
-                            on_call.emit((kind, data))
+                            let (on_call, on_take) = answer.borrow().clone();
+                            let taken = on_take.emit(kind.clone());
+                            if taken.is_undefined() {
+                                JsValue::from_str(&on_call.emit((kind, data)))
+                            } else {
+                                taken
+                            }
                         },
                     );
                     let first = input.borrow().to_string();

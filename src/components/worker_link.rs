@@ -13,7 +13,7 @@ use yew::Callback;
 use super::dry_run_protocol::{attached_blob, pack, unpack, AnalysisReply, FromWorker, ToWorker};
 
 /// The worker's loader, next to the page (Trunk's `data-loader-shim`).
-const WORKER_URL: &str = "./dryrun_worker_loader.js";
+pub const WORKER_URL: &str = "./dryrun_worker_loader.js";
 
 /// A reply and the Blob beside it (an export, a generated portfolio).
 pub type Reply = (FromWorker, Option<Blob>);
@@ -38,6 +38,8 @@ impl WorkerReply for AnalysisReply {
 }
 
 struct Link<R> {
+    /// The worker's script (`WORKER_URL`, perhaps with a query the worker reads).
+    url: String,
     worker: Option<Worker>,
     ready: bool,
     queue: Vec<(ToWorker, Option<Blob>)>,
@@ -62,7 +64,13 @@ fn post(worker: &Worker, message: &ToWorker, blob: Option<&Blob>) {
 
 impl<R: WorkerReply> WorkerLink<R> {
     pub fn new(on_reply: Callback<(R, Option<Blob>)>) -> WorkerLink<R> {
+        Self::at(WORKER_URL.to_string(), on_reply)
+    }
+
+    /// A link to a worker of script `url` (`WORKER_URL` with a query).
+    pub fn at(url: String, on_reply: Callback<(R, Option<Blob>)>) -> WorkerLink<R> {
         WorkerLink(Rc::new(RefCell::new(Link {
+            url,
             worker: None,
             ready: false,
             queue: Vec::new(),
@@ -95,10 +103,37 @@ impl<R: WorkerReply> WorkerLink<R> {
         link._handler = None;
     }
 
+    /// Hands the worker over to a link elsewhere (another wasm app's: the
+    /// page starts the dry run's worker, the bundle that draws the section
+    /// takes it): the worker and whether it has said Ready. This link forgets
+    /// it without stopping it; messages it still held are dropped, so the
+    /// new owner sends its own. `None` when there is no worker.
+    pub fn hand_over(&self) -> Option<(Worker, bool)> {
+        let mut link = self.0.borrow_mut();
+        let worker = link.worker.take()?;
+        worker.set_onmessage(None);
+        link._handler = None;
+        link.queue.clear();
+        Some((worker, std::mem::take(&mut link.ready)))
+    }
+
+    /// A link to a worker another link handed over ([`hand_over`](Self::hand_over)).
+    pub fn adopt(worker: Worker, ready: bool, on_reply: Callback<(R, Option<Blob>)>) -> Self {
+        let link = WorkerLink::new(on_reply);
+        link.attach(worker, ready);
+        link
+    }
+
     fn start(&self) -> bool {
-        let Ok(worker) = Worker::new(WORKER_URL) else {
+        let url = self.0.borrow().url.clone();
+        let Ok(worker) = Worker::new(&url) else {
             return false;
         };
+        self.attach(worker, false);
+        true
+    }
+
+    fn attach(&self, worker: Worker, ready: bool) {
         let weak: Weak<RefCell<Link<R>>> = Rc::downgrade(&self.0);
         let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(link) = weak.upgrade() else { return };
@@ -123,9 +158,8 @@ impl<R: WorkerReply> WorkerLink<R> {
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
         let mut link = self.0.borrow_mut();
         link.worker = Some(worker);
-        link.ready = false;
+        link.ready = ready;
         link._handler = Some(handler);
-        true
     }
 }
 

@@ -316,7 +316,7 @@ pub fn json(report: &Report) -> String {
         t.not_fired, t.near_miss_count
     );
     for (i, m) in t.near_misses.iter().enumerate() {
-        record_head(&mut out, i, m.line, m.id.as_deref(), "conditions");
+        record_head(&mut out, i, m.line, m.id, "conditions");
         out.push('[');
         for (j, &c) in m.conditions.iter().enumerate() {
             if j > 0 {

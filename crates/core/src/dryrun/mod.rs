@@ -502,12 +502,124 @@ pub struct RecordError {
 }
 
 /// A loan that does not fire but would if one condition came out the other way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NearMiss {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearMiss<'t> {
     pub line: u64,
-    pub id: Option<String>,
+    /// The loan's id as JSON, when it has one.
+    pub id: Option<&'t str>,
     /// Indexes into [`Plan::conditions`].
-    pub conditions: Vec<u16>,
+    pub conditions: &'t [u16],
+}
+
+/// The near misses a tally keeps, in file order, in a few flat arrays: a run
+/// may keep 100,000, and an allocation or two for each cost more than
+/// evaluating the loan, and made a tally slow to send between workers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NearMisses {
+    lines: Vec<u64>,
+    /// The ids as JSON one after another, near miss `i`'s ending at
+    /// `id_ends[i]` (an empty one: the loan has none).
+    ids: String,
+    id_ends: Vec<u32>,
+    /// The conditions of each, one list after another, near miss `i`'s
+    /// ending at `condition_ends[i]`.
+    conditions: Vec<u16>,
+    condition_ends: Vec<u32>,
+}
+
+impl NearMisses {
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    fn push(&mut self, line: u64, id: Option<&Value>, conditions: &[u16]) {
+        let had = self.ids.len();
+        if let Some(id) = id {
+            crate::value::write_json(id, &mut self.ids);
+        }
+        let ends = (
+            u32::try_from(self.ids.len()),
+            u32::try_from(self.conditions.len() + conditions.len()),
+        );
+        let (Ok(id_end), Ok(condition_end)) = ends else {
+            // Past 4 GB: kept no more (counted all the same).
+            self.ids.truncate(had);
+            return;
+        };
+        self.lines.push(line);
+        self.id_ends.push(id_end);
+        self.conditions.extend_from_slice(conditions);
+        self.condition_ends.push(condition_end);
+    }
+
+    /// Near miss `i`, in file order.
+    pub fn get(&self, i: usize) -> Option<NearMiss<'_>> {
+        let start = |ends: &[u32]| match i {
+            0 => Some(0),
+            _ => ends.get(i - 1).map(|&e| e as usize),
+        };
+        let id = self
+            .ids
+            .get(start(&self.id_ends)?..*self.id_ends.get(i)? as usize)?;
+        let conditions = self
+            .conditions
+            .get(start(&self.condition_ends)?..*self.condition_ends.get(i)? as usize)?;
+        Some(NearMiss {
+            line: *self.lines.get(i)?,
+            id: (!id.is_empty()).then_some(id),
+            conditions,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = NearMiss<'_>> {
+        (0..self.len()).map_while(|i| self.get(i))
+    }
+
+    /// Adds the first `room` of `other`, which come after these.
+    fn append(&mut self, mut other: NearMisses, room: usize) {
+        let n = other.len().min(room);
+        if n == 0 {
+            return;
+        }
+        if self.is_empty() && n == other.len() {
+            *self = other;
+            return;
+        }
+        let (Some(&id_end), Some(&condition_end)) =
+            (other.id_ends.get(n - 1), other.condition_ends.get(n - 1))
+        else {
+            return;
+        };
+        let bases = (
+            u32::try_from(self.ids.len()),
+            u32::try_from(self.conditions.len()),
+        );
+        let (Ok(id_base), Ok(condition_base)) = bases else {
+            return;
+        };
+        if u32::MAX - id_base < id_end || u32::MAX - condition_base < condition_end {
+            return;
+        }
+        other.ids.truncate(id_end as usize);
+        self.lines.extend_from_slice(&other.lines[..n]);
+        self.ids.push_str(&other.ids);
+        self.id_ends
+            .extend(other.id_ends[..n].iter().map(|e| e + id_base));
+        self.conditions
+            .extend_from_slice(&other.conditions[..condition_end as usize]);
+        self.condition_ends
+            .extend(other.condition_ends[..n].iter().map(|e| e + condition_base));
+    }
+
+    fn shift_lines(&mut self, by: u64) {
+        for line in &mut self.lines {
+            *line += by;
+        }
+    }
 }
 
 /// A fired loan for the table: its id and the values of the variables the rule reads.
@@ -536,7 +648,7 @@ pub struct Tally {
     /// Per extra item ([`Options::items`]): true, false, error.
     pub item_counts: Vec<[u64; 3]>,
     pub near_miss_count: u64,
-    pub near_misses: Vec<NearMiss>,
+    pub near_misses: NearMisses,
     pub near_miss_by_condition: Vec<u64>,
     /// Per variable the rule reads: more than 0 when some loan has it.
     pub present: Vec<u64>,
@@ -562,8 +674,7 @@ impl Tally {
         let room = options
             .max_near_misses
             .saturating_sub(self.near_misses.len());
-        self.near_misses
-            .extend(other.near_misses.into_iter().take(room));
+        self.near_misses.append(other.near_misses, room);
         add(
             &mut self.near_miss_by_condition,
             &other.near_miss_by_condition,
@@ -605,9 +716,7 @@ impl Tally {
                     .replace_range(digits..digits + len, &(n + by).to_string());
             }
         }
-        for m in &mut self.near_misses {
-            m.line += by;
-        }
+        self.near_misses.shift_lines(by);
         for r in &mut self.rows {
             r.line += by;
         }
@@ -1081,11 +1190,7 @@ impl<'p> Evaluator<'p> {
                             tally.near_miss_by_condition[i as usize] += 1;
                         }
                         if tally.near_misses.len() < plan.options.max_near_misses {
-                            tally.near_misses.push(NearMiss {
-                                line,
-                                id: id.map(Value::to_json),
-                                conditions: flips.clone(),
-                            });
+                            tally.near_misses.push(line, id, flips);
                         }
                     }
                 }

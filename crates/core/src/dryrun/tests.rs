@@ -76,11 +76,11 @@ fn seed_rule_over_ndjson_counts_clauses_and_near_misses() {
         // Loan 2 misses on days past due; loan 3 on its status (either branch).
         assert_eq!(t.near_miss_count, 2);
         assert_eq!(
-            r.conditions[t.near_misses[0].conditions[0] as usize],
+            r.conditions[t.near_misses.get(0).unwrap().conditions[0] as usize],
             "(= status-days-past-due 5)"
         );
-        assert_eq!(t.near_misses[1].id.as_deref(), Some("\"L-3\""));
-        assert_eq!(t.near_misses[1].conditions.len(), 2);
+        assert_eq!(t.near_misses.get(1).unwrap().id, Some("\"L-3\""));
+        assert_eq!(t.near_misses.get(1).unwrap().conditions.len(), 2);
     }
 }
 
@@ -606,5 +606,46 @@ fn counted_item_texts_mean_what_their_builder_items_mean() {
             .map(|t| RuleModel::from_rule(&Rule::parse(t).unwrap()).to_text())
             .collect();
         assert_eq!(reparsed, canonical, "{rule}");
+    }
+}
+
+#[test]
+fn near_misses_are_kept_in_file_order_up_to_the_limit() {
+    let text: String = (0..10)
+        .map(|i| {
+            let dpd = if i % 2 == 0 { 4 } else { 5 };
+            format!("{{\"loan-id\": \"L-{i}\", \"status-days-past-due\": {dpd}, \"loan-status\": \"Open\"}}\n")
+        })
+        .collect();
+    for chunk in [1, 7, 64, 1000] {
+        let options = Options {
+            max_near_misses: 3,
+            ..Options::default()
+        };
+        let plan = Plan::new(SEED, options).unwrap();
+        let mut reader = Reader::new();
+        let mut ev = Evaluator::new(&plan);
+        let mut total = plan.tally();
+        for piece in text.as_bytes().chunks(chunk) {
+            total.merge(ev.batch(&reader.feed(piece).unwrap()), plan.options());
+        }
+        total.merge(ev.batch(&reader.finish().unwrap()), plan.options());
+        assert_eq!(total.near_miss_count, 5);
+        let kept: Vec<(u64, Option<&str>, &[u16])> = total
+            .near_misses
+            .iter()
+            .map(|m| (m.line, m.id, m.conditions))
+            .collect();
+        let days: &[u16] = &[0];
+        assert_eq!(
+            kept,
+            [
+                (1, Some("\"L-0\""), days),
+                (3, Some("\"L-2\""), days),
+                (5, Some("\"L-4\""), days)
+            ],
+            "chunk {chunk}"
+        );
+        assert_eq!(total.near_misses.get(3), None);
     }
 }

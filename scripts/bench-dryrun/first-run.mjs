@@ -1,0 +1,100 @@
+// The page dry run's first runs: fresh pages of one build, each going through
+// the e2e benchmark's sequence (tests/dryrun.test.mjs: open, fill the rule,
+// generate the 200,000-loan portfolio in this process, which also serves the
+// page, then pick it RUNS times, each against JSON.parse + json-logic-js in
+// the same page), traced with the test's categories. page-ab.mjs times warm
+// pages; this one, whether a page is ready for a portfolio picked at once.
+// Not part of scripts/test.
+//   node scripts/bench-dryrun/first-run.mjs DIST [PAGES=2] [RUNS=3]
+// Needs a `trunk build --release` output and e2e/node_modules (scripts/setup).
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveDist, launchBrowser } from '../../e2e/harness.mjs';
+import { armDryRunClock } from '../../e2e/dryrun-clock.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [dist, pagesArg, runsArg] = process.argv.slice(2);
+const pages = Number(pagesArg ?? 2);
+const runs = Number(runsArg ?? 3);
+const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
+
+/** The e2e test's portfolio (e2e/tests/dryrun.test.mjs `portfolio`). */
+function portfolio(count) {
+  const statuses = ['Open', 'Open - Repaying', 'Collections', 'Closed', 'Paid Off'];
+  let x = 2463534242;
+  const rand = (n) => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x % n; };
+  const lines = [];
+  for (let i = 0; i < count; i++) {
+    const d = rand(10);
+    const dpd = d < 6 ? 0 : d === 6 ? 5 : 1 + rand(120);
+    lines.push(JSON.stringify({
+      'loan-id': 100000 + i, 'loan-status': statuses[rand(statuses.length)], 'current-date': '2022-09-26',
+      'status-days-past-due': dpd, 'status-amount-due': dpd ? 100 + rand(400) : 0, 'status-principal-balance': 500 + rand(20000),
+      'next-scheduled-payment-date': `2022-10-${String(1 + rand(28)).padStart(2, '0')}`,
+      customer: { primary: { 'full-name': `Borrower ${rand(1000)}` } },
+    }));
+  }
+  return lines.join('\n') + '\n';
+}
+
+const server = await serveDist(dist);
+const browser = await launchBrowser();
+const dir = await mkdtemp(join(tmpdir(), 'hookwright-first-run-'));
+const ratios = [];
+try {
+  for (let p = 1; p <= pages; p++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
+    await page.addScriptTag({ path: join(here, '..', '..', 'e2e', 'node_modules', 'json-logic-js', 'logic.js') });
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    const from = Date.now() - origin;
+    // Synchronous, as in the test: the server in this process answers nothing meanwhile.
+    const text = portfolio(200_000);
+    console.log(`page ${p}: portfolio generated from ${from.toFixed(0)} to ${(Date.now() - origin).toFixed(0)} ms after navigation`);
+    const path = join(dir, 'bench.ndjson');
+    await writeFile(path, text);
+    await page.evaluate(() => {
+      const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file', hidden: true });
+      document.body.append(input);
+    });
+    await page.locator('#bench-file').setInputFiles(path);
+    for (let r = 1; r <= runs; r++) {
+      await armDryRunClock(page, 200000);
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
+      await page.evaluate(() => window.__done);
+      await browser.stopTracing();
+      const t = await page.evaluate(async () => {
+        const dryRun = (await window.__done) - window.__t0;
+        const rule = { and: [{ '==': [{ var: 'status-days-past-due' }, 5] },
+          { or: [{ '==': [{ var: 'loan-status' }, 'Open'] }, { '==': [{ var: 'loan-status' }, 'Collections'] }] }] };
+        const start = performance.now();
+        const body = await document.getElementById('bench-file').files[0].text();
+        let at = 0;
+        while (at < body.length) {
+          let end = body.indexOf('\n', at);
+          if (end === -1) end = body.length;
+          if (end > at) window.jsonLogic.apply(rule, JSON.parse(body.slice(at, end)));
+          at = end + 1;
+        }
+        return { dryRun, js: performance.now() - start, pick: window.__t0 };
+      });
+      ratios.push({ r, ratio: t.dryRun / t.js });
+      console.log(`page ${p} run ${r}: picked ${t.pick.toFixed(0)} ms after navigation, dry run ${t.dryRun.toFixed(0)} ms, ` +
+        `JS pair ${t.js.toFixed(0)} ms, ratio ${(t.dryRun / t.js).toFixed(2)} (load ${loadavg()[0].toFixed(1)})`);
+    }
+    await context.close();
+  }
+  const list = (rs) => rs.map((x) => x.ratio.toFixed(2)).join(' ');
+  console.log(`${dist}: first runs ${list(ratios.filter((x) => x.r === 1))}; later ${list(ratios.filter((x) => x.r > 1))}; ` +
+    `at most 0.5 in ${ratios.filter((x) => x.ratio <= 0.5).length} of ${ratios.length}`);
+} finally {
+  await browser.close();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+}
