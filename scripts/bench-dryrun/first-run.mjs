@@ -1,8 +1,8 @@
 // The page dry run's first runs: fresh pages of one build, each going through
-// the e2e benchmark's sequence (tests/dryrun.test.mjs: open, fill the rule,
-// generate the 200,000-loan portfolio in this process, which also serves the
-// page, then pick it RUNS times, each against JSON.parse + json-logic-js in
-// the same page), traced with the test's categories. page-ab.mjs times warm
+// the e2e benchmark's sequence (tests/dryrun.test.mjs: the 200,000-loan
+// portfolio made first, then open, fill the rule and pick it RUNS times, each
+// against JSON.parse + json-logic-js in the same page), traced with the
+// test's categories. page-ab.mjs times warm
 // pages; this one, whether a page is ready for a portfolio picked at once.
 // Not part of scripts/test.
 //   node scripts/bench-dryrun/first-run.mjs DIST [PAGES=2] [RUNS=3]
@@ -43,6 +43,9 @@ const server = await serveDist(dist);
 const browser = await launchBrowser();
 const dir = await mkdtemp(join(tmpdir(), 'hookwright-first-run-'));
 const ratios = [];
+// Made before any page opens, as the e2e test does.
+const path = join(dir, 'bench.ndjson');
+await writeFile(path, portfolio(200_000));
 try {
   for (let p = 1; p <= pages; p++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -51,13 +54,9 @@ try {
     await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
     await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
     await page.addScriptTag({ path: join(here, '..', '..', 'e2e', 'node_modules', 'json-logic-js', 'logic.js') });
-    const origin = await page.evaluate(() => performance.timeOrigin);
-    const from = Date.now() - origin;
-    // Synchronous, as in the test: the server in this process answers nothing meanwhile.
-    const text = portfolio(200_000);
-    console.log(`page ${p}: portfolio generated from ${from.toFixed(0)} to ${(Date.now() - origin).toFixed(0)} ms after navigation`);
-    const path = join(dir, 'bench.ndjson');
-    await writeFile(path, text);
+    // A user picks a file on a page that has loaded: every file it fetches (the
+    // dry run's workers too) is in, and nothing has been fetched for half a second.
+    await page.waitForLoadState('networkidle');
     await page.evaluate(() => {
       const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file', hidden: true });
       document.body.append(input);
