@@ -228,7 +228,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
                 completer={Some(PLACEHOLDER_COMPLETER)}
                 described_by={Some(AttrValue::from("body-errors"))}
                 invalid={current && errors.iter().any(|e| !e.is_warning())} />
-            <div class="body-status" data-testid="body-status" data-validate-ms={format!("{millis:.2}")}
+            <div class="body-status" data-testid="body-status" data-validate-ms={hundredths(*millis)}
                 data-current={current.to_string()} aria-live="polite">
                 if !current {
                     <span class="muted">{ "Checking…" }</span>
@@ -241,4 +241,11 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
             <ErrorList id="body-errors" label="Body problems" errors={errors.clone()} />
         </div>
     }
+}
+
+/// Milliseconds with two decimals (`1.25`), in integers: the page carries no
+/// float formatting.
+fn hundredths(millis: f64) -> String {
+    let hundredths = (millis.max(0.0) * 100.0 + 0.5) as u64;
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }

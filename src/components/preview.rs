@@ -159,8 +159,8 @@ fn body_head(body: &str) -> Html {
     html! {
         <>
             <p class="muted small" data-testid="body-head">
-                { format!("A {:.1} MB body: its first {BODY_HEAD_LINES} of {} lines. “Copy as curl” copies all of it.",
-                    body.len() as f64 / 1_000_000.0, hookwright_core::dryrun::thousands(lines as u64)) }
+                { format!("A {} MB body: its first {BODY_HEAD_LINES} of {} lines. “Copy as curl” copies all of it.",
+                    hookwright_core::dryrun::megabytes(body.len() as u64), hookwright_core::dryrun::thousands(lines as u64)) }
             </p>
             <pre class="code body-head" data-part="body">{ &body[..end] }</pre>
         </>
