@@ -25,9 +25,10 @@ pub struct DryRunInput {
 
 type Counts = (Vec<ClauseCount>, Vec<[f64; 3]>);
 
-/// In the page: the section's host.
-#[component]
-pub fn DryRunHost(props: &DryRunProps) -> Html {
+/// In the page: the section's host, for `DryRunProps` (the Trigger panel's).
+/// A plain function, not a component: it holds no state, and each component
+/// costs the page's wasm a copy of Yew's lifecycle.
+pub fn dry_run_host(props: DryRunProps) -> Html {
     let input = DryRunInput {
         rule: props.rule.to_string(),
         rule_ok: props.rule_ok,
@@ -36,7 +37,7 @@ pub fn DryRunHost(props: &DryRunProps) -> Html {
         noun: props.noun.to_string(),
     };
     let json = AttrValue::from(serde_json::to_string(&input).unwrap_or_default());
-    let on_counts = props.on_counts.clone();
+    let on_counts = props.on_counts;
     let on_call = Callback::from(move |(kind, data): (String, String)| {
         if kind == "counts" {
             if let Ok(counts) = serde_json::from_str::<Counts>(&data) {

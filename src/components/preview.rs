@@ -12,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::copy_sql::CopySql;
-use super::error_list::ErrorList;
+use super::error_list::error_list;
 use super::preview_worker::RenderResult;
 use super::templating::{preview_sample, use_custom_sample, CustomSample};
 
@@ -86,9 +86,9 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                 Err(errors) => html! {
                     <div data-testid="request-preview" class="request-preview invalid">
                         <p class="bad">{ "The request cannot be rendered yet:" }</p>
-                        <ErrorList id="request-preview-errors" label="Why the request cannot be rendered"
-                            errors={errors.iter().map(field_error).collect::<Vec<_>>()}
-                            carets={errors.iter().map(FieldError::render).collect::<Vec<_>>()} />
+                        { error_list("request-preview-errors".into(), "Why the request cannot be rendered".into(),
+                            &errors.iter().map(field_error).collect::<Vec<_>>(),
+                            &errors.iter().map(FieldError::render).collect::<Vec<_>>(), None, None) }
                     </div>
                 },
             } }

@@ -628,7 +628,7 @@ impl AnalysisWorker {
 
 #[hook]
 pub fn use_analysis_worker() -> Option<AnalysisWorker> {
-    use_context::<AnalysisWorker>()
+    use_context::<super::Handles>().map(|handles| handles.analysis)
 }
 
 /// The rule's analysis for a panel, and whether a newer one is on its way.
