@@ -1,5 +1,5 @@
 //! The Dry run section as an island (`island`) the on-demand `tools` bundle
-//! draws: `DryRunHost` in the page hands it `DryRunProps` as JSON
+//! draws: `dry_run_host` in the page hands it `DryRunProps` as JSON
 //! (`DryRunInput`) and gets each finished run's counts back (`counts`) for the
 //! marks on the text and the builder; `DryRunIsland` in the bundle renders the
 //! section (`dry_run::DryRun`) from them.

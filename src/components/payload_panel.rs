@@ -94,7 +94,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
     let format_error = use_state(|| None::<String>);
     let connection = &props.connection;
     // No early return before the hooks below: Yew needs the same hooks in
-    // the same order on every render. PayloadPanel shows this editor only
+    // the same order on every render. `payload_panel` shows this editor only
     // for a custom body; anything else renders nothing after the hooks.
     let no_body = String::new();
     let (content_type, body) = match &connection.request.payload {
