@@ -1,5 +1,5 @@
 //! The Dry run section as an island (`island`) the on-demand `tools` bundle
-//! draws: `dry_run_host` in the page hands it `DryRunProps` as JSON
+//! draws: `DryRunHost` in the page hands it `DryRunProps` as JSON
 //! (`DryRunInput`) and gets each finished run's counts back (`counts`) for the
 //! marks on the text and the builder; `DryRunIsland` in the bundle renders the
 //! section (`dry_run::DryRun`) from them.
@@ -25,10 +25,9 @@ pub struct DryRunInput {
 
 type Counts = (Vec<ClauseCount>, Vec<[f64; 3]>);
 
-/// In the page: the section's host, for `DryRunProps` (the Trigger panel's).
-/// A plain function, not a component: it holds no state, and each component
-/// costs the page's wasm a copy of Yew's lifecycle.
-pub fn dry_run_host(props: DryRunProps) -> Html {
+/// In the page: the section's host.
+#[component]
+pub fn DryRunHost(props: &DryRunProps) -> Html {
     let input = DryRunInput {
         rule: props.rule.to_string(),
         rule_ok: props.rule_ok,
@@ -37,7 +36,7 @@ pub fn dry_run_host(props: DryRunProps) -> Html {
         noun: props.noun.to_string(),
     };
     let json = AttrValue::from(serde_json::to_string(&input).unwrap_or_default());
-    let on_counts = props.on_counts;
+    let on_counts = props.on_counts.clone();
     let on_call = Callback::from(move |(kind, data): (String, String)| {
         if kind == "counts" {
             if let Ok(counts) = serde_json::from_str::<Counts>(&data) {

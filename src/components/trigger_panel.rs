@@ -17,8 +17,8 @@ use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Completer, Completion, CompletionQuery, Paint, PLAIN_ABOVE};
 use super::custom_context::CustomContext;
-use super::dry_run::{DryCounts, DryRunProps};
-use super::dry_run_island::dry_run_host;
+use super::dry_run::DryCounts;
+use super::dry_run_island::DryRunHost;
 use super::dry_run_protocol::ClauseCount;
 use super::error_list::{diagnostic_paints, error_list};
 use super::rule_analysis::{
@@ -433,14 +433,10 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 </div>
             </div>
         </section>
-        { dry_run_host(DryRunProps {
-            rule: AttrValue::from(firing_rule(&connection.trigger)),
-            rule_ok: analysed.parses(),
-            id_field: AttrValue::Static(if connection.source == Source::Youlend { "EventId" } else { "loan-id" }),
-            noun: AttrValue::Static(if event_trigger { "events" } else { "loans" }),
-            items: (*dry_items).clone(),
-            on_counts,
-        }) }
+        <DryRunHost rule={AttrValue::from(firing_rule(&connection.trigger))} rule_ok={analysed.parses()}
+            id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
+            noun={if event_trigger { "events" } else { "loans" }}
+            items={(*dry_items).clone()} {on_counts} />
         </>
     }
 }
