@@ -11,22 +11,23 @@ pub mod state;
 
 use yew::prelude::*;
 
-use components::connection_view::ConnectionView;
-use components::header::Header;
+use components::connection_view::connection_view;
+use components::header::header;
 use components::notices::Notices;
-use components::persistence::Persistence;
 use components::sidebar::Sidebar;
 use components::templating::CustomSample;
 use components::tools_host::ToolsHost;
 use components::youlend::View;
+use components::Handles;
 use services::views;
-use state::{Dispatcher, Editor, EditorHandle, SaveHandle};
+use state::{Dispatcher, Editor, EditorHandle};
 
 #[component]
 pub fn App() -> Html {
     let editor = use_reducer(components::persistence::initial_editor);
     let dispatcher: Dispatcher = editor.dispatcher();
     let saves = use_reducer(components::persistence::initial_save_status);
+    components::persistence::use_persistence(editor.clone(), saves.clone());
     // The worker that analyses large rules and holds a large custom context.
     let analysis = use_state(components::rule_analysis::AnalysisWorker::default);
     {
@@ -78,29 +79,24 @@ pub fn App() -> Html {
         });
     }
     html! {
-        <ContextProvider<EditorHandle> context={editor}>
-        <ContextProvider<Dispatcher> context={dispatcher}>
-        <ContextProvider<SaveHandle> context={saves}>
+        <ContextProvider<EditorHandle> context={editor.clone()}>
+        <ContextProvider<Handles> context={Handles { dispatch: dispatcher, analysis: (*analysis).clone() }}>
         <ContextProvider<CustomSample> context={custom}>
-        <ContextProvider<components::rule_analysis::AnalysisWorker> context={(*analysis).clone()}>
-            <Persistence />
             <div class="app">
-                <Header view={*view} {on_view} />
-                <Notices />
+                { header(*view, &on_view, &editor, &saves) }
+                <Notices saves={saves.clone()} />
                 if *view == View::Connections {
                     <div class="app-body">
                         <Sidebar />
                         <main class="main-pane" id="main" tabindex="-1">
-                            <ConnectionView />
+                            { connection_view(&editor) }
                         </main>
                     </div>
                 }
                 <ToolsHost view={*view} />
             </div>
-        </ContextProvider<components::rule_analysis::AnalysisWorker>>
         </ContextProvider<CustomSample>>
-        </ContextProvider<SaveHandle>>
-        </ContextProvider<Dispatcher>>
+        </ContextProvider<Handles>>
         </ContextProvider<EditorHandle>>
     }
 }

@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
 
-use hookwright_core::dryrun::thousands;
+use hookwright_core::dryrun::{megabytes, thousands};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -518,8 +518,8 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     let summary = summarised.then(|| {
         html! {
             <p class="code-summary" data-testid="code-summary">
-                { format!("{}: {:.1} MB, {} lines, too large to edit here. Paste into the box below to replace it, or ",
-                    props.label, text.len() as f64 / 1_000_000.0, thousands(line_count as u64)) }
+                { format!("{}: {} MB, {} lines, too large to edit here. Paste into the box below to replace it, or ",
+                    props.label, megabytes(text.len() as u64), thousands(line_count as u64)) }
                 <button type="button" class="button small" onclick={on_clear}>{ "clear it" }</button>{ "." }
             </p>
         }

@@ -8,17 +8,17 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::outline::SectionOutline;
-use super::payload_panel::PayloadPanel;
+use super::payload_panel::payload_panel;
 use super::request_panel::RequestPanel;
 use super::trigger_panel::TriggerPanel;
-use super::use_editor;
 use crate::state::{Action, EditorHandle};
 
-#[component]
-pub fn ConnectionView() -> Html {
-    let editor = use_editor();
+/// The selected connection's page. A plain function of `App`, which
+/// re-renders on every change anyway: each component costs the page's wasm a
+/// copy of Yew's lifecycle.
+pub fn connection_view(editor: &EditorHandle) -> Html {
     match editor.selected_connection() {
-        Some(connection) => view(&editor, connection),
+        Some(connection) => view(editor, connection),
         None => html! {
             <div class="empty-state">
                 <h2>{ "No connection selected" }</h2>
@@ -53,7 +53,7 @@ fn view(editor: &EditorHandle, connection: &Rc<Connection>) -> Html {
             <SectionOutline />
             <TriggerPanel connection={connection.clone()} />
             <RequestPanel connection={connection.clone()} />
-            <PayloadPanel connection={connection.clone()} />
+            { payload_panel(&editor.dispatcher(), connection) }
             <super::test_panel::TestPanel connection={connection.clone()} />
         </article>
     }

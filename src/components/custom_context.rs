@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use hookwright_core::dryrun::megabytes;
 use hookwright_core::Error;
 use yew::prelude::*;
 
@@ -97,8 +98,8 @@ pub fn CustomContext(props: &CustomContextProps) -> Html {
     let paints = diagnostic_paints(error.map(std::slice::from_ref).unwrap_or_default());
     let size_note = (text.len() > storage::CUSTOM_CONTEXT_LIMIT).then(|| {
         format!(
-            " It is {:.1} MB, too large to keep in this browser's storage: it stays until you reload.",
-            text.len() as f64 / 1_000_000.0
+            " It is {} MB, too large to keep in this browser's storage: it stays until you reload.",
+            megabytes(text.len() as u64)
         )
     });
     // A text area holding megabytes makes the browser itself slow on every
@@ -128,12 +129,12 @@ pub fn CustomContext(props: &CustomContextProps) -> Html {
             </div>
             if let Some(file) = &loaded {
                 <p class="context-summary" data-testid="large-context">
-                    { format!("The context is the file “{}” ({:.1} MB), read off the page; it is not kept after a reload. Load or paste another to replace it, or ", file.name, file.bytes / 1_000_000.0) }
+                    { format!("The context is the file “{}” ({} MB), read off the page; it is not kept after a reload. Load or paste another to replace it, or ", file.name, megabytes(file.bytes as u64)) }
                     <button type="button" class="button small" onclick={on_clear.clone()}>{ "clear it" }</button>{ "." }
                 </p>
             } else if huge {
                 <p class="context-summary" data-testid="large-context">
-                    { format!("A {:.1} MB context is loaded. It is too large to edit here comfortably: paste below to replace it, or ", text.len() as f64 / 1_000_000.0) }
+                    { format!("A {} MB context is loaded. It is too large to edit here comfortably: paste below to replace it, or ", megabytes(text.len() as u64)) }
                     <button type="button" class="button small" onclick={on_clear}>{ "clear it" }</button>{ "." }
                 </p>
             }

@@ -8,30 +8,24 @@ use yew::prelude::*;
 
 use super::code_editor::Paint;
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorListProps {
-    /// The list's id, for the field's `aria-describedby`.
-    pub id: AttrValue,
-    /// What the list is, for assistive technology (`Rule problems`).
-    pub label: AttrValue,
-    pub errors: Vec<Error>,
-    /// `Error::render` of each error, drawn under it (same order); may be empty.
-    #[prop_or_default]
-    pub carets: Vec<String>,
-    #[prop_or_default]
-    pub testid: Option<AttrValue>,
-    /// Shown when there is nothing to list; nothing is shown when `None`.
-    #[prop_or_default]
-    pub empty: Option<AttrValue>,
-}
-
-#[component]
-pub fn ErrorList(props: &ErrorListProps) -> Html {
-    let errors = &props.errors;
+/// The list of `errors`, with `id` (for the field's `aria-describedby`) and
+/// `label` (what the list is, for assistive technology: `Rule problems`);
+/// `carets` are `Error::render` of each error, drawn under it (same order;
+/// may be empty); `empty` is shown when there is nothing to list. A plain
+/// function, not a component: it holds no state, and each component costs the
+/// page's wasm a copy of Yew's lifecycle.
+pub fn error_list(
+    id: AttrValue,
+    label: AttrValue,
+    errors: &[Error],
+    carets: &[String],
+    testid: Option<&'static str>,
+    empty: Option<&'static str>,
+) -> Html {
     html! {
         <>
-            <ul class="findings" id={props.id.clone()} aria-label={props.label.clone()}
-                data-testid={props.testid.clone()} hidden={errors.is_empty()}>
+            <ul class="findings" {id} aria-label={label}
+                data-testid={testid} hidden={errors.is_empty()}>
                 { for errors.iter().enumerate().map(|(i, e)| {
                     let severity = if e.is_warning() { "warning" } else { "error" };
                     html! {
@@ -42,7 +36,7 @@ pub fn ErrorList(props: &ErrorListProps) -> Html {
                                     <span class="where">{ format!("line {}, column {}: ", span.line, span.col) }</span>
                                 }
                                 { &e.message }
-                                if let Some(caret) = props.carets.get(i) {
+                                if let Some(caret) = carets.get(i) {
                                     <pre class="caret">{ caret }</pre>
                                 }
                             </span>
@@ -51,7 +45,7 @@ pub fn ErrorList(props: &ErrorListProps) -> Html {
                 }) }
             </ul>
             if errors.is_empty() {
-                if let Some(empty) = &props.empty {
+                if let Some(empty) = empty {
                     <p class="no-findings">{ empty }</p>
                 }
             }

@@ -6,7 +6,7 @@ use hookwright_core::secret;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::dialog_frame::DialogFrame;
+use super::dialog_frame::dialog_frame;
 use super::use_editor;
 use super::workspace_menu::*;
 use crate::services::download;
@@ -59,7 +59,7 @@ pub fn ExportDialog(props: &ExportDialogProps) -> Html {
         Callback::from(move |_: Event| chosen.set(if all { Vec::new() } else { ids.clone() }))
     };
     html! {
-        <DialogFrame title="Export connections" on_close={props.on_close.clone()}>
+        { dialog_frame("Export connections", &props.on_close, html! { <>
             <p>{ "Downloads a Hookwright connection file (version 1) that the CLI and this editor read." }</p>
             <fieldset>
                 <legend>{ "Connections" }</legend>
@@ -108,6 +108,6 @@ pub fn ExportDialog(props: &ExportDialogProps) -> Html {
                     { format!("Download {} connection{}", picked.len(), if picked.len() == 1 { "" } else { "s" }) }
                 </button>
             </div>
-        </DialogFrame>
+        </> }) }
     }
 }

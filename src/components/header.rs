@@ -1,21 +1,20 @@
+//! The app's header: the views, the last save, Undo and Redo.
+
 use yew::prelude::*;
 
-use super::use_editor;
 use super::youlend::View;
 use crate::services::storage;
-use crate::state::{Action, SaveHandle};
+use crate::state::{Action, EditorHandle, SaveHandle};
 
-#[derive(Properties, PartialEq)]
-pub struct HeaderProps {
-    /// The view shown below the header.
-    pub view: View,
-    pub on_view: Callback<View>,
-}
-
-#[component]
-pub fn Header(props: &HeaderProps) -> Html {
-    let editor = use_editor();
-    let saves = use_context::<SaveHandle>().expect("rendered inside App's ContextProvider");
+/// The header above `view`. A plain function of `App`, which holds the
+/// editor and the saves and re-renders with either: each component costs the
+/// page's wasm a copy of Yew's lifecycle.
+pub fn header(
+    view: View,
+    on_view: &Callback<View>,
+    editor: &EditorHandle,
+    saves: &SaveHandle,
+) -> Html {
     // What is true of the stored copy right now.
     let (save_class, save_text, save_title) = if saves.failure.is_some() {
         (
@@ -39,12 +38,12 @@ pub fn Header(props: &HeaderProps) -> Html {
             None => ("", "Not saved yet".to_string(), "Edits save in this browser within half a second.".to_string()),
         }
     };
-    let tabs = View::ALL.into_iter().map(|view| {
-        let current = view == props.view;
-        let onclick = props.on_view.reform(move |_: MouseEvent| view);
+    let tabs = View::ALL.into_iter().map(|tab| {
+        let current = tab == view;
+        let onclick = on_view.reform(move |_: MouseEvent| tab);
         html! {
             <button type="button" class={classes!("view-tab", current.then_some("current"))}
-                aria-current={current.then_some("page")} {onclick}>{ view.label() }</button>
+                aria-current={current.then_some("page")} {onclick}>{ tab.label() }</button>
         }
     });
     let undo = {

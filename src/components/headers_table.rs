@@ -14,7 +14,7 @@ use hookwright_core::{Error, ErrorKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::error_list::ErrorList;
+use super::error_list::error_list;
 use crate::outbound::is_forbidden_header;
 
 #[derive(Properties, PartialEq)]
@@ -185,7 +185,7 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                 </tr>
                 if !problems.is_empty() {
                     <tr class="row-problems"><td colspan="4">
-                        <ErrorList id={problem_id} label={format!("Header {n} problems")} errors={problems} />
+                        { error_list(problem_id.into(), format!("Header {n} problems").into(), &problems, &[], None, None) }
                     </td></tr>
                 }
             </>

@@ -6,7 +6,7 @@ use hookwright_core::secret;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::dialog_frame::DialogFrame;
+use super::dialog_frame::dialog_frame;
 use super::use_editor;
 use super::workspace_menu::*;
 use crate::state::{Action, OnConflict};
@@ -35,7 +35,7 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
     };
     let Some(review) = &props.review else {
         return html! {
-            <DialogFrame title="Import connections" on_close={props.on_close.clone()}>
+            { dialog_frame("Import connections", &props.on_close, html! { <>
                 <p>{ "Paste a connection file, choose one with Import, or drop one anywhere on the page." }</p>
                 <label class="field">
                     <span class="field-label">{ "Connection file" }</span>
@@ -44,7 +44,7 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
                 <div class="dialog-actions">
                     <button type="button" class="button primary" onclick={on_read_paste}>{ "Check" }</button>
                 </div>
-            </DialogFrame>
+            </> }) }
         };
     };
     let clashes: Vec<&Connection> = review
@@ -72,7 +72,7 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
     };
     let blocked = review.blocked();
     html! {
-        <DialogFrame title="Import connections" on_close={props.on_close.clone()}>
+        { dialog_frame("Import connections", &props.on_close, html! { <>
             <p>{ format!("From {}: ", review.source) }
                 { if blocked {
                     format!(
@@ -138,6 +138,6 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
                     <button type="button" class="button primary" onclick={on_add}>{ "Add to workspace" }</button>
                 }
             </div>
-        </DialogFrame>
+        </> }) }
     }
 }

@@ -49,6 +49,15 @@ use yew::prelude::*;
 
 use crate::state::{Dispatcher, EditorHandle};
 
+/// What `App` hands down that never changes: the editor's dispatcher and the
+/// analysis worker. One context for both: each provider costs the page's wasm
+/// a copy of Yew's lifecycle.
+#[derive(Clone, PartialEq)]
+pub struct Handles {
+    pub dispatch: Dispatcher,
+    pub analysis: rule_analysis::AnalysisWorker,
+}
+
 /// The editor handle every component under `App` reads and dispatches to.
 /// Reading it re-renders the component on every state change.
 #[hook]
@@ -60,5 +69,7 @@ pub fn use_editor() -> EditorHandle {
 /// re-render only when their own props or state do.
 #[hook]
 pub fn use_dispatch() -> Dispatcher {
-    use_context::<Dispatcher>().expect("rendered inside App's ContextProvider")
+    use_context::<Handles>()
+        .expect("rendered inside App's ContextProvider")
+        .dispatch
 }

@@ -10,10 +10,16 @@ use super::use_editor;
 use crate::services::{download, storage};
 use crate::state::{Action, NoticeKind, SaveEvent, SaveHandle};
 
+#[derive(Properties, PartialEq)]
+pub struct NoticesProps {
+    /// `App`'s saves (a failed one stays until it succeeds).
+    pub saves: SaveHandle,
+}
+
 #[component]
-pub fn Notices() -> Html {
+pub fn Notices(props: &NoticesProps) -> Html {
     let editor = use_editor();
-    let saves = use_context::<SaveHandle>().expect("rendered inside App's ContextProvider");
+    let saves = &props.saves;
     let with_secrets = use_state(|| false);
     let export_error = use_state(|| None::<String>);
     let save_failed = saves.failure.as_ref().map(|why| {

@@ -12,7 +12,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint, PLAIN_ABOVE};
-use super::error_list::{diagnostic_paints, ErrorList};
+use super::error_list::{diagnostic_paints, error_list};
 use super::preview_worker::{use_body_check, WORKER_BODY_ABOVE};
 use super::request_panel::edit_as;
 use super::templating::{
@@ -23,6 +23,7 @@ use super::use_dispatch;
 use super::variable_list::VariableList;
 use crate::actions::Edit;
 use crate::body_format::format_json_template;
+use crate::state::Dispatcher;
 
 /// How long typing must pause before the body is rendered and checked.
 const VALIDATE_DELAY_MS: u32 = 150;
@@ -34,15 +35,10 @@ const CONTENT_TYPES: &[&str] = &[
     "application/xml",
 ];
 
-#[derive(Properties, PartialEq)]
-pub struct PayloadPanelProps {
-    pub connection: Rc<Connection>,
-}
-
-#[component]
-pub fn PayloadPanel(props: &PayloadPanelProps) -> Html {
-    let editor = use_dispatch();
-    let connection = &props.connection;
+/// The section. A plain function, not a component: it holds no state of its
+/// own (`BodyEditor` and `VariableList` do), and each component costs the
+/// page's wasm a copy of Yew's lifecycle.
+pub fn payload_panel(editor: &Dispatcher, connection: &Rc<Connection>) -> Html {
     let payload = &connection.request.payload;
     let custom = matches!(payload, Payload::Custom { .. });
     let set_mode = |to_custom: bool| {
@@ -98,7 +94,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
     let format_error = use_state(|| None::<String>);
     let connection = &props.connection;
     // No early return before the hooks below: Yew needs the same hooks in
-    // the same order on every render. PayloadPanel shows this editor only
+    // the same order on every render. `payload_panel` shows this editor only
     // for a custom body; anything else renders nothing after the hooks.
     let no_body = String::new();
     let (content_type, body) = match &connection.request.payload {
@@ -228,7 +224,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
                 completer={Some(PLACEHOLDER_COMPLETER)}
                 described_by={Some(AttrValue::from("body-errors"))}
                 invalid={current && errors.iter().any(|e| !e.is_warning())} />
-            <div class="body-status" data-testid="body-status" data-validate-ms={format!("{millis:.2}")}
+            <div class="body-status" data-testid="body-status" data-validate-ms={hundredths(*millis)}
                 data-current={current.to_string()} aria-live="polite">
                 if !current {
                     <span class="muted">{ "Checking…" }</span>
@@ -238,7 +234,14 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
                     <span class="bad">{ format!("{} problem{}", errors.len(), if errors.len() == 1 { "" } else { "s" }) }</span>
                 }
             </div>
-            <ErrorList id="body-errors" label="Body problems" errors={errors.clone()} />
+            { error_list("body-errors".into(), "Body problems".into(), errors, &[], None, None) }
         </div>
     }
+}
+
+/// Milliseconds with two decimals (`1.25`), in integers: the page carries no
+/// float formatting.
+fn hundredths(millis: f64) -> String {
+    let hundredths = (millis.max(0.0) * 100.0 + 0.5) as u64;
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }

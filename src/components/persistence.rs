@@ -1,7 +1,9 @@
 //! Keeps the workspace safe: restores it on load (or recovers from unreadable
 //! data), autosaves every change within half a second and on leaving the page
 //! (a failed save pauses autosave and says so), notices other tabs' edits,
-//! and binds the undo/redo keys. Renders nothing.
+//! and binds the undo/redo keys. A hook of `App` (`use_persistence`), not a
+//! component: it renders nothing, and each component costs the page's wasm a
+//! copy of Yew's lifecycle.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,7 +13,6 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::use_editor;
 use crate::services::storage::{self, Loaded, Stored, View};
 use crate::state::{
     Action, Connections, Editor, EditorHandle, NoticeKind, SaveEvent, SaveHandle, SaveStatus,
@@ -141,10 +142,9 @@ fn main_pane() -> Option<web_sys::Element> {
     gloo::utils::document().get_element_by_id("main")
 }
 
-#[component]
-pub fn Persistence() -> Html {
-    let editor = use_editor();
-    let saves = use_context::<SaveHandle>().expect("rendered inside App's ContextProvider");
+/// Restores, autosaves and listens for `App`, which holds the editor and the saves.
+#[hook]
+pub fn use_persistence(editor: EditorHandle, saves: SaveHandle) {
     let pending = use_mut_ref(|| {
         let text = storage::read();
         let loaded = storage::parse(text.as_deref());
@@ -279,7 +279,6 @@ pub fn Persistence() -> Html {
             move || drop(listeners)
         });
     }
-    Html::default()
 }
 
 /// Ctrl/⌘+Z undoes; Ctrl/⌘+Shift+Z and Ctrl+Y redo.

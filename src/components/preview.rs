@@ -12,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::copy_sql::CopySql;
-use super::error_list::ErrorList;
+use super::error_list::error_list;
 use super::preview_worker::RenderResult;
 use super::templating::{preview_sample, use_custom_sample, CustomSample};
 
@@ -86,9 +86,9 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                 Err(errors) => html! {
                     <div data-testid="request-preview" class="request-preview invalid">
                         <p class="bad">{ "The request cannot be rendered yet:" }</p>
-                        <ErrorList id="request-preview-errors" label="Why the request cannot be rendered"
-                            errors={errors.iter().map(field_error).collect::<Vec<_>>()}
-                            carets={errors.iter().map(FieldError::render).collect::<Vec<_>>()} />
+                        { error_list("request-preview-errors".into(), "Why the request cannot be rendered".into(),
+                            &errors.iter().map(field_error).collect::<Vec<_>>(),
+                            &errors.iter().map(FieldError::render).collect::<Vec<_>>(), None, None) }
                     </div>
                 },
             } }
@@ -159,8 +159,8 @@ fn body_head(body: &str) -> Html {
     html! {
         <>
             <p class="muted small" data-testid="body-head">
-                { format!("A {:.1} MB body: its first {BODY_HEAD_LINES} of {} lines. “Copy as curl” copies all of it.",
-                    body.len() as f64 / 1_000_000.0, hookwright_core::dryrun::thousands(lines as u64)) }
+                { format!("A {} MB body: its first {BODY_HEAD_LINES} of {} lines. “Copy as curl” copies all of it.",
+                    hookwright_core::dryrun::megabytes(body.len() as u64), hookwright_core::dryrun::thousands(lines as u64)) }
             </p>
             <pre class="code body-head" data-part="body">{ &body[..end] }</pre>
         </>

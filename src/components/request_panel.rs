@@ -11,7 +11,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::code_editor::{CodeEditor, Paint};
-use super::error_list::{diagnostic_paints, ErrorList};
+use super::error_list::{diagnostic_paints, error_list};
 use super::headers_table::HeadersTable;
 use super::templating::{
     preview_sample, syntax_paints, template_completions, use_custom_sample, PLACEHOLDER_COMPLETER,
@@ -19,7 +19,7 @@ use super::templating::{
 use super::use_dispatch;
 use crate::actions::Edit;
 use crate::services::crypto;
-use crate::state::Action;
+use crate::state::{Action, Dispatcher};
 
 #[derive(Properties, PartialEq)]
 pub struct RequestPanelProps {
@@ -124,8 +124,8 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     <code data-testid="rendered-url">{ mask_url(request, &out) }</code>
                 }
             </p>
-            <ErrorList id="url-errors" label="URL problems" errors={errors.clone()} />
-            <UrlSecrets connection={connection.clone()} />
+            { error_list("url-errors".into(), "URL problems".into(), &errors, &[], None, None) }
+            { url_secrets(&editor, connection) }
             <h4>{ "Headers" }</h4>
             <HeadersTable headers={request.headers.clone()} {findings}
                 on_change={on_headers} />
@@ -134,17 +134,9 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct UrlSecretsProps {
-    connection: Rc<Connection>,
-}
-
 /// The URL's user-info and query parameters: which are kept secret, with a
-/// box per parameter to mark or unmark it.
-#[component]
-fn UrlSecrets(props: &UrlSecretsProps) -> Html {
-    let editor = use_dispatch();
-    let connection = &props.connection;
+/// box per parameter to mark or unmark it. A plain function: it holds no state.
+fn url_secrets(editor: &Dispatcher, connection: &Connection) -> Html {
     let request = &connection.request;
     let params = secret::query_params(request);
     let layout = secret::url_layout(&request.url);

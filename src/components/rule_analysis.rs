@@ -628,7 +628,7 @@ impl AnalysisWorker {
 
 #[hook]
 pub fn use_analysis_worker() -> Option<AnalysisWorker> {
-    use_context::<AnalysisWorker>()
+    use_context::<super::Handles>().map(|handles| handles.analysis)
 }
 
 /// The rule's analysis for a panel, and whether a newer one is on its way.
@@ -892,7 +892,10 @@ pub fn use_custom_sample_of(
         Some((read, sample)) if *read == key => sample.clone(),
         _ => CustomSample(Rc::new(Err(Error::new(
             ErrorKind::Json,
-            format!("reading the {:.1} MB context…", bytes / 1_000_000.0),
+            format!(
+                "reading the {} MB context…",
+                hookwright_core::dryrun::megabytes(bytes as u64)
+            ),
             None,
         )))),
     }

@@ -1,27 +1,16 @@
 //! The "Sample context" select: built-in loans and events, or custom JSON.
 
-use std::rc::Rc;
-
 use hookwright_core::analysis::{sample_choice, CUSTOM_SAMPLE};
 use hookwright_core::connection::{Connection, Source};
 use hookwright_core::samples;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::use_dispatch;
 use crate::actions::Edit;
-use crate::state::Action;
-
-#[derive(Properties, PartialEq)]
-pub struct SamplePickerProps {
-    pub connection: Rc<Connection>,
-}
+use crate::state::{Action, Dispatcher};
 
 /// The "Sample context" select: built-in loans and events, or custom JSON.
-#[component]
-pub fn SamplePicker(props: &SamplePickerProps) -> Html {
-    let editor = use_dispatch();
-    let connection = &props.connection;
+pub fn sample_picker(editor: &Dispatcher, connection: &Connection) -> Html {
     let current = sample_choice(connection).id().to_string();
     let onchange = {
         let editor = editor.clone();

@@ -8,7 +8,7 @@ use hookwright_core::secret;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::dialog_frame::DialogFrame;
+use super::dialog_frame::dialog_frame;
 use super::workspace_menu::*;
 use crate::services::{clipboard, download};
 
@@ -73,7 +73,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
         }
     };
     html! {
-        <DialogFrame title="Share this connection" on_close={props.on_close.clone()}>
+        { dialog_frame("Share this connection", &props.on_close, html! { <>
             if too_long {
                 <p data-testid="share-too-long">{ format!(
                     "This connection is too large for a link: it would be {} KB, and browsers and chat tools cut or refuse links over about {} KB. Share it as a file instead.",
@@ -101,6 +101,6 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                     } }
                 </div>
             }
-        </DialogFrame>
+        </> }) }
     }
 }

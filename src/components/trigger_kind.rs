@@ -2,27 +2,16 @@
 //! (YouLend only sends events, a sample that no longer fits) are the
 //! engine's refits, applied by the reducer.
 
-use std::rc::Rc;
-
 use hookwright_core::analysis::catalog_for;
 use hookwright_core::connection::{Connection, Source, Trigger};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::use_dispatch;
 use crate::actions::Edit;
-use crate::state::Action;
-
-#[derive(Properties, PartialEq)]
-pub struct TriggerKindProps {
-    pub connection: Rc<Connection>,
-}
+use crate::state::{Action, Dispatcher};
 
 /// Rule- or event-based, the source, and the event.
-#[component]
-pub fn TriggerKind(props: &TriggerKindProps) -> Html {
-    let editor = use_dispatch();
-    let connection = &props.connection;
+pub fn trigger_kind(editor: &Dispatcher, connection: &Connection) -> Html {
     let edit = {
         let editor = editor.clone();
         let id = connection.id.clone();

@@ -20,14 +20,14 @@ use super::custom_context::CustomContext;
 use super::dry_run::DryCounts;
 use super::dry_run_island::DryRunHost;
 use super::dry_run_protocol::ClauseCount;
-use super::error_list::{diagnostic_paints, ErrorList};
+use super::error_list::{diagnostic_paints, error_list};
 use super::rule_analysis::{
     use_analysis_worker, use_rule_analysis, RuleInput, RuleJob, Shared, WireEdit,
 };
 use super::rule_builder::{self, RuleBuilder};
-use super::sample_picker::SamplePicker;
+use super::sample_picker::sample_picker;
 use super::templating::{use_custom_sample, LIVE_ANALYSIS_MAX};
-use super::trigger_kind::TriggerKind;
+use super::trigger_kind::trigger_kind;
 use super::use_dispatch;
 use crate::actions::Edit;
 use crate::builder::{self, Edit as BuilderEdit, Path};
@@ -383,9 +383,9 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
             <div class="panel-head">
                 <h3 id="trigger-title">{ "Trigger" }</h3>
                 <span class="spacer"></span>
-                <SamplePicker connection={connection.clone()} />
+                { sample_picker(&editor, connection) }
             </div>
-            <TriggerKind connection={connection.clone()} />
+            { trigger_kind(&editor, connection) }
             if analysing {
                 <p class="rule-result pending" data-testid="rule-result" data-value="pending" role="status" aria-live="polite" aria-busy="true">
                     <span class="result-dot" aria-hidden="true"></span>{ "Analysing the rule…" }
@@ -428,8 +428,8 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                         completions={(*completion_list).clone()} completer={Some(Completer(complete_symbol))}
                         rows={4} invalid={has_errors} described_by={Some(AttrValue::from(errors_id.clone()))}
                         placeholder="(and (= status-days-past-due 5) (= loan-status \"Open\"))" />
-                    <ErrorList id={errors_id.clone()} label="Rule problems" testid={Some(AttrValue::from("rule-errors"))}
-                        errors={analysis.findings.clone()} empty={Some(AttrValue::from("No problems found."))} />
+                    { error_list(errors_id.clone().into(), "Rule problems".into(), &analysis.findings, &[],
+                        Some("rule-errors"), Some("No problems found.")) }
                 </div>
             </div>
         </section>

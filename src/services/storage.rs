@@ -159,7 +159,7 @@ pub fn write(stored: &Stored, now: f64) -> Result<(), String> {
         .set_item(KEY, &serialize(stored))
         .map_err(|_| "the browser refused to save (storage full or disabled)".to_string())?;
     // The time is a convenience: the workspace itself is what must not fail.
-    let _ = storage.set_item(SAVED_AT_KEY, &format!("{now:.0}"));
+    let _ = storage.set_item(SAVED_AT_KEY, &(now as u64).to_string());
     Ok(())
 }
 
@@ -184,7 +184,11 @@ pub fn write_json<T: Serialize>(key: &str, value: &T) {
 
 /// When the workspace was last saved in this browser (by any tab).
 pub fn saved_at() -> Option<f64> {
-    read_key(SAVED_AT_KEY)?.parse().ok()
+    // Written as whole milliseconds; read as an integer, so the page carries no float parser.
+    read_key(SAVED_AT_KEY)?
+        .parse::<u64>()
+        .ok()
+        .map(|millis| millis as f64)
 }
 
 /// A time as the clock on this machine shows it: `09:05:03`.

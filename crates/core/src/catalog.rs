@@ -214,6 +214,22 @@ impl VarType {
         }
     }
 
+    /// The type a data file names (`"money"`), `None` for any other text.
+    fn from_name(name: &str) -> Option<VarType> {
+        [
+            VarType::Number,
+            VarType::Money,
+            VarType::Text,
+            VarType::Date,
+            VarType::Boolean,
+            VarType::Enum,
+            VarType::Array,
+            VarType::Object,
+        ]
+        .into_iter()
+        .find(|ty| ty.as_str() == name)
+    }
+
     /// Whether the variable holds items (an array, or an object keyed by id).
     pub fn has_items(self) -> bool {
         matches!(self, VarType::Array | VarType::Object)
@@ -266,6 +282,11 @@ impl Format {
             Format::Text => "text",
             Format::Url => "url",
         }
+    }
+
+    /// The format a data file names (`"currency"`), `None` for any other text.
+    fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == name)
     }
 
     /// The checker's type for a value of this format; a selection with a
@@ -341,6 +362,112 @@ impl Catalog {
         }
         catalog.merge_event_fields();
         Ok(catalog)
+    }
+
+    /// Reads a built-in catalog: what [`Catalog::from_json`] reads (a test
+    /// holds the two equal on every built-in file), walked from a
+    /// `serde_json::Value` instead of serde's derived decoders, which were
+    /// most of the catalog's code in the page's wasm. Built-in data is checked
+    /// by that test, so nothing here says where a mistake is.
+    fn built_in(text: &str) -> Catalog {
+        use serde_json::Value;
+        fn text_of(object: &Value, key: &str) -> String {
+            object[key].as_str().unwrap_or_default().to_string()
+        }
+        fn flag(object: &Value, key: &str) -> bool {
+            object[key].as_bool().unwrap_or_default()
+        }
+        fn texts(object: &Value, key: &str) -> Vec<String> {
+            object[key]
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        fn variables(list: &Value) -> Vec<Variable> {
+            let Some(list) = list.as_array() else {
+                return Vec::new();
+            };
+            list.iter()
+                .filter_map(|v| {
+                    let format = v["format"].as_str().and_then(Format::from_name);
+                    let values = texts(v, "values");
+                    let ty = match (v["type"].as_str().and_then(VarType::from_name), format) {
+                        (Some(ty), _) => ty,
+                        (None, Some(format)) => format.var_type(!values.is_empty()),
+                        (None, None) => return None,
+                    };
+                    let source = text_of(v, "source");
+                    Some(Variable {
+                        name: text_of(v, "name"),
+                        group: text_of(v, "group"),
+                        ty,
+                        format,
+                        values,
+                        description: text_of(v, "description"),
+                        example: v["example"].clone(),
+                        documented: flag(v, "documented") || !source.is_empty(),
+                        source,
+                        optional: flag(v, "optional"),
+                        events: texts(v, "events"),
+                        scale: v["scale"].as_u64().and_then(|s| u32::try_from(s).ok()),
+                    })
+                })
+                .collect()
+        }
+        let root: Value = serde_json::from_str(text).unwrap_or_default();
+        let sources = root["sources"]
+            .as_object()
+            .map(|pages| {
+                pages
+                    .iter()
+                    .map(|(key, page)| {
+                        let page = SourcePage {
+                            url: text_of(page, "url"),
+                            title: text_of(page, "title"),
+                        };
+                        (key.clone(), page)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let events = root["events"]
+            .as_array()
+            .map(|events| {
+                events
+                    .iter()
+                    .map(|e| {
+                        let source = text_of(e, "source");
+                        Event {
+                            code: text_of(e, "code"),
+                            name: text_of(e, "name"),
+                            description: text_of(e, "description"),
+                            documented: flag(e, "documented") || !source.is_empty(),
+                            source,
+                            deprecated_by: e["deprecatedBy"].as_str().map(str::to_string),
+                            fields: variables(&e["fields"]),
+                            sample: Some(e["sample"].clone()).filter(|s| !s.is_null()),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut catalog = Catalog {
+            name: text_of(&root, "name"),
+            description: text_of(&root, "description"),
+            notes: texts(&root, "notes"),
+            sources,
+            variables: variables(&root["variables"]),
+            events,
+            index: SearchIndex::default(),
+        };
+        catalog.merge_event_fields();
+        catalog
     }
 
     fn merge_event_fields(&mut self) {
@@ -470,24 +597,32 @@ impl Catalog {
 /// LoanPro's Context Engine variables and events.
 pub fn loanpro() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        Catalog::from_json(include_str!("../data/loanpro-catalog.json"))
-            .expect("the built-in LoanPro catalog is valid; a test guards this")
-    })
+    CATALOG.get_or_init(|| Catalog::built_in(include_str!("../data/loanpro-catalog.json")))
 }
 
 /// YouLend's webhook events and the fields they carry.
 pub fn youlend() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        Catalog::from_json(include_str!("../data/youlend-catalog.json"))
-            .expect("the built-in YouLend catalog is valid; a test guards this")
-    })
+    CATALOG.get_or_init(|| Catalog::built_in(include_str!("../data/youlend-catalog.json")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-ins are read without serde's derived decoders (see
+    /// `Catalog::built_in`): they must read exactly as a user's file does.
+    #[test]
+    fn built_in_catalogs_read_as_from_json_reads_them() {
+        for text in [
+            include_str!("../data/loanpro-catalog.json"),
+            include_str!("../data/youlend-catalog.json"),
+        ] {
+            let read = Catalog::from_json(text).expect("the built-in catalogs are valid");
+            assert_eq!(Catalog::built_in(text), read);
+            assert!(read.variables.len() > 10 && !read.events.is_empty());
+        }
+    }
 
     #[test]
     fn built_in_catalogs_load() {

@@ -262,8 +262,15 @@ impl ConnectionFile {
         serde_json::from_str(text).map_err(|e| json_error(text, &e))
     }
 
+    /// The file indented as people read it. Written compact and re-indented
+    /// through `serde_json::Value` (the same text: fields keep their order,
+    /// numbers their digits), so a program holds only the compact writer of
+    /// the connection types: the page's wasm one copy fewer.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).expect("connection files always serialise")
+        let compact = serde_json::to_string(self).expect("connection files always serialise");
+        let value: serde_json::Value =
+            serde_json::from_str(&compact).expect("compact JSON reads back");
+        serde_json::to_string_pretty(&value).expect("JSON values always serialise")
     }
 
     /// A copy safe to share: every secret (see [`crate::secret`]) replaced

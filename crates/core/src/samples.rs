@@ -56,8 +56,47 @@ pub fn samples_from_json_completed(
     catalog: Option<&catalog::Catalog>,
 ) -> Result<Vec<SampleContext>, Error> {
     let raw: RawSampleFile = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
-    raw.samples
-        .into_iter()
+    complete(raw.samples, catalog)
+}
+
+/// The built-in loan samples: what [`samples_from_json_completed`] reads (a
+/// test holds the two equal), walked from a `serde_json::Value` instead of
+/// serde's derived decoder, so the page's wasm need not carry that decoder.
+fn built_in_loans(text: &str) -> Vec<SampleContext> {
+    let root: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let text_of = |s: &serde_json::Value, key: &str| s[key].as_str().map(str::to_string);
+    let raw = root["samples"]
+        .as_array()
+        .map(|samples| {
+            samples
+                .iter()
+                .filter_map(|s| {
+                    Some(RawSample {
+                        id: text_of(s, "id")?,
+                        name: text_of(s, "name")?,
+                        description: text_of(s, "description").unwrap_or_default(),
+                        source: match s["source"].as_str()? {
+                            "loanpro" => Source::Loanpro,
+                            "youlend" => Source::Youlend,
+                            _ => return None,
+                        },
+                        event: text_of(s, "event"),
+                        context: s["context"].clone(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    complete(raw, Some(catalog::loanpro()))
+        .expect("the built-in loan samples are valid; a test guards this")
+}
+
+/// Each sample's context completed from `catalog` (loans only) and checked.
+fn complete(
+    raw: Vec<RawSample>,
+    catalog: Option<&catalog::Catalog>,
+) -> Result<Vec<SampleContext>, Error> {
+    raw.into_iter()
         .map(|mut s| {
             if let (Some(catalog), None) = (catalog, &s.event) {
                 complete_from_catalog(&mut s.context, catalog);
@@ -185,11 +224,7 @@ pub fn event_samples(catalog: &catalog::Catalog, source: Source) -> Vec<SampleCo
 pub fn samples() -> &'static [SampleContext] {
     static SAMPLES: OnceLock<Vec<SampleContext>> = OnceLock::new();
     SAMPLES.get_or_init(|| {
-        let mut all = samples_from_json_completed(
-            include_str!("../data/loan-samples.json"),
-            Some(catalog::loanpro()),
-        )
-        .expect("the built-in loan samples are valid; a test guards this");
+        let mut all = built_in_loans(include_str!("../data/loan-samples.json"));
         all.extend(event_samples(catalog::youlend(), Source::Youlend));
         all
     })
@@ -222,4 +257,20 @@ pub fn samples_for_in<'a>(
             (Source::Youlend, Trigger::Rule { .. }) => true,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in loans are read without serde's derived decoder (see
+    /// `built_in_loans`): they must read exactly as a user's file does.
+    #[test]
+    fn built_in_loans_read_as_a_sample_file_reads_them() {
+        let text = include_str!("../data/loan-samples.json");
+        let read = samples_from_json_completed(text, Some(catalog::loanpro()))
+            .expect("the built-in loan samples are valid");
+        assert!(read.len() >= 4);
+        assert_eq!(built_in_loans(text), read);
+    }
 }

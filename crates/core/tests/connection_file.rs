@@ -71,6 +71,29 @@ fn with_secrets() -> ConnectionFile {
     file
 }
 
+/// Written through `serde_json::Value` (so the page holds one writer of the
+/// types), the file is the same text serde's pretty writer makes of the types,
+/// escapes, exact numbers and the `$schema` key included.
+#[test]
+fn the_pretty_file_is_serdes_pretty_text() {
+    let mut file = with_secrets();
+    file.schema = Some("./connection-file.schema.json".into());
+    file.connections[0].description = "quotes \" and \\, a tab\t, é, 😀, \u{1}".into();
+    file.connections[0]
+        .request
+        .query_secrets
+        .insert("token".into(), false);
+    assert_eq!(
+        file.to_json_pretty(),
+        serde_json::to_string_pretty(&file).unwrap()
+    );
+    let empty = ConnectionFile::new(Vec::new());
+    assert_eq!(
+        empty.to_json_pretty(),
+        serde_json::to_string_pretty(&empty).unwrap()
+    );
+}
+
 #[test]
 fn exports_leave_secrets_out_unless_asked() {
     let file = with_secrets();

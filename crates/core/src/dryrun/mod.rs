@@ -492,6 +492,13 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `1_549_000` bytes as `1.5` (MB, one decimal, half up): sizes as the page
+/// prints them, in integers, so the page carries no float formatting.
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_add(50_000) / 100_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// A record that could not be evaluated: unreadable, or the rule erred.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordError {

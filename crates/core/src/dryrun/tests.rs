@@ -366,6 +366,21 @@ fn thousands_are_grouped_by_commas() {
 }
 
 #[test]
+fn megabytes_have_one_decimal_rounded_half_up() {
+    for (bytes, shown) in [
+        (0, "0.0"),
+        (49_999, "0.0"),
+        (50_000, "0.1"),
+        (2_000_000, "2.0"),
+        (20_971_520, "21.0"),
+        (1_549_999, "1.5"),
+        (u64::MAX, "18446744073709.5"),
+    ] {
+        assert_eq!(megabytes(bytes), shown);
+    }
+}
+
+#[test]
 fn counted_items_are_the_builder_items_in_pre_order_with_depth_and_label() {
     let rule = r#"(and (= status-days-past-due 5) (not (or (= loan-status "Open") (= loan-status "Collections"))))"#;
     let parsed = Rule::parse(rule).unwrap();
