@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appUnderTest, outputDir, ruleShown } from '../harness.mjs';
-import { armDryRunClock } from '../dryrun-clock.mjs';
+import { armDryRunClock, portfolio } from '../dryrun-bench.mjs';
 import { traceMainThread, checkTasks } from '../longtasks.mjs';
 import { mkdir } from 'node:fs/promises';
 
@@ -31,36 +31,6 @@ after(async () => {
 async function screenshot(page, name) {
   await mkdir(outputDir, { recursive: true });
   await page.locator('section.dry-run').screenshot({ path: join(outputDir, `${name}.png`) });
-}
-
-/** `count` loans as NDJSON, ~290 bytes each; deterministic. */
-function portfolio(count, { broken = [] } = {}) {
-  const statuses = ['Open', 'Open - Repaying', 'Collections', 'Closed', 'Paid Off'];
-  let x = 2463534242;
-  const rand = (n) => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x % n;
-  };
-  const lines = [];
-  for (let i = 0; i < count; i++) {
-    if (broken.includes(i)) {
-      lines.push(`{"loan-id": ${100000 + i}, "loan-status": `);
-      continue;
-    }
-    const d = rand(10);
-    const dpd = d < 6 ? 0 : d === 6 ? 5 : 1 + rand(120);
-    lines.push(JSON.stringify({
-      'loan-id': 100000 + i,
-      'loan-status': statuses[rand(statuses.length)],
-      'current-date': '2022-09-26',
-      'status-days-past-due': dpd,
-      'status-amount-due': dpd ? 100 + rand(400) : 0,
-      'status-principal-balance': 500 + rand(20000),
-      'next-scheduled-payment-date': `2022-10-${String(1 + rand(28)).padStart(2, '0')}`,
-      customer: { primary: { 'full-name': `Borrower ${rand(1000)}` } },
-    }));
-  }
-  return lines.join('\n') + '\n';
 }
 
 /** What the seed rule fires for, computed here to check the page. */

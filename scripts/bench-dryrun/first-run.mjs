@@ -12,32 +12,13 @@ import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launchBrowser } from '../../e2e/harness.mjs';
-import { armDryRunClock } from '../../e2e/dryrun-clock.mjs';
+import { armDryRunClock, portfolio } from '../../e2e/dryrun-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [dist, pagesArg, runsArg] = process.argv.slice(2);
 const pages = Number(pagesArg ?? 2);
 const runs = Number(runsArg ?? 3);
 const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
-
-/** The e2e test's portfolio (e2e/tests/dryrun.test.mjs `portfolio`). */
-function portfolio(count) {
-  const statuses = ['Open', 'Open - Repaying', 'Collections', 'Closed', 'Paid Off'];
-  let x = 2463534242;
-  const rand = (n) => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x % n; };
-  const lines = [];
-  for (let i = 0; i < count; i++) {
-    const d = rand(10);
-    const dpd = d < 6 ? 0 : d === 6 ? 5 : 1 + rand(120);
-    lines.push(JSON.stringify({
-      'loan-id': 100000 + i, 'loan-status': statuses[rand(statuses.length)], 'current-date': '2022-09-26',
-      'status-days-past-due': dpd, 'status-amount-due': dpd ? 100 + rand(400) : 0, 'status-principal-balance': 500 + rand(20000),
-      'next-scheduled-payment-date': `2022-10-${String(1 + rand(28)).padStart(2, '0')}`,
-      customer: { primary: { 'full-name': `Borrower ${rand(1000)}` } },
-    }));
-  }
-  return lines.join('\n') + '\n';
-}
 
 const server = await serveDist(dist);
 const browser = await launchBrowser();

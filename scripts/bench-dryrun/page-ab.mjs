@@ -12,32 +12,13 @@ import { tmpdir, loadavg } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../../e2e/harness.mjs';
-import { armDryRunClock } from '../../e2e/dryrun-clock.mjs';
+import { armDryRunClock, portfolio } from '../../e2e/dryrun-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dists = process.argv.slice(2);
 const rounds = Number(process.env.ROUNDS ?? 6);
 const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-
-/** The e2e test's portfolio (e2e/tests/dryrun.test.mjs `portfolio`). */
-function portfolio(count) {
-  const statuses = ['Open', 'Open - Repaying', 'Collections', 'Closed', 'Paid Off'];
-  let x = 2463534242;
-  const rand = (n) => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x % n; };
-  const lines = [];
-  for (let i = 0; i < count; i++) {
-    const d = rand(10);
-    const dpd = d < 6 ? 0 : d === 6 ? 5 : 1 + rand(120);
-    lines.push(JSON.stringify({
-      'loan-id': 100000 + i, 'loan-status': statuses[rand(statuses.length)], 'current-date': '2022-09-26',
-      'status-days-past-due': dpd, 'status-amount-due': dpd ? 100 + rand(400) : 0, 'status-principal-balance': 500 + rand(20000),
-      'next-scheduled-payment-date': `2022-10-${String(1 + rand(28)).padStart(2, '0')}`,
-      customer: { primary: { 'full-name': `Borrower ${rand(1000)}` } },
-    }));
-  }
-  return lines.join('\n') + '\n';
-}
 
 async function serve(dir) {
   const server = createServer(async (req, res) => {
