@@ -1,7 +1,13 @@
 // The page dry run benchmark's clock and portfolio, shared by the e2e tests
-// (tests/dryrun.test.mjs) and scripts/bench-dryrun/page-ab.mjs and first-run.mjs. The clock runs from the
+// (tests/dryrun.test.mjs) and scripts/bench-dryrun/page-ab.mjs and first-run.mjs, with the
+// peer they are timed against (JSON.parse + json-logic-js). The clock runs from the
 // Portfolio input's change event (captured before the page sees it) to the
 // frame that first shows the summary done with `loans` loans.
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 /** Arms the clock: `window.__t0` is set at the pick, `window.__done` resolves to the end. */
 export async function armDryRunClock(page, loans) {
@@ -50,4 +56,43 @@ export function portfolio(count, { broken = [] } = {}) {
     }));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Sets up the peer in `page`: json-logic-js (from e2e/node_modules) and a
+ * hidden file input of its own holding `path`, the same file the dry run picks.
+ */
+export async function prepareJsPair(page, path) {
+  await page.addScriptTag({ path: join(here, 'node_modules', 'json-logic-js', 'logic.js') });
+  await page.evaluate(() => {
+    const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file', hidden: true });
+    document.body.append(input);
+  });
+  await page.locator('#bench-file').setInputFiles(path);
+}
+
+/**
+ * Once the dry run armed by `armDryRunClock` has finished: its time, then the
+ * peer's in the same page over the same file, JSON.parse + json-logic-js on
+ * the seed rule, line by line. `{ dryRun, js, fired, pick }`, times in ms.
+ */
+export async function timeAgainstJsPair(page) {
+  return page.evaluate(async () => {
+    const dryRun = (await window.__done) - window.__t0;
+    const file = document.getElementById('bench-file').files[0];
+    const rule = { and: [{ '==': [{ var: 'status-days-past-due' }, 5] },
+      { or: [{ '==': [{ var: 'loan-status' }, 'Open'] }, { '==': [{ var: 'loan-status' }, 'Collections'] }] }] };
+    const t = performance.now();
+    const body = file ? await file.text() : '';
+    let fired = 0;
+    let start = 0;
+    while (start < body.length) {
+      let end = body.indexOf('\n', start);
+      if (end === -1) end = body.length;
+      if (end > start && window.jsonLogic.apply(rule, JSON.parse(body.slice(start, end)))) fired++;
+      start = end + 1;
+    }
+    const js = performance.now() - t;
+    return { dryRun, js, fired, pick: window.__t0 };
+  });
 }

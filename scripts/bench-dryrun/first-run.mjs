@@ -9,12 +9,10 @@
 // Needs a `trunk build --release` output and e2e/node_modules (scripts/setup).
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { serveDist, launchBrowser } from '../../e2e/harness.mjs';
-import { armDryRunClock, portfolio } from '../../e2e/dryrun-bench.mjs';
+import { armDryRunClock, portfolio, prepareJsPair, timeAgainstJsPair } from '../../e2e/dryrun-bench.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const [dist, pagesArg, runsArg] = process.argv.slice(2);
 const pages = Number(pagesArg ?? 2);
 const runs = Number(runsArg ?? 3);
@@ -34,36 +32,17 @@ try {
     await page.goto(server.url);
     await page.getByRole('textbox', { name: 'Rule' }).waitFor({ timeout: 15_000 });
     await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
-    await page.addScriptTag({ path: join(here, '..', '..', 'e2e', 'node_modules', 'json-logic-js', 'logic.js') });
     // A user picks a file on a page that has loaded: every file it fetches (the
     // dry run's workers too) is in, and nothing has been fetched for half a second.
     await page.waitForLoadState('networkidle');
-    await page.evaluate(() => {
-      const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file', hidden: true });
-      document.body.append(input);
-    });
-    await page.locator('#bench-file').setInputFiles(path);
+    await prepareJsPair(page, path);
     for (let r = 1; r <= runs; r++) {
       await armDryRunClock(page, 200000);
       await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
       await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
       await page.evaluate(() => window.__done);
       await browser.stopTracing();
-      const t = await page.evaluate(async () => {
-        const dryRun = (await window.__done) - window.__t0;
-        const rule = { and: [{ '==': [{ var: 'status-days-past-due' }, 5] },
-          { or: [{ '==': [{ var: 'loan-status' }, 'Open'] }, { '==': [{ var: 'loan-status' }, 'Collections'] }] }] };
-        const start = performance.now();
-        const body = await document.getElementById('bench-file').files[0].text();
-        let at = 0;
-        while (at < body.length) {
-          let end = body.indexOf('\n', at);
-          if (end === -1) end = body.length;
-          if (end > at) window.jsonLogic.apply(rule, JSON.parse(body.slice(at, end)));
-          at = end + 1;
-        }
-        return { dryRun, js: performance.now() - start, pick: window.__t0 };
-      });
+      const t = await timeAgainstJsPair(page);
       ratios.push({ r, ratio: t.dryRun / t.js });
       console.log(`page ${p} run ${r}: picked ${t.pick.toFixed(0)} ms after navigation, dry run ${t.dryRun.toFixed(0)} ms, ` +
         `JS pair ${t.js.toFixed(0)} ms, ratio ${(t.dryRun / t.js).toFixed(2)} (load ${loadavg()[0].toFixed(1)})`);

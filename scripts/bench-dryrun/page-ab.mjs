@@ -9,12 +9,10 @@
 import { createServer } from 'node:http';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, normalize } from 'node:path';
 import { launchBrowser } from '../../e2e/harness.mjs';
-import { armDryRunClock, portfolio } from '../../e2e/dryrun-bench.mjs';
+import { armDryRunClock, portfolio, prepareJsPair, timeAgainstJsPair } from '../../e2e/dryrun-bench.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const dists = process.argv.slice(2);
 const rounds = Number(process.env.ROUNDS ?? 6);
 const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
@@ -62,12 +60,7 @@ try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
     await page.goto(url);
     await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
-    await page.addScriptTag({ path: join(here, '..', '..', 'e2e', 'node_modules', 'json-logic-js', 'logic.js') });
-    await page.evaluate(() => {
-      const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file', hidden: true });
-      document.body.append(input);
-    });
-    await page.locator('#bench-file').setInputFiles(path);
+    await prepareJsPair(page, path);
     await page.waitForTimeout(1500); // the workers warm up
     pages.push({ dist, page, runs: [] });
   }
@@ -79,21 +72,7 @@ try {
       await page.getByLabel('Portfolio', { exact: true }).setInputFiles(path);
       await page.evaluate(() => window.__done);
       const cpu = threadCpu(JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents);
-      const run = await page.evaluate(async () => {
-        const dryRun = (await window.__done) - window.__t0;
-        const rule = { and: [{ '==': [{ var: 'status-days-past-due' }, 5] },
-          { or: [{ '==': [{ var: 'loan-status' }, 'Open'] }, { '==': [{ var: 'loan-status' }, 'Collections'] }] }] };
-        const t = performance.now();
-        const body = await document.getElementById('bench-file').files[0].text();
-        let start = 0;
-        while (start < body.length) {
-          let end = body.indexOf('\n', start);
-          if (end === -1) end = body.length;
-          if (end > start) window.jsonLogic.apply(rule, JSON.parse(body.slice(start, end)));
-          start = end + 1;
-        }
-        return { dryRun, js: performance.now() - t };
-      });
+      const run = await timeAgainstJsPair(page);
       p.runs.push({ ...run, ...cpu });
       console.log(`${p.dist}: dry run ${run.dryRun.toFixed(0)} ms, JS pair ${run.js.toFixed(0)} ms, ratio ` +
         `${(run.dryRun / run.js).toFixed(2)}; CPU: workers ${cpu.workers.map((w) => w.toFixed(0)).join(' + ')} ms, ` +
