@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use hookwright_core::dryrun::thousands;
+use hookwright_core::dryrun::{megabytes, thousands};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlInputElement};
@@ -202,7 +202,7 @@ fn seconds(s: f64) -> String {
 
 fn size(bytes: f64) -> String {
     if bytes >= 1e6 {
-        format!("{:.1} MB", bytes / 1e6)
+        format!("{} MB", megabytes(bytes as u64))
     } else {
         format!("{:.0} KB", (bytes / 1e3).ceil())
     }
