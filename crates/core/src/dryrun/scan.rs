@@ -329,6 +329,10 @@ impl Wanted {
         Wanted { names, lengths }
     }
 
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+
     #[inline]
     fn position(&self, key: &str) -> Option<usize> {
         if self.lengths & 1 << key.len().min(63) == 0 {
@@ -342,34 +346,34 @@ impl Wanted {
     }
 }
 
-/// The reused state of one thread's scans: which wanted names this record
-/// has, and where each sits in the context's map.
+/// Where a wanted member's value sits in the record: `start..end`, and
+/// whether it is a string holding an escape.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Member {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) escaped: bool,
+}
+
+/// The reused state of one thread's scans: where each wanted name's value
+/// sits in this record, and where each sits in the context's map.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    seen: Vec<bool>,
+    /// Per wanted name, its value in the last record scanned (the last one
+    /// of a repeated key, as the full parser keeps).
+    pub(crate) members: Vec<Option<Member>>,
     /// Each wanted name's index in the map (`usize::MAX`: not in it).
     slots: Vec<usize>,
 }
 
-/// Reads the members of the object record `text` whose keys are in `wanted`
-/// into `map`, reusing its entries: afterwards `map` holds exactly the wanted
-/// members the record has (the last one of a repeated key, as the full parser
-/// keeps). `map` must only be changed by these scans between records.
-pub(crate) fn scan_object(
-    text: &str,
-    wanted: &Wanted,
-    map: &mut Map,
-    scratch: &mut Scratch,
-) -> R<()> {
+/// Checks that the object record `text` is JSON the full parser accepts and
+/// notes in `scratch.members` where the members whose keys are in `wanted`
+/// sit, without converting anything.
+pub(crate) fn scan_members(text: &str, wanted: &Wanted, scratch: &mut Scratch) -> R<()> {
     let b = text.as_bytes();
-    let count = wanted.names.len();
-    if scratch.slots.len() != count {
-        map.clear();
-        scratch.slots = vec![usize::MAX; count];
-    }
-    let seen = &mut scratch.seen;
-    seen.clear();
-    seen.resize(count, false);
+    let members = &mut scratch.members;
+    members.clear();
+    members.resize(wanted.names.len(), None);
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return Err(Fallback);
@@ -393,17 +397,21 @@ pub(crate) fn scan_object(
             }
             i = ws(b, i + 1);
             let start = i;
-            i = value(b, i)?;
-            if let Some(w) = wanted.position(key) {
-                seen[w] = true;
-                match map.get_index_mut(scratch.slots[w]) {
-                    Some((_, slot)) => convert(text, start, i, slot)?,
-                    None => {
-                        let mut v = Value::Nil;
-                        convert(text, start, i, &mut v)?;
-                        scratch.slots[w] = map.insert_full(key.to_string(), v).0;
-                    }
+            let mut escaped = false;
+            i = match b.get(i) {
+                Some(b'"') => {
+                    let (end, e) = string(b, i + 1)?;
+                    escaped = e;
+                    end
                 }
+                _ => value(b, i)?,
+            };
+            if let Some(w) = wanted.position(key) {
+                members[w] = Some(Member {
+                    start,
+                    end: i,
+                    escaped,
+                });
             }
             i = ws(b, i);
             match b.get(i) {
@@ -419,15 +427,64 @@ pub(crate) fn scan_object(
     if ws(b, i) != b.len() {
         return Err(Fallback);
     }
+    Ok(())
+}
+
+/// The value of one member [`scan_members`] found, converted exactly as the
+/// full parse would, into `into` (reusing its text's allocation).
+pub(crate) fn member_value(text: &str, member: Member, into: &mut Value) -> R<()> {
+    convert(text, member.start, member.end, into)
+}
+
+/// Fills `map` with the members [`scan_members`] found in `text`, reusing
+/// its entries: afterwards `map` holds exactly the wanted members the record
+/// has. `map` must only be changed by these fills between records.
+pub(crate) fn fill_map(text: &str, wanted: &Wanted, map: &mut Map, scratch: &mut Scratch) -> R<()> {
+    let count = wanted.names.len();
+    if scratch.slots.len() != count {
+        map.clear();
+        scratch.slots = vec![usize::MAX; count];
+    }
+    let mut kept = 0;
+    for (w, member) in scratch.members.iter().enumerate() {
+        let Some(member) = *member else { continue };
+        kept += 1;
+        match map.get_index_mut(scratch.slots[w]) {
+            Some((_, slot)) => convert(text, member.start, member.end, slot)?,
+            None => {
+                let mut v = Value::Nil;
+                convert(text, member.start, member.end, &mut v)?;
+                scratch.slots[w] = map.insert_full(wanted.names[w].clone(), v).0;
+            }
+        }
+    }
     // Drop what an earlier record had and this one does not.
-    if map.len() != seen.iter().filter(|&&s| s).count() {
+    if map.len() != kept {
         let names = &wanted.names;
-        map.retain(|k, _| names.iter().zip(seen.iter()).any(|(w, &s)| s && w == k));
+        let members = &scratch.members;
+        map.retain(|k, _| {
+            names
+                .iter()
+                .zip(members.iter())
+                .any(|(w, m)| m.is_some() && w == k)
+        });
         for (slot, name) in scratch.slots.iter_mut().zip(names) {
             *slot = map.get_index_of(name.as_str()).unwrap_or(usize::MAX);
         }
     }
     Ok(())
+}
+
+/// Reads the members of the object record `text` whose keys are in `wanted`
+/// into `map` ([`scan_members`], then [`fill_map`]).
+pub(crate) fn scan_object(
+    text: &str,
+    wanted: &Wanted,
+    map: &mut Map,
+    scratch: &mut Scratch,
+) -> R<()> {
+    scan_members(text, wanted, scratch)?;
+    fill_map(text, wanted, map, scratch)
 }
 
 #[cfg(test)]
