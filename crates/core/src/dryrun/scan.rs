@@ -98,6 +98,29 @@ fn string(b: &[u8], mut i: usize) -> R<(usize, bool)> {
     }
 }
 
+/// Whether two byte strings of the same length are equal, eight bytes at a
+/// time (keys are short: a call to `memcmp` costs more than comparing).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// JSON's number grammar at `start`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE]
 /// [+-]? [0-9]+)?`. Returns its end, its count of digits and whether it has
 /// an exponent.
@@ -364,6 +387,10 @@ pub(crate) struct Scratch {
     pub(crate) members: Vec<Option<Member>>,
     /// Each wanted name's index in the map (`usize::MAX`: not in it).
     slots: Vec<usize>,
+    /// The last record's keys in order, each with its closing quote and its
+    /// index among the wanted names: records from one source repeat their
+    /// keys, and a key equal to one already checked needs no checking.
+    keys: Vec<(Vec<u8>, Option<usize>)>,
 }
 
 /// Checks that the object record `text` is JSON the full parser accepts and
@@ -374,6 +401,8 @@ pub(crate) fn scan_members(text: &str, wanted: &Wanted, scratch: &mut Scratch) -
     let members = &mut scratch.members;
     members.clear();
     members.resize(wanted.names.len(), None);
+    let keys = &mut scratch.keys;
+    let mut k = 0;
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return Err(Fallback);
@@ -386,11 +415,32 @@ pub(crate) fn scan_members(text: &str, wanted: &Wanted, scratch: &mut Scratch) -
             if b.get(i) != Some(&b'"') {
                 return Err(Fallback);
             }
-            let (key_end, escaped) = string(b, i + 1)?;
-            if escaped {
-                return Err(Fallback);
-            }
-            let key = &text[i + 1..key_end - 1];
+            let (key_end, want) = match keys.get(k) {
+                Some((key, want))
+                    if b.get(i + 1..i + 1 + key.len())
+                        .is_some_and(|t| same(t, key)) =>
+                {
+                    (i + 1 + key.len(), *want)
+                }
+                _ => {
+                    let (key_end, escaped) = string(b, i + 1)?;
+                    if escaped {
+                        return Err(Fallback);
+                    }
+                    let want = wanted.position(&text[i + 1..key_end - 1]);
+                    let quoted = &b[i + 1..key_end];
+                    match keys.get_mut(k) {
+                        Some((key, w)) => {
+                            key.clear();
+                            key.extend_from_slice(quoted);
+                            *w = want;
+                        }
+                        None => keys.push((quoted.to_vec(), want)),
+                    }
+                    (key_end, want)
+                }
+            };
+            k += 1;
             i = ws(b, key_end);
             if b.get(i) != Some(&b':') {
                 return Err(Fallback);
@@ -406,7 +456,7 @@ pub(crate) fn scan_members(text: &str, wanted: &Wanted, scratch: &mut Scratch) -
                 }
                 _ => value(b, i)?,
             };
-            if let Some(w) = wanted.position(key) {
+            if let Some(w) = want {
                 members[w] = Some(Member {
                     start,
                     end: i,
@@ -524,5 +574,28 @@ mod tests {
         }
         assert!(scan(r#"{"b": [[[], {}], {"c": [1, 2, {"d": null}]}]}"#, &["a"]).is_some());
         assert!(scan("  {}  \r", &["a"]).is_some_and(|m| m.is_empty()));
+    }
+
+    #[test]
+    fn keys_seen_in_the_last_record_are_taken_as_read_only_when_equal() {
+        let wanted = Wanted::new(vec!["a".into(), "bc".into()]);
+        let records = [
+            r#"{"a": 1, "bc": "x", "d": 2}"#,
+            r#"{"a": 2, "bc": "y", "d": 3}"#,
+            r#"{"a\"b": 1, "bc": "z"}"#,
+            r#"{"a": 3, "b": "w", "bcd": 1}"#,
+            r#"{"a": 4, "bc" "v"}"#,
+            r#"{"ab": 5, "bc": "\u0041"}"#,
+            r#"{"a\u0062": 5}"#,
+            r#"{"a": 6, "bc": "u", "d": 4}"#,
+            r#"{"a": 7, "bc"#,
+        ];
+        let mut reused = Scratch::default();
+        for text in records {
+            let mut fresh = Scratch::default();
+            let once = scan_members(text, &wanted, &mut fresh).map(|()| fresh.members);
+            let again = scan_members(text, &wanted, &mut reused).map(|()| reused.members.clone());
+            assert_eq!(once.ok(), again.ok(), "{text}");
+        }
     }
 }
