@@ -1,14 +1,20 @@
-//! The dry run's evaluation for rules made of `and`, `or`, `not` and `=` /
-//! `not=` between a top-level variable and a scalar constant (most trigger
-//! rules): each comparison reads the member's text where the scanner found
-//! it, without building a context. A plain string is compared byte for byte
-//! and a plain integer by its digits; anything else is converted exactly as
-//! the full parse converts it and compared by the engine's own `equal`. Each
+//! The dry run's evaluation for rules made of `and`, `or`, `not` and
+//! comparisons between a top-level variable and a constant (most trigger
+//! rules): `=` / `not=` with a scalar, `<` `>` `<=` `>=` with a number. Each
+//! comparison reads the member's text where the scanner found it, without
+//! building a context. A plain string is compared byte for byte and a plain
+//! integer by its digits; anything else is converted exactly as the full
+//! parse converts it and compared by the engine's own `equal`; an ordering
+//! of anything but two numbers (a date, or the engine's error) is left to
+//! the engine. Each
 //! node's outcome is recorded as `CompiledRule::truthy_traced` records it,
 //! in the same left-to-right, short-circuiting order, so clause counts and
 //! near misses are the same.
 
+use std::cmp::Ordering;
+
 use crate::rule::compile::{Logic, Operand};
+use crate::rule::functions::Builtin;
 use crate::rule::{equal, CompiledRule};
 use crate::value::Value;
 
@@ -26,16 +32,26 @@ pub(crate) enum Direct {
 #[derive(Debug)]
 pub(crate) struct Compare {
     id: u32,
-    /// `=` (else `not=`).
-    equal: bool,
+    op: Op,
     /// The variable's index among the scan's wanted names.
     member: usize,
+    /// Whether the variable is the first operand.
+    var_first: bool,
     var_id: u32,
     const_id: u32,
     constant: Value,
     /// The constant's text when it is a whole number without sign or
     /// scale (`5`): a JSON integer is equal to it exactly when its digits are.
     digits: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    /// `=` (true) or `not=` (false).
+    Equal(bool),
+    /// `<` and the others: whether the ordering of the first operand to the
+    /// second holds.
+    Order(fn(Ordering) -> bool),
 }
 
 /// Why a direct evaluation stopped; the caller then takes its usual path.
@@ -65,11 +81,8 @@ impl Direct {
             Logic::All(id, items) => Direct::All(id, all(items)?),
             Logic::Any(id, items) => Direct::Any(id, all(items)?),
             Logic::Not(id, inner) => Direct::Not(id, Box::new(Direct::from_logic(*inner, wanted)?)),
-            Logic::Compare {
-                id,
-                equal,
-                operands,
-            } => {
+            Logic::Compare { id, op, operands } => {
+                let var_first = matches!(operands[0].1, Operand::Var(_));
                 let ((var_id, path), (const_id, constant)) = match operands {
                     [(v, Operand::Var(p)), (c, Operand::Const(k))]
                     | [(c, Operand::Const(k)), (v, Operand::Var(p))] => ((v, p), (c, k)),
@@ -82,10 +95,23 @@ impl Direct {
                     return None;
                 }
                 let member = wanted.names().iter().position(|n| n == path)?;
-                if !matches!(
-                    constant,
-                    Value::Nil | Value::Bool(_) | Value::Number(_) | Value::Text(_)
-                ) {
+                let op = match op {
+                    Builtin::Eq => Op::Equal(true),
+                    Builtin::NotEq => Op::Equal(false),
+                    Builtin::Lt => Op::Order(Ordering::is_lt),
+                    Builtin::Gt => Op::Order(Ordering::is_gt),
+                    Builtin::Le => Op::Order(Ordering::is_le),
+                    Builtin::Ge => Op::Order(Ordering::is_ge),
+                    _ => return None,
+                };
+                let scalar = match op {
+                    Op::Equal(_) => matches!(
+                        constant,
+                        Value::Nil | Value::Bool(_) | Value::Number(_) | Value::Text(_)
+                    ),
+                    Op::Order(_) => matches!(constant, Value::Number(_)),
+                };
+                if !scalar {
                     return None;
                 }
                 let digits = match constant {
@@ -96,7 +122,8 @@ impl Direct {
                 };
                 Direct::Compare(Box::new(Compare {
                     id,
-                    equal,
+                    op,
+                    var_first,
                     member,
                     var_id,
                     const_id,
@@ -144,7 +171,10 @@ impl Direct {
                 let raw = &text.as_bytes()[member.start..member.end];
                 record(states, c.var_id, !matches!(raw, b"null" | b"false"));
                 record(states, c.const_id, c.constant.is_truthy());
-                c.equal == c.same(text, member, raw, scratch)?
+                match c.op {
+                    Op::Equal(want) => want == c.same(text, member, raw, scratch)?,
+                    Op::Order(holds) => holds(c.order(text, member, raw, scratch)?),
+                }
             }
         };
         let id = match self {
@@ -157,6 +187,25 @@ impl Direct {
 }
 
 impl Compare {
+    /// The ordering of the first operand to the second, when the member is
+    /// a number (the constant is one).
+    fn order(
+        &self,
+        text: &str,
+        member: Member,
+        raw: &[u8],
+        scratch: &mut Value,
+    ) -> Result<Ordering, Stop> {
+        if !matches!(raw.first(), Some(b'-' | b'0'..=b'9')) {
+            return Err(Stop::Unsure);
+        }
+        member_value(text, member, scratch).map_err(|_| Stop::Unsure)?;
+        let (Value::Number(v), Value::Number(c)) = (&*scratch, &self.constant) else {
+            return Err(Stop::Unsure);
+        };
+        Ok(if self.var_first { v.cmp(c) } else { c.cmp(v) })
+    }
+
     /// Whether the member's value equals the constant, as `equal` says.
     fn same(
         &self,

@@ -681,6 +681,8 @@ const DIRECT_RULES: &[&str] = &[
     r#"(not (and (= loan-status "Öpen ✓") (or)))"#,
     r#"(or (= loan-status "") (= loan-status "5") (= status-days-past-due 100) (= status-days-past-due -3.10))"#,
     r#"(and (= nested 1) (= customer "Ana") (not= loan-status "Open\""))"#,
+    r#"(and (> status-amount-due 1) (<= 5 status-days-past-due))"#,
+    r#"(or (< status-days-past-due 5.0) (>= status-amount-due -3.1) (not (> 0.5 loan-status)))"#,
     r#"(and (= status-days-past-due 5) (= flat.key 2))"#,
     r#"(and (= status-days-past-due loan-id) (= loan-status "Open"))"#,
 ];
@@ -728,13 +730,14 @@ fn the_direct_form_takes_comparisons_of_top_level_members() {
             .direct
             .is_some()
     };
-    for rule in &DIRECT_RULES[..7] {
+    for rule in &DIRECT_RULES[..9] {
         assert!(direct(rule), "{rule}");
     }
-    for rule in &DIRECT_RULES[7..] {
+    for rule in &DIRECT_RULES[9..] {
         assert!(!direct(rule), "{rule}");
     }
-    assert!(!direct("(> status-amount-due 100)"));
+    assert!(!direct(r#"(> current-date "2022-09-26")"#));
+    assert!(!direct("(< 1 status-amount-due 100)"));
     assert!(!direct(r#"(= loan-status :open)"#));
     assert!(!direct(r#"(= loan-status "Open" "Open")"#));
     let dotted_id = Options {

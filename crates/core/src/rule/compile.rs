@@ -241,8 +241,9 @@ impl CompiledRule {
     }
 }
 
-/// A rule made only of `and`, `or`, `not` and `=` / `not=` between one
-/// variable and one scalar constant: the shape most trigger rules have, which
+/// A rule made only of `and`, `or`, `not` and comparisons (`=`, `not=`, `<`,
+/// `>`, `<=`, `>=`) between one variable and one constant: the shape most
+/// trigger rules have, which
 /// the dry run evaluates straight from a record's text (`dryrun::direct`).
 /// Each node keeps its id, whose outcome the dry run records.
 #[derive(Debug)]
@@ -252,8 +253,8 @@ pub(crate) enum Logic<'r> {
     Not(u32, Box<Logic<'r>>),
     Compare {
         id: u32,
-        /// `=` (else `not=`).
-        equal: bool,
+        /// `Eq`, `NotEq`, `Lt`, `Gt`, `Le` or `Ge`.
+        op: super::functions::Builtin,
         /// The operands in written order: a variable's path or a constant.
         operands: [(u32, Operand<'r>); 2],
     },
@@ -287,7 +288,14 @@ impl CompiledRule {
             Builtin::Not if args.len() == 1 => {
                 Logic::Not(node.id, Box::new(self.logic_of(&args[0])?))
             }
-            Builtin::Eq | Builtin::NotEq if args.len() == 2 => {
+            Builtin::Eq
+            | Builtin::NotEq
+            | Builtin::Lt
+            | Builtin::Gt
+            | Builtin::Le
+            | Builtin::Ge
+                if args.len() == 2 =>
+            {
                 let operand = |n: &'r Node| match &n.kind {
                     NodeKind::Var(slot) => Some((n.id, Operand::Var(&self.paths[*slot]))),
                     NodeKind::Const(i) => Some((n.id, Operand::Const(&self.consts[*i as usize]))),
@@ -303,7 +311,7 @@ impl CompiledRule {
                 }
                 Logic::Compare {
                     id: node.id,
-                    equal: *b == Builtin::Eq,
+                    op: *b,
                     operands,
                 }
             }
