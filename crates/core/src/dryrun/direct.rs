@@ -59,7 +59,9 @@ enum Op {
 pub(crate) enum Stop {
     /// A variable the record does not have: the engine's error.
     Missing,
-    /// A value that would not convert (the scan accepted it, so never seen).
+    /// An ordering of anything but two numbers (a date, or the engine's
+    /// error), or a value that would not convert (the scan accepted it, so
+    /// never seen): the engine decides.
     Unsure,
 }
 
@@ -88,9 +90,7 @@ impl Direct {
                     | [(c, Operand::Const(k)), (v, Operand::Var(p))] => ((v, p), (c, k)),
                     _ => return None,
                 };
-                // The variable before the constant: the order its outcome is
-                // recorded in matters not (the states are read afterwards),
-                // but a dotted path reads inside a member: not this form.
+                // A dotted path reads inside a member: not this form.
                 if path.contains('.') {
                     return None;
                 }
