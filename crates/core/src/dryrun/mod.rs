@@ -15,6 +15,7 @@
 //! those of a full context.
 
 mod csv;
+mod direct;
 mod gunzip;
 mod sample;
 mod scan;
@@ -180,6 +181,12 @@ pub struct Plan {
     options: Options,
     /// Top-level members the fast path reads.
     wanted: scan::Wanted,
+    /// The rule in the direct form, when it has it and so has every
+    /// condition (`direct_leaves`, in the order of `leaves`); `id_member` is
+    /// the id field's index among the wanted names.
+    direct: Option<direct::Direct>,
+    direct_leaves: Vec<direct::Direct>,
+    id_member: usize,
     clauses: Vec<ClauseInfo>,
     /// Conditions (as canonical text) and their compiled form, for near misses.
     leaves: Vec<(String, CompiledRule)>,
@@ -264,12 +271,41 @@ impl Plan {
             today: options.today,
             ..EvalOptions::default()
         };
+        let wanted = scan::Wanted::new(wanted);
+        // A dotted id field reads inside a member: not the direct form's.
+        let id_member = match options.id_field.contains('.') {
+            true => None,
+            false => wanted.names().iter().position(|n| *n == options.id_field),
+        };
+        // The engine's run spends a unit of fuel a node; the direct form
+        // spends none, so it is used only where fuel cannot run out.
+        let fuel_enough =
+            opts.fuel.unwrap_or(crate::rule::eval::DEFAULT_FUEL) > compiled.spans().len() as u64;
+        let direct_leaves: Option<Vec<direct::Direct>> = leaves
+            .iter()
+            .map(|(_, leaf)| direct::Direct::of(leaf, &wanted))
+            .collect();
+        let (direct, direct_leaves, id_member) = match (
+            direct::Direct::of(&compiled, &wanted),
+            direct_leaves,
+            id_member,
+        ) {
+            (Some(rule), Some(leaves), Some(id))
+                if fuel_enough && (options.items.is_empty() || items_from_tree) =>
+            {
+                (Some(rule), leaves, id)
+            }
+            _ => (None, Vec::new(), 0),
+        };
         Ok(Plan {
             rule,
             compiled,
             opts,
             options,
-            wanted: scan::Wanted::new(wanted),
+            wanted,
+            direct,
+            direct_leaves,
+            id_member,
             clauses,
             leaves,
             leaf_nodes,
@@ -859,6 +895,13 @@ pub struct Evaluator<'p> {
     shape: Shape,
     /// The rule's run gives only whether it fired (the tally's need), not its value.
     truthiness_only: bool,
+    /// The direct form's converted values (a member compared), and the loan's id.
+    converted: Value,
+    id: Value,
+    /// Whether loans may take the direct form (tests compare with and without).
+    use_direct: bool,
+    /// Loans the direct form counted.
+    direct_loans: u64,
 }
 
 /// The builder's node values and the near miss's flips for one combination
@@ -937,6 +980,10 @@ impl<'p> Evaluator<'p> {
             },
             shape: Shape::default(),
             truthiness_only: true,
+            converted: Value::Nil,
+            id: Value::Nil,
+            use_direct: true,
+            direct_loans: 0,
         }
     }
 
@@ -1009,6 +1056,7 @@ impl<'p> Evaluator<'p> {
         };
         let source = match header {
             Some(h) => Source::Csv(h, text),
+            None if self.direct(text, line, tally) => return,
             None => Source::Json(text),
         };
         match self.evaluate(source, line) {
@@ -1103,14 +1151,6 @@ impl<'p> Evaluator<'p> {
         let plan = self.plan;
         let ctx = full.unwrap_or(&self.ctx);
         let root = ctx.root();
-        for (c, counts) in plan.clauses.iter().zip(tally.clause_counts.iter_mut()) {
-            match self.states[c.node] {
-                1 => counts[0] += 1,
-                2 => counts[1] += 1,
-                3 => counts[2] += 1,
-                _ => {}
-            }
-        }
         // Whether some loan has each variable; once one has, stop looking.
         if !self.all_present {
             self.all_present = true;
@@ -1126,16 +1166,10 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-        let leaves_known = plan.items_from_tree;
-        let rule_ok = result.is_ok();
-        if leaves_known {
+        let fired = result.map(|v| v.is_truthy());
+        if plan.tree.is_some() && (plan.items_from_tree || matches!(fired, Ok(false))) {
+            let rule_ok = fired.is_ok();
             leaf_values_of(plan, &self.states, &mut self.leaf_values, ctx, rule_ok);
-            if let Some(tree) = &plan.tree {
-                let shape = shape_of(&mut self.shapes, &mut self.shape, tree, &self.leaf_values);
-                for (v, counts) in shape.node_values.iter().zip(tally.item_counts.iter_mut()) {
-                    counts[usize::from(*v - 1)] += 1;
-                }
-            }
         }
         for (item, counts) in plan.items.iter().zip(tally.item_counts.iter_mut()) {
             if let Some(item) = item {
@@ -1158,11 +1192,147 @@ impl<'p> Evaluator<'p> {
             tally.sample_paths.extend(fresh);
         }
         let id = small_lookup(root, &plan.options.id_field);
-        match result {
-            Ok(v) if v.is_truthy() => {
+        let outcome = Outcome {
+            fired,
+            line,
+            id,
+            root,
+        };
+        outcome.add_to(
+            tally,
+            plan,
+            &self.states,
+            &mut self.shapes,
+            &mut self.shape,
+            &self.leaf_values,
+        );
+    }
+
+    /// A JSON record through the direct form ([`direct`]), when the plan
+    /// has one and this loan needs nothing else: `false` when the caller
+    /// is to take the usual path (nothing counted yet).
+    fn direct(&mut self, text: &str, line: u64, tally: &mut Tally) -> bool {
+        let plan = self.plan;
+        let Some(rule) = plan.direct.as_ref().filter(|_| self.use_direct) else {
+            return false;
+        };
+        // The first loans' names are sampled and presence is looked up from
+        // a context; those loans take the usual path.
+        if !self.truthiness_only || self.sampled < 20 || !self.all_present {
+            return false;
+        }
+        if scan::scan_members(text, &plan.wanted, &mut self.scratch).is_err() {
+            return false;
+        }
+        let members = &self.scratch.members;
+        self.states.fill(0);
+        let Ok(fired) = rule.truthy(text, members, &mut self.states, &mut self.converted) else {
+            return false;
+        };
+        if plan.tree.is_some() && (plan.items_from_tree || !fired) {
+            for ((value, leaf), node) in self
+                .leaf_values
+                .iter_mut()
+                .zip(&plan.direct_leaves)
+                .zip(&plan.leaf_nodes)
+            {
+                *value = match node.map(|n| self.states[n]) {
+                    Some(1) => Some(true),
+                    Some(2) => Some(false),
+                    _ => match leaf.truthy(text, members, &mut [], &mut self.converted) {
+                        Ok(b) => Some(b),
+                        Err(direct::Stop::Missing) => None,
+                        Err(direct::Stop::Unsure) => return false,
+                    },
+                };
+            }
+        }
+        let id = match self.scratch.members[plan.id_member] {
+            Some(m) => match scan::member_value(text, m, &mut self.id) {
+                Ok(()) => Some(&self.id),
+                Err(_) => return false,
+            },
+            None => None,
+        };
+        // A fired row shows the rule's variables: the context is filled for those.
+        let Value::Map(map) = self.ctx.root_mut() else {
+            return false;
+        };
+        if fired
+            && plan.options.keep_rows
+            && scan::fill_map(text, &plan.wanted, map, &mut self.scratch).is_err()
+        {
+            return false;
+        }
+        self.direct_loans += 1;
+        let outcome = Outcome {
+            fired: Ok(fired),
+            line,
+            id,
+            root: self.ctx.root(),
+        };
+        outcome.add_to(
+            tally,
+            plan,
+            &self.states,
+            &mut self.shapes,
+            &mut self.shape,
+            &self.leaf_values,
+        );
+        true
+    }
+}
+
+/// One evaluated loan, for its tally.
+struct Outcome<'v> {
+    /// Whether the rule fired, or its error.
+    fired: Result<bool, Error>,
+    line: u64,
+    id: Option<&'v Value>,
+    /// The loan's context (for a fired row's values).
+    root: &'v Value,
+}
+
+impl Outcome<'_> {
+    /// Counts the loan: its clauses from `states`, the builder's items and
+    /// near misses from the conditions' outcomes `leaf_values`.
+    fn add_to(
+        self,
+        tally: &mut Tally,
+        plan: &Plan,
+        states: &[u8],
+        shapes: &mut [Option<Shape>],
+        shape: &mut Shape,
+        leaf_values: &[Option<bool>],
+    ) {
+        for (c, counts) in plan.clauses.iter().zip(tally.clause_counts.iter_mut()) {
+            match states[c.node] {
+                1 => counts[0] += 1,
+                2 => counts[1] += 1,
+                3 => counts[2] += 1,
+                _ => {}
+            }
+        }
+        let leaves_known = plan.items_from_tree;
+        if leaves_known {
+            if let Some(tree) = &plan.tree {
+                let shape = shape_of(shapes, shape, tree, leaf_values);
+                for (v, counts) in shape.node_values.iter().zip(tally.item_counts.iter_mut()) {
+                    counts[usize::from(*v - 1)] += 1;
+                }
+            }
+        }
+        let Outcome {
+            fired,
+            line,
+            id,
+            root,
+        } = self;
+        match fired {
+            Ok(true) => {
                 tally.fired += 1;
                 match id {
-                    Some(id) => tally.fired_ids.push_str(&id.to_json()),
+                    Some(id) => crate::value::write_json(id, &mut tally.fired_ids),
                     None => tally.fired_ids.push_str("null"),
                 }
                 tally.fired_ids.push('\n');
@@ -1182,15 +1352,10 @@ impl<'p> Evaluator<'p> {
                     });
                 }
             }
-            Ok(_) => {
+            Ok(false) => {
                 tally.not_fired += 1;
                 if let Some(tree) = &plan.tree {
-                    if !leaves_known {
-                        leaf_values_of(plan, &self.states, &mut self.leaf_values, ctx, rule_ok);
-                    }
-                    let shape =
-                        shape_of(&mut self.shapes, &mut self.shape, tree, &self.leaf_values);
-                    let flips = &shape.flips;
+                    let flips = &shape_of(shapes, shape, tree, leaf_values).flips;
                     if !flips.is_empty() {
                         tally.near_miss_count += 1;
                         for &i in flips {

@@ -98,6 +98,29 @@ fn string(b: &[u8], mut i: usize) -> R<(usize, bool)> {
     }
 }
 
+/// Whether two byte strings of the same length are equal, eight bytes at a
+/// time (keys are short: a call to `memcmp` costs more than comparing).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// JSON's number grammar at `start`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE]
 /// [+-]? [0-9]+)?`. Returns its end, its count of digits and whether it has
 /// an exponent.
@@ -329,6 +352,10 @@ impl Wanted {
         Wanted { names, lengths }
     }
 
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+
     #[inline]
     fn position(&self, key: &str) -> Option<usize> {
         if self.lengths & 1 << key.len().min(63) == 0 {
@@ -342,34 +369,40 @@ impl Wanted {
     }
 }
 
-/// The reused state of one thread's scans: which wanted names this record
-/// has, and where each sits in the context's map.
-#[derive(Debug, Default)]
-pub(crate) struct Scratch {
-    seen: Vec<bool>,
-    /// Each wanted name's index in the map (`usize::MAX`: not in it).
-    slots: Vec<usize>,
+/// Where a wanted member's value sits in the record: `start..end`, and
+/// whether it is a string holding an escape.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Member {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) escaped: bool,
 }
 
-/// Reads the members of the object record `text` whose keys are in `wanted`
-/// into `map`, reusing its entries: afterwards `map` holds exactly the wanted
-/// members the record has (the last one of a repeated key, as the full parser
-/// keeps). `map` must only be changed by these scans between records.
-pub(crate) fn scan_object(
-    text: &str,
-    wanted: &Wanted,
-    map: &mut Map,
-    scratch: &mut Scratch,
-) -> R<()> {
+/// The reused state of one thread's scans: where each wanted name's value
+/// sits in this record, and where each sits in the context's map.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// Per wanted name, its value in the last record scanned (the last one
+    /// of a repeated key, as the full parser keeps).
+    pub(crate) members: Vec<Option<Member>>,
+    /// Each wanted name's index in the map (`usize::MAX`: not in it).
+    slots: Vec<usize>,
+    /// The last record's keys in order, each with its closing quote and its
+    /// index among the wanted names: records from one source repeat their
+    /// keys, and a key equal to one already checked needs no checking.
+    keys: Vec<(Vec<u8>, Option<usize>)>,
+}
+
+/// Checks that the object record `text` is JSON the full parser accepts and
+/// notes in `scratch.members` where the members whose keys are in `wanted`
+/// sit, without converting anything.
+pub(crate) fn scan_members(text: &str, wanted: &Wanted, scratch: &mut Scratch) -> R<()> {
     let b = text.as_bytes();
-    let count = wanted.names.len();
-    if scratch.slots.len() != count {
-        map.clear();
-        scratch.slots = vec![usize::MAX; count];
-    }
-    let seen = &mut scratch.seen;
-    seen.clear();
-    seen.resize(count, false);
+    let members = &mut scratch.members;
+    members.clear();
+    members.resize(wanted.names.len(), None);
+    let keys = &mut scratch.keys;
+    let mut k = 0;
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return Err(Fallback);
@@ -382,28 +415,53 @@ pub(crate) fn scan_object(
             if b.get(i) != Some(&b'"') {
                 return Err(Fallback);
             }
-            let (key_end, escaped) = string(b, i + 1)?;
-            if escaped {
-                return Err(Fallback);
-            }
-            let key = &text[i + 1..key_end - 1];
+            let (key_end, want) = match keys.get(k) {
+                Some((key, want))
+                    if b.get(i + 1..i + 1 + key.len())
+                        .is_some_and(|t| same(t, key)) =>
+                {
+                    (i + 1 + key.len(), *want)
+                }
+                _ => {
+                    let (key_end, escaped) = string(b, i + 1)?;
+                    if escaped {
+                        return Err(Fallback);
+                    }
+                    let want = wanted.position(&text[i + 1..key_end - 1]);
+                    let quoted = &b[i + 1..key_end];
+                    match keys.get_mut(k) {
+                        Some((key, w)) => {
+                            key.clear();
+                            key.extend_from_slice(quoted);
+                            *w = want;
+                        }
+                        None => keys.push((quoted.to_vec(), want)),
+                    }
+                    (key_end, want)
+                }
+            };
+            k += 1;
             i = ws(b, key_end);
             if b.get(i) != Some(&b':') {
                 return Err(Fallback);
             }
             i = ws(b, i + 1);
             let start = i;
-            i = value(b, i)?;
-            if let Some(w) = wanted.position(key) {
-                seen[w] = true;
-                match map.get_index_mut(scratch.slots[w]) {
-                    Some((_, slot)) => convert(text, start, i, slot)?,
-                    None => {
-                        let mut v = Value::Nil;
-                        convert(text, start, i, &mut v)?;
-                        scratch.slots[w] = map.insert_full(key.to_string(), v).0;
-                    }
+            let mut escaped = false;
+            i = match b.get(i) {
+                Some(b'"') => {
+                    let (end, e) = string(b, i + 1)?;
+                    escaped = e;
+                    end
                 }
+                _ => value(b, i)?,
+            };
+            if let Some(w) = want {
+                members[w] = Some(Member {
+                    start,
+                    end: i,
+                    escaped,
+                });
             }
             i = ws(b, i);
             match b.get(i) {
@@ -419,15 +477,64 @@ pub(crate) fn scan_object(
     if ws(b, i) != b.len() {
         return Err(Fallback);
     }
+    Ok(())
+}
+
+/// The value of one member [`scan_members`] found, converted exactly as the
+/// full parse would, into `into` (reusing its text's allocation).
+pub(crate) fn member_value(text: &str, member: Member, into: &mut Value) -> R<()> {
+    convert(text, member.start, member.end, into)
+}
+
+/// Fills `map` with the members [`scan_members`] found in `text`, reusing
+/// its entries: afterwards `map` holds exactly the wanted members the record
+/// has. `map` must only be changed by these fills between records.
+pub(crate) fn fill_map(text: &str, wanted: &Wanted, map: &mut Map, scratch: &mut Scratch) -> R<()> {
+    let count = wanted.names.len();
+    if scratch.slots.len() != count {
+        map.clear();
+        scratch.slots = vec![usize::MAX; count];
+    }
+    let mut kept = 0;
+    for (w, member) in scratch.members.iter().enumerate() {
+        let Some(member) = *member else { continue };
+        kept += 1;
+        match map.get_index_mut(scratch.slots[w]) {
+            Some((_, slot)) => convert(text, member.start, member.end, slot)?,
+            None => {
+                let mut v = Value::Nil;
+                convert(text, member.start, member.end, &mut v)?;
+                scratch.slots[w] = map.insert_full(wanted.names[w].clone(), v).0;
+            }
+        }
+    }
     // Drop what an earlier record had and this one does not.
-    if map.len() != seen.iter().filter(|&&s| s).count() {
+    if map.len() != kept {
         let names = &wanted.names;
-        map.retain(|k, _| names.iter().zip(seen.iter()).any(|(w, &s)| s && w == k));
+        let members = &scratch.members;
+        map.retain(|k, _| {
+            names
+                .iter()
+                .zip(members.iter())
+                .any(|(w, m)| m.is_some() && w == k)
+        });
         for (slot, name) in scratch.slots.iter_mut().zip(names) {
             *slot = map.get_index_of(name.as_str()).unwrap_or(usize::MAX);
         }
     }
     Ok(())
+}
+
+/// Reads the members of the object record `text` whose keys are in `wanted`
+/// into `map` ([`scan_members`], then [`fill_map`]).
+pub(crate) fn scan_object(
+    text: &str,
+    wanted: &Wanted,
+    map: &mut Map,
+    scratch: &mut Scratch,
+) -> R<()> {
+    scan_members(text, wanted, scratch)?;
+    fill_map(text, wanted, map, scratch)
 }
 
 #[cfg(test)]
@@ -467,5 +574,28 @@ mod tests {
         }
         assert!(scan(r#"{"b": [[[], {}], {"c": [1, 2, {"d": null}]}]}"#, &["a"]).is_some());
         assert!(scan("  {}  \r", &["a"]).is_some_and(|m| m.is_empty()));
+    }
+
+    #[test]
+    fn keys_seen_in_the_last_record_are_taken_as_read_only_when_equal() {
+        let wanted = Wanted::new(vec!["a".into(), "bc".into()]);
+        let records = [
+            r#"{"a": 1, "bc": "x", "d": 2}"#,
+            r#"{"a": 2, "bc": "y", "d": 3}"#,
+            r#"{"a\"b": 1, "bc": "z"}"#,
+            r#"{"a": 3, "b": "w", "bcd": 1}"#,
+            r#"{"a": 4, "bc" "v"}"#,
+            r#"{"ab": 5, "bc": "\u0041"}"#,
+            r#"{"a\u0062": 5}"#,
+            r#"{"a": 6, "bc": "u", "d": 4}"#,
+            r#"{"a": 7, "bc"#,
+        ];
+        let mut reused = Scratch::default();
+        for text in records {
+            let mut fresh = Scratch::default();
+            let once = scan_members(text, &wanted, &mut fresh).map(|()| fresh.members);
+            let again = scan_members(text, &wanted, &mut reused).map(|()| reused.members.clone());
+            assert_eq!(once.ok(), again.ok(), "{text}");
+        }
     }
 }

@@ -293,6 +293,13 @@ fn scalar() -> impl Strategy<Value = String> {
         Just("01".to_string()),
         Just("[1,]".to_string()),
         Just("tru".to_string()),
+        Just("false".to_string()),
+        Just("50".to_string()),
+        Just("5E0".to_string()),
+        Just("\"5\"".to_string()),
+        Just("\"\"".to_string()),
+        Just("\"Öpen ✓\"".to_string()),
+        Just("\"Open\\\"\"".to_string()),
     ]
 }
 
@@ -663,4 +670,88 @@ fn near_misses_are_kept_in_file_order_up_to_the_limit() {
         );
         assert_eq!(total.near_misses.get(3), None);
     }
+}
+
+/// Rules of the direct form (`direct.rs`), and some just outside it.
+const DIRECT_RULES: &[&str] = &[
+    SEED,
+    r#"(or (not= loan-status "Open") (= status-days-past-due 5.0))"#,
+    r#"(and (= 0 status-days-past-due) (not (= loan-status nil)) (= current-date "2022-09-26"))"#,
+    r#"(or (= loan-status true) (= false loan-status) (= status-amount-due 158.7) (= loan-id 5))"#,
+    r#"(not (and (= loan-status "Öpen ✓") (or)))"#,
+    r#"(or (= loan-status "") (= loan-status "5") (= status-days-past-due 100) (= status-days-past-due -3.10))"#,
+    r#"(and (= nested 1) (= customer "Ana") (not= loan-status "Open\""))"#,
+    r#"(and (> status-amount-due 1) (<= 5 status-days-past-due))"#,
+    r#"(or (< status-days-past-due 5.0) (>= status-amount-due -3.1) (not (> 0.5 loan-status)))"#,
+    r#"(and (= status-days-past-due 5) (= flat.key 2))"#,
+    r#"(and (= status-days-past-due loan-id) (= loan-status "Open"))"#,
+];
+
+/// A record with every member the direct rules read, so presence is settled.
+const EVERY_MEMBER: &str = r#"{"loan-id": 1, "loan-status": "Open", "status-days-past-due": 5, "status-amount-due": 1, "current-date": "2022-09-26", "nested": 1, "customer": 1, "flat": {"key": 2}}"#;
+
+/// `recs` as the page counts them, with or without the direct form, after
+/// the first loans (sampled for names, and settling presence).
+fn direct_tally(plan: &Plan, recs: &[String], direct: bool) -> (Tally, u64) {
+    let mut ev = Evaluator::new(plan);
+    ev.use_direct = direct;
+    let warm = std::iter::repeat_n(EVERY_MEMBER, 20)
+        .collect::<Vec<_>>()
+        .join("\n");
+    ev.batch(&Batch::lines(warm.into_bytes(), 1));
+    let tally = comparable(ev.batch(&Batch::lines(recs.join("\n").into_bytes(), 1)));
+    (tally, ev.direct_loans)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+    /// The direct form counts every loan as the engine's run does: fired
+    /// ids, rows, clause and builder counts, near misses, errors.
+    #[test]
+    fn the_direct_form_keeps_the_tally(
+        rule in 0..DIRECT_RULES.len(),
+        recs in prop::collection::vec(record(), 1..12),
+    ) {
+        let source = DIRECT_RULES[rule];
+        let plan = Plan::new(source, page_options(source)).unwrap();
+        let (direct, _) = direct_tally(&plan, &recs, true);
+        let (engine, none) = direct_tally(&plan, &recs, false);
+        prop_assert_eq!(none, 0);
+        prop_assert_eq!(direct, engine);
+    }
+}
+
+#[test]
+fn the_direct_form_takes_comparisons_of_top_level_members() {
+    let direct = |rule: &str| {
+        Plan::new(rule, page_options(rule))
+            .unwrap()
+            .direct
+            .is_some()
+    };
+    for rule in &DIRECT_RULES[..9] {
+        assert!(direct(rule), "{rule}");
+    }
+    for rule in &DIRECT_RULES[9..] {
+        assert!(!direct(rule), "{rule}");
+    }
+    assert!(!direct(r#"(> current-date "2022-09-26")"#));
+    assert!(!direct("(< 1 status-amount-due 100)"));
+    assert!(!direct(r#"(= loan-status :open)"#));
+    assert!(!direct(r#"(= loan-status "Open" "Open")"#));
+    let dotted_id = Options {
+        id_field: "customer.id".into(),
+        ..page_options(SEED)
+    };
+    assert!(Plan::new(SEED, dotted_id).unwrap().direct.is_none());
+    // The seed over a generated portfolio: every loan after the first ones.
+    let plan = Plan::new(SEED, page_options(SEED)).unwrap();
+    let text = sample_portfolio(500, 7);
+    let (_, direct_loans) = direct_tally(
+        &plan,
+        &text.lines().map(str::to_string).collect::<Vec<_>>(),
+        true,
+    );
+    assert_eq!(direct_loans, 500);
 }

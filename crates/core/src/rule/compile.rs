@@ -240,3 +240,82 @@ impl CompiledRule {
         &self.spans
     }
 }
+
+/// A rule made only of `and`, `or`, `not` and comparisons (`=`, `not=`, `<`,
+/// `>`, `<=`, `>=`) between one variable and one constant: the shape most
+/// trigger rules have, which
+/// the dry run evaluates straight from a record's text (`dryrun::direct`).
+/// Each node keeps its id, whose outcome the dry run records.
+#[derive(Debug)]
+pub(crate) enum Logic<'r> {
+    All(u32, Vec<Logic<'r>>),
+    Any(u32, Vec<Logic<'r>>),
+    Not(u32, Box<Logic<'r>>),
+    Compare {
+        id: u32,
+        /// `Eq`, `NotEq`, `Lt`, `Gt`, `Le` or `Ge`.
+        op: super::functions::Builtin,
+        /// The operands in written order: a variable's path or a constant.
+        operands: [(u32, Operand<'r>); 2],
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Operand<'r> {
+    Var(&'r str),
+    Const(&'r Value),
+}
+
+impl CompiledRule {
+    /// The rule as [`Logic`], when it has that shape.
+    pub(crate) fn logic(&self) -> Option<Logic<'_>> {
+        self.logic_of(&self.root)
+    }
+
+    fn logic_of<'r>(&'r self, node: &'r Node) -> Option<Logic<'r>> {
+        use super::functions::Builtin;
+        let NodeKind::Call(Callee::Builtin(b), args) = &node.kind else {
+            return None;
+        };
+        let all = || {
+            args.iter()
+                .map(|a| self.logic_of(a))
+                .collect::<Option<Vec<_>>>()
+        };
+        Some(match b {
+            Builtin::And => Logic::All(node.id, all()?),
+            Builtin::Or => Logic::Any(node.id, all()?),
+            Builtin::Not if args.len() == 1 => {
+                Logic::Not(node.id, Box::new(self.logic_of(&args[0])?))
+            }
+            Builtin::Eq
+            | Builtin::NotEq
+            | Builtin::Lt
+            | Builtin::Gt
+            | Builtin::Le
+            | Builtin::Ge
+                if args.len() == 2 =>
+            {
+                let operand = |n: &'r Node| match &n.kind {
+                    NodeKind::Var(slot) => Some((n.id, Operand::Var(&self.paths[*slot]))),
+                    NodeKind::Const(i) => Some((n.id, Operand::Const(&self.consts[*i as usize]))),
+                    _ => None,
+                };
+                let operands = [operand(&args[0])?, operand(&args[1])?];
+                let vars = operands
+                    .iter()
+                    .filter(|(_, o)| matches!(o, Operand::Var(_)))
+                    .count();
+                if vars != 1 {
+                    return None;
+                }
+                Logic::Compare {
+                    id: node.id,
+                    op: *b,
+                    operands,
+                }
+            }
+            _ => return None,
+        })
+    }
+}
