@@ -124,7 +124,9 @@ impl<R: WorkerReply> WorkerLink<R> {
         link
     }
 
-    fn start(&self) -> bool {
+    /// Starts the worker now, before any message (`send` starts it otherwise);
+    /// false when it could not start.
+    pub fn start(&self) -> bool {
         let url = self.0.borrow().url.clone();
         let Ok(worker) = Worker::new(&url) else {
             return false;
