@@ -16,6 +16,7 @@ use yew::prelude::*;
 use super::dry_run_protocol::{AnalysisReply, ToWorker};
 use super::rule_analysis::use_analysis_worker;
 use super::templating::LIVE_ANALYSIS_MAX;
+use super::worker_link::use_newest;
 
 use crate::services::clipboard;
 
@@ -92,7 +93,7 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
     let today = use_state(|| None::<Date>);
     let state = use_state(|| None::<Result<(), String>>);
     let answered = use_state(|| None::<Answered>);
-    let latest = use_mut_ref(|| 0u32);
+    let newest = use_newest();
     // A large rule's query asked for by "Copy as SQL", until it comes.
     let asking = use_state(|| None::<SqlInput>);
     let worker = use_analysis_worker();
@@ -120,16 +121,12 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
         Callback::from(move |(input, copy): (SqlInput, bool)| {
             let reply = {
                 let answered = answered.clone();
-                let latest = latest.clone();
                 let state = state.clone();
                 let input = input.clone();
-                Callback::from(move |reply: AnalysisReply| {
-                    let AnalysisReply::Sql { version, result } = reply else {
+                newest.request(move |reply: AnalysisReply| {
+                    let AnalysisReply::Sql { result, .. } = reply else {
                         return;
                     };
-                    if version != *latest.borrow() {
-                        return;
-                    }
                     if let (true, Ok(query)) = (copy, &result) {
                         let state = state.clone();
                         let query = query.clone();
@@ -148,13 +145,12 @@ pub fn CopySql(props: &CopySqlProps) -> Html {
             };
             let sent = worker
                 .as_ref()
-                .and_then(|w| w.ask(|version| ToWorker::Sql { version, request }, None, reply));
-            match sent {
-                Some(version) => *latest.borrow_mut() = version,
-                None => answered.set(Some(Rc::new((
+                .is_some_and(|w| w.ask(|version| ToWorker::Sql { version, request }, None, reply));
+            if !sent {
+                answered.set(Some(Rc::new((
                     input,
                     Err("The SQL translator runs in the page's analysis worker, which could not start.".to_string()),
-                )))),
+                ))));
             }
         })
     };

@@ -18,7 +18,7 @@ use super::dry_run_protocol::{
 };
 use super::dry_run_table::{DryRunTable, Query, Window, WINDOW};
 use super::file_drop::use_file_drop;
-use super::worker_link::{Reply, WorkerLink};
+use super::worker_link::{Reply, WorkerLink, WORKER_URL};
 use crate::services::{download, files};
 
 /// Loans in a generated sample portfolio.
@@ -182,14 +182,24 @@ impl Reducible for DryState {
 /// early, so that it is ready, and warm, before a portfolio can be picked).
 const WARM_AFTER_MS: u32 = 100;
 
-/// `?dryrun-helpers=N` in the page's address sets the helper workers (tests use it).
-pub(crate) fn helpers_asked() -> Option<u32> {
-    let search = gloo::utils::window().location().search().ok()?;
-    search
+/// The dry run's worker: `?dry-run` makes it start its helper workers as it
+/// loads (`dry_run_worker::run_worker`), the one way they start, with no
+/// round trip through the page's busy main thread; `?dryrun-helpers=N` in the
+/// page's address sets how many (tests use it), else a worker a core.
+pub(crate) fn worker_url() -> String {
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    let asked = search
         .trim_start_matches('?')
         .split('&')
         .find_map(|kv| kv.strip_prefix("dryrun-helpers="))
-        .and_then(|n| n.parse().ok())
+        .and_then(|n| n.parse::<u32>().ok());
+    match asked {
+        Some(n) => format!("{WORKER_URL}?dry-run&dryrun-helpers={n}"),
+        None => format!("{WORKER_URL}?dry-run"),
+    }
 }
 
 fn seconds(s: f64) -> String {
@@ -251,7 +261,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
             });
             match early {
                 Some((worker, ready)) => WorkerLink::adopt(worker, ready, on_reply),
-                None => WorkerLink::new(on_reply),
+                None => WorkerLink::at(worker_url(), on_reply),
             }
         })
         .borrow()
@@ -283,13 +293,12 @@ pub fn DryRun(props: &DryRunProps) -> Html {
             let warm = Timeout::new(WARM_AFTER_MS, move || {
                 let _ = worker.send(
                     ToWorker::Prepare {
-                        helpers: helpers_asked(),
-                        rehearse: Some(RunSpec {
+                        rehearse: RunSpec {
                             rule: rule.to_string(),
                             today: String::new(),
                             id_field: id_field.to_string(),
                             items: items.iter().map(|(_, _, t)| t.clone()).collect(),
-                        }),
+                        },
                     },
                     None,
                 );
@@ -342,7 +351,6 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                                         items,
                                     },
                                     key: format!("{}:{}", portfolio.name, portfolio.size),
-                                    helpers: helpers_asked(),
                                 },
                                 Some(&portfolio.blob),
                             );

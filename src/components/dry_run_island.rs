@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use super::dry_run::{helpers_asked, DryCounts, DryRun, DryRunProps, EarlyWorker};
-use super::dry_run_protocol::{AnalysisReply, ClauseCount, ToWorker};
+use super::dry_run::{worker_url, DryCounts, DryRun, DryRunProps, EarlyWorker};
+use super::dry_run_protocol::{AnalysisReply, ClauseCount};
 use super::island::{IslandHost, IslandProps};
-use super::worker_link::{WorkerLink, WORKER_URL};
+use super::worker_link::WorkerLink;
 use crate::services::tools_bundle;
 
 /// `DryRunProps` on the wire, without the callback.
@@ -58,18 +58,10 @@ pub fn DryRunHost(props: &DryRunProps) -> Html {
                     if gone.get() {
                         return;
                     }
-                    // `?dry-run`: it starts its helpers as it starts, so their
-                    // files load early too (`dry_run_worker::run_worker`).
-                    let url = match helpers_asked() {
-                        Some(n) => format!("{WORKER_URL}?dry-run&dryrun-helpers={n}"),
-                        None => format!("{WORKER_URL}?dry-run"),
-                    };
-                    let link = WorkerLink::at(url, Callback::noop());
-                    let prepare = ToWorker::Prepare {
-                        helpers: helpers_asked(),
-                        rehearse: None,
-                    };
-                    if link.send(prepare, None) {
+                    // It starts its helpers as it starts, so their files
+                    // load early too (`dry_run::worker_url`).
+                    let link = WorkerLink::at(worker_url(), Callback::noop());
+                    if link.start() {
                         *early.borrow_mut() = Some(link);
                     }
                 });

@@ -26,9 +26,6 @@ pub enum ToWorker {
         spec: RunSpec,
         /// Names the portfolio, so the next run of the same one is diffed against this.
         key: String,
-        /// Helper workers to share NDJSON with; `None` picks by the cores
-        /// (a worker a core, at most 4, this one included).
-        helpers: Option<u32>,
     },
     Cancel {
         run: u32,
@@ -100,12 +97,11 @@ pub enum ToWorker {
         json: String,
         job: super::preview_worker::BodyJob,
     },
-    /// Start the helper workers now, and rehearse a run of `rehearse` over a
-    /// generated portfolio, so that all is ready, and compiled by the
-    /// browser's optimising tier, before the first run (helpers get `None`).
+    /// Rehearse a run of `rehearse` over a generated portfolio, so that all
+    /// is compiled by the browser's optimising tier before the first run.
+    /// (The helper workers start as the worker loads: `dry_run::worker_url`.)
     Prepare {
-        helpers: Option<u32>,
-        rehearse: Option<RunSpec>,
+        rehearse: RunSpec,
     },
     /// To a helper worker: evaluate the NDJSON lines that start in bytes
     /// `start..end` of the Blob beside this message, for run `run` of this

@@ -61,7 +61,6 @@ struct State {
     previous: RefCell<Option<(String, String)>>,
     /// Helper workers (other cores).
     helpers: RefCell<Vec<Helper>>,
-    helpers_made: Cell<bool>,
     /// A rehearsal was asked for (once is enough).
     rehearsed: Cell<bool>,
     /// The current run's ranges the helpers finished: tally and line count, by range.
@@ -111,12 +110,10 @@ fn wake(state: &State) {
     }
 }
 
-/// Starts helpers for the other cores, once: by default a worker a core
-/// (the page idles while a run goes on), at most [`MAX_WORKERS`] in all.
-fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
-    if state.helpers_made.replace(true) {
-        return;
-    }
+/// Starts helpers for the other cores (once, as the dry run's worker
+/// loads): by default a worker a core (the page idles while a run goes on),
+/// at most [`MAX_WORKERS`] in all.
+fn start_helpers(state: &Rc<State>, asked: Option<u32>) {
     let cores = scope().navigator().hardware_concurrency() as usize;
     let count = asked.map_or(cores.clamp(1, MAX_WORKERS) - 1, |n| n.min(7) as usize);
     for index in 0..count {
@@ -181,14 +178,7 @@ fn ensure_helpers(state: &Rc<State>, asked: Option<u32>) {
         state.helpers.borrow_mut().push(Helper {
             worker,
             ready: false,
-            // A helper starts no helpers of its own; it rehearses the ranges it is sent.
-            queue: vec![(
-                ToWorker::Prepare {
-                    helpers: Some(0),
-                    rehearse: None,
-                },
-                None,
-            )],
+            queue: Vec::new(),
             _handler: handler,
         });
     }
@@ -302,8 +292,9 @@ pub fn run_worker() {
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
     // The dry run's own worker (started by the page as `…?dry-run`, with
-    // `&dryrun-helpers=N` when the page's address has it) starts its helpers
-    // now, so their files load while the page does.
+    // `&dryrun-helpers=N` when the page's address has it: `dry_run::worker_url`)
+    // starts its helpers now, so their files load while the page does; the
+    // only way they start. The analysis and Reconcile workers have none.
     let search = Reflect::get(&js_sys::global(), &"location".into())
         .and_then(|location| Reflect::get(&location, &"search".into()))
         .ok()
@@ -314,7 +305,7 @@ pub fn run_worker() {
         let asked = query
             .find_map(|kv| kv.strip_prefix("dryrun-helpers="))
             .and_then(|n| n.parse().ok());
-        ensure_helpers(&state, asked);
+        start_helpers(&state, asked);
     }
     post(&FromWorker::Ready, None);
 }
@@ -614,28 +605,18 @@ async fn shareable(blob: &Blob) -> bool {
 
 fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {
     match message {
-        ToWorker::Start {
-            run,
-            spec,
-            key,
-            helpers,
-        } => {
+        ToWorker::Start { run, spec, key } => {
             state.current.set(run);
             // A run waiting for its helpers sees it is over.
             wake(state);
             let Some(blob) = blob else { return };
-            ensure_helpers(state, helpers);
             let state = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 start(&state, run, spec, key, blob).await;
             });
         }
-        ToWorker::Prepare {
-            helpers,
-            rehearse: spec,
-        } => {
-            ensure_helpers(state, helpers);
-            if let Some(spec) = spec.filter(|_| !state.rehearsed.replace(true)) {
+        ToWorker::Prepare { rehearse: spec } => {
+            if !state.rehearsed.replace(true) {
                 let state = state.clone();
                 wasm_bindgen_futures::spawn_local(async move { rehearse(&state, spec).await });
             }

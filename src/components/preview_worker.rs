@@ -3,7 +3,8 @@
 //! `WORKER_BODY_ABOVE` is rendered and checked there (2 MB took the page
 //! 70–130 ms a time, several times after each change); a smaller one in the
 //! page at once, as before. The worker picks the sample as the page does
-//! (`analysis::preview_context`), with the custom context it holds.
+//! (`analysis::preview_context`), with the custom context it holds. An answer
+//! to an older request is dropped (`worker_link::Newest`).
 
 use std::rc::Rc;
 
@@ -19,6 +20,7 @@ use yew::prelude::*;
 use super::dry_run_protocol::{AnalysisReply, ToWorker};
 use super::rule_analysis::{use_analysis_worker, Held};
 use super::templating::CustomSample;
+use super::worker_link::use_newest;
 
 /// Bodies longer than this are rendered and checked in the worker.
 pub const WORKER_BODY_ABOVE: usize = 64 * 1024;
@@ -123,9 +125,7 @@ fn ask(
             }
         }
     });
-    worker
-        .ask(|version| ToWorker::Body { version, json, job }, None, reply)
-        .is_some()
+    worker.ask(|version| ToWorker::Body { version, json, job }, None, reply)
 }
 
 /// The request for the connection's sample: rendered in the page for a small
@@ -159,6 +159,7 @@ pub fn use_rendered(
         },
     );
     let answer = use_state(|| None::<(PtrKey, Rc<RenderResult>)>);
+    let newest = use_newest();
     let worker = use_analysis_worker();
     {
         let answer = answer.clone();
@@ -178,7 +179,7 @@ pub fn use_rendered(
                 let reply = {
                     let key = key.clone();
                     let answer = answer.clone();
-                    Callback::from(move |rendered: Rendered| {
+                    newest.request(move |rendered: Rendered| {
                         let result = match rendered {
                             Rendered::Request {
                                 method,
@@ -240,6 +241,7 @@ pub fn use_body_check(
 ) -> Option<(Rc<Connection>, Rc<Vec<Error>>)> {
     let large = large_body(&connection);
     let answer = use_state(|| None::<(Rc<Connection>, Rc<Vec<Error>>)>);
+    let newest = use_newest();
     let worker = use_analysis_worker();
     {
         let answer = answer.clone();
@@ -251,7 +253,7 @@ pub fn use_body_check(
                 };
                 let reply = {
                     let key = key.clone();
-                    Callback::from(move |rendered: Rendered| {
+                    newest.request(move |rendered: Rendered| {
                         if let Rendered::Checked(errors) = rendered {
                             answer.set(Some((key.0.clone(), Rc::new(errors))));
                         }

@@ -3,7 +3,7 @@
 //! running dry run never delays it) once typing pauses; a small one at once
 //! in the page, as before. The worker also holds the custom context when it is
 //! large (see `custom_context`), so megabytes are parsed there, never in the page.
-//! Requests are versioned: an answer to an older request is dropped.
+//! Requests are versioned: an answer to an older request is dropped (`worker_link::Newest`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -31,7 +31,7 @@ use super::code_editor::SUMMARY_ABOVE;
 use super::dry_run_protocol::{AnalysisReply, ToWorker};
 use super::rule_builder::{Cut, Results, FIRST_DEPTH, FIRST_ROWS};
 use super::templating::{use_debounced, CustomSample, ANALYSIS_DELAY_MS, LIVE_ANALYSIS_MAX};
-use super::worker_link::WorkerLink;
+use super::worker_link::{use_newest, WorkerLink};
 use crate::state::ContextFile;
 
 /// More builder items than this are not sent to the page: drawing or even
@@ -569,13 +569,14 @@ impl Default for AnalysisWorker {
 
 impl AnalysisWorker {
     /// Sends the message `make` builds for a fresh version; `answer` gets the
-    /// reply. `None` when no worker could start.
+    /// reply (wrap it with `worker_link::Newest` to take only the newest
+    /// request's). `false` when no worker could start.
     pub fn ask(
         &self,
         make: impl FnOnce(u32) -> ToWorker,
         blob: Option<&Blob>,
         answer: Callback<AnalysisReply>,
-    ) -> Option<u32> {
+    ) -> bool {
         let context = self.context.borrow_mut().take();
         if let Some(blob) = context {
             let version = self.next.get().wrapping_add(1);
@@ -586,12 +587,11 @@ impl AnalysisWorker {
         let version = self.next.get().wrapping_add(1);
         self.next.set(version);
         self.waiting.borrow_mut().insert(version, answer);
-        if self.link.send(make(version), blob) {
-            Some(version)
-        } else {
+        let sent = self.link.send(make(version), blob);
+        if !sent {
             self.waiting.borrow_mut().remove(&version);
-            None
         }
+        sent
     }
 }
 
@@ -609,7 +609,6 @@ impl AnalysisWorker {
             None,
             reply,
         )
-        .is_some()
     }
 
     /// The custom context the worker evaluates with (the text as a Blob, read
@@ -643,7 +642,7 @@ pub fn use_rule_analysis(input: RuleInput) -> (Rc<Analysed>, bool) {
     });
     let settled = use_debounced(large.then(|| input.clone()), ANALYSIS_DELAY_MS);
     let answer = use_state(|| None::<Rc<Analysed>>);
-    let latest = use_mut_ref(|| 0u32);
+    let newest = use_newest();
     let worker = use_analysis_worker();
     {
         let answer = answer.clone();
@@ -652,14 +651,10 @@ pub fn use_rule_analysis(input: RuleInput) -> (Rc<Analysed>, bool) {
                 let asked = input.clone();
                 let reply = {
                     let answer = answer.clone();
-                    let latest = latest.clone();
-                    Callback::from(move |reply: AnalysisReply| {
-                        let AnalysisReply::Analysed { version, report } = reply else {
+                    newest.request(move |reply: AnalysisReply| {
+                        let AnalysisReply::Analysed { report, .. } = reply else {
                             return;
                         };
-                        if version != *latest.borrow() {
-                            return;
-                        }
                         if let Ok(report) = serde_json::from_str::<RuleReport>(&report) {
                             let (analysis, cut, too_many) = report.into_analysis(&asked.text);
                             let analysed =
@@ -669,17 +664,16 @@ pub fn use_rule_analysis(input: RuleInput) -> (Rc<Analysed>, bool) {
                     })
                 };
                 let request = input.request();
-                let sent = worker.and_then(|w| {
+                let sent = worker.is_some_and(|w| {
                     w.ask(
                         |version| ToWorker::Analyse { version, request },
                         None,
                         reply,
                     )
                 });
-                match sent {
-                    Some(version) => *latest.borrow_mut() = version,
+                if !sent {
                     // No worker (a test page without its script): here, as for small rules.
-                    None => answer.set(Some(Rc::new(input.here()))),
+                    answer.set(Some(Rc::new(input.here())));
                 }
             }
         });
@@ -848,7 +842,7 @@ pub fn use_custom_sample_of(
         c.as_ref().map(|c| roots_of(c)).unwrap_or_default()
     });
     let answer = use_state(|| None::<(ContextKey, CustomSample)>);
-    let latest = use_mut_ref(|| 0u32);
+    let newest = use_newest();
     {
         let answer = answer.clone();
         use_effect_with(
@@ -857,30 +851,22 @@ pub fn use_custom_sample_of(
                 let Some(key) = key.clone() else {
                     return;
                 };
-                let reply = {
-                    let latest = latest.clone();
-                    Callback::from(move |reply: AnalysisReply| {
-                        let AnalysisReply::ContextSubset { version, json } = reply else {
-                            return;
-                        };
-                        if version != *latest.borrow() {
-                            return;
-                        }
-                        let sample = match json {
-                            Ok(json) => CustomSample(Rc::new(Context::from_json(&json))),
-                            Err(error) => CustomSample(Rc::new(Err(error))),
-                        };
-                        answer.set(Some((key.clone(), sample)));
-                    })
-                };
+                let reply = newest.request(move |reply: AnalysisReply| {
+                    let AnalysisReply::ContextSubset { json, .. } = reply else {
+                        return;
+                    };
+                    let sample = match json {
+                        Ok(json) => CustomSample(Rc::new(Context::from_json(&json))),
+                        Err(error) => CustomSample(Rc::new(Err(error))),
+                    };
+                    answer.set(Some((key.clone(), sample)));
+                });
                 let roots = roots.clone();
-                if let Some(version) = worker.ask(
+                worker.ask(
                     |version| ToWorker::ContextSubset { version, roots },
                     None,
                     reply,
-                ) {
-                    *latest.borrow_mut() = version;
-                }
+                );
             },
         );
     }

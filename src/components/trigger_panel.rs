@@ -29,6 +29,7 @@ use super::sample_picker::sample_picker;
 use super::templating::{use_custom_sample, LIVE_ANALYSIS_MAX};
 use super::trigger_kind::trigger_kind;
 use super::use_dispatch;
+use super::worker_link::use_newest;
 use crate::actions::Edit;
 use crate::builder::{self, Edit as BuilderEdit, Path};
 use crate::state::{Action, Dispatcher};
@@ -232,25 +233,18 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     // A large rule's new text, made in the worker: only the latest job's is
     // applied, and a Format's only while the rule is still the one it formatted
     // (a builder edit carries the whole field, so the latest has all the typing).
-    let jobs = use_mut_ref(|| 0u32);
+    let jobs = use_newest();
     let apply_from_worker = {
         let editor = editor.clone();
         let latest = latest.clone();
         move |made_of: Option<String>, coalesce: Option<String>| {
             let editor = editor.clone();
             let latest = latest.clone();
-            let jobs = jobs.clone();
-            let job = {
-                let mut jobs = jobs.borrow_mut();
-                *jobs = jobs.wrapping_add(1);
-                *jobs
-            };
-            Callback::from(move |next: Option<String>| {
+            jobs.request(move |next: Option<String>| {
                 let connection = latest.borrow().0.clone();
-                let current = *jobs.borrow() == job
-                    && made_of
-                        .as_ref()
-                        .is_none_or(|m| connection.trigger.rule() == m);
+                let current = made_of
+                    .as_ref()
+                    .is_none_or(|m| connection.trigger.rule() == m);
                 if let Some(next) = next.filter(|_| current) {
                     edit(
                         &editor,

@@ -1,19 +1,47 @@
 //! The page's end of a worker running the `dryrun_worker` binary (the dry
 //! run, and reconciling YouLend batches): started on first use, messages held
 //! until it says Ready, each reply handed to a callback with the Blob beside it.
+//! `Newest`: the one way a caller drops an answer older than its newest request.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent, Worker};
-use yew::Callback;
+use yew::{hook, use_memo, Callback};
 
 use super::dry_run_protocol::{attached_blob, pack, unpack, AnalysisReply, FromWorker, ToWorker};
 
 /// The worker's loader, next to the page (Trunk's `data-loader-shim`).
 pub const WORKER_URL: &str = "./dryrun_worker_loader.js";
+
+/// A caller's requests of one kind to a worker, numbered as they are made:
+/// only the newest one's answer is taken (the worker answers in order, so an
+/// older answer arriving after a newer request is stale).
+#[derive(Clone, Default)]
+pub struct Newest(Rc<Cell<u32>>);
+
+impl Newest {
+    /// A new request, from now on the newest: `answer` wrapped so that it
+    /// runs only while no later request has been made through `self`.
+    pub fn request<T: 'static>(&self, answer: impl Fn(T) + 'static) -> Callback<T> {
+        let ticket = self.0.get().wrapping_add(1);
+        self.0.set(ticket);
+        let newest = self.0.clone();
+        Callback::from(move |value| {
+            if newest.get() == ticket {
+                answer(value);
+            }
+        })
+    }
+}
+
+/// A component's [`Newest`], the same for its life.
+#[hook]
+pub fn use_newest() -> Newest {
+    (*use_memo((), |_| Newest::default())).clone()
+}
 
 /// A reply and the Blob beside it (an export, a generated portfolio).
 pub type Reply = (FromWorker, Option<Blob>);
@@ -124,7 +152,9 @@ impl<R: WorkerReply> WorkerLink<R> {
         link
     }
 
-    fn start(&self) -> bool {
+    /// Starts the worker now, before any message (`send` starts it otherwise);
+    /// false when it could not start.
+    pub fn start(&self) -> bool {
         let url = self.0.borrow().url.clone();
         let Ok(worker) = Worker::new(&url) else {
             return false;
@@ -168,5 +198,39 @@ impl<R> Drop for Link<R> {
         if let Some(worker) = self.worker.take() {
             worker.terminate();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Newest;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    #[test]
+    fn only_the_newest_requests_answer_is_taken() {
+        let newest = Newest::default();
+        let taken = Rc::new(RefCell::new(Vec::new()));
+        let answer = |name: &'static str| {
+            let taken = taken.clone();
+            move |value: u32| taken.borrow_mut().push((name, value))
+        };
+        let first = newest.request(answer("first"));
+        let second = newest.request(answer("second"));
+        first.emit(1);
+        second.emit(2);
+        // Answered again (a second reply to one request) while still the newest.
+        second.emit(3);
+        let third = newest.request(answer("third"));
+        second.emit(4);
+        third.emit(5);
+        assert_eq!(
+            *taken.borrow(),
+            [("second", 2), ("second", 3), ("third", 5)]
+        );
+        // Each holder's requests are numbered apart.
+        let other = Newest::default().request(answer("other"));
+        other.emit(6);
+        assert_eq!(taken.borrow().last(), Some(&("other", 6)));
     }
 }
