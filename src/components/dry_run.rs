@@ -14,7 +14,7 @@ use web_sys::{Blob, BlobPropertyBag, HtmlInputElement};
 use yew::prelude::*;
 
 use super::dry_run_protocol::{
-    ClauseCount, FromWorker, Progress, RunSpec, Summary, TableKind, ToWorker,
+    helpers_asked, ClauseCount, FromWorker, Progress, RunSpec, Summary, TableKind, ToWorker,
 };
 use super::dry_run_table::{DryRunTable, Query, Window, WINDOW};
 use super::file_drop::use_file_drop;
@@ -191,12 +191,7 @@ pub(crate) fn worker_url() -> String {
         .location()
         .search()
         .unwrap_or_default();
-    let asked = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("dryrun-helpers="))
-        .and_then(|n| n.parse::<u32>().ok());
-    match asked {
+    match helpers_asked(&search) {
         Some(n) => format!("{WORKER_URL}?dry-run&dryrun-helpers={n}"),
         None => format!("{WORKER_URL}?dry-run"),
     }

@@ -17,6 +17,18 @@ use web_sys::Blob;
 use super::youlend::csv;
 use super::youlend::table::{RowsWindow, TableHead, TableQuery};
 
+/// `dryrun-helpers=N` in an address's query (`?a&dryrun-helpers=2`): how
+/// many helper workers the dry run's worker starts. Tests set it in the page's
+/// address; the page passes it on in the worker's (`dry_run::worker_url`),
+/// which the worker reads as it loads (`dry_run_worker::run_worker`).
+pub fn helpers_asked(search: &str) -> Option<u32> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("dryrun-helpers="))
+        .and_then(|n| n.parse().ok())
+}
+
 /// The page to the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -624,6 +636,15 @@ pub fn attached_blob(envelope: &JsValue, key: &str) -> Option<Blob> {
 mod tests {
     use super::*;
     use hookwright_core::dryrun::{Evaluator, Options, Plan, Reader};
+
+    #[test]
+    fn helpers_are_read_from_an_address_query() {
+        assert_eq!(helpers_asked("?dry-run&dryrun-helpers=2"), Some(2));
+        assert_eq!(helpers_asked("dryrun-helpers=0"), Some(0));
+        assert_eq!(helpers_asked("?dry-run"), None);
+        assert_eq!(helpers_asked("?dryrun-helpers=two"), None);
+        assert_eq!(helpers_asked(""), None);
+    }
 
     fn store(text: &str) -> (Store, Summary) {
         let options = Options {

@@ -27,7 +27,8 @@ use web_sys::{
 };
 
 use super::dry_run_protocol::{
-    attached_blob, pack, unpack, DiffSummary, FromWorker, Progress, RunSpec, Store, ToWorker,
+    attached_blob, helpers_asked, pack, unpack, DiffSummary, FromWorker, Progress, RunSpec, Store,
+    ToWorker,
 };
 use super::youlend::table::Table;
 use super::youlend::tables::ReconcileStore;
@@ -300,12 +301,12 @@ pub fn run_worker() {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default();
-    let mut query = search.trim_start_matches('?').split('&');
-    if query.clone().any(|kv| kv == "dry-run") {
-        let asked = query
-            .find_map(|kv| kv.strip_prefix("dryrun-helpers="))
-            .and_then(|n| n.parse().ok());
-        start_helpers(&state, asked);
+    if search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|kv| kv == "dry-run")
+    {
+        start_helpers(&state, helpers_asked(&search));
     }
     post(&FromWorker::Ready, None);
 }
