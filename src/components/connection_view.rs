@@ -44,7 +44,7 @@ fn view(editor: &EditorHandle, connection: &Rc<Connection>) -> Html {
         <article class="connection-view" aria-labelledby="connection-title">
             <header class="connection-header">
                 <h2 id="connection-title" class="visually-hidden">{ &connection.name }</h2>
-                <input class="title-input" aria-label="Connection name" value={connection.name.clone()}
+                <input type="text" class="title-input" aria-label="Connection name" value={connection.name.clone()}
                     oninput={on_rename} spellcheck="false" />
                 <p class="connection-id">{ "id " }<code>{ &connection.id }</code>
                     if !connection.enabled { <span class="badge disabled">{ "disabled" }</span> }</p>

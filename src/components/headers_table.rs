@@ -158,7 +158,7 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
             <>
                 <tr class={classes!(invalid.then_some("invalid"))}>
                     <td>
-                        <input class="mono" aria-label={format!("Header {n} name")} value={header.name.clone()}
+                        <input type="text" class="mono" aria-label={format!("Header {n} name")} value={header.name.clone()}
                             spellcheck="false" autocomplete="off" placeholder="Name"
                             aria-invalid={invalid.then_some("true")} aria-describedby={problem_id.clone()}
                             oninput={field(true)} />

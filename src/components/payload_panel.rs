@@ -69,10 +69,10 @@ pub fn payload_panel(editor: &Dispatcher, connection: &Rc<Connection>) -> Html {
             <h3 id="payload-title">{ "Payload" }</h3>
             <fieldset class="segmented">
                 <legend class="visually-hidden">{ "Payload kind" }</legend>
-                <label><input type="radio" name={format!("payload-kind-{}", connection.id)} checked={!custom}
-                    onchange={set_mode(false)} />{ " Variable list (LoanPro envelope)" }</label>
-                <label><input type="radio" name={format!("payload-kind-{}", connection.id)} checked={custom}
-                    onchange={set_mode(true)} />{ " Custom body" }</label>
+                <label class={classes!((!custom).then_some("checked"))}><input type="radio" name={format!("payload-kind-{}", connection.id)} checked={!custom}
+                    onchange={set_mode(false)} />{ "Variable list (LoanPro envelope)" }</label>
+                <label class={classes!(custom.then_some("checked"))}><input type="radio" name={format!("payload-kind-{}", connection.id)} checked={custom}
+                    onchange={set_mode(true)} />{ "Custom body" }</label>
             </fieldset>
             if custom {
                 <BodyEditor connection={connection.clone()} />
@@ -205,7 +205,7 @@ fn BodyEditor(props: &BodyEditorProps) -> Html {
             <div class="toolbar">
                 <label class="field">
                     <span class="field-label">{ "Content type" }</span>
-                    <input class="mono" aria-label="Content type" list={list_id.clone()} value={content_type.clone()}
+                    <input type="text" class="mono" aria-label="Content type" list={list_id.clone()} value={content_type.clone()}
                         spellcheck="false" oninput={on_type} />
                     <datalist id={list_id}>
                         { for CONTENT_TYPES.iter().map(|t| html! { <option value={*t} /> }) }

@@ -334,7 +334,7 @@ fn AuthEditor(props: &AuthEditorProps) -> Html {
                         <div class="secret-row">
                             <label class="field">
                                 <span class="field-label">{ "Username" }</span>
-                                <input aria-label="Username" value={username.clone()} autocomplete="off" oninput={on_user} />
+                                <input type="text" aria-label="Username" value={username.clone()} autocomplete="off" oninput={on_user} />
                             </label>
                             <label class="field grow">
                                 <span class="field-label">{ "Password" }</span>

@@ -90,7 +90,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                 <div data-testid="share-secrets">{ secrets_note }</div>
                 <label class="field">
                     <span class="field-label">{ "Share link" }</span>
-                    <input class="mono" readonly=true aria-label="Share link" value={(*link).clone()} />
+                    <input type="text" class="mono" readonly=true aria-label="Share link" value={(*link).clone()} />
                 </label>
                 <div class="dialog-actions">
                     <button type="button" class="button primary" onclick={on_copy}>{ "Copy link" }</button>

@@ -128,7 +128,7 @@ pub fn VariableList(props: &VariableListProps) -> Html {
         <div class="variable-list-editor">
             <label class="field">
                 <span class="field-label">{ "Event name" }</span>
-                <input aria-label="Event name" value={event_name.clone().unwrap_or_default()}
+                <input type="text" aria-label="Event name" value={event_name.clone().unwrap_or_default()}
                     placeholder={connection.name.clone()} oninput={on_event} />
             </label>
             <div class="two-columns">
