@@ -194,6 +194,16 @@ test('the outline moves to each section by mouse and keyboard, at 1280 and 390 p
   await outline.getByRole('link', { name: 'Trigger' }).click();
   assert.deepEqual(await focusedSection(page), { id: 'trigger-title', inView: true });
   assert.equal(await page.evaluate(() => location.hash), hash, 'the view in the URL stays');
+  // A last section shorter than the pane cannot reach the top: scrolled to the end, it is the one marked.
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await page.getByRole('radio', { name: 'Custom body' }).check();
+  await outline.getByRole('link', { name: 'Preview' }).click();
+  await until(async () => (await current())[0] === 'Preview', 'Preview marked at the end of a short connection');
+  assert.ok(await page.evaluate(() => {
+    const edge = document.querySelector('.section-outline').getBoundingClientRect().bottom;
+    return document.getElementById('test-title').getBoundingClientRect().top > edge + 32;
+  }), 'the Preview heading stays below the outline here, so only the end of the pane marks it');
+  await page.getByRole('button', { name: 'Undo' }).click();
 
   await page.setViewportSize({ width: 390, height: 844 });
   for (const link of await outline.getByRole('link').all()) {

@@ -33,9 +33,18 @@ fn go_to(id: &str) {
     let _ = heading.focus();
 }
 
-/// The last section whose heading has reached the outline's bottom edge.
+/// The last section whose heading has reached the outline's bottom edge; the
+/// last section once the pane is scrolled to its end, since a short last
+/// section's heading never reaches the top.
 fn section_in_view() -> usize {
     let document = gloo::utils::document();
+    let at_end = document.get_element_by_id("main").is_some_and(|main| {
+        main.scroll_top() > 0
+            && main.scroll_top() + main.client_height() >= main.scroll_height() - 2
+    });
+    if at_end {
+        return SECTIONS.len() - 1;
+    }
     let edge = document
         .query_selector(".section-outline")
         .ok()
