@@ -578,17 +578,28 @@ async fn evaluate_range(
             next_task().await;
         }
     }
+    range_done(plan, reader, evaluator, tally, work_ms, read).map(Some)
+}
+
+/// A range's last records (those the reader held back for a line's end) evaluated, and its totals.
+fn range_done(
+    plan: &Plan,
+    mut reader: Reader,
+    mut evaluator: Evaluator,
+    mut tally: Tally,
+    mut work_ms: f64,
+    bytes: f64,
+) -> Result<RangeDone, FileError> {
     let began = now();
-    let batch = reader.finish()?;
-    tally.merge(evaluator.batch(&batch), plan.options());
+    tally.merge(evaluator.batch(&reader.finish()?), plan.options());
     work_ms += now() - began;
-    Ok(Some(RangeDone {
+    Ok(RangeDone {
         tally,
         lines: reader.lines_read(),
         work_ms,
         format: reader.format(),
-        bytes: read,
-    }))
+        bytes,
+    })
 }
 
 /// Whether the file can be shared out by byte ranges: plain NDJSON, its
@@ -998,15 +1009,8 @@ async fn evaluate_gzip(
     let began = now();
     let out = gunzip.finish()?;
     tally.merge(evaluator.batch(&reader.feed(&out)?), plan.options());
-    tally.merge(evaluator.batch(&reader.finish()?), plan.options());
     work_ms += now() - began;
-    Ok(Some(RangeDone {
-        tally,
-        lines: reader.lines_read(),
-        work_ms,
-        format: reader.format(),
-        bytes: read,
-    }))
+    range_done(plan, reader, evaluator, tally, work_ms, read).map(Some)
 }
 
 #[allow(clippy::too_many_arguments)]
