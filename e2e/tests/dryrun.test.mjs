@@ -13,6 +13,7 @@ import { appUnderTest, outputDir, ruleShown } from '../harness.mjs';
 import { armDryRunClock, portfolio, prepareJsPair, timeAgainstJsPair } from '../dryrun-bench.mjs';
 import { traceMainThread, checkTasks } from '../longtasks.mjs';
 import { mkdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEED = '(and (= status-days-past-due 5) (or (= loan-status "Open") (= loan-status "Collections")))';
@@ -247,6 +248,21 @@ test('a file shared out between workers by byte ranges keeps every loan, its lin
   const whole = await finished(page);
   assert.equal(await summary(page).getAttribute('data-workers'), '1');
   assert.deepEqual([whole.loans, whole.fired, whole.errors], [arrayWant.loans, arrayWant.fired, 0]);
+
+  // A gzipped file is undone as it streams in, on one worker; every loan and broken line counted.
+  const gzText = portfolio(25_000, { broken: [7, 24_000] });
+  const gzWant = expected(gzText);
+  await pick(page, 'portfolio.ndjson.gz', gzipSync(gzText));
+  await page.locator('[data-testid="dryrun-summary"][data-state="done"][data-loans="25000"]').waitFor();
+  const unzipped = await finished(page);
+  assert.equal(await summary(page).getAttribute('data-workers'), '1');
+  assert.deepEqual([unzipped.loans, unzipped.fired, unzipped.errors], [gzWant.loans, gzWant.fired, gzWant.errors]);
+  // Cut short, it says so instead of counting what it got.
+  const gz = gzipSync(portfolio(2_000));
+  await pick(page, 'cut.ndjson.gz', gz.subarray(0, gz.length >> 1));
+  const cut = await finished(page);
+  assert.equal(cut.state, 'error', cut.text);
+  assert.match(cut.text, /the gzip file is damaged or cut off/);
   assert.deepEqual(problems, []);
   await context.close();
 });
