@@ -197,6 +197,32 @@ test('a portfolio dropped on the Dry run section runs there, and opens no import
   await context.close();
 });
 
+test('a CSV portfolio (header row of variable names) runs, and so does one pasted with Ctrl+V', async () => {
+  const { page, context, problems } = await app.open();
+  await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
+  // Values in CSV are read as JSON would read them where they can be (5 a number), else as text.
+  await pick(page, 'portfolio.csv', 'loan-id,status-days-past-due,loan-status\n1,5,Open\n2,5,Closed\n3,4,Open\n4,5,"Collections"\n5,x,Open\n');
+  const csv = await finished(page);
+  assert.deepEqual([csv.state, csv.loans, csv.fired, csv.errors], ['done', 5, 2, 0], csv.text);
+  assert.match(csv.text, /CSV/);
+  const fired = page.getByTestId('dryrun-fired');
+  await fired.getByRole('row').nth(2).waitFor();
+  const ids = await fired.locator('.dr-body [role="row"]').evaluateAll((rs) => rs.map((r) => r.querySelector('[role="cell"]').textContent));
+  assert.deepEqual(ids, ['1', '4']);
+
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const pasted = portfolio(500);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), pasted);
+  await page.getByRole('group', { name: 'Drop or paste a file here' }).or(page.getByLabel('Drop or paste a file here')).first().focus();
+  await page.keyboard.press('Control+V');
+  await page.locator('[data-testid="dryrun-summary"][data-state="done"][data-loans="500"]').waitFor();
+  const done = await finished(page);
+  const want = expected(pasted);
+  assert.deepEqual([done.loans, done.fired, done.errors], [want.loans, want.fired, want.errors]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a YouLend event filter runs over a batch of events', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();
