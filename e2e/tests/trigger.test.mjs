@@ -69,6 +69,34 @@ test('the seed rule pasted as text shows two groups and three conditions', async
   await context.close();
 });
 
+test('Alt+↑/↓ move a builder row, and focus stays with it so it can move again', async () => {
+  const { page, context, problems } = await fresh();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await rule.fill(SEED);
+  await page.getByTestId('condition').first().getByRole('combobox', { name: 'Operator' }).focus();
+  await page.keyboard.press('Alt+ArrowDown');
+  await until(async () => (await rule.inputValue()).startsWith('(and (or'), 'the condition moved below the group');
+  const focused = () => page.evaluate(() => {
+    const row = document.activeElement.closest('[data-path]');
+    return [document.activeElement.getAttribute('aria-label'), row?.getAttribute('aria-label'), row?.dataset.path];
+  });
+  await until(async () => (await focused())[2] === '1', 'focus followed the row');
+  assert.deepEqual(await focused(), ['Operator', 'Condition on status-days-past-due', '1']);
+  // At the end it stays; Alt+↑ brings it back, still focused.
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.keyboard.press('Alt+ArrowUp');
+  await until(async () => (await rule.inputValue()) === SEED, 'moved back');
+  await until(async () => (await focused())[2] === '0', 'focus followed it back');
+  // The arrow buttons keep focus too: Enter twice moves the group up, then nothing more.
+  await page.getByRole('button', { name: 'Move group up' }).focus();
+  await page.keyboard.press('Enter');
+  await until(async () => (await rule.inputValue()).startsWith('(and (or'), 'the group moved up');
+  await until(async () => (await focused())[2] === '0', 'focus followed the group');
+  assert.equal((await focused())[0], 'Move group down', 'its up arrow is disabled at the top, so the down arrow has focus');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('switching samples flips the result, and rows show which clause failed', async () => {
   const { page, context, problems } = await fresh();
   const samples = page.getByRole('combobox', { name: 'Sample context' });

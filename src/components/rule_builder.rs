@@ -13,6 +13,7 @@ use hookwright_core::rule::model::{
     Condition, Expression, Group, Item, Literal, Match, Operand, Operator,
 };
 use rust_decimal::Decimal;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -74,7 +75,12 @@ impl Scope {
     fn edit(&self, path: &[usize], edit: Edit) -> Callback<MouseEvent> {
         let on_edit = self.on_edit.clone();
         let path = path.to_vec();
-        Callback::from(move |_| on_edit.emit((path.clone(), edit.clone(), None)))
+        Callback::from(move |_| {
+            if let Edit::Move(delta) = edit {
+                follow_move(&path, delta);
+            }
+            on_edit.emit((path.clone(), edit.clone(), None))
+        })
     }
 
     fn badge(&self, path: &[usize]) -> Html {
@@ -201,7 +207,7 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
         .collect();
     let label = if path.is_empty() { "Rule" } else { "Group" };
     html! {
-        <div class={classes!("group", path.is_empty().then_some("top"))} data-testid="group" role="group"
+        <div class={classes!("group", path.is_empty().then_some("top"))} data-testid="group" role="group" data-path={path_key(path)}
             aria-label={format!("{label}: match {mode} of")} onkeydown={reorder_keys(scope, path, siblings)}>
             <div class="group-head">
                 <label class="group-mode">
@@ -246,7 +252,7 @@ fn item_view(scope: &Scope, item: &Item, path: &[usize], siblings: usize) -> Htm
             let mut child = path.to_vec();
             child.push(0);
             html! {
-                <div class="not-wrapper" role="group" aria-label="NOT">
+                <div class="not-wrapper" role="group" aria-label="NOT" data-path={path_key(path)}>
                     <div class="not-head">
                         <span class="not-label">{ "NOT" }</span>
                         { scope.badge(path) }
@@ -363,8 +369,91 @@ fn reorder_keys(scope: &Scope, path: &[usize], siblings: Option<usize>) -> Callb
         };
         e.prevent_default();
         e.stop_propagation();
+        let index = path.last().copied().unwrap_or(0);
+        if index
+            .checked_add_signed(delta)
+            .is_none_or(|to| Some(to) >= siblings)
+        {
+            return;
+        }
+        follow_move(&path, delta);
         on_edit.emit((path.clone(), Edit::Move(delta), None));
     })
+}
+
+/// The `data-path` of an item's row: its path, dotted (the top group's is empty).
+fn path_key(path: &[usize]) -> String {
+    path.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Keeps focus with a row that moves (Alt+↑/↓ or its arrow buttons), so it can
+/// be moved again at once: once the builder shows the row at its new place,
+/// the same control there (the other arrow if that one is now disabled, else
+/// the row's first control) takes focus. Given up after a second.
+fn follow_move(path: &[usize], delta: isize) {
+    let Some(to) = path.last().and_then(|i| i.checked_add_signed(delta)) else {
+        return;
+    };
+    let document = gloo::utils::document();
+    let Some(row) = document
+        .query_selector(&format!("[data-path=\"{}\"]", path_key(path)))
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
+    let row_label = row.get_attribute("aria-label");
+    let control = document
+        .active_element()
+        .filter(|active| row.contains(Some(active)))
+        .and_then(|active| active.get_attribute("aria-label"));
+    let mut moved = path.to_vec();
+    *moved.last_mut().expect("a moved item has a place") = to;
+    let key = path_key(&moved);
+    let tries = Rc::new(Cell::new(0u32));
+    fn attempt(
+        key: String,
+        row_label: Option<String>,
+        control: Option<String>,
+        tries: Rc<Cell<u32>>,
+    ) {
+        let document = gloo::utils::document();
+        let row = document
+            .query_selector(&format!("[data-path=\"{key}\"]"))
+            .ok()
+            .flatten()
+            .filter(|row| row.get_attribute("aria-label") == row_label);
+        // The first frame shows the old rows: the move is drawn by a later one.
+        if let Some(row) = row.filter(|_| tries.get() > 0) {
+            let own = |selector: &str| row.query_selector(selector).ok().flatten();
+            let target = control
+                .as_deref()
+                .and_then(|label| {
+                    own(&format!(
+                        "[aria-label=\"{}\"]:not(:disabled)",
+                        label.replace('"', "\\\"")
+                    ))
+                })
+                .or_else(|| own("button.icon:not(:disabled)"))
+                .or_else(|| own("select, input, textarea, button"));
+            if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = target.focus();
+            }
+            return;
+        }
+        tries.set(tries.get() + 1);
+        if tries.get() < 60 {
+            gloo::timers::callback::Timeout::new(16, move || {
+                attempt(key, row_label, control, tries)
+            })
+            .forget();
+        }
+    }
+    gloo::timers::callback::Timeout::new(0, move || attempt(key, row_label, control, tries))
+        .forget();
 }
 
 fn condition_view(scope: &Scope, condition: &Condition, path: &[usize], siblings: usize) -> Html {
@@ -443,7 +532,7 @@ fn condition_view(scope: &Scope, condition: &Condition, path: &[usize], siblings
     };
     let coalesce = format!("value:{path:?}");
     html! {
-        <div class="condition" data-testid="condition" role="group" aria-label={format!("Condition on {}", condition.variable)}
+        <div class="condition" data-testid="condition" role="group" aria-label={format!("Condition on {}", condition.variable)} data-path={path_key(path)}
             onkeydown={reorder_keys(scope, path, Some(siblings))}>
             <VariablePicker value={condition.variable.clone()} catalog={scope.catalog} {on_pick} />
             <select class="operator" aria-label="Operator" onchange={on_operator}>
@@ -606,7 +695,7 @@ fn expression_view(
     });
     let rows = expression.text.lines().count().clamp(1, 8);
     html! {
-        <div class="condition expression" data-testid="expression" role="group" aria-label="Expression"
+        <div class="condition expression" data-testid="expression" role="group" aria-label="Expression" data-path={path_key(path)}
             onkeydown={reorder_keys(scope, path, Some(siblings))}>
             <span class="expression-label" title="Rule text the builder cannot show as a condition">{ "Expression" }</span>
             <textarea class="expression-input" aria-label="Expression" rows={rows.to_string()} spellcheck="false"
