@@ -128,6 +128,17 @@ test('reconcile a pasted batch: tables, sorting, filters and CSV export', async 
   await context.close();
 });
 
+test('Ctrl+Enter in the box reconciles what is pasted; one event reads "1 event"', async () => {
+  const { page, context, problems } = await app.open('', { wait: null });
+  await openReconcile(page);
+  await page.getByLabel(/Paste a batch/).fill(JSON.stringify(repaid));
+  await page.getByLabel(/Paste a batch/).press('Control+Enter');
+  await page.getByTestId('reconcile-results').waitFor();
+  assert.match(await page.getByTestId('reconcile-results').textContent(), /Reconciled 1 event from pasted events/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the sample batch shows every case, in the dark theme too', async () => {
   const { page, context, problems } = await app.open('#reconcile', { colorScheme: 'dark', wait: null });
   await page.getByRole('button', { name: 'Load sample batch' }).click();

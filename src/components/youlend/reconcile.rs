@@ -536,8 +536,11 @@ fn results(
             <section class="panel summary" aria-labelledby="summary-title">
                 <h3 id="summary-title">{ "Summary" }</h3>
                 <p class="hint" role="status">
-                    { format!("Reconciled {} events from {} ({}) in {} ms.",
-                        thousands((s.events + s.duplicates + s.errors) as u64), outcome.source, size(outcome.bytes as usize), thousands(outcome.millis.round() as u64)) }
+                    { {
+                        let read = (s.events + s.duplicates + s.errors) as u64;
+                        format!("Reconciled {} event{} from {} ({}) in {} ms.", thousands(read), if read == 1 { "" } else { "s" },
+                            outcome.source, size(outcome.bytes as usize), thousands(outcome.millis.round() as u64))
+                    } }
                 </p>
                 <dl class="stats">
                     { card("Distinct events", s.events, "", "events") }
