@@ -97,6 +97,25 @@ test('Alt+↑/↓ move a builder row, and focus stays with it so it can move aga
   await context.close();
 });
 
+test('a negated item moves and is removed from its NOT row; its inner row has no actions of its own', async () => {
+  const { page, context, problems } = await fresh();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await rule.fill(SEED);
+  await page.getByRole('button', { name: 'NOT (negate condition)' }).first().click();
+  await until(async () => (await rule.inputValue()).startsWith('(and (not (= status-days-past-due 5))'), 'negated');
+  const not = page.getByRole('group', { name: 'NOT' });
+  assert.deepEqual(await not.getByRole('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') ?? b.textContent)),
+    ['Move negated item up', 'Move negated item down', 'Un-NOT', 'Remove negated item']);
+  await not.getByRole('button', { name: 'Move negated item down' }).click();
+  await until(async () => (await rule.inputValue()).endsWith('(not (= status-days-past-due 5)))'), 'moved below the group');
+  await page.keyboard.press('Alt+ArrowUp');
+  await until(async () => (await rule.inputValue()).startsWith('(and (not'), 'moved back by keyboard');
+  await not.getByRole('button', { name: 'Remove negated item' }).click();
+  await until(async () => !(await rule.inputValue()).includes('not'), 'removed');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('switching samples flips the result, and rows show which clause failed', async () => {
   const { page, context, problems } = await fresh();
   const samples = page.getByRole('combobox', { name: 'Sample context' });

@@ -202,7 +202,7 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
             scope.rows_left.set(left - 1);
             let mut child = path.to_vec();
             child.push(i);
-            Some(item_view(scope, item, &child, count))
+            Some(item_view(scope, item, &child, Some(count)))
         })
         .collect();
     let label = if path.is_empty() { "Rule" } else { "Group" };
@@ -245,20 +245,30 @@ fn group_view(scope: &Scope, group: &Group, path: &[usize], siblings: Option<usi
     }
 }
 
-fn item_view(scope: &Scope, item: &Item, path: &[usize], siblings: usize) -> Html {
+/// An item and its row: `siblings` is how many items its group holds, `None`
+/// for a NOT's child, whose actions are the NOT's.
+fn item_view(scope: &Scope, item: &Item, path: &[usize], siblings: Option<usize>) -> Html {
     match item {
-        Item::Group(group) => group_view(scope, group, path, Some(siblings)),
+        Item::Group(group) => group_view(scope, group, path, siblings),
         Item::Not(inner) => {
             let mut child = path.to_vec();
             child.push(0);
             html! {
-                <div class="not-wrapper" role="group" aria-label="NOT" data-path={path_key(path)}>
+                <div class="not-wrapper" role="group" aria-label="NOT" data-path={path_key(path)}
+                    onkeydown={reorder_keys(scope, path, siblings)}>
                     <div class="not-head">
                         <span class="not-label">{ "NOT" }</span>
                         { scope.badge(path) }
                         <span class="spacer"></span>
-                        <button type="button" class="button small" onclick={scope.edit(path, Edit::ToggleNot)}
-                            title="Remove the NOT">{ "Un-NOT" }</button>
+                        <span class="row-buttons">
+                            { move_buttons(scope, path, siblings, "negated item") }
+                            <button type="button" class="button small" onclick={scope.edit(path, Edit::ToggleNot)}
+                                title="Remove the NOT">{ "Un-NOT" }</button>
+                            if siblings.is_some() {
+                                <button type="button" class="button icon danger" aria-label="Remove negated item" title="Remove"
+                                    onclick={scope.edit(path, Edit::Remove)}>{ "✕" }</button>
+                            }
+                        </span>
                     </div>
                     { item_view_inner(scope, inner, &child) }
                 </div>
@@ -298,7 +308,7 @@ impl PartialEq for RowScope {
 struct LeafProps {
     item: Item,
     path: Path,
-    siblings: usize,
+    siblings: Option<usize>,
     row: RowScope,
 }
 
@@ -326,31 +336,40 @@ fn Leaf(props: &LeafProps) -> Html {
     }
 }
 
-/// The child of a NOT: it has no siblings to move among.
+/// The child of a NOT: it has no siblings to move among, and the NOT's row moves, un-negates or removes it.
 fn item_view_inner(scope: &Scope, item: &Item, path: &[usize]) -> Html {
-    match item {
-        Item::Group(group) => group_view(scope, group, path, None),
-        other => item_view(scope, other, path, 1),
-    }
+    item_view(scope, item, path, None)
 }
 
 /// Move up/down, NOT and remove, for any item but the top group.
 fn row_actions(scope: &Scope, path: &[usize], siblings: Option<usize>, what: &str) -> Html {
-    let Some(count) = siblings else {
+    if siblings.is_none() {
         return Html::default();
-    };
-    let index = path.last().copied().unwrap_or(0);
+    }
     html! {
         <span class="row-buttons">
-            <button type="button" class="button icon" aria-label={format!("Move {what} up")} title="Move up (Alt+↑)"
-                disabled={index == 0} onclick={scope.edit(path, Edit::Move(-1))}>{ "↑" }</button>
-            <button type="button" class="button icon" aria-label={format!("Move {what} down")} title="Move down (Alt+↓)"
-                disabled={index + 1 >= count} onclick={scope.edit(path, Edit::Move(1))}>{ "↓" }</button>
+            { move_buttons(scope, path, siblings, what) }
             <button type="button" class="button small" aria-label={format!("NOT (negate {what})")} title="Wrap in NOT"
                 onclick={scope.edit(path, Edit::ToggleNot)}>{ "NOT" }</button>
             <button type="button" class="button icon danger" aria-label={format!("Remove {what}")} title="Remove"
                 onclick={scope.edit(path, Edit::Remove)}>{ "✕" }</button>
         </span>
+    }
+}
+
+/// Move up and down among `siblings` items (none for a NOT's child).
+fn move_buttons(scope: &Scope, path: &[usize], siblings: Option<usize>, what: &str) -> Html {
+    let Some(count) = siblings else {
+        return Html::default();
+    };
+    let index = path.last().copied().unwrap_or(0);
+    html! {
+        <>
+            <button type="button" class="button icon" aria-label={format!("Move {what} up")} title="Move up (Alt+↑)"
+                disabled={index == 0} onclick={scope.edit(path, Edit::Move(-1))}>{ "↑" }</button>
+            <button type="button" class="button icon" aria-label={format!("Move {what} down")} title="Move down (Alt+↓)"
+                disabled={index + 1 >= count} onclick={scope.edit(path, Edit::Move(1))}>{ "↓" }</button>
+        </>
     }
 }
 
@@ -456,7 +475,12 @@ fn follow_move(path: &[usize], delta: isize) {
         .forget();
 }
 
-fn condition_view(scope: &Scope, condition: &Condition, path: &[usize], siblings: usize) -> Html {
+fn condition_view(
+    scope: &Scope,
+    condition: &Condition,
+    path: &[usize],
+    siblings: Option<usize>,
+) -> Html {
     let ty = type_of(scope.catalog, condition);
     let replace = {
         let on_edit = scope.on_edit.clone();
@@ -533,7 +557,7 @@ fn condition_view(scope: &Scope, condition: &Condition, path: &[usize], siblings
     let coalesce = format!("value:{path:?}");
     html! {
         <div class="condition" data-testid="condition" role="group" aria-label={format!("Condition on {}", condition.variable)} data-path={path_key(path)}
-            onkeydown={reorder_keys(scope, path, Some(siblings))}>
+            onkeydown={reorder_keys(scope, path, siblings)}>
             <VariablePicker value={condition.variable.clone()} catalog={scope.catalog} {on_pick} />
             <select class="operator" aria-label="Operator" onchange={on_operator}>
                 { for operators.iter().enumerate().map(|(i, op)| html! {
@@ -543,7 +567,7 @@ fn condition_view(scope: &Scope, condition: &Condition, path: &[usize], siblings
             { value_input(scope, condition, ty, move |c| replace(c, Some(coalesce.clone()))) }
             { scope.badge(path) }
             <span class="spacer"></span>
-            { row_actions(scope, path, Some(siblings), "condition") }
+            { row_actions(scope, path, siblings, "condition") }
         </div>
     }
 }
@@ -680,7 +704,7 @@ fn expression_view(
     scope: &Scope,
     expression: &Expression,
     path: &[usize],
-    siblings: usize,
+    siblings: Option<usize>,
 ) -> Html {
     let on_edit = scope.on_edit.clone();
     let at = path.to_vec();
@@ -696,12 +720,12 @@ fn expression_view(
     let rows = expression.text.lines().count().clamp(1, 8);
     html! {
         <div class="condition expression" data-testid="expression" role="group" aria-label="Expression" data-path={path_key(path)}
-            onkeydown={reorder_keys(scope, path, Some(siblings))}>
+            onkeydown={reorder_keys(scope, path, siblings)}>
             <span class="expression-label" title="Rule text the builder cannot show as a condition">{ "Expression" }</span>
             <textarea class="expression-input" aria-label="Expression" rows={rows.to_string()} spellcheck="false"
                 value={expression.text.clone()} {oninput} />
             { scope.badge(path) }
-            { row_actions(scope, path, Some(siblings), "expression") }
+            { row_actions(scope, path, siblings, "expression") }
         </div>
     }
 }
