@@ -90,6 +90,17 @@ test('search, add from an example, and the empty state', async () => {
   await page.getByRole('searchbox', { name: 'Search connections' }).fill('no such thing');
   assert.match(await page.locator('.sidebar .empty').textContent(), /No connection matches “no such thing”/);
   await screenshot(page, 'workspace-search-empty');
+
+  // An empty workspace says so where the editor was, and starts a connection from there.
+  await page.getByRole('searchbox', { name: 'Search connections' }).fill('');
+  while ((await names(page)).length > 0) {
+    await page.getByRole('button', { name: /^Delete / }).first().click();
+  }
+  await page.getByRole('heading', { name: 'No connections yet' }).waitFor();
+  await screenshot(page, 'workspace-empty');
+  await page.getByRole('button', { name: "Example: Customer's Loan is 5 Days Past Due" }).click();
+  assert.equal(await page.getByRole('textbox', { name: 'Connection name' }).inputValue(), "Customer's Loan is 5 Days Past Due");
+  assert.deepEqual(await names(page), ["Customer's Loan is 5 Days Past Due"]);
   assert.deepEqual(problems, []);
   await context.close();
 });

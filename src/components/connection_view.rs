@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use hookwright_core::connection::Connection;
+use hookwright_core::connection::{self, Connection};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -11,7 +11,7 @@ use super::outline::SectionOutline;
 use super::payload_panel::payload_panel;
 use super::request_panel::RequestPanel;
 use super::trigger_panel::TriggerPanel;
-use crate::state::{Action, EditorHandle};
+use crate::state::{Action, Blueprint, EditorHandle};
 
 /// The selected connection's page. A plain function of `App`, which
 /// re-renders on every change anyway: each component costs the page's wasm a
@@ -19,6 +19,26 @@ use crate::state::{Action, EditorHandle};
 pub fn connection_view(editor: &EditorHandle) -> Html {
     match editor.selected_connection() {
         Some(connection) => view(editor, connection),
+        None if editor.connections.is_empty() => {
+            let add = |blueprint: Blueprint| {
+                let editor = editor.clone();
+                Callback::from(move |_: MouseEvent| editor.dispatch(Action::Add(blueprint.clone())))
+            };
+            html! {
+                <div class="empty-state">
+                    <h2>{ "No connections yet" }</h2>
+                    <p>{ "Start from a blank connection or from an example, or bring a connection file in with Import." }</p>
+                    <div class="empty-actions">
+                        <button type="button" class="button primary" onclick={add(Blueprint::Blank)}>{ "New blank connection" }</button>
+                        { for connection::examples().into_iter().map(|example| html! {
+                            <button type="button" class="button" onclick={add(Blueprint::Example(example.id))}>
+                                { format!("Example: {}", example.name) }
+                            </button>
+                        }) }
+                    </div>
+                </div>
+            }
+        }
         None => html! {
             <div class="empty-state">
                 <h2>{ "No connection selected" }</h2>
