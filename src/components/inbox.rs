@@ -45,7 +45,10 @@ pub enum Status {
     Idle,
     Connecting,
     Connected,
+    /// The browser retries a stream that was open.
     Retrying,
+    /// The browser retries a stream that never opened: no listener answers yet.
+    Unreachable,
     Failed,
 }
 
@@ -80,6 +83,12 @@ impl Reducible for Inbox {
                 }
             }
             InboxAction::Status(status) => {
+                let never_opened =
+                    matches!(next.status, Some(Status::Connecting | Status::Unreachable));
+                let status = match status {
+                    Status::Retrying if never_opened => Status::Unreachable,
+                    other => other,
+                };
                 if next.status.as_ref() == Some(&status) {
                     return self;
                 }
@@ -280,6 +289,10 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
         (Some(Status::Retrying), _) => {
             "Connection lost; retrying (is `hookwright listen` still running?)…".to_string()
         }
+        (Some(Status::Unreachable), _) => format!(
+            "No listener answers at {} yet; retrying… Start `hookwright listen` and check the URL it prints.",
+            url.trim()
+        ),
         (Some(Status::Failed), _) => format!(
             "Could not connect to {}. Start `hookwright listen` and check the URL it prints.",
             url.trim()
@@ -288,7 +301,7 @@ pub fn InboxView(props: &InboxViewProps) -> Html {
     };
     let status_class = match inbox.status {
         Some(Status::Connected) if connected => "ok",
-        Some(Status::Failed) | Some(Status::Retrying) => "bad",
+        Some(Status::Failed | Status::Retrying | Status::Unreachable) => "bad",
         _ => "muted",
     };
 
@@ -469,6 +482,30 @@ fn detail(
 
 #[cfg(test)]
 mod tests {
+    use std::rc::Rc;
+
+    use yew::Reducible;
+
+    use super::{Inbox, InboxAction, Status};
+
+    fn after(statuses: &[Status]) -> Option<Status> {
+        let mut inbox = Rc::new(Inbox::default());
+        for status in statuses {
+            inbox = inbox.reduce(InboxAction::Status(status.clone()));
+        }
+        inbox.status.clone()
+    }
+
+    #[test]
+    fn a_stream_that_never_opened_is_unreachable_not_lost() {
+        use Status::*;
+        assert_eq!(after(&[Connecting, Retrying]), Some(Unreachable));
+        assert_eq!(after(&[Connecting, Retrying, Retrying]), Some(Unreachable));
+        assert_eq!(after(&[Connecting, Connected, Retrying]), Some(Retrying));
+        assert_eq!(after(&[Connecting, Retrying, Connected]), Some(Connected));
+        assert_eq!(after(&[Connecting, Retrying, Failed]), Some(Failed));
+    }
+
     #[test]
     fn stream_urls_from_what_people_type() {
         for typed in [
