@@ -504,7 +504,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         });
         // Under the caret's line, where the text area is scrolled to.
         html! {
-            <ul class="completions" role="listbox" aria-label="Suggestions"
+            <ul class="completions" role="listbox" aria-label="Suggestions" tabindex="-1"
                 style={format!("top: calc({} * var(--code-line) + 10px - {top}px); left: calc({}ch + 12px - {left}px)", caret_line + 1, caret_col)}>
                 { for items }
             </ul>

@@ -146,7 +146,8 @@ pub fn VariablePicker(props: &VariablePickerProps) -> Html {
                 placeholder={props.value.clone()} {value} spellcheck="false"
                 {onfocus} {oninput} {onblur} {onkeydown} />
             if open.is_some() {
-                <ul id={(*list_id).clone()} class="var-list" role="listbox" aria-label="Variables">
+                // Not a tab stop: the list scrolls, so Chrome would focus it, and it closes once the input loses focus.
+                <ul id={(*list_id).clone()} class="var-list" role="listbox" aria-label="Variables" tabindex="-1">
                     { for options }
                     if empty {
                         <li class="var-empty">{ "No catalog variable matches; press Enter to use it as typed." }</li>
