@@ -149,3 +149,32 @@ test('template autocomplete completes variables and, inside a loop, its items’
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("the payload's catalog search finds every word as the picker does, and is one tab stop with arrow keys", async () => {
+  const { page, context, problems } = await app.open('', { wait: ruleShown });
+  // The first example sends LoanPro's variable list.
+  const search = page.getByRole('searchbox', { name: 'Search variables' });
+  await search.fill('days past');
+  const results = page.getByRole('list', { name: 'Catalog variables' });
+  const first = results.getByRole('button').first();
+  // Ranked as the picker ranks them: names holding every word first.
+  assert.match(await first.getAttribute('aria-label'), /^Add .*days-past/);
+  await search.focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), await first.getAttribute('aria-label'));
+  await page.keyboard.press('ArrowDown');
+  const second = await results.getByRole('button').nth(1).getAttribute('aria-label');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), second);
+  const chosen = page.locator('ol.variable-list');
+  const before = await chosen.locator('li').count();
+  await page.keyboard.press('Enter');
+  await chosen.locator('li').nth(before).waitFor();
+  assert.match(await chosen.locator('li').nth(before).textContent(), new RegExp(second.replace(/^Add /, '')));
+  // Focus stays in the results, on the one now in its place.
+  await page.waitForFunction(() => document.activeElement?.closest('.variable-results'));
+  // One Tab leaves the results.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => !!document.activeElement.closest('.variable-results')), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

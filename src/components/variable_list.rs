@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use hookwright_core::connection::{Connection, Payload};
 use hookwright_core::template::envelope;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -66,17 +67,11 @@ pub fn VariableList(props: &VariableListProps) -> Html {
     };
 
     let catalog = catalog_for(connection.source);
-    let needle = search.trim().to_lowercase();
+    // The catalog's own search, as the variable picker's: every word, ranked by name.
     let results: Vec<_> = catalog
-        .variables
-        .iter()
+        .search(&search, MAX_RESULTS + variables.len())
+        .into_iter()
         .filter(|v| !variables.contains(&v.name))
-        .filter(|v| {
-            needle.is_empty()
-                || v.name.to_lowercase().contains(&needle)
-                || v.description.to_lowercase().contains(&needle)
-                || v.group.to_lowercase().contains(&needle)
-        })
         .take(MAX_RESULTS)
         .collect();
 
@@ -102,7 +97,7 @@ pub fn VariableList(props: &VariableListProps) -> Html {
             </li>
         }
     });
-    let result_items = results.iter().map(|v| {
+    let result_items = results.iter().enumerate().map(|(i, v)| {
         let name = v.name.clone();
         let run = set_list(Box::new(move |list: &mut Vec<String>| {
             list.push(name.clone())
@@ -110,7 +105,11 @@ pub fn VariableList(props: &VariableListProps) -> Html {
         html! {
             <li key={v.name.clone()}>
                 <button type="button" class="button small" aria-label={format!("Add {}", v.name)}
-                    onclick={Callback::from(move |_: MouseEvent| run())}>{ "+ Add" }</button>
+                    tabindex={if i == 0 { "0" } else { "-1" }}
+                    onclick={Callback::from(move |_: MouseEvent| {
+                        run();
+                        focus_result_after_add(i);
+                    })}>{ "+ Add" }</button>
                 <code>{ &v.name }</code>
                 <span class="muted">{ format!(" {} — {}", v.ty.as_str(), v.description) }</span>
             </li>
@@ -149,7 +148,8 @@ pub fn VariableList(props: &VariableListProps) -> Html {
                     if results.is_empty() {
                         <p class="empty">{ "No variable matches." }</p>
                     } else {
-                        <ul class="variable-results" aria-label="Catalog variables">{ for result_items }</ul>
+                        <ul class="variable-results" aria-label="Catalog variables" title="↑/↓ move between the results"
+                            onkeydown={Callback::from(step_between_results)}>{ for result_items }</ul>
                     }
                 </div>
             </div>
@@ -168,4 +168,52 @@ pub fn VariableList(props: &VariableListProps) -> Html {
             <p class="muted small">{ "The trace id is a fresh v4 UUID for each delivery (LoanPro keeps it across retries)." }</p>
         </div>
     }
+}
+
+/// One tab stop for the results: ↑/↓ (Home/End) move focus between their Add
+/// buttons, so the rest of the page is a Tab away, not forty.
+fn step_between_results(e: KeyboardEvent) {
+    let Some(item) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|button| button.parent_element())
+    else {
+        return;
+    };
+    let next = match e.key().as_str() {
+        "ArrowDown" => item.next_element_sibling(),
+        "ArrowUp" => item.previous_element_sibling(),
+        "Home" => item
+            .parent_element()
+            .and_then(|list| list.first_element_child()),
+        "End" => item
+            .parent_element()
+            .and_then(|list| list.last_element_child()),
+        _ => return,
+    };
+    e.prevent_default();
+    if let Some(button) = next
+        .and_then(|li| li.query_selector("button").ok().flatten())
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = button.focus();
+    }
+}
+
+/// The added variable leaves the results: focus goes to the one now in its
+/// place (or the last), so adding several from the keyboard keeps going.
+fn focus_result_after_add(index: usize) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        let document = gloo::utils::document();
+        let find = |selector: &str| document.query_selector(selector).ok().flatten();
+        let button = find(&format!(
+            ".variable-results li:nth-child({}) button",
+            index + 1
+        ))
+        .or_else(|| find(".variable-results li:last-child button"));
+        if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = button.focus();
+        }
+    })
+    .forget();
 }
