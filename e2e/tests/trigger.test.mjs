@@ -108,6 +108,8 @@ test('a negated item moves and is removed from its NOT row; its inner row has no
     ['Move negated item up', 'Move negated item down', 'Un-NOT', 'Remove negated item']);
   await not.getByRole('button', { name: 'Move negated item down' }).click();
   await until(async () => (await rule.inputValue()).endsWith('(not (= status-days-past-due 5)))'), 'moved below the group');
+  // Focus follows the row once it is drawn in its new place (its up arrow: down is now disabled).
+  await until(async () => (await page.evaluate(() => document.activeElement.getAttribute('aria-label'))) === 'Move negated item up', 'focus on the moved row');
   await page.keyboard.press('Alt+ArrowUp');
   await until(async () => (await rule.inputValue()).startsWith('(and (not'), 'moved back by keyboard');
   await not.getByRole('button', { name: 'Remove negated item' }).click();
