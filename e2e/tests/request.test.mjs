@@ -247,3 +247,31 @@ test('a 2,000-line body keeps typing fast and validates after a pause, errors un
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('from the keyboard, focus follows a header that is added, moved or removed, and a variable that is removed', async () => {
+  const { page, context, problems } = await app.open();
+  const focused = () => page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  const focusedIs = (label) => until(async () => (await focused()) === label, `focus on ${label}`);
+  await page.getByRole('button', { name: '+ Add header' }).focus();
+  await page.keyboard.press('Enter');
+  await focusedIs('Header 2 name');
+  await page.keyboard.type('X-Trace');
+  await page.getByRole('button', { name: 'Move header 2 up' }).focus();
+  await page.keyboard.press('Enter');
+  // It is header 1 now, whose up arrow is disabled: its down arrow has focus.
+  await focusedIs('Move header 1 down');
+  assert.equal(await page.getByRole('textbox', { name: 'Header 1 name' }).inputValue(), 'X-Trace');
+  await page.getByRole('button', { name: 'Remove header 1' }).focus();
+  await page.keyboard.press('Enter');
+  await focusedIs('Remove header 1');
+  assert.equal(await page.getByRole('textbox', { name: 'Header 1 name' }).inputValue(), 'Content-Type');
+
+  // The first example sends a variable list: removing one moves focus to the next one's ✕.
+  const first = await page.locator('ol.variable-list li code').first().textContent();
+  const second = await page.locator('ol.variable-list li code').nth(1).textContent();
+  await page.getByRole('button', { name: `Remove ${first}`, exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await focusedIs(`Remove ${second}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

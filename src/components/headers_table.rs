@@ -16,6 +16,7 @@ use yew::prelude::*;
 
 use super::error_list::error_list;
 use crate::outbound::is_forbidden_header;
+use crate::services::focus;
 
 #[derive(Properties, PartialEq)]
 pub struct HeadersTableProps {
@@ -108,7 +109,9 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let mut rows = headers.clone();
             rows.push(Header::new("", ""));
+            let new_name = focus::labelled(&format!("Header {} name", rows.len()));
             emit(rows, String::new());
+            focus::after_render(vec![new_name]);
         })
     };
     let rows = headers.iter().enumerate().map(|(i, header)| {
@@ -128,15 +131,28 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                 emit(rows, format!("header{i}{}", if is_name { "n" } else { "v" }));
             })
         };
-        let op = |change: fn(&mut Vec<Header>, usize)| {
+        // Rows have no identity of their own, so focus is put where the edited row went.
+        let op = |change: fn(&mut Vec<Header>, usize), then: Vec<String>| {
             let headers = headers.clone();
             let emit = emit.clone();
             Callback::from(move |_: MouseEvent| {
                 let mut rows = headers.clone();
                 change(&mut rows, i);
                 emit(rows, String::new());
+                focus::after_render(then.clone());
             })
         };
+        let moved = |to: usize, arrow: &str, other: &str| {
+            vec![
+                focus::labelled(&format!("Move header {to} {arrow}")),
+                focus::labelled(&format!("Move header {to} {other}")),
+            ]
+        };
+        let after_remove = vec![
+            focus::labelled(&format!("Remove header {n}")),
+            focus::labelled(&format!("Remove header {}", n.saturating_sub(1))),
+            ".headers-editor .toolbar button".to_string(),
+        ];
         let problems = row_problems(&props.findings, header, i);
         let problem_id = format!("header-{n}-problems");
         let invalid = problems.iter().any(|e| !e.is_warning());
@@ -176,11 +192,11 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                     </td>
                     <td class="row-buttons">
                         <button type="button" class="button icon" aria-label={format!("Move header {n} up")} title="Move up"
-                            disabled={i == 0} onclick={op(|r, i| r.swap(i, i - 1))}>{ "↑" }</button>
+                            disabled={i == 0} onclick={op(|r, i| r.swap(i, i - 1), moved(n.saturating_sub(1), "up", "down"))}>{ "↑" }</button>
                         <button type="button" class="button icon" aria-label={format!("Move header {n} down")} title="Move down"
-                            disabled={i + 1 == headers.len()} onclick={op(|r, i| r.swap(i, i + 1))}>{ "↓" }</button>
+                            disabled={i + 1 == headers.len()} onclick={op(|r, i| r.swap(i, i + 1), moved(n + 1, "down", "up"))}>{ "↓" }</button>
                         <button type="button" class="button icon danger" aria-label={format!("Remove header {n}")} title="Remove"
-                            onclick={op(|r, i| { r.remove(i); })}>{ "✕" }</button>
+                            onclick={op(|r, i| { r.remove(i); }, after_remove)}>{ "✕" }</button>
                     </td>
                 </tr>
                 if !problems.is_empty() {

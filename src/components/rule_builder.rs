@@ -19,6 +19,7 @@ use yew::prelude::*;
 
 use super::variable_picker::VariablePicker;
 use crate::builder::{condition_for, empty_group, refit, type_of, Edit, Path};
+use crate::services::focus;
 use hookwright_core::dryrun::thousands;
 
 /// How each item came out for the sample (the engine's analysis).
@@ -450,12 +451,7 @@ fn follow_move(path: &[usize], delta: isize) {
             let own = |selector: &str| row.query_selector(selector).ok().flatten();
             let target = control
                 .as_deref()
-                .and_then(|label| {
-                    own(&format!(
-                        "[aria-label=\"{}\"]:not(:disabled)",
-                        label.replace('"', "\\\"")
-                    ))
-                })
+                .and_then(|label| own(&focus::labelled(label)))
                 .or_else(|| own("button.icon:not(:disabled)"))
                 .or_else(|| own("select, input, textarea, button"));
             if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {

@@ -14,7 +14,7 @@ use super::request_panel::edit_as;
 use super::templating::{catalog_for, preview_sample, use_custom_sample};
 use super::use_dispatch;
 use crate::actions::Edit;
-use crate::services::crypto;
+use crate::services::{crypto, focus};
 
 #[derive(Properties, PartialEq)]
 pub struct VariableListProps {
@@ -92,7 +92,20 @@ pub fn VariableList(props: &VariableListProps) -> Html {
                     <button type="button" class="button icon" aria-label={format!("Move {name} down")} disabled={i + 1 == n}
                         onclick={op(|l, i| l.swap(i, i + 1))}>{ "↓" }</button>
                     <button type="button" class="button icon danger" aria-label={format!("Remove {name}")}
-                        onclick={op(|l, i| { l.remove(i); })}>{ "✕" }</button>
+                        onclick={{
+                            let remove = op(|l, i| { l.remove(i); });
+                            // Focus to the next variable's ✕, else the previous one's, else the search.
+                            let next: Vec<String> = [variables.get(i + 1), i.checked_sub(1).and_then(|p| variables.get(p))]
+                                .into_iter()
+                                .flatten()
+                                .map(|v| focus::labelled(&format!("Remove {v}")))
+                                .chain([focus::labelled("Search variables")])
+                                .collect();
+                            Callback::from(move |e: MouseEvent| {
+                                remove.emit(e);
+                                focus::after_render(next.clone());
+                            })
+                        }}>{ "✕" }</button>
                 </span>
             </li>
         }
@@ -108,7 +121,11 @@ pub fn VariableList(props: &VariableListProps) -> Html {
                     tabindex={if i == 0 { "0" } else { "-1" }}
                     onclick={Callback::from(move |_: MouseEvent| {
                         run();
-                        focus_result_after_add(i);
+                        // The added variable leaves the results: the one now in its place, or the last.
+                        focus::after_render(vec![
+                            format!(".variable-results li:nth-child({}) button", i + 1),
+                            ".variable-results li:last-child button".into(),
+                        ]);
                     })}>{ "+ Add" }</button>
                 <code>{ &v.name }</code>
                 <span class="muted">{ format!(" {} — {}", v.ty.as_str(), v.description) }</span>
@@ -198,22 +215,4 @@ fn step_between_results(e: KeyboardEvent) {
     {
         let _ = button.focus();
     }
-}
-
-/// The added variable leaves the results: focus goes to the one now in its
-/// place (or the last), so adding several from the keyboard keeps going.
-fn focus_result_after_add(index: usize) {
-    gloo::timers::callback::Timeout::new(0, move || {
-        let document = gloo::utils::document();
-        let find = |selector: &str| document.query_selector(selector).ok().flatten();
-        let button = find(&format!(
-            ".variable-results li:nth-child({}) button",
-            index + 1
-        ))
-        .or_else(|| find(".variable-results li:last-child button"));
-        if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = button.focus();
-        }
-    })
-    .forget();
 }

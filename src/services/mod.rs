@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod download;
 pub mod fetch;
 pub mod files;
+pub mod focus;
 pub mod relay;
 pub mod send_history;
 pub mod storage;
