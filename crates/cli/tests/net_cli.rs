@@ -339,3 +339,30 @@ fn simulate_listen_reconcile_end_to_end() {
     assert!(report["summary"]["duplicates"].as_u64().unwrap() > 0);
     assert_eq!(report["summary"]["errors"], 0);
 }
+
+#[test]
+fn simulate_refuses_counts_that_would_fill_memory() {
+    // The sequence is built before anything is sent: a billion settlements once ran until
+    // memory ran out, printing nothing. Now clap refuses it at once (a usage error, exit 2).
+    for flag in ["--settlements", "--manual"] {
+        let mut child = command()
+            .args(["simulate", "youlend", "--to", "http://127.0.0.1:9/x"])
+            .args(["--secret", "c2VjcmV0", flag, "1000000000"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("hookwright starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("simulate {flag} 1000000000 was still running after 20 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let args = ["--to", "http://127.0.0.1:9/x", "--secret", "c2VjcmV0"];
+        run(&[&["simulate", "youlend"][..], &args, &[flag, "1000000000"]].concat())
+            .exits(2)
+            .err_has("from 0 to 100000");
+    }
+}
