@@ -86,6 +86,24 @@ fn eval_errors_exit_1_with_line_and_column() {
 }
 
 #[test]
+fn context_files_a_user_meets() {
+    // A number past the exact range is named as written, at its line:col.
+    let huge = temp_file("huge.json", "{\n  \"status-amount-due\": 1e400\n}\n");
+    run(&["eval", "status-amount-due", "--context", &huge])
+        .exits(1)
+        .err_has("number 1e400 is outside the exact range")
+        .err_has("--> 2:24");
+    run(&["render", "[[v('status-amount-due')]]", "--context", &huge])
+        .exits(1)
+        .err_has("--> 2:24");
+    // A file saved with a byte order mark reads as without one, as dryrun and reconcile read it.
+    let marked = temp_file("bom.json", "\u{feff}{\"loan-status\": \"Open\"}\r\n");
+    run(&["eval", "(= loan-status \"Open\")", "--context", &marked])
+        .exits(0)
+        .out_has("true");
+}
+
+#[test]
 fn check_exit_codes_follow_errors_not_warnings() {
     let o = hookwright(&["check", SEED]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
