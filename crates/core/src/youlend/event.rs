@@ -283,6 +283,9 @@ pub struct Repayment {
 pub struct EventError {
     pub kind: ErrorKind,
     pub reason: String,
+    /// Lines below the event's first where the JSON broke (0 but for an event printed over
+    /// several lines), so a report can name the line itself.
+    pub lines_below: usize,
 }
 
 impl EventError {
@@ -291,6 +294,7 @@ impl EventError {
         EventError {
             kind: ErrorKind::Invalid,
             reason: crate::error::clip_message(reason),
+            lines_below: 0,
         }
     }
 }
@@ -569,6 +573,7 @@ fn json_error(e: serde_json::Error) -> EventError {
     EventError {
         kind: ErrorKind::Json,
         reason: format!("bad JSON: {} (column {})", strip_position(&e), e.column()),
+        lines_below: e.line().saturating_sub(1),
     }
 }
 
