@@ -146,3 +146,15 @@ fn fmt_prints_the_canonical_text() {
     let o = hookwright(&["fmt", "(and"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn fmt_keeps_comments() {
+    // A rule file with CRLF line ends and comments: every comment is printed, beside its item.
+    let rule = temp_file(
+        "commented.clj",
+        "; day 5 only\r\n(and (= status-days-past-due 5) ; LoanPro's count\r\n  (= loan-status \"Open\"))\r\n",
+    );
+    run(&["fmt", &format!("@{rule}")]).exits(0).out_has(
+        "; day 5 only\n(and\n  (= status-days-past-due 5) ; LoanPro's count\n  (= loan-status \"Open\"))\n",
+    );
+}
