@@ -366,3 +366,35 @@ fn simulate_refuses_counts_that_would_fill_memory() {
             .err_has("from 0 to 100000");
     }
 }
+
+#[test]
+fn simulate_says_why_a_delivery_failed() {
+    // A port nothing listens on: each line names the cause, not only reqwest's "error sending
+    // request", and the run exits 1 (some deliveries not answered 2xx).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let to = format!("http://127.0.0.1:{port}/webhooks");
+    let args = [
+        "--secret",
+        "c2VjcmV0",
+        "--settlements",
+        "1",
+        "--manual",
+        "0",
+    ];
+    let printed = run(&[&["simulate", "youlend", "--to", &to][..], &args].concat())
+        .exits(1)
+        .stdout;
+    let failed: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.starts_with("FAILED"))
+        .collect();
+    assert!(!failed.is_empty(), "{printed}");
+    assert!(
+        failed.iter().all(|l| l.contains("Connection refused")),
+        "{printed}"
+    );
+}
