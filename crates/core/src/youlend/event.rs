@@ -312,16 +312,19 @@ pub fn parse_event(text: &str) -> Result<Event, EventError> {
             )));
         }
         Err(e) => {
-            // A valid JSON value of the wrong shape is an invalid event, not bad JSON.
-            if let Ok(value) = serde_json::from_str::<&RawValue>(text) {
-                if !value.get().starts_with('{') {
+            // A valid JSON value of the wrong shape is an invalid event, not bad JSON; text that
+            // is not JSON gets the plain parser's reason (the typed one names a Rust struct:
+            // "invalid type: string, expected struct Envelope").
+            match serde_json::from_str::<&RawValue>(text) {
+                Ok(value) if !value.get().starts_with('{') => {
                     return Err(EventError::invalid(format!(
                         "an event must be a JSON object, not {}",
                         json_type(value)
                     )));
                 }
+                Ok(_) => return Err(json_error(e)),
+                Err(plain) => return Err(json_error(plain)),
             }
-            return Err(json_error(e));
         }
     };
     let code = match envelope.code.0 {
@@ -625,5 +628,16 @@ mod tests {
             assert!(PaymentDate::parse(bad).is_err(), "{bad}");
         }
         assert!(PaymentDate::parse("2024-02-29T23:59:60Z").is_ok());
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_bad_json_without_rust_names() {
+        // A line of an object printed over several lines, as `reconcile` read it line by line.
+        for line in [r#" "b": }"#, r#"  "EventCode": "LOA10040","#, "[1,"] {
+            let e = parse_event(line).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Json, "{line}");
+            assert!(e.reason.starts_with("bad JSON: "), "{}", e.reason);
+            assert!(!e.reason.contains("struct"), "{}", e.reason);
+        }
     }
 }
