@@ -87,6 +87,51 @@ fn json_has_the_contract_fields() {
 }
 
 #[test]
+fn lists_keep_their_documented_lengths() {
+    // README: `errors` and `nearMisses` hold the first 1,000 (in file order), `firedIds` all of
+    // them; every loan is counted once.
+    let mut text = String::new();
+    for i in 0..1_500 {
+        text += &format!(
+            "{{\"loan-id\": \"F{i}\", \"status-days-past-due\": 5, \"loan-status\": \"Open\"}}\n"
+        );
+        text += &format!(
+            "{{\"loan-id\": \"N{i}\", \"status-days-past-due\": 5, \"loan-status\": \"Closed\"}}\n"
+        );
+        text += &format!("{{\"loan-id\": \"E{i}\", \"status-days-past-due\": true, \"loan-status\": \"Open\"}}\n");
+    }
+    let file = temp_file("many.ndjson", text.as_bytes());
+    let rule = r#"(and (>= status-days-past-due 5) (= loan-status "Open"))"#;
+    let v = json_run(&["dryrun", rule, "--portfolio", &file, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["notFired"], &v["errorCount"]),
+        (&4_500.into(), &1_500.into(), &1_500.into(), &1_500.into())
+    );
+    let fired = v["firedIds"].as_array().unwrap();
+    assert_eq!(fired.len(), 1_500);
+    assert_eq!((&fired[0], &fired[1_499]), (&"F0".into(), &"F1499".into()));
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1_000);
+    assert_eq!(
+        (&errors[0]["line"], &errors[0]["id"]),
+        (&3.into(), &"E0".into())
+    );
+    assert_eq!(errors[999]["id"], "E999");
+    assert_eq!(v["nearMissCount"], 1_500);
+    let near = v["nearMisses"].as_array().unwrap();
+    assert_eq!(near.len(), 1_000);
+    assert_eq!(
+        (&near[0]["line"], &near[0]["id"]),
+        (&2.into(), &"N0".into())
+    );
+    assert_eq!(
+        near[0]["conditions"],
+        serde_json::json!([r#"(= loan-status "Open")"#])
+    );
+    assert_eq!(near[999]["id"], "N999");
+}
+
+#[test]
 fn readable_summary_and_rule_sources() {
     let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
     let o = hookwright(&["dryrun", SEED, "--portfolio", &file]);
