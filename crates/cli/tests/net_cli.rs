@@ -398,3 +398,67 @@ fn simulate_says_why_a_delivery_failed() {
         "{printed}"
     );
 }
+
+#[test]
+fn sign_and_verify_read_the_body_from_standard_input() {
+    // `--body -` (documented in both helps): the piped bytes exactly, signed and checked.
+    let dir = Dir::new("stdin");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    let piped = |args: &[&str]| {
+        run_command(
+            command()
+                .args(args)
+                .stdin(std::fs::File::open(&body).unwrap()),
+        )
+    };
+    let from_file = run(&[
+        "sign",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        &body,
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+    ])
+    .exits(0)
+    .stdout;
+    let from_stdin = piped(&[
+        "sign",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        "-",
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+    ])
+    .exits(0)
+    .stdout;
+    assert_eq!(from_stdin, from_file);
+    assert!(from_stdin.contains(VECTOR_SIGNATURE), "{from_stdin}");
+    piped(&[
+        "verify",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        "-",
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+        "--ignore-timestamp",
+        "--signature",
+        VECTOR_SIGNATURE,
+    ])
+    .exits(0)
+    .out_has("valid: the signature matches");
+}
