@@ -101,6 +101,20 @@ fn context_files_a_user_meets() {
     run(&["eval", "(= loan-status \"Open\")", "--context", &marked])
         .exits(0)
         .out_has("true");
+    // Bytes that are not UTF-8 are named at their line:col, as lint names them.
+    let latin1 = temp_file("latin1.json", b"{\"loan-status\":\n \"Cr\xe9dit\"}");
+    for command in ["eval", "render"] {
+        run(&[command, "loan-status", "--context", &latin1])
+            .exits(1)
+            .err_has("the file is not UTF-8 text\n --> 2:5");
+    }
+    // `-` reads the context from standard input.
+    let piped = run_command(
+        command()
+            .args(["eval", "(= loan-status \"Open\")", "--context", "-"])
+            .stdin(std::fs::File::open(&marked).unwrap()),
+    );
+    piped.exits(0).out_has("true");
 }
 
 #[test]

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hookwright_core::rule::{Date, EvalOptions, Rule};
-use hookwright_core::{Context, Error};
+use hookwright_core::Error;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The rule text, or @path to read it from a file
     rule: String,
-    /// The JSON context (a loan's variables or an event payload)
+    /// The JSON context (a loan's variables or an event payload; `-` for standard input)
     #[arg(long, value_name = "FILE")]
     context: PathBuf,
     /// The evaluation date for u/today and date helpers (default: the
@@ -65,23 +65,8 @@ pub fn report(errors: &[Error], source: &str) {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let context_text = match std::fs::read_to_string(&args.context) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read context {}: {e}", args.context.display());
-            return ExitCode::FAILURE;
-        }
-    };
-    let ctx = match Context::from_json(&context_text) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!(
-                "in context {}:\n{}",
-                args.context.display(),
-                e.render(&context_text)
-            );
-            return ExitCode::FAILURE;
-        }
+    let Some(ctx) = super::render::load_context(&args.context) else {
+        return ExitCode::FAILURE;
     };
     let (source, rule) = match parsed_rule(&args.rule) {
         Ok(parsed) => parsed,
