@@ -202,6 +202,31 @@ fn today_and_id_field() {
 }
 
 #[test]
+fn a_portfolio_from_standard_input() {
+    // `--portfolio -`: a pipe (`zcat … |`, a download) gives the file's answer; an empty
+    // pipe is exit 2 like an empty file, named as standard input.
+    let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
+    let from_file = json_run(&["dryrun", SEED, "--portfolio", &file, "--json"]);
+    let piped = run_command(
+        command()
+            .args(["dryrun", SEED, "--portfolio", "-", "--json"])
+            .stdin(std::fs::File::open(&file).unwrap()),
+    )
+    .exits(0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&piped.stdout).unwrap(),
+        from_file
+    );
+    run_command(
+        command()
+            .args(["dryrun", SEED, "--portfolio", "-"])
+            .stdin(std::process::Stdio::null()),
+    )
+    .exits(2)
+    .err_has("standard input: the file is empty");
+}
+
+#[test]
 fn exit_codes_for_bad_rules_and_bad_files() {
     let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
     let o = hookwright(&["dryrun", "(and (= x 1)", "--portfolio", &file]);

@@ -35,7 +35,8 @@ pub struct Args {
     /// The rule text, or @path to read it from a file (or use --connection and --id)
     #[arg(required_unless_present = "connection", conflicts_with = "connection")]
     rule: Option<String>,
-    /// The portfolio: NDJSON, a JSON array or CSV with a header row; .gz accepted
+    /// The portfolio: NDJSON, a JSON array or CSV with a header row; .gz accepted (`-` for
+    /// standard input)
     #[arg(long, value_name = "FILE")]
     portfolio: PathBuf,
     /// Take the rule of a connection in this connection file (with --id)
@@ -110,14 +111,21 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let file = match std::fs::File::open(&args.portfolio) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!(
-                "error: cannot open portfolio {}: {e}",
-                args.portfolio.display()
-            );
-            return ExitCode::from(2);
+    let piped = args.portfolio.as_os_str() == "-";
+    let shown = if piped {
+        "standard input".to_string()
+    } else {
+        args.portfolio.display().to_string()
+    };
+    let file: Box<dyn Read + Send> = if piped {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(&args.portfolio) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("error: cannot open portfolio {shown}: {e}");
+                return ExitCode::from(2);
+            }
         }
     };
     let threads = args.threads.map(usize::from).unwrap_or_else(|| {
@@ -129,7 +137,7 @@ pub fn run(args: Args) -> ExitCode {
     let (tally, format) = match stream(file, &plan, threads) {
         Ok(done) => done,
         Err(e) => {
-            eprintln!("error: {}: {e}", args.portfolio.display());
+            eprintln!("error: {shown}: {e}");
             return ExitCode::from(2);
         }
     };
@@ -139,7 +147,7 @@ pub fn run(args: Args) -> ExitCode {
     let text = if args.json {
         json(&report)
     } else {
-        summary(&report, &args.portfolio, format, elapsed)
+        summary(&report, &shown, format, elapsed)
     };
     // A closed pipe (`| head`) is not an error of ours.
     let _ = out.write_all(text.as_bytes());
@@ -151,7 +159,7 @@ const CHUNK: usize = 1 << 20;
 
 /// Reads, cuts, evaluates and merges; returns the whole tally in file order.
 fn stream(
-    mut file: std::fs::File,
+    mut file: Box<dyn Read + Send>,
     plan: &Plan,
     threads: usize,
 ) -> Result<(Tally, Option<Format>), FileError> {
@@ -198,7 +206,7 @@ fn collect(rx: Receiver<(u64, Tally)>, plan: &Plan) -> Tally {
 }
 
 fn read_all(
-    file: &mut std::fs::File,
+    file: &mut dyn Read,
     tx: &std::sync::mpsc::SyncSender<(u64, Batch)>,
 ) -> Result<Option<Format>, FileError> {
     let mut reader = Reader::new();
@@ -249,7 +257,7 @@ fn read_all(
 }
 
 /// Fills `buf` unless the file ends first; returns the bytes read.
-fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_full(file: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match file.read(&mut buf[filled..]) {
@@ -338,7 +346,7 @@ pub fn json(report: &Report) -> String {
 }
 
 /// The readable summary.
-fn summary(report: &Report, path: &std::path::Path, format: Option<Format>, secs: f64) -> String {
+fn summary(report: &Report, shown: &str, format: Option<Format>, secs: f64) -> String {
     let t = &report.tally;
     let mut out = String::new();
     let rate = if secs > 0.0 {
@@ -348,8 +356,7 @@ fn summary(report: &Report, path: &std::path::Path, format: Option<Format>, secs
     };
     let _ = writeln!(
         out,
-        "{} ({}): {} loans read in {secs:.2} s{rate}",
-        path.display(),
+        "{shown} ({}): {} loans read in {secs:.2} s{rate}",
         format.map_or("?", Format::label),
         thousands(t.loans)
     );
