@@ -172,3 +172,32 @@ fn fmt_keeps_comments() {
         "; day 5 only\n(and\n  (= status-days-past-due 5) ; LoanPro's count\n  (= loan-status \"Open\"))\n",
     );
 }
+
+#[test]
+fn check_names_the_place_in_a_bad_catalog_file() {
+    // Not an object: our message at the value, no Rust struct named.
+    let array = temp_file("array.json", "\n  []\n");
+    run(&["check", "(= a 1)", "--catalog", &array])
+        .exits(1)
+        .err_has("a catalog file is a JSON object")
+        .err_has("--> 2:3");
+    let o = run(&["check", "(= a 1)", "--catalog", &array]);
+    assert!(!o.stderr.contains("struct"), "{}", o.stderr);
+    // A field of the wrong type: at its line:col.
+    let wrong = temp_file(
+        "wrong.json",
+        "{\"name\": \"mine\",\n \"variables\": [{\"name\": 5}]}",
+    );
+    run(&["check", "(= a 1)", "--catalog", &wrong])
+        .exits(1)
+        .err_has("--> 2:25");
+    // A catalog of one's own is used.
+    let own = temp_file(
+        "own.json",
+        r#"{"name": "mine", "variables": [{"name": "a", "type": "number"}]}"#,
+    );
+    run(&["check", "(= a 1)", "--catalog", &own]).exits(0);
+    run(&["check", "(= b 1)", "--catalog", &own])
+        .exits(1)
+        .err_has("unknown variable `b`");
+}
