@@ -151,3 +151,28 @@ fn lint_json_reports() {
     // Added beside the old fields: the problem's own place in the file.
     assert_eq!(problem["position"], problem["location"]);
 }
+
+#[test]
+fn a_connection_of_the_wrong_shape_is_said_in_json_words() {
+    // serde's "expected struct Connection" named a Rust type; lint and request say "object".
+    let file = temp_file(
+        "shape.json",
+        "{\"format\": \"hookwright/connections\", \"version\": 1,\n \"connections\": [5]}",
+    );
+    let lint = run(&["lint", &file]).exits(1);
+    assert!(
+        lint.stdout
+            .contains(":2:18: connection #1: invalid type: integer `5`, expected an object"),
+        "{}",
+        lint.stdout
+    );
+    let request = run(&["request", &file, "--id", "x", "--sample", "LOA10040"]).exits(1);
+    assert!(
+        request.stderr.contains("expected an object\n --> 2:18"),
+        "{}",
+        request.stderr
+    );
+    for output in [&lint.stdout, &request.stderr] {
+        assert!(!output.contains("struct"), "{output}");
+    }
+}

@@ -190,8 +190,40 @@ fn json_error_after(text: &str, skipped: usize, e: &serde_json::Error) -> Error 
         Some(i) => message[..i].to_string(),
         None => message,
     };
+    let message = in_json_terms(&message);
     let span = Span::locate(text, offset, offset + 1);
     Error::at(ErrorKind::Json, message, span)
+}
+
+/// serde's words for what it expected, said in JSON's: an object (not a Rust `struct
+/// Connection with 6 elements` or a `map`), an array (not a `sequence`).
+fn in_json_terms(message: &str) -> String {
+    let mut out = message
+        .replace("invalid type: map,", "invalid type: object,")
+        .replace("invalid type: sequence,", "invalid type: array,")
+        .replace("expected a map", "expected an object")
+        .replace("expected a sequence", "expected an array");
+    while let Some(at) = out.find("expected struct ") {
+        let rest = &out[at + "expected struct ".len()..];
+        let mut end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        // " with 6 elements" / " with 1 element"
+        if let Some(with) = rest[end..].strip_prefix(" with ") {
+            let mut words = with.split(' ');
+            if let (Some(n), Some(word)) = (words.next(), words.next()) {
+                let word = word.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+                if n.bytes().all(|b| b.is_ascii_digit()) && word.starts_with("element") {
+                    end += " with ".len() + n.len() + 1 + word.len();
+                }
+            }
+        }
+        let tail = rest[end..].to_string();
+        out.truncate(at);
+        out.push_str("expected an object");
+        out.push_str(&tail);
+    }
+    out
 }
 
 fn byte_offset(text: &str, line: usize, column: usize) -> usize {
@@ -335,5 +367,30 @@ mod tests {
             .span
             .expect("located");
         assert_eq!(&broken[span.start..], "}");
+    }
+
+    #[test]
+    fn serde_s_rust_words_become_json_s() {
+        for (serde, ours) in [
+            (
+                "invalid type: integer `5`, expected struct Connection",
+                "invalid type: integer `5`, expected an object",
+            ),
+            (
+                "invalid length 0, expected struct Catalog with 6 elements",
+                "invalid length 0, expected an object",
+            ),
+            (
+                "invalid length 0, expected struct A with 1 element",
+                "invalid length 0, expected an object",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "invalid type: object, expected an array",
+            ),
+            ("missing field `name`", "missing field `name`"),
+        ] {
+            assert_eq!(in_json_terms(serde), ours);
+        }
     }
 }
