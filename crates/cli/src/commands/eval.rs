@@ -15,7 +15,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     context: PathBuf,
     /// The evaluation date for u/today and date helpers (default: the
-    /// context's current-date, else today)
+    /// context's current-date, an error when it is not a date; else today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
     /// Also print every sub-expression's value to stderr
