@@ -177,6 +177,17 @@ fn an_event_connection_runs_over_a_batch_of_events() {
     let v: Value = serde_json::from_str(&v.stdout).unwrap();
     assert_eq!(v["loans"], 3);
     assert_eq!(v["firedIds"], serde_json::json!(["e1"]));
+    // Without --id-field a YouLend connection's events are named by EventId, as in the page
+    // (they were all null: events have no loan-id).
+    let default = from_example(
+        "youlend-manual-payment-note.json",
+        "youlend-manual-payment-note",
+        &events,
+        &["--json"],
+    )
+    .exits(0);
+    let default: Value = serde_json::from_str(&default.stdout).unwrap();
+    assert_eq!(default, v);
 }
 
 #[test]
@@ -199,6 +210,33 @@ fn today_and_id_field() {
         fired(&["--today", "2022-10-15"]),
         serde_json::json!(["a", "b"])
     );
+    // A misspelt --id-field leaves every id null: a note says so, with the nearest name.
+    let v = json_run(&[
+        "dryrun",
+        rule,
+        "--portfolio",
+        &file,
+        "--json",
+        "--id-field",
+        "reff",
+    ]);
+    assert_eq!(v["firedIds"], serde_json::json!([null]));
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("`reff`")
+            && n.as_str().unwrap().contains("did you mean `ref`?")),
+        "{notes:?}"
+    );
+    let right = json_run(&[
+        "dryrun",
+        rule,
+        "--portfolio",
+        &file,
+        "--json",
+        "--id-field",
+        "ref",
+    ]);
+    assert_eq!(right["notes"], serde_json::json!([]));
 }
 
 #[test]

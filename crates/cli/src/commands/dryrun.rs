@@ -19,7 +19,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use hookwright_core::analysis::firing_rule;
+use hookwright_core::analysis::{firing_rule, record_id_field};
 use hookwright_core::connection::ConnectionFile;
 use hookwright_core::dryrun::{
     is_gzip, thousands, Batch, Evaluator, FileError, Format, Gunzip, Options, Plan, Reader, Report,
@@ -48,9 +48,9 @@ pub struct Args {
     /// The evaluation date for u/today and date helpers (default: each loan's current-date)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// The variable naming each loan
-    #[arg(long, value_name = "NAME", default_value = "loan-id")]
-    id_field: String,
+    /// The variable naming each loan [default: loan-id; EventId for a YouLend connection]
+    #[arg(long, value_name = "NAME")]
+    id_field: Option<String>,
     /// Worker threads (default: all cores)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -63,10 +63,11 @@ fn parse_date(s: &str) -> Result<Date, String> {
     s.parse()
 }
 
-/// The rule text: the argument (or its @file), or the connection's rule.
-fn rule_text(args: &Args) -> Result<String, String> {
+/// The rule text: the argument (or its @file), or the connection's rule; and
+/// the field naming each record (a connection's source chooses it, as the page does).
+fn rule_text(args: &Args) -> Result<(String, &'static str), String> {
     if let Some(rule) = &args.rule {
-        return read_rule(rule);
+        return read_rule(rule).map(|rule| (rule, "loan-id"));
     }
     let (Some(path), Some(id)) = (&args.connection, &args.id) else {
         return Err("error: give a RULE, or --connection FILE --id ID".into());
@@ -88,12 +89,15 @@ fn rule_text(args: &Args) -> Result<String, String> {
             )
         })?;
     // An event trigger fires for events of its kind that pass its filter (if any).
-    Ok(firing_rule(&connection.trigger))
+    Ok((
+        firing_rule(&connection.trigger),
+        record_id_field(connection.source),
+    ))
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let source = match rule_text(&args) {
-        Ok(s) => s,
+    let (source, id_field) = match rule_text(&args) {
+        Ok(found) => found,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::FAILURE;
@@ -101,7 +105,10 @@ pub fn run(args: Args) -> ExitCode {
     };
     let options = Options {
         today: args.today,
-        id_field: args.id_field.clone(),
+        id_field: args
+            .id_field
+            .clone()
+            .unwrap_or_else(|| id_field.to_string()),
         ..Options::default()
     };
     let plan = match Plan::new(&source, options) {
