@@ -462,3 +462,15 @@ fn sign_and_verify_read_the_body_from_standard_input() {
     .exits(0)
     .out_has("valid: the signature matches");
 }
+
+#[test]
+fn a_taken_port_is_exit_2_naming_it() {
+    // The port held by this test: relay and listen both refuse to start, and say which port.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for server in ["relay", "listen"] {
+        run(&[server, "--port", &port])
+            .exits(2)
+            .err_has(&format!("port {port} on 127.0.0.1 is already in use"));
+    }
+}
