@@ -30,7 +30,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 /// The rule text of a RULE argument: itself, or a file's contents for `@path`.
 pub fn read_rule(arg: &str) -> Result<String, String> {
     match arg.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path)
+        Some(path) => super::read_source_file(path)
             .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
             .map_err(|e| format!("error: cannot read rule file {path}: {e}")),
         None => Ok(arg.to_string()),

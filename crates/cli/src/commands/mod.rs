@@ -33,6 +33,17 @@ pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// The text of a rule or template file (`@path`): a byte order mark, which Windows editors
+/// write, marks the file's encoding and is not part of the text (it would be an invisible
+/// first character of the rule, or of the body sent).
+pub(crate) fn read_source_file(path: &str) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 /// A Standard Webhooks message id: `msg_` and 16 random bytes, base64url.
 pub(crate) fn random_message_id() -> String {
     use base64::Engine as _;

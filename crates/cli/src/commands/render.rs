@@ -33,7 +33,7 @@ pub enum ModeArg {
 
 pub fn run(args: Args) -> ExitCode {
     let source = match args.template.strip_prefix('@') {
-        Some(path) => match std::fs::read_to_string(path) {
+        Some(path) => match super::read_source_file(path) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!(
