@@ -474,3 +474,21 @@ fn a_taken_port_is_exit_2_naming_it() {
             .err_has(&format!("port {port} on 127.0.0.1 is already in use"));
     }
 }
+
+#[test]
+fn an_unusable_standard_secret_is_exit_2_not_a_bad_signature() {
+    // Exit 1 means "this delivery's signature does not hold"; a secret that is not base64 is the
+    // caller's mistake, exit 2 as `sign` gives for it.
+    let dir = Dir::new("badsecret");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    for secret in ["not base64!!", "whsec_"] {
+        let args = ["--scheme", "standard", "--secret", secret, "--body", &body];
+        let mut verify = vec!["verify", "--id", VECTOR_ID, "--timestamp", "1614265330"];
+        verify.extend(["--ignore-timestamp", "--signature", VECTOR_SIGNATURE]);
+        verify.extend(args);
+        run(&verify).exits(2).err_has("error: the secret is");
+        run(&[&["sign"][..], &args].concat())
+            .exits(2)
+            .err_has("error: the secret is");
+    }
+}
