@@ -491,4 +491,16 @@ fn an_unusable_standard_secret_is_exit_2_not_a_bad_signature() {
             .exits(2)
             .err_has("error: the secret is");
     }
+    // The listener checking Standard Webhooks with such a secret does not start.
+    run(&[
+        "listen",
+        "--port",
+        "0",
+        "--scheme",
+        "standard",
+        "--secret",
+        "not base64!!",
+    ])
+    .exits(2)
+    .err_has("the secret is not base64");
 }
