@@ -176,3 +176,37 @@ fn a_connection_of_the_wrong_shape_is_said_in_json_words() {
         assert!(!output.contains("struct"), "{output}");
     }
 }
+
+#[test]
+fn a_connection_file_saved_with_a_byte_order_mark() {
+    // Read as without the mark, every place still counted in the file as saved.
+    let example =
+        std::fs::read_to_string(repo().join("examples/late-5-days-external.json")).unwrap();
+    let file = temp_file("bom.json", format!("\u{feff}{example}"));
+    run(&["lint", &file])
+        .exits(0)
+        .out_has("0 errors, 0 warnings in 1 connection");
+    let request = [
+        "--id",
+        "late-5-external",
+        "--sample",
+        "loan-5-days-past-due",
+        "--trace",
+        "t",
+    ];
+    let plain = run(&[
+        &["request", "examples/late-5-days-external.json"][..],
+        &request,
+    ]
+    .concat())
+    .exits(0)
+    .stdout;
+    let marked = run(&[&["request", &file][..], &request].concat())
+        .exits(0)
+        .stdout;
+    assert_eq!(marked, plain);
+    let wrong = temp_file("bom-format.json", "\u{feff}{\"format\": 1}");
+    run(&["lint", &wrong])
+        .exits(1)
+        .out_has(":1:13: this is a `1` file");
+}

@@ -182,7 +182,7 @@ pub fn json_error(text: &str, e: &serde_json::Error) -> Error {
 }
 
 /// The located error for a serde_json failure in `text[skipped..]`, placed in `text`.
-fn json_error_after(text: &str, skipped: usize, e: &serde_json::Error) -> Error {
+pub(crate) fn json_error_after(text: &str, skipped: usize, e: &serde_json::Error) -> Error {
     let offset = skipped + byte_offset(&text[skipped..], e.line(), e.column());
     let message = e.to_string();
     // serde_json appends " at line X column Y"; the span says that already.
