@@ -283,6 +283,14 @@ fn exit_codes_for_bad_rules_and_bad_files() {
     let o = hookwright(&["dryrun", SEED, "--portfolio", &binary]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
+    // A CSV naming a column twice: the last one silently won.
+    let twice = temp_file(
+        "twice.csv",
+        b"loan-id,status-days-past-due,loan-status,status-days-past-due\n1,5,Open,4\n",
+    );
+    run(&["dryrun", SEED, "--portfolio", &twice])
+        .exits(2)
+        .err_has("names `status-days-past-due` twice");
 }
 
 #[test]
