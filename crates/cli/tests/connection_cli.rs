@@ -210,3 +210,32 @@ fn a_connection_file_saved_with_a_byte_order_mark() {
         .exits(1)
         .out_has(":1:13: this is a `1` file");
 }
+
+#[test]
+fn output_to_a_closed_pipe_or_a_full_disk_never_panics() {
+    use std::io::Read as _;
+    // `| head -c 1`: the reader goes away with 86 KB unwritten; exit 0, nothing on stderr (it
+    // was a panic with a backtrace).
+    let mut child = command()
+        .args(["catalog", "loanpro", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(first, *b"{");
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    assert_eq!(stderr(&done), "");
+    // `> /dev/full`: output cut short is said, exit 2, not passed off as whole.
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        run_command(command().args(["schema"]).stdout(full))
+            .exits(2)
+            .err_has("cannot write the output");
+    }
+}

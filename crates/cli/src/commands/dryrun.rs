@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{Read, Write as _};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -150,15 +150,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     let elapsed = started.elapsed().as_secs_f64();
     let report = plan.report(tally);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let text = if args.json {
         json(&report)
     } else {
         summary(&report, &shown, format, elapsed)
     };
-    // A closed pipe (`| head`) is not an error of ours.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    super::print_out(&text);
     ExitCode::SUCCESS
 }
 

@@ -58,7 +58,7 @@ pub fn run(args: Args) -> ExitCode {
                 );
                 eprintln!("{}", warning.render(&shown));
             }
-            println!("{}", rendered.output);
+            outln!("{}", rendered.output);
             ExitCode::SUCCESS
         }
         Err(errors) => {

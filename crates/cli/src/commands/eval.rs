@@ -85,7 +85,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     match result {
         Ok(value) => {
-            println!("{}", value.to_json());
+            outln!("{}", value.to_json());
             ExitCode::SUCCESS
         }
         Err(e) => {

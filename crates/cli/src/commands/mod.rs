@@ -1,6 +1,20 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(args) -> ExitCode`,
 //! reading files and printing at this edge while the work happens in `hookwright_core`.
 
+/// `outln!(...)`: `println!` through [`print_out`], which never panics on a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::commands::print_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `out!(...)`: `print!` through [`print_out`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::commands::print_out(&format!($($arg)*))
+    };
+}
+
 pub mod catalog;
 pub mod check;
 pub mod dryrun;
@@ -19,6 +33,25 @@ pub mod sign;
 pub mod simulate;
 pub mod sql;
 pub mod verify;
+
+/// Writes `text` to standard output (`println!` panics when it cannot). A reader that stopped
+/// reading (`| head`) ends the command quietly with exit 0: a closed pipe is not an error of
+/// ours. Any other failure (a full disk under `> out.json`) is said, exit 2: output cut short
+/// must not pass for whole.
+pub(crate) fn print_out(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(2);
+    }
+}
 
 /// The bytes of `path`, or of standard input for `-`; the message names the path on failure.
 pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {

@@ -30,12 +30,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     let report = reconcile(&input);
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("reports always serialise")
         );
     } else {
-        print!("{}", render(&report));
+        out!("{}", render(&report));
     }
     ExitCode::SUCCESS
 }

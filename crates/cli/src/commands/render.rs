@@ -3,7 +3,6 @@
 //! with their line:col and caret view, and exit 1. Warnings (curly quotes
 //! copied from LoanPro's help pages) go to stderr and do not fail.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -75,14 +74,7 @@ pub fn run(args: Args) -> ExitCode {
                 );
                 eprintln!("{}", warning.render(&source));
             }
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(rendered.output.as_bytes())
-                .and_then(|()| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::FAILURE;
-            }
+            super::print_out(&rendered.output);
             ExitCode::SUCCESS
         }
         Err(errors) => {

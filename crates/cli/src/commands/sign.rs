@@ -51,7 +51,7 @@ pub fn run(args: Args) -> ExitCode {
     match signing::sign(&with, &body) {
         Ok(headers) => {
             for h in headers {
-                println!("{}: {}", h.name, h.value);
+                outln!("{}: {}", h.name, h.value);
             }
             ExitCode::SUCCESS
         }

@@ -86,7 +86,7 @@ pub fn run(args: Args) -> ExitCode {
         seed,
     };
     let (deliveries, expected) = simulate::build(&plan);
-    println!(
+    outln!(
         "Simulating YouLend (seed {seed}): {} deliveries to {}",
         deliveries.len(),
         args.to
@@ -109,7 +109,7 @@ pub fn run(args: Args) -> ExitCode {
                 Err(e) => format!("FAILED ({e})"),
             };
             let retry = if d.retry { " (retry, same body)" } else { "" };
-            println!("{status} {}{retry} {}", d.code, d.about);
+            outln!("{status} {}{retry} {}", d.code, d.about);
         },
     ));
     match result {
@@ -119,12 +119,12 @@ pub fn run(args: Args) -> ExitCode {
         }
         Ok(failed) => {
             let retries = deliveries.iter().filter(|d| d.retry).count();
-            println!(
+            outln!(
                 "Sent {} deliveries ({} events, {retries} retries); {failed} not answered 2xx.",
                 deliveries.len(),
                 deliveries.len() - retries
             );
-            println!("{}", simulate::expected_line(&expected));
+            outln!("{}", simulate::expected_line(&expected));
             if failed == 0 {
                 ExitCode::SUCCESS
             } else {

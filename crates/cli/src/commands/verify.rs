@@ -89,11 +89,11 @@ pub fn run(args: Args) -> ExitCode {
     };
     match verdict {
         Ok(how) => {
-            println!("valid: the signature matches, {how}");
+            outln!("valid: the signature matches, {how}");
             ExitCode::SUCCESS
         }
         Err(reason) => {
-            println!("invalid: {reason}");
+            outln!("invalid: {reason}");
             ExitCode::from(1)
         }
     }
