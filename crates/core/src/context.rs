@@ -184,15 +184,20 @@ pub fn json_error(text: &str, e: &serde_json::Error) -> Error {
 /// The located error for a serde_json failure in `text[skipped..]`, placed in `text`.
 pub(crate) fn json_error_after(text: &str, skipped: usize, e: &serde_json::Error) -> Error {
     let offset = skipped + byte_offset(&text[skipped..], e.line(), e.column());
-    let message = e.to_string();
-    // serde_json appends " at line X column Y"; the span says that already.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    let message = in_json_terms(&message);
+    let message = serde_reason(e);
     let span = Span::locate(text, offset, offset + 1);
     Error::at(ErrorKind::Json, message, span)
+}
+
+/// serde_json's message in JSON's words and without its " at line X column Y" (callers say
+/// where themselves): the one reading of its errors for every file the engine reads.
+pub(crate) fn serde_reason(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => &message,
+    };
+    in_json_terms(message)
 }
 
 /// serde's words for what it expected, said in JSON's: an object (not a Rust `struct

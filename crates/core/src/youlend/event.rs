@@ -507,8 +507,12 @@ fn fields<'a, T: Deserialize<'a>>(
     code: &str,
     path: &str,
 ) -> Result<T, EventError> {
-    serde_json::from_str(raw.get())
-        .map_err(|e| EventError::invalid(format!("{code}: {path}: {}", strip_position(&e))))
+    serde_json::from_str(raw.get()).map_err(|e| {
+        EventError::invalid(format!(
+            "{code}: {path}: {}",
+            crate::context::serde_reason(&e)
+        ))
+    })
 }
 
 fn text_field(field: Field, path: &str, name: &str, code: &str) -> Result<String, EventError> {
@@ -575,17 +579,12 @@ fn json_type(raw: &RawValue) -> &'static str {
 fn json_error(e: serde_json::Error) -> EventError {
     EventError {
         kind: ErrorKind::Json,
-        reason: format!("bad JSON: {} (column {})", strip_position(&e), e.column()),
+        reason: format!(
+            "bad JSON: {} (column {})",
+            crate::context::serde_reason(&e),
+            e.column()
+        ),
         lines_below: e.line().saturating_sub(1),
-    }
-}
-
-/// serde_json's message without its " at line 1 column 5": the report gives the line.
-fn strip_position(e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
     }
 }
 
