@@ -504,3 +504,22 @@ fn an_unusable_standard_secret_is_exit_2_not_a_bad_signature() {
     .exits(2)
     .err_has("the secret is not base64");
 }
+
+#[test]
+fn sign_refuses_a_timestamp_before_1970() {
+    // It was "unexpected argument '-5'"; a negative timestamp is one verify would refuse.
+    let dir = Dir::new("negative");
+    let body = dir.file("body.json", b"{}");
+    let args = [
+        "sign",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        &body,
+    ];
+    run(&[&args[..], &["--timestamp", "-5"]].concat())
+        .exits(2)
+        .err_has("-5 is not in 0..");
+}
