@@ -151,3 +151,91 @@ fn lint_json_reports() {
     // Added beside the old fields: the problem's own place in the file.
     assert_eq!(problem["position"], problem["location"]);
 }
+
+#[test]
+fn a_connection_of_the_wrong_shape_is_said_in_json_words() {
+    // serde's "expected struct Connection" named a Rust type; lint and request say "object".
+    let file = temp_file(
+        "shape.json",
+        "{\"format\": \"hookwright/connections\", \"version\": 1,\n \"connections\": [5]}",
+    );
+    let lint = run(&["lint", &file]).exits(1);
+    assert!(
+        lint.stdout
+            .contains(":2:18: connection #1: invalid type: integer `5`, expected an object"),
+        "{}",
+        lint.stdout
+    );
+    let request = run(&["request", &file, "--id", "x", "--sample", "LOA10040"]).exits(1);
+    assert!(
+        request.stderr.contains("expected an object\n --> 2:18"),
+        "{}",
+        request.stderr
+    );
+    for output in [&lint.stdout, &request.stderr] {
+        assert!(!output.contains("struct"), "{output}");
+    }
+}
+
+#[test]
+fn a_connection_file_saved_with_a_byte_order_mark() {
+    // Read as without the mark, every place still counted in the file as saved.
+    let example =
+        std::fs::read_to_string(repo().join("examples/late-5-days-external.json")).unwrap();
+    let file = temp_file("bom.json", format!("\u{feff}{example}"));
+    run(&["lint", &file])
+        .exits(0)
+        .out_has("0 errors, 0 warnings in 1 connection");
+    let request = [
+        "--id",
+        "late-5-external",
+        "--sample",
+        "loan-5-days-past-due",
+        "--trace",
+        "t",
+    ];
+    let plain = run(&[
+        &["request", "examples/late-5-days-external.json"][..],
+        &request,
+    ]
+    .concat())
+    .exits(0)
+    .stdout;
+    let marked = run(&[&["request", &file][..], &request].concat())
+        .exits(0)
+        .stdout;
+    assert_eq!(marked, plain);
+    let wrong = temp_file("bom-format.json", "\u{feff}{\"format\": 1}");
+    run(&["lint", &wrong])
+        .exits(1)
+        .out_has(":1:13: this is a `1` file");
+}
+
+#[test]
+fn output_to_a_closed_pipe_or_a_full_disk_never_panics() {
+    use std::io::Read as _;
+    // `| head -c 1`: the reader goes away with 86 KB unwritten; exit 0, nothing on stderr (it
+    // was a panic with a backtrace).
+    let mut child = command()
+        .args(["catalog", "loanpro", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(first, *b"{");
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    assert_eq!(stderr(&done), "");
+    // `> /dev/full`: output cut short is said, exit 2, not passed off as whole.
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        run_command(command().args(["schema"]).stdout(full))
+            .exits(2)
+            .err_has("cannot write the output");
+    }
+}

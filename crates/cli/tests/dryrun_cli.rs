@@ -87,6 +87,51 @@ fn json_has_the_contract_fields() {
 }
 
 #[test]
+fn lists_keep_their_documented_lengths() {
+    // README: `errors` and `nearMisses` hold the first 1,000 (in file order), `firedIds` all of
+    // them; every loan is counted once.
+    let mut text = String::new();
+    for i in 0..1_500 {
+        text += &format!(
+            "{{\"loan-id\": \"F{i}\", \"status-days-past-due\": 5, \"loan-status\": \"Open\"}}\n"
+        );
+        text += &format!(
+            "{{\"loan-id\": \"N{i}\", \"status-days-past-due\": 5, \"loan-status\": \"Closed\"}}\n"
+        );
+        text += &format!("{{\"loan-id\": \"E{i}\", \"status-days-past-due\": true, \"loan-status\": \"Open\"}}\n");
+    }
+    let file = temp_file("many.ndjson", text.as_bytes());
+    let rule = r#"(and (>= status-days-past-due 5) (= loan-status "Open"))"#;
+    let v = json_run(&["dryrun", rule, "--portfolio", &file, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["notFired"], &v["errorCount"]),
+        (&4_500.into(), &1_500.into(), &1_500.into(), &1_500.into())
+    );
+    let fired = v["firedIds"].as_array().unwrap();
+    assert_eq!(fired.len(), 1_500);
+    assert_eq!((&fired[0], &fired[1_499]), (&"F0".into(), &"F1499".into()));
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1_000);
+    assert_eq!(
+        (&errors[0]["line"], &errors[0]["id"]),
+        (&3.into(), &"E0".into())
+    );
+    assert_eq!(errors[999]["id"], "E999");
+    assert_eq!(v["nearMissCount"], 1_500);
+    let near = v["nearMisses"].as_array().unwrap();
+    assert_eq!(near.len(), 1_000);
+    assert_eq!(
+        (&near[0]["line"], &near[0]["id"]),
+        (&2.into(), &"N0".into())
+    );
+    assert_eq!(
+        near[0]["conditions"],
+        serde_json::json!([r#"(= loan-status "Open")"#])
+    );
+    assert_eq!(near[999]["id"], "N999");
+}
+
+#[test]
 fn readable_summary_and_rule_sources() {
     let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
     let o = hookwright(&["dryrun", SEED, "--portfolio", &file]);
@@ -132,6 +177,17 @@ fn an_event_connection_runs_over_a_batch_of_events() {
     let v: Value = serde_json::from_str(&v.stdout).unwrap();
     assert_eq!(v["loans"], 3);
     assert_eq!(v["firedIds"], serde_json::json!(["e1"]));
+    // Without --id-field a YouLend connection's events are named by EventId, as in the page
+    // (they were all null: events have no loan-id).
+    let default = from_example(
+        "youlend-manual-payment-note.json",
+        "youlend-manual-payment-note",
+        &events,
+        &["--json"],
+    )
+    .exits(0);
+    let default: Value = serde_json::from_str(&default.stdout).unwrap();
+    assert_eq!(default, v);
 }
 
 #[test]
@@ -154,6 +210,58 @@ fn today_and_id_field() {
         fired(&["--today", "2022-10-15"]),
         serde_json::json!(["a", "b"])
     );
+    // A misspelt --id-field leaves every id null: a note says so, with the nearest name.
+    let v = json_run(&[
+        "dryrun",
+        rule,
+        "--portfolio",
+        &file,
+        "--json",
+        "--id-field",
+        "reff",
+    ]);
+    assert_eq!(v["firedIds"], serde_json::json!([null]));
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("`reff`")
+            && n.as_str().unwrap().contains("did you mean `ref`?")),
+        "{notes:?}"
+    );
+    let right = json_run(&[
+        "dryrun",
+        rule,
+        "--portfolio",
+        &file,
+        "--json",
+        "--id-field",
+        "ref",
+    ]);
+    assert_eq!(right["notes"], serde_json::json!([]));
+}
+
+#[test]
+fn a_portfolio_from_standard_input() {
+    // `--portfolio -`: a pipe (`zcat … |`, a download) gives the file's answer; an empty
+    // pipe is exit 2 like an empty file, named as standard input.
+    let file = temp_file("p.ndjson", PORTFOLIO.as_bytes());
+    let from_file = json_run(&["dryrun", SEED, "--portfolio", &file, "--json"]);
+    let piped = run_command(
+        command()
+            .args(["dryrun", SEED, "--portfolio", "-", "--json"])
+            .stdin(std::fs::File::open(&file).unwrap()),
+    )
+    .exits(0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&piped.stdout).unwrap(),
+        from_file
+    );
+    run_command(
+        command()
+            .args(["dryrun", SEED, "--portfolio", "-"])
+            .stdin(std::process::Stdio::null()),
+    )
+    .exits(2)
+    .err_has("standard input: the file is empty");
 }
 
 #[test]
@@ -175,6 +283,14 @@ fn exit_codes_for_bad_rules_and_bad_files() {
     let o = hookwright(&["dryrun", SEED, "--portfolio", &binary]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
+    // A CSV naming a column twice: the last one silently won.
+    let twice = temp_file(
+        "twice.csv",
+        b"loan-id,status-days-past-due,loan-status,status-days-past-due\n1,5,Open,4\n",
+    );
+    run(&["dryrun", SEED, "--portfolio", &twice])
+        .exits(2)
+        .err_has("names `status-days-past-due` twice");
 }
 
 #[test]

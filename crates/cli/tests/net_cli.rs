@@ -339,3 +339,187 @@ fn simulate_listen_reconcile_end_to_end() {
     assert!(report["summary"]["duplicates"].as_u64().unwrap() > 0);
     assert_eq!(report["summary"]["errors"], 0);
 }
+
+#[test]
+fn simulate_refuses_counts_that_would_fill_memory() {
+    // The sequence is built before anything is sent: a billion settlements once ran until
+    // memory ran out, printing nothing. Now clap refuses it at once (a usage error, exit 2).
+    for flag in ["--settlements", "--manual"] {
+        let mut child = command()
+            .args(["simulate", "youlend", "--to", "http://127.0.0.1:9/x"])
+            .args(["--secret", "c2VjcmV0", flag, "1000000000"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("hookwright starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("simulate {flag} 1000000000 was still running after 20 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let args = ["--to", "http://127.0.0.1:9/x", "--secret", "c2VjcmV0"];
+        run(&[&["simulate", "youlend"][..], &args, &[flag, "1000000000"]].concat())
+            .exits(2)
+            .err_has("from 0 to 100000");
+    }
+}
+
+#[test]
+fn simulate_says_why_a_delivery_failed() {
+    // A port nothing listens on: each line names the cause, not only reqwest's "error sending
+    // request", and the run exits 1 (some deliveries not answered 2xx).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let to = format!("http://127.0.0.1:{port}/webhooks");
+    let args = [
+        "--secret",
+        "c2VjcmV0",
+        "--settlements",
+        "1",
+        "--manual",
+        "0",
+    ];
+    let printed = run(&[&["simulate", "youlend", "--to", &to][..], &args].concat())
+        .exits(1)
+        .stdout;
+    let failed: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.starts_with("FAILED"))
+        .collect();
+    assert!(!failed.is_empty(), "{printed}");
+    assert!(
+        failed.iter().all(|l| l.contains("Connection refused")),
+        "{printed}"
+    );
+}
+
+#[test]
+fn sign_and_verify_read_the_body_from_standard_input() {
+    // `--body -` (documented in both helps): the piped bytes exactly, signed and checked.
+    let dir = Dir::new("stdin");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    let piped = |args: &[&str]| {
+        run_command(
+            command()
+                .args(args)
+                .stdin(std::fs::File::open(&body).unwrap()),
+        )
+    };
+    let from_file = run(&[
+        "sign",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        &body,
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+    ])
+    .exits(0)
+    .stdout;
+    let from_stdin = piped(&[
+        "sign",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        "-",
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+    ])
+    .exits(0)
+    .stdout;
+    assert_eq!(from_stdin, from_file);
+    assert!(from_stdin.contains(VECTOR_SIGNATURE), "{from_stdin}");
+    piped(&[
+        "verify",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        "-",
+        "--id",
+        VECTOR_ID,
+        "--timestamp",
+        "1614265330",
+        "--ignore-timestamp",
+        "--signature",
+        VECTOR_SIGNATURE,
+    ])
+    .exits(0)
+    .out_has("valid: the signature matches");
+}
+
+#[test]
+fn a_taken_port_is_exit_2_naming_it() {
+    // The port held by this test: relay and listen both refuse to start, and say which port.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for server in ["relay", "listen"] {
+        run(&[server, "--port", &port])
+            .exits(2)
+            .err_has(&format!("port {port} on 127.0.0.1 is already in use"));
+    }
+}
+
+#[test]
+fn an_unusable_standard_secret_is_exit_2_not_a_bad_signature() {
+    // Exit 1 means "this delivery's signature does not hold"; a secret that is not base64 is the
+    // caller's mistake, exit 2 as `sign` gives for it.
+    let dir = Dir::new("badsecret");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    for secret in ["not base64!!", "whsec_"] {
+        let args = ["--scheme", "standard", "--secret", secret, "--body", &body];
+        let mut verify = vec!["verify", "--id", VECTOR_ID, "--timestamp", "1614265330"];
+        verify.extend(["--ignore-timestamp", "--signature", VECTOR_SIGNATURE]);
+        verify.extend(args);
+        run(&verify).exits(2).err_has("error: the secret is");
+        run(&[&["sign"][..], &args].concat())
+            .exits(2)
+            .err_has("error: the secret is");
+    }
+    // The listener checking Standard Webhooks with such a secret does not start.
+    run(&[
+        "listen",
+        "--port",
+        "0",
+        "--scheme",
+        "standard",
+        "--secret",
+        "not base64!!",
+    ])
+    .exits(2)
+    .err_has("the secret is not base64");
+}
+
+#[test]
+fn sign_refuses_a_timestamp_before_1970() {
+    // It was "unexpected argument '-5'"; a negative timestamp is one verify would refuse.
+    let dir = Dir::new("negative");
+    let body = dir.file("body.json", b"{}");
+    let args = [
+        "sign",
+        "--scheme",
+        "standard",
+        "--secret",
+        VECTOR_SECRET,
+        "--body",
+        &body,
+    ];
+    run(&[&args[..], &["--timestamp", "-5"]].concat())
+        .exits(2)
+        .err_has("-5 is not in 0..");
+}

@@ -256,4 +256,32 @@ fn malformed_files_are_located_errors_not_panics() {
         assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
         assert_eq!(out.stdout, "");
     }
+    // 53 MB: not left behind for every run.
+    let _ = std::fs::remove_file(&junk);
+}
+
+#[test]
+fn the_connection_file_can_come_from_standard_input() {
+    // `FILE` may be `-` (documented in the help): the same request as from the file.
+    let file = "examples/late-5-days-external.json";
+    let args = [
+        "--id",
+        "late-5-external",
+        "--sample",
+        "loan-5-days-past-due",
+        "--trace",
+        "t-1",
+    ];
+    let from_file = run(&[&["request", file][..], &args].concat())
+        .exits(0)
+        .stdout;
+    let piped = run_command(
+        command()
+            .args([&["request", "-"][..], &args].concat())
+            .stdin(std::fs::File::open(repo().join(file)).unwrap()),
+    )
+    .exits(0)
+    .stdout;
+    assert_eq!(piped, from_file);
+    assert!(piped.contains("t-1"), "{piped}");
 }

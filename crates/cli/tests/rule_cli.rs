@@ -86,6 +86,38 @@ fn eval_errors_exit_1_with_line_and_column() {
 }
 
 #[test]
+fn context_files_a_user_meets() {
+    // A number past the exact range is named as written, at its line:col.
+    let huge = temp_file("huge.json", "{\n  \"status-amount-due\": 1e400\n}\n");
+    run(&["eval", "status-amount-due", "--context", &huge])
+        .exits(1)
+        .err_has("number 1e400 is outside the exact range")
+        .err_has("--> 2:24");
+    run(&["render", "[[v('status-amount-due')]]", "--context", &huge])
+        .exits(1)
+        .err_has("--> 2:24");
+    // A file saved with a byte order mark reads as without one, as dryrun and reconcile read it.
+    let marked = temp_file("bom.json", "\u{feff}{\"loan-status\": \"Open\"}\r\n");
+    run(&["eval", "(= loan-status \"Open\")", "--context", &marked])
+        .exits(0)
+        .out_has("true");
+    // Bytes that are not UTF-8 are named at their line:col, as lint names them.
+    let latin1 = temp_file("latin1.json", b"{\"loan-status\":\n \"Cr\xe9dit\"}");
+    for command in ["eval", "render"] {
+        run(&[command, "loan-status", "--context", &latin1])
+            .exits(1)
+            .err_has("the file is not UTF-8 text\n --> 2:5");
+    }
+    // `-` reads the context from standard input.
+    let piped = run_command(
+        command()
+            .args(["eval", "(= loan-status \"Open\")", "--context", "-"])
+            .stdin(std::fs::File::open(&marked).unwrap()),
+    );
+    piped.exits(0).out_has("true");
+}
+
+#[test]
 fn check_exit_codes_follow_errors_not_warnings() {
     let o = hookwright(&["check", SEED]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -127,4 +159,45 @@ fn fmt_prints_the_canonical_text() {
     assert_eq!(stdout(&o), format!("{SEED}\n"));
     let o = hookwright(&["fmt", "(and"]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn fmt_keeps_comments() {
+    // A rule file with CRLF line ends and comments: every comment is printed, beside its item.
+    let rule = temp_file(
+        "commented.clj",
+        "; day 5 only\r\n(and (= status-days-past-due 5) ; LoanPro's count\r\n  (= loan-status \"Open\"))\r\n",
+    );
+    run(&["fmt", &format!("@{rule}")]).exits(0).out_has(
+        "; day 5 only\n(and\n  (= status-days-past-due 5) ; LoanPro's count\n  (= loan-status \"Open\"))\n",
+    );
+}
+
+#[test]
+fn check_names_the_place_in_a_bad_catalog_file() {
+    // Not an object: our message at the value, no Rust struct named.
+    let array = temp_file("array.json", "\n  []\n");
+    run(&["check", "(= a 1)", "--catalog", &array])
+        .exits(1)
+        .err_has("a catalog file is a JSON object")
+        .err_has("--> 2:3");
+    let o = run(&["check", "(= a 1)", "--catalog", &array]);
+    assert!(!o.stderr.contains("struct"), "{}", o.stderr);
+    // A field of the wrong type: at its line:col.
+    let wrong = temp_file(
+        "wrong.json",
+        "{\"name\": \"mine\",\n \"variables\": [{\"name\": 5}]}",
+    );
+    run(&["check", "(= a 1)", "--catalog", &wrong])
+        .exits(1)
+        .err_has("--> 2:25");
+    // A catalog of one's own is used.
+    let own = temp_file(
+        "own.json",
+        r#"{"name": "mine", "variables": [{"name": "a", "type": "number"}]}"#,
+    );
+    run(&["check", "(= a 1)", "--catalog", &own]).exits(0);
+    run(&["check", "(= b 1)", "--catalog", &own])
+        .exits(1)
+        .err_has("unknown variable `b`");
 }

@@ -227,3 +227,30 @@ fn curly_quotes_render_with_a_warning() {
     assert_eq!(stdout(&o), "3579");
     assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_a_rule_or_template_file() {
+    // Windows editors start a UTF-8 file with one: it was an invisible first byte of the
+    // rendered body, and an "unexpected character" in a rule.
+    let template = temp_file("bom.txt", "\u{feff}[[v('loan-status')]]\r\n");
+    let out = run(&[
+        "render",
+        &format!("@{template}"),
+        "--context",
+        &context().to_string_lossy(),
+    ])
+    .exits(0);
+    assert_eq!(out.stdout, "Open\r\n");
+    let rule = temp_file("bom.clj", "\u{feff}(= loan-status \"Open\")\r\n");
+    run(&[
+        "eval",
+        &format!("@{rule}"),
+        "--context",
+        &context().to_string_lossy(),
+    ])
+    .exits(0)
+    .out_has("true");
+    run(&["fmt", &format!("@{rule}")])
+        .exits(0)
+        .out_has("(= loan-status \"Open\")\n");
+}

@@ -129,3 +129,26 @@ fn reconcile_unreadable_file_exits_2() {
         .starts_with("error: cannot read /no/such/batch.ndjson"));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn reconcile_reads_an_event_as_printed_and_standard_input() {
+    // YouLend's documented sample as it is printed (one event over 20 lines), from a file and
+    // piped in: one settlement, no line errors.
+    let sample = fixture("seed-settlement-processed.json");
+    for run in [
+        run(&["reconcile", "--json", &sample]),
+        run_command(
+            command()
+                .args(["reconcile", "--json", "-"])
+                .stdin(std::fs::File::open(&sample).unwrap()),
+        ),
+    ] {
+        let report: serde_json::Value = serde_json::from_str(&run.exits(0).stdout).unwrap();
+        assert_eq!(report["summary"]["events"], 1, "{report}");
+        assert_eq!(report["summary"]["errors"], 0, "{report}");
+        assert_eq!(
+            report["settlements"][0]["settlementReference"],
+            "test repayment"
+        );
+    }
+}

@@ -142,6 +142,15 @@ pub fn trigger_for_source(trigger: &Trigger, source: Source) -> Trigger {
     }
 }
 
+/// What names each record in a dry run of a connection from `source`: LoanPro's
+/// `loan-id`, a YouLend event's `EventId`.
+pub fn record_id_field(source: Source) -> &'static str {
+    match source {
+        Source::Loanpro => "loan-id",
+        Source::Youlend => "EventId",
+    }
+}
+
 /// What decides whether the connection fires for a loan or event: the rule;
 /// for an event trigger, the event's code and then its filter (an event of
 /// another kind never fires it). What dry runs evaluate.

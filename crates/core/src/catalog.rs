@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::context::json_error;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, Span};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
@@ -356,6 +356,18 @@ impl Catalog {
     /// become variables, tagged with the events that carry them, so checkers
     /// need only [`Catalog::variable`]. Entries with a `source` are documented.
     pub fn from_json(text: &str) -> Result<Catalog, Error> {
+        // Anything but an object gets a message of ours, not serde's naming the Rust struct
+        // ("invalid length 0, expected struct Catalog with 6 elements").
+        let raw: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+        if !raw.is_object() {
+            let start = text.len() - text.trim_start().len();
+            return Err(Error::at(
+                ErrorKind::Invalid,
+                "a catalog file is a JSON object: {\"name\": …, \"variables\": [{\"name\": …, \"type\": …}]}",
+                Span::locate(text, start, start + 1),
+            ));
+        }
         let mut catalog: Catalog = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
         for event in &mut catalog.events {
             event.documented |= !event.source.is_empty();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::context::json_error;
+use crate::context::json_error_after;
 use crate::error::{Error, ErrorKind};
 
 pub const FORMAT: &str = "hookwright/connections";
@@ -249,9 +249,12 @@ impl ConnectionFile {
 
     /// Reads a connection file, refusing another format or an unknown
     /// version before anything else, with the location of any bad JSON.
+    /// A leading byte order mark (Windows editors write one) is skipped; errors are placed in `text`.
     pub fn from_json(text: &str) -> Result<ConnectionFile, Error> {
-        let raw: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+        let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let body = &text[skip..];
+        let located = |e: serde_json::Error| json_error_after(text, skip, &e);
+        let raw: serde_json::Value = serde_json::from_str(body).map_err(located)?;
         check_format(raw.get("format").and_then(|f| f.as_str()))?;
         check_version(
             raw.get("version")
@@ -259,7 +262,7 @@ impl ConnectionFile {
                 .map(|v| v.to_string())
                 .as_deref(),
         )?;
-        serde_json::from_str(text).map_err(|e| json_error(text, &e))
+        serde_json::from_str(body).map_err(located)
     }
 
     /// The file indented as people read it. Written compact and re-indented

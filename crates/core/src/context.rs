@@ -150,22 +150,85 @@ fn collect_paths(value: &Value, prefix: &str, out: &mut Vec<String>, depth: usiz
 
 /// Parses JSON text into a [`Value`], numbers exact. Nesting deeper than
 /// serde_json's limit (128) is an error, never a stack overflow.
+/// A UTF-8 byte order mark (which Windows editors write) is skipped, as RFC 8259 allows;
+/// spans stay in `text`, mark included.
 pub fn parse_json(text: &str) -> Result<Value, Error> {
-    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
-    from_json_value(&json).map_err(|message| Error::new(ErrorKind::Json, message, None))
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let json: serde_json::Value =
+        serde_json::from_str(&text[bom..]).map_err(|e| json_error_after(text, bom, &e))?;
+    from_json_value(&json).map_err(|message| {
+        number_out_of_range(text).unwrap_or_else(|| Error::new(ErrorKind::Json, message, None))
+    })
+}
+
+/// The first number in `text` outside the exact range, at its place and as written (serde_json
+/// knows no places once it has parsed, so the text is lexed again, only on this failure).
+fn number_out_of_range(text: &str) -> Option<Error> {
+    use crate::json::{Lexer, TokenKind};
+    Lexer::new(text).flatten().find_map(|token| {
+        let written = token.text(text);
+        match (token.kind, parse_number(written)) {
+            (TokenKind::Number, Err(message)) => {
+                Some(Error::at(ErrorKind::Json, message, token.span))
+            }
+            _ => None,
+        }
+    })
 }
 
 /// The located error for a serde_json failure in `text`.
 pub fn json_error(text: &str, e: &serde_json::Error) -> Error {
-    let offset = byte_offset(text, e.line(), e.column());
-    let message = e.to_string();
-    // serde_json appends " at line X column Y"; the span says that already.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
+    json_error_after(text, 0, e)
+}
+
+/// The located error for a serde_json failure in `text[skipped..]`, placed in `text`.
+pub(crate) fn json_error_after(text: &str, skipped: usize, e: &serde_json::Error) -> Error {
+    let offset = skipped + byte_offset(&text[skipped..], e.line(), e.column());
+    let message = serde_reason(e);
     let span = Span::locate(text, offset, offset + 1);
     Error::at(ErrorKind::Json, message, span)
+}
+
+/// serde_json's message in JSON's words and without its " at line X column Y" (callers say
+/// where themselves): the one reading of its errors for every file the engine reads.
+pub(crate) fn serde_reason(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => &message,
+    };
+    in_json_terms(message)
+}
+
+/// serde's words for what it expected, said in JSON's: an object (not a Rust `struct
+/// Connection with 6 elements` or a `map`), an array (not a `sequence`).
+fn in_json_terms(message: &str) -> String {
+    let mut out = message
+        .replace("invalid type: map,", "invalid type: object,")
+        .replace("invalid type: sequence,", "invalid type: array,")
+        .replace("expected a map", "expected an object")
+        .replace("expected a sequence", "expected an array");
+    while let Some(at) = out.find("expected struct ") {
+        let rest = &out[at + "expected struct ".len()..];
+        let mut end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        // " with 6 elements" / " with 1 element"
+        if let Some(with) = rest[end..].strip_prefix(" with ") {
+            let mut words = with.split(' ');
+            if let (Some(n), Some(word)) = (words.next(), words.next()) {
+                let word = word.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+                if n.bytes().all(|b| b.is_ascii_digit()) && word.starts_with("element") {
+                    end += " with ".len() + n.len() + 1 + word.len();
+                }
+            }
+        }
+        let tail = rest[end..].to_string();
+        out.truncate(at);
+        out.push_str("expected an object");
+        out.push_str(&tail);
+    }
+    out
 }
 
 fn byte_offset(text: &str, line: usize, column: usize) -> usize {
@@ -277,5 +340,62 @@ mod tests {
         assert_eq!(err.span.map(|s| s.line), Some(2));
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert!(Context::from_json(&deep).is_err());
+    }
+
+    #[test]
+    fn a_number_past_the_exact_range_is_located_as_written() {
+        let text = "{\n  \"ok\": 1.50,\n  \"huge\": [1, 1e400]\n}";
+        let err = Context::from_json(text).unwrap_err();
+        let span = err.span.expect("located");
+        assert_eq!((span.line, span.col), (3, 15), "{err:?}");
+        assert_eq!(&text[span.start..span.end], "1e400");
+        assert!(
+            err.message.contains("number 1e400 is outside"),
+            "{}",
+            err.message
+        );
+        let digits = format!("{{\"x\": {}}}", "9".repeat(40));
+        let span = Context::from_json(&digits)
+            .unwrap_err()
+            .span
+            .expect("located");
+        assert_eq!((span.line, span.col), (1, 7));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_errors_stay_in_place() {
+        let with_mark = "\u{feff}{\"a\": 1}";
+        assert_eq!(ctx(with_mark).lookup("a"), ctx("{\"a\": 1}").lookup("a"));
+        let broken = "\u{feff}{\"a\": }";
+        let span = Context::from_json(broken)
+            .unwrap_err()
+            .span
+            .expect("located");
+        assert_eq!(&broken[span.start..], "}");
+    }
+
+    #[test]
+    fn serde_s_rust_words_become_json_s() {
+        for (serde, ours) in [
+            (
+                "invalid type: integer `5`, expected struct Connection",
+                "invalid type: integer `5`, expected an object",
+            ),
+            (
+                "invalid length 0, expected struct Catalog with 6 elements",
+                "invalid length 0, expected an object",
+            ),
+            (
+                "invalid length 0, expected struct A with 1 element",
+                "invalid length 0, expected an object",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "invalid type: object, expected an array",
+            ),
+            ("missing field `name`", "missing field `name`"),
+        ] {
+            assert_eq!(in_json_terms(serde), ours);
+        }
     }
 }

@@ -96,8 +96,13 @@ impl Delivery {
     /// The event a listener's line carries, for reconciling: its body bytes, unless the signature
     /// was checked and failed (a forged or mangled delivery must not count as money).
     pub fn event_bytes(text: &str) -> Result<Vec<u8>, String> {
-        let delivery: Delivery = serde_json::from_str(text)
-            .map_err(|e| format!("a listener's delivery line that does not parse: {e}"))?;
+        let delivery: Delivery = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "a listener's delivery line that does not parse: {} (column {})",
+                crate::context::serde_reason(&e),
+                e.column()
+            )
+        })?;
         if delivery.verified == Some(false) {
             return Err(format!(
                 "delivery {} {} received {} did not verify ({}); not reconciled",
@@ -150,5 +155,22 @@ mod tests {
         );
         let err = Delivery::event_bytes(&serde_json::to_string(&d).unwrap()).unwrap_err();
         assert!(err.contains("did not verify"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_delivery_line_says_why_in_json_words() {
+        // serde's own text ended "at line 1 column 31" (the report gives the line) and could
+        // name a Rust struct.
+        for line in [
+            r#"{"receivedAt": "x", "method": 5}"#,
+            r#"{"receivedAt": []}"#,
+        ] {
+            let err = Delivery::event_bytes(line).unwrap_err();
+            assert!(err.contains("(column "), "{err}");
+            assert!(
+                !err.contains(" at line ") && !err.contains("struct"),
+                "{err}"
+            );
+        }
     }
 }

@@ -300,10 +300,52 @@ proptest! {
     }
 
     #[test]
+    fn format_keeps_every_comment(ast in expr(), picks in prop::collection::vec(any::<prop::sample::Index>(), 1..6)) {
+        // Comments put after any node (so outside every token): the formatted text has the same
+        // tree, each comment once, and formats to itself.
+        let plain = format_expr(&ast);
+        let mut ends = Vec::new();
+        node_ends(Rule::parse(&plain).unwrap().expr(), &mut ends);
+        let mut at: Vec<usize> = picks.iter().map(|p| ends[p.index(ends.len())]).collect();
+        at.sort_unstable();
+        at.dedup();
+        let mut text = plain.clone();
+        for (k, &end) in at.iter().enumerate().rev() {
+            text.insert_str(end, &format!(" ; c{k}\n"));
+        }
+        let formatted = format(&text).unwrap();
+        prop_assert!(Rule::parse(&formatted).unwrap().expr().same(&ast), "{}", formatted);
+        for k in 0..at.len() {
+            prop_assert_eq!(formatted.matches(&format!("; c{k}\n")).count()
+                + usize::from(formatted.ends_with(&format!("; c{k}"))), 1, "{}", formatted);
+        }
+        prop_assert_eq!(format(&formatted).unwrap(), formatted.clone(), "idempotent");
+    }
+
+    #[test]
     fn model_text_model_is_identity(root in model_item()) {
         let model = RuleModel { root };
         let text = model.to_text();
         let rule = Rule::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
         prop_assert_eq!(RuleModel::from_rule(&rule), model, "via {}", text);
     }
+}
+
+fn node_ends(e: &Expr, out: &mut Vec<usize>) {
+    out.push(e.span.end);
+    if let ExprKind::List(items) | ExprKind::Vector(items) | ExprKind::Set(items) = &e.kind {
+        items.iter().for_each(|item| node_ends(item, out));
+    }
+}
+
+#[test]
+fn format_keeps_comments_beside_their_items() {
+    // `hookwright fmt` and the editor's Format once dropped every comment.
+    let text = "; fires on day 5\n(and (= status-days-past-due 5) ; LoanPro counts from 1\n  ;; open or in collections\n  (or (= loan-status \"Open\") (= loan-status \"Collections\")))";
+    assert_eq!(
+        format(text).unwrap(),
+        "; fires on day 5\n(and\n  (= status-days-past-due 5) ; LoanPro counts from 1\n  ;; open or in collections\n  (or (= loan-status \"Open\") (= loan-status \"Collections\")))"
+    );
+    assert_eq!(format("(not true) ; done").unwrap(), "(not true) ; done");
+    assert_eq!(format("(f ; c\n)").unwrap(), "(f ; c\n)");
 }

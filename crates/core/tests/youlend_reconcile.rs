@@ -9,11 +9,12 @@ mod snapshot;
 use snapshot::Snapshots;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/youlend");
-const BATCHES: [&str; 4] = [
+const BATCHES: [&str; 5] = [
     "seed-batch.json",
     "mixed.ndjson",
     "array-with-errors.json",
     "sums-exactly.ndjson",
+    "pretty-events.json",
 ];
 
 fn run(name: &str) -> Report {
@@ -67,6 +68,24 @@ fn seed_payloads_verbatim() {
         "9880.40"
     );
     assert!(report.errors.is_empty());
+}
+
+#[test]
+fn pretty_printed_events_read_as_events() {
+    // YouLend's documented sample, saved as it is printed: one event over 20 lines, each of
+    // which used to be an error of its own.
+    let report = run("seed-settlement-processed.json");
+    assert_eq!(report.summary.events, 1, "{:?}", report.errors);
+    assert_eq!(report.settlements[0].settlement_reference, "test repayment");
+    assert!(report.errors.is_empty());
+    // `jq .`'s output: events one after another; a bad one is one error at the line where its
+    // JSON breaks, and the rest are still read (repeats dropped as in any batch).
+    let report = run("pretty-events.json");
+    assert_eq!(report.summary.events, 3, "{:?}", report.errors);
+    assert_eq!(report.duplicates, 2);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].line, 37, "{:?}", report.errors);
+    assert_eq!(report.summary.repaid_payments, 2);
 }
 
 #[test]

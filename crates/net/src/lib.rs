@@ -29,6 +29,22 @@ pub async fn bind_loopback(port: u16) -> Result<tokio::net::TcpListener, String>
         })
 }
 
+/// reqwest's error with its causes: "error sending request: connection refused" (its own
+/// text names no cause), for the relay's answers and the simulator's lines.
+pub(crate) fn describe(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
 /// The runtime type, for callers that do not depend on tokio themselves.
 pub use tokio::net::TcpListener;
 pub use tokio::runtime::Runtime;

@@ -414,7 +414,7 @@ async fn exchange(shared: &Shared, prepared: Prepared) -> Result<Exchanged, Resp
         error(
             StatusCode::BAD_GATEWAY,
             "unreachable",
-            format!("no response from {url}: {}", describe(&e)),
+            format!("no response from {url}: {}", crate::describe(&e)),
         )
     })?;
     let status = response.status();
@@ -454,27 +454,12 @@ async fn exchange(shared: &Shared, prepared: Prepared) -> Result<Exchanged, Resp
                 return Err(error(
                     StatusCode::BAD_GATEWAY,
                     "unreachable",
-                    format!("the response from {url} broke off: {}", describe(&e)),
+                    format!("the response from {url} broke off: {}", crate::describe(&e)),
                 ))
             }
         }
     }
     Ok((status, headers, body))
-}
-
-/// reqwest's error with its causes: "error sending request: connection refused".
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
 }
 
 #[cfg(test)]

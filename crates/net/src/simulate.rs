@@ -271,7 +271,7 @@ pub async fn send_all(
                 let _ = response.bytes().await;
                 Ok(status)
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(crate::describe(&e)),
         };
         if !matches!(status, Ok(200..=299)) {
             failed += 1;

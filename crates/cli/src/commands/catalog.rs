@@ -31,12 +31,12 @@ pub fn run(args: Args) -> ExitCode {
         Which::Youlend => catalog::youlend(),
     };
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(catalog).expect("catalogs serialise")
         );
     } else {
-        print!("{}", listing(catalog));
+        out!("{}", listing(catalog));
     }
     ExitCode::SUCCESS
 }

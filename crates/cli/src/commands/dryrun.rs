@@ -12,14 +12,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{Read, Write as _};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use hookwright_core::analysis::firing_rule;
+use hookwright_core::analysis::{firing_rule, record_id_field};
 use hookwright_core::connection::ConnectionFile;
 use hookwright_core::dryrun::{
     is_gzip, thousands, Batch, Evaluator, FileError, Format, Gunzip, Options, Plan, Reader, Report,
@@ -35,7 +35,8 @@ pub struct Args {
     /// The rule text, or @path to read it from a file (or use --connection and --id)
     #[arg(required_unless_present = "connection", conflicts_with = "connection")]
     rule: Option<String>,
-    /// The portfolio: NDJSON, a JSON array or CSV with a header row; .gz accepted
+    /// The portfolio: NDJSON, a JSON array or CSV with a header row; .gz accepted (`-` for
+    /// standard input)
     #[arg(long, value_name = "FILE")]
     portfolio: PathBuf,
     /// Take the rule of a connection in this connection file (with --id)
@@ -47,9 +48,9 @@ pub struct Args {
     /// The evaluation date for u/today and date helpers (default: each loan's current-date)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// The variable naming each loan
-    #[arg(long, value_name = "NAME", default_value = "loan-id")]
-    id_field: String,
+    /// The variable naming each loan [default: loan-id; EventId for a YouLend connection]
+    #[arg(long, value_name = "NAME")]
+    id_field: Option<String>,
     /// Worker threads (default: all cores)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -62,10 +63,11 @@ fn parse_date(s: &str) -> Result<Date, String> {
     s.parse()
 }
 
-/// The rule text: the argument (or its @file), or the connection's rule.
-fn rule_text(args: &Args) -> Result<String, String> {
+/// The rule text: the argument (or its @file), or the connection's rule; and
+/// the field naming each record (a connection's source chooses it, as the page does).
+fn rule_text(args: &Args) -> Result<(String, &'static str), String> {
     if let Some(rule) = &args.rule {
-        return read_rule(rule);
+        return read_rule(rule).map(|rule| (rule, "loan-id"));
     }
     let (Some(path), Some(id)) = (&args.connection, &args.id) else {
         return Err("error: give a RULE, or --connection FILE --id ID".into());
@@ -87,12 +89,15 @@ fn rule_text(args: &Args) -> Result<String, String> {
             )
         })?;
     // An event trigger fires for events of its kind that pass its filter (if any).
-    Ok(firing_rule(&connection.trigger))
+    Ok((
+        firing_rule(&connection.trigger),
+        record_id_field(connection.source),
+    ))
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let source = match rule_text(&args) {
-        Ok(s) => s,
+    let (source, id_field) = match rule_text(&args) {
+        Ok(found) => found,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::FAILURE;
@@ -100,7 +105,10 @@ pub fn run(args: Args) -> ExitCode {
     };
     let options = Options {
         today: args.today,
-        id_field: args.id_field.clone(),
+        id_field: args
+            .id_field
+            .clone()
+            .unwrap_or_else(|| id_field.to_string()),
         ..Options::default()
     };
     let plan = match Plan::new(&source, options) {
@@ -110,14 +118,21 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let file = match std::fs::File::open(&args.portfolio) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!(
-                "error: cannot open portfolio {}: {e}",
-                args.portfolio.display()
-            );
-            return ExitCode::from(2);
+    let piped = args.portfolio.as_os_str() == "-";
+    let shown = if piped {
+        "standard input".to_string()
+    } else {
+        args.portfolio.display().to_string()
+    };
+    let file: Box<dyn Read + Send> = if piped {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(&args.portfolio) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("error: cannot open portfolio {shown}: {e}");
+                return ExitCode::from(2);
+            }
         }
     };
     let threads = args.threads.map(usize::from).unwrap_or_else(|| {
@@ -129,21 +144,18 @@ pub fn run(args: Args) -> ExitCode {
     let (tally, format) = match stream(file, &plan, threads) {
         Ok(done) => done,
         Err(e) => {
-            eprintln!("error: {}: {e}", args.portfolio.display());
+            eprintln!("error: {shown}: {e}");
             return ExitCode::from(2);
         }
     };
     let elapsed = started.elapsed().as_secs_f64();
     let report = plan.report(tally);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let text = if args.json {
         json(&report)
     } else {
-        summary(&report, &args.portfolio, format, elapsed)
+        summary(&report, &shown, format, elapsed)
     };
-    // A closed pipe (`| head`) is not an error of ours.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    super::print_out(&text);
     ExitCode::SUCCESS
 }
 
@@ -151,7 +163,7 @@ const CHUNK: usize = 1 << 20;
 
 /// Reads, cuts, evaluates and merges; returns the whole tally in file order.
 fn stream(
-    mut file: std::fs::File,
+    mut file: Box<dyn Read + Send>,
     plan: &Plan,
     threads: usize,
 ) -> Result<(Tally, Option<Format>), FileError> {
@@ -198,7 +210,7 @@ fn collect(rx: Receiver<(u64, Tally)>, plan: &Plan) -> Tally {
 }
 
 fn read_all(
-    file: &mut std::fs::File,
+    file: &mut dyn Read,
     tx: &std::sync::mpsc::SyncSender<(u64, Batch)>,
 ) -> Result<Option<Format>, FileError> {
     let mut reader = Reader::new();
@@ -249,7 +261,7 @@ fn read_all(
 }
 
 /// Fills `buf` unless the file ends first; returns the bytes read.
-fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_full(file: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match file.read(&mut buf[filled..]) {
@@ -338,7 +350,7 @@ pub fn json(report: &Report) -> String {
 }
 
 /// The readable summary.
-fn summary(report: &Report, path: &std::path::Path, format: Option<Format>, secs: f64) -> String {
+fn summary(report: &Report, shown: &str, format: Option<Format>, secs: f64) -> String {
     let t = &report.tally;
     let mut out = String::new();
     let rate = if secs > 0.0 {
@@ -348,8 +360,7 @@ fn summary(report: &Report, path: &std::path::Path, format: Option<Format>, secs
     };
     let _ = writeln!(
         out,
-        "{} ({}): {} loans read in {secs:.2} s{rate}",
-        path.display(),
+        "{shown} ({}): {} loans read in {secs:.2} s{rate}",
         format.map_or("?", Format::label),
         thousands(t.loans)
     );

@@ -17,7 +17,7 @@ pub struct Args {
     pub variables: String,
     #[arg(long, value_name = "NAME")]
     pub event_name: String,
-    /// A JSON file with the context.
+    /// A JSON file with the context (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub context: PathBuf,
     /// The trace id to send instead of a random one.
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> ExitCode {
                 );
                 eprintln!("{}", warning.render(&shown));
             }
-            println!("{}", rendered.output);
+            outln!("{}", rendered.output);
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -5,17 +5,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hookwright_core::rule::{Date, EvalOptions, Rule};
-use hookwright_core::{Context, Error};
+use hookwright_core::Error;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The rule text, or @path to read it from a file
     rule: String,
-    /// The JSON context (a loan's variables or an event payload)
+    /// The JSON context (a loan's variables or an event payload; `-` for standard input)
     #[arg(long, value_name = "FILE")]
     context: PathBuf,
     /// The evaluation date for u/today and date helpers (default: the
-    /// context's current-date, else today)
+    /// context's current-date, an error when it is not a date; else today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
     /// Also print every sub-expression's value to stderr
@@ -30,7 +30,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 /// The rule text of a RULE argument: itself, or a file's contents for `@path`.
 pub fn read_rule(arg: &str) -> Result<String, String> {
     match arg.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path)
+        Some(path) => super::read_source_file(path)
             .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
             .map_err(|e| format!("error: cannot read rule file {path}: {e}")),
         None => Ok(arg.to_string()),
@@ -65,23 +65,8 @@ pub fn report(errors: &[Error], source: &str) {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let context_text = match std::fs::read_to_string(&args.context) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read context {}: {e}", args.context.display());
-            return ExitCode::FAILURE;
-        }
-    };
-    let ctx = match Context::from_json(&context_text) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!(
-                "in context {}:\n{}",
-                args.context.display(),
-                e.render(&context_text)
-            );
-            return ExitCode::FAILURE;
-        }
+    let Some(ctx) = super::render::load_context(&args.context) else {
+        return ExitCode::FAILURE;
     };
     let (source, rule) = match parsed_rule(&args.rule) {
         Ok(parsed) => parsed,
@@ -100,7 +85,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     match result {
         Ok(value) => {
-            println!("{}", value.to_json());
+            outln!("{}", value.to_json());
             ExitCode::SUCCESS
         }
         Err(e) => {

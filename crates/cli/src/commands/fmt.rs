@@ -19,7 +19,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     match format(&source) {
         Ok(text) => {
-            println!("{text}");
+            outln!("{text}");
             ExitCode::SUCCESS
         }
         Err(errors) => {

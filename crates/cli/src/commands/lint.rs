@@ -30,18 +30,18 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&reports).expect("reports serialise")
         );
     } else {
         for report in &reports {
             for p in &report.problems {
-                println!("{}", p.line(&report.file));
+                outln!("{}", p.line(&report.file));
             }
         }
         let total = |f: fn(&LintReport) -> usize| reports.iter().map(f).sum::<usize>();
-        println!(
+        outln!(
             "{}",
             lint::summary(
                 total(LintReport::errors),

@@ -37,6 +37,14 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Checked before starting: otherwise every delivery would be recorded unverified, with
+    // the reason seen only in the Inbox or the file.
+    if let (Some(secret), Some(Scheme::Standard)) = (&secret, args.scheme) {
+        if let Err(e) = hookwright_core::standard_webhooks::decode_secret(secret) {
+            eprintln!("error: {e}; nothing was started");
+            return ExitCode::from(2);
+        }
+    }
     let out = match &args.out {
         None => None,
         Some(path) => match std::fs::OpenOptions::new()

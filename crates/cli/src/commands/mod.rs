@@ -1,6 +1,20 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(args) -> ExitCode`,
 //! reading files and printing at this edge while the work happens in `hookwright_core`.
 
+/// `outln!(...)`: `println!` through [`print_out`], which never panics on a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::commands::print_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `out!(...)`: `print!` through [`print_out`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::commands::print_out(&format!($($arg)*))
+    };
+}
+
 pub mod catalog;
 pub mod check;
 pub mod dryrun;
@@ -20,6 +34,25 @@ pub mod simulate;
 pub mod sql;
 pub mod verify;
 
+/// Writes `text` to standard output (`println!` panics when it cannot). A reader that stopped
+/// reading (`| head`) ends the command quietly with exit 0: a closed pipe is not an error of
+/// ours. Any other failure (a full disk under `> out.json`) is said, exit 2: output cut short
+/// must not pass for whole.
+pub(crate) fn print_out(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(2);
+    }
+}
+
 /// The bytes of `path`, or of standard input for `-`; the message names the path on failure.
 pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
@@ -31,6 +64,17 @@ pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("cannot read standard input: {e}"));
     }
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The text of a rule or template file (`@path`): a byte order mark, which Windows editors
+/// write, marks the file's encoding and is not part of the text (it would be an invisible
+/// first character of the rule, or of the body sent).
+pub(crate) fn read_source_file(path: &str) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// A Standard Webhooks message id: `msg_` and 16 random bytes, base64url.

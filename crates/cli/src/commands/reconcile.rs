@@ -10,7 +10,8 @@ use hookwright_core::youlend::reconcile::{PaymentStatus, Report};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Events exported from your logs: a JSON array, or one event per line (`-` for standard input).
+    /// Events exported from your logs: a JSON array, one event per line, or events printed over
+    /// several lines one after another (`-` for standard input).
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// Print the report as JSON (amounts as exact decimal strings).
@@ -29,12 +30,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     let report = reconcile(&input);
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("reports always serialise")
         );
     } else {
-        print!("{}", render(&report));
+        out!("{}", render(&report));
     }
     ExitCode::SUCCESS
 }

@@ -3,18 +3,17 @@
 //! with their line:col and caret view, and exit 1. Warnings (curly quotes
 //! copied from LoanPro's help pages) go to stderr and do not fail.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use hookwright_core::template::{Mode, RenderOptions, Template};
-use hookwright_core::{Context, Error, ErrorKind};
+use hookwright_core::{Context, Error, ErrorKind, Span};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The template text, or `@path` to read it from a file.
     pub template: String,
-    /// A JSON file with the context (a loan's variables or an event).
+    /// A JSON file with the context (a loan's variables or an event; `-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub context: PathBuf,
     #[arg(long, value_enum, default_value_t = ModeArg::Text)]
@@ -33,7 +32,7 @@ pub enum ModeArg {
 
 pub fn run(args: Args) -> ExitCode {
     let source = match args.template.strip_prefix('@') {
-        Some(path) => match std::fs::read_to_string(path) {
+        Some(path) => match super::read_source_file(path) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!(
@@ -75,14 +74,7 @@ pub fn run(args: Args) -> ExitCode {
                 );
                 eprintln!("{}", warning.render(&source));
             }
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(rendered.output.as_bytes())
-                .and_then(|()| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::FAILURE;
-            }
+            super::print_out(&rendered.output);
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -92,17 +84,24 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Reads and parses a JSON context, printing the located error on failure.
+/// Reads (`-`: standard input) and parses a JSON context, printing the located error on failure.
 pub(super) fn load_context(path: &Path) -> Option<Context> {
-    let text = match std::fs::read_to_string(path) {
+    let bytes = match super::read_input(path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            eprintln!("{}", Error::new(ErrorKind::Io, message, None).render(""));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let error = Error::new(
-                ErrorKind::Io,
-                format!("cannot read {}: {e}", path.display()),
-                None,
-            );
-            eprintln!("{}", error.render(""));
+            // Located at the first bad byte, as lint locates it.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let at = Span::locate(valid, valid.len(), valid.len());
+            let error = Error::at(ErrorKind::Json, "the file is not UTF-8 text", at);
+            eprintln!("in {}:\n{}", path.display(), error.render(valid));
             return None;
         }
     };

@@ -94,7 +94,7 @@ fn render(args: &Args) -> Result<(), Failure> {
                     quote(name)
                 );
             }
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&request).expect("a rendered request serialises")
             );

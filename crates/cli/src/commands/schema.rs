@@ -9,6 +9,6 @@ use hookwright_core::connection;
 pub struct Args {}
 
 pub fn run(_args: Args) -> ExitCode {
-    print!("{}", connection::schema());
+    out!("{}", connection::schema());
     ExitCode::SUCCESS
 }

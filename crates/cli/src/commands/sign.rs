@@ -23,7 +23,8 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     id: Option<String>,
     /// Standard Webhooks: seconds since 1970 (default: now).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", allow_hyphen_values = true,
+          value_parser = clap::value_parser!(i64).range(0..))]
     timestamp: Option<i64>,
     /// YouLend: sign with the secret's base64-decoded bytes (`decoded`, the default) or its text (`text`);
     /// YouLend's docs allow either reading and `verify` accepts both.
@@ -51,7 +52,7 @@ pub fn run(args: Args) -> ExitCode {
     match signing::sign(&with, &body) {
         Ok(headers) => {
             for h in headers {
-                println!("{}: {}", h.name, h.value);
+                outln!("{}: {}", h.name, h.value);
             }
             ExitCode::SUCCESS
         }

@@ -28,11 +28,12 @@ struct YoulendArgs {
     to: String,
     #[command(flatten)]
     secret: SecretArgs,
-    /// How many settlements (LOA10055), each followed by a repayment per lender payment.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// How many settlements (LOA10055), each followed by a repayment per lender payment
+    /// (at most 100,000).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = count)]
     settlements: usize,
-    /// How many manual payments (LOA10040 with an empty or unknown CorrelationId).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// How many manual payments (LOA10040 with an empty or unknown CorrelationId; at most 100,000).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = count)]
     manual: usize,
     /// The chance (0 to 1) that a delivery is sent again with the same body, as YouLend retries.
     #[arg(long, value_name = "R", default_value_t = 0.2, value_parser = parse_rate)]
@@ -43,6 +44,17 @@ struct YoulendArgs {
     /// Sign with the secret's base64-decoded bytes (`decoded`) or its text (`text`).
     #[arg(long, value_name = "READING", default_value = "decoded", value_parser = super::parse_key_reading)]
     key_reading: KeyReading,
+}
+
+/// The whole sequence is built before the first send, so a count past this (a typo for a
+/// billion) would fill memory instead of sending anything.
+const MOST: usize = 100_000;
+
+fn count(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= MOST => Ok(n),
+        _ => Err(format!("a count is a whole number from 0 to {MOST}")),
+    }
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -74,7 +86,7 @@ pub fn run(args: Args) -> ExitCode {
         seed,
     };
     let (deliveries, expected) = simulate::build(&plan);
-    println!(
+    outln!(
         "Simulating YouLend (seed {seed}): {} deliveries to {}",
         deliveries.len(),
         args.to
@@ -97,7 +109,7 @@ pub fn run(args: Args) -> ExitCode {
                 Err(e) => format!("FAILED ({e})"),
             };
             let retry = if d.retry { " (retry, same body)" } else { "" };
-            println!("{status} {}{retry} {}", d.code, d.about);
+            outln!("{status} {}{retry} {}", d.code, d.about);
         },
     ));
     match result {
@@ -107,12 +119,12 @@ pub fn run(args: Args) -> ExitCode {
         }
         Ok(failed) => {
             let retries = deliveries.iter().filter(|d| d.retry).count();
-            println!(
+            outln!(
                 "Sent {} deliveries ({} events, {retries} retries); {failed} not answered 2xx.",
                 deliveries.len(),
                 deliveries.len() - retries
             );
-            println!("{}", simulate::expected_line(&expected));
+            outln!("{}", simulate::expected_line(&expected));
             if failed == 0 {
                 ExitCode::SUCCESS
             } else {

@@ -60,7 +60,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     match sql::to_sql(&rule, catalog::loanpro(), &opts) {
         Ok(query) => {
-            print!("{query}");
+            out!("{query}");
             ExitCode::SUCCESS
         }
         Err(errors) => {

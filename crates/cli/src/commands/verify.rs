@@ -43,12 +43,20 @@ pub struct Args {
     ignore_timestamp: bool,
 }
 
-/// Exit 0 when the signature matches, 1 when it does not or is malformed, 2 when the body or secret cannot be read.
+/// Exit 0 when the signature matches, 1 when it does not or is malformed, 2 when the body or
+/// secret cannot be read or the secret is unusable (as `sign`: a mistyped secret is not a
+/// forged delivery, and a script must be able to tell them apart).
 pub fn run(args: Args) -> ExitCode {
     let (secret, body) = match super::secret_and_body(&args.secret, &args.body) {
         Ok(read) => read,
         Err(code) => return code,
     };
+    if args.scheme == Scheme::Standard {
+        if let Err(e) = standard_webhooks::decode_secret(&secret) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let verdict = match args.scheme {
         Scheme::Youlend => youlend::verify(&secret, &args.signature, &body)
             .map(|v| format!("with {} as the HMAC key", v.key.describe()))
@@ -81,11 +89,11 @@ pub fn run(args: Args) -> ExitCode {
     };
     match verdict {
         Ok(how) => {
-            println!("valid: the signature matches, {how}");
+            outln!("valid: the signature matches, {how}");
             ExitCode::SUCCESS
         }
         Err(reason) => {
-            println!("invalid: {reason}");
+            outln!("invalid: {reason}");
             ExitCode::from(1)
         }
     }

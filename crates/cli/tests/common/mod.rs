@@ -39,6 +39,8 @@ pub fn stderr(o: &Output) -> String {
 pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(sweep_finished_runs);
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "hookwright-cli-{}-{}",
         std::process::id(),
@@ -48,6 +50,31 @@ pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> String {
     let path = dir.join(name);
     std::fs::write(&path, contents).unwrap();
     path.to_string_lossy().into_owned()
+}
+
+/// Removes the folders [`temp_file`] made in runs that have ended (their process is gone), so
+/// the files of past test runs do not pile up in `target/tmp`. Linux only (it asks `/proc`).
+fn sweep_finished_runs() {
+    let proc = Path::new("/proc/self");
+    let Ok(entries) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
+        return;
+    };
+    if !proc.exists() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("hookwright-cli-"))
+        else {
+            continue;
+        };
+        let pid = rest.split('-').next().unwrap_or("");
+        if !pid.is_empty() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// One run of `hookwright`, checked in a chain:

@@ -27,7 +27,14 @@ impl Header {
             .collect();
         // A name that is also the start of a dotted name cannot be both a value and a group.
         let names: Vec<String> = columns.iter().flatten().map(|p| p.join(".")).collect();
-        for a in &names {
+        for (i, a) in names.iter().enumerate() {
+            // Two columns of one name: whichever came last would silently win.
+            if names[..i].contains(a) {
+                return Err(FileError(format!(
+                    "the CSV header names `{}` twice: a loan's value for it would be a guess",
+                    crate::error::quote(a)
+                )));
+            }
             if let Some(b) = names.iter().find(|b| b.starts_with(&format!("{a}."))) {
                 return Err(FileError(format!(
                     "the CSV header has both `{a}` and `{b}`: `{a}` cannot be a value and hold `{b}`"
@@ -174,6 +181,8 @@ mod tests {
             .unwrap_err()
             .contains("2 cells; the header has 6"));
         assert!(Header::parse("a,a.b").is_err());
+        let twice = Header::parse("loan-id,x, loan-id").unwrap_err();
+        assert!(twice.0.contains("names `loan-id` twice"), "{}", twice.0);
         assert_eq!(
             split_row(r#"a,"b ""c""",d"#).unwrap(),
             ["a", "b \"c\"", "d"]

@@ -382,6 +382,23 @@ impl Plan {
                     notes.push(format!("no loan has `{path}`{hint}"));
                 }
             }
+            // A misspelt id field leaves every id null, which is easy not to notice.
+            let near = (0..tally.near_misses.len()).filter_map(|i| tally.near_misses.get(i));
+            let mut listed = tally
+                .fired_ids()
+                .map(Some)
+                .chain(near.map(|m| m.id))
+                .peekable();
+            if listed.peek().is_some() && listed.all(|id| id.is_none_or(|id| id == "null")) {
+                let field = &self.options.id_field;
+                let hint = suggest::hint(&suggest::did_you_mean(
+                    field,
+                    tally.sample_paths.iter().map(String::as_str),
+                ));
+                notes.push(format!(
+                    "no fired loan or near miss has `{field}`, the field naming each loan, so their ids are null{hint}"
+                ));
+            }
         }
         Report {
             clauses,

@@ -117,6 +117,25 @@ impl Linter<'_> {
     }
 
     pub fn lint(&self, name: &str, text: &str) -> LintReport {
+        // A byte order mark (Windows editors write one) is not JSON: the rest is linted and
+        // each place in the file moved past it (3 bytes, one column on line 1).
+        if let Some(rest) = text.strip_prefix('\u{feff}') {
+            let mut report = self.lint(name, rest);
+            let past_mark = |span: &mut Span| {
+                span.start += 3;
+                span.end += 3;
+                span.col += usize::from(span.line == 1);
+            };
+            for p in &mut report.problems {
+                let in_file = p.connection_index.is_none() && p.field.is_empty();
+                p.location.as_mut().map(past_mark);
+                p.position.as_mut().map(past_mark);
+                if in_file {
+                    p.error.span.as_mut().map(past_mark);
+                }
+            }
+            return report;
+        }
         let mut report = LintReport {
             file: name.to_string(),
             connections: 0,

@@ -416,14 +416,30 @@ impl<'a, 't> Machine<'a, 't> {
     }
 
     /// The evaluation date: the options', else the context's `current-date`,
-    /// else the system clock (which wasm does not have).
+    /// else the system clock (which wasm does not have). A `current-date` that
+    /// is there but not a date is an error: falling back to the clock would
+    /// quietly evaluate as of another day.
     pub(crate) fn today(&self, span: Span) -> Result<Date, Error> {
         if let Some(d) = self.opts.today {
             return Ok(d);
         }
-        if let Ok(Value::Text(s)) = self.ctx.lookup("current-date") {
-            if let Some(d) = parse_date_of(s) {
-                return Ok(d);
+        if let Ok(given) = self.ctx.lookup("current-date") {
+            let date = match given {
+                Value::Nil => None,
+                Value::Text(s) => Some(parse_date_of(s)),
+                _ => Some(None),
+            };
+            if let Some(date) = date {
+                return date.ok_or_else(|| {
+                    Error::at(
+                        ErrorKind::Type,
+                        format!(
+                            "the context's `current-date` is {}, not a date (YYYY-MM-DD); give the evaluation date instead",
+                            crate::error::quote(&given.to_json())
+                        ),
+                        span,
+                    )
+                });
             }
         }
         Date::today_utc().map_err(|m| Error::at(ErrorKind::Invalid, m, span))

@@ -2,7 +2,10 @@
 //! line; a longer one puts its head on the opening line and each argument on
 //! its own line, indented two columns. The layout depends only on the syntax
 //! tree, so formatting is idempotent and never changes meaning.
-//! Comments are not part of the tree and are dropped.
+//! Comments are not part of the tree: [`format`] takes them from the text
+//! between its nodes and keeps each one, on its line after the item it
+//! followed there or on a line of its own before the next; a form holding one
+//! is never put on one line (a comment runs to the end of its line).
 
 use crate::error::Error;
 
@@ -13,23 +16,124 @@ use super::print;
 /// The line width the formatter keeps to.
 pub const WIDTH: usize = 100;
 
-/// Parses `source` and prints it in the canonical layout.
+/// Parses `source` and prints it in the canonical layout, its comments kept.
 pub fn format(source: &str) -> Result<String, Vec<Error>> {
-    Ok(format_expr(&parser::parse(source)?))
+    let expr = parser::parse(source)?;
+    let mut comments = Comments::of(source, &expr);
+    let mut out = String::new();
+    while let Some(text) = comments.before(expr.span.start) {
+        out.push_str(text);
+        out.push('\n');
+    }
+    write_tree(&expr, &mut comments, &mut out);
+    if let Some(text) = comments.same_line(source.len()) {
+        out.push(' ');
+        out.push_str(text);
+    }
+    while let Some(text) = comments.before(source.len()) {
+        out.push('\n');
+        out.push_str(text);
+    }
+    Ok(out)
 }
 
 /// Prints a syntax tree in the canonical layout.
 pub fn format_expr(expr: &Expr) -> String {
-    let mut sizes = Vec::new();
-    measure(expr, &mut sizes);
     let mut out = String::new();
-    let mut next = 0;
-    write(expr, 0, &sizes, &mut next, &mut out);
+    write_tree(expr, &mut Comments::default(), &mut out);
     out
 }
 
+fn write_tree(expr: &Expr, comments: &mut Comments, out: &mut String) {
+    let mut sizes = Vec::new();
+    measure(expr, comments, &mut sizes);
+    let mut next = 0;
+    write(expr, 0, &sizes, &mut next, comments, out);
+}
+
+/// A rule's comments in text order, each with whether it follows an item on
+/// that item's line; `next` is the first not yet written.
+#[derive(Default)]
+struct Comments<'s> {
+    list: Vec<(usize, &'s str, bool)>,
+    next: usize,
+}
+
+impl<'s> Comments<'s> {
+    /// The comments between `expr`'s nodes (all the text outside its atoms
+    /// that is not whitespace, a comma or a bracket).
+    fn of(source: &'s str, expr: &Expr) -> Comments<'s> {
+        let mut list = Vec::new();
+        gap(source, 0, expr.span.start, false, &mut list);
+        collect(source, expr, &mut list);
+        gap(source, expr.span.end, source.len(), true, &mut list);
+        Comments { list, next: 0 }
+    }
+
+    /// Whether a comment lies inside `span`.
+    fn inside(&self, span: &crate::error::Span) -> bool {
+        let i = self.list.partition_point(|c| c.0 < span.start);
+        self.list.get(i).is_some_and(|c| c.0 < span.end)
+    }
+
+    /// The next comment, if it starts before `end`.
+    fn before(&mut self, end: usize) -> Option<&'s str> {
+        let &(start, text, _) = self.list.get(self.next)?;
+        (start < end).then(|| {
+            self.next += 1;
+            text
+        })
+    }
+
+    /// The next comment, if it starts before `end` on the line of the item just written.
+    fn same_line(&mut self, end: usize) -> Option<&'s str> {
+        match self.list.get(self.next) {
+            Some(&(start, _, true)) if start < end => self.before(end),
+            _ => None,
+        }
+    }
+}
+
+/// The comments of every gap between a form's brackets and items, in text order.
+fn collect<'s>(source: &'s str, e: &Expr, list: &mut Vec<(usize, &'s str, bool)>) {
+    let Some((open, items, close)) = children(e) else {
+        return;
+    };
+    let mut from = (e.span.start + open.len(), false);
+    for item in items {
+        gap(source, from.0, item.span.start, from.1, list);
+        collect(source, item, list);
+        from = (item.span.end, true);
+    }
+    let end = e.span.end.saturating_sub(close.len()).max(from.0);
+    gap(source, from.0, end, from.1, list);
+}
+
+/// The `;` comments in `source[start..end]`, which holds no token; the first
+/// is on an item's line when `after_item` and no line break comes before it.
+fn gap<'s>(
+    source: &'s str,
+    start: usize,
+    end: usize,
+    after_item: bool,
+    list: &mut Vec<(usize, &'s str, bool)>,
+) {
+    let Some(text) = source.get(start..end) else {
+        return;
+    };
+    let (mut at, mut broken) = (0, !after_item);
+    while let Some(found) = text[at..].find(';') {
+        let from = at + found;
+        broken |= text[at..from].contains('\n');
+        let to = text[from..].find('\n').map_or(text.len(), |n| from + n);
+        list.push((start + from, text[from..to].trim_end(), !broken));
+        at = to;
+    }
+}
+
 /// Per node in pre-order: (width on one line, number of nodes in its subtree).
-fn measure(e: &Expr, sizes: &mut Vec<(usize, usize)>) -> (usize, usize) {
+/// A form holding a comment is wider than any line.
+fn measure(e: &Expr, comments: &Comments, sizes: &mut Vec<(usize, usize)>) -> (usize, usize) {
     let index = sizes.len();
     sizes.push((0, 1));
     let size = match children(e) {
@@ -38,9 +142,12 @@ fn measure(e: &Expr, sizes: &mut Vec<(usize, usize)>) -> (usize, usize) {
             let mut width = open.len() + close.len() + items.len().saturating_sub(1);
             let mut count = 1;
             for item in items {
-                let (w, c) = measure(item, sizes);
-                width += w;
+                let (w, c) = measure(item, comments, sizes);
+                width = width.saturating_add(w);
                 count += c;
+            }
+            if comments.inside(&e.span) {
+                width = usize::MAX;
             }
             (width, count)
         }
@@ -58,14 +165,21 @@ fn children(e: &Expr) -> Option<(&'static str, &[Expr], &'static str)> {
     }
 }
 
-fn write(e: &Expr, col: usize, sizes: &[(usize, usize)], next: &mut usize, out: &mut String) {
+fn write(
+    e: &Expr,
+    col: usize,
+    sizes: &[(usize, usize)],
+    next: &mut usize,
+    comments: &mut Comments,
+    out: &mut String,
+) {
     let (width, count) = sizes[*next];
     let Some((open, items, close)) = children(e) else {
         *next += 1;
         out.push_str(&atom(e));
         return;
     };
-    if col + width <= WIDTH || items.is_empty() {
+    if col.saturating_add(width) <= WIDTH || (items.is_empty() && width != usize::MAX) {
         *next += count;
         write_flat(e, out);
         return;
@@ -77,14 +191,39 @@ fn write(e: &Expr, col: usize, sizes: &[(usize, usize)], next: &mut usize, out: 
         ExprKind::List(_) => col + 2,
         _ => col + open.len(),
     };
+    let new_line = |out: &mut String, indent: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent));
+    };
+    // A comment runs to the end of its line, so a line break always follows one.
+    let mut after_comment = false;
     for (i, item) in items.iter().enumerate() {
+        let indent = if i > 0 { inner } else { col + open.len() };
         if i > 0 {
-            out.push('\n');
-            out.extend(std::iter::repeat_n(' ', inner));
-            write(item, inner, sizes, next, out);
-        } else {
-            write(item, col + open.len(), sizes, next, out);
+            new_line(out, indent);
         }
+        while let Some(text) = comments.before(item.span.start) {
+            out.push_str(text);
+            new_line(out, indent);
+        }
+        write(item, indent, sizes, next, comments, out);
+        let bound = items.get(i + 1).map_or(e.span.end, |n| n.span.start);
+        after_comment = match comments.same_line(bound) {
+            Some(text) => {
+                out.push(' ');
+                out.push_str(text);
+                true
+            }
+            None => false,
+        };
+    }
+    while let Some(text) = comments.before(e.span.end) {
+        new_line(out, inner);
+        out.push_str(text);
+        after_comment = true;
+    }
+    if after_comment {
+        new_line(out, col);
     }
     out.push_str(close);
 }

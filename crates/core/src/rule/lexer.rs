@@ -172,17 +172,12 @@ pub(crate) fn lex(src: &str, locator: &mut Locator) -> (Vec<Token>, Vec<Error>) 
                 let end = atom_end(src, i);
                 let text = &src[start..end];
                 match parse_number(text) {
-                    Some(n) => tokens.push(Token {
+                    Ok(n) => tokens.push(Token {
                         tok: Tok::Number(n),
                         start,
                         end,
                     }),
-                    None => errors.push(err(
-                        ErrorKind::Syntax,
-                        format!("invalid number `{text}`"),
-                        start,
-                        end,
-                    )),
+                    Err(message) => errors.push(err(ErrorKind::Syntax, message, start, end)),
                 }
                 i = end;
             }
@@ -239,7 +234,8 @@ fn atom_end(src: &str, from: usize) -> usize {
 }
 
 /// `-3`, `158.70`, `+5`: exact, keeping the written scale.
-fn parse_number(text: &str) -> Option<Decimal> {
+/// A number literal, or why it is none: not a number's shape, or one too long to be exact.
+fn parse_number(text: &str) -> Result<Decimal, String> {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (whole, frac) = match digits.split_once('.') {
         Some((w, f)) => (w, Some(f)),
@@ -249,9 +245,14 @@ fn parse_number(text: &str) -> Option<Decimal> {
         && whole.bytes().all(|b| b.is_ascii_digit())
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
     if !ok {
-        return None;
+        return Err(format!("invalid number `{}`", crate::error::quote(text)));
     }
-    Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text)).ok()
+    Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text)).map_err(|_| {
+        format!(
+            "number `{}` is outside the exact range (28 significant digits)",
+            crate::error::quote(text)
+        )
+    })
 }
 
 type StringError = (String, usize, usize, usize);

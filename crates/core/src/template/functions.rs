@@ -339,9 +339,14 @@ pub fn format_number(n: Decimal, decimals: u32, point: &str, thousands: &str) ->
         }
         out.push(digit);
     }
-    if !frac.is_empty() {
+    if decimals > 0 {
+        // A number of 28 digits has no room to rescale: the zeros it could not hold are written.
         out.push_str(point);
         out.push_str(frac);
+        out.extend(std::iter::repeat_n(
+            '0',
+            (decimals as usize).saturating_sub(frac.len()),
+        ));
     }
     out
 }
@@ -875,6 +880,15 @@ mod tests {
         );
         assert_eq!(format_number(d("999.5"), 0, ".", ","), "1,000");
         assert_eq!(format_number(d("-0.001"), 2, ".", ","), "0.00");
+        // 28 digits leave no room for a scale: the decimals asked for are still written.
+        assert_eq!(
+            format_number(d("9999999999999999999999999999"), 2, ".", ","),
+            "9,999,999,999,999,999,999,999,999,999.00"
+        );
+        assert_eq!(
+            format_number(d("999999999999999999999999999.9"), 3, ".", ""),
+            "999999999999999999999999999.900"
+        );
     }
 
     #[test]

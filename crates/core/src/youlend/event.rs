@@ -283,6 +283,9 @@ pub struct Repayment {
 pub struct EventError {
     pub kind: ErrorKind,
     pub reason: String,
+    /// Lines below the event's first where the JSON broke (0 but for an event printed over
+    /// several lines), so a report can name the line itself.
+    pub lines_below: usize,
 }
 
 impl EventError {
@@ -291,6 +294,7 @@ impl EventError {
         EventError {
             kind: ErrorKind::Invalid,
             reason: crate::error::clip_message(reason),
+            lines_below: 0,
         }
     }
 }
@@ -308,16 +312,19 @@ pub fn parse_event(text: &str) -> Result<Event, EventError> {
             )));
         }
         Err(e) => {
-            // A valid JSON value of the wrong shape is an invalid event, not bad JSON.
-            if let Ok(value) = serde_json::from_str::<&RawValue>(text) {
-                if !value.get().starts_with('{') {
+            // A valid JSON value of the wrong shape is an invalid event, not bad JSON; text that
+            // is not JSON gets the plain parser's reason (the typed one names a Rust struct:
+            // "invalid type: string, expected struct Envelope").
+            match serde_json::from_str::<&RawValue>(text) {
+                Ok(value) if !value.get().starts_with('{') => {
                     return Err(EventError::invalid(format!(
                         "an event must be a JSON object, not {}",
                         json_type(value)
                     )));
                 }
+                Ok(_) => return Err(json_error(e)),
+                Err(plain) => return Err(json_error(plain)),
             }
-            return Err(json_error(e));
         }
     };
     let code = match envelope.code.0 {
@@ -500,8 +507,12 @@ fn fields<'a, T: Deserialize<'a>>(
     code: &str,
     path: &str,
 ) -> Result<T, EventError> {
-    serde_json::from_str(raw.get())
-        .map_err(|e| EventError::invalid(format!("{code}: {path}: {}", strip_position(&e))))
+    serde_json::from_str(raw.get()).map_err(|e| {
+        EventError::invalid(format!(
+            "{code}: {path}: {}",
+            crate::context::serde_reason(&e)
+        ))
+    })
 }
 
 fn text_field(field: Field, path: &str, name: &str, code: &str) -> Result<String, EventError> {
@@ -568,16 +579,12 @@ fn json_type(raw: &RawValue) -> &'static str {
 fn json_error(e: serde_json::Error) -> EventError {
     EventError {
         kind: ErrorKind::Json,
-        reason: format!("bad JSON: {} (column {})", strip_position(&e), e.column()),
-    }
-}
-
-/// serde_json's message without its " at line 1 column 5": the report gives the line.
-fn strip_position(e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
+        reason: format!(
+            "bad JSON: {} (column {})",
+            crate::context::serde_reason(&e),
+            e.column()
+        ),
+        lines_below: e.line().saturating_sub(1),
     }
 }
 
@@ -620,5 +627,16 @@ mod tests {
             assert!(PaymentDate::parse(bad).is_err(), "{bad}");
         }
         assert!(PaymentDate::parse("2024-02-29T23:59:60Z").is_ok());
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_bad_json_without_rust_names() {
+        // A line of an object printed over several lines, as `reconcile` read it line by line.
+        for line in [r#" "b": }"#, r#"  "EventCode": "LOA10040","#, "[1,"] {
+            let e = parse_event(line).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Json, "{line}");
+            assert!(e.reason.starts_with("bad JSON: "), "{}", e.reason);
+            assert!(!e.reason.contains("struct"), "{}", e.reason);
+        }
     }
 }

@@ -222,15 +222,28 @@ enum Source<'a> {
         offset: usize,
     },
     Array(ArrayElements<'a>),
+    /// Pretty-printed events one after another (see [`Objects`]).
+    Objects(Objects<'a>),
 }
 
 impl<'a> Reading<'a> {
-    /// Starts reading a JSON array of events, or one event per line (blank lines ignored).
+    /// Starts reading a JSON array of events, pretty-printed events one after another (a first
+    /// line of `{` alone), or one event per line (blank lines ignored).
     pub fn new(input: &'a [u8]) -> Reading<'a> {
         let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
         let first = input.iter().position(|b| !b.is_ascii_whitespace());
+        let first_line = first.map(|i| {
+            let rest = &input[i..];
+            let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            rest[..end].trim_ascii()
+        });
         let source = if first.is_some_and(|i| input[i] == b'[') {
             Source::Array(ArrayElements::new(input))
+        } else if first_line == Some(b"{") {
+            // No NDJSON line is `{` alone: this is an event printed over several lines (one
+            // copied from YouLend's docs, or `jq .`'s output), which read line by line was
+            // nothing but errors.
+            Source::Objects(Objects::new(input))
         } else {
             Source::Lines {
                 rest: input,
@@ -272,6 +285,16 @@ impl<'a> Reading<'a> {
                     },
                     None => return true,
                 },
+                Source::Objects(objects) => match objects.next() {
+                    Some(element) => match element.text {
+                        Ok(text) => self.reconciler.push_event(element.line, text),
+                        Err(reason) => {
+                            self.reconciler
+                                .push_error(element.line, ErrorKind::Json, reason)
+                        }
+                    },
+                    None => return true,
+                },
             }
         }
         self.bytes_read() >= self.bytes_total && matches!(self.source, Source::Lines { .. })
@@ -281,6 +304,7 @@ impl<'a> Reading<'a> {
         match &self.source {
             Source::Lines { offset, .. } => (*offset).min(self.bytes_total),
             Source::Array(elements) => elements.pos,
+            Source::Objects(objects) => objects.pos,
         }
     }
 
@@ -357,7 +381,8 @@ impl Reconciler {
         if Delivery::looks_like(text) {
             return match Delivery::event_bytes(text) {
                 Ok(body) => match std::str::from_utf8(&body) {
-                    Ok(body) => self.push_text(line, body),
+                    // The body's own line breaks are not the file's: errors stay on this line.
+                    Ok(body) => self.push_text(line, body, false),
                     Err(_) => self.push_error(
                         line,
                         ErrorKind::Json,
@@ -367,10 +392,11 @@ impl Reconciler {
                 Err(reason) => self.push_error(line, ErrorKind::Invalid, reason),
             };
         }
-        self.push_text(line, text);
+        self.push_text(line, text, true);
     }
 
-    fn push_text(&mut self, line: usize, text: &str) {
+    /// `text` is an event, at `line`; `in_file` when its line breaks are the file's.
+    fn push_text(&mut self, line: usize, text: &str, in_file: bool) {
         match parse_event(text) {
             Ok(Event::SettlementProcessed(settlement)) => self.settlements.push(settlement),
             Ok(Event::Repayment(repayment)) => self.repayments.push(repayment),
@@ -385,7 +411,10 @@ impl Reconciler {
                     self.other_duplicates += 1;
                 }
             }
-            Err(e) => return self.push_error(line, e.kind, e.reason),
+            Err(e) => {
+                let line = if in_file { line + e.lines_below } else { line };
+                return self.push_error(line, e.kind, e.reason);
+            }
         }
         self.events_read += 1;
     }
@@ -881,6 +910,75 @@ impl<'a> Iterator for ArrayElements<'a> {
         Some(Element {
             line: start_line,
             text,
+        })
+    }
+}
+
+/// The top-level values of pretty-printed JSON written one after another, found without
+/// parsing them: each runs from its opening `{` or `[` to the bracket that closes it, and a
+/// value that never closes runs to the end. Each is an element at the line it starts on.
+struct Objects<'a> {
+    input: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> Objects<'a> {
+    fn new(input: &'a [u8]) -> Objects<'a> {
+        Objects {
+            input,
+            pos: 0,
+            line: 1,
+        }
+    }
+}
+
+impl<'a> Iterator for Objects<'a> {
+    type Item = Element<'a>;
+
+    fn next(&mut self) -> Option<Element<'a>> {
+        let input = self.input;
+        while let Some(&b) = input.get(self.pos) {
+            if !b.is_ascii_whitespace() {
+                break;
+            }
+            self.line += usize::from(b == b'\n');
+            self.pos += 1;
+        }
+        if self.pos >= input.len() {
+            return None;
+        }
+        let (start, start_line) = (self.pos, self.line);
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        let mut pos = start;
+        while let Some(&b) = input.get(pos) {
+            pos += 1;
+            self.line += usize::from(b == b'\n');
+            if in_string {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                // Text outside any bracket is an element up to its line's end.
+                b'\n' if depth == 0 => break,
+                _ => {}
+            }
+            if depth == 0 && matches!(b, b'}' | b']') {
+                break;
+            }
+        }
+        self.pos = pos;
+        Some(Element {
+            line: start_line,
+            text: Ok(&input[start..pos]),
         })
     }
 }
