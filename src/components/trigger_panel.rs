@@ -5,10 +5,11 @@
 use std::rc::Rc;
 
 use hookwright_core::analysis::{
-    catalog_for, firing_rule, head_of, sample_choice, Mark, SampleChoice, CUSTOM_SAMPLE,
+    catalog_for, firing_rule, head_of, record_id_field, sample_choice, Mark, SampleChoice,
+    CUSTOM_SAMPLE,
 };
 use hookwright_core::catalog::Catalog;
-use hookwright_core::connection::{Connection, Source, Trigger};
+use hookwright_core::connection::{Connection, Trigger};
 use hookwright_core::dryrun::thousands;
 use hookwright_core::rule::model::{Item, RuleModel};
 use hookwright_core::rule::{self, functions, Date, TokenClass};
@@ -428,7 +429,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
             </div>
         </section>
         <DryRunHost rule={AttrValue::from(firing_rule(&connection.trigger))} rule_ok={analysed.parses()}
-            id_field={if connection.source == Source::Youlend { "EventId" } else { "loan-id" }}
+            id_field={record_id_field(connection.source)}
             noun={if event_trigger { "events" } else { "loans" }}
             items={(*dry_items).clone()} {on_counts} />
         </>
