@@ -276,23 +276,11 @@ impl<'a> Reading<'a> {
                     self.reconciler.push_event(*line, text);
                 }
                 Source::Array(elements) => match elements.next() {
-                    Some(element) => match element.text {
-                        Ok(text) => self.reconciler.push_event(element.line, text),
-                        Err(reason) => {
-                            self.reconciler
-                                .push_error(element.line, ErrorKind::Json, reason)
-                        }
-                    },
+                    Some(element) => self.reconciler.push_element(element),
                     None => return true,
                 },
                 Source::Objects(objects) => match objects.next() {
-                    Some(element) => match element.text {
-                        Ok(text) => self.reconciler.push_event(element.line, text),
-                        Err(reason) => {
-                            self.reconciler
-                                .push_error(element.line, ErrorKind::Json, reason)
-                        }
-                    },
+                    Some(element) => self.reconciler.push_element(element),
                     None => return true,
                 },
             }
@@ -417,6 +405,14 @@ impl Reconciler {
             }
         }
         self.events_read += 1;
+    }
+
+    /// An event found in an array or among pretty-printed objects, or why it could not be read.
+    fn push_element(&mut self, element: Element) {
+        match element.text {
+            Ok(text) => self.push_event(element.line, text),
+            Err(reason) => self.push_error(element.line, ErrorKind::Json, reason),
+        }
     }
 
     fn push_error(&mut self, line: usize, kind: ErrorKind, reason: String) {
