@@ -867,25 +867,12 @@ impl<'a> Iterator for ArrayElements<'a> {
         }
         self.skip_blanks();
         let (start, start_line) = (self.pos, self.line);
-        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        let mut nesting = Nesting::default();
         let mut pos = self.pos;
         let mut line = self.line;
         while let Some(&b) = input.get(pos) {
-            if in_string {
-                match b {
-                    _ if escaped => escaped = false,
-                    b'\\' => escaped = true,
-                    b'"' => in_string = false,
-                    _ => {}
-                }
-            } else {
-                match b {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b']' | b',' if depth == 0 => break,
-                    b'}' | b']' => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
+            if nesting.step(b) == Some(0) && matches!(b, b']' | b',') {
+                break;
             }
             line += usize::from(b == b'\n');
             pos += 1;
@@ -907,6 +894,40 @@ impl<'a> Iterator for ArrayElements<'a> {
             line: start_line,
             text,
         })
+    }
+}
+
+/// Where a scan of JSON text is, byte by byte, without parsing it: inside a
+/// string (and after a backslash there), or how deep in brackets outside one.
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Nesting {
+    /// Takes the next byte. Outside a string: the bracket depth before it
+    /// (brackets and quotes are counted); inside one (its closing quote
+    /// included): `None`.
+    fn step(&mut self, b: u8) -> Option<usize> {
+        if self.in_string {
+            match b {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+            return None;
+        }
+        let before = self.depth;
+        match b {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        Some(before)
     }
 }
 
@@ -945,30 +966,16 @@ impl<'a> Iterator for Objects<'a> {
             return None;
         }
         let (start, start_line) = (self.pos, self.line);
-        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        let mut nesting = Nesting::default();
         let mut pos = start;
         while let Some(&b) = input.get(pos) {
             pos += 1;
             self.line += usize::from(b == b'\n');
-            if in_string {
-                match b {
-                    _ if escaped => escaped = false,
-                    b'\\' => escaped = true,
-                    b'"' => in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
-            match b {
-                b'"' => in_string = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => depth = depth.saturating_sub(1),
+            match nesting.step(b) {
                 // Text outside any bracket is an element up to its line's end.
-                b'\n' if depth == 0 => break,
+                Some(0) if b == b'\n' => break,
+                Some(_) if nesting.depth == 0 && matches!(b, b'}' | b']') => break,
                 _ => {}
-            }
-            if depth == 0 && matches!(b, b'}' | b']') {
-                break;
             }
         }
         self.pos = pos;
