@@ -89,24 +89,28 @@ const VECTOR_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const VECTOR_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 const VECTOR_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
-#[test]
-fn sign_prints_the_standard_webhooks_vector_and_youlend_headers() {
-    let dir = Dir::new("sign");
-    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
-    let signed = run(&[
+/// `sign` with the Standard Webhooks vector's secret, id and timestamp, over `body`.
+fn vector_sign(body: &str) -> [&str; 11] {
+    [
         "sign",
         "--scheme",
         "standard",
         "--secret",
         VECTOR_SECRET,
         "--body",
-        &body,
+        body,
         "--id",
         VECTOR_ID,
         "--timestamp",
         "1614265330",
-    ])
-    .exits(0);
+    ]
+}
+
+#[test]
+fn sign_prints_the_standard_webhooks_vector_and_youlend_headers() {
+    let dir = Dir::new("sign");
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    let signed = run(&vector_sign(&body)).exits(0);
     assert_eq!(
         signed.stdout,
         format!("webhook-id: {VECTOR_ID}\nwebhook-timestamp: 1614265330\nwebhook-signature: {VECTOR_SIGNATURE}\n")
@@ -411,36 +415,8 @@ fn sign_and_verify_read_the_body_from_standard_input() {
                 .stdin(std::fs::File::open(&body).unwrap()),
         )
     };
-    let from_file = run(&[
-        "sign",
-        "--scheme",
-        "standard",
-        "--secret",
-        VECTOR_SECRET,
-        "--body",
-        &body,
-        "--id",
-        VECTOR_ID,
-        "--timestamp",
-        "1614265330",
-    ])
-    .exits(0)
-    .stdout;
-    let from_stdin = piped(&[
-        "sign",
-        "--scheme",
-        "standard",
-        "--secret",
-        VECTOR_SECRET,
-        "--body",
-        "-",
-        "--id",
-        VECTOR_ID,
-        "--timestamp",
-        "1614265330",
-    ])
-    .exits(0)
-    .stdout;
+    let from_file = run(&vector_sign(&body)).exits(0).stdout;
+    let from_stdin = piped(&vector_sign("-")).exits(0).stdout;
     assert_eq!(from_stdin, from_file);
     assert!(from_stdin.contains(VECTOR_SIGNATURE), "{from_stdin}");
     piped(&[
