@@ -13,7 +13,6 @@ use hookwright_core::rule::model::{
     Condition, Expression, Group, Item, Literal, Match, Operand, Operator,
 };
 use rust_decimal::Decimal;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -433,42 +432,24 @@ fn follow_move(path: &[usize], delta: isize) {
     let mut moved = path.to_vec();
     *moved.last_mut().expect("a moved item has a place") = to;
     let key = path_key(&moved);
-    let tries = Rc::new(Cell::new(0u32));
-    fn attempt(
-        key: String,
-        row_label: Option<String>,
-        control: Option<String>,
-        tries: Rc<Cell<u32>>,
-    ) {
-        let document = gloo::utils::document();
+    // The first look finds the old rows: the move is drawn by a later render.
+    let looked = Cell::new(false);
+    focus::once_drawn(move |document| {
+        if !looked.replace(true) {
+            return None;
+        }
         let row = document
             .query_selector(&format!("[data-path=\"{key}\"]"))
             .ok()
             .flatten()
-            .filter(|row| row.get_attribute("aria-label") == row_label);
-        // The first frame shows the old rows: the move is drawn by a later one.
-        if let Some(row) = row.filter(|_| tries.get() > 0) {
-            let own = |selector: &str| row.query_selector(selector).ok().flatten();
-            let target = control
-                .as_deref()
-                .and_then(|label| own(&focus::labelled(label)))
-                .or_else(|| own("button.icon:not(:disabled)"))
-                .or_else(|| own("select, input, textarea, button"));
-            if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = target.focus();
-            }
-            return;
-        }
-        tries.set(tries.get() + 1);
-        if tries.get() < 60 {
-            gloo::timers::callback::Timeout::new(16, move || {
-                attempt(key, row_label, control, tries)
-            })
-            .forget();
-        }
-    }
-    gloo::timers::callback::Timeout::new(0, move || attempt(key, row_label, control, tries))
-        .forget();
+            .filter(|row| row.get_attribute("aria-label") == row_label)?;
+        let own = |selector: &str| row.query_selector(selector).ok().flatten();
+        control
+            .as_deref()
+            .and_then(|label| own(&focus::labelled(label)))
+            .or_else(|| own("button.icon:not(:disabled)"))
+            .or_else(|| own("select, input, textarea, button"))
+    });
 }
 
 fn condition_view(
