@@ -10,6 +10,8 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use hookwright_core::dryrun::{megabytes, thousands};
+// One sort routine for the page (hookwright_core::order): each std sort is ~4 KB of wasm.
+use hookwright_core::order::{sort, sort_by_key};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -708,14 +710,14 @@ fn paint(text: &str, paints: &[Paint]) -> Html {
         cuts.push(p.range.end.min(text.len()));
     }
     cuts.retain(|&c| text.is_char_boundary(c));
-    cuts.sort_unstable();
+    sort(&mut cuts);
     cuts.dedup();
     // One sweep over the cuts with the paints open at each (a long body has
     // thousands of paints; testing each against each piece would be quadratic).
     let mut order: Vec<usize> = (0..paints.len())
         .filter(|&i| paints[i].range.start < paints[i].range.end)
         .collect();
-    order.sort_by_key(|&i| paints[i].range.start);
+    sort_by_key(&mut order, |&i| paints[i].range.start);
     let mut next = 0;
     let mut open: Vec<usize> = Vec::new();
     let pieces: Vec<Html> = cuts
@@ -734,7 +736,7 @@ fn paint(text: &str, paints: &[Paint]) -> Html {
                 return html! { { piece } };
             }
             let mut covering = open.clone();
-            covering.sort_unstable();
+            sort(&mut covering);
             let class = covering
                 .iter()
                 .map(|&i| paints[i].class)

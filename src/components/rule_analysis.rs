@@ -812,7 +812,7 @@ pub fn roots_of(connection: &Connection) -> Vec<String> {
         .iter()
         .map(|p| p.split('.').next().unwrap_or_default().to_string())
         .collect();
-    roots.sort();
+    hookwright_core::order::sort(&mut roots);
     roots.dedup();
     roots
 }

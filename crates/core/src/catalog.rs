@@ -433,21 +433,15 @@ impl Catalog {
                 .collect()
         }
         let root: Value = serde_json::from_str(text).unwrap_or_default();
-        let sources = root["sources"]
-            .as_object()
-            .map(|pages| {
-                pages
-                    .iter()
-                    .map(|(key, page)| {
-                        let page = SourcePage {
-                            url: text_of(page, "url"),
-                            title: text_of(page, "title"),
-                        };
-                        (key.clone(), page)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Inserted one by one: collecting into a map sorts, a sort compiled for this type alone.
+        let mut sources = BTreeMap::new();
+        for (key, page) in root["sources"].as_object().into_iter().flatten() {
+            let page = SourcePage {
+                url: text_of(page, "url"),
+                title: text_of(page, "title"),
+            };
+            sources.insert(key.clone(), page);
+        }
         let events = root["events"]
             .as_array()
             .map(|events| {
