@@ -29,7 +29,8 @@ const setText = (field, text) => field.evaluate((area, text) => {
 test('a 5,000-clause rule: the builder edits the whole rule in the worker, and Show all brings every item', async () => {
   const { context, page, problems } = await open();
   const rule = page.getByRole('textbox', { name: 'Rule' });
-  await setText(rule, clauseRule(5000));
+  // Its comment stays through the worker's builder edit.
+  await setText(rule, `; 5,000 clauses\n${clauseRule(5000)}`);
   const result = page.getByTestId('rule-result');
   await until(async () => (await page.getByTestId('condition').count()) === 250, 'the first 250 items', 30_000);
   assert.match(await page.getByTestId('builder-more').textContent(), /4751 more items of this group/);
@@ -45,6 +46,7 @@ test('a 5,000-clause rule: the builder edits the whole rule in the worker, and S
   const text = await rule.inputValue();
   assert.ok(text.includes('(< status-amount-due 4999.50)'), 'the last clause is still there');
   assert.ok(text.includes('(> status-days-past-due 1)'), 'the second clause is still there');
+  assert.ok(text.startsWith('; 5,000 clauses\n'), 'the comment is still there');
   await until(async () => (await result.getAttribute('data-value')) !== 'pending', 'the edited rule analysed', 30_000);
   await until(async () => /4750 more items/.test(await page.getByTestId('builder-more').textContent()), 'the builder redrawn', 30_000);
 

@@ -118,6 +118,33 @@ test('a negated item moves and is removed from its NOT row; its inner row has no
   await context.close();
 });
 
+test('builder edits keep the rule text\'s comments', async () => {
+  const { page, context, problems } = await fresh();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await rule.fill('; fires on day 5\n(and (= status-days-past-due 5) ; LoanPro counts from 1\n  ;; open or in collections\n  (or (= loan-status "Open") (= loan-status "Collections")))');
+  const comments = ['; fires on day 5', '; LoanPro counts from 1', ';; open or in collections'];
+  const kept = async (what) => {
+    const text = await rule.inputValue();
+    for (const comment of comments) assert.ok(text.includes(comment), `${what} kept ${comment}: ${text}`);
+    return text;
+  };
+  await page.getByTestId('condition').first().getByRole('spinbutton', { name: 'Value' }).fill('7');
+  await until(async () => (await rule.inputValue()).includes('(= status-days-past-due 7) ; LoanPro counts from 1'), 'the value changed beside its comment');
+  await page.getByRole('button', { name: 'NOT (negate condition)' }).first().click();
+  await until(async () => (await rule.inputValue()).includes('(not (= status-days-past-due 7)) ; LoanPro counts from 1'), 'negated beside its comment');
+  await page.getByRole('button', { name: 'Move group up' }).click();
+  await until(async () => (await rule.inputValue()).startsWith('; fires on day 5\n(and\n  ;; open or in collections\n  (or'), 'the group moved up with its comment');
+  await kept('moving');
+  await page.getByTestId('group').nth(1).getByRole('button', { name: 'Remove condition' }).first().click();
+  await until(async () => !(await rule.inputValue()).includes('"Open"'), 'a condition removed');
+  await kept('removing');
+  await page.getByTestId('group').first().getByRole('combobox', { name: 'Match' }).first().selectOption('any');
+  await until(async () => (await rule.inputValue()).includes('(or\n'), 'the top group matches any');
+  await kept('changing the match');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('switching samples flips the result, and rows show which clause failed', async () => {
   const { page, context, problems } = await fresh();
   const samples = page.getByRole('combobox', { name: 'Sample context' });

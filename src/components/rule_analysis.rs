@@ -16,6 +16,7 @@ use hookwright_core::connection::Source;
 use hookwright_core::connection::{Connection, Payload};
 use hookwright_core::context::parse_json;
 use hookwright_core::dryrun::CountedItem;
+use hookwright_core::rule::edit::{self, Edit};
 use hookwright_core::rule::model::{
     Condition, Expression, Group, Item, ItemPath, Match, RuleModel,
 };
@@ -183,7 +184,7 @@ fn window(
         kept: vec![Vec::new()],
         path: Vec::new(),
     };
-    let top = Item::Group(crate::builder::top_group(model));
+    let top = Item::Group(model.top_group());
     let root = match (walk.item(&top), &model.root) {
         (windowed, Item::Group(_)) => windowed,
         // The builder shows a lone item as "all of" it: the rule is that item again.
@@ -364,7 +365,7 @@ pub enum RuleJob {
     Builder { path: Vec<usize>, edit: WireEdit },
 }
 
-/// `builder::Edit` on the wire, an item as its rule text (the page then
+/// `rule::edit::Edit` on the wire, an item as its rule text (the page then
 /// carries no serialiser for the model's types), an expression as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum WireEdit {
@@ -394,15 +395,14 @@ impl ItemText {
 
     fn into_item(self) -> Option<Item> {
         match self {
-            ItemText::Rule(text) => crate::builder::model_of(&text).ok().map(|m| m.root),
+            ItemText::Rule(text) => edit::model_of(&text).ok().map(|m| m.root),
             ItemText::Expression(text) => Some(Item::Expression(Expression { text })),
         }
     }
 }
 
 impl WireEdit {
-    pub fn new(edit: crate::builder::Edit) -> WireEdit {
-        use crate::builder::Edit;
+    pub fn new(edit: Edit) -> WireEdit {
         match edit {
             Edit::SetMode(mode) => WireEdit::SetMode(mode),
             Edit::Add(item) => WireEdit::Add(ItemText::new(item)),
@@ -413,8 +413,7 @@ impl WireEdit {
         }
     }
 
-    fn into_edit(self) -> Option<crate::builder::Edit> {
-        use crate::builder::Edit;
+    fn into_edit(self) -> Option<Edit> {
         Some(match self {
             WireEdit::SetMode(mode) => Edit::SetMode(mode),
             WireEdit::Add(item) => Edit::Add(item.into_item()?),
@@ -429,14 +428,9 @@ impl WireEdit {
 /// The rule text `job` makes of `text`; `None` when it cannot (the text
 /// does not parse, the path does not fit).
 pub fn run_job(text: &str, job: RuleJob) -> Option<String> {
-    use crate::builder;
     match job {
         RuleJob::Format => hookwright_core::rule::format(text).ok(),
-        RuleJob::Builder { path, edit } => {
-            let model = builder::model_of(text).ok()?;
-            let next = builder::apply(&builder::top_group(&model), &path, edit.into_edit()?)?;
-            Some(builder::text_of(&next))
-        }
+        RuleJob::Builder { path, edit } => edit::edit_text(text, &path, edit.into_edit()?),
     }
 }
 
@@ -990,7 +984,6 @@ mod tests {
 #[cfg(test)]
 mod window_tests {
     use super::*;
-    use crate::builder;
 
     fn analysed(text: &str) -> RuleAnalysis {
         let ctx = &samples::sample("loan-5-days-past-due").unwrap().context;
@@ -1021,7 +1014,7 @@ mod window_tests {
         let (back, cut, _) = serde_json::from_str::<RuleReport>(&wire)
             .unwrap()
             .into_analysis(&text);
-        let top = builder::top_group(back.model.as_ref().unwrap());
+        let top = back.model.as_ref().unwrap().top_group();
         assert_eq!(top.items.len(), FIRST_ROWS);
         assert_eq!(cut.get(&Vec::new()), Some(&(5000 - FIRST_ROWS)));
         // The outcomes of the items sent, and the dry run's items whole.
@@ -1040,7 +1033,7 @@ mod window_tests {
         }
         let analysis = analysed(&text);
         let (back, cut, _) = RuleReport::new(&text, analysis.clone(), false).into_analysis(&text);
-        let mut group = builder::top_group(back.model.as_ref().unwrap());
+        let mut group = back.model.as_ref().unwrap().top_group();
         let mut depth = 0;
         while let Some(Item::Group(inner)) = group.items.get(1).cloned() {
             group = inner;
@@ -1070,12 +1063,12 @@ mod window_tests {
         // Removing the 300th item, which the page does not have.
         let job = RuleJob::Builder {
             path: vec![299],
-            edit: WireEdit::new(builder::Edit::Remove),
+            edit: WireEdit::new(Edit::Remove),
         };
         let next = run_job(&text, job).unwrap();
         assert!(next.contains("(> status-days-past-due 298)"));
         assert!(!next.contains("(> status-days-past-due 299)"));
-        let add = builder::Edit::Add(Item::Condition(Condition {
+        let add = Edit::Add(Item::Condition(Condition {
             variable: "loan-status".into(),
             operator: hookwright_core::rule::model::Operator::Eq,
             value: hookwright_core::rule::model::Operand::One(

@@ -17,9 +17,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::variable_picker::VariablePicker;
-use crate::builder::{condition_for, empty_group, refit, type_of, Edit, Path};
+use crate::builder::{condition_for, refit, type_of};
 use crate::services::focus;
 use hookwright_core::dryrun::thousands;
+use hookwright_core::rule::edit::{empty_group, Edit, Path};
 
 /// How each item came out for the sample (the engine's analysis).
 pub type Results = HashMap<Path, ItemOutcome>;

@@ -32,8 +32,8 @@ use super::trigger_kind::trigger_kind;
 use super::use_dispatch;
 use super::worker_link::use_newest;
 use crate::actions::Edit;
-use crate::builder::{self, Edit as BuilderEdit, Path};
 use crate::state::{Action, Dispatcher};
+use hookwright_core::rule::edit::{self as rule_edit, Edit as BuilderEdit, Path};
 
 #[derive(Properties, PartialEq)]
 pub struct TriggerPanelProps {
@@ -266,7 +266,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
             move |(path, change, coalesce): (Path, BuilderEdit, Option<String>), _| {
                 // A copy: dispatching must not hold the borrow.
                 let (connection, shown) = latest.borrow().clone();
-                let Some((model, made_of, cut)) = &shown else {
+                let Some((_, made_of, cut)) = &shown else {
                     return;
                 };
                 let key = coalesce.map(|k| format!("builder:{}:{k}", connection.id));
@@ -281,14 +281,9 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                     worker.edit_rule(made_of.clone(), job, answer);
                     return;
                 }
-                let top = builder::top_group(model);
-                if let Some(next) = builder::apply(&top, &path, change) {
-                    edit(
-                        &editor,
-                        &connection.id,
-                        Edit::SetRule(builder::text_of(&next)),
-                        key,
-                    );
+                // Made on the text the model was read from, so its comments stay.
+                if let Some(next) = rule_edit::edit_text(made_of, &path, change) {
+                    edit(&editor, &connection.id, Edit::SetRule(next), key);
                 }
             },
         )
@@ -404,7 +399,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                             { format!("This rule has {} groups and conditions, too many for the builder: edit it as text below.", thousands(items as u64)) }
                         </p>
                     } else if let Some(model) = &model {
-                        <RuleBuilder top={builder::top_group(model)} {catalog} results={results.clone()} counts={builder_counts.clone()} cut={cut.clone()} {on_show_all} {on_edit} />
+                        <RuleBuilder top={model.top_group()} {catalog} results={results.clone()} counts={builder_counts.clone()} cut={cut.clone()} {on_show_all} {on_edit} />
                     } else if analysing {
                         <p class="empty" aria-busy="true">{ "Analysing the rule…" }</p>
                     } else {
@@ -563,14 +558,14 @@ mod tests {
             let model = RuleModel::from_rule(&Rule::parse(text).unwrap());
             let texts = hookwright_core::dryrun::item_texts(&Rule::parse(text).unwrap());
             // Each item's builder path leads to that item.
-            let top = builder::top_group(&model);
+            let top = model.top_group();
             let paths = dry_run_paths(&model);
             assert_eq!(paths.len(), texts.len());
             for (path, text) in paths.iter().zip(&texts) {
                 let item = if path.is_empty() {
                     Item::Group(top.clone())
                 } else {
-                    builder::item_at(&top, path).unwrap().clone()
+                    rule_edit::item_at(&top, path).unwrap().clone()
                 };
                 let counted = RuleModel::from_rule(&Rule::parse(text).unwrap());
                 assert_eq!(

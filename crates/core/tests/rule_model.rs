@@ -5,7 +5,7 @@
 use hookwright_core::rule::model::{
     Condition, Expression, Group, Item, Literal, Match, Operand, Operator, RuleModel,
 };
-use hookwright_core::rule::{format, format_expr, Expr, ExprKind, Rule};
+use hookwright_core::rule::{edit, format, format_expr, model, Expr, ExprKind, Rule};
 use hookwright_core::Span;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -323,12 +323,71 @@ proptest! {
     }
 
     #[test]
+    fn builder_edits_keep_every_comment(
+        root in model_item(),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 1..6),
+        at in any::<prop::sample::Index>(),
+        edit in builder_edit(),
+    ) {
+        // A rule with comments after any of its nodes, edited anywhere by the builder: the
+        // text means what the edit makes of the model, and every comment is kept.
+        let plain = RuleModel { root }.to_text();
+        let mut ends = Vec::new();
+        node_ends(Rule::parse(&plain).unwrap().expr(), &mut ends);
+        let mut spots: Vec<usize> = picks.iter().map(|p| ends[p.index(ends.len())]).collect();
+        spots.sort_unstable();
+        spots.dedup();
+        let mut text = plain.clone();
+        for (k, &end) in spots.iter().enumerate().rev() {
+            text.insert_str(end, &format!(" ; c{k}\n"));
+        }
+        let top = edit::model_of(&text).unwrap().top_group();
+        let paths: Vec<Vec<usize>> = std::iter::once(Vec::new())
+            .chain(model::item_spans(&Rule::parse(&text).unwrap()).into_iter().map(|(p, _)| p))
+            .collect();
+        let path = &paths[at.index(paths.len())];
+        // The builder moves and removes items of groups only (a NOT's one item has no such buttons).
+        let parent = path.split_last().map(|(_, parent)| parent).unwrap_or_default();
+        let in_not = matches!(edit::item_at(&top, parent), Some(Item::Not(_)));
+        if in_not && matches!(edit, edit::Edit::Move(_) | edit::Edit::Remove) {
+            return Ok(());
+        }
+        let Some(expected) = edit::apply(&top, path, edit.clone()) else {
+            prop_assert_eq!(edit::edit_text(&text, path, edit), None);
+            return Ok(());
+        };
+        let edited = edit::edit_text(&text, path, edit.clone()).unwrap();
+        prop_assert!(
+            edit::reads_as(&edited, &expected, &edit::text_of(&expected)),
+            "{:?} at {:?} of\n{}\ngave\n{}", edit, path, text, edited
+        );
+        // Replacing or removing an item whose own comments were inside it drops them with it.
+        if !matches!(edit, edit::Edit::Replace(_) | edit::Edit::Remove) {
+            for k in 0..spots.len() {
+                prop_assert!(edited.contains(&format!("; c{k}")), "{:?} at {:?} of\n{}\nlost c{}:\n{}", edit, path, text, k, edited);
+            }
+        }
+    }
+
+    #[test]
     fn model_text_model_is_identity(root in model_item()) {
         let model = RuleModel { root };
         let text = model.to_text();
         let rule = Rule::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
         prop_assert_eq!(RuleModel::from_rule(&rule), model, "via {}", text);
     }
+}
+
+fn builder_edit() -> impl Strategy<Value = edit::Edit> {
+    use edit::Edit;
+    prop_oneof![
+        prop::sample::select(vec![Match::All, Match::Any, Match::None]).prop_map(Edit::SetMode),
+        model_item().prop_map(Edit::Add),
+        Just(Edit::Remove),
+        prop::sample::select(vec![-1isize, 1]).prop_map(Edit::Move),
+        Just(Edit::ToggleNot),
+        condition().prop_map(|c| Edit::Replace(Item::Condition(c))),
+    ]
 }
 
 fn node_ends(e: &Expr, out: &mut Vec<usize>) {

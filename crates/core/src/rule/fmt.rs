@@ -44,6 +44,11 @@ pub fn format_expr(expr: &Expr) -> String {
     out
 }
 
+/// Whether `source`, read as `expr`, holds a comment.
+pub(super) fn has_comments(source: &str, expr: &Expr) -> bool {
+    !Comments::of(source, expr).list.is_empty()
+}
+
 fn write_tree(expr: &Expr, comments: &mut Comments, out: &mut String) {
     let mut sizes = Vec::new();
     measure(expr, comments, &mut sizes);

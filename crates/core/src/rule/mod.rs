@@ -16,7 +16,8 @@
 //!   (fast repeated evaluation: [`CompiledRule::eval`], [`CompiledRule::matches`]).
 //! - [`check`] against a [`Catalog`](crate::catalog::Catalog): errors and warnings by severity.
 //! - [`format`] / [`format_expr`]: the canonical layout (100 columns).
-//! - [`model`]: the visual builder's groups and conditions, lossless both ways.
+//! - [`model`]: the visual builder's groups and conditions, lossless both ways;
+//!   [`edit`]: the builder's edits, made on the text so its comments stay.
 //! - [`Date`] and [`EvalOptions`]: the evaluation date, passed explicitly in wasm.
 //! - [`pr_str`] / [`str_of`]: values printed as Clojure's `pr-str` and `str` print them.
 //!
@@ -30,6 +31,7 @@ mod builtins;
 mod check;
 pub(crate) mod compile;
 pub(crate) mod date;
+pub mod edit;
 pub(crate) mod eval;
 mod explain;
 mod fmt;

@@ -232,7 +232,7 @@ pub fn item_spans(rule: &Rule) -> Vec<(ItemPath, Span)> {
 /// The children an expression has as a builder item, and whether it is a
 /// group (`false`: a NOT, whose one child is index 0); `None` for leaves.
 /// Mirrors [`group`].
-fn group_children(e: &Expr) -> Option<(bool, &[Expr])> {
+pub(super) fn group_children(e: &Expr) -> Option<(bool, &[Expr])> {
     let args = e.args();
     match e.head()? {
         "and" | "or" => Some((true, args)),
@@ -286,7 +286,7 @@ fn group(e: &Expr) -> Option<Item> {
     }
 }
 
-fn condition(e: &Expr) -> Option<Condition> {
+pub(super) fn condition(e: &Expr) -> Option<Condition> {
     let head = e.head()?;
     let [a, b] = e.args() else { return None };
     let symbol = |x: &Expr| match &x.kind {
