@@ -897,19 +897,13 @@ pub struct Evaluator<'p> {
     /// The fast path's context: only the wanted members, reused.
     ctx: Context,
     scratch: scan::Scratch,
-    states: Vec<u8>,
-    leaf_values: Vec<Option<bool>>,
+    trace: Trace,
     /// Loans whose names were sampled for did-you-mean.
     sampled: usize,
     sample_names: Vec<String>,
     /// Variables some loan this evaluator saw has.
     present: Vec<bool>,
     all_present: bool,
-    /// What the tree made of each combination of the conditions' outcomes
-    /// seen so far (by [`leaf_code`]), when there are few conditions.
-    shapes: Vec<Option<Shape>>,
-    /// The shape of this loan when there are too many conditions to keep them.
-    shape: Shape,
     /// The rule's run gives only whether it fired (the tally's need), not its value.
     truthiness_only: bool,
     /// The direct form's converted values (a member compared), and the loan's id.
@@ -957,18 +951,45 @@ fn leaf_code(values: &[Option<bool>]) -> usize {
     })
 }
 
-/// This loan's shape, from the evaluator's memo when it has one.
-fn shape_of<'s>(
-    shapes: &'s mut [Option<Shape>],
-    scratch: &'s mut Shape,
-    tree: &Tree,
-    values: &[Option<bool>],
-) -> &'s Shape {
-    if shapes.is_empty() {
-        *scratch = Shape::new(tree, values);
-        return scratch;
+/// What a loan's run leaves for its tally, reused from loan to loan: each
+/// node's outcome and each condition's, and the shapes worked out so far.
+struct Trace {
+    /// Each node's outcome (0 not reached, 1 true, 2 false, 3 error).
+    states: Vec<u8>,
+    /// Each condition's outcome for the builder and near misses.
+    leaf_values: Vec<Option<bool>>,
+    /// What the tree made of each combination of the conditions' outcomes
+    /// seen so far (by [`leaf_code`]), when there are few conditions.
+    shapes: Vec<Option<Shape>>,
+    /// The shape of this loan when there are too many conditions to keep them.
+    shape: Shape,
+}
+
+impl Trace {
+    fn new(plan: &Plan) -> Trace {
+        Trace {
+            states: vec![0; plan.compiled.spans().len()],
+            leaf_values: vec![None; plan.leaves.len()],
+            shapes: match &plan.tree {
+                Some(_) if plan.leaves.len() <= SHAPED_LEAVES => {
+                    let combinations = 3usize.pow(plan.leaves.len() as u32);
+                    (0..combinations).map(|_| None).collect()
+                }
+                _ => Vec::new(),
+            },
+            shape: Shape::default(),
+        }
     }
-    shapes[leaf_code(values)].get_or_insert_with(|| Shape::new(tree, values))
+
+    /// This loan's shape, from the memo when there is one.
+    fn shape(&mut self, tree: &Tree) -> &Shape {
+        let values = &self.leaf_values;
+        if self.shapes.is_empty() {
+            self.shape = Shape::new(tree, values);
+            return &self.shape;
+        }
+        self.shapes[leaf_code(values)].get_or_insert_with(|| Shape::new(tree, values))
+    }
 }
 
 enum Source<'t> {
@@ -982,20 +1003,11 @@ impl<'p> Evaluator<'p> {
             plan,
             ctx: Context::new(Value::Map(Map::new())),
             scratch: scan::Scratch::default(),
-            states: vec![0; plan.compiled.spans().len()],
-            leaf_values: vec![None; plan.leaves.len()],
+            trace: Trace::new(plan),
             sampled: 0,
             sample_names: Vec::new(),
             present: vec![false; plan.variables().len()],
             all_present: false,
-            shapes: match &plan.tree {
-                Some(_) if plan.leaves.len() <= SHAPED_LEAVES => {
-                    let combinations = 3usize.pow(plan.leaves.len() as u32);
-                    (0..combinations).map(|_| None).collect()
-                }
-                _ => Vec::new(),
-            },
-            shape: Shape::default(),
             truthiness_only: true,
             converted: Value::Nil,
             id: Value::Nil,
@@ -1138,7 +1150,7 @@ impl<'p> Evaluator<'p> {
 
     fn run(&mut self, ctx: Option<&Context>) -> Result<Value, Error> {
         let ctx = ctx.unwrap_or(&self.ctx);
-        let mut states = States(std::mem::take(&mut self.states));
+        let mut states = States(std::mem::take(&mut self.trace.states));
         states.0.fill(0);
         if self.truthiness_only {
             // Counting needs only whether the rule fired; no values are built.
@@ -1146,11 +1158,11 @@ impl<'p> Evaluator<'p> {
                 .plan
                 .compiled
                 .truthy_traced(ctx, &self.plan.opts, states);
-            self.states = states.0;
+            self.trace.states = states.0;
             return result.map(Value::Bool);
         }
         let (result, states) = self.plan.compiled.run(ctx, &self.plan.opts, states);
-        self.states = states.0;
+        self.trace.states = states.0;
         // Only a truthiness is kept for rules that build bigger values.
         result.map(|v| match v {
             std::borrow::Cow::Borrowed(Value::Bool(b)) => Value::Bool(*b),
@@ -1186,7 +1198,7 @@ impl<'p> Evaluator<'p> {
         let fired = result.map(|v| v.is_truthy());
         if plan.tree.is_some() && (plan.items_from_tree || matches!(fired, Ok(false))) {
             let rule_ok = fired.is_ok();
-            leaf_values_of(plan, &self.states, &mut self.leaf_values, ctx, rule_ok);
+            leaf_values_of(plan, &mut self.trace, ctx, rule_ok);
         }
         for (item, counts) in plan.items.iter().zip(tally.item_counts.iter_mut()) {
             if let Some(item) = item {
@@ -1215,14 +1227,7 @@ impl<'p> Evaluator<'p> {
             id,
             root,
         };
-        outcome.add_to(
-            tally,
-            plan,
-            &self.states,
-            &mut self.shapes,
-            &mut self.shape,
-            &self.leaf_values,
-        );
+        outcome.add_to(tally, plan, &mut self.trace);
     }
 
     /// A JSON record through the direct form ([`direct`]), when the plan
@@ -1242,18 +1247,19 @@ impl<'p> Evaluator<'p> {
             return false;
         }
         let members = &self.scratch.members;
-        self.states.fill(0);
-        let Ok(fired) = rule.truthy(text, members, &mut self.states, &mut self.converted) else {
+        let trace = &mut self.trace;
+        trace.states.fill(0);
+        let Ok(fired) = rule.truthy(text, members, &mut trace.states, &mut self.converted) else {
             return false;
         };
         if plan.tree.is_some() && (plan.items_from_tree || !fired) {
-            for ((value, leaf), node) in self
+            for ((value, leaf), node) in trace
                 .leaf_values
                 .iter_mut()
                 .zip(&plan.direct_leaves)
                 .zip(&plan.leaf_nodes)
             {
-                *value = match node.map(|n| self.states[n]) {
+                *value = match node.map(|n| trace.states[n]) {
                     Some(1) => Some(true),
                     Some(2) => Some(false),
                     _ => match leaf.truthy(text, members, &mut [], &mut self.converted) {
@@ -1288,14 +1294,7 @@ impl<'p> Evaluator<'p> {
             id,
             root: self.ctx.root(),
         };
-        outcome.add_to(
-            tally,
-            plan,
-            &self.states,
-            &mut self.shapes,
-            &mut self.shape,
-            &self.leaf_values,
-        );
+        outcome.add_to(tally, plan, &mut self.trace);
         true
     }
 }
@@ -1311,19 +1310,11 @@ struct Outcome<'v> {
 }
 
 impl Outcome<'_> {
-    /// Counts the loan: its clauses from `states`, the builder's items and
-    /// near misses from the conditions' outcomes `leaf_values`.
-    fn add_to(
-        self,
-        tally: &mut Tally,
-        plan: &Plan,
-        states: &[u8],
-        shapes: &mut [Option<Shape>],
-        shape: &mut Shape,
-        leaf_values: &[Option<bool>],
-    ) {
+    /// Counts the loan: its clauses from the trace's node outcomes, the
+    /// builder's items and near misses from its conditions' outcomes.
+    fn add_to(self, tally: &mut Tally, plan: &Plan, trace: &mut Trace) {
         for (c, counts) in plan.clauses.iter().zip(tally.clause_counts.iter_mut()) {
-            match states[c.node] {
+            match trace.states[c.node] {
                 1 => counts[0] += 1,
                 2 => counts[1] += 1,
                 3 => counts[2] += 1,
@@ -1333,7 +1324,7 @@ impl Outcome<'_> {
         let leaves_known = plan.items_from_tree;
         if leaves_known {
             if let Some(tree) = &plan.tree {
-                let shape = shape_of(shapes, shape, tree, leaf_values);
+                let shape = trace.shape(tree);
                 for (v, counts) in shape.node_values.iter().zip(tally.item_counts.iter_mut()) {
                     counts[usize::from(*v - 1)] += 1;
                 }
@@ -1372,7 +1363,7 @@ impl Outcome<'_> {
             Ok(false) => {
                 tally.not_fired += 1;
                 if let Some(tree) = &plan.tree {
-                    let flips = &shape_of(shapes, shape, tree, leaf_values).flips;
+                    let flips = &trace.shape(tree).flips;
                     if !flips.is_empty() {
                         tally.near_miss_count += 1;
                         for &i in flips {
@@ -1401,14 +1392,17 @@ impl Outcome<'_> {
 /// Each condition's outcome for this loan: taken from the rule's run when it
 /// went without error and reached the condition (an unerring run had fuel to
 /// spare, so the condition alone gives the same), else evaluated on its own.
-fn leaf_values_of(
-    plan: &Plan,
-    states: &[u8],
-    values: &mut [Option<bool>],
-    ctx: &Context,
-    rule_ok: bool,
-) {
-    for ((value, (_, leaf)), node) in values.iter_mut().zip(&plan.leaves).zip(&plan.leaf_nodes) {
+fn leaf_values_of(plan: &Plan, trace: &mut Trace, ctx: &Context, rule_ok: bool) {
+    let Trace {
+        states,
+        leaf_values,
+        ..
+    } = trace;
+    for ((value, (_, leaf)), node) in leaf_values
+        .iter_mut()
+        .zip(&plan.leaves)
+        .zip(&plan.leaf_nodes)
+    {
         *value = match node.map(|n| states[n]) {
             Some(1) if rule_ok => Some(true),
             Some(2) if rule_ok => Some(false),

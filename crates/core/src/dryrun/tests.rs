@@ -523,7 +523,7 @@ proptest! {
                 continue;
             }
             let alone: Vec<Option<bool>> = plan.leaves.iter().map(|(_, c)| c.matches(&ctx, &plan.opts).ok()).collect();
-            prop_assert_eq!(&ev.leaf_values, &alone, "record {}", rec);
+            prop_assert_eq!(&ev.trace.leaf_values, &alone, "record {}", rec);
         }
     }
 }
