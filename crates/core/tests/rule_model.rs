@@ -370,6 +370,34 @@ proptest! {
     }
 
     #[test]
+    fn builder_edits_on_any_parseable_text(
+        tokens in prop::collection::vec(prop::sample::select(TOKENS), 1..30),
+        at in any::<prop::sample::Index>(),
+        edit in builder_edit(),
+    ) {
+        // Whatever the text (comments, strings, odd layout), an edit never panics and its
+        // text means what the edit makes of the model.
+        let text = tokens.concat();
+        let Ok(rule) = Rule::parse(&text) else { return Ok(()) };
+        let top = edit::model_of(&text).unwrap().top_group();
+        let paths: Vec<Vec<usize>> = std::iter::once(Vec::new())
+            .chain(model::item_spans(&rule).into_iter().map(|(p, _)| p))
+            .collect();
+        let path = &paths[at.index(paths.len())];
+        let edited = edit::edit_text(&text, path, edit.clone());
+        match edit::apply(&top, path, edit.clone()) {
+            None => prop_assert_eq!(edited, None),
+            Some(expected) => {
+                let edited = edited.unwrap();
+                prop_assert!(
+                    edit::reads_as(&edited, &expected, &edit::text_of(&expected)),
+                    "{:?} at {:?} of\n{}\ngave\n{}", edit, path, text, edited
+                );
+            }
+        }
+    }
+
+    #[test]
     fn model_text_model_is_identity(root in model_item()) {
         let model = RuleModel { root };
         let text = model.to_text();
