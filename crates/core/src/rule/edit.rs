@@ -201,14 +201,15 @@ fn in_place(text: &str, root: &Expr, path: &[usize], edit: &Edit) -> Option<Stri
                 true => node_at(root, &sibling)?,
                 false => node_at(root, sibling.get(1..)?)?,
             };
-            // Each item moves with its comments; one ending in a comment ends its line.
+            // Each item moves with its comments, which keep their own lines.
             let (here, there) = (
                 with_comments(text, node.span),
                 with_comments(text, other.span),
             );
-            let moved = |from: &Range<usize>, form: Span| match from.end > form.end {
-                true => format!("{}\n", &text[from.clone()]),
-                false => text[from.clone()].to_string(),
+            let moved = |from: &Range<usize>, form: Span| {
+                let before = if from.start < form.start { "\n" } else { "" };
+                let after = if from.end > form.end { "\n" } else { "" };
+                format!("{before}{}{after}", &text[from.clone()])
             };
             vec![
                 (here.clone(), moved(&there, other.span)),
@@ -489,6 +490,12 @@ mod tests {
         assert_eq!(
             moved,
             "(and\n  (= loan-status \"Open\") ; open only\n  ; day five\n  (= status-days-past-due 5) ; exactly\n)"
+        );
+        // Moved first, a whole-line comment stays on a line of its own, not beside `and`.
+        let rule = "(and (= status-days-past-due 5) ; exactly\n  ;; open only\n  (= loan-status \"Open\"))";
+        assert_eq!(
+            edit_text(rule, &[1], Edit::Move(-1)).unwrap(),
+            "(and\n  ;; open only\n  (= loan-status \"Open\")\n  (= status-days-past-due 5) ; exactly\n)"
         );
     }
 
