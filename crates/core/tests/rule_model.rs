@@ -342,9 +342,7 @@ proptest! {
             text.insert_str(end, &format!(" ; c{k}\n"));
         }
         let top = edit::model_of(&text).unwrap().top_group();
-        let paths: Vec<Vec<usize>> = std::iter::once(Vec::new())
-            .chain(model::item_spans(&Rule::parse(&text).unwrap()).into_iter().map(|(p, _)| p))
-            .collect();
+        let paths = builder_paths(&Rule::parse(&text).unwrap());
         let path = &paths[at.index(paths.len())];
         // The builder moves and removes items of groups only (a NOT's one item has no such buttons).
         let parent = path.split_last().map(|(_, parent)| parent).unwrap_or_default();
@@ -380,9 +378,7 @@ proptest! {
         let text = tokens.concat();
         let Ok(rule) = Rule::parse(&text) else { return Ok(()) };
         let top = edit::model_of(&text).unwrap().top_group();
-        let paths: Vec<Vec<usize>> = std::iter::once(Vec::new())
-            .chain(model::item_spans(&rule).into_iter().map(|(p, _)| p))
-            .collect();
+        let paths = builder_paths(&rule);
         let path = &paths[at.index(paths.len())];
         let edited = edit::edit_text(&text, path, edit.clone());
         match edit::apply(&top, path, edit.clone()) {
@@ -404,6 +400,13 @@ proptest! {
         let rule = Rule::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
         prop_assert_eq!(RuleModel::from_rule(&rule), model, "via {}", text);
     }
+}
+
+/// Every builder item's path in a rule, the top group's (`[]`) first.
+fn builder_paths(rule: &Rule) -> Vec<Vec<usize>> {
+    std::iter::once(Vec::new())
+        .chain(model::item_spans(rule).into_iter().map(|(p, _)| p))
+        .collect()
 }
 
 fn builder_edit() -> impl Strategy<Value = edit::Edit> {
