@@ -62,6 +62,30 @@ test('a 5,000-clause rule: the builder edits the whole rule in the worker, and S
   await context.close();
 });
 
+test('text typed just before a builder click on a large rule is never overwritten by the builder', async () => {
+  const { context, page, problems } = await open();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await setText(rule, clauseRule(300));
+  await until(async () => (await page.getByTestId('condition').count()) === 250, 'the first 250 items', 30_000);
+  const collections = (text) => text.split('(= loan-status "Collections")').length - 1;
+  const removed = (text) => collections(text) === 74;
+  assert.equal(collections(await rule.inputValue()), 75);
+  // The builder still shows the rule before the typing (its analysis waits for a pause).
+  await rule.focus();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' ; typed last');
+  await page.getByTestId('condition').first().getByRole('button', { name: 'Remove condition' }).click();
+  await page.waitForTimeout(2000);
+  assert.ok((await rule.inputValue()).endsWith(' ; typed last'), 'the typing is kept');
+  assert.equal(collections(await rule.inputValue()), 75, 'and the builder did not edit the older text');
+  // Once the builder has caught up, the same click removes the condition, the comment kept.
+  await page.getByTestId('condition').first().getByRole('button', { name: 'Remove condition' }).click();
+  await until(async () => removed(await rule.inputValue()), 'the first condition removed', 30_000);
+  assert.ok((await rule.inputValue()).includes('; typed last'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 // Budget: no task over 50 ms; the bound is five times that, in up to three
 // rounds as keystroke.test.mjs (a loaded machine may pause the page).
 test('Format on a 2 MB rule runs in the worker and leaves the page responsive', async () => {

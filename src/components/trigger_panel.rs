@@ -231,29 +231,36 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     let latest = use_mut_ref(|| (connection.clone(), shown.clone()));
     *latest.borrow_mut() = (connection.clone(), shown.clone());
     let worker = use_analysis_worker();
+    // The last text a builder edit made, and the text it was made of: while
+    // the rule is still that text, the builder (drawn from the older one) may
+    // edit again, e.g. the next key typed in a value.
+    let builder_made = use_mut_ref(|| None::<(String, String)>);
     // A large rule's new text, made in the worker: only the latest job's is
-    // applied, and a Format's only while the rule is still the one it formatted
-    // (a builder edit carries the whole field, so the latest has all the typing).
+    // applied, and only while the rule is still the text it was asked for, so
+    // typing in the meantime is never overwritten.
     let jobs = use_newest();
     let apply_from_worker = {
         let editor = editor.clone();
         let latest = latest.clone();
-        move |made_of: Option<String>, coalesce: Option<String>| {
+        let builder_made = builder_made.clone();
+        move |asked_for: String, builder_base: Option<String>, coalesce: Option<String>| {
             let editor = editor.clone();
             let latest = latest.clone();
+            let builder_made = builder_made.clone();
             jobs.request(move |next: Option<String>| {
                 let connection = latest.borrow().0.clone();
-                let current = made_of
-                    .as_ref()
-                    .is_none_or(|m| connection.trigger.rule() == m);
-                if let Some(next) = next.filter(|_| current) {
-                    edit(
-                        &editor,
-                        &connection.id,
-                        Edit::SetRule(next),
-                        coalesce.clone(),
-                    );
+                let Some(next) = next.filter(|_| connection.trigger.rule() == asked_for) else {
+                    return;
+                };
+                if let Some(base) = &builder_base {
+                    *builder_made.borrow_mut() = Some((base.clone(), next.clone()));
                 }
+                edit(
+                    &editor,
+                    &connection.id,
+                    Edit::SetRule(next),
+                    coalesce.clone(),
+                );
             })
         }
     };
@@ -261,6 +268,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
         let editor = editor.clone();
         let worker = worker.clone();
         let apply_from_worker = apply_from_worker.clone();
+        let builder_made = builder_made.clone();
         use_callback(
             (),
             move |(path, change, coalesce): (Path, BuilderEdit, Option<String>), _| {
@@ -269,6 +277,16 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 let Some((_, made_of, cut)) = &shown else {
                     return;
                 };
+                // Text typed since the builder was drawn would be lost: the
+                // builder catches up with it first.
+                let rule = connection.trigger.rule();
+                let ours = builder_made
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|(base, made)| base == made_of && made == rule);
+                if rule != made_of && !ours {
+                    return;
+                }
                 let key = coalesce.map(|k| format!("builder:{}:{k}", connection.id));
                 // The page has only the first items of a large rule's model:
                 // the worker edits the whole one.
@@ -277,12 +295,13 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                         path,
                         edit: WireEdit::new(change),
                     };
-                    let answer = apply_from_worker(None, key);
+                    let answer = apply_from_worker(rule.to_string(), Some(made_of.clone()), key);
                     worker.edit_rule(made_of.clone(), job, answer);
                     return;
                 }
                 // Made on the text the model was read from, so its comments stay.
                 if let Some(next) = rule_edit::edit_text(made_of, &path, change) {
+                    *builder_made.borrow_mut() = Some((made_of.clone(), next.clone()));
                     edit(&editor, &connection.id, Edit::SetRule(next), key);
                 }
             },
@@ -299,7 +318,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
             if text.len() > LIVE_ANALYSIS_MAX {
                 if let Some(worker) = &worker {
                     formatting.set(Some(text.clone()));
-                    let done = apply_from_worker(Some(text.clone()), None);
+                    let done = apply_from_worker(text.clone(), None, None);
                     let formatting = formatting.clone();
                     let answer = Callback::from(move |next: Option<String>| {
                         formatting.set(None);
