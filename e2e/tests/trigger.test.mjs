@@ -141,6 +141,15 @@ test('builder edits keep the rule text\'s comments', async () => {
   await page.getByTestId('group').first().getByRole('combobox', { name: 'Match' }).first().selectOption('any');
   await until(async () => (await rule.inputValue()).includes('(or\n'), 'the top group matches any');
   await kept('changing the match');
+  // An expression typed in its box keeps them too, while it does not parse yet and after.
+  await rule.fill('(and (= loan-status "Open") ; open\n  (> (+ status-amount-due 10) 100))');
+  const expression = page.getByRole('textbox', { name: 'Expression' });
+  await expression.click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
+  await until(async () => (await rule.inputValue()) === '(and (= loan-status "Open") ; open\n  (> (+ status-amount-due 10) )', 'the unfinished expression in place');
+  await page.keyboard.type(' 200)');
+  await until(async () => (await rule.inputValue()) === '(and\n  (= loan-status "Open") ; open\n  (> (+ status-amount-due 10) 200))', 'the finished expression, laid out');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -133,7 +133,9 @@ pub fn apply(top: &Group, path: &[usize], edit: Edit) -> Option<Group> {
 /// Text without comments comes back in canonical layout ([`text_of`]). Text
 /// with comments is edited in place and formatted, so every comment stays;
 /// should that text not read back as the model the edit makes (a form the
-/// in-place edit does not cover), the canonical text is the answer.
+/// in-place edit does not cover), the canonical text is the answer. An
+/// expression typed in the builder that does not parse yet is put in place
+/// as typed, the rest of the text as it was.
 pub fn edit_text(text: &str, path: &[usize], edit: Edit) -> Option<String> {
     let rule = match text.trim().is_empty() {
         true => None,
@@ -147,12 +149,19 @@ pub fn edit_text(text: &str, path: &[usize], edit: Edit) -> Option<String> {
     );
     let next = apply(&model.top_group(), path, edit.clone())?;
     let canonical = text_of(&next);
-    let kept = rule
+    let Some(edited) = rule
         .filter(|rule| has_comments(text, rule.expr()))
         .and_then(|rule| in_place(text, rule.expr(), path, &edit))
-        .and_then(|edited| format(&edited).ok())
-        .filter(|edited| reads_as(edited, &next, &canonical));
-    Some(kept.unwrap_or(canonical))
+    else {
+        return Some(canonical);
+    };
+    match format(&edited) {
+        Ok(formatted) if reads_as(&formatted, &next, &canonical) => Some(formatted),
+        // An expression being typed that does not parse yet: neither text
+        // parses, and the one edited in place still has the comments.
+        Err(_) if Rule::parse(&canonical).is_err() => Some(edited),
+        _ => Some(canonical),
+    }
 }
 
 /// Whether `edited` gives the builder the model `next`, or the one its
@@ -509,6 +518,18 @@ mod tests {
         );
         let again = edit_text(&unwrapped, &[0], Edit::ToggleNot).unwrap();
         assert_eq!(format(rule).unwrap(), again);
+    }
+
+    #[test]
+    fn an_expression_being_typed_keeps_the_comments_around_it() {
+        let rule = "(and (= loan-status \"Open\") ; open\n  (> (+ status-days-past-due 1) 5))";
+        let typing = Item::Expression(crate::rule::model::Expression {
+            text: "(> (+ status-days-past-due".into(),
+        });
+        assert_eq!(
+            edit_text(rule, &[1], Edit::Replace(typing)).unwrap(),
+            "(and (= loan-status \"Open\") ; open\n  (> (+ status-days-past-due)"
+        );
     }
 
     #[test]
