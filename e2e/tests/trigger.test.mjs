@@ -154,6 +154,20 @@ test('builder edits keep the rule text\'s comments', async () => {
   await context.close();
 });
 
+test('a form dropped by #_ is read as Clojure reads it: left out of the builder, greyed as a comment, kept through edits', async () => {
+  const { page, context, problems } = await fresh();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await rule.fill('(and (= status-days-past-due 5)\n     #_(= loan-status "Closed")\n     (or (= loan-status "Open") (= loan-status "Collections")))');
+  await until(async () => (await page.getByTestId('condition').count()) === 3, 'three conditions, the dropped one not among them');
+  assert.equal(await result(page), 'true');
+  const greyed = await page.locator('.tok-comment').allTextContents();
+  assert.deepEqual(greyed, ['#_', '(', '=', 'loan-status', '"Closed"', ')']);
+  await page.getByRole('button', { name: 'NOT (negate condition)' }).first().click();
+  await until(async () => (await rule.inputValue()) === '(and\n  (not (= status-days-past-due 5))\n  #_(= loan-status "Closed")\n  (or (= loan-status "Open") (= loan-status "Collections")))', 'negated, the dropped form kept');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('switching samples flips the result, and rows show which clause failed', async () => {
   const { page, context, problems } = await fresh();
   const samples = page.getByRole('combobox', { name: 'Sample context' });

@@ -273,6 +273,7 @@ const TOKENS: &[&str] = &[
     "contains?",
     "clojure.string/includes?",
     ";c\n",
+    "#_",
 ];
 
 proptest! {
@@ -437,5 +438,14 @@ fn format_keeps_comments_beside_their_items() {
         "; fires on day 5\n(and\n  (= status-days-past-due 5) ; LoanPro counts from 1\n  ;; open or in collections\n  (or (= loan-status \"Open\") (= loan-status \"Collections\")))"
     );
     assert_eq!(format("(not true) ; done").unwrap(), "(not true) ; done");
+    // A form dropped by `#_` is kept as written, a `;` in its string no comment.
+    assert_eq!(
+        format("(and (= loan-status \"Open\")\n #_(> status-days-past-due \"5;\")\n  (< status-amount-due 100))").unwrap(),
+        "(and\n  (= loan-status \"Open\")\n  #_(> status-days-past-due \"5;\")\n  (< status-amount-due 100))"
+    );
+    assert_eq!(
+        format("#_ #_ a [b] (not true)").unwrap(),
+        "#_ #_ a [b]\n(not true)"
+    );
     assert_eq!(format("(f ; c\n)").unwrap(), "(f ; c\n)");
 }

@@ -5,7 +5,8 @@
 //! Comments are not part of the tree: [`format`] takes them from the text
 //! between its nodes and keeps each one, on its line after the item it
 //! followed there or on a line of its own before the next; a form holding one
-//! is never put on one line (a comment runs to the end of its line).
+//! is never put on one line (a comment runs to the end of its line). A form
+//! dropped by `#_` is kept the same way, as written.
 
 use crate::error::Error;
 
@@ -114,8 +115,9 @@ fn collect<'s>(source: &'s str, e: &Expr, list: &mut Vec<(usize, &'s str, bool)>
     gap(source, from.0, end, from.1, list);
 }
 
-/// The `;` comments in `source[start..end]`, which holds no token; the first
-/// is on an item's line when `after_item` and no line break comes before it.
+/// The `;` comments and `#_` forms in `source[start..end]`, which holds no
+/// token of the tree; the first is on an item's line when `after_item` and no
+/// line break comes before it. A `#_` form is kept as written, like a comment.
 fn gap<'s>(
     source: &'s str,
     start: usize,
@@ -127,13 +129,83 @@ fn gap<'s>(
         return;
     };
     let (mut at, mut broken) = (0, !after_item);
-    while let Some(found) = text[at..].find(';') {
+    while let Some(found) = text[at..].find([';', '#']) {
         let from = at + found;
         broken |= text[at..from].contains('\n');
-        let to = text[from..].find('\n').map_or(text.len(), |n| from + n);
+        let to = match text[from..].starts_with(';') {
+            true => text[from..].find('\n').map_or(text.len(), |n| from + n),
+            false => dropped_end(text, from),
+        };
         list.push((start + from, text[from..to].trim_end(), !broken));
-        at = to;
+        at = to.max(from + 1);
     }
+}
+
+/// Where the forms dropped by the `#_` at `from` end (`#_ #_ a b` drops two).
+/// The parser has read them, so they are whole.
+fn dropped_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (mut at, mut waiting) = (from, 0);
+    loop {
+        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b',') {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b';') {
+            at = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            continue;
+        }
+        if text[at..].starts_with("#_") {
+            waiting += 1;
+            at += 2;
+            continue;
+        }
+        if waiting == 0 || at >= bytes.len() {
+            return at.min(text.len());
+        }
+        at = form_end(text, at);
+        waiting -= 1;
+        if waiting == 0 {
+            return at;
+        }
+    }
+}
+
+/// The end of the form starting at `at`: a bracketed form to its closer
+/// (strings and comments skipped), a string to its quote, an atom to a delimiter.
+fn form_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                if depth == 0 {
+                    return i.min(text.len());
+                }
+                continue;
+            }
+            b';' if depth > 0 => {
+                i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            c if depth == 0 && (c.is_ascii_whitespace() || c == b',' || c == b';') => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    text.len()
 }
 
 /// Per node in pre-order: (width on one line, number of nodes in its subtree).

@@ -31,15 +31,51 @@ pub fn highlight(src: &str) -> Vec<Highlight> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut after_paren = false;
     let mut gap_start = 0;
+    // `#_` and the form it drops read as a comment: the bracket depths whose
+    // `#_` waits for its form, and the depth of the dropped form being read.
+    let mut depth = 0usize;
+    let mut waiting: Vec<usize> = Vec::new();
+    let mut dropped: Option<usize> = None;
     for token in &tokens {
         comments_in(src, gap_start, token.start, &mut out);
         gap_start = token.end;
+        let takes_waiting = dropped.is_none() && waiting.last() == Some(&depth);
+        let in_dropped = match token.tok {
+            Tok::Discard => {
+                if dropped.is_none() {
+                    waiting.push(depth);
+                }
+                true
+            }
+            Tok::Open(_) => {
+                if takes_waiting {
+                    waiting.pop();
+                    dropped = Some(depth);
+                }
+                depth += 1;
+                dropped.is_some()
+            }
+            Tok::Close(_) => {
+                depth = depth.saturating_sub(1);
+                let inside = dropped.is_some();
+                if dropped == Some(depth) {
+                    dropped = None;
+                }
+                inside
+            }
+            _ if takes_waiting => {
+                waiting.pop();
+                true
+            }
+            _ => dropped.is_some(),
+        };
         let class = match &token.tok {
+            _ if in_dropped => TokenClass::Comment,
             Tok::Open(_) | Tok::Close(_) => TokenClass::Bracket,
             Tok::Text(_) => TokenClass::Text,
             Tok::Number(_) => TokenClass::Number,
             Tok::Keyword(_) => TokenClass::Keyword,
-            Tok::Nil | Tok::Bool(_) => TokenClass::Literal,
+            Tok::Nil | Tok::Bool(_) | Tok::Discard => TokenClass::Literal,
             Tok::Symbol(_) if after_paren => TokenClass::Function,
             Tok::Symbol(_) => TokenClass::Variable,
         };
@@ -97,6 +133,35 @@ mod tests {
                 ("true", TokenClass::Literal),
                 (")", TokenClass::Bracket),
                 ("; done", TokenClass::Comment),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dropped_form_reads_as_a_comment() {
+        let src = "(and #_(= a 1) #_ #_ b \"c\" d)";
+        let classes: Vec<(&str, TokenClass)> = highlight(src)
+            .iter()
+            .map(|h| (&src[h.start..h.end], h.class))
+            .collect();
+        use TokenClass::{Bracket, Comment, Function, Variable};
+        assert_eq!(
+            classes,
+            [
+                ("(", Bracket),
+                ("and", Function),
+                ("#_", Comment),
+                ("(", Comment),
+                ("=", Comment),
+                ("a", Comment),
+                ("1", Comment),
+                (")", Comment),
+                ("#_", Comment),
+                ("#_", Comment),
+                ("b", Comment),
+                ("\"c\"", Comment),
+                ("d", Variable),
+                (")", Bracket),
             ]
         );
     }

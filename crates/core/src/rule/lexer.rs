@@ -1,5 +1,6 @@
-//! Splits rule text into tokens: brackets, strings, numbers, keywords and
-//! symbols. Whitespace, commas and `;` comments separate tokens and vanish.
+//! Splits rule text into tokens: brackets, strings, numbers, keywords,
+//! symbols and `#_` (Clojure's discard: the parser drops the form after it).
+//! Whitespace, commas and `;` comments separate tokens and vanish.
 //! An unterminated string is reported at its opening quote.
 
 use rust_decimal::Decimal;
@@ -45,6 +46,8 @@ pub(crate) enum Tok {
     Symbol(String),
     Nil,
     Bool(bool),
+    /// `#_`: the next form is read and dropped, as Clojure's reader does.
+    Discard,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +122,14 @@ pub(crate) fn lex(src: &str, locator: &mut Locator) -> (Vec<Token>, Vec<Error>) 
             '#' if bytes.get(i + 1) == Some(&b'{') => {
                 tokens.push(Token {
                     tok: Tok::Open(Delim::Set),
+                    start,
+                    end: start + 2,
+                });
+                i += 2;
+            }
+            '#' if bytes.get(i + 1) == Some(&b'_') => {
+                tokens.push(Token {
+                    tok: Tok::Discard,
                     start,
                     end: start + 2,
                 });

@@ -1,7 +1,9 @@
 //! Builds the syntax tree from tokens without recursion: open brackets push a
 //! frame, closers pop it. Depth is bounded by [`MAX_DEPTH`], so 100,000 nested
 //! parentheses give one error, not a stack overflow. Unclosed brackets are
-//! reported at the opener, stray closers at themselves.
+//! reported at the opener, stray closers at themselves. A form after `#_` is
+//! read and dropped, as Clojure's reader drops it; the text keeps it (the
+//! formatter keeps it beside the comments).
 
 use crate::error::{Error, ErrorKind, LineIndex, Span};
 
@@ -17,6 +19,8 @@ struct Frame {
     /// The opener's span, computed when it was read.
     open: Span,
     items: Vec<Expr>,
+    /// The `#_`s at this level still waiting for the form they drop.
+    discards: Vec<Span>,
 }
 
 /// Computes spans for positions that mostly move forward, in time linear in
@@ -73,6 +77,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
     let mut span = |start, end| locator.span(start, end);
     let mut stack: Vec<Frame> = Vec::new();
     let mut top: Vec<Expr> = Vec::new();
+    let mut top_discards: Vec<Span> = Vec::new();
 
     for Token { tok, start, end } in tokens {
         if errors.len() >= MAX_ERRORS {
@@ -92,7 +97,15 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
                     delim,
                     open: span(start, end),
                     items: Vec::new(),
+                    discards: Vec::new(),
                 });
+                continue;
+            }
+            Tok::Discard => {
+                match stack.last_mut() {
+                    Some(frame) => frame.discards.push(span(start, end)),
+                    None => top_discards.push(span(start, end)),
+                }
                 continue;
             }
             Tok::Close(delim) => {
@@ -140,10 +153,17 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
             Tok::Nil => Expr::new(ExprKind::Nil, span(start, end)),
             Tok::Bool(b) => Expr::new(ExprKind::Bool(b), span(start, end)),
         };
-        match stack.last_mut() {
-            Some(frame) => frame.items.push(atom),
-            None => top.push(atom),
+        // A form right after `#_` is dropped.
+        let (items, discards) = match stack.last_mut() {
+            Some(frame) => (&mut frame.items, &mut frame.discards),
+            None => (&mut top, &mut top_discards),
+        };
+        if discards.pop().is_none() {
+            items.push(atom);
         }
+    }
+    for discard in top_discards.into_iter().take(1) {
+        errors.push(nothing_to_discard(discard));
     }
     // An unterminated string swallowed the closers; its error says enough.
     let string_open = errors.iter().any(|e| e.message == "unterminated string");
@@ -177,7 +197,18 @@ pub(crate) fn parse(src: &str) -> Result<Expr, Vec<Error>> {
     }
 }
 
+fn nothing_to_discard(at: Span) -> Error {
+    Error::at(
+        ErrorKind::Syntax,
+        "`#_` drops the form after it, and none follows",
+        at,
+    )
+}
+
 fn close(frame: Frame, end: usize, errors: &mut Vec<Error>) -> Expr {
+    if let Some(&discard) = frame.discards.first() {
+        errors.push(nothing_to_discard(discard));
+    }
     let whole = Span {
         end: end.max(frame.open.start),
         ..frame.open
