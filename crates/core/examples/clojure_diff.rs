@@ -49,6 +49,8 @@ enum G {
     /// Context data only: a JSON object (keys become keywords in Clojure).
     Map(Vec<(String, G)>),
     Call(&'static str, Vec<G>),
+    /// `#_dropped kept`: the reader drops the first form.
+    Dropped(Box<G>, Box<G>),
 }
 
 impl G {
@@ -99,6 +101,12 @@ impl G {
                 }
                 out.push(')');
             }
+            G::Dropped(dropped, kept) => {
+                out.push_str("#_");
+                dropped.write(clojure, out);
+                out.push(' ');
+                kept.write(clojure, out);
+            }
         }
     }
 
@@ -147,6 +155,7 @@ impl G {
                 "n{}",
                 d.parse::<rust_decimal::Decimal>().unwrap().normalize()
             ),
+            G::Dropped(_, kept) => kept.member_key(),
             other => other.text(false),
         }
     }
@@ -368,6 +377,12 @@ impl Gen<'_> {
             want
         };
         let leaf = depth == 0 || self.r.percent(30);
+        // Now and then a form dropped by `#_` before it, which neither reader evaluates.
+        if self.r.percent(3) {
+            let dropped = self.expr(Want::Any, depth.min(1));
+            let kept = self.expr(want, depth);
+            return G::Dropped(Box::new(dropped), Box::new(kept));
+        }
         match want {
             Want::Num if leaf => self.num_leaf(),
             Want::Num => self.num(depth - 1),
@@ -1115,6 +1130,8 @@ fn main() {
     for (tag, n) in &by_tag {
         println!("  documented {tag}: {n}");
     }
+    let dropping = cases.iter().filter(|c| c.ours_text.contains("#_")).count();
+    println!("  rules with a form dropped by #_: {dropping}");
     println!(
         "agreement outside documented differences: {agree}/{compared} = {rate:.2}% \
          (needed {:.2}%); generated in {:.1?}, Clojure took {:.1?}",
