@@ -174,6 +174,27 @@ fn fmt_keeps_comments() {
 }
 
 #[test]
+fn fmt_check_says_whether_a_rule_is_laid_out() {
+    let laid_out = temp_file("laid-out.clj", format!("{SEED}\n"));
+    let o = run(&["fmt", "--check", &format!("@{laid_out}")]).exits(0);
+    assert_eq!(o.stdout, "");
+    let spaced = temp_file(
+        "spaced.clj",
+        "; fires on day 5\n(and (= status-days-past-due 5)\n     (= loan-status \"Open\"))\n",
+    );
+    let o = run(&["fmt", "--check", &format!("@{spaced}")])
+        .exits(1)
+        .err_has("spaced.clj: not in the canonical layout from line 2");
+    assert_eq!(o.stdout, "");
+    run(&["fmt", "--check", "(and   true)"])
+        .exits(1)
+        .err_has("the rule: not in the canonical layout from line 1");
+    run(&["fmt", "--check", "(and"])
+        .exits(1)
+        .err_has("unclosed `(`");
+}
+
+#[test]
 fn check_names_the_place_in_a_bad_catalog_file() {
     // Not an object: our message at the value, no Rust struct named.
     let array = temp_file("array.json", "\n  []\n");

@@ -1,4 +1,5 @@
-//! `hookwright fmt RULE`: prints the rule in the canonical layout.
+//! `hookwright fmt RULE [--check]`: prints the rule in the canonical layout,
+//! or with `--check` says whether it already is (for CI: exit 1 when not).
 
 use std::process::ExitCode;
 
@@ -10,6 +11,10 @@ use super::eval::{report, rule_text};
 pub struct Args {
     /// The rule text, or @path to read it from a file
     rule: String,
+    /// Print nothing; exit 1 (naming the first line that differs) when the
+    /// rule is not in the canonical layout
+    #[arg(long)]
+    check: bool,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -17,14 +22,31 @@ pub fn run(args: Args) -> ExitCode {
         Ok(source) => source,
         Err(code) => return code,
     };
-    match format(&source) {
-        Ok(text) => {
-            outln!("{text}");
-            ExitCode::SUCCESS
-        }
+    let text = match format(&source) {
+        Ok(text) => text,
         Err(errors) => {
             report(&errors, &source);
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    if !args.check {
+        outln!("{text}");
+        return ExitCode::SUCCESS;
     }
+    let Some(line) = first_difference(&source, &text) else {
+        return ExitCode::SUCCESS;
+    };
+    let name = args.rule.strip_prefix('@').unwrap_or("the rule");
+    eprintln!("{name}: not in the canonical layout from line {line}; `hookwright fmt` prints it");
+    ExitCode::FAILURE
+}
+
+/// The first line (1-based) where `source` and its canonical layout differ.
+fn first_difference(source: &str, canonical: &str) -> Option<usize> {
+    let (mut ours, mut theirs) = (source.split('\n'), canonical.split('\n'));
+    (1..).find_map(|line| match (ours.next(), theirs.next()) {
+        (None, None) => Some(None),
+        (a, b) if a != b => Some(Some(line)),
+        _ => None,
+    })?
 }
