@@ -194,6 +194,44 @@ test('a share link carries the connection without its secret and offers to add i
   await closeClean(other, { context, problems });
 });
 
+test('the workspace dialogs are modal: focus goes in, Escape closes them, focus goes back; a share link shows one on a phone', async () => {
+  const { page, context, problems } = await app.open();
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return `${a.closest('dialog') ? 'in dialog' : 'page'}: ${a.getAttribute('aria-label') ?? a.textContent}`;
+  });
+  const exportButton = page.getByRole('button', { name: 'Export' });
+  await exportButton.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Export connections' }).waitFor();
+  assert.equal(await focused(), 'in dialog: Close');
+  await page.keyboard.press('Escape');
+  await until(async () => (await page.locator('dialog').count()) === 0, 'the Export dialog to close');
+  assert.equal(await focused(), 'page: Export');
+
+  await page.getByRole('button', { name: 'Paste…' }).click();
+  assert.equal(await focused(), 'in dialog: Connection file to import');
+  await page.keyboard.type('{"format": "nope"}');
+  await page.getByRole('button', { name: 'Check' }).click();
+  await until(async () => (await focused()) === 'in dialog: Cancel', 'focus on the review');
+  await page.keyboard.press('Escape');
+  await until(async () => (await page.locator('dialog').count()) === 0, 'the Import dialog to close');
+  assert.equal(await focused(), 'page: Paste…');
+
+  // Below 900 px the connection list, where the dialogs live, is folded away.
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  const phone = await app.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const other = await phone.newPage();
+  await other.goto(link);
+  const dialog = other.getByRole('dialog', { name: 'Import connections' });
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click({ timeout: 15_000 });
+  await until(async () => (await other.locator('dialog').count()) === 0, 'the share link added');
+  await phone.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a 2,000-line body keeps typing fast and validates after a pause, errors underlined', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');

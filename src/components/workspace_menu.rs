@@ -274,6 +274,29 @@ pub fn WorkspaceMenu() -> Html {
             review_file(file, open_review.clone());
         })
     };
+    // A dialog drawn is opened modal (focus goes into it, the page behind is
+    // inert, even where the folded connection list hides its place); closed,
+    // focus goes back to what opened it.
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
+    use_effect(move || {
+        let document = gloo::utils::document();
+        let drawn = document.query_selector("dialog.dialog").ok().flatten();
+        match drawn.and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
+            Some(dialog) if !dialog.open() => {
+                if opener.borrow().is_none() {
+                    *opener.borrow_mut() =
+                        document.active_element().and_then(|e| e.dyn_into().ok());
+                }
+                let _ = dialog.show_modal();
+            }
+            Some(_) => {}
+            None => {
+                if let Some(element) = opener.borrow_mut().take() {
+                    let _ = element.focus();
+                }
+            }
+        }
+    });
     let open = |d: Dialog| {
         let dialog = dialog.clone();
         Callback::from(move |_: MouseEvent| dialog.set(Some(d.clone())))
