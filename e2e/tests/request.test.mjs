@@ -194,6 +194,23 @@ test('a share link carries the connection without its secret and offers to add i
   await closeClean(other, { context, problems });
 });
 
+test('a preset header takes focus to its value, in the row it added or filled', async () => {
+  const { page, context, problems } = await app.open();
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+  const presets = page.getByRole('combobox', { name: 'Add a preset header' });
+  const focusedLabel = () => page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  await presets.selectOption('LoanPro tenant (Autopal-Instance-Id)');
+  await until(async () => (await focusedLabel()) === 'Header 2 value', 'focus on the tenant id');
+  await page.keyboard.type('5200243');
+  assert.equal(await page.getByRole('textbox', { name: 'Header 2 value' }).inputValue(), '5200243');
+  // The blank connection has Content-Type already: the preset fills that row and says so by focus.
+  await presets.selectOption('JSON content type');
+  await until(async () => (await focusedLabel()) === 'Header 1 value', 'focus on the filled row');
+  assert.equal(await page.getByRole('table').first().locator('tbody tr').count(), 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the workspace dialogs are modal: focus goes in, Escape closes them, focus goes back; a share link shows one on a phone', async () => {
   const { page, context, problems } = await app.open();
   const focused = () => page.evaluate(() => {
