@@ -201,6 +201,15 @@ fn unknown_ids_and_samples_suggest_the_nearest() {
     )
     .exits(1)
     .err_has("no built-in sample `loan-curent`; did you mean `loan-current`?");
+    // Nothing near: the samples there are, as for a connection id.
+    request(
+        "examples/late-5-days-external.json",
+        "late-5-external",
+        "nope",
+        &[],
+    )
+    .exits(1)
+    .err_has("the built-in samples: loan-5-days-past-due, loan-collections, loan-current, loan-paid-off, LOA10055,");
 }
 
 #[test]
