@@ -183,8 +183,16 @@ pub fn json_error(text: &str, e: &serde_json::Error) -> Error {
 
 /// The located error for a serde_json failure in `text[skipped..]`, placed in `text`.
 pub(crate) fn json_error_after(text: &str, skipped: usize, e: &serde_json::Error) -> Error {
-    let offset = skipped + byte_offset(&text[skipped..], e.line(), e.column());
+    let mut offset = skipped + byte_offset(&text[skipped..], e.line(), e.column());
     let message = serde_reason(e);
+    // serde_json finds a trailing comma at the bracket after it, maybe lines later:
+    // the comma is the place to show.
+    if message == "trailing comma" {
+        let before = text[skipped..offset].trim_end_matches([' ', '\t', '\n', '\r']);
+        if before.ends_with(',') {
+            offset = skipped + before.len() - 1;
+        }
+    }
     let span = Span::locate(text, offset, offset + 1);
     Error::at(ErrorKind::Json, message, span)
 }
@@ -286,6 +294,21 @@ mod tests {
 
     fn ctx(json: &str) -> Context {
         Context::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn a_trailing_comma_is_shown_where_it_is() {
+        let at = |text: &str| {
+            let span = Context::from_json(text).unwrap_err().span.unwrap();
+            (span.line, span.col)
+        };
+        // serde_json stops at the bracket after it, on the next line.
+        assert_eq!(
+            at("{\n  \"loan-status\": \"Open\",\n  \"a\": 5,\n}"),
+            (3, 9)
+        );
+        assert_eq!(at("\u{feff}[1, 2,\r\n\t]"), (1, 7));
+        assert_eq!(at("{\"a\": 1,}"), (1, 8));
     }
 
     #[test]
