@@ -79,6 +79,21 @@ test('a delete offers undo in its notice', async () => {
   await context.close();
 });
 
+test('a connection whose name is cleared is listed by its id, and its name field says why', async () => {
+  const { page, context, problems } = await app.open();
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('');
+  assert.equal((await names(page))[0], 'late-5-external');
+  await page.getByRole('button', { name: 'Delete late-5-external' }).waitFor();
+  assert.equal(await page.getByRole('article', { name: 'late-5-external' }).count(), 1);
+  // lint's warning, at the field it is about.
+  const problemsOfName = page.getByRole('list', { name: 'Name problems' });
+  assert.match(await problemsOfName.textContent(), /the name is empty/);
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('Late payers');
+  assert.equal(await problemsOfName.isHidden(), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('search, add from an example, and the empty state', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption({ label: 'Blank connection' });

@@ -129,6 +129,7 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
             });
         })
     };
+    let name = connection.display_name();
     html! {
         <li class={classes!("connection-row", selected.then_some("selected"))}>
             <button
@@ -137,7 +138,7 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
                 aria-current={selected.then_some("true")}
                 onclick={on_select}
             >
-                <span class="connection-name" title={connection.name.clone()}>{ &connection.name }</span>
+                <span class="connection-name" title={name.to_string()}>{ name }</span>
                 <span class="connection-meta">
                     <span class={classes!("badge", format!("source-{}", connection.source.label().to_lowercase()))}>
                         { connection.source.label() }
@@ -150,13 +151,13 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
             <span class="row-actions">
                 <label class="switch" title={if connection.enabled { "Enabled" } else { "Disabled" }}>
                     <input type="checkbox" checked={connection.enabled} onchange={on_toggle}
-                        aria-label={format!("Enabled: {}", connection.name)} />
+                        aria-label={format!("Enabled: {name}")} />
                     <span class="switch-track" aria-hidden="true"></span>
                 </label>
                 <button type="button" class="button icon" title="Duplicate"
-                    aria-label={format!("Duplicate {}", connection.name)} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
+                    aria-label={format!("Duplicate {name}")} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
                 <button type="button" class="button icon danger" title="Delete"
-                    aria-label={format!("Delete {}", connection.name)} onclick={dispatch(Action::Delete)}>{ icon_delete() }</button>
+                    aria-label={format!("Delete {name}")} onclick={dispatch(Action::Delete)}>{ icon_delete() }</button>
             </span>
         </li>
     }
