@@ -77,7 +77,9 @@ pub fn review_import(source: &str, text: &str) -> ImportReview {
         if !p.field.is_empty() {
             location.push_str(&format!(", {}", p.field));
         }
-        if let Some(span) = p.location.or(p.error.span.filter(|_| p.field.is_empty())) {
+        // The problem's own place in the file, as `hookwright lint` prints it
+        // (a rule's unknown variable, not the start of the rule's string).
+        if let Some(span) = p.position.or(p.location) {
             if !location.is_empty() {
                 location.push_str(", ");
             }
@@ -407,6 +409,20 @@ mod tests {
             r#"{"format":"other","version":1,"connections":[]}"#,
         );
         assert!(review.blocked());
+    }
+
+    #[test]
+    fn a_problem_is_placed_where_lint_places_it() {
+        let text = include_str!("../../examples/late-5-days-external.json")
+            .replace("(= status-days", "(= status-dayz-days");
+        let review = review_import("x.json", &text);
+        let report = lint::lint_file("x.json", &text);
+        let span = report.problems[0].position.unwrap();
+        assert_eq!((span.line, span.col), (13, 26));
+        assert_eq!(
+            review.problems[0].location,
+            "connection late-5-external, trigger.rule, line 13, column 26"
+        );
     }
 
     #[test]
