@@ -244,7 +244,7 @@ fn malformed_files_are_located_errors_not_panics() {
     let binary = temp_file("binary.json", [b'{', 0xff, 0xfe]);
     let bad_context = temp_file("context.json", b"{\"loan-id\": 1,\n  \"x\": }");
     for (file, context, needle) in [
-        (&truncated, None, "EOF while parsing"),
+        (&truncated, None, "the text ends inside"),
         (&wrong_type, None, "invalid type: integer `42`"),
         (&junk, None, " --> 1:1"),
         (&binary, None, "not UTF-8"),
