@@ -86,6 +86,8 @@ test('reconcile a pasted batch: tables, sorting, filters and CSV export', async 
     (await rows(page, 'loan-repayments')).map((r) => r[2]),
     ['P-A', 'MANUAL-1'],
   );
+  // Each table is named by its title and row count, read as two words apart.
+  await page.getByRole('region', { name: 'Settlements (LOA10055) 1 row', exact: true }).waitFor();
   await screenshot(page, 'youlend-reconcile-results');
 
   // Sort payments by amount, by click and then by keyboard; aria-sort follows.
