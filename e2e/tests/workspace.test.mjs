@@ -79,6 +79,21 @@ test('a delete offers undo in its notice', async () => {
   await context.close();
 });
 
+test('after a delete by keyboard, focus is on the connection selected in its place, then on adding one', async () => {
+  const { page, context, problems } = await app.open();
+  const focused = () => page.evaluate(() => document.activeElement.textContent.trim());
+  await page.getByRole('button', { name: "Delete Customer's Loan is 5 Days Past Due" }).focus();
+  await page.keyboard.press('Enter');
+  await until(async () => (await focused()).startsWith('Customer note: 5 Days Past Due'), 'focus on the next connection');
+  while ((await names(page)).length > 0) {
+    await page.getByRole('button', { name: /^Delete / }).first().focus();
+    await page.keyboard.press('Enter');
+  }
+  await until(async () => (await focused()) === 'New blank connection', 'focus on starting a connection');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a connection whose name is cleared is listed by its id, and its name field says why', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Connection name' }).fill('');

@@ -8,6 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::{use_dispatch, use_editor};
+use crate::services::focus;
 use crate::state::{Action, Blueprint};
 
 #[component]
@@ -118,6 +119,19 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
             editor.dispatch(Action::Select(id.clone()));
         })
     };
+    let on_delete = {
+        let editor = editor.clone();
+        let id = id.clone();
+        Callback::from(move |_: MouseEvent| {
+            editor.dispatch(Action::Delete(id.clone()));
+            // Its row is gone: focus goes to the connection selected in its place
+            // (or, with none left, to adding one), not back to the top of the page.
+            focus::after_render(vec![
+                ".connection-item[aria-current]".into(),
+                ".empty-actions .button".into(),
+            ]);
+        })
+    };
     let on_toggle = {
         let editor = editor.clone();
         let id = id.clone();
@@ -157,7 +171,7 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
                 <button type="button" class="button icon" title="Duplicate"
                     aria-label={format!("Duplicate {name}")} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
                 <button type="button" class="button icon danger" title="Delete"
-                    aria-label={format!("Delete {name}")} onclick={dispatch(Action::Delete)}>{ icon_delete() }</button>
+                    aria-label={format!("Delete {name}")} onclick={on_delete}>{ icon_delete() }</button>
             </span>
         </li>
     }
