@@ -74,6 +74,11 @@ test('a delete offers undo in its notice', async () => {
   await screenshot(page, 'workspace-deleted');
   await notice.getByRole('button', { name: 'Undo' }).click();
   assert.equal((await names(page)).length, 3);
+  // The notice and its button are gone: focus is back in the list, on the selected connection.
+  await until(
+    () => page.evaluate(() => document.activeElement.matches('.connection-item[aria-current]')),
+    'focus on the selected connection',
+  );
   assert.equal(await page.getByTestId('notice').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
