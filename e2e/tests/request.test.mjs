@@ -211,6 +211,21 @@ test('a preset header takes focus to its value, in the row it added or filled', 
   await context.close();
 });
 
+test("a preview problem with no place in a text is said once, with no caret view repeating it", async () => {
+  const { page, context, problems } = await app.open();
+  // The example's bearer token was left out of its file.
+  await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
+  const why = page.getByRole('list', { name: 'Why the request cannot be rendered' });
+  const text = await why.textContent();
+  assert.equal(text.split('the bearer token was left out').length - 1, 1, text);
+  // A problem with a place keeps its caret view.
+  await page.getByLabel('Bearer token').fill(TOKEN);
+  await page.getByRole('textbox', { name: 'URL' }).fill("https://example.com/[[v('loan-idd')]]");
+  await until(async () => (await why.locator('pre.caret').count()) === 1, 'the URL problem with its caret view');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the workspace dialogs are modal: focus goes in, Escape closes them, focus goes back; a share link shows one on a phone', async () => {
   const { page, context, problems } = await app.open();
   const focused = () => page.evaluate(() => {
