@@ -96,7 +96,16 @@ test('a server that never answers times out, and Cancel stops a send', async () 
   assert.ok(Date.now() - started < 5000);
   await screenshot(page, 'request-timed-out');
 
-  await page.getByRole('spinbutton', { name: 'Timeout (seconds)' }).fill('30');
+  // A timeout no send can use is said at the field and blocks Send (it was kept unseen).
+  const timeout = page.getByRole('spinbutton', { name: 'Timeout (seconds)' });
+  for (const bad of ['0', '-5', '1000']) {
+    await timeout.fill(bad);
+    assert.equal(await page.getByRole('button', { name: 'Send test' }).isDisabled(), true, bad);
+    assert.equal(await timeout.getAttribute('aria-invalid'), 'true', bad);
+    assert.match(await page.getByRole('alert').filter({ hasText: 'timeout' }).textContent(), /from 0\.1 to 300 seconds/);
+  }
+  await timeout.fill('30');
+  assert.equal(await timeout.getAttribute('aria-invalid'), null);
   await page.getByRole('button', { name: 'Send test' }).click();
   await until(async () => page.getByRole('button', { name: 'Cancel' }).isEnabled(), 'sending');
   await page.getByRole('button', { name: 'Cancel' }).click();
