@@ -203,6 +203,17 @@ test('a share link carries the connection without its secret and offers to add i
   await closeClean(other, { context, problems });
 });
 
+test("a GET's body: the browser plan says the test send goes without it", async () => {
+  const { page, context, problems } = await app.open();
+  const plan = page.getByRole('list', { name: 'What the browser will do' });
+  await plan.waitFor({ timeout: 15_000 });
+  assert.doesNotMatch(await plan.textContent(), /no body with GET/);
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('GET');
+  await until(async () => /Browsers send no body with GET/.test(await plan.textContent()), 'the GET body warning');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a preset header takes focus to its value, in the row it added or filled', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');

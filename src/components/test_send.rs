@@ -324,6 +324,9 @@ pub fn TestSend(props: &IslandProps) -> Html {
                         plan.dropped.join(", "), if plan.dropped.len() == 1 { "it" } else { "them" },
                         if plan.dropped.len() == 1 { "it" } else { "them" }) }</li>
                 }
+                if plan.body_dropped {
+                    <li class="warning">{ "Browsers send no body with GET: the test send goes without it. Copy as curl and the local relay send it as written." }</li>
+                }
                 if plan.credentials_in_url {
                     <li class="warning">{ "The URL carries a user name or password (user:pass@): browsers refuse to send such a request from a page. Use Copy as curl, or move the credential to the Auth section." }</li>
                 }
