@@ -214,6 +214,18 @@ test("a GET's body: the browser plan says the test send goes without it", async 
   await context.close();
 });
 
+test("PATCH, which LoanPro's Advanced Connections do not send, is warned of at the method", async () => {
+  const { page, context, problems } = await app.open();
+  const warned = page.getByRole('list', { name: 'Method problems' });
+  assert.equal(await warned.isHidden(), true);
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('PATCH');
+  await until(async () => /name no PATCH/.test(await warned.textContent()), 'the PATCH warning');
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('PUT');
+  await until(() => warned.isHidden(), 'the warning gone');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a preset header takes focus to its value, in the row it added or filled', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');

@@ -239,6 +239,19 @@ fn urls_must_be_there_and_absolute() {
 }
 
 #[test]
+fn a_loanpro_connection_is_warned_off_patch() {
+    let report = lint(&[
+        connection("a", r#""method": "POST"=>"method": "PATCH""#),
+        connection("b", r#""method": "POST"=>"method": "DELETE""#),
+    ]);
+    let l = lines(&report);
+    assert_eq!(
+        l,
+        ["test.json:4:25: connection a: request.method: warning: LoanPro's Advanced Connections send GET, PUT, POST or DELETE; its help pages name no PATCH"]
+    );
+}
+
+#[test]
 fn secrets_are_warned_about() {
     let report = lint(&[
         connection(
