@@ -54,6 +54,8 @@ pub struct BrowserPlan {
     pub mixed_content: bool,
     /// The URL carries `user:pass@`: fetch refuses to build such a request.
     pub credentials_in_url: bool,
+    /// A GET or HEAD with a body: fetch may not send one, so the body stays behind.
+    pub body_dropped: bool,
 }
 
 impl BrowserPlan {
@@ -92,6 +94,8 @@ pub fn browser_plan(request: &RenderedRequest, page_origin: &str) -> BrowserPlan
             plan.dropped.push(h.name.clone());
         }
     }
+    plan.body_dropped = matches!(request.method.as_str(), "GET" | "HEAD")
+        && request.body.as_deref().is_some_and(|b| !b.is_empty());
     if !plan.cross_origin {
         return plan;
     }
@@ -389,6 +393,16 @@ mod tests {
         assert!(!browser_plan(&simple, "http://b.test").credentials_in_url);
         let with_user = request("POST", "http://u:p@a.test/", &[], None);
         assert!(browser_plan(&with_user, "http://b.test").credentials_in_url);
+        assert!(!browser_plan(&r, "http://b.test").body_dropped);
+        let get = request("GET", "http://a.test/", &[], Some("{}"));
+        assert!(browser_plan(&get, "http://b.test").body_dropped);
+        assert!(
+            !browser_plan(
+                &request("GET", "http://a.test/", &[], None),
+                "http://b.test"
+            )
+            .body_dropped
+        );
     }
 
     #[test]

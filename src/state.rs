@@ -411,12 +411,24 @@ impl Editor {
             }
             Action::Edit { id, edit, coalesce } => {
                 if let Some(index) = self.index_of(&id) {
-                    let connection =
-                        Box::new(crate::actions::apply(&self.connections[index], edit));
+                    let before = self.connections[index].clone();
+                    let new_source = matches!(edit, crate::actions::Edit::SetSource(_));
+                    let connection = Box::new(crate::actions::apply(&before, edit));
+                    // YouLend's filter starts empty: a rule set aside is said, with Undo.
+                    let dropped = new_source
+                        && !before.trigger.rule().trim().is_empty()
+                        && connection.trigger.rule().trim().is_empty();
                     self.apply(Action::Replace {
                         connection,
                         coalesce,
                     });
+                    if dropped {
+                        self.notify(
+                            NoticeKind::Info,
+                            "The rule was cleared: a YouLend trigger's filter starts empty.".into(),
+                            true,
+                        );
+                    }
                 }
             }
             Action::Undo => {
@@ -703,6 +715,32 @@ mod tests {
         let ed = ed.reduce(Action::Select(second.clone()));
         let ed = ed.reduce(Action::Select("nope".into()));
         assert_eq!(ed.selected.as_deref(), Some(second.as_str()));
+    }
+
+    #[test]
+    fn a_rule_cleared_by_a_new_source_is_said_and_undone() {
+        let ed = editor();
+        let edit = |source| Action::Edit {
+            id: "late-5-external".into(),
+            edit: crate::actions::Edit::SetSource(source),
+            coalesce: None,
+        };
+        let before = ed.connections[0].clone();
+        let ed = ed.reduce(edit(Source::Youlend));
+        assert_eq!(ed.connections[0].trigger.rule(), "");
+        let notice = ed.notices.iter().find(|n| n.undoable).expect("a notice");
+        assert!(
+            notice.text.starts_with("The rule was cleared"),
+            "{}",
+            notice.text
+        );
+        let ed = ed.reduce(Action::Undo);
+        assert_eq!(ed.connections[0], before);
+        // Back to LoanPro, an empty filter clears nothing: no new notice.
+        let ed = ed.reduce(edit(Source::Youlend));
+        let said: Vec<_> = ed.notices.iter().map(|n| n.id).collect();
+        let ed = ed.reduce(edit(Source::Loanpro));
+        assert_eq!(ed.notices.iter().map(|n| n.id).collect::<Vec<_>>(), said);
     }
 
     #[test]

@@ -96,7 +96,16 @@ test('a server that never answers times out, and Cancel stops a send', async () 
   assert.ok(Date.now() - started < 5000);
   await screenshot(page, 'request-timed-out');
 
-  await page.getByRole('spinbutton', { name: 'Timeout (seconds)' }).fill('30');
+  // A timeout no send can use is said at the field and blocks Send (it was kept unseen).
+  const timeout = page.getByRole('spinbutton', { name: 'Timeout (seconds)' });
+  for (const bad of ['0', '-5', '1000']) {
+    await timeout.fill(bad);
+    assert.equal(await page.getByRole('button', { name: 'Send test' }).isDisabled(), true, bad);
+    assert.equal(await timeout.getAttribute('aria-invalid'), 'true', bad);
+    assert.match(await page.getByRole('alert').filter({ hasText: 'timeout' }).textContent(), /from 0\.1 to 300 seconds/);
+  }
+  await timeout.fill('30');
+  assert.equal(await timeout.getAttribute('aria-invalid'), null);
   await page.getByRole('button', { name: 'Send test' }).click();
   await until(async () => page.getByRole('button', { name: 'Cancel' }).isEnabled(), 'sending');
   await page.getByRole('button', { name: 'Cancel' }).click();
@@ -192,6 +201,99 @@ test('a share link carries the connection without its secret and offers to add i
   assert.equal(await other.page.getByRole('textbox', { name: 'Connection name' }).inputValue(), 'Customer note: 5 Days Past Due');
   assert.equal(await other.page.evaluate(() => location.hash), '');
   await closeClean(other, { context, problems });
+});
+
+test("a GET's body: the browser plan says the test send goes without it", async () => {
+  const { page, context, problems } = await app.open();
+  const plan = page.getByRole('list', { name: 'What the browser will do' });
+  await plan.waitFor({ timeout: 15_000 });
+  assert.doesNotMatch(await plan.textContent(), /no body with GET/);
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('GET');
+  await until(async () => /Browsers send no body with GET/.test(await plan.textContent()), 'the GET body warning');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("PATCH, which LoanPro's Advanced Connections do not send, is warned of at the method", async () => {
+  const { page, context, problems } = await app.open();
+  const warned = page.getByRole('list', { name: 'Method problems' });
+  assert.equal(await warned.isHidden(), true);
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('PATCH');
+  await until(async () => /name no PATCH/.test(await warned.textContent()), 'the PATCH warning');
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('PUT');
+  await until(() => warned.isHidden(), 'the warning gone');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a preset header takes focus to its value, in the row it added or filled', async () => {
+  const { page, context, problems } = await app.open();
+  await page.getByRole('combobox', { name: 'Add connection' }).selectOption('blank');
+  const presets = page.getByRole('combobox', { name: 'Add a preset header' });
+  const focusedLabel = () => page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  await presets.selectOption('LoanPro tenant (Autopal-Instance-Id)');
+  await until(async () => (await focusedLabel()) === 'Header 2 value', 'focus on the tenant id');
+  await page.keyboard.type('5200243');
+  assert.equal(await page.getByRole('textbox', { name: 'Header 2 value' }).inputValue(), '5200243');
+  // The blank connection has Content-Type already: the preset fills that row and says so by focus.
+  await presets.selectOption('JSON content type');
+  await until(async () => (await focusedLabel()) === 'Header 1 value', 'focus on the filled row');
+  assert.equal(await page.getByRole('table').first().locator('tbody tr').count(), 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a preview problem with no place in a text is said once, with no caret view repeating it", async () => {
+  const { page, context, problems } = await app.open();
+  // The example's bearer token was left out of its file.
+  await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();
+  const why = page.getByRole('list', { name: 'Why the request cannot be rendered' });
+  const text = await why.textContent();
+  assert.equal(text.split('the bearer token was left out').length - 1, 1, text);
+  // A problem with a place keeps its caret view.
+  await page.getByLabel('Bearer token').fill(TOKEN);
+  await page.getByRole('textbox', { name: 'URL' }).fill("https://example.com/[[v('loan-idd')]]");
+  await until(async () => (await why.locator('pre.caret').count()) === 1, 'the URL problem with its caret view');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the workspace dialogs are modal: focus goes in, Escape closes them, focus goes back; a share link shows one on a phone', async () => {
+  const { page, context, problems } = await app.open();
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return `${a.closest('dialog') ? 'in dialog' : 'page'}: ${a.getAttribute('aria-label') ?? a.textContent}`;
+  });
+  const exportButton = page.getByRole('button', { name: 'Export' });
+  await exportButton.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Export connections' }).waitFor();
+  assert.equal(await focused(), 'in dialog: Close');
+  await page.keyboard.press('Escape');
+  await until(async () => (await page.locator('dialog').count()) === 0, 'the Export dialog to close');
+  assert.equal(await focused(), 'page: Export');
+
+  await page.getByRole('button', { name: 'Paste…' }).click();
+  assert.equal(await focused(), 'in dialog: Connection file to import');
+  await page.keyboard.type('{"format": "nope"}');
+  await page.getByRole('button', { name: 'Check' }).click();
+  await until(async () => (await focused()) === 'in dialog: Cancel', 'focus on the review');
+  await page.keyboard.press('Escape');
+  await until(async () => (await page.locator('dialog').count()) === 0, 'the Import dialog to close');
+  assert.equal(await focused(), 'page: Paste…');
+
+  // Below 900 px the connection list, where the dialogs live, is folded away.
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  const phone = await app.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const other = await phone.newPage();
+  await other.goto(link);
+  const dialog = other.getByRole('dialog', { name: 'Import connections' });
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click({ timeout: 15_000 });
+  await until(async () => (await other.locator('dialog').count()) === 0, 'the share link added');
+  await phone.close();
+  assert.deepEqual(problems, []);
+  await context.close();
 });
 
 test('a 2,000-line body keeps typing fast and validates after a pause, errors underlined', async () => {

@@ -53,6 +53,24 @@ test('the seed rule built with the builder alone gives the seed text', async () 
   await context.close();
 });
 
+test("a builder row's variable list shows over the rows below it, where it can be clicked", async () => {
+  const { page, context, problems } = await fresh();
+  // The seed's first condition has a group of two below it.
+  const picker = page.getByTestId('condition').first().getByRole('combobox', { name: 'Variable' });
+  await picker.click();
+  await picker.fill('loan-st');
+  const option = page.getByRole('listbox', { name: 'Variables' }).getByRole('option').first();
+  await option.waitFor();
+  // Rows out of view skip painting (content-visibility), which clipped the list to its row.
+  const box = await option.boundingBox();
+  const hit = await page.evaluate(([x, y]) => !!document.elementFromPoint(x, y)?.closest('[role=listbox]'), [box.x + box.width / 2, box.y + box.height / 2]);
+  assert.ok(hit, 'the first suggestion is painted where it is');
+  await option.click();
+  assert.match(await ruleText(page), /^\(and \(= loan-status "Open"\)/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the seed rule pasted as text shows two groups and three conditions', async () => {
   const { page, context, problems } = await fresh();
   await blankConnection(page);

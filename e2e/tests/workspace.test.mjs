@@ -74,7 +74,42 @@ test('a delete offers undo in its notice', async () => {
   await screenshot(page, 'workspace-deleted');
   await notice.getByRole('button', { name: 'Undo' }).click();
   assert.equal((await names(page)).length, 3);
+  // The notice and its button are gone: focus is back in the list, on the selected connection.
+  await until(
+    () => page.evaluate(() => document.activeElement.matches('.connection-item[aria-current]')),
+    'focus on the selected connection',
+  );
   assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('after a delete by keyboard, focus is on the connection selected in its place, then on adding one', async () => {
+  const { page, context, problems } = await app.open();
+  const focused = () => page.evaluate(() => document.activeElement.textContent.trim());
+  await page.getByRole('button', { name: "Delete Customer's Loan is 5 Days Past Due" }).focus();
+  await page.keyboard.press('Enter');
+  await until(async () => (await focused()).startsWith('Customer note: 5 Days Past Due'), 'focus on the next connection');
+  while ((await names(page)).length > 0) {
+    await page.getByRole('button', { name: /^Delete / }).first().focus();
+    await page.keyboard.press('Enter');
+  }
+  await until(async () => (await focused()) === 'New blank connection', 'focus on starting a connection');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a connection whose name is cleared is listed by its id, and its name field says why', async () => {
+  const { page, context, problems } = await app.open();
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('');
+  assert.equal((await names(page))[0], 'late-5-external');
+  await page.getByRole('button', { name: 'Delete late-5-external' }).waitFor();
+  assert.equal(await page.getByRole('article', { name: 'late-5-external' }).count(), 1);
+  // lint's warning, at the field it is about.
+  const problemsOfName = page.getByRole('list', { name: 'Name problems' });
+  assert.match(await problemsOfName.textContent(), /the name is empty/);
+  await page.getByRole('textbox', { name: 'Connection name' }).fill('Late payers');
+  assert.equal(await problemsOfName.isHidden(), true);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -3,10 +3,13 @@
 
 use std::rc::Rc;
 
+use hookwright_core::analysis::catalog_for;
 use hookwright_core::connection::{self, Connection};
+use hookwright_core::lint;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::error_list::error_list;
 use super::outline::SectionOutline;
 use super::payload_panel::payload_panel;
 use super::request_panel::RequestPanel;
@@ -60,12 +63,24 @@ fn view(editor: &EditorHandle, connection: &Rc<Connection>) -> Html {
             });
         })
     };
+    // lint's check of the id and name alone: cheap enough for every render.
+    let subject = lint::Subject {
+        connection,
+        catalog: catalog_for(connection.source),
+        samples: Vec::new(),
+        all_samples: &[],
+    };
+    let name_problems: Vec<_> = lint::check_identity(&subject)
+        .into_iter()
+        .map(|f| f.error)
+        .collect();
     html! {
         <article class="connection-view" aria-labelledby="connection-title">
             <header class="connection-header">
-                <h2 id="connection-title" class="visually-hidden">{ &connection.name }</h2>
+                <h2 id="connection-title" class="visually-hidden">{ connection.display_name() }</h2>
                 <input type="text" class="title-input" aria-label="Connection name" value={connection.name.clone()}
-                    oninput={on_rename} spellcheck="false" />
+                    oninput={on_rename} spellcheck="false" aria-describedby="name-problems" />
+                { error_list("name-problems".into(), "Name problems".into(), &name_problems, &[], None, None) }
                 <p class="connection-id">{ "id " }<code>{ &connection.id }</code>
                     if !connection.enabled { <span class="badge disabled">{ "disabled" }</span> }</p>
                 <p class="description">{ &connection.description }</p>

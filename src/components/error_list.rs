@@ -11,7 +11,7 @@ use super::code_editor::Paint;
 /// The list of `errors`, with `id` (for the field's `aria-describedby`) and
 /// `label` (what the list is, for assistive technology: `Rule problems`);
 /// `carets` are `Error::render` of each error, drawn under it (same order;
-/// may be empty); `empty` is shown when there is nothing to list. A plain
+/// may be empty, or hold an empty text for an error without one); `empty` is shown when there is nothing to list. A plain
 /// function, not a component: it holds no state, and each component costs the
 /// page's wasm a copy of Yew's lifecycle.
 pub fn error_list(
@@ -36,7 +36,7 @@ pub fn error_list(
                                     <span class="where">{ format!("line {}, column {}: ", span.line, span.col) }</span>
                                 }
                                 { &e.message }
-                                if let Some(caret) = carets.get(i) {
+                                if let Some(caret) = carets.get(i).filter(|c| !c.is_empty()) {
                                     <pre class="caret">{ caret }</pre>
                                 }
                             </span>

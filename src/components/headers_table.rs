@@ -92,7 +92,8 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
             };
             let mut rows = headers.clone();
             // A preset fills an existing row of the same name rather than duplicating it.
-            match rows.iter_mut().find(|h| h.name.eq_ignore_ascii_case(name)) {
+            let at = rows.iter().position(|h| h.name.eq_ignore_ascii_case(name));
+            match at.map(|i| &mut rows[i]) {
                 Some(row) if !value.is_empty() => {
                     row.value = value.to_string();
                     row.redacted = false;
@@ -100,7 +101,10 @@ pub fn HeadersTable(props: &HeadersTableProps) -> Html {
                 Some(_) => {}
                 None => rows.push(Header::new(*name, *value)),
             }
+            // Its value is what is left to type (a tenant id, a token), and shows where the preset went.
+            let n = at.unwrap_or(rows.len() - 1) + 1;
             emit(rows, String::new());
+            focus::after_render(vec![focus::labelled(&format!("Header {n} value"))]);
         })
     };
     let on_add = {

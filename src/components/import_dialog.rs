@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::dialog_frame::dialog_frame;
 use super::use_editor;
 use super::workspace_menu::*;
+use crate::services::focus;
 use crate::state::{Action, OnConflict};
 
 #[derive(Properties, PartialEq)]
@@ -30,6 +31,10 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             if let Some(area) = paste.cast::<HtmlTextAreaElement>() {
                 on_review.emit(review_import("the pasted text", &area.value()));
+                // Check is gone once the review is drawn: its default action takes focus.
+                focus::after_render(vec![
+                    "dialog.dialog .dialog-actions .button:last-child".into()
+                ]);
             }
         })
     };
@@ -39,7 +44,7 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
                 <p>{ "Paste a connection file, choose one with Import, or drop one anywhere on the page." }</p>
                 <label class="field">
                     <span class="field-label">{ "Connection file" }</span>
-                    <textarea ref={paste} class="mono" rows="10" aria-label="Connection file to import" spellcheck="false" />
+                    <textarea ref={paste} class="mono" rows="10" aria-label="Connection file to import" spellcheck="false" autofocus=true />
                 </label>
                 <div class="dialog-actions">
                     <button type="button" class="button primary" onclick={on_read_paste}>{ "Check" }</button>

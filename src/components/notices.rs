@@ -7,7 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::use_editor;
-use crate::services::{download, storage};
+use crate::services::{download, focus, storage};
 use crate::state::{Action, NoticeKind, SaveEvent, SaveHandle};
 
 #[derive(Properties, PartialEq)]
@@ -100,7 +100,11 @@ pub fn Notices(props: &NoticesProps) -> Html {
         };
         let undo = {
             let editor = editor.clone();
-            Callback::from(move |_| editor.dispatch(Action::Undo))
+            Callback::from(move |_| {
+                editor.dispatch(Action::Undo);
+                // The notice goes with its button: focus goes back to the list, on the selected connection.
+                focus::after_render(vec![".connection-item[aria-current]".into()]);
+            })
         };
         let kind = match notice.kind {
             NoticeKind::Info => "info",

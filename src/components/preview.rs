@@ -88,7 +88,8 @@ pub fn RequestPreview(props: &RequestPreviewProps) -> Html {
                         <p class="bad">{ "The request cannot be rendered yet:" }</p>
                         { error_list("request-preview-errors".into(), "Why the request cannot be rendered".into(),
                             &errors.iter().map(field_error).collect::<Vec<_>>(),
-                            &errors.iter().map(FieldError::render).collect::<Vec<_>>(), None, None) }
+                            // A caret view only under errors with a place: without one it repeats the message.
+                            &errors.iter().map(|e| if e.error.span.is_some() { e.render() } else { String::new() }).collect::<Vec<_>>(), None, None) }
                     </div>
                 },
             } }

@@ -89,6 +89,11 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     }
     let findings = use_memo(linted, |c| Rc::new(lint_findings(c)));
     let findings = (*findings).clone();
+    let method_problems: Vec<_> = findings
+        .iter()
+        .filter(|f| f.field == "request.method")
+        .map(|f| f.error.clone())
+        .collect();
     let mut paints: Vec<Paint> = syntax_paints(&request.url, false);
     paints.extend(diagnostic_paints(&errors));
 
@@ -99,7 +104,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                 <label class="field method-field">
                     <span class="field-label">{ "Method" }</span>
                     <select aria-label="Method" class={classes!("method-select", format!("method-{}", request.method.as_str().to_lowercase()))}
-                        onchange={on_method}>
+                        onchange={on_method} aria-describedby="method-problems">
                         { for Method::ALL.into_iter().map(|m| html! {
                             <option value={m.as_str()} selected={m == request.method}>{ m.as_str() }</option>
                         }) }
@@ -115,6 +120,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                         invalid={errors.iter().any(|e| !e.is_warning())} />
                 </div>
             </div>
+            { error_list("method-problems".into(), "Method problems".into(), &method_problems, &[], None, None) }
             <p id="url-rendered" class="rendered-url" aria-live="polite">
                 <span class="field-label">{ match sample {
                     Some(s) => format!("Sent to, for the sample “{}”: ", s.name),

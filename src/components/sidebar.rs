@@ -8,6 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::{use_dispatch, use_editor};
+use crate::services::focus;
 use crate::state::{Action, Blueprint};
 
 #[component]
@@ -118,6 +119,19 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
             editor.dispatch(Action::Select(id.clone()));
         })
     };
+    let on_delete = {
+        let editor = editor.clone();
+        let id = id.clone();
+        Callback::from(move |_: MouseEvent| {
+            editor.dispatch(Action::Delete(id.clone()));
+            // Its row is gone: focus goes to the connection selected in its place
+            // (or, with none left, to adding one), not back to the top of the page.
+            focus::after_render(vec![
+                ".connection-item[aria-current]".into(),
+                ".empty-actions .button".into(),
+            ]);
+        })
+    };
     let on_toggle = {
         let editor = editor.clone();
         let id = id.clone();
@@ -129,6 +143,7 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
             });
         })
     };
+    let name = connection.display_name();
     html! {
         <li class={classes!("connection-row", selected.then_some("selected"))}>
             <button
@@ -137,7 +152,7 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
                 aria-current={selected.then_some("true")}
                 onclick={on_select}
             >
-                <span class="connection-name" title={connection.name.clone()}>{ &connection.name }</span>
+                <span class="connection-name" title={name.to_string()}>{ name }</span>
                 <span class="connection-meta">
                     <span class={classes!("badge", format!("source-{}", connection.source.label().to_lowercase()))}>
                         { connection.source.label() }
@@ -150,13 +165,13 @@ fn ConnectionRow(props: &ConnectionRowProps) -> Html {
             <span class="row-actions">
                 <label class="switch" title={if connection.enabled { "Enabled" } else { "Disabled" }}>
                     <input type="checkbox" checked={connection.enabled} onchange={on_toggle}
-                        aria-label={format!("Enabled: {}", connection.name)} />
+                        aria-label={format!("Enabled: {name}")} />
                     <span class="switch-track" aria-hidden="true"></span>
                 </label>
                 <button type="button" class="button icon" title="Duplicate"
-                    aria-label={format!("Duplicate {}", connection.name)} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
+                    aria-label={format!("Duplicate {name}")} onclick={dispatch(Action::Duplicate)}>{ icon_duplicate() }</button>
                 <button type="button" class="button icon danger" title="Delete"
-                    aria-label={format!("Delete {}", connection.name)} onclick={dispatch(Action::Delete)}>{ icon_delete() }</button>
+                    aria-label={format!("Delete {name}")} onclick={on_delete}>{ icon_delete() }</button>
             </span>
         </li>
     }

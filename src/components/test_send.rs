@@ -85,6 +85,16 @@ fn decode(json: &str) -> Option<Decoded> {
 }
 
 const DEFAULT_TIMEOUT_S: f64 = 30.0;
+/// The longest a test send waits: what `hookwright relay` allows (its `max_timeout`).
+const MAX_TIMEOUT_S: f64 = 300.0;
+
+/// The typed timeout in seconds, when a send can use it.
+fn timeout_of(text: &str) -> Option<f64> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s >= 0.1 && *s <= MAX_TIMEOUT_S)
+}
 /// A signing stamp older than this is renewed when sending (Standard Webhooks allows 5 minutes).
 const STAMP_MAX_AGE_S: i64 = 120;
 
@@ -106,7 +116,9 @@ fn fresh_stamp() -> (String, i64) {
 pub fn TestSend(props: &IslandProps) -> Html {
     let decoded = use_memo(props.input.clone(), |json| decode(json));
     let page = props.page.clone();
-    let timeout_s = use_state(|| DEFAULT_TIMEOUT_S);
+    // As typed: a value no send can use is said at the field, never replaced unseen.
+    let timeout_text = use_state(|| DEFAULT_TIMEOUT_S.to_string());
+    let timeout_s = timeout_of(&timeout_text);
     let sending = use_state(|| None::<Cancel>);
     // The send in flight, read when it ends: a send that was cancelled (or replaced) while it ran
     // must not clear the panel's state for a later one.
@@ -176,14 +188,9 @@ pub fn TestSend(props: &IslandProps) -> Html {
     };
 
     let on_timeout = {
-        let timeout_s = timeout_s.clone();
+        let timeout_text = timeout_text.clone();
         Callback::from(move |e: InputEvent| {
-            let value = e
-                .target_unchecked_into::<HtmlInputElement>()
-                .value_as_number();
-            if value.is_finite() && value > 0.0 {
-                timeout_s.set(value);
-            }
+            timeout_text.set(e.target_unchecked_into::<HtmlInputElement>().value());
         })
     };
     let on_send = {
@@ -196,7 +203,7 @@ pub fn TestSend(props: &IslandProps) -> Html {
         let sign_scheme = *sign_scheme;
         let sign_secret = (*sign_secret).clone();
         let stamp = stamp.clone();
-        let timeout_ms = (*timeout_s * 1000.0).clamp(1.0, 600_000.0) as u32;
+        let timeout_ms = (timeout_s.unwrap_or(DEFAULT_TIMEOUT_S) * 1000.0) as u32;
         Callback::from(move |_: MouseEvent| {
             // The newest inputs (`current`): the page hands the panel its inputs once typing pauses.
             let newest = page.call("current", "").and_then(|json| decode(&json));
@@ -317,6 +324,9 @@ pub fn TestSend(props: &IslandProps) -> Html {
                         plan.dropped.join(", "), if plan.dropped.len() == 1 { "it" } else { "them" },
                         if plan.dropped.len() == 1 { "it" } else { "them" }) }</li>
                 }
+                if plan.body_dropped {
+                    <li class="warning">{ "Browsers send no body with GET: the test send goes without it. Copy as curl and the local relay send it as written." }</li>
+                }
                 if plan.credentials_in_url {
                     <li class="warning">{ "The URL carries a user name or password (user:pass@): browsers refuse to send such a request from a page. Use Copy as curl, or move the credential to the Auth section." }</li>
                 }
@@ -340,14 +350,20 @@ pub fn TestSend(props: &IslandProps) -> Html {
             <div class="toolbar send-bar">
                 <label class="field">
                     <span class="field-label">{ "Timeout (seconds)" }</span>
-                    <input type="number" min="0.1" step="0.1" class="timeout-input" aria-label="Timeout (seconds)"
-                        value={timeout_s.to_string()} oninput={on_timeout} />
+                    <input type="number" min="0.1" max={MAX_TIMEOUT_S.to_string()} step="0.1" class="timeout-input" aria-label="Timeout (seconds)"
+                        value={(*timeout_text).clone()} oninput={on_timeout}
+                        aria-invalid={timeout_s.is_none().then_some("true")} aria-describedby="timeout-problem" />
                 </label>
                 <button type="button" class="button primary" onclick={on_send}
-                    disabled={is_sending || rendered.is_err() || matches!(signing_preview, Some(Err(_)))}>{ if is_sending { "Sending…" } else { "Send test" } }</button>
+                    disabled={is_sending || rendered.is_err() || timeout_s.is_none() || matches!(signing_preview, Some(Err(_)))}>{ if is_sending { "Sending…" } else { "Send test" } }</button>
                 <button type="button" class="button" onclick={on_cancel} disabled={!is_sending}>{ "Cancel" }</button>
                 if rendered.is_err() {
                     <span class="muted">{ "Fix the request's problems to send it." }</span>
+                }
+                if timeout_s.is_none() {
+                    <span class="bad" id="timeout-problem" role="alert">
+                        { format!("The timeout must be from 0.1 to {MAX_TIMEOUT_S} seconds.") }
+                    </span>
                 }
             </div>
             <div class="response" aria-live="polite">
@@ -475,6 +491,15 @@ fn response_view(record: &SendRecord, curl_command: Option<String>) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timeout_is_used_only_when_a_send_can_wait_that_long() {
+        assert_eq!(timeout_of("30"), Some(30.0));
+        assert_eq!(timeout_of(" 0.5 "), Some(0.5));
+        for bad in ["", "0", "-5", "300.5", "1e9", "NaN", "inf"] {
+            assert_eq!(timeout_of(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_page_hands_over_the_connection_and_its_rendered_request_as_json() {

@@ -77,7 +77,9 @@ pub fn review_import(source: &str, text: &str) -> ImportReview {
         if !p.field.is_empty() {
             location.push_str(&format!(", {}", p.field));
         }
-        if let Some(span) = p.location.or(p.error.span.filter(|_| p.field.is_empty())) {
+        // The problem's own place in the file, as `hookwright lint` prints it
+        // (a rule's unknown variable, not the start of the rule's string).
+        if let Some(span) = p.position.or(p.location) {
             if !location.is_empty() {
                 location.push_str(", ");
             }
@@ -274,6 +276,29 @@ pub fn WorkspaceMenu() -> Html {
             review_file(file, open_review.clone());
         })
     };
+    // A dialog drawn is opened modal (focus goes into it, the page behind is
+    // inert, even where the folded connection list hides its place); closed,
+    // focus goes back to what opened it.
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
+    use_effect(move || {
+        let document = gloo::utils::document();
+        let drawn = document.query_selector("dialog.dialog").ok().flatten();
+        match drawn.and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
+            Some(dialog) if !dialog.open() => {
+                if opener.borrow().is_none() {
+                    *opener.borrow_mut() =
+                        document.active_element().and_then(|e| e.dyn_into().ok());
+                }
+                let _ = dialog.show_modal();
+            }
+            Some(_) => {}
+            None => {
+                if let Some(element) = opener.borrow_mut().take() {
+                    let _ = element.focus();
+                }
+            }
+        }
+    });
     let open = |d: Dialog| {
         let dialog = dialog.clone();
         Callback::from(move |_: MouseEvent| dialog.set(Some(d.clone())))
@@ -384,6 +409,20 @@ mod tests {
             r#"{"format":"other","version":1,"connections":[]}"#,
         );
         assert!(review.blocked());
+    }
+
+    #[test]
+    fn a_problem_is_placed_where_lint_places_it() {
+        let text = include_str!("../../examples/late-5-days-external.json")
+            .replace("(= status-days", "(= status-dayz-days");
+        let review = review_import("x.json", &text);
+        let report = lint::lint_file("x.json", &text);
+        let span = report.problems[0].position.unwrap();
+        assert_eq!((span.line, span.col), (13, 26));
+        assert_eq!(
+            review.problems[0].location,
+            "connection late-5-external, trigger.rule, line 13, column 26"
+        );
     }
 
     #[test]

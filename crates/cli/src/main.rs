@@ -42,7 +42,7 @@ enum Command {
     Simulate(commands::simulate::Args),
     /// Reconcile a batch of YouLend events: settlements, repayments, manual payments, duplicates.
     Reconcile(commands::reconcile::Args),
-    /// Render a template against a context: text, JSON (validated) or URL.
+    /// Render a template against a context: text, JSON (validated), URL or a form body.
     Render(commands::render::Args),
     /// Print the envelope LoanPro sends for a variable-list payload.
     Envelope(commands::envelope::Args),

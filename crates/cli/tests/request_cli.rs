@@ -201,6 +201,15 @@ fn unknown_ids_and_samples_suggest_the_nearest() {
     )
     .exits(1)
     .err_has("no built-in sample `loan-curent`; did you mean `loan-current`?");
+    // Nothing near: the samples there are, as for a connection id.
+    request(
+        "examples/late-5-days-external.json",
+        "late-5-external",
+        "nope",
+        &[],
+    )
+    .exits(1)
+    .err_has("the built-in samples: loan-5-days-past-due, loan-collections, loan-current, loan-paid-off, LOA10055,");
 }
 
 #[test]
@@ -235,7 +244,7 @@ fn malformed_files_are_located_errors_not_panics() {
     let binary = temp_file("binary.json", [b'{', 0xff, 0xfe]);
     let bad_context = temp_file("context.json", b"{\"loan-id\": 1,\n  \"x\": }");
     for (file, context, needle) in [
-        (&truncated, None, "EOF while parsing"),
+        (&truncated, None, "the text ends inside"),
         (&wrong_type, None, "invalid type: integer `42`"),
         (&junk, None, " --> 1:1"),
         (&binary, None, "not UTF-8"),

@@ -151,6 +151,28 @@ fn envelope_matches_the_seed() {
 }
 
 #[test]
+fn render_has_the_form_mode_a_form_body_renders_in() {
+    let ctx = temp_file("form.json", r#"{"n": "A B&C=é"}"#);
+    let o = hookwright(&[
+        "render",
+        "note=[[v('n')]]&x=1",
+        "--mode",
+        "form",
+        "--context",
+        &ctx,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "note=A%20B%26C%3D%C3%A9&x=1");
+}
+
+#[test]
+fn envelope_help_says_what_every_option_is() {
+    let o = hookwright(&["envelope", "--help"]);
+    let help = stdout(&o);
+    assert!(help.contains("The envelope's `eventName`"), "{help}");
+}
+
+#[test]
 fn envelope_makes_a_v4_trace_and_reports_unknown_variables() {
     let ctx = context();
     let o = hookwright(&[

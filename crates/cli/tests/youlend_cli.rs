@@ -119,6 +119,11 @@ fn reconcile_text_shows_every_section() {
     );
     assert!(text.contains("amount differs by -10.00"));
     assert!(text.contains("2 identical repeats dropped"));
+    // The summary counts in words that agree with them: "1 other event", not "1 other events".
+    assert!(
+        text.starts_with("8 events: 2 settlements (1 unbalanced), 5 repayments; lender payments 3 repaid, 1 pending, 1 amount mismatch; 2 manual payments; 2 duplicates dropped; 1 other event; 6 errors\n"),
+        "{text}"
+    );
 }
 
 #[test]

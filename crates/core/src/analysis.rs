@@ -219,9 +219,13 @@ pub struct RuleAnalysis {
     pub dry_run_items: Vec<CountedItem>,
 }
 
+/// Why a rule trigger with no rule is refused, as `lint` says it.
+pub const NEEDS_A_RULE: &str = "a rule trigger needs a rule";
+
 /// Parses, checks and models a rule, and explains it against `ctx` when
 /// given. An empty rule is an empty "all of" group; it fires an event
-/// trigger (no filter) and is an error for a rule trigger.
+/// trigger (no filter), and for a rule trigger it is the problem `lint`
+/// reports, with nothing to evaluate, as for a rule that does not parse.
 pub fn analyze_rule(
     text: &str,
     catalog: &Catalog,
@@ -230,18 +234,14 @@ pub fn analyze_rule(
     event_trigger: bool,
 ) -> RuleAnalysis {
     if text.trim().is_empty() {
-        let result = ctx.map(|_| {
-            if event_trigger {
-                Ok(Value::Bool(true))
-            } else {
-                Err(Error::new(
-                    ErrorKind::Syntax,
-                    "the rule is empty: build it above or type it below",
-                    None,
-                ))
-            }
-        });
+        let (findings, result) = if event_trigger {
+            (Vec::new(), ctx.map(|_| Ok(Value::Bool(true))))
+        } else {
+            let message = format!("{NEEDS_A_RULE}: build it above or type it below");
+            (vec![Error::new(ErrorKind::Syntax, message, None)], None)
+        };
         return RuleAnalysis {
+            findings,
             model: Some(RuleModel {
                 root: Item::Group(Group {
                     mode: Match::All,

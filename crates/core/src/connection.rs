@@ -49,6 +49,18 @@ fn enabled_by_default() -> bool {
     true
 }
 
+impl Connection {
+    /// What to call the connection where it is listed: its name, or its id
+    /// while the name is blank (lint warns of that), so no entry is nameless.
+    pub fn display_name(&self) -> &str {
+        if self.name.trim().is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
@@ -369,6 +381,14 @@ pub fn examples() -> Vec<Connection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_name_is_listed_by_the_id() {
+        let mut c = examples().remove(0);
+        assert_eq!(c.display_name(), "Customer's Loan is 5 Days Past Due");
+        c.name = "  ".into();
+        assert_eq!(c.display_name(), "late-5-external");
+    }
 
     #[test]
     fn examples_load_and_round_trip() {

@@ -183,8 +183,19 @@ pub fn json_error(text: &str, e: &serde_json::Error) -> Error {
 
 /// The located error for a serde_json failure in `text[skipped..]`, placed in `text`.
 pub(crate) fn json_error_after(text: &str, skipped: usize, e: &serde_json::Error) -> Error {
-    let offset = skipped + byte_offset(&text[skipped..], e.line(), e.column());
-    let message = serde_reason(e);
+    let mut offset = skipped + byte_offset(&text[skipped..], e.line(), e.column());
+    let mut message = serde_reason(e);
+    if text[skipped..].trim().is_empty() {
+        message = "the text is empty".to_string();
+    }
+    // serde_json finds a trailing comma at the bracket after it, maybe lines later:
+    // the comma is the place to show.
+    if message == "trailing comma" {
+        let before = text[skipped..offset].trim_end_matches([' ', '\t', '\n', '\r']);
+        if before.ends_with(',') {
+            offset = skipped + before.len() - 1;
+        }
+    }
     let span = Span::locate(text, offset, offset + 1);
     Error::at(ErrorKind::Json, message, span)
 }
@@ -201,9 +212,16 @@ pub(crate) fn serde_reason(e: &serde_json::Error) -> String {
 }
 
 /// serde's words for what it expected, said in JSON's: an object (not a Rust `struct
-/// Connection with 6 elements` or a `map`), an array (not a `sequence`).
+/// Connection with 6 elements` or a `map`), an array (not a `sequence`), and where
+/// the text stopped (not `EOF while parsing a list`).
 fn in_json_terms(message: &str) -> String {
     let mut out = message
+        .replace("EOF while parsing a list", "the text ends inside an array")
+        .replace(
+            "EOF while parsing a value",
+            "the text ends where a value should be",
+        )
+        .replace("EOF while parsing", "the text ends inside")
         .replace("invalid type: map,", "invalid type: object,")
         .replace("invalid type: sequence,", "invalid type: array,")
         .replace("expected a map", "expected an object")
@@ -286,6 +304,27 @@ mod tests {
 
     fn ctx(json: &str) -> Context {
         Context::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn an_empty_text_says_so() {
+        let e = Context::from_json(" \n").unwrap_err();
+        assert_eq!(e.message, "the text is empty");
+    }
+
+    #[test]
+    fn a_trailing_comma_is_shown_where_it_is() {
+        let at = |text: &str| {
+            let span = Context::from_json(text).unwrap_err().span.unwrap();
+            (span.line, span.col)
+        };
+        // serde_json stops at the bracket after it, on the next line.
+        assert_eq!(
+            at("{\n  \"loan-status\": \"Open\",\n  \"a\": 5,\n}"),
+            (3, 9)
+        );
+        assert_eq!(at("\u{feff}[1, 2,\r\n\t]"), (1, 7));
+        assert_eq!(at("{\"a\": 1,}"), (1, 8));
     }
 
     #[test]
@@ -394,6 +433,15 @@ mod tests {
                 "invalid type: object, expected an array",
             ),
             ("missing field `name`", "missing field `name`"),
+            (
+                "EOF while parsing an object",
+                "the text ends inside an object",
+            ),
+            ("EOF while parsing a list", "the text ends inside an array"),
+            (
+                "EOF while parsing a value",
+                "the text ends where a value should be",
+            ),
         ] {
             assert_eq!(in_json_terms(serde), ours);
         }

@@ -123,10 +123,19 @@ fn empty_and_broken_rules() {
     let ctx = context("loan-current");
     let empty = analyze_rule("  ", catalog::loanpro(), Some(ctx), None, true);
     assert_eq!(empty.result, Some(Ok(Value::Bool(true))));
-    assert!(analyze_rule("", catalog::loanpro(), Some(ctx), None, false)
-        .result
-        .unwrap()
-        .is_err());
+    // A rule trigger without a rule: lint's error in the rule's problems, nothing evaluated.
+    let missing = analyze_rule("", catalog::loanpro(), Some(ctx), None, false);
+    assert_eq!(missing.result, None);
+    let messages: Vec<_> = missing
+        .findings
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["a rule trigger needs a rule: build it above or type it below"]
+    );
+    assert!(!missing.findings[0].is_warning());
     let broken = analyze_rule("(and (= a 1)", catalog::loanpro(), Some(ctx), None, false);
     assert!(broken.model.is_none() && broken.result.is_none());
     let span = broken.findings[0].span.unwrap();

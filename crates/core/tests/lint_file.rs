@@ -59,7 +59,11 @@ fn truncated_json_is_located() {
         "{}",
         p.line("t.json")
     );
-    assert!(p.line("t.json").contains("EOF"), "{}", p.line("t.json"));
+    assert!(
+        p.line("t.json").contains("the text ends inside"),
+        "{}",
+        p.line("t.json")
+    );
 }
 
 #[test]
@@ -232,6 +236,19 @@ fn urls_must_be_there_and_absolute() {
     );
     assert!(l[3].contains(": connection d: request.url: warning: the URL is plain http"));
     assert_eq!(l.len(), 4, "{report}");
+}
+
+#[test]
+fn a_loanpro_connection_is_warned_off_patch() {
+    let report = lint(&[
+        connection("a", r#""method": "POST"=>"method": "PATCH""#),
+        connection("b", r#""method": "POST"=>"method": "DELETE""#),
+    ]);
+    let l = lines(&report);
+    assert_eq!(
+        l,
+        ["test.json:4:25: connection a: request.method: warning: LoanPro's Advanced Connections send GET, PUT, POST or DELETE; its help pages name no PATCH"]
+    );
 }
 
 #[test]

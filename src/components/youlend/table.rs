@@ -482,7 +482,7 @@ pub fn DataTable(props: &DataTableProps) -> Html {
             aria-busy={busy.then_some("true")}>
             <div class="table-head">
                 <div>
-                    <h3 id={title_id.clone()}>{ props.title }<span class="row-count">{ count }</span></h3>
+                    <h3 id={title_id.clone()}>{ props.title }{ " " }<span class="row-count">{ count }</span></h3>
                     <p class="hint">{ props.description }</p>
                 </div>
                 if total > 0 {

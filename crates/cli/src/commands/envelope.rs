@@ -15,6 +15,7 @@ pub struct Args {
     /// Comma-separated Context Engine variables, e.g. `loan-id,customer.primary.full-name`.
     #[arg(long, value_name = "LIST")]
     pub variables: String,
+    /// The envelope's `eventName`: the editor's "Event name", or the connection's name where that is left blank.
     #[arg(long, value_name = "NAME")]
     pub event_name: String,
     /// A JSON file with the context (`-` for standard input).

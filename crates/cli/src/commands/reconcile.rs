@@ -40,15 +40,33 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `1 settlement`, `2 settlements`, `1 amount mismatch`, `0 amount mismatches`.
+fn count(n: usize, one: &str) -> String {
+    match (n, one.ends_with("ch")) {
+        (1, _) => format!("1 {one}"),
+        (_, true) => format!("{n} {one}es"),
+        _ => format!("{n} {one}s"),
+    }
+}
+
 /// The report as text tables, one section per part of the report; empty sections say so.
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} events: {} settlements ({} unbalanced), {} repayments; lender payments {} repaid, {} pending, {} amount mismatches; {} manual payments; {} duplicates dropped; {} other events; {} errors",
-        s.events, s.settlements, s.unbalanced_settlements, s.repayments, s.repaid_payments,
-        s.pending_payments, s.amount_mismatches, s.manual_payments, s.duplicates, s.other_events, s.errors
+        "{}: {} ({} unbalanced), {}; lender payments {} repaid, {} pending, {}; {}; {} dropped; {}; {}",
+        count(s.events, "event"),
+        count(s.settlements, "settlement"),
+        s.unbalanced_settlements,
+        count(s.repayments, "repayment"),
+        s.repaid_payments,
+        s.pending_payments,
+        count(s.amount_mismatches, "amount mismatch"),
+        count(s.manual_payments, "manual payment"),
+        count(s.duplicates, "duplicate"),
+        count(s.other_events, "other event"),
+        count(s.errors, "error"),
     );
 
     section(

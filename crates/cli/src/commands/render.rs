@@ -1,4 +1,4 @@
-//! `hookwright render TEMPLATE --context FILE [--mode text|json|url] [--lenient]`:
+//! `hookwright render TEMPLATE --context FILE [--mode text|json|url|form] [--lenient]`:
 //! prints exactly the rendered output (no added newline); errors go to stderr
 //! with their line:col and caret view, and exit 1. Warnings (curly quotes
 //! copied from LoanPro's help pages) go to stderr and do not fail.
@@ -16,6 +16,8 @@ pub struct Args {
     /// A JSON file with the context (a loan's variables or an event; `-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub context: PathBuf,
+    /// What the template is, so each value is escaped for where it lands (a custom
+    /// body's content type picks the same in a connection).
     #[arg(long, value_enum, default_value_t = ModeArg::Text)]
     pub mode: ModeArg,
     /// Render unknown variables empty (as LoanPro does) and list them on stderr.
@@ -25,9 +27,14 @@ pub struct Args {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ModeArg {
+    /// Values as written.
     Text,
+    /// A JSON document: values escaped inside strings, literals elsewhere; the output must parse.
     Json,
+    /// An absolute http(s) URL: values percent-encoded for their part of it.
     Url,
+    /// An application/x-www-form-urlencoded body: every value percent-encoded.
+    Form,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -51,6 +58,7 @@ pub fn run(args: Args) -> ExitCode {
         ModeArg::Text => Mode::Text,
         ModeArg::Json => Mode::Json,
         ModeArg::Url => Mode::Url,
+        ModeArg::Form => Mode::Form,
     };
     let result = Template::parse(&source).and_then(|t| {
         for note in t.notes() {

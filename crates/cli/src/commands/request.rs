@@ -130,6 +130,8 @@ fn context(args: &Args) -> Result<Context, Failure> {
                     quote(id),
                     suggest::hint(&near)
                 );
+                let ids: Vec<&str> = samples::samples().iter().map(|s| s.id.as_str()).collect();
+                eprintln!("the built-in samples: {}", ids.join(", "));
                 Err(Failure::Invalid)
             }
         };

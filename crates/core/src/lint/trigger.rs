@@ -18,7 +18,7 @@ pub fn check_trigger(s: &Subject) -> Vec<Finding> {
             out.push(Finding::error(
                 "trigger.rule",
                 ErrorKind::Syntax,
-                "a rule trigger needs a rule",
+                crate::analysis::NEEDS_A_RULE,
             ))
         }
         (Trigger::Event { event, .. }, _) if event.trim().is_empty() => out.push(Finding::error(

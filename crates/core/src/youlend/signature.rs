@@ -177,10 +177,41 @@ pub fn parse_header(header_value: &str) -> Result<[u8; DIGEST_LEN], SignatureErr
         detail: STANDARD
             .decode(encoded)
             .err()
-            .map_or_else(|| "empty".to_string(), |e| e.to_string()),
+            .map_or_else(|| "it is empty".to_string(), base64_problem),
     })?;
     <[u8; DIGEST_LEN]>::try_from(bytes.as_slice())
         .map_err(|_| SignatureError::WrongLength { bytes: bytes.len() })
+}
+
+/// What breaks a base64 text, in words, with the (1-based) character at fault:
+/// the decoder's own `Invalid symbol 61, offset 43.` names a byte value.
+fn base64_problem(e: base64::DecodeError) -> String {
+    let shown = |byte: u8| match byte {
+        b'!'..=b'~' => format!("`{}`", byte as char),
+        b' ' => "a space".to_string(),
+        _ => format!("byte 0x{byte:02x}"),
+    };
+    match e {
+        base64::DecodeError::InvalidByte(at, b'=') => {
+            format!("character {} is `=`, which may only end it", at + 1)
+        }
+        base64::DecodeError::InvalidByte(at, byte) => {
+            format!(
+                "character {} is {}, not a base64 character",
+                at + 1,
+                shown(byte)
+            )
+        }
+        base64::DecodeError::InvalidLength(len) => {
+            format!("{len} characters is not a length base64 can have")
+        }
+        base64::DecodeError::InvalidLastSymbol(at, byte) => format!(
+            "its last character, {} (character {}), leaves stray bits: it was cut or changed",
+            shown(byte),
+            at + 1
+        ),
+        base64::DecodeError::InvalidPadding => "its `=` padding is wrong".to_string(),
+    }
 }
 
 fn mac(key: &[u8], body: &[u8]) -> HmacSha256 {
@@ -257,6 +288,24 @@ mod tests {
         assert_eq!(
             verify("k", "X-YL-Webhook-Signature:  ", body),
             Err(SignatureError::EmptyHeader)
+        );
+    }
+
+    #[test]
+    fn bad_base64_is_said_in_words_at_its_character() {
+        let reason = |header: &str| verify("k", header, b"{}").unwrap_err().to_string();
+        let valid = "hAN0J0SDk9vxNgSNnMQDt9p+YGfsqNENM3kgoAcRJ7c=";
+        assert_eq!(
+            reason(&format!("sha256={valid}x")),
+            "the signature after `sha256=` is not base64: character 44 is `=`, which may only end it"
+        );
+        assert_eq!(
+            reason("sha256=hAN0J0SDk9vx!gSNnMQDt9p+YGfsqNENM3kgoAcRJ7c="),
+            "the signature after `sha256=` is not base64: character 13 is `!`, not a base64 character"
+        );
+        assert_eq!(
+            reason("sha256="),
+            "the signature after `sha256=` is not base64: it is empty"
         );
     }
 
