@@ -200,7 +200,7 @@ pub fn IslandHost(props: &IslandHostProps) -> Html {
         },
         Load::Failed(message) => html! {
             <div class="notice warning" role="alert" data-testid={format!("{}-error", props.testid)}>
-                <span>{ format!("{} could not be loaded: {message}. Check the connection and try again.", capitalised(what)) }</span>
+                <span>{ format!("{} could not be loaded: {message}. Check the connection and try again.", super::sentence(what)) }</span>
                 <button type="button" class="button" onclick={retry}>{ "Try again" }</button>
             </div>
         },
@@ -219,13 +219,5 @@ pub fn IslandHost(props: &IslandHostProps) -> Html {
             <div class="island" ref={host}></div>
             { waiting }
         </>
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

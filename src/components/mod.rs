@@ -73,3 +73,27 @@ pub fn use_dispatch() -> Dispatcher {
         .expect("rendered inside App's ContextProvider")
         .dispatch
 }
+
+/// A message of the engine's (which start in lower case, to read inside a
+/// sentence) as a sentence of its own: its first letter in upper case. The
+/// messages are English, so ASCII's case is enough (Unicode's case tables
+/// would cost the page's wasm about 3 KB gzipped).
+pub fn sentence(message: &str) -> String {
+    let mut text = message.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_message_as_a_sentence() {
+        assert_eq!(super::sentence("the URL is empty"), "The URL is empty");
+        assert_eq!(super::sentence(""), "");
+        assert_eq!(super::sentence("`x` is unknown"), "`x` is unknown");
+        // A first character of more than one byte is left as it is, never split.
+        assert_eq!(super::sentence("été"), "été");
+    }
+}

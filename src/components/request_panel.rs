@@ -178,7 +178,7 @@ fn url_secrets(editor: &Dispatcher, connection: &Connection) -> Html {
                 <p class="muted small">{ note }</p>
             }
             { for unmarked.iter().map(|m| html! {
-                <p class="inline-note warning">{ format!("{}{}. Tick it below to keep it out.", m[..1].to_uppercase(), &m[1..]) }</p>
+                <p class="inline-note warning">{ format!("{}. Tick it below to keep it out.", super::sentence(m)) }</p>
             }) }
             if !params.is_empty() {
                 <ul class="query-params" aria-label="Query parameters">

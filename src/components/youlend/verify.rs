@@ -257,7 +257,7 @@ fn verdict_html(verdict: &Verdict, body_len: usize) -> Html {
                 <div class="verdict invalid" data-testid="verify-result" data-value="invalid" role="status"
                     data-reason={reason_code(reason)}>
                     <p class="verdict-title">{ format!("✗ Invalid: {kind}") }</p>
-                    <p>{ capitalise(&reason.to_string()) }{ "." }</p>
+                    <p>{ crate::components::sentence(&reason.to_string()) }{ "." }</p>
                 </div>
             }
         }
@@ -272,14 +272,6 @@ fn reason_code(reason: &SignatureError) -> &'static str {
         SignatureError::BadBase64 { .. } => "badBase64",
         SignatureError::WrongLength { .. } => "wrongLength",
         SignatureError::NoMatch { .. } => "noMatch",
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
