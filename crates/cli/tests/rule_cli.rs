@@ -186,6 +186,11 @@ fn fmt_check_says_whether_a_rule_is_laid_out() {
         .exits(1)
         .err_has("spaced.clj: not in the canonical layout from line 2");
     assert_eq!(o.stdout, "");
+    // Line endings are not layout: the canonical text with CRLF passes.
+    let canonical = run(&["fmt", &format!("@{spaced}")]).exits(0).stdout;
+    assert!(canonical.trim_end().contains('\n'), "{canonical}");
+    let crlf = temp_file("crlf.clj", canonical.replace('\n', "\r\n"));
+    run(&["fmt", "--check", &format!("@{crlf}")]).exits(0);
     run(&["fmt", "--check", "(and   true)"])
         .exits(1)
         .err_has("the rule: not in the canonical layout from line 1");

@@ -42,8 +42,10 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// The first line (1-based) where `source` and its canonical layout differ.
+/// Line endings are not layout: a file checked out with CRLF (Git's autocrlf
+/// on Windows) is laid out as its LF original.
 fn first_difference(source: &str, canonical: &str) -> Option<usize> {
-    let (mut ours, mut theirs) = (source.split('\n'), canonical.split('\n'));
+    let (mut ours, mut theirs) = (source.lines(), canonical.lines());
     (1..).find_map(|line| match (ours.next(), theirs.next()) {
         (None, None) => Some(None),
         (a, b) if a != b => Some(Some(line)),
