@@ -294,3 +294,25 @@ fn the_connection_file_can_come_from_standard_input() {
     assert_eq!(piped, from_file);
     assert!(piped.contains("t-1"), "{piped}");
 }
+
+/// The line-of-credit glossary's index examples and the Statements page's
+/// `current` period render against the built-in sample (help.loanpro.io,
+/// "Context engine glossary – line of credit and card" and "Statements");
+/// `request` refused them as unknown variables.
+#[test]
+fn documented_array_indexes_render_against_the_seed_sample() {
+    let text = std::fs::read_to_string(repo().join("examples/late-5-days-external.json")).unwrap();
+    let body = "[[v('billing-period-values-array.last.start-date')]] [[v('billing-period-values-array.id3.start-date')]] [[companyFormatDateTime('billing-period-values-array.current.start-date')]]-[[companyFormatDateTime('billing-period-values-array.current.end-date')]] [[v('cards-array.id456.card-status')]]";
+    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    file["connections"][0]["request"]["payload"] = serde_json::json!({
+        "type": "custom", "contentType": "text/plain", "body": body
+    });
+    let path = temp_file("indexes.json", file.to_string().as_bytes());
+    let out = request(&path, "late-5-external", "loan-5-days-past-due", &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        json["body"],
+        "2022-09-21 2022-09-21 09/21/2022-10/20/2022 Active"
+    );
+}

@@ -75,11 +75,21 @@ impl Context {
 
 /// Resolves a dotted path below `value`. Numeric segments index arrays from 0
 /// (or name keys such as `"1"` in objects); `first` and `last` pick array ends.
+/// LoanPro's line-of-credit glossary also picks an array's item by its id
+/// (`billing-period-values-array.id3.start-date`, `cards-array.id456.card-status`:
+/// the item whose `id` is 3) and its Statements page by `current`: chosen here
+/// as the latest item whose `start-date` is on or before `value`'s own
+/// `current-date` (the period in progress, or the last one begun).
 pub fn lookup_in<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut today = None;
     if let Value::Map(map) = value {
         if let Some(found) = map.get(path) {
             return Some(found);
         }
+        today = match map.get("current-date") {
+            Some(Value::Text(t)) => Some(t.as_str()),
+            _ => None,
+        };
     }
     let mut current = value;
     let mut rest = path;
@@ -97,13 +107,53 @@ pub fn lookup_in<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
                 match segment {
                     "first" => items.first()?,
                     "last" => items.last()?,
-                    index => items.get(index.parse::<usize>().ok()?)?,
+                    "current" => current_item(items, today?)?,
+                    index => match index.parse::<usize>() {
+                        Ok(i) => items.get(i)?,
+                        Err(_) => item_by_id(items, index.strip_prefix("id")?)?,
+                    },
                 }
             }
             _ => return None,
         };
     }
     Some(current)
+}
+
+/// The item whose `id` is `id` (digits), written as a number or as text.
+fn item_by_id<'a>(items: &'a [Value], id: &str) -> Option<&'a Value> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number = match id.trim_start_matches('0') {
+        "" => "0",
+        digits => digits,
+    };
+    items.iter().find(|item| {
+        let Value::Map(m) = item else { return false };
+        match m.get("id") {
+            Some(Value::Number(n)) => n.fract().is_zero() && n.normalize().to_string() == number,
+            Some(Value::Text(t)) => t == id,
+            _ => false,
+        }
+    })
+}
+
+/// The latest item whose `start-date` (`YYYY-MM-DD…`) is on or before `today`.
+fn current_item<'a>(items: &'a [Value], today: &'a str) -> Option<&'a Value> {
+    let day = |s: &'a str| s.get(..10).unwrap_or(s);
+    let today = day(today);
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Value::Map(m) => match m.get("start-date") {
+                Some(Value::Text(start)) if day(start) <= today => Some((day(start), item)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .max_by(|a, b| a.0.cmp(b.0))
+        .map(|(_, item)| item)
 }
 
 fn longest_key<'m, 'p>(map: &'m Map, path: &'p str) -> Option<(&'m Value, &'p str)> {
@@ -361,6 +411,53 @@ mod tests {
         );
         assert_eq!(c.lookup("bucket.1.days-past-due").unwrap().to_text(), "5");
         assert_eq!(c.lookup("flat.key").unwrap().to_text(), "1");
+    }
+
+    /// help.loanpro.io/context-engine/context-engine-glossary-line-of-credit-and-card
+    /// picks an array item by id (`billing-period-values-array.id3.start-date`,
+    /// `cards-array.id456.card-status`); help.loanpro.io/statements by `current`.
+    #[test]
+    fn array_items_by_id_and_the_current_period() {
+        let c = ctx(r#"{"current-date": "2022-09-26",
+                "billing-period-values-array": [
+                    {"id": 1, "start-date": "2022-08-01", "end-date": "2022-08-31"},
+                    {"id": 3, "start-date": "2022-09-01", "end-date": "2022-09-30"},
+                    {"id": 4, "start-date": "2022-10-01", "end-date": "2022-10-31"}],
+                "cards-array": [{"id": "456", "card-status": "Active"}]}"#);
+        let at = |p: &str| c.lookup(p).map(|v| v.to_text()).ok();
+        assert_eq!(
+            at("billing-period-values-array.id3.start-date").as_deref(),
+            Some("2022-09-01")
+        );
+        assert_eq!(
+            at("billing-period-values-array.id4.end-date").as_deref(),
+            Some("2022-10-31")
+        );
+        assert_eq!(
+            at("cards-array.id456.card-status").as_deref(),
+            Some("Active")
+        );
+        assert_eq!(at("billing-period-values-array.id9.start-date"), None);
+        assert_eq!(at("billing-period-values-array.idx.start-date"), None);
+        // The latest period begun on or before the context's current-date.
+        assert_eq!(
+            at("billing-period-values-array.current.end-date").as_deref(),
+            Some("2022-09-30")
+        );
+        assert_eq!(
+            at("billing-period-values-array.last.start-date").as_deref(),
+            Some("2022-10-01")
+        );
+        let before = ctx(r#"{"current-date": "2022-07-01",
+                "billing-period-values-array": [{"id": 1, "start-date": "2022-08-01"}]}"#);
+        assert!(before
+            .lookup("billing-period-values-array.current.start-date")
+            .is_err());
+        let undated =
+            ctx(r#"{"billing-period-values-array": [{"id": 1, "start-date": "2022-08-01"}]}"#);
+        assert!(undated
+            .lookup("billing-period-values-array.current.start-date")
+            .is_err());
     }
 
     #[test]

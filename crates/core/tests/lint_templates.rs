@@ -336,3 +336,15 @@ fn formula_variables_are_checked_and_curly_quotes_warned() {
     assert_has(&l, 0, " 1:58: warning: curly quotes");
     assert_has(&l, 1, " 1:37: unknown variable `loan-stauts`");
 }
+
+/// LoanPro's Template Logic page (help-loanpro.simnang.com/knowledge-base/custom-forms-logic/)
+/// tests `$setup-payment`; lint called its examples an unknown variable (an
+/// error) because the catalog lacked the name.
+#[test]
+fn the_template_logic_examples_lint_clean() {
+    let body = r#"{{ IF $setup-payment > 100 }}\n\nThe payment amount is greater than $100.00\n\n{{ ELSE }}\n\nThe payment amount is less than $100.00\n\n{{ END }} {{ IF $setup-payment < 100 }}less{{ END }}"#;
+    let patch = format!(
+        r#""contentType": "application/json", "body": "{{\"id\": [[v('loan-id')]]}}"=>"contentType": "text/plain", "body": "{body}""#
+    );
+    assert_eq!(lint(&[connection("a", &patch)]), Vec::<String>::new());
+}

@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind, Span};
 use crate::suggest;
 
 use super::ast::{Expr, ExprKind};
+use super::compile::let_form;
 use super::date::parse_instant;
 use super::functions::{resolve_call, Builtin, Callee, Lint, Param, Returns};
 use super::Rule;
@@ -55,6 +56,8 @@ struct Info<'c> {
 struct Checker<'c> {
     catalog: &'c Catalog,
     out: Vec<Error>,
+    /// The names bound by the enclosing `let` forms, innermost last.
+    scope: Vec<(&'c str, Ty)>,
 }
 
 /// Every problem `rule` has against `catalog`, in source order.
@@ -62,6 +65,7 @@ pub fn check(rule: &Rule, catalog: &Catalog) -> Vec<Error> {
     let mut c = Checker {
         catalog,
         out: Vec::new(),
+        scope: Vec::new(),
     };
     c.expr(rule.expr());
     crate::order::sort_by_key(&mut c.out, |e| e.span.map_or(0, |s| s.start));
@@ -98,6 +102,13 @@ impl<'c> Checker<'c> {
                 }
                 info(Ty::Coll)
             }
+            ExprKind::List(items) if let_form(items, e.span).is_some() => {
+                let ty = self.let_(items, e.span);
+                Info {
+                    literal: None,
+                    ..info(ty)
+                }
+            }
             ExprKind::List(items) => {
                 let ty = self.call(items, e.span);
                 // `(-> settings-custom-fields :35 :value)` reads a catalog variable.
@@ -117,7 +128,38 @@ impl<'c> Checker<'c> {
         }
     }
 
+    /// `(let [name value ...] body ...)`: each name has its value's type in the body.
+    fn let_(&mut self, items: &'c [Expr], span: Span) -> Ty {
+        let (bindings, body) = match let_form(items, span) {
+            Some(Ok(parts)) => parts,
+            Some(Err(err)) => {
+                self.out.push(err);
+                return Ty::Any;
+            }
+            None => return Ty::Any,
+        };
+        let depth = self.scope.len();
+        for (name, value) in bindings {
+            let ty = self.expr(value).ty;
+            self.scope.push((name, ty));
+        }
+        let mut ty = Ty::Nil;
+        for form in body {
+            ty = self.expr(form).ty;
+        }
+        self.scope.truncate(depth);
+        ty
+    }
+
     fn variable(&mut self, name: &str, span: Span) -> Info<'c> {
+        if let Some((_, ty)) = self.scope.iter().rev().find(|(n, _)| *n == name) {
+            return Info {
+                ty: *ty,
+                var: None,
+                literal: None,
+                span,
+            };
+        }
         let Some(var) = self.catalog.variable(name) else {
             let hint = suggest::hint(&suggest::did_you_mean(name, self.catalog.names()));
             self.error(

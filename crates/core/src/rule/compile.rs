@@ -23,6 +23,8 @@ pub struct CompiledRule {
     /// lookups into one string comparison. Atomic so the rule stays `Sync`.
     pub(super) hints: Vec<AtomicUsize>,
     pub(super) spans: Vec<Span>,
+    /// How many names `let` forms bind: each binding has its own local slot.
+    pub(super) locals: usize,
 }
 
 #[derive(Debug)]
@@ -38,6 +40,14 @@ pub(super) enum NodeKind {
     /// Index into `consts`.
     Const(u32),
     Var(usize),
+    /// A name a `let` bound: index into the evaluation's locals.
+    Local(u32),
+    /// `(let [name value ...] body ...)`: each value into its local slot, in
+    /// order, then the body; the last body form is the result (nil if none).
+    Let {
+        bindings: Vec<(u32, Node)>,
+        body: Vec<Node>,
+    },
     Vector(Vec<Node>),
     Set(Vec<Node>),
     Call(Callee, Vec<Node>),
@@ -68,6 +78,55 @@ struct Compiler {
     paths: Vec<String>,
     spans: Vec<Span>,
     errors: Vec<Error>,
+    /// The names bound by the enclosing `let` forms, innermost last.
+    scope: Vec<(String, u32)>,
+    locals: u32,
+}
+
+/// A `let` form's parts: `(let [name value ...] body ...)`, each name a plain
+/// symbol (no destructuring). `None` when `items` is not a `let` at all.
+#[allow(clippy::type_complexity)]
+pub(crate) fn let_form(
+    items: &[Expr],
+    span: Span,
+) -> Option<Result<(Vec<(&str, &Expr)>, &[Expr]), Error>> {
+    if !matches!(items.first().map(|h| &h.kind), Some(ExprKind::Symbol(h)) if h == "let") {
+        return None;
+    }
+    let Some(Expr {
+        kind: ExprKind::Vector(pairs),
+        span: vspan,
+    }) = items.get(1)
+    else {
+        return Some(Err(Error::at(
+            ErrorKind::Type,
+            "`let` takes a vector of bindings first: (let [name value] body)",
+            items.get(1).map_or(span, |e| e.span),
+        )));
+    };
+    if pairs.len() % 2 == 1 {
+        return Some(Err(Error::at(
+            ErrorKind::Arity,
+            "`let` needs a value for every name: its bindings vector has an odd number of forms",
+            *vspan,
+        )));
+    }
+    let mut bindings = Vec::with_capacity(pairs.len() / 2);
+    for pair in pairs.chunks(2) {
+        match &pair[0].kind {
+            ExprKind::Symbol(name) if !name.contains('.') && !name.contains('/') => {
+                bindings.push((name.as_str(), &pair[1]));
+            }
+            _ => {
+                return Some(Err(Error::at(
+                    ErrorKind::Type,
+                    "`let` binds plain names only (no destructuring)",
+                    pair[0].span,
+                )))
+            }
+        }
+    }
+    Some(Ok((bindings, &items[2..])))
 }
 
 pub(crate) fn compile(expr: &Expr) -> Result<CompiledRule, Vec<Error>> {
@@ -76,6 +135,8 @@ pub(crate) fn compile(expr: &Expr) -> Result<CompiledRule, Vec<Error>> {
         paths: Vec::new(),
         spans: Vec::new(),
         errors: Vec::new(),
+        scope: Vec::new(),
+        locals: 0,
     };
     let root = c.node(expr);
     if !c.errors.is_empty() {
@@ -87,6 +148,7 @@ pub(crate) fn compile(expr: &Expr) -> Result<CompiledRule, Vec<Error>> {
         hints: c.paths.iter().map(|_| AtomicUsize::new(0)).collect(),
         paths: c.paths,
         spans: c.spans,
+        locals: c.locals as usize,
     })
 }
 
@@ -109,6 +171,10 @@ impl Compiler {
             ExprKind::Number(n) => self.constant(Value::Number(*n)),
             ExprKind::Text(s) => self.constant(Value::Text(s.clone())),
             ExprKind::Keyword(k) => self.constant(Value::Keyword(k.clone())),
+            ExprKind::Symbol(name) if self.scope.iter().any(|(n, _)| n == name) => {
+                let local = self.scope.iter().rev().find(|(n, _)| n == name);
+                NodeKind::Local(local.map_or(0, |(_, i)| *i))
+            }
             ExprKind::Symbol(name) => {
                 let slot = match self.paths.iter().position(|p| p == name) {
                     Some(slot) => slot,
@@ -143,6 +209,16 @@ impl Compiler {
                     NodeKind::Vector(nodes)
                 }
             }
+            ExprKind::List(items) if let_form(items, e.span).is_some() => {
+                match let_form(items, e.span) {
+                    Some(Ok((bindings, body))) => self.let_node(&bindings, body),
+                    Some(Err(err)) => {
+                        self.errors.push(err);
+                        self.constant(Value::Nil)
+                    }
+                    None => self.constant(Value::Nil),
+                }
+            }
             ExprKind::List(items) => match resolve_call(items, e.span, 0) {
                 Err(err) => {
                     self.errors.push(err);
@@ -161,6 +237,25 @@ impl Compiler {
             },
         };
         Node { kind, id }
+    }
+
+    fn let_node(&mut self, bindings: &[(&str, &Expr)], body: &[Expr]) -> NodeKind {
+        let depth = self.scope.len();
+        let mut nodes = Vec::with_capacity(bindings.len());
+        for (name, value) in bindings {
+            // The value sees the names bound before it, not its own.
+            let node = self.node(value);
+            let local = self.locals;
+            self.locals += 1;
+            nodes.push((local, node));
+            self.scope.push((name.to_string(), local));
+        }
+        let body = body.iter().map(|b| self.node(b)).collect();
+        self.scope.truncate(depth);
+        NodeKind::Let {
+            bindings: nodes,
+            body,
+        }
     }
 
     fn step(&mut self, e: &Expr) -> Option<Step> {

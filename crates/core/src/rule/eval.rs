@@ -55,6 +55,8 @@ pub(crate) struct Machine<'a, 't> {
     fuel: u64,
     tracing: bool,
     tracer: &'t mut dyn Sink,
+    /// The values `let` forms bound, by local slot.
+    locals: Vec<V<'a>>,
 }
 
 /// The arguments of one call: nodes to evaluate on demand, plus the value
@@ -165,6 +167,7 @@ impl<'a, 't> Machine<'a, 't> {
             fuel: opts.fuel.unwrap_or(DEFAULT_FUEL),
             tracing,
             tracer,
+            locals: vec![Cow::Owned(Value::Nil); rule.locals],
         }
     }
 
@@ -303,6 +306,8 @@ impl<'a, 't> Machine<'a, 't> {
                 Args::plain(args, &self.rule.spans),
                 self.rule.spans[node.id as usize],
             ),
+            NodeKind::Local(i) => Ok(self.locals[*i as usize].clone()),
+            NodeKind::Let { bindings, body } => self.let_(bindings, body),
             NodeKind::Vector(items) => self.collection(items, false),
             NodeKind::Set(items) => self.collection(items, true),
             NodeKind::Thread { last, init, steps } => self.thread(*last, init, steps),
@@ -322,6 +327,19 @@ impl<'a, 't> Machine<'a, 't> {
         } else {
             Value::Vector(out)
         }))
+    }
+
+    /// `let`: kept out of `eval_kind` for the same reason as `collection`.
+    #[inline(never)]
+    fn let_(&mut self, bindings: &'a [(u32, Node)], body: &'a [Node]) -> Result<V<'a>, Error> {
+        for (local, value) in bindings {
+            self.locals[*local as usize] = self.eval(value)?;
+        }
+        let mut last = Cow::Owned(Value::Nil);
+        for form in body {
+            last = self.eval(form)?;
+        }
+        Ok(last)
     }
 
     /// `->` / `->>`, run as a loop so long chains never deepen the stack.

@@ -583,6 +583,12 @@ impl<'a> Translator<'a> {
             ExprKind::List(items) => {
                 let callee = match &items[0].kind {
                     ExprKind::Keyword(k) => Callee::Keyword(k.clone()),
+                    ExprKind::Symbol(name) if name == "let" => {
+                        return Err(refuse(
+                            "`let` is not translated: name the value where it is used",
+                            items[0].span,
+                        ))
+                    }
                     ExprKind::Symbol(name) => match Builtin::lookup(name) {
                         Some(b) => Callee::Builtin(b),
                         None => {
@@ -999,6 +1005,10 @@ impl<'a> Translator<'a> {
                     )),
                 }
             }
+            Builtin::TakeLast | Builtin::Nth => Err(refuse(
+                format!("`{name}` is not translated: it builds a sequence SQL has no column for"),
+                span,
+            )),
             Builtin::Today => Err(refuse(
                 "`u/today` needs an as-of date: pass --today YYYY-MM-DD",
                 span,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use rust_decimal::Decimal;
 
-use crate::error::Span;
+use crate::error::{Error, ErrorKind, Span};
 use crate::value::Value;
 
 use super::super::eval::{Args, Machine};
@@ -132,5 +132,66 @@ pub(crate) fn empty<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, _: Span) -> O
     match empty {
         Some(e) => owned(Value::Bool(e)),
         None => Err(type_error("text or a collection", &v, a.span(0))),
+    }
+}
+
+/// The items `take-last` and `nth` walk: a text's characters (each a text of
+/// one character, there being no character type), a collection's members, a
+/// map's entries as `[key value]`.
+fn items_of(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::Nil => Some(Vec::new()),
+        Value::Text(s) => Some(s.chars().map(|c| Value::Text(c.to_string())).collect()),
+        Value::Vector(items) | Value::Set(items) => Some(items.clone()),
+        Value::Map(m) => Some(
+            m.iter()
+                .map(|(k, v)| Value::Vector(vec![Value::Keyword(k.clone()), v.clone()]))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// `(take-last n coll)`: the last `n` items, nil when there are none (as
+/// Clojure's sequence, here a vector).
+pub(crate) fn take_last<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, _: Span) -> Out<'a> {
+    let n = m.int_arg(a, 0)?;
+    let coll = m.arg(a, 1)?;
+    let Some(mut items) = items_of(&coll) else {
+        return Err(type_error("text or a collection", &coll, a.span(1)));
+    };
+    let keep = usize::try_from(n.max(0))
+        .unwrap_or(usize::MAX)
+        .min(items.len());
+    if keep == 0 {
+        return owned(Value::Nil);
+    }
+    owned(Value::Vector(items.split_off(items.len() - keep)))
+}
+
+/// `(nth coll i)` and `(nth coll i not-found)`: item `i` of text (a text of
+/// one character) or a vector; nil's every item is nil; past the end is an
+/// error unless a default is given.
+pub(crate) fn nth<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, span: Span) -> Out<'a> {
+    let coll = m.arg(a, 0)?;
+    let i = m.int_arg(a, 1)?;
+    let default = optional(m, a, 2)?;
+    let found = match &*coll {
+        Value::Nil => return owned(Value::Nil),
+        Value::Text(s) => usize::try_from(i)
+            .ok()
+            .and_then(|i| s.chars().nth(i))
+            .map(|c| Value::Text(c.to_string())),
+        Value::Vector(items) => usize::try_from(i).ok().and_then(|i| items.get(i)).cloned(),
+        other => return Err(type_error("text or a vector", other, a.span(0))),
+    };
+    match (found, default) {
+        (Some(v), _) => owned(v),
+        (None, Some(d)) => Ok(d),
+        (None, None) => Err(Error::at(
+            ErrorKind::Invalid,
+            format!("`nth`: index {i} is out of range"),
+            span,
+        )),
     }
 }
