@@ -499,3 +499,54 @@ fn sign_refuses_a_timestamp_before_1970() {
         .exits(2)
         .err_has("-5 is not in 0..");
 }
+
+#[test]
+fn ctrl_c_stops_relay_and_listen_with_exit_0() {
+    // README's table: relay and listen exit 0 when stopped with Ctrl-C. They died of the signal
+    // instead (a shell's 130, no status at all here), and a script could not tell a stop from
+    // a crash. The listener also has an Inbox stream open, which never ends by itself.
+    use std::io::{Read as _, Write as _};
+    for args in [
+        &["relay", "--port", "0"][..],
+        &["listen", "--port", "0"][..],
+    ] {
+        let (mut server, url, _) = start(args, &[]);
+        let address = url.trim_start_matches("http://");
+        let mut inbox = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            inbox,
+            "GET /_hookwright/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+        )
+        .unwrap();
+        let mut first = [0u8; 12];
+        inbox.read_exact(&mut first).unwrap();
+        let pid = server.0.id().to_string();
+        let signalled = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap();
+        assert!(signalled.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = server.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} still running 10 s after Ctrl-C",
+                args[0]
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "{}: {status:?}", args[0]);
+        let mut stderr = String::new();
+        server
+            .0
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert!(stderr.contains("Stopped."), "{stderr}");
+    }
+}

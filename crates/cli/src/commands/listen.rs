@@ -28,7 +28,7 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-/// Runs until stopped (Ctrl-C); exit 2 when it cannot start (port taken, FILE not writable).
+/// Runs until stopped (Ctrl-C or SIGTERM: exit 0); exit 2 when it cannot start (port taken, FILE not writable).
 pub fn run(args: Args) -> ExitCode {
     let secret = match args.secret.resolve() {
         Ok(secret) => secret,

@@ -13,7 +13,7 @@ pub struct Args {
     port: u16,
 }
 
-/// Runs until stopped (Ctrl-C); exit 2 when it cannot start.
+/// Runs until stopped (Ctrl-C or SIGTERM: exit 0); exit 2 when it cannot start.
 pub fn run(args: Args) -> ExitCode {
     let mut bytes = [0u8; 24];
     if let Err(e) = getrandom::fill(&mut bytes) {
