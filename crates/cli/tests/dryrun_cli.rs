@@ -409,3 +409,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn one_loan_is_counted_in_the_singular() {
+    // The summary said "1 loans read" and "near misses: 1 loans would fire".
+    let file = temp_file(
+        "one.ndjson",
+        br#"{"loan-id": 1, "status-days-past-due": 4, "loan-status": "Open"}
+"#,
+    );
+    run(&["dryrun", SEED, "--portfolio", &file])
+        .exits(0)
+        .out_has("(NDJSON): 1 loan read in")
+        .out_has("near misses: 1 loan would fire if one condition came out the other way");
+}
