@@ -423,3 +423,41 @@ fn one_loan_is_counted_in_the_singular() {
         .out_has("(NDJSON): 1 loan read in")
         .out_has("near misses: 1 loan would fire if one condition came out the other way");
 }
+
+#[test]
+fn a_latin_1_name_is_an_error_at_its_line_not_a_binary_file() {
+    // One Windows-1252 `Muñoz` (byte F1) near the top refused the whole file as "binary"
+    // (exit 2), while the same record further down was an error at its line. README: unreadable
+    // records are errors with their line.
+    let ndjson = temp_file(
+        "latin1.ndjson",
+        b"{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\", \"name\": \"Mu\xf1oz\"}\n\
+          {\"loan-id\": 2, \"status-days-past-due\": 5, \"loan-status\": \"Open\"}\n",
+    );
+    let v = json_run(&["dryrun", SEED, "--portfolio", &ndjson, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["errorCount"]),
+        (&2.into(), &1.into(), &1.into())
+    );
+    assert_eq!(v["errors"][0]["line"], 1, "{v}");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "the record is not valid UTF-8 text"
+    );
+    let csv = temp_file(
+        "latin1.csv",
+        b"loan-id,status-days-past-due,loan-status,name\n1,5,Open,Mu\xf1oz\n2,5,Open,Smith\n",
+    );
+    let v = json_run(&["dryrun", SEED, "--portfolio", &csv, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["errorCount"]),
+        (&2.into(), &1.into(), &1.into())
+    );
+    assert_eq!(v["errors"][0]["line"], 2, "{v}");
+    // Bytes that are mostly not UTF-8 (and hold no NUL) are still not a portfolio.
+    let noise: Vec<u8> = (0..4096u32).map(|i| 0x80 | (i * 37 % 128) as u8).collect();
+    let noise = temp_file("noise.bin", noise);
+    run(&["dryrun", SEED, "--portfolio", &noise])
+        .exits(2)
+        .err_has("the file looks binary");
+}
