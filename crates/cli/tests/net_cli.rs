@@ -374,7 +374,9 @@ fn simulate_refuses_counts_that_would_fill_memory() {
 #[test]
 fn simulate_says_why_a_delivery_failed() {
     // A port nothing listens on: each line names the cause, not only reqwest's "error sending
-    // request", and the run exits 1 (some deliveries not answered 2xx).
+    // request", and the run exits 2, README's "nothing could be sent" (it was 1, "some did
+    // not get a 2xx", the same as a receiver that answered 500: a script could not tell a
+    // listener that is not running from one that refuses deliveries).
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -390,7 +392,8 @@ fn simulate_says_why_a_delivery_failed() {
         "0",
     ];
     let printed = run(&[&["simulate", "youlend", "--to", &to][..], &args].concat())
-        .exits(1)
+        .exits(2)
+        .err_has("error: nothing could be sent: no delivery got an answer from http://127.0.0.1:")
         .stdout;
     let failed: Vec<&str> = printed
         .lines()

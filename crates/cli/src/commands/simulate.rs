@@ -64,7 +64,8 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Exit 0 when every delivery got a 2xx, 1 when some did not, 2 when nothing could be sent.
+/// Exit 0 when every delivery got a 2xx, 1 when some did not, 2 when nothing could be sent
+/// (a bad URL, or no delivery answered at all: nothing listens there).
 pub fn run(args: Args) -> ExitCode {
     let Platform::Youlend(args) = args.platform;
     let secret = match args.secret.require() {
@@ -98,6 +99,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut answered = 0;
     let result = runtime.block_on(simulate::send_all(
         &args.to,
         &secret,
@@ -105,7 +107,10 @@ pub fn run(args: Args) -> ExitCode {
         &deliveries,
         |d, sent| {
             let status = match &sent.status {
-                Ok(status) => status.to_string(),
+                Ok(status) => {
+                    answered += 1;
+                    status.to_string()
+                }
                 Err(e) => format!("FAILED ({e})"),
             };
             let retry = if d.retry { " (retry, same body)" } else { "" };
@@ -125,7 +130,13 @@ pub fn run(args: Args) -> ExitCode {
                 deliveries.len() - retries
             );
             outln!("{}", simulate::expected_line(&expected));
-            if failed == 0 {
+            if answered == 0 && !deliveries.is_empty() {
+                eprintln!(
+                    "error: nothing could be sent: no delivery got an answer from {}",
+                    args.to
+                );
+                ExitCode::from(2)
+            } else if failed == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
