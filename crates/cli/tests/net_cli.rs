@@ -553,3 +553,27 @@ fn ctrl_c_stops_relay_and_listen_with_exit_0() {
         assert!(stderr.contains("Stopped."), "{stderr}");
     }
 }
+
+#[test]
+fn sign_refuses_a_message_id_that_cannot_be_a_header() {
+    // `--id $'msg\nX-Injected: 1'` printed a webhook-id "header" cut in two, the second half
+    // looking like a header of its own, and exit 0.
+    let dir = Dir::new("id-break");
+    let body = dir.file("body.json", b"{}");
+    for id in ["msg_1\nX-Injected: 1", "msg_1\r", "msg\t1"] {
+        let signed = run(&[
+            "sign",
+            "--scheme",
+            "standard",
+            "--secret",
+            VECTOR_SECRET,
+            "--body",
+            &body,
+            "--id",
+            id,
+        ])
+        .exits(2)
+        .err_has("the message id cannot be the webhook-id header");
+        assert!(signed.stdout.is_empty(), "{}", signed.stdout);
+    }
+}
