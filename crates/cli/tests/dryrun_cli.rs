@@ -461,3 +461,35 @@ fn a_latin_1_name_is_an_error_at_its_line_not_a_binary_file() {
         .exits(2)
         .err_has("the file looks binary");
 }
+
+#[test]
+fn a_record_that_is_not_an_object_is_unreadable() {
+    // `[1, "L2", null, {...}]`: each non-object was an error "unknown variable
+    // `status-days-past-due`", and under a rule reading no variable it fired as a loan.
+    let file = temp_file(
+        "scalars.json",
+        br#"[1, "L2", null, [5], {"loan-id": 5, "status-days-past-due": 5, "loan-status": "Open"}]"#,
+    );
+    let v = json_run(&["dryrun", SEED, "--portfolio", &file, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["errorCount"]),
+        (&5.into(), &1.into(), &4.into())
+    );
+    let messages: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "unreadable record: it is a number, not an object of the loan's variables",
+            "unreadable record: it is a string, not an object of the loan's variables",
+            "unreadable record: it is null, not an object of the loan's variables",
+            "unreadable record: it is an array, not an object of the loan's variables",
+        ]
+    );
+    let v = json_run(&["dryrun", "(= 1 1)", "--portfolio", &file, "--json"]);
+    assert_eq!((&v["fired"], &v["errorCount"]), (&1.into(), &4.into()));
+}

@@ -1140,6 +1140,21 @@ impl<'p> Evaluator<'p> {
             })?,
             Source::Csv(header, text) => Context::new(header.row(text)?),
         };
+        // `1` or `"L1"` is not a loan: its variables would all be missing (and a rule that
+        // reads none would fire for it).
+        let kind = match full.root() {
+            Value::Map(_) => None,
+            Value::Nil => Some("null"),
+            Value::Bool(_) => Some("true or false"),
+            Value::Number(_) => Some("a number"),
+            Value::Text(_) | Value::Keyword(_) => Some("a string"),
+            Value::Vector(_) | Value::Set(_) => Some("an array"),
+        };
+        if let Some(kind) = kind {
+            return Err(format!(
+                "{UNREADABLE}it is {kind}, not an object of the loan's variables"
+            ));
+        }
         if self.sampled < 20 {
             self.sampled += 1;
             self.sample_names.extend(full.paths().into_iter().take(500));
