@@ -577,3 +577,83 @@ fn sign_refuses_a_message_id_that_cannot_be_a_header() {
         assert!(signed.stdout.is_empty(), "{}", signed.stdout);
     }
 }
+
+#[test]
+fn listen_answers_deliveries_after_its_output_pipe_closes() {
+    // `hookwright listen --out FILE | head -4`: once head had gone, each delivery was recorded
+    // and then the listener panicked printing its line, dropping the connection unanswered (so
+    // a sender retries a delivery already recorded). Now it answers 200 as before.
+    use std::io::{Read as _, Write as _};
+    let dir = Dir::new("closed-stdout");
+    let out = dir.path("deliveries.ndjson");
+    let mut child = command()
+        .args(["listen", "--port", "0", "--out", &out])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    for _ in 0..3 {
+        reader.read_line(&mut String::new()).unwrap();
+    }
+    let server = Server(child);
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(':').nth(1).map(|p| {
+                format!(
+                    "127.0.0.1:{}",
+                    p.trim_end_matches(|c: char| !c.is_ascii_digit())
+                )
+            })
+        })
+        .expect("the banner names the URL");
+    drop(reader);
+    for n in 1..=2 {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /hook HTTP/1.1\r\nHost: {address}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "delivery {n}: {answer:?}"
+        );
+    }
+    let recorded = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(recorded.lines().count(), 2, "{recorded}");
+    drop(server);
+}
+
+#[test]
+fn servers_keep_running_when_their_output_is_closed_at_once() {
+    // Standard output closed before the banner was printed: the banner's println! panicked and
+    // the relay or listener ended (exit 101) before serving anything.
+    for server in ["relay", "listen"] {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+            .to_string();
+        let mut child = command()
+            .args([server, "--port", &port])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut child = Server(child);
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        assert_eq!(child.0.try_wait().unwrap(), None, "{server} ended");
+    }
+}

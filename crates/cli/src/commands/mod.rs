@@ -15,6 +15,15 @@ macro_rules! out {
     };
 }
 
+/// `say!(...)`: a line for the person watching a server (its banner), never a panic: a closed
+/// standard output (`hookwright listen | head -1`) must not stop a server that is running.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod catalog;
 pub mod check;
 pub mod dryrun;

@@ -24,12 +24,12 @@ pub fn run(args: Args) -> ExitCode {
     super::serve(
         args.port,
         |url| {
-            println!("Hookwright relay on {url}");
-            println!("Pairing token: {token}");
-            println!(
+            say!("Hookwright relay on {url}");
+            say!("Pairing token: {token}");
+            say!(
                 "In the page's test panel, choose Send through: Local relay, with this Relay URL and Relay token."
             );
-            println!(
+            say!(
                 "Only pages served from this machine may use it; the token changes each run. Ctrl-C stops it."
             );
         },
