@@ -493,3 +493,26 @@ fn a_record_that_is_not_an_object_is_unreadable() {
     let v = json_run(&["dryrun", "(= 1 1)", "--portfolio", &file, "--json"]);
     assert_eq!((&v["fired"], &v["errorCount"]), (&1.into(), &4.into()));
 }
+
+#[test]
+fn a_csv_number_past_the_exact_range_is_an_error_not_text() {
+    // NDJSON's 30-digit number is an unreadable record at its line; the same cell in a CSV was
+    // read as the text "1000…", so `not=` fired for it and `=` quietly said false.
+    let file = temp_file(
+        "wide.csv",
+        "loan-id,status-amount-due\nA,100000000000000000000000000000.5\nB,12.50\n",
+    );
+    let v = json_run(&[
+        "dryrun",
+        "(not= status-amount-due 0)",
+        "--portfolio",
+        &file,
+        "--json",
+    ]);
+    assert_eq!(v["firedIds"], serde_json::json!(["B"]), "{v}");
+    assert_eq!(v["errors"][0]["line"], 2, "{v}");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "status-amount-due: number 100000000000000000000000000000.5 is outside the exact range (28 significant digits)"
+    );
+}
