@@ -657,3 +657,26 @@ fn servers_keep_running_when_their_output_is_closed_at_once() {
         assert_eq!(child.0.try_wait().unwrap(), None, "{server} ended");
     }
 }
+
+#[test]
+fn simulate_checks_its_url_before_announcing_deliveries_to_it() {
+    // `--to localhost:7421/webhooks` printed "Simulating YouLend …: 15 deliveries to
+    // localhost:7421/webhooks" and only then refused the URL. Now it is refused first (a usage
+    // error, exit 2), with the scheme it lacks.
+    let refused = run(&[
+        "simulate",
+        "youlend",
+        "--to",
+        "localhost:7421/webhooks",
+        "--secret",
+        "c2VjcmV0",
+    ])
+    .exits(2)
+    .err_has("did you mean http://localhost:7421/webhooks ?");
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+    run(&[
+        "simulate", "youlend", "--to", "nope", "--secret", "c2VjcmV0",
+    ])
+    .exits(2)
+    .err_has("is not a URL");
+}

@@ -24,7 +24,7 @@ enum Platform {
 #[derive(clap::Args)]
 struct YoulendArgs {
     /// Where to send them (a `hookwright listen` URL, or your own receiver).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = target)]
     to: String,
     #[command(flatten)]
     secret: SecretArgs,
@@ -55,6 +55,11 @@ fn count(text: &str) -> Result<usize, String> {
         Ok(n) if n <= MOST => Ok(n),
         _ => Err(format!("a count is a whole number from 0 to {MOST}")),
     }
+}
+
+/// `--to`, checked before the banner says where deliveries go.
+fn target(text: &str) -> Result<String, String> {
+    simulate::target(text).map(|_| text.to_string())
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
