@@ -442,7 +442,7 @@ fn a_latin_1_name_is_an_error_at_its_line_not_a_binary_file() {
     assert_eq!(v["errors"][0]["line"], 1, "{v}");
     assert_eq!(
         v["errors"][0]["message"],
-        "the record is not valid UTF-8 text"
+        "the record is not valid UTF-8 text: byte 0xF1 at column 77 (a file saved as Latin-1 or Windows-1252? save it as UTF-8)"
     );
     let csv = temp_file(
         "latin1.csv",

@@ -1075,13 +1075,18 @@ impl<'p> Evaluator<'p> {
             Some(text) => Ok(text),
             None => std::str::from_utf8(raw),
         };
-        let Ok(text) = checked else {
-            return unreadable(
-                tally,
-                line,
-                "the record is not valid UTF-8 text".into(),
-                self.plan,
-            );
+        let text = match checked {
+            Ok(text) => text,
+            Err(e) => {
+                // Most often one accented letter of a file saved in a Windows code page.
+                let at = e.valid_up_to();
+                let col = String::from_utf8_lossy(&raw[..at]).chars().count() + 1;
+                let message = format!(
+                    "the record is not valid UTF-8 text: byte 0x{:02X} at column {col} (a file saved as Latin-1 or Windows-1252? save it as UTF-8)",
+                    raw[at]
+                );
+                return unreadable(tally, line, message, self.plan);
+            }
         };
         let source = match header {
             Some(h) => Source::Csv(h, text),
