@@ -409,3 +409,110 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn one_loan_is_counted_in_the_singular() {
+    // The summary said "1 loans read" and "near misses: 1 loans would fire".
+    let file = temp_file(
+        "one.ndjson",
+        br#"{"loan-id": 1, "status-days-past-due": 4, "loan-status": "Open"}
+"#,
+    );
+    run(&["dryrun", SEED, "--portfolio", &file])
+        .exits(0)
+        .out_has("(NDJSON): 1 loan read in")
+        .out_has("near misses: 1 loan would fire if one condition came out the other way");
+}
+
+#[test]
+fn a_latin_1_name_is_an_error_at_its_line_not_a_binary_file() {
+    // One Windows-1252 `Muñoz` (byte F1) near the top refused the whole file as "binary"
+    // (exit 2), while the same record further down was an error at its line. README: unreadable
+    // records are errors with their line.
+    let ndjson = temp_file(
+        "latin1.ndjson",
+        b"{\"loan-id\": 1, \"status-days-past-due\": 5, \"loan-status\": \"Open\", \"name\": \"Mu\xf1oz\"}\n\
+          {\"loan-id\": 2, \"status-days-past-due\": 5, \"loan-status\": \"Open\"}\n",
+    );
+    let v = json_run(&["dryrun", SEED, "--portfolio", &ndjson, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["errorCount"]),
+        (&2.into(), &1.into(), &1.into())
+    );
+    assert_eq!(v["errors"][0]["line"], 1, "{v}");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "the record is not valid UTF-8 text: byte 0xF1 at column 77 (a file saved as Latin-1 or Windows-1252? save it as UTF-8)"
+    );
+    let csv = temp_file(
+        "latin1.csv",
+        b"loan-id,status-days-past-due,loan-status,name\n1,5,Open,Mu\xf1oz\n2,5,Open,Smith\n",
+    );
+    let v = json_run(&["dryrun", SEED, "--portfolio", &csv, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["errorCount"]),
+        (&2.into(), &1.into(), &1.into())
+    );
+    assert_eq!(v["errors"][0]["line"], 2, "{v}");
+    // Bytes that are mostly not UTF-8 (and hold no NUL) are still not a portfolio.
+    let noise: Vec<u8> = (0..4096u32).map(|i| 0x80 | (i * 37 % 128) as u8).collect();
+    let noise = temp_file("noise.bin", noise);
+    run(&["dryrun", SEED, "--portfolio", &noise])
+        .exits(2)
+        .err_has("the file looks binary");
+}
+
+#[test]
+fn a_record_that_is_not_an_object_is_unreadable() {
+    // `[1, "L2", null, {...}]`: each non-object was an error "unknown variable
+    // `status-days-past-due`", and under a rule reading no variable it fired as a loan.
+    let file = temp_file(
+        "scalars.json",
+        br#"[1, "L2", null, [5], {"loan-id": 5, "status-days-past-due": 5, "loan-status": "Open"}]"#,
+    );
+    let v = json_run(&["dryrun", SEED, "--portfolio", &file, "--json"]);
+    assert_eq!(
+        (&v["loans"], &v["fired"], &v["errorCount"]),
+        (&5.into(), &1.into(), &4.into())
+    );
+    let messages: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "unreadable record: it is a number, not an object of the loan's variables",
+            "unreadable record: it is a string, not an object of the loan's variables",
+            "unreadable record: it is null, not an object of the loan's variables",
+            "unreadable record: it is an array, not an object of the loan's variables",
+        ]
+    );
+    let v = json_run(&["dryrun", "(= 1 1)", "--portfolio", &file, "--json"]);
+    assert_eq!((&v["fired"], &v["errorCount"]), (&1.into(), &4.into()));
+}
+
+#[test]
+fn a_csv_number_past_the_exact_range_is_an_error_not_text() {
+    // NDJSON's 30-digit number is an unreadable record at its line; the same cell in a CSV was
+    // read as the text "1000…", so `not=` fired for it and `=` quietly said false.
+    let file = temp_file(
+        "wide.csv",
+        "loan-id,status-amount-due\nA,100000000000000000000000000000.5\nB,12.50\n",
+    );
+    let v = json_run(&[
+        "dryrun",
+        "(not= status-amount-due 0)",
+        "--portfolio",
+        &file,
+        "--json",
+    ]);
+    assert_eq!(v["firedIds"], serde_json::json!(["B"]), "{v}");
+    assert_eq!(v["errors"][0]["line"], 2, "{v}");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "status-amount-due: number 100000000000000000000000000000.5 is outside the exact range (28 significant digits)"
+    );
+}

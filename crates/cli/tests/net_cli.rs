@@ -374,7 +374,9 @@ fn simulate_refuses_counts_that_would_fill_memory() {
 #[test]
 fn simulate_says_why_a_delivery_failed() {
     // A port nothing listens on: each line names the cause, not only reqwest's "error sending
-    // request", and the run exits 1 (some deliveries not answered 2xx).
+    // request", and the run exits 2, README's "nothing could be sent" (it was 1, "some did
+    // not get a 2xx", the same as a receiver that answered 500: a script could not tell a
+    // listener that is not running from one that refuses deliveries).
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -390,7 +392,8 @@ fn simulate_says_why_a_delivery_failed() {
         "0",
     ];
     let printed = run(&[&["simulate", "youlend", "--to", &to][..], &args].concat())
-        .exits(1)
+        .exits(2)
+        .err_has("error: nothing could be sent: no delivery got an answer from http://127.0.0.1:")
         .stdout;
     let failed: Vec<&str> = printed
         .lines()
@@ -498,4 +501,182 @@ fn sign_refuses_a_timestamp_before_1970() {
     run(&[&args[..], &["--timestamp", "-5"]].concat())
         .exits(2)
         .err_has("-5 is not in 0..");
+}
+
+#[test]
+fn ctrl_c_stops_relay_and_listen_with_exit_0() {
+    // README's table: relay and listen exit 0 when stopped with Ctrl-C. They died of the signal
+    // instead (a shell's 130, no status at all here), and a script could not tell a stop from
+    // a crash. The listener also has an Inbox stream open, which never ends by itself.
+    use std::io::{Read as _, Write as _};
+    for args in [
+        &["relay", "--port", "0"][..],
+        &["listen", "--port", "0"][..],
+    ] {
+        let (mut server, url, _) = start(args, &[]);
+        let address = url.trim_start_matches("http://");
+        let mut inbox = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            inbox,
+            "GET /_hookwright/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+        )
+        .unwrap();
+        let mut first = [0u8; 12];
+        inbox.read_exact(&mut first).unwrap();
+        let pid = server.0.id().to_string();
+        let signalled = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap();
+        assert!(signalled.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = server.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} still running 10 s after Ctrl-C",
+                args[0]
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "{}: {status:?}", args[0]);
+        let mut stderr = String::new();
+        server
+            .0
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert!(stderr.contains("Stopped."), "{stderr}");
+    }
+}
+
+#[test]
+fn sign_refuses_a_message_id_that_cannot_be_a_header() {
+    // `--id $'msg\nX-Injected: 1'` printed a webhook-id "header" cut in two, the second half
+    // looking like a header of its own, and exit 0.
+    let dir = Dir::new("id-break");
+    let body = dir.file("body.json", b"{}");
+    for id in ["msg_1\nX-Injected: 1", "msg_1\r", "msg\t1"] {
+        let signed = run(&[
+            "sign",
+            "--scheme",
+            "standard",
+            "--secret",
+            VECTOR_SECRET,
+            "--body",
+            &body,
+            "--id",
+            id,
+        ])
+        .exits(2)
+        .err_has("the message id cannot be the webhook-id header");
+        assert!(signed.stdout.is_empty(), "{}", signed.stdout);
+    }
+}
+
+#[test]
+fn listen_answers_deliveries_after_its_output_pipe_closes() {
+    // `hookwright listen --out FILE | head -4`: once head had gone, each delivery was recorded
+    // and then the listener panicked printing its line, dropping the connection unanswered (so
+    // a sender retries a delivery already recorded). Now it answers 200 as before.
+    use std::io::{Read as _, Write as _};
+    let dir = Dir::new("closed-stdout");
+    let out = dir.path("deliveries.ndjson");
+    let mut child = command()
+        .args(["listen", "--port", "0", "--out", &out])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    for _ in 0..3 {
+        reader.read_line(&mut String::new()).unwrap();
+    }
+    let server = Server(child);
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(':').nth(1).map(|p| {
+                format!(
+                    "127.0.0.1:{}",
+                    p.trim_end_matches(|c: char| !c.is_ascii_digit())
+                )
+            })
+        })
+        .expect("the banner names the URL");
+    drop(reader);
+    for n in 1..=2 {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /hook HTTP/1.1\r\nHost: {address}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "delivery {n}: {answer:?}"
+        );
+    }
+    let recorded = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(recorded.lines().count(), 2, "{recorded}");
+    drop(server);
+}
+
+#[test]
+fn servers_keep_running_when_their_output_is_closed_at_once() {
+    // Standard output closed before the banner was printed: the banner's println! panicked and
+    // the relay or listener ended (exit 101) before serving anything.
+    for server in ["relay", "listen"] {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+            .to_string();
+        let mut child = command()
+            .args([server, "--port", &port])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut child = Server(child);
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        assert_eq!(child.0.try_wait().unwrap(), None, "{server} ended");
+    }
+}
+
+#[test]
+fn simulate_checks_its_url_before_announcing_deliveries_to_it() {
+    // `--to localhost:7421/webhooks` printed "Simulating YouLend …: 15 deliveries to
+    // localhost:7421/webhooks" and only then refused the URL. Now it is refused first (a usage
+    // error, exit 2), with the scheme it lacks.
+    let refused = run(&[
+        "simulate",
+        "youlend",
+        "--to",
+        "localhost:7421/webhooks",
+        "--secret",
+        "c2VjcmV0",
+    ])
+    .exits(2)
+    .err_has("did you mean http://localhost:7421/webhooks ?");
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+    run(&[
+        "simulate", "youlend", "--to", "nope", "--secret", "c2VjcmV0",
+    ])
+    .exits(2)
+    .err_has("is not a URL");
 }

@@ -126,6 +126,13 @@ pub fn sign(with: &SignWith, body: &[u8]) -> Result<Vec<Header>, String> {
             if with.id.is_empty() {
                 return Err("a Standard Webhooks message needs an id (webhook-id)".to_string());
             }
+            // The id is sent as a header: a line break would cut the printed header in two.
+            if with.id.chars().any(char::is_control) {
+                return Err(format!(
+                    "the message id cannot be the {} header: it holds a line break or another control character",
+                    standard::ID_HEADER
+                ));
+            }
             if with.timestamp < 0 {
                 return Err("the timestamp must be seconds since 1970".to_string());
             }

@@ -29,6 +29,38 @@ pub async fn bind_loopback(port: u16) -> Result<tokio::net::TcpListener, String>
         })
 }
 
+/// Runs `server` until it ends or the user stops it with Ctrl-C (SIGINT) or SIGTERM: a stop
+/// asked for is `Ok(true)`, not a death by signal (a shell's 130), so `relay` and `listen` exit
+/// 0 as README's exit-code table says. Open connections (an Inbox's stream never ends) are
+/// dropped, not waited for; the listener has flushed each delivery before answering it.
+pub async fn until_stopped<F>(server: F) -> std::io::Result<bool>
+where
+    F: std::future::Future<Output = std::io::Result<()>>,
+{
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    // A signal that cannot be watched must not read as one that arrived.
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result.map(|()| false),
+        () = interrupt => Ok(true),
+        () = terminate => Ok(true),
+    }
+}
+
 /// reqwest's error with its causes: "error sending request: connection refused" (its own
 /// text names no cause), for the relay's answers and the simulator's lines.
 pub(crate) fn describe(e: &reqwest::Error) -> String {

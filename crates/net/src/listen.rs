@@ -147,7 +147,10 @@ async fn deliver(shared: &Shared, request: Request) -> Response {
             } else {
                 format!("the body could not be read: {e}; not recorded")
             };
-            eprintln!("{} {path}: {message}", parts.method);
+            say(
+                std::io::stderr(),
+                &format!("{} {path}: {message}", parts.method),
+            );
             let status = if too_large {
                 StatusCode::PAYLOAD_TOO_LARGE
             } else {
@@ -195,8 +198,9 @@ async fn deliver(shared: &Shared, request: Request) -> Response {
                 .write_all(format!("{line}\n").as_bytes())
                 .and_then(|()| out.flush());
             if let Err(e) = written {
-                eprintln!(
-                    "error: could not append delivery to the output file: {e}; answered 500 so the sender retries"
+                say(
+                    std::io::stderr(),
+                    &format!("error: could not append delivery to the output file: {e}; answered 500 so the sender retries"),
                 );
                 return json(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -217,7 +221,7 @@ async fn deliver(shared: &Shared, request: Request) -> Response {
         recorded
     };
     if shared.config.print {
-        println!("{}", summary(&delivery, body.len()));
+        say(std::io::stdout(), &summary(&delivery, body.len()));
     }
     // Nobody watching is fine.
     let _ = shared.live.send(recorded.clone());
@@ -225,6 +229,13 @@ async fn deliver(shared: &Shared, request: Request) -> Response {
         StatusCode::OK,
         serde_json::json!({ "received": recorded.seq, "verified": delivery.verified }).to_string(),
     )
+}
+
+/// Prints a line for the person watching, if anyone is: under `listen | head -3` the pipe
+/// closes, and `println!` would panic in the middle of a delivery already recorded, dropping
+/// the connection unanswered, so the sender retries it.
+fn say(mut to: impl std::io::Write, line: &str) {
+    let _ = writeln!(to, "{line}");
 }
 
 /// `#3 04:53:24 POST /hooks 312 B  verified: youlend, signature matches…`

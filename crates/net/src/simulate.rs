@@ -222,6 +222,21 @@ pub fn expected_line(e: &Expected) -> String {
     out
 }
 
+/// Where to send: an absolute http(s) URL. One written without its scheme
+/// (`localhost:7421/webhooks`, which parses as the scheme `localhost:`) is told the one it lacks.
+pub fn target(to: &str) -> Result<reqwest::Url, String> {
+    let hint = if to.contains("://") {
+        String::new()
+    } else {
+        format!("; did you mean http://{to} ?")
+    };
+    match reqwest::Url::parse(to) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(url),
+        Ok(_) => Err(format!("--to must be an http(s) URL, not `{to}`{hint}")),
+        Err(e) => Err(format!("--to `{to}` is not a URL: {e}{hint}")),
+    }
+}
+
 /// How a delivery went.
 pub struct Sent {
     pub status: Result<u16, String>,
@@ -236,10 +251,7 @@ pub async fn send_all(
     deliveries: &[Delivery],
     mut report: impl FnMut(&Delivery, &Sent),
 ) -> Result<usize, String> {
-    let url = reqwest::Url::parse(to).map_err(|e| format!("--to `{to}` is not a URL: {e}"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("--to must be an http(s) URL, not `{to}`"));
-    }
+    let url = target(to)?;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()

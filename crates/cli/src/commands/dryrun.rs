@@ -349,6 +349,15 @@ pub fn json(report: &Report) -> String {
     out
 }
 
+/// `1 loan`, `0 loans`, `1,234 loans`.
+fn loans(n: u64) -> String {
+    if n == 1 {
+        "1 loan".to_string()
+    } else {
+        format!("{} loans", thousands(n))
+    }
+}
+
 /// The readable summary.
 fn summary(report: &Report, shown: &str, format: Option<Format>, secs: f64) -> String {
     let t = &report.tally;
@@ -360,9 +369,9 @@ fn summary(report: &Report, shown: &str, format: Option<Format>, secs: f64) -> S
     };
     let _ = writeln!(
         out,
-        "{shown} ({}): {} loans read in {secs:.2} s{rate}",
+        "{shown} ({}): {} read in {secs:.2} s{rate}",
         format.map_or("?", Format::label),
-        thousands(t.loans)
+        loans(t.loans)
     );
     let width = thousands(t.loans).len();
     let _ = writeln!(out, "  fired      {:>width$}", thousands(t.fired));
@@ -394,8 +403,8 @@ fn summary(report: &Report, shown: &str, format: Option<Format>, secs: f64) -> S
     if t.near_miss_count > 0 {
         let _ = writeln!(
             out,
-            "\nnear misses: {} loans would fire if one condition came out the other way",
-            thousands(t.near_miss_count)
+            "\nnear misses: {} would fire if one condition came out the other way",
+            loans(t.near_miss_count)
         );
         for (i, n) in t.near_miss_by_condition.iter().enumerate() {
             if *n > 0 {

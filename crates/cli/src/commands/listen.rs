@@ -28,7 +28,7 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-/// Runs until stopped (Ctrl-C); exit 2 when it cannot start (port taken, FILE not writable).
+/// Runs until stopped (Ctrl-C or SIGTERM: exit 0); exit 2 when it cannot start (port taken, FILE not writable).
 pub fn run(args: Args) -> ExitCode {
     let secret = match args.secret.resolve() {
         Ok(secret) => secret,
@@ -86,14 +86,14 @@ pub fn run(args: Args) -> ExitCode {
     super::serve(
         args.port,
         |url| {
-            println!("Hookwright listener on {url}: send webhooks to any path here.");
-            println!("Inbox: connect the page's Inbox to {url} (it streams {EVENTS_PATH}).");
-            println!("Signatures: {checking}.");
+            say!("Hookwright listener on {url}: send webhooks to any path here.");
+            say!("Inbox: connect the page's Inbox to {url} (it streams {EVENTS_PATH}).");
+            say!("Signatures: {checking}.");
             match &recording {
-                Some(file) => println!(
+                Some(file) => say!(
                     "Recording to {file}, one JSON line per delivery; `hookwright reconcile {file}` reads it."
                 ),
-                None => println!("Not recording to a file (--out FILE would)."),
+                None => say!("Not recording to a file (--out FILE would)."),
             }
         },
         |listener| listen::serve(listener, config),

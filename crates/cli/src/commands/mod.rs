@@ -15,6 +15,15 @@ macro_rules! out {
     };
 }
 
+/// `say!(...)`: a line for the person watching a server (its banner), never a panic: a closed
+/// standard output (`hookwright listen | head -1`) must not stop a server that is running.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod catalog;
 pub mod check;
 pub mod dryrun;
@@ -90,7 +99,8 @@ pub(crate) fn random_message_id() -> String {
 
 /// Serves on 127.0.0.1:`port` until stopped: binds on a fresh runtime, prints
 /// `banner(url)` (flushed, so that whoever started it can read the URL), then
-/// runs `server` on the listener. A message means it could not start (exit 2).
+/// runs `server` on the listener until Ctrl-C or SIGTERM (exit 0, "Stopped." on
+/// standard error). A message means it could not start (exit 2).
 pub(crate) fn serve<F>(
     port: u16,
     banner: impl FnOnce(&str),
@@ -108,11 +118,18 @@ where
                 let port = listener.local_addr().map_err(|e| e.to_string())?.port();
                 banner(&format!("http://127.0.0.1:{port}"));
                 let _ = std::io::stdout().flush();
-                server(listener).await.map_err(|e| e.to_string())
+                hookwright_net::until_stopped(server(listener))
+                    .await
+                    .map_err(|e| e.to_string())
             })
         });
     match started {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(stopped) => {
+            if stopped {
+                eprintln!("Stopped.");
+            }
+            std::process::ExitCode::SUCCESS
+        }
         Err(message) => {
             eprintln!("error: {message}");
             std::process::ExitCode::from(2)

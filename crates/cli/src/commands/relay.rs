@@ -13,7 +13,7 @@ pub struct Args {
     port: u16,
 }
 
-/// Runs until stopped (Ctrl-C); exit 2 when it cannot start.
+/// Runs until stopped (Ctrl-C or SIGTERM: exit 0); exit 2 when it cannot start.
 pub fn run(args: Args) -> ExitCode {
     let mut bytes = [0u8; 24];
     if let Err(e) = getrandom::fill(&mut bytes) {
@@ -24,12 +24,12 @@ pub fn run(args: Args) -> ExitCode {
     super::serve(
         args.port,
         |url| {
-            println!("Hookwright relay on {url}");
-            println!("Pairing token: {token}");
-            println!(
+            say!("Hookwright relay on {url}");
+            say!("Pairing token: {token}");
+            say!(
                 "In the page's test panel, choose Send through: Local relay, with this Relay URL and Relay token."
             );
-            println!(
+            say!(
                 "Only pages served from this machine may use it; the token changes each run. Ctrl-C stops it."
             );
         },

@@ -24,7 +24,7 @@ enum Platform {
 #[derive(clap::Args)]
 struct YoulendArgs {
     /// Where to send them (a `hookwright listen` URL, or your own receiver).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = target)]
     to: String,
     #[command(flatten)]
     secret: SecretArgs,
@@ -57,6 +57,11 @@ fn count(text: &str) -> Result<usize, String> {
     }
 }
 
+/// `--to`, checked before the banner says where deliveries go.
+fn target(text: &str) -> Result<String, String> {
+    simulate::target(text).map(|_| text.to_string())
+}
+
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
@@ -64,7 +69,8 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Exit 0 when every delivery got a 2xx, 1 when some did not, 2 when nothing could be sent.
+/// Exit 0 when every delivery got a 2xx, 1 when some did not, 2 when nothing could be sent
+/// (a bad URL, or no delivery answered at all: nothing listens there).
 pub fn run(args: Args) -> ExitCode {
     let Platform::Youlend(args) = args.platform;
     let secret = match args.secret.require() {
@@ -98,6 +104,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut answered = 0;
     let result = runtime.block_on(simulate::send_all(
         &args.to,
         &secret,
@@ -105,7 +112,10 @@ pub fn run(args: Args) -> ExitCode {
         &deliveries,
         |d, sent| {
             let status = match &sent.status {
-                Ok(status) => status.to_string(),
+                Ok(status) => {
+                    answered += 1;
+                    status.to_string()
+                }
                 Err(e) => format!("FAILED ({e})"),
             };
             let retry = if d.retry { " (retry, same body)" } else { "" };
@@ -125,7 +135,13 @@ pub fn run(args: Args) -> ExitCode {
                 deliveries.len() - retries
             );
             outln!("{}", simulate::expected_line(&expected));
-            if failed == 0 {
+            if answered == 0 && !deliveries.is_empty() {
+                eprintln!(
+                    "error: nothing could be sent: no delivery got an answer from {}",
+                    args.to
+                );
+                ExitCode::from(2)
+            } else if failed == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

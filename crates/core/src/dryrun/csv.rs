@@ -72,7 +72,9 @@ impl Header {
         }
         let mut root = Map::new();
         for (path, cell) in self.columns.iter().zip(cells) {
-            let (Some(path), Some(value)) = (path, cell_value(&cell)) else {
+            let Some(path) = path else { continue };
+            let Some(value) = cell_value(&cell).map_err(|e| format!("{}: {e}", path.join(".")))?
+            else {
                 continue;
             };
             let (last, parents) = path.split_last().expect("names are not empty");
@@ -92,19 +94,17 @@ impl Header {
     }
 }
 
-/// A cell's value: exact number, boolean, text; `None` when empty.
-pub fn cell_value(cell: &str) -> Option<Value> {
-    match cell {
+/// A cell's value: exact number, boolean, text; `None` when empty. A number past the exact
+/// range is an error, as it is in a JSON record: read as text, it would make `=` and `not=`
+/// quietly answer for a different value.
+pub fn cell_value(cell: &str) -> Result<Option<Value>, String> {
+    Ok(match cell {
         "" => None,
         "true" => Some(Value::Bool(true)),
         "false" => Some(Value::Bool(false)),
-        _ if is_json_number(cell) => Some(
-            parse_number(cell)
-                .map(Value::Number)
-                .unwrap_or_else(|_| Value::Text(cell.to_string())),
-        ),
+        _ if is_json_number(cell) => Some(Value::Number(parse_number(cell)?)),
         _ => Some(Value::Text(cell.to_string())),
-    }
+    })
 }
 
 /// JSON's number grammar, the whole cell: so `00123` (a zip code) stays text.

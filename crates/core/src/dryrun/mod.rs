@@ -1075,13 +1075,18 @@ impl<'p> Evaluator<'p> {
             Some(text) => Ok(text),
             None => std::str::from_utf8(raw),
         };
-        let Ok(text) = checked else {
-            return unreadable(
-                tally,
-                line,
-                "the record is not valid UTF-8 text".into(),
-                self.plan,
-            );
+        let text = match checked {
+            Ok(text) => text,
+            Err(e) => {
+                // Most often one accented letter of a file saved in a Windows code page.
+                let at = e.valid_up_to();
+                let col = String::from_utf8_lossy(&raw[..at]).chars().count() + 1;
+                let message = format!(
+                    "the record is not valid UTF-8 text: byte 0x{:02X} at column {col} (a file saved as Latin-1 or Windows-1252? save it as UTF-8)",
+                    raw[at]
+                );
+                return unreadable(tally, line, message, self.plan);
+            }
         };
         let source = match header {
             Some(h) => Source::Csv(h, text),
@@ -1140,6 +1145,21 @@ impl<'p> Evaluator<'p> {
             })?,
             Source::Csv(header, text) => Context::new(header.row(text)?),
         };
+        // `1` or `"L1"` is not a loan: its variables would all be missing (and a rule that
+        // reads none would fire for it).
+        let kind = match full.root() {
+            Value::Map(_) => None,
+            Value::Nil => Some("null"),
+            Value::Bool(_) => Some("true or false"),
+            Value::Number(_) => Some("a number"),
+            Value::Text(_) | Value::Keyword(_) => Some("a string"),
+            Value::Vector(_) | Value::Set(_) => Some("an array"),
+        };
+        if let Some(kind) = kind {
+            return Err(format!(
+                "{UNREADABLE}it is {kind}, not an object of the loan's variables"
+            ));
+        }
         if self.sampled < 20 {
             self.sampled += 1;
             self.sample_names.extend(full.paths().into_iter().take(500));

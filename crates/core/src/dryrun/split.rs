@@ -642,15 +642,23 @@ impl LineRange {
     }
 }
 
-/// Refuses binary files: a NUL byte or invalid UTF-8 near the start.
+/// How many invalid UTF-8 sequences `bytes` holds (a character cut at the end is not one).
+fn invalid_utf8(mut bytes: &[u8]) -> usize {
+    let mut count = 0;
+    while let Err(e) = std::str::from_utf8(bytes) {
+        let Some(len) = e.error_len() else { break };
+        count += 1;
+        bytes = &bytes[e.valid_up_to() + len..];
+    }
+    count
+}
+
+/// Refuses binary files: a NUL byte near the start, or a start that is mostly not UTF-8. A text
+/// file with a few bytes of another encoding (a Latin-1 `Mu\xf1oz`) is read: those records are
+/// errors at their lines, as they are further into the file.
 fn check_text(chunk: &[u8]) -> Result<(), FileError> {
     let head = &chunk[..chunk.len().min(8192)];
-    let binary = head.contains(&0)
-        || match std::str::from_utf8(head) {
-            Ok(_) => false,
-            // A character cut by the 8 KB window is fine.
-            Err(e) => e.error_len().is_some(),
-        };
+    let binary = head.contains(&0) || invalid_utf8(head) * 16 > head.len();
     if binary {
         return Err(FileError(
             "this is not a portfolio: the file looks binary (expected NDJSON, a JSON array or CSV text, optionally gzipped)"
