@@ -228,9 +228,10 @@ test('a YouLend event filter runs over a batch of events', async () => {
   await page.getByRole('button', { name: /^YouLend repayment to ledger/ }).click();
   await page.getByRole('heading', { level: 2, name: 'YouLend repayment to ledger' }).waitFor();
   const events = [
-    { EventCode: 'LOA10040', EventId: 'e1', EventProperties: { CorrelationId: 'P-A' } },
-    { EventCode: 'LOA10055', EventId: 'e2', EventProperties: {} },
-    { EventCode: 'LOA10040', EventId: 'e3', EventProperties: { CorrelationId: 'P-B' } },
+    // Named by their loan's id: YouLend's events carry no loan-id.
+    { EventCode: 'LOA10040', EventProperties: { LoanId: 'L-1', CorrelationId: 'P-A' } },
+    { EventCode: 'LOA10055', EventProperties: { LoanId: 'L-2' } },
+    { EventCode: 'LOA10040', EventProperties: { LoanId: 'L-3', CorrelationId: 'P-B' } },
   ].map((e) => JSON.stringify(e)).join('\n');
   await pick(page, 'events.ndjson', events);
   const done = await finished(page);
@@ -239,7 +240,7 @@ test('a YouLend event filter runs over a batch of events', async () => {
   assert.match(done.text, /events read/);
   const fired = page.getByTestId('dryrun-fired');
   await fired.locator('.dr-body [role="row"]').first().waitFor();
-  assert.deepEqual(await fired.locator('.dr-body [role="row"] [role="cell"]:first-child').allTextContents(), ['e1', 'e3']);
+  assert.deepEqual(await fired.locator('.dr-body [role="row"] [role="cell"]:first-child').allTextContents(), ['L-1', 'L-3']);
   await screenshot(page, 'dryrun-youlend');
   assert.deepEqual(problems, []);
   await context.close();

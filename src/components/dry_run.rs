@@ -33,7 +33,7 @@ pub struct DryRunProps {
     pub rule: AttrValue,
     /// Whether the rule parses; no run starts while it does not.
     pub rule_ok: bool,
-    /// The member naming each record: `loan-id`, or YouLend's `EventId`.
+    /// The member naming each record: `loan-id`, or YouLend's `EventProperties.LoanId`.
     pub id_field: AttrValue,
     /// The builder's groups and conditions: (depth, label, rule text).
     pub items: Rc<Vec<(usize, String, String)>>,

@@ -143,11 +143,13 @@ pub fn trigger_for_source(trigger: &Trigger, source: Source) -> Trigger {
 }
 
 /// What names each record in a dry run of a connection from `source`: LoanPro's
-/// `loan-id`, a YouLend event's `EventId`.
+/// `loan-id`, a YouLend event's
+/// `EventProperties.LoanId`, which every loan event carries (an `EventId`
+/// is in one version of LOA10055 only).
 pub fn record_id_field(source: Source) -> &'static str {
     match source {
         Source::Loanpro => "loan-id",
-        Source::Youlend => "EventId",
+        Source::Youlend => "EventProperties.LoanId",
     }
 }
 

@@ -48,7 +48,7 @@ pub struct Args {
     /// The evaluation date for u/today and date helpers (default: each loan's current-date)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// The variable naming each loan [default: loan-id; EventId for a YouLend connection]
+    /// The variable naming each loan [default: loan-id; EventProperties.LoanId for a YouLend connection]
     #[arg(long, value_name = "NAME")]
     id_field: Option<String>,
     /// Worker threads (default: all cores)
