@@ -408,7 +408,19 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
         )
     };
     if file {
-        insert(&mut typed_tree, &id_path, duck_type(id_scalar)).map_err(conflict)?;
+        // An id the rule does not read is only printed: read as text, so an id
+        // of another type than the catalog's ("L-1" for the numeric loan-id)
+        // cannot stop the query. One the rule reads has the catalog's type.
+        let read = t
+            .columns
+            .iter()
+            .any(|c| matches!(&c.key, ColKey::Value(path) if *path == id_path));
+        let id_type = if read {
+            duck_type(id_scalar)
+        } else {
+            duck_type(Scalar::Text)
+        };
+        insert(&mut typed_tree, &id_path, id_type).map_err(conflict)?;
     }
     for col in t.columns.clone() {
         let alias = quote_ident(&col.alias, d);
