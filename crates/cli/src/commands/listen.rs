@@ -95,6 +95,7 @@ pub fn run(args: Args) -> ExitCode {
                 ),
                 None => say!("Not recording to a file (--out FILE would)."),
             }
+            say!("Ctrl-C stops it.");
         },
         |listener| listen::serve(listener, config),
     )
