@@ -806,6 +806,12 @@ fn line_col(text: &str, starts: &[usize], at: usize) -> (usize, usize) {
 
 /// The browser counts selection offsets in UTF-16 code units; the engine in bytes.
 pub fn utf16_to_byte(text: &str, utf16: usize) -> usize {
+    // Up to an ASCII caret a unit is a byte: a large rule's every key asked
+    // this of the whole text before the caret, a character at a time.
+    let prefix = utf16.min(text.len());
+    if text.as_bytes()[..prefix].is_ascii() {
+        return prefix;
+    }
     let mut units = 0;
     for (i, c) in text.char_indices() {
         if units >= utf16 {
@@ -869,6 +875,10 @@ mod tests {
     fn utf16_offsets_map_to_bytes() {
         assert_eq!(utf16_to_byte("a😀b", 3), 5);
         assert_eq!(utf16_to_byte("é", 1), 2);
+        assert_eq!(utf16_to_byte("ab😀c", 2), 2);
+        assert_eq!(utf16_to_byte("ab😀c", 4), 6);
+        assert_eq!(utf16_to_byte("abc", 9), 3);
+        assert_eq!(utf16_to_byte("", 0), 0);
     }
 
     #[test]
