@@ -9,6 +9,7 @@
 
 use std::rc::Rc;
 
+use gloo::timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -32,17 +33,59 @@ pub struct DryRunInput {
 
 type Counts = (Vec<ClauseCount>, Vec<[f64; 3]>);
 
+/// A rule this long reaches the island once it has not changed for
+/// `SETTLE_MS`: handed over on every key (written as JSON here, read again in
+/// the bundle), it cost typing in a 167 KB rule several ms a key.
+const LARGE_RULE: usize = 16 * 1024;
+const SETTLE_MS: u32 = 300;
+
+/// What the island is handed, as the page holds it (cheap to clone and compare).
+type Handed = (
+    AttrValue,
+    bool,
+    AttrValue,
+    Rc<Vec<(usize, String, String)>>,
+    AttrValue,
+);
+
 /// In the page: the section's host.
 #[component]
 pub fn DryRunHost(props: &DryRunProps) -> Html {
-    let input = DryRunInput {
-        rule: props.rule.to_string(),
-        rule_ok: props.rule_ok,
-        id_field: props.id_field.to_string(),
-        items: (*props.items).clone(),
-        noun: props.noun.to_string(),
-    };
-    let json = AttrValue::from(serde_json::to_string(&input).unwrap_or_default());
+    let now: Handed = (
+        props.rule.clone(),
+        props.rule_ok,
+        props.id_field.clone(),
+        props.items.clone(),
+        props.noun.clone(),
+    );
+    let large = now.0.len() > LARGE_RULE;
+    // The last input a large rule settled on; a small one is handed at once.
+    let settled = use_state_eq(|| now.clone());
+    {
+        let settled = settled.clone();
+        use_effect_with(now.clone(), move |now| {
+            let now = now.clone();
+            let wait = if now.0.len() > LARGE_RULE {
+                Some(Timeout::new(SETTLE_MS, move || settled.set(now)))
+            } else {
+                settled.set(now);
+                None
+            };
+            move || drop(wait)
+        });
+    }
+    let handed = if large { (*settled).clone() } else { now };
+    let json = use_memo(handed, |(rule, rule_ok, id_field, items, noun)| {
+        let input = DryRunInput {
+            rule: rule.to_string(),
+            rule_ok: *rule_ok,
+            id_field: id_field.to_string(),
+            items: (**items).clone(),
+            noun: noun.to_string(),
+        };
+        AttrValue::from(serde_json::to_string(&input).unwrap_or_default())
+    });
+    let json = (*json).clone();
     // The section's worker starts now, and its helpers as soon as it is up
     // (only its Ready is read here); stopped with the host unless the island took it.
     let early = use_mut_ref(|| None::<WorkerLink<AnalysisReply>>);
