@@ -81,15 +81,10 @@ impl Context {
 /// as the latest item whose `start-date` is on or before `value`'s own
 /// `current-date` (the period in progress, or the last one begun).
 pub fn lookup_in<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    let mut today = None;
     if let Value::Map(map) = value {
         if let Some(found) = map.get(path) {
             return Some(found);
         }
-        today = match map.get("current-date") {
-            Some(Value::Text(t)) => Some(t.as_str()),
-            _ => None,
-        };
     }
     let mut current = value;
     let mut rest = path;
@@ -107,7 +102,7 @@ pub fn lookup_in<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
                 match segment {
                     "first" => items.first()?,
                     "last" => items.last()?,
-                    "current" => current_item(items, today?)?,
+                    "current" => current_item(items, current_date(value)?)?,
                     index => match index.parse::<usize>() {
                         Ok(i) => items.get(i)?,
                         Err(_) => item_by_id(items, index.strip_prefix("id")?)?,
@@ -125,18 +120,26 @@ fn item_by_id<'a>(items: &'a [Value], id: &str) -> Option<&'a Value> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let number = match id.trim_start_matches('0') {
-        "" => "0",
-        digits => digits,
-    };
+    let number = id.parse::<Decimal>().ok();
     items.iter().find(|item| {
         let Value::Map(m) = item else { return false };
         match m.get("id") {
-            Some(Value::Number(n)) => n.fract().is_zero() && n.normalize().to_string() == number,
+            Some(Value::Number(n)) => Some(*n) == number,
             Some(Value::Text(t)) => t == id,
             _ => false,
         }
     })
+}
+
+/// The `current-date` of a context's top level, as text.
+fn current_date(value: &Value) -> Option<&str> {
+    match value {
+        Value::Map(map) => match map.get("current-date") {
+            Some(Value::Text(t)) => Some(t.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The latest item whose `start-date` (`YYYY-MM-DD…`) is on or before `today`.
