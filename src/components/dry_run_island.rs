@@ -9,7 +9,6 @@
 
 use std::rc::Rc;
 
-use gloo::timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,6 +17,7 @@ use yew::prelude::*;
 use super::dry_run::{worker_url, DryCounts, DryRun, DryRunProps, EarlyWorker};
 use super::dry_run_protocol::{AnalysisReply, ClauseCount};
 use super::island::{IslandHost, IslandProps};
+use super::templating::use_settled;
 use super::worker_link::WorkerLink;
 use crate::services::tools_bundle;
 
@@ -59,22 +59,7 @@ pub fn DryRunHost(props: &DryRunProps) -> Html {
         props.noun.clone(),
     );
     let large = now.0.len() > LARGE_RULE;
-    // The last input a large rule settled on; a small one is handed at once.
-    let settled = use_state_eq(|| now.clone());
-    {
-        let settled = settled.clone();
-        use_effect_with(now.clone(), move |now| {
-            let now = now.clone();
-            let wait = if now.0.len() > LARGE_RULE {
-                Some(Timeout::new(SETTLE_MS, move || settled.set(now)))
-            } else {
-                settled.set(now);
-                None
-            };
-            move || drop(wait)
-        });
-    }
-    let handed = if large { (*settled).clone() } else { now };
+    let handed = use_settled(now, large, SETTLE_MS);
     let json = use_memo(handed, |(rule, rule_ok, id_field, items, noun)| {
         let input = DryRunInput {
             rule: rule.to_string(),
