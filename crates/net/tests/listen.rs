@@ -205,6 +205,33 @@ async fn an_oversized_body_is_413_and_not_recorded() {
     assert_eq!(lines(&s.file).len(), 0);
 }
 
+/// A sender that writes its whole body before reading (Python's urllib, many
+/// webhook senders) still reads the 413 of a body far over the limit: the
+/// listener reads on and drops the rest instead of closing a connection with a
+/// body still in flight, which such a sender saw as a broken pipe.
+#[tokio::test]
+async fn a_body_far_over_the_limit_still_gets_its_413() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let s = start(None, 1024).await;
+    let body = vec![b'x'; 8 * 1024 * 1024];
+    let address = s.url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+        .write_all(&body)
+        .await
+        .expect("the whole body is read");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("not recorded"), "{answer}");
+    assert_eq!(lines(&s.file).len(), 0);
+}
+
 /// Reads SSE `data:` lines until `count` deliveries arrived.
 async fn read_events(response: &mut reqwest::Response, count: usize) -> Vec<Delivery> {
     let mut buffer = String::new();
