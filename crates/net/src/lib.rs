@@ -61,6 +61,49 @@ where
     }
 }
 
+/// How much of a body over its limit is read and dropped so that its sender reads the 413: a
+/// connection closed with a body still in flight reaches a sender that writes its whole body
+/// before reading (Python's urllib, many webhook senders) as a broken pipe, not an answer.
+const DRAIN_MAX: usize = 256 * 1024 * 1024;
+
+/// Why a request's body was not read.
+pub(crate) enum Capped {
+    TooLarge,
+    Failed(String),
+}
+
+/// A request's body if it is at most `limit` bytes; a larger one is read on (up to
+/// [`DRAIN_MAX`] more) and dropped, so its sender gets the answer.
+pub(crate) async fn read_capped(body: axum::body::Body, limit: usize) -> Result<Vec<u8>, Capped> {
+    use futures_util::StreamExt as _;
+    let mut chunks = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut read = 0usize;
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| Capped::Failed(e.to_string()))?;
+        read = read.saturating_add(chunk.len());
+        if read <= limit {
+            kept.extend_from_slice(&chunk);
+        } else if read > limit.saturating_add(DRAIN_MAX) {
+            break;
+        }
+    }
+    if read > limit {
+        Err(Capped::TooLarge)
+    } else {
+        Ok(kept)
+    }
+}
+
+/// A limit as people read it: "10 MiB", "512 KiB".
+pub(crate) fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
 /// reqwest's error with its causes: "error sending request: connection refused" (its own
 /// text names no cause), for the relay's answers and the simulator's lines.
 pub(crate) fn describe(e: &reqwest::Error) -> String {

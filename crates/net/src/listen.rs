@@ -23,6 +23,7 @@ use tokio::sync::broadcast;
 
 use crate::guard;
 use crate::time;
+use crate::{read_capped, size, Capped};
 
 pub const DEFAULT_PORT: u16 = 7421;
 /// Where the page's Inbox connects (`EventSource`); every other path is a delivery.
@@ -124,39 +125,6 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     response
 }
 
-/// How much of a body over the limit is read and dropped so that its sender reads the 413: a
-/// connection closed with a body still in flight reaches a sender that writes its whole body
-/// before reading (Python's urllib, many webhook senders) as a broken pipe, not an answer.
-const DRAIN_MAX: usize = 256 * 1024 * 1024;
-
-enum Unread {
-    TooLarge,
-    Broken(axum::Error),
-}
-
-/// The body if it is at most `limit` bytes; a larger one is read on (up to [`DRAIN_MAX`] more)
-/// and dropped.
-async fn read_body(body: axum::body::Body, limit: usize) -> Result<Vec<u8>, Unread> {
-    use futures_util::StreamExt as _;
-    let mut chunks = body.into_data_stream();
-    let mut kept = Vec::new();
-    let mut read = 0usize;
-    while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.map_err(Unread::Broken)?;
-        read = read.saturating_add(chunk.len());
-        if read <= limit {
-            kept.extend_from_slice(&chunk);
-        } else if read > limit.saturating_add(DRAIN_MAX) {
-            break;
-        }
-    }
-    if read > limit {
-        Err(Unread::TooLarge)
-    } else {
-        Ok(kept)
-    }
-}
-
 fn json(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
@@ -168,23 +136,23 @@ async fn deliver(shared: &Shared, request: Request) -> Response {
         .path_and_query()
         .map_or("/".to_string(), |p| p.as_str().to_string());
     let limit = shared.config.max_body_bytes;
-    let body = match read_body(body, limit).await {
+    let body = match read_capped(body, limit).await {
         Ok(body) => body,
         Err(unread) => {
             let message = match &unread {
-                Unread::TooLarge => format!(
-                    "the body is larger than the listener's {} MiB limit; not recorded",
-                    limit / (1024 * 1024)
+                Capped::TooLarge => format!(
+                    "the body is larger than the listener's {} limit; not recorded",
+                    size(limit)
                 ),
-                Unread::Broken(e) => format!("the body could not be read: {e}; not recorded"),
+                Capped::Failed(e) => format!("the body could not be read: {e}; not recorded"),
             };
             say(
                 std::io::stderr(),
                 &format!("{} {path}: {message}", parts.method),
             );
             let status = match unread {
-                Unread::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-                Unread::Broken(_) => StatusCode::BAD_REQUEST,
+                Capped::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                Capped::Failed(_) => StatusCode::BAD_REQUEST,
             };
             return json(status, serde_json::json!({ "error": message }).to_string());
         }

@@ -12,7 +12,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 
 use crate::guard;
+use crate::{read_capped, size, Capped};
 
 pub const DEFAULT_PORT: u16 = 7420;
 
@@ -304,33 +304,6 @@ fn same_secret(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
-}
-
-enum Capped {
-    TooLarge,
-    Failed(String),
-}
-
-async fn read_capped(body: Body, limit: usize) -> Result<Bytes, Capped> {
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        // axum reports the limit as a length-limit error somewhere in the source chain.
-        let mut source: Option<&dyn std::error::Error> = Some(&e);
-        while let Some(s) = source {
-            if s.to_string().contains("length limit") {
-                return Capped::TooLarge;
-            }
-            source = s.source();
-        }
-        Capped::Failed(e.to_string())
-    })
-}
-
-fn size(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{} MiB", bytes / (1024 * 1024))
-    } else {
-        format!("{} KiB", bytes / 1024)
-    }
 }
 
 struct Prepared {
