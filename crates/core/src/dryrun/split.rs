@@ -93,6 +93,21 @@ impl Batch {
     }
 }
 
+/// Where a CSV row's cutter is within a cell (RFC 4180, as [`split_row`](super::csv::split_row)
+/// reads a row): only a cell's first character opens a quote, so a `"` further in (`12" TV`) is
+/// text and never hides the line breaks after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// At the start of a cell: a `"` opens a quoted cell.
+    Start,
+    /// In a cell that did not start with a quote: a `"` is text.
+    Plain,
+    /// Inside a quoted cell: line breaks and commas are text.
+    Quoted,
+    /// A `"` inside a quoted cell: a second one is an escaped quote, anything else ends the quote.
+    QuoteSeen,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Arr {
     /// Before the opening `[`.
@@ -127,8 +142,8 @@ pub struct Reader {
     elem_start: usize,
     elem_line: u64,
     elem_problem: Option<String>,
-    /// CSV: inside a quoted cell.
-    quoted: bool,
+    /// CSV: where the cutter is in the current cell.
+    cell: Cell,
     header: Option<Arc<Header>>,
     /// Bytes fed, for progress.
     fed: u64,
@@ -161,7 +176,7 @@ impl Reader {
             elem_start: 0,
             elem_line: 1,
             elem_problem: None,
-            quoted: false,
+            cell: Cell::Start,
             header: None,
             fed: 0,
             saw_content: false,
@@ -488,36 +503,40 @@ impl Reader {
         let mut header_text: Option<(usize, usize)> = None;
         while i < b.len() {
             let c = b[i];
-            if c == b'"' {
-                self.quoted = !self.quoted;
-            } else if c == b'\n' {
+            if c == b'\n' {
                 line += 1;
-                if !self.quoted {
-                    let row = (start, i);
-                    let blank = b[start..i].iter().all(|c| c.is_ascii_whitespace());
-                    if !blank {
-                        if self.header.is_none() && header_text.is_none() {
-                            header_text = Some(row);
-                        } else {
-                            recs.push(Rec {
-                                start,
-                                end: i,
-                                line: start_line,
-                                problem: None,
-                            });
-                        }
+            }
+            self.cell = match (self.cell, c) {
+                (Cell::Quoted, b'"') => Cell::QuoteSeen,
+                (Cell::Quoted, _) | (Cell::QuoteSeen, b'"') => Cell::Quoted,
+                (Cell::Start, b'"') => Cell::Quoted,
+                (_, b',' | b'\n') => Cell::Start,
+                _ => Cell::Plain,
+            };
+            if c == b'\n' && self.cell == Cell::Start {
+                let row = (start, i);
+                let blank = b[start..i].iter().all(|c| c.is_ascii_whitespace());
+                if !blank {
+                    if self.header.is_none() && header_text.is_none() {
+                        header_text = Some(row);
+                    } else {
+                        recs.push(Rec {
+                            start,
+                            end: i,
+                            line: start_line,
+                            problem: None,
+                        });
                     }
-                    start = i + 1;
-                    start_line = line;
                 }
+                start = i + 1;
+                start_line = line;
             }
             i += 1;
         }
         if end && start < b.len() {
             let blank = b[start..].iter().all(|c| c.is_ascii_whitespace());
             if !blank {
-                let problem = self
-                    .quoted
+                let problem = (self.cell == Cell::Quoted)
                     .then(|| "the file ends inside a quoted cell of this row".to_string());
                 if self.header.is_none() && header_text.is_none() {
                     header_text = Some((start, b.len()));

@@ -162,6 +162,29 @@ fn json_arrays_and_csv_give_the_same_answers() {
 }
 
 #[test]
+fn a_quote_inside_an_unquoted_csv_cell_is_text_not_the_start_of_a_quoted_cell() {
+    // `12" TV` in a notes column: the row cutter took the `"` as opening a quoted cell, so every
+    // later row was swallowed into one error "the file ends inside a quoted cell" (4 loans read
+    // as 1). RFC 4180 quotes a cell only from its first character, as `split_row` reads it.
+    let csv = "loan-id,status-days-past-due,loan-status,note\r\n1,5,Open,12\" TV\r\n2,5,Open,\"said \"\"hi\"\"\"\r\n3,5,Open,a\"b\"c\r\n4,5,Closed,\"two\nlines\"\r\n5,5,Open,\"\"\r\n";
+    for chunk in [1, 3, 7, 4096] {
+        let r = run(SEED, csv.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (
+                r.tally.loans,
+                r.tally.fired,
+                r.tally.not_fired,
+                r.tally.error_count
+            ),
+            (5, 4, 1, 0),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+        assert_eq!(ids(&r), ["1", "2", "3", "5"]);
+    }
+}
+
+#[test]
 fn bad_files_say_what_is_wrong() {
     assert!(run(SEED, b"", 10).unwrap_err().0.contains("empty"));
     assert!(run(SEED, b"\n \n", 10).unwrap_err().0.contains("blank"));
