@@ -1,6 +1,6 @@
 //! Portfolio dry run: which loans a rule fires for, and why not the others.
 //!
-//! A portfolio (NDJSON, a JSON array or CSV; gzip is undone by the caller, see
+//! A portfolio (NDJSON, a JSON array, JSON objects one after another or CSV; gzip is undone by the caller, see
 //! [`Gunzip`]) is fed to a [`Reader`] chunk by chunk, which cuts it into
 //! [`Batch`]es of whole records; an [`Evaluator`] (one per thread) turns each
 //! batch into a [`Tally`]; tallies merge in file order; [`Plan::report`] turns
@@ -36,7 +36,7 @@ use crate::value::{Map, Value};
 pub use csv::{cell_value, split_row, Header};
 pub use gunzip::{is_gzip, Gunzip};
 pub use sample::portfolio as sample_portfolio;
-pub use split::{Batch, FileError, Format, LineRange, Reader, MAX_RECORD};
+pub use split::{shareable_head, Batch, FileError, Format, LineRange, Reader, MAX_RECORD};
 
 use split::{Rec, Records};
 

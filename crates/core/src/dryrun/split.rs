@@ -1,7 +1,9 @@
 //! Cutting a portfolio into records as its bytes arrive, chunk by chunk, so
 //! the whole file is never held: NDJSON (a record a line), a JSON array (a
-//! record an element, even when the array spans lines) or CSV (a header row,
-//! then a record a row; quoted cells may hold line breaks).
+//! record an element, even when the array spans lines), JSON objects printed
+//! over several lines one after another (`jq .`'s output: a first line of `{`
+//! alone) or CSV (a header row, then a record a row; quoted cells may hold
+//! line breaks).
 
 use std::sync::Arc;
 
@@ -12,6 +14,8 @@ use super::csv::Header;
 pub enum Format {
     Ndjson,
     JsonArray,
+    /// JSON objects printed over several lines, one after another (a first line of `{` alone).
+    JsonObjects,
     Csv,
 }
 
@@ -20,6 +24,7 @@ impl Format {
         match self {
             Format::Ndjson => "NDJSON",
             Format::JsonArray => "JSON array",
+            Format::JsonObjects => "JSON objects",
             Format::Csv => "CSV",
         }
     }
@@ -242,25 +247,11 @@ impl Reader {
             }
             check_text(&self.carry)?;
         }
-        if self.format.is_none() {
-            match self.carry.iter().find(|b| !b.is_ascii_whitespace()) {
-                None => {
-                    // Only blank so far: keep the line count, drop the bytes.
-                    self.line += self.carry.iter().filter(|&&b| b == b'\n').count() as u64;
-                    self.carry.clear();
-                    return Ok(self.empty());
-                }
-                Some(b'[') => self.format = Some(Format::JsonArray),
-                Some(b'{') => self.format = Some(Format::Ndjson),
-                Some(_) => self.format = Some(Format::Csv),
-            }
-            self.pos_line = self.line;
-            self.saw_content = true;
-        }
-        let batch = match self.format {
+        let batch = match self.detect(false) {
+            None => self.empty(),
             Some(Format::Ndjson) => self.lines(false),
-            Some(Format::JsonArray) => self.array(false),
-            _ => self.csv(false)?,
+            Some(Format::JsonArray | Format::JsonObjects) => self.array(false),
+            Some(Format::Csv) => self.csv(false)?,
         };
         if self.carry.len() > MAX_RECORD {
             return Err(FileError(format!(
@@ -274,6 +265,7 @@ impl Reader {
 
     /// The end of the file: whatever is left is the last record.
     pub fn finish(&mut self) -> Result<Batch, FileError> {
+        self.detect(true);
         if !self.saw_content {
             return Err(FileError(if self.fed == 0 {
                 "the file is empty: a portfolio is NDJSON, a JSON array or CSV with a header row"
@@ -284,9 +276,36 @@ impl Reader {
         }
         match self.format {
             Some(Format::Ndjson) => Ok(self.lines(true)),
-            Some(Format::JsonArray) => Ok(self.array(true)),
+            Some(Format::JsonArray | Format::JsonObjects) => Ok(self.array(true)),
             _ => self.csv(true),
         }
+    }
+
+    /// The format, decided from the first non-blank byte (and, for `{`, whether its line holds
+    /// anything else) once that much has arrived or the file ends; `None` until then. Blank
+    /// text before it is dropped, its lines counted.
+    fn detect(&mut self, end: bool) -> Option<Format> {
+        if self.format.is_some() {
+            return self.format;
+        }
+        let format = match head_format(&self.carry, end) {
+            Head::Blank => {
+                // Only blank so far: keep the line count, drop the bytes.
+                self.line += self.carry.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.carry.clear();
+                return None;
+            }
+            Head::Unsure => return None,
+            Head::Format(format) => format,
+        };
+        if format == Format::JsonObjects {
+            // No `[` to open it: each object is an element from the start.
+            self.arr = Arr::Value;
+        }
+        self.format = Some(format);
+        self.pos_line = self.line;
+        self.saw_content = true;
+        self.format
     }
 
     fn empty(&self) -> Batch {
@@ -321,6 +340,7 @@ impl Reader {
         let mut recs = Vec::new();
         let mut i = self.pos;
         let mut line = self.pos_line;
+        let objects = self.format == Some(Format::JsonObjects);
         let mut carry = std::mem::take(&mut self.carry);
         let b = &carry;
         // Where the text handed out ends: after the last complete element.
@@ -337,19 +357,19 @@ impl Reader {
                     }
                 }
                 Arr::Value | Arr::After if c.is_ascii_whitespace() => {}
-                Arr::Value | Arr::After if c == b']' => {
+                Arr::Value | Arr::After if c == b']' && !objects => {
                     self.arr = Arr::Done;
                     cut = i + 1;
                     cut_line = line;
                 }
-                Arr::Value | Arr::After if c == b',' => {
+                Arr::Value | Arr::After if c == b',' && !objects => {
                     if self.arr == Arr::Value {
                         self.elem_problem = Some("an empty record (two commas in a row)".into());
                     }
                     self.arr = Arr::Value;
                 }
                 Arr::Value | Arr::After => {
-                    if self.arr == Arr::After {
+                    if self.arr == Arr::After && !objects {
                         self.elem_problem =
                             Some("expected `,` or `]` before this record".to_string());
                     }
@@ -437,10 +457,13 @@ impl Reader {
                     start: self.elem_start,
                     end: b.len(),
                     line: self.elem_line,
-                    problem: Some(
-                        "the file ends inside this record: the JSON array never closes".into(),
-                    ),
+                    problem: Some(if objects {
+                        "the file ends inside this record".into()
+                    } else {
+                        "the file ends inside this record: the JSON array never closes".into()
+                    }),
                 }),
+                Arr::Value | Arr::After if objects => {}
                 Arr::Value | Arr::After => recs.push(Rec {
                     start: b.len(),
                     end: b.len(),
@@ -659,6 +682,42 @@ impl LineRange {
         }
         begin..len
     }
+}
+
+/// What a file's first bytes say about its format.
+enum Head {
+    /// Only blank so far.
+    Blank,
+    /// A first line of `{` that has not ended yet.
+    Unsure,
+    Format(Format),
+}
+
+fn head_format(head: &[u8], end: bool) -> Head {
+    let Some(i) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Head::Blank;
+    };
+    Head::Format(match head[i] {
+        b'[' => Format::JsonArray,
+        b'{' => {
+            // No NDJSON record is `{` alone on its line: an object printed over several lines.
+            let rest = &head[i + 1..];
+            match memchr::memchr(b'\n', rest) {
+                Some(n) if rest[..n].trim_ascii().is_empty() => Format::JsonObjects,
+                Some(_) => Format::Ndjson,
+                None if end && rest.trim_ascii().is_empty() => Format::JsonObjects,
+                None if end || rest.len() > MAX_RECORD => Format::Ndjson,
+                None => return Head::Unsure,
+            }
+        }
+        _ => Format::Csv,
+    })
+}
+
+/// Whether a file whose first bytes are `head` can be shared out by byte ranges of lines
+/// ([`Reader::ndjson_from_middle`]): NDJSON, not gzipped, its first line whole in `head`.
+pub fn shareable_head(head: &[u8]) -> bool {
+    !super::is_gzip(head) && matches!(head_format(head, false), Head::Format(Format::Ndjson))
 }
 
 /// How many invalid UTF-8 sequences `bytes` holds (a character cut at the end is not one).

@@ -185,6 +185,44 @@ fn a_quote_inside_an_unquoted_csv_cell_is_text_not_the_start_of_a_quoted_cell() 
 }
 
 #[test]
+fn json_objects_printed_over_several_lines_are_a_loan_each() {
+    // `jq '.[]' loans.json` prints each loan over several lines, one after another (a first
+    // line of `{` alone, as `reconcile` reads it): read as NDJSON, every line was a "loan" of
+    // its own and an unreadable record (10 loans of errors for 2 loans).
+    let text = "{\n  \"loan-id\": 1,\n  \"status-days-past-due\": 5,\n  \"loan-status\": \"Open\"\n}\r\n{\n  \"loan-id\": 2,\n  \"status-days-past-due\": 4,\n  \"loan-status\": \"Open\"\n}\n\n{\"loan-id\": 3, \"status-days-past-due\": 5, \"loan-status\": \"Collections\"}\n{\n  \"loan-id\": 4,\n  \"status-days-past-due\": 5\n";
+    for chunk in [1, 2, 5, 4096] {
+        let r = run(SEED, text.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (
+                r.tally.loans,
+                r.tally.fired,
+                r.tally.not_fired,
+                r.tally.error_count
+            ),
+            (4, 2, 1, 1),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+        assert_eq!(ids(&r), ["1", "3"]);
+        assert_eq!(r.tally.errors[0].line, 13);
+        assert!(
+            r.tally.errors[0]
+                .message
+                .contains("the file ends inside this record"),
+            "{}",
+            r.tally.errors[0].message
+        );
+    }
+    let mut reader = Reader::new();
+    reader.feed(b" \n{\n").unwrap();
+    assert_eq!(reader.format(), Some(Format::JsonObjects));
+    // A head shared out by byte ranges must be NDJSON: not these objects, not gzip.
+    assert!(shareable_head(b"{\"loan-id\": 1}\n{\"loan-id\": 2}\n"));
+    assert!(!shareable_head(b"{\n  \"loan-id\": 1\n}\n"));
+    assert!(!shareable_head(b"[{\"loan-id\": 1}]"));
+}
+
+#[test]
 fn bad_files_say_what_is_wrong() {
     assert!(run(SEED, b"", 10).unwrap_err().0.contains("empty"));
     assert!(run(SEED, b"\n \n", 10).unwrap_err().0.contains("blank"));
