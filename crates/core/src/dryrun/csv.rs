@@ -44,6 +44,19 @@ impl Header {
         if names.is_empty() {
             return Err(FileError("the CSV header row names no variables".into()));
         }
+        // One column named `a;b;c`: a file separated by semicolons (Excel in many locales) or
+        // tabs, whose every loan would be an error naming the whole header.
+        if let [only] = names.as_slice() {
+            if let Some((_, sep)) = [(';', "`;`"), ('\t', "tabs")]
+                .into_iter()
+                .find(|(c, _)| only.contains(*c))
+            {
+                return Err(FileError(format!(
+                    "the CSV header row has no comma but {sep} between its names (`{}`): a portfolio's CSV is comma-separated; save it as CSV with commas",
+                    crate::error::quote(only)
+                )));
+            }
+        }
         Ok(Header { columns })
     }
 
