@@ -948,6 +948,58 @@ fn duckdb_prints_ids_of_any_type() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// LoanPro sends an empty custom-field map as `[]` (README, the checker's warning): a rule
+/// reading a field's value stopped on DuckDB's reader ("JSON transform error … Expected
+/// OBJECT, but got ARRAY"), since the file's typed read declared the map as a `MAP`. The
+/// engine reads `(-> [] :1 :value)` as nil; so must the query, on DuckDB and PostgreSQL.
+#[test]
+#[ignore = "needs DuckDB and PostgreSQL: run through scripts/sql-engines"]
+fn custom_fields_sent_as_an_empty_array_read_as_the_engine_reads_them() {
+    let dir = temp_dir("duckdb-empty-array");
+    let file = dir.join("loans.ndjson");
+    let lines = [
+        r#"{"loan-id": 1, "setup-custom-fields": {"1": {"name": "Tier", "value": "Gold"}}}"#
+            .to_string(),
+        r#"{"loan-id": 2, "setup-custom-fields": []}"#.to_string(),
+        r#"{"loan-id": 3, "setup-custom-fields": {"1": {"name": "Tier", "value": "Silver"}, "2": []}}"#
+            .to_string(),
+        r#"{"loan-id": 4, "setup-custom-fields": null}"#.to_string(),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let mut duck = DuckDb::start();
+    let pg = Postgres::connect();
+    pg.load("empty_array_loans", &lines);
+    let loans = contexts(&lines);
+    for rule in [
+        r#"(= (-> setup-custom-fields :1 :value) "Gold")"#,
+        r#"(not= (-> setup-custom-fields :1 :value) "Gold")"#,
+        "(nil? (get-in setup-custom-fields [:2 :value]))",
+        "(contains? setup-custom-fields :1)",
+        "(some? setup-custom-fields)",
+    ] {
+        let parsed = Rule::parse(rule).unwrap();
+        let want = engine_ids(&parsed, &loans);
+        let query = |source| {
+            sql::to_sql(
+                &parsed,
+                catalog::loanpro(),
+                &options(Dialect::DuckDb, source),
+            )
+            .unwrap()
+        };
+        let from_file = query(Source::File(file.to_string_lossy().into_owned()));
+        assert_eq!(duck.run(&from_file), Ok(want.clone()), "DuckDB: {rule}");
+        let pg_query = sql::to_sql(
+            &parsed,
+            catalog::loanpro(),
+            &options(Dialect::Postgres, Source::Table("empty_array_loans".into())),
+        )
+        .unwrap();
+        assert_eq!(pg.run(&pg_query), Ok(want), "PostgreSQL: {rule}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 #[ignore = "needs PostgreSQL: run through scripts/sql-engines"]
 fn postgres_stops_on_values_of_the_wrong_type() {

@@ -16,7 +16,9 @@
 //!   Engine variables per line) read by `read_json` with the exact type of
 //!   every variable the rule reads, from the catalog: `DECIMAL(38, scale)` for
 //!   numbers and money, `DATE`, `VARCHAR`, `BOOLEAN`, `STRUCT` for dotted paths
-//!   (`customer.primary.id`), `MAP(VARCHAR, STRUCT(...))` for custom fields;
+//!   (`customer.primary.id`); custom fields are read from the raw JSON below
+//!   (LoanPro sends an empty map or entry as `[]`, which a typed `MAP` read
+//!   refuses for the whole file);
 //!   the id field as `VARCHAR` unless the rule reads it (it is only printed).
 //!   The same file is also read as raw JSON (`records = false`) and joined by
 //!   position, which tells a missing key from a JSON `null` and checks that
