@@ -538,7 +538,7 @@ impl Reader {
             };
             if c == b'\n' && self.cell == Cell::Start {
                 let row = (start, i);
-                let blank = b[start..i].iter().all(|c| c.is_ascii_whitespace());
+                let blank = blank_row(&b[start..i]);
                 if !blank {
                     if self.header.is_none() && header_text.is_none() {
                         header_text = Some(row);
@@ -557,7 +557,7 @@ impl Reader {
             i += 1;
         }
         if end && start < b.len() {
-            let blank = b[start..].iter().all(|c| c.is_ascii_whitespace());
+            let blank = blank_row(&b[start..]);
             if !blank {
                 let problem = (self.cell == Cell::Quoted)
                     .then(|| "the file ends inside a quoted cell of this row".to_string());
@@ -682,6 +682,12 @@ impl LineRange {
         }
         begin..len
     }
+}
+
+/// A CSV row that holds no value: blank, or only empty cells (`,,`, as Excel saves rows it once
+/// formatted). Like a blank line it is no loan.
+fn blank_row(row: &[u8]) -> bool {
+    row.iter().all(|&c| c.is_ascii_whitespace() || c == b',')
 }
 
 /// What a file's first bytes say about its format.

@@ -223,6 +223,32 @@ fn json_objects_printed_over_several_lines_are_a_loan_each() {
 }
 
 #[test]
+fn a_csv_row_of_empty_cells_is_a_blank_line_not_a_loan() {
+    // Excel saves rows it once formatted as `,,` (every cell empty): each was counted as a loan
+    // with no variables and an error "unknown variable …", as no blank line is.
+    let csv =
+        "loan-id,status-days-past-due,loan-status\r\n1,5,Open\r\n,,\r\n2,5,Closed\r\n , ,\r\n,,\n";
+    for chunk in [1, 4, 4096] {
+        let r = run(SEED, csv.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (r.tally.loans, r.tally.fired, r.tally.error_count),
+            (2, 1, 0),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+    }
+    // A row with one value is a loan: its missing variables are errors at its line.
+    let r = run(
+        SEED,
+        b"loan-id,status-days-past-due,loan-status\n,,\n3,,\n",
+        4096,
+    )
+    .unwrap();
+    assert_eq!((r.tally.loans, r.tally.error_count), (1, 1));
+    assert_eq!(r.tally.errors[0].line, 3);
+}
+
+#[test]
 fn bad_files_say_what_is_wrong() {
     assert!(run(SEED, b"", 10).unwrap_err().0.contains("empty"));
     assert!(run(SEED, b"\n \n", 10).unwrap_err().0.contains("blank"));
