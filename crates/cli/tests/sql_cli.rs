@@ -57,7 +57,7 @@ fn from_table_id_field_and_today() {
     assert!(out.status.success(), "{}", stderr(&out));
     let q = stdout(&out);
     assert!(
-        q.contains("read_json('loans.ndjson', format = 'newline_delimited', records = true,"),
+        q.contains("read_json('loans.ndjson', format = 'auto', records = true,"),
         "{q}"
     );
     assert!(

@@ -743,6 +743,39 @@ fn duckdb_selects_exactly_what_the_engine_fires() {
     assert_agreed(&f, "DuckDB (--from NDJSON)");
 }
 
+/// The portfolio as a JSON array and as objects printed over several lines (`jq .`), which the
+/// dry run reads too: `--from` read only NDJSON, and stopped on these with DuckDB's "Malformed
+/// JSON … Try auto-detecting the JSON format".
+#[test]
+#[ignore = "needs DuckDB: run through scripts/sql-engines"]
+fn duckdb_reads_a_json_array_and_printed_objects_as_the_dry_run_does() {
+    let (seed, n) = settings();
+    let lines = portfolio(seed, 120);
+    let rules = rules(seed, n.min(200));
+    let array = on_duckdb("duckdb-array", &lines, &rules, |_, file| {
+        let array = file.with_file_name("loans.json");
+        std::fs::write(&array, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
+        Source::File(array.to_string_lossy().into_owned())
+    });
+    assert_agreed(&array, "DuckDB (--from a JSON array)");
+    let printed = on_duckdb("duckdb-printed", &lines, &rules, |_, file| {
+        let printed = file.with_file_name("printed.json");
+        let objects: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                serde_json::to_string_pretty(&v).unwrap()
+            })
+            .collect();
+        std::fs::write(&printed, objects.join("\n") + "\n").unwrap();
+        Source::File(printed.to_string_lossy().into_owned())
+    });
+    assert_agreed(
+        &printed,
+        "DuckDB (--from objects printed over several lines)",
+    );
+}
+
 /// DuckDB's typed-table shape (`--table`), the shape Spark SQL's queries
 /// read too: a table loaded with the catalog's types, every variable present.
 #[test]

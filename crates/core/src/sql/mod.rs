@@ -12,8 +12,9 @@
 //!
 //! # Table shapes
 //!
-//! - **DuckDB, `--from FILE`**: the NDJSON portfolio (one loan's Context
-//!   Engine variables per line) read by `read_json` with the exact type of
+//! - **DuckDB, `--from FILE`**: the portfolio (NDJSON, a JSON array or objects
+//!   printed one after another, as the dry run reads them: `format = 'auto'`;
+//!   each loan's Context Engine variables) read by `read_json` with the exact type of
 //!   every variable the rule reads, from the catalog: `DECIMAL(38, scale)` for
 //!   numbers and money, `DATE`, `VARCHAR`, `BOOLEAN`, `STRUCT` for dotted paths
 //!   (`customer.primary.id`); custom fields are read from the raw JSON below
@@ -115,7 +116,7 @@ impl Dialect {
 pub enum Source {
     /// A table of the dialect's shape (see the module docs).
     Table(String),
-    /// An NDJSON file DuckDB reads itself with `read_json`.
+    /// A JSON portfolio file (NDJSON, an array, printed objects) DuckDB reads itself with `read_json`.
     File(String),
 }
 

@@ -549,13 +549,15 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            // `auto`: NDJSON, a JSON array or objects printed one after another, the JSON
+            // shapes the dry run reads (each read of the file detects the same one).
             let mut out = format!(
-                "read_json({file_lit}, format = 'newline_delimited', records = true,\n    columns = {{{}}}) AS t\n  POSITIONAL JOIN read_json({file_lit}, format = 'newline_delimited', records = false,\n    columns = {{'loan': 'JSON'}}) AS r",
+                "read_json({file_lit}, format = 'auto', records = true,\n    columns = {{{}}}) AS t\n  POSITIONAL JOIN read_json({file_lit}, format = 'auto', records = false,\n    columns = {{'loan': 'JSON'}}) AS r",
                 columns(&typed_tree, None)
             );
             for w in &wide_scales {
                 out.push_str(&format!(
-                    "\n  POSITIONAL JOIN read_json({file_lit}, format = 'newline_delimited', records = true, ignore_errors = true,\n    columns = {{{}}}) AS w{w}",
+                    "\n  POSITIONAL JOIN read_json({file_lit}, format = 'auto', records = true, ignore_errors = true,\n    columns = {{{}}}) AS w{w}",
                     columns(&wide_tree, Some(*w))
                 ));
             }
