@@ -190,3 +190,23 @@ fn the_duckdb_query_runs_as_printed() {
     assert!(run.status.success(), "{}", stderr(&run));
     assert_eq!(stdout(&run), "3579\n3582\n");
 }
+
+#[test]
+fn a_csv_from_file_is_refused_with_what_to_do() {
+    // `dryrun --portfolio loans.csv` reads a CSV; `sql --from loans.csv` printed a query that
+    // DuckDB stopped with "Malformed JSON in file loans.csv … unexpected character".
+    for file in ["loans.csv", "exports/Loans.CSV.gz", "loans.tsv"] {
+        run(&["sql", SEED, "--dialect", "duckdb", "--from", file])
+            .fails()
+            .err_has("--from reads a JSON portfolio (NDJSON, a JSON array), not CSV");
+    }
+    run(&[
+        "sql",
+        SEED,
+        "--dialect",
+        "duckdb",
+        "--from",
+        "loans.json.gz",
+    ])
+    .exits(0);
+}

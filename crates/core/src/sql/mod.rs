@@ -164,6 +164,17 @@ pub fn to_sql(rule: &Rule, catalog: &Catalog, opts: &Options) -> Result<String, 
             )]);
         }
     }
+    if let Source::File(path) = &opts.source {
+        let name = path.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        if name.ends_with(".csv") || name.ends_with(".tsv") {
+            return Err(vec![Error::new(
+                crate::ErrorKind::Untranslatable,
+                "--from reads a JSON portfolio (NDJSON, a JSON array), not CSV: the query tells a missing variable from a null by the JSON; convert the file to NDJSON, or load it into a table of the catalog's column types and pass --table",
+                None,
+            )]);
+        }
+    }
     let mut t = translate::Translator::new(catalog, opts);
     let cond = t.rule(rule.expr()).map_err(|e| vec![e])?;
     query::assemble(&mut t, &cond, opts).map_err(|e| vec![e])
