@@ -121,7 +121,7 @@ pub fn cell_value(cell: &str) -> Result<Option<Value>, String> {
 }
 
 /// JSON's number grammar, the whole cell: so `00123` (a zip code) stays text.
-fn is_json_number(s: &str) -> bool {
+pub(crate) fn is_json_number(s: &str) -> bool {
     super::scan::number_grammar(s.as_bytes(), 0).is_some_and(|(end, _, _)| end == s.len())
 }
 

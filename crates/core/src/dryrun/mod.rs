@@ -532,6 +532,23 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A record's id as the tables show it, from the JSON the tally keeps for errors and near misses
+/// (`--json` prints it as it is): a string's text (`"M\u00fcller"` is `Müller`), `null` nothing,
+/// a number as written; the fired table's ids read the same.
+pub fn id_text(json: &str) -> std::borrow::Cow<'_, str> {
+    match json.as_bytes().first() {
+        Some(b'"') => crate::json::decode_string(json),
+        _ if json == "null" => std::borrow::Cow::Borrowed(""),
+        _ => std::borrow::Cow::Borrowed(json),
+    }
+}
+
+/// Whether a table's cell is a number as JSON writes it (`-2.50`, `1E+3`): a spreadsheet reads it
+/// as a number, so an export needs no guard against formulas for it.
+pub fn is_number_text(cell: &str) -> bool {
+    csv::is_json_number(cell)
+}
+
 /// `1234567` as `1,234,567`: loan counts and rates as the CLI and the page print them.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
