@@ -741,6 +741,12 @@ fn invalid_utf8(mut bytes: &[u8]) -> usize {
 /// file with a few bytes of another encoding (a Latin-1 `Mu\xf1oz`) is read: those records are
 /// errors at their lines, as they are further into the file.
 fn check_text(chunk: &[u8]) -> Result<(), FileError> {
+    // Windows PowerShell's `Out-File` and Excel's "Unicode Text" write UTF-16: text, but not UTF-8.
+    if chunk.starts_with(b"\xFF\xFE") || chunk.starts_with(b"\xFE\xFF") {
+        return Err(FileError(
+            "this is not a portfolio as it is saved: the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8".into(),
+        ));
+    }
     let head = &chunk[..chunk.len().min(8192)];
     let binary = head.contains(&0) || invalid_utf8(head) * 16 > head.len();
     if binary {
