@@ -362,7 +362,8 @@ impl Reader {
                     cut = i + 1;
                     cut_line = line;
                 }
-                Arr::Value | Arr::After if c == b',' && !objects => {
+                // (Objects may have commas between them too: an array's inside without `[ ]`.)
+                Arr::Value | Arr::After if c == b',' => {
                     if self.arr == Arr::Value {
                         self.elem_problem = Some("an empty record (two commas in a row)".into());
                     }

@@ -213,6 +213,18 @@ fn json_objects_printed_over_several_lines_are_a_loan_each() {
             r.tally.errors[0].message
         );
     }
+    // The same objects with commas between them (an array's inside, its brackets cut off): a
+    // comma was a record of its own, an unreadable one (2 loans read as 3).
+    let commas = "{\n  \"loan-id\": 1,\n  \"status-days-past-due\": 5,\n  \"loan-status\": \"Open\"\n},\n{\n  \"loan-id\": 2,\n  \"status-days-past-due\": 5,\n  \"loan-status\": \"Open\"\n}\n";
+    for chunk in [1, 3, 4096] {
+        let r = run(SEED, commas.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (r.tally.loans, r.tally.fired, r.tally.error_count),
+            (2, 2, 0),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+    }
     let mut reader = Reader::new();
     reader.feed(b" \n{\n").unwrap();
     assert_eq!(reader.format(), Some(Format::JsonObjects));
