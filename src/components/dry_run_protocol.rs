@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use hookwright_core::dryrun::{
-    id_text, is_number_text, FiredRow, NearMisses, Options, RecordError, Report,
+    id_text, is_number_text, number_of, FiredRow, NearMisses, Options, RecordError, Report,
 };
 use hookwright_core::rule::Date;
 use js_sys::{Object, Reflect};
@@ -544,11 +544,11 @@ impl Store {
                 })
                 .collect();
             if let Some((column, descending)) = sort {
-                let keys: Vec<(Option<f64>, String)> = order
+                let keys: Vec<(Option<rust_decimal::Decimal>, String)> = order
                     .iter()
                     .map(|&i| {
                         let text = self.cell(table, i as usize, column);
-                        (text.parse::<f64>().ok(), text.to_lowercase())
+                        (number_of(&text), text.to_lowercase())
                     })
                     .collect();
                 let mut idx: Vec<usize> = (0..order.len()).collect();
@@ -556,7 +556,7 @@ impl Store {
                     let (na, ta) = &keys[a];
                     let (nb, tb) = &keys[b];
                     match (na, nb) {
-                        (Some(x), Some(y)) => x.total_cmp(y),
+                        (Some(x), Some(y)) => x.cmp(y),
                         (Some(_), None) => std::cmp::Ordering::Less,
                         (None, Some(_)) => std::cmp::Ordering::Greater,
                         (None, None) => ta.cmp(tb),
@@ -735,6 +735,43 @@ mod tests {
         );
         let (total, _) = s.window(TableKind::NearMisses, None, "müller", 0, 10);
         assert_eq!(total, 1);
+    }
+
+    #[test]
+    fn a_column_sorts_numbers_by_their_exact_value() {
+        // Sorting read each number as a float: 19-digit ids (and any two numbers equal to 16
+        // significant digits) compared equal and stayed in file order.
+        let (mut s, _) = store(
+            "{\"loan-id\": 1234567890123456789, \"status-amount-due\": 20, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 1234567890123456788, \"status-amount-due\": 20, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 99, \"status-amount-due\": 10000000000000000.02, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 98, \"status-amount-due\": 10000000000000000.01, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": \"nan\", \"status-amount-due\": 11, \"loan-status\": \"Open\"}\n",
+        );
+        let (_, rows) = s.window(TableKind::Fired, Some((0, false)), "", 0, 10);
+        let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "98",
+                "99",
+                "1234567890123456788",
+                "1234567890123456789",
+                "nan"
+            ]
+        );
+        let (_, rows) = s.window(TableKind::Fired, Some((1, false)), "", 0, 10);
+        let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "nan",
+                "1234567890123456789",
+                "1234567890123456788",
+                "98",
+                "99"
+            ]
+        );
     }
 
     #[test]

@@ -549,6 +549,16 @@ pub fn is_number_text(cell: &str) -> bool {
     csv::is_json_number(cell)
 }
 
+/// A table cell's exact value when it is a number as JSON writes it (`-2.50`, `1E+3`), for
+/// sorting: a float would tie 19-digit ids and any numbers equal to 16 significant digits.
+pub fn number_of(cell: &str) -> Option<rust_decimal::Decimal> {
+    if csv::is_json_number(cell) {
+        crate::context::parse_number(cell).ok()
+    } else {
+        None
+    }
+}
+
 /// `1234567` as `1,234,567`: loan counts and rates as the CLI and the page print them.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
