@@ -294,6 +294,24 @@ test('a file shared out between workers by byte ranges keeps every loan, its lin
   await context.close();
 });
 
+test('JSON objects printed over several lines (jq .) are a loan each, never shared out by lines', async () => {
+  // Each loan over several lines, one after another: read as NDJSON every line was a "loan" and
+  // an error; large enough to be shared out, the helpers' byte ranges of lines were NDJSON too.
+  const { page, context, problems } = await app.open('?dryrun-helpers=1');
+  await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
+  const lines = portfolio(40_000).trimEnd().split('\n');
+  const pretty = lines.map((l) => JSON.stringify(JSON.parse(l), null, 2)).join('\n') + '\n';
+  await pick(page, 'pretty.json', pretty);
+  await page.locator('[data-testid="dryrun-summary"][data-state="done"][data-loans="40000"]').waitFor({ timeout: 60_000 });
+  const done = await finished(page);
+  const want = expected(lines.join('\n'));
+  assert.deepEqual([done.loans, done.fired, done.errors], [want.loans, want.fired, 0], done.text);
+  assert.match(done.text, /JSON objects/);
+  assert.equal(await summary(page).getAttribute('data-workers'), '1');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a generated sample portfolio runs; Cancel stops a big run', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);

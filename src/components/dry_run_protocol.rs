@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use hookwright_core::dryrun::{FiredRow, NearMisses, Options, RecordError, Report};
+use hookwright_core::dryrun::{
+    id_text, is_number_text, number_of, FiredRow, NearMisses, Options, RecordError, Report,
+};
 use hookwright_core::rule::Date;
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
@@ -492,7 +494,7 @@ impl Store {
                 };
                 match column {
                     0 => Cow::Owned(m.line.to_string()),
-                    1 => Cow::Borrowed(m.id.unwrap_or("")),
+                    1 => m.id.map_or(Cow::Borrowed(""), id_text),
                     2 => Cow::Owned(
                         m.conditions
                             .iter()
@@ -507,7 +509,7 @@ impl Store {
                 let e = &self.errors[row];
                 match column {
                     0 => Cow::Owned(e.line.to_string()),
-                    1 => Cow::Borrowed(e.id.as_deref().unwrap_or("")),
+                    1 => e.id.as_deref().map_or(Cow::Borrowed(""), id_text),
                     2 => Cow::Borrowed(e.message.as_str()),
                     _ => Cow::Borrowed(""),
                 }
@@ -542,11 +544,11 @@ impl Store {
                 })
                 .collect();
             if let Some((column, descending)) = sort {
-                let keys: Vec<(Option<f64>, String)> = order
+                let keys: Vec<(Option<rust_decimal::Decimal>, String)> = order
                     .iter()
                     .map(|&i| {
                         let text = self.cell(table, i as usize, column);
-                        (text.parse::<f64>().ok(), text.to_lowercase())
+                        (number_of(&text), text.to_lowercase())
                     })
                     .collect();
                 let mut idx: Vec<usize> = (0..order.len()).collect();
@@ -554,7 +556,7 @@ impl Store {
                     let (na, ta) = &keys[a];
                     let (nb, tb) = &keys[b];
                     match (na, nb) {
-                        (Some(x), Some(y)) => x.total_cmp(y),
+                        (Some(x), Some(y)) => x.cmp(y),
                         (Some(_), None) => std::cmp::Ordering::Less,
                         (None, Some(_)) => std::cmp::Ordering::Greater,
                         (None, None) => ta.cmp(tb),
@@ -603,7 +605,11 @@ impl Store {
         csv::write_row(&mut out, columns.iter().map(|c| (c.as_str(), false)));
         for i in order {
             let row = self.row(table, i as usize);
-            csv::write_row(&mut out, row.iter().map(|c| (c.as_str(), false)));
+            // A number (`-2.50`) is written as it is; only text is guarded against formulas.
+            csv::write_row(
+                &mut out,
+                row.iter().map(|c| (c.as_str(), is_number_text(c))),
+            );
         }
         out
     }
@@ -696,6 +702,76 @@ mod tests {
         let (total, rows) = s.window(TableKind::NearMisses, None, "", 0, 10);
         assert_eq!(total, 1);
         assert_eq!(rows[0], ["3", "3", "(> status-amount-due 10)"]);
+    }
+
+    #[test]
+    fn a_negative_number_exports_as_a_number_and_ids_read_as_text_in_every_table() {
+        // The exports wrote a negative number (an id -7, an amount -2.50) as `'-7`, text, since
+        // every cell was defused as if typed by someone; and the near misses and errors tables
+        // showed an id as its JSON: `"M\u00fcller-2"` with its quotes and escape, where the
+        // fired table shows `Müller-2`.
+        let (mut s, _) = store(
+            "{\"loan-id\": -7, \"status-amount-due\": 12.50, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": \"M\\u00fcller-2\", \"status-amount-due\": -2.50, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": \"=1+1\", \"status-amount-due\": 50, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": \"-x\", \"status-amount-due\": \"5\", \"loan-status\": \"Open\"}\n",
+        );
+        assert_eq!(
+            s.csv(TableKind::Fired),
+            "loan-id,status-amount-due,loan-status\r\n-7,12.50,Open\r\n'=1+1,50,Open\r\n"
+        );
+        let (_, near) = s.window(TableKind::NearMisses, None, "", 0, 10);
+        assert_eq!(near[0][..2], ["2", "Müller-2"]);
+        assert_eq!(
+            s.csv(TableKind::NearMisses),
+            "line,loan-id,would fire if this changed\r\n2,Müller-2,(> status-amount-due 10)\r\n"
+        );
+        let (_, errors) = s.window(TableKind::Errors, None, "", 0, 10);
+        assert_eq!(errors[0][..2], ["4", "-x"]);
+        assert!(
+            s.csv(TableKind::Errors).contains("\r\n4,'-x,"),
+            "{}",
+            s.csv(TableKind::Errors)
+        );
+        let (total, _) = s.window(TableKind::NearMisses, None, "müller", 0, 10);
+        assert_eq!(total, 1);
+    }
+
+    #[test]
+    fn a_column_sorts_numbers_by_their_exact_value() {
+        // Sorting read each number as a float: 19-digit ids (and any two numbers equal to 16
+        // significant digits) compared equal and stayed in file order.
+        let (mut s, _) = store(
+            "{\"loan-id\": 1234567890123456789, \"status-amount-due\": 20, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 1234567890123456788, \"status-amount-due\": 20, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 99, \"status-amount-due\": 10000000000000000.02, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": 98, \"status-amount-due\": 10000000000000000.01, \"loan-status\": \"Open\"}\n\
+             {\"loan-id\": \"nan\", \"status-amount-due\": 11, \"loan-status\": \"Open\"}\n",
+        );
+        let (_, rows) = s.window(TableKind::Fired, Some((0, false)), "", 0, 10);
+        let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "98",
+                "99",
+                "1234567890123456788",
+                "1234567890123456789",
+                "nan"
+            ]
+        );
+        let (_, rows) = s.window(TableKind::Fired, Some((1, false)), "", 0, 10);
+        let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "nan",
+                "1234567890123456789",
+                "1234567890123456788",
+                "98",
+                "99"
+            ]
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use hookwright_core::dryrun::{
-    self, is_gzip, Evaluator, FileError, Gunzip, LineRange, Plan, Reader, Tally,
+    self, is_gzip, shareable_head, Evaluator, FileError, Gunzip, LineRange, Plan, Reader, Tally,
 };
 use hookwright_core::youlend::reconcile::reconcile_with_progress;
 use js_sys::{Reflect, Uint8Array};
@@ -603,7 +603,8 @@ fn range_done(
 }
 
 /// Whether the file can be shared out by byte ranges: plain NDJSON, its
-/// first record in the first 64 KB (so the first range has it).
+/// first record in the first 64 KB (so the first range has it); not JSON
+/// objects printed over several lines (the engine's `shareable_head`).
 async fn shareable(blob: &Blob) -> bool {
     let Ok(head) = blob.slice_with_f64_and_f64(0.0, 65_536.0) else {
         return false;
@@ -612,7 +613,7 @@ async fn shareable(blob: &Blob) -> bool {
         return false;
     };
     let head = Uint8Array::new(&buffer).to_vec();
-    !is_gzip(&head) && head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+    shareable_head(&head)
 }
 
 fn handle(state: &Rc<State>, message: ToWorker, blob: Option<Blob>) {

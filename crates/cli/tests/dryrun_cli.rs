@@ -517,3 +517,48 @@ fn a_csv_number_past_the_exact_range_is_an_error_not_text() {
         "status-amount-due: number 100000000000000000000000000000.5 is outside the exact range (28 significant digits)"
     );
 }
+
+#[test]
+fn a_csv_separated_by_semicolons_or_tabs_is_not_read_as_one_column() {
+    // Excel in many locales saves `;`-separated "CSV"; a TSV is tab-separated. The header was
+    // read as one column named `loan-id;status-days-past-due;loan-status`, so every loan was
+    // an error "unknown variable …; did you mean `loan-id;status-days-past-due;loan-status`?".
+    for (sep, name) in [(";", "`;`"), ("\t", "tabs")] {
+        let text = ["loan-id", "status-days-past-due", "loan-status"].join(sep)
+            + "\n"
+            + &["1", "5", "Open"].join(sep)
+            + "\n";
+        let file = temp_file("semi.csv", text.as_bytes());
+        run(&["dryrun", SEED, "--portfolio", &file])
+            .exits(2)
+            .err_has(&format!(
+                "the CSV header row has no comma but {name} between its names"
+            ));
+    }
+    // One column whose name holds no separator is still a portfolio.
+    let one = temp_file("one.csv", b"loan-id\n1\n");
+    run(&["dryrun", "(= 1 1)", "--portfolio", &one]).exits(0);
+}
+
+#[test]
+fn a_utf_16_portfolio_is_named_as_such_not_binary() {
+    // Windows PowerShell's `Out-File` and Excel's "Unicode Text" write UTF-16 with a byte order
+    // mark: the file was refused as "the file looks binary", which says nothing of the fix.
+    for bom in [[0xFF, 0xFE], [0xFE, 0xFF]] {
+        let mut bytes = bom.to_vec();
+        for unit in "{\"loan-id\": 1}\r\n".encode_utf16() {
+            let pair = if bom[0] == 0xFF {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            };
+            bytes.extend(pair);
+        }
+        let file = temp_file("u16.ndjson", bytes);
+        run(&["dryrun", SEED, "--portfolio", &file])
+            .exits(2)
+            .err_has(
+            "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8",
+        );
+    }
+}

@@ -57,7 +57,7 @@ fn from_table_id_field_and_today() {
     assert!(out.status.success(), "{}", stderr(&out));
     let q = stdout(&out);
     assert!(
-        q.contains("read_json('loans.ndjson', format = 'newline_delimited', records = true,"),
+        q.contains("read_json('loans.ndjson', format = 'auto', records = true,"),
         "{q}"
     );
     assert!(
@@ -189,4 +189,24 @@ fn the_duckdb_query_runs_as_printed() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(run.status.success(), "{}", stderr(&run));
     assert_eq!(stdout(&run), "3579\n3582\n");
+}
+
+#[test]
+fn a_csv_from_file_is_refused_with_what_to_do() {
+    // `dryrun --portfolio loans.csv` reads a CSV; `sql --from loans.csv` printed a query that
+    // DuckDB stopped with "Malformed JSON in file loans.csv … unexpected character".
+    for file in ["loans.csv", "exports/Loans.CSV.gz", "loans.tsv"] {
+        run(&["sql", SEED, "--dialect", "duckdb", "--from", file])
+            .fails()
+            .err_has("--from reads a JSON portfolio (NDJSON, a JSON array), not CSV");
+    }
+    run(&[
+        "sql",
+        SEED,
+        "--dialect",
+        "duckdb",
+        "--from",
+        "loans.json.gz",
+    ])
+    .exits(0);
 }

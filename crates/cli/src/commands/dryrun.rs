@@ -35,8 +35,8 @@ pub struct Args {
     /// The rule text, or @path to read it from a file (or use --connection and --id)
     #[arg(required_unless_present = "connection", conflicts_with = "connection")]
     rule: Option<String>,
-    /// The portfolio: NDJSON, a JSON array or CSV with a header row; .gz accepted (`-` for
-    /// standard input)
+    /// The portfolio: NDJSON, a JSON array, JSON objects printed one after another (`jq .`) or
+    /// CSV with a header row; .gz accepted (`-` for standard input)
     #[arg(long, value_name = "FILE")]
     portfolio: PathBuf,
     /// Take the rule of a connection in this connection file (with --id)

@@ -19,7 +19,7 @@ pub struct Args {
     /// The SQL engine: duckdb, postgres or spark
     #[arg(long, value_name = "DIALECT", value_parser = parse_dialect)]
     dialect: Dialect,
-    /// DuckDB only: read this NDJSON portfolio (one loan per line) with read_json
+    /// DuckDB only: read this portfolio (NDJSON, a JSON array or objects one after another) with read_json
     #[arg(long, value_name = "FILE", conflicts_with = "table")]
     from: Option<PathBuf>,
     /// The table holding the loans (default: loans); see the docs for its shape

@@ -44,6 +44,19 @@ impl Header {
         if names.is_empty() {
             return Err(FileError("the CSV header row names no variables".into()));
         }
+        // One column named `a;b;c`: a file separated by semicolons (Excel in many locales) or
+        // tabs, whose every loan would be an error naming the whole header.
+        if let [only] = names.as_slice() {
+            if let Some((_, sep)) = [(';', "`;`"), ('\t', "tabs")]
+                .into_iter()
+                .find(|(c, _)| only.contains(*c))
+            {
+                return Err(FileError(format!(
+                    "the CSV header row has no comma but {sep} between its names (`{}`): a portfolio's CSV is comma-separated; save it as CSV with commas",
+                    crate::error::quote(only)
+                )));
+            }
+        }
         Ok(Header { columns })
     }
 
@@ -108,7 +121,7 @@ pub fn cell_value(cell: &str) -> Result<Option<Value>, String> {
 }
 
 /// JSON's number grammar, the whole cell: so `00123` (a zip code) stays text.
-fn is_json_number(s: &str) -> bool {
+pub(crate) fn is_json_number(s: &str) -> bool {
     super::scan::number_grammar(s.as_bytes(), 0).is_some_and(|(end, _, _)| end == s.len())
 }
 

@@ -1,6 +1,6 @@
 //! Portfolio dry run: which loans a rule fires for, and why not the others.
 //!
-//! A portfolio (NDJSON, a JSON array or CSV; gzip is undone by the caller, see
+//! A portfolio (NDJSON, a JSON array, JSON objects one after another or CSV; gzip is undone by the caller, see
 //! [`Gunzip`]) is fed to a [`Reader`] chunk by chunk, which cuts it into
 //! [`Batch`]es of whole records; an [`Evaluator`] (one per thread) turns each
 //! batch into a [`Tally`]; tallies merge in file order; [`Plan::report`] turns
@@ -36,7 +36,7 @@ use crate::value::{Map, Value};
 pub use csv::{cell_value, split_row, Header};
 pub use gunzip::{is_gzip, Gunzip};
 pub use sample::portfolio as sample_portfolio;
-pub use split::{Batch, FileError, Format, LineRange, Reader, MAX_RECORD};
+pub use split::{shareable_head, Batch, FileError, Format, LineRange, Reader, MAX_RECORD};
 
 use split::{Rec, Records};
 
@@ -530,6 +530,33 @@ fn leaf_nodes(
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A record's id as the tables show it, from the JSON the tally keeps for errors and near misses
+/// (`--json` prints it as it is): a string's text (`"M\u00fcller"` is `Müller`), `null` nothing,
+/// a number as written; the fired table's ids read the same.
+pub fn id_text(json: &str) -> std::borrow::Cow<'_, str> {
+    match json.as_bytes().first() {
+        Some(b'"') => crate::json::decode_string(json),
+        _ if json == "null" => std::borrow::Cow::Borrowed(""),
+        _ => std::borrow::Cow::Borrowed(json),
+    }
+}
+
+/// Whether a table's cell is a number as JSON writes it (`-2.50`, `1E+3`): a spreadsheet reads it
+/// as a number, so an export needs no guard against formulas for it.
+pub fn is_number_text(cell: &str) -> bool {
+    csv::is_json_number(cell)
+}
+
+/// A table cell's exact value when it is a number as JSON writes it (`-2.50`, `1E+3`), for
+/// sorting: a float would tie 19-digit ids and any numbers equal to 16 significant digits.
+pub fn number_of(cell: &str) -> Option<rust_decimal::Decimal> {
+    if csv::is_json_number(cell) {
+        crate::context::parse_number(cell).ok()
+    } else {
+        None
+    }
 }
 
 /// `1234567` as `1,234,567`: loan counts and rates as the CLI and the page print them.

@@ -1,7 +1,9 @@
 //! Cutting a portfolio into records as its bytes arrive, chunk by chunk, so
 //! the whole file is never held: NDJSON (a record a line), a JSON array (a
-//! record an element, even when the array spans lines) or CSV (a header row,
-//! then a record a row; quoted cells may hold line breaks).
+//! record an element, even when the array spans lines), JSON objects printed
+//! over several lines one after another (`jq .`'s output: a first line of `{`
+//! alone) or CSV (a header row, then a record a row; quoted cells may hold
+//! line breaks).
 
 use std::sync::Arc;
 
@@ -12,6 +14,8 @@ use super::csv::Header;
 pub enum Format {
     Ndjson,
     JsonArray,
+    /// JSON objects printed over several lines, one after another (a first line of `{` alone).
+    JsonObjects,
     Csv,
 }
 
@@ -20,6 +24,7 @@ impl Format {
         match self {
             Format::Ndjson => "NDJSON",
             Format::JsonArray => "JSON array",
+            Format::JsonObjects => "JSON objects",
             Format::Csv => "CSV",
         }
     }
@@ -93,6 +98,21 @@ impl Batch {
     }
 }
 
+/// Where a CSV row's cutter is within a cell (RFC 4180, as [`split_row`](super::csv::split_row)
+/// reads a row): only a cell's first character opens a quote, so a `"` further in (`12" TV`) is
+/// text and never hides the line breaks after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// At the start of a cell: a `"` opens a quoted cell.
+    Start,
+    /// In a cell that did not start with a quote: a `"` is text.
+    Plain,
+    /// Inside a quoted cell: line breaks and commas are text.
+    Quoted,
+    /// A `"` inside a quoted cell: a second one is an escaped quote, anything else ends the quote.
+    QuoteSeen,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Arr {
     /// Before the opening `[`.
@@ -127,8 +147,8 @@ pub struct Reader {
     elem_start: usize,
     elem_line: u64,
     elem_problem: Option<String>,
-    /// CSV: inside a quoted cell.
-    quoted: bool,
+    /// CSV: where the cutter is in the current cell.
+    cell: Cell,
     header: Option<Arc<Header>>,
     /// Bytes fed, for progress.
     fed: u64,
@@ -161,7 +181,7 @@ impl Reader {
             elem_start: 0,
             elem_line: 1,
             elem_problem: None,
-            quoted: false,
+            cell: Cell::Start,
             header: None,
             fed: 0,
             saw_content: false,
@@ -227,25 +247,11 @@ impl Reader {
             }
             check_text(&self.carry)?;
         }
-        if self.format.is_none() {
-            match self.carry.iter().find(|b| !b.is_ascii_whitespace()) {
-                None => {
-                    // Only blank so far: keep the line count, drop the bytes.
-                    self.line += self.carry.iter().filter(|&&b| b == b'\n').count() as u64;
-                    self.carry.clear();
-                    return Ok(self.empty());
-                }
-                Some(b'[') => self.format = Some(Format::JsonArray),
-                Some(b'{') => self.format = Some(Format::Ndjson),
-                Some(_) => self.format = Some(Format::Csv),
-            }
-            self.pos_line = self.line;
-            self.saw_content = true;
-        }
-        let batch = match self.format {
+        let batch = match self.detect(false) {
+            None => self.empty(),
             Some(Format::Ndjson) => self.lines(false),
-            Some(Format::JsonArray) => self.array(false),
-            _ => self.csv(false)?,
+            Some(Format::JsonArray | Format::JsonObjects) => self.array(false),
+            Some(Format::Csv) => self.csv(false)?,
         };
         if self.carry.len() > MAX_RECORD {
             return Err(FileError(format!(
@@ -259,6 +265,7 @@ impl Reader {
 
     /// The end of the file: whatever is left is the last record.
     pub fn finish(&mut self) -> Result<Batch, FileError> {
+        self.detect(true);
         if !self.saw_content {
             return Err(FileError(if self.fed == 0 {
                 "the file is empty: a portfolio is NDJSON, a JSON array or CSV with a header row"
@@ -269,9 +276,36 @@ impl Reader {
         }
         match self.format {
             Some(Format::Ndjson) => Ok(self.lines(true)),
-            Some(Format::JsonArray) => Ok(self.array(true)),
+            Some(Format::JsonArray | Format::JsonObjects) => Ok(self.array(true)),
             _ => self.csv(true),
         }
+    }
+
+    /// The format, decided from the first non-blank byte (and, for `{`, whether its line holds
+    /// anything else) once that much has arrived or the file ends; `None` until then. Blank
+    /// text before it is dropped, its lines counted.
+    fn detect(&mut self, end: bool) -> Option<Format> {
+        if self.format.is_some() {
+            return self.format;
+        }
+        let format = match head_format(&self.carry, end) {
+            Head::Blank => {
+                // Only blank so far: keep the line count, drop the bytes.
+                self.line += self.carry.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.carry.clear();
+                return None;
+            }
+            Head::Unsure => return None,
+            Head::Format(format) => format,
+        };
+        if format == Format::JsonObjects {
+            // No `[` to open it: each object is an element from the start.
+            self.arr = Arr::Value;
+        }
+        self.format = Some(format);
+        self.pos_line = self.line;
+        self.saw_content = true;
+        self.format
     }
 
     fn empty(&self) -> Batch {
@@ -306,6 +340,7 @@ impl Reader {
         let mut recs = Vec::new();
         let mut i = self.pos;
         let mut line = self.pos_line;
+        let objects = self.format == Some(Format::JsonObjects);
         let mut carry = std::mem::take(&mut self.carry);
         let b = &carry;
         // Where the text handed out ends: after the last complete element.
@@ -322,11 +357,12 @@ impl Reader {
                     }
                 }
                 Arr::Value | Arr::After if c.is_ascii_whitespace() => {}
-                Arr::Value | Arr::After if c == b']' => {
+                Arr::Value | Arr::After if c == b']' && !objects => {
                     self.arr = Arr::Done;
                     cut = i + 1;
                     cut_line = line;
                 }
+                // (Objects may have commas between them too: an array's inside without `[ ]`.)
                 Arr::Value | Arr::After if c == b',' => {
                     if self.arr == Arr::Value {
                         self.elem_problem = Some("an empty record (two commas in a row)".into());
@@ -334,7 +370,7 @@ impl Reader {
                     self.arr = Arr::Value;
                 }
                 Arr::Value | Arr::After => {
-                    if self.arr == Arr::After {
+                    if self.arr == Arr::After && !objects {
                         self.elem_problem =
                             Some("expected `,` or `]` before this record".to_string());
                     }
@@ -422,10 +458,13 @@ impl Reader {
                     start: self.elem_start,
                     end: b.len(),
                     line: self.elem_line,
-                    problem: Some(
-                        "the file ends inside this record: the JSON array never closes".into(),
-                    ),
+                    problem: Some(if objects {
+                        "the file ends inside this record".into()
+                    } else {
+                        "the file ends inside this record: the JSON array never closes".into()
+                    }),
                 }),
+                Arr::Value | Arr::After if objects => {}
                 Arr::Value | Arr::After => recs.push(Rec {
                     start: b.len(),
                     end: b.len(),
@@ -488,36 +527,40 @@ impl Reader {
         let mut header_text: Option<(usize, usize)> = None;
         while i < b.len() {
             let c = b[i];
-            if c == b'"' {
-                self.quoted = !self.quoted;
-            } else if c == b'\n' {
+            if c == b'\n' {
                 line += 1;
-                if !self.quoted {
-                    let row = (start, i);
-                    let blank = b[start..i].iter().all(|c| c.is_ascii_whitespace());
-                    if !blank {
-                        if self.header.is_none() && header_text.is_none() {
-                            header_text = Some(row);
-                        } else {
-                            recs.push(Rec {
-                                start,
-                                end: i,
-                                line: start_line,
-                                problem: None,
-                            });
-                        }
+            }
+            self.cell = match (self.cell, c) {
+                (Cell::Quoted, b'"') => Cell::QuoteSeen,
+                (Cell::Quoted, _) | (Cell::QuoteSeen, b'"') => Cell::Quoted,
+                (Cell::Start, b'"') => Cell::Quoted,
+                (_, b',' | b'\n') => Cell::Start,
+                _ => Cell::Plain,
+            };
+            if c == b'\n' && self.cell == Cell::Start {
+                let row = (start, i);
+                let blank = blank_row(&b[start..i]);
+                if !blank {
+                    if self.header.is_none() && header_text.is_none() {
+                        header_text = Some(row);
+                    } else {
+                        recs.push(Rec {
+                            start,
+                            end: i,
+                            line: start_line,
+                            problem: None,
+                        });
                     }
-                    start = i + 1;
-                    start_line = line;
                 }
+                start = i + 1;
+                start_line = line;
             }
             i += 1;
         }
         if end && start < b.len() {
-            let blank = b[start..].iter().all(|c| c.is_ascii_whitespace());
+            let blank = blank_row(&b[start..]);
             if !blank {
-                let problem = self
-                    .quoted
+                let problem = (self.cell == Cell::Quoted)
                     .then(|| "the file ends inside a quoted cell of this row".to_string());
                 if self.header.is_none() && header_text.is_none() {
                     header_text = Some((start, b.len()));
@@ -642,6 +685,48 @@ impl LineRange {
     }
 }
 
+/// A CSV row that holds no value: blank, or only empty cells (`,,`, as Excel saves rows it once
+/// formatted). Like a blank line it is no loan.
+fn blank_row(row: &[u8]) -> bool {
+    row.iter().all(|&c| c.is_ascii_whitespace() || c == b',')
+}
+
+/// What a file's first bytes say about its format.
+enum Head {
+    /// Only blank so far.
+    Blank,
+    /// A first line of `{` that has not ended yet.
+    Unsure,
+    Format(Format),
+}
+
+fn head_format(head: &[u8], end: bool) -> Head {
+    let Some(i) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Head::Blank;
+    };
+    Head::Format(match head[i] {
+        b'[' => Format::JsonArray,
+        b'{' => {
+            // No NDJSON record is `{` alone on its line: an object printed over several lines.
+            let rest = &head[i + 1..];
+            match memchr::memchr(b'\n', rest) {
+                Some(n) if rest[..n].trim_ascii().is_empty() => Format::JsonObjects,
+                Some(_) => Format::Ndjson,
+                None if end && rest.trim_ascii().is_empty() => Format::JsonObjects,
+                None if end || rest.len() > MAX_RECORD => Format::Ndjson,
+                None => return Head::Unsure,
+            }
+        }
+        _ => Format::Csv,
+    })
+}
+
+/// Whether a file whose first bytes are `head` can be shared out by byte ranges of lines
+/// ([`Reader::ndjson_from_middle`]): NDJSON, not gzipped, its first line whole in `head`.
+pub fn shareable_head(head: &[u8]) -> bool {
+    !super::is_gzip(head) && matches!(head_format(head, false), Head::Format(Format::Ndjson))
+}
+
 /// How many invalid UTF-8 sequences `bytes` holds (a character cut at the end is not one).
 fn invalid_utf8(mut bytes: &[u8]) -> usize {
     let mut count = 0;
@@ -657,6 +742,12 @@ fn invalid_utf8(mut bytes: &[u8]) -> usize {
 /// file with a few bytes of another encoding (a Latin-1 `Mu\xf1oz`) is read: those records are
 /// errors at their lines, as they are further into the file.
 fn check_text(chunk: &[u8]) -> Result<(), FileError> {
+    // Windows PowerShell's `Out-File` and Excel's "Unicode Text" write UTF-16: text, but not UTF-8.
+    if chunk.starts_with(b"\xFF\xFE") || chunk.starts_with(b"\xFE\xFF") {
+        return Err(FileError(
+            "this is not a portfolio as it is saved: the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8".into(),
+        ));
+    }
     let head = &chunk[..chunk.len().min(8192)];
     let binary = head.contains(&0) || invalid_utf8(head) * 16 > head.len();
     if binary {

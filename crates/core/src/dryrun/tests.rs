@@ -162,6 +162,105 @@ fn json_arrays_and_csv_give_the_same_answers() {
 }
 
 #[test]
+fn a_quote_inside_an_unquoted_csv_cell_is_text_not_the_start_of_a_quoted_cell() {
+    // `12" TV` in a notes column: the row cutter took the `"` as opening a quoted cell, so every
+    // later row was swallowed into one error "the file ends inside a quoted cell" (4 loans read
+    // as 1). RFC 4180 quotes a cell only from its first character, as `split_row` reads it.
+    let csv = "loan-id,status-days-past-due,loan-status,note\r\n1,5,Open,12\" TV\r\n2,5,Open,\"said \"\"hi\"\"\"\r\n3,5,Open,a\"b\"c\r\n4,5,Closed,\"two\nlines\"\r\n5,5,Open,\"\"\r\n";
+    for chunk in [1, 3, 7, 4096] {
+        let r = run(SEED, csv.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (
+                r.tally.loans,
+                r.tally.fired,
+                r.tally.not_fired,
+                r.tally.error_count
+            ),
+            (5, 4, 1, 0),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+        assert_eq!(ids(&r), ["1", "2", "3", "5"]);
+    }
+}
+
+#[test]
+fn json_objects_printed_over_several_lines_are_a_loan_each() {
+    // `jq '.[]' loans.json` prints each loan over several lines, one after another (a first
+    // line of `{` alone, as `reconcile` reads it): read as NDJSON, every line was a "loan" of
+    // its own and an unreadable record (10 loans of errors for 2 loans).
+    let text = "{\n  \"loan-id\": 1,\n  \"status-days-past-due\": 5,\n  \"loan-status\": \"Open\"\n}\r\n{\n  \"loan-id\": 2,\n  \"status-days-past-due\": 4,\n  \"loan-status\": \"Open\"\n}\n\n{\"loan-id\": 3, \"status-days-past-due\": 5, \"loan-status\": \"Collections\"}\n{\n  \"loan-id\": 4,\n  \"status-days-past-due\": 5\n";
+    for chunk in [1, 2, 5, 4096] {
+        let r = run(SEED, text.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (
+                r.tally.loans,
+                r.tally.fired,
+                r.tally.not_fired,
+                r.tally.error_count
+            ),
+            (4, 2, 1, 1),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+        assert_eq!(ids(&r), ["1", "3"]);
+        assert_eq!(r.tally.errors[0].line, 13);
+        assert!(
+            r.tally.errors[0]
+                .message
+                .contains("the file ends inside this record"),
+            "{}",
+            r.tally.errors[0].message
+        );
+    }
+    // The same objects with commas between them (an array's inside, its brackets cut off): a
+    // comma was a record of its own, an unreadable one (2 loans read as 3).
+    let commas = "{\n  \"loan-id\": 1,\n  \"status-days-past-due\": 5,\n  \"loan-status\": \"Open\"\n},\n{\n  \"loan-id\": 2,\n  \"status-days-past-due\": 5,\n  \"loan-status\": \"Open\"\n}\n";
+    for chunk in [1, 3, 4096] {
+        let r = run(SEED, commas.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (r.tally.loans, r.tally.fired, r.tally.error_count),
+            (2, 2, 0),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+    }
+    let mut reader = Reader::new();
+    reader.feed(b" \n{\n").unwrap();
+    assert_eq!(reader.format(), Some(Format::JsonObjects));
+    // A head shared out by byte ranges must be NDJSON: not these objects, not gzip.
+    assert!(shareable_head(b"{\"loan-id\": 1}\n{\"loan-id\": 2}\n"));
+    assert!(!shareable_head(b"{\n  \"loan-id\": 1\n}\n"));
+    assert!(!shareable_head(b"[{\"loan-id\": 1}]"));
+}
+
+#[test]
+fn a_csv_row_of_empty_cells_is_a_blank_line_not_a_loan() {
+    // Excel saves rows it once formatted as `,,` (every cell empty): each was counted as a loan
+    // with no variables and an error "unknown variable …", as no blank line is.
+    let csv =
+        "loan-id,status-days-past-due,loan-status\r\n1,5,Open\r\n,,\r\n2,5,Closed\r\n , ,\r\n,,\n";
+    for chunk in [1, 4, 4096] {
+        let r = run(SEED, csv.as_bytes(), chunk).unwrap();
+        assert_eq!(
+            (r.tally.loans, r.tally.fired, r.tally.error_count),
+            (2, 1, 0),
+            "chunk {chunk}: {:?}",
+            r.tally.errors
+        );
+    }
+    // A row with one value is a loan: its missing variables are errors at its line.
+    let r = run(
+        SEED,
+        b"loan-id,status-days-past-due,loan-status\n,,\n3,,\n",
+        4096,
+    )
+    .unwrap();
+    assert_eq!((r.tally.loans, r.tally.error_count), (1, 1));
+    assert_eq!(r.tally.errors[0].line, 3);
+}
+
+#[test]
 fn bad_files_say_what_is_wrong() {
     assert!(run(SEED, b"", 10).unwrap_err().0.contains("empty"));
     assert!(run(SEED, b"\n \n", 10).unwrap_err().0.contains("blank"));

@@ -12,11 +12,14 @@
 //!
 //! # Table shapes
 //!
-//! - **DuckDB, `--from FILE`**: the NDJSON portfolio (one loan's Context
-//!   Engine variables per line) read by `read_json` with the exact type of
+//! - **DuckDB, `--from FILE`**: the portfolio (NDJSON, a JSON array or objects
+//!   printed one after another, as the dry run reads them: `format = 'auto'`;
+//!   each loan's Context Engine variables) read by `read_json` with the exact type of
 //!   every variable the rule reads, from the catalog: `DECIMAL(38, scale)` for
 //!   numbers and money, `DATE`, `VARCHAR`, `BOOLEAN`, `STRUCT` for dotted paths
-//!   (`customer.primary.id`), `MAP(VARCHAR, STRUCT(...))` for custom fields;
+//!   (`customer.primary.id`); custom fields are read from the raw JSON below
+//!   (LoanPro sends an empty map or entry as `[]`, which a typed `MAP` read
+//!   refuses for the whole file);
 //!   the id field as `VARCHAR` unless the rule reads it (it is only printed).
 //!   The same file is also read as raw JSON (`records = false`) and joined by
 //!   position, which tells a missing key from a JSON `null` and checks that
@@ -113,7 +116,7 @@ impl Dialect {
 pub enum Source {
     /// A table of the dialect's shape (see the module docs).
     Table(String),
-    /// An NDJSON file DuckDB reads itself with `read_json`.
+    /// A JSON portfolio file (NDJSON, an array, printed objects) DuckDB reads itself with `read_json`.
     File(String),
 }
 
@@ -157,6 +160,17 @@ pub fn to_sql(rule: &Rule, catalog: &Catalog, opts: &Options) -> Result<String, 
                     "only DuckDB reads a file itself; for {} load the loans into a table and pass --table",
                     d.label()
                 ),
+                None,
+            )]);
+        }
+    }
+    if let Source::File(path) = &opts.source {
+        let name = path.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        if name.ends_with(".csv") || name.ends_with(".tsv") {
+            return Err(vec![Error::new(
+                crate::ErrorKind::Untranslatable,
+                "--from reads a JSON portfolio (NDJSON, a JSON array), not CSV: the query tells a missing variable from a null by the JSON; convert the file to NDJSON, or load it into a table of the catalog's column types and pass --table",
                 None,
             )]);
         }

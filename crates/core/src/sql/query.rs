@@ -89,15 +89,14 @@ fn json_path(path: &[String]) -> String {
     out
 }
 
-struct Ctx<'t, 'a> {
-    t: &'t Translator<'a>,
+struct Ctx {
     d: Dialect,
     file: bool,
     /// The loan id as SQL in the CTE, for error messages.
     id: String,
 }
 
-impl Ctx<'_, '_> {
+impl Ctx {
     fn lit(&self, s: &str) -> String {
         string_literal(s, self.d)
     }
@@ -237,7 +236,13 @@ impl Ctx<'_, '_> {
         };
         match self.d {
             Dialect::DuckDb | Dialect::Spark => {
-                let value = self.typed_access(path, map_field, "t");
+                // A custom field's value is read from the raw JSON: LoanPro sends an empty map
+                // (or entry) as `[]`, which a typed `MAP` read refuses for the whole file.
+                let value = if self.file && map_field {
+                    self.raw_scalar(path, s)
+                } else {
+                    self.typed_access(path, map_field, "t")
+                };
                 if self.file {
                     let jp = self.lit(&json_path(path));
                     let (allowed, what) = match s {
@@ -317,6 +322,20 @@ impl Ctx<'_, '_> {
     }
 
     /// Typed access: struct fields, or `m['k'].f` inside a map.
+    /// A value read from the file's raw JSON (DuckDB `--from`), as the catalog's type; the
+    /// checks beside it stop the query on a value of another type first.
+    fn raw_scalar(&self, path: &[String], s: Scalar) -> String {
+        let jp = self.lit(&json_path(path));
+        match s {
+            Scalar::Text => format!("json_extract_string(r.loan, {jp})"),
+            Scalar::Date => format!("CAST(json_extract_string(r.loan, {jp}) AS DATE)"),
+            Scalar::Bool => format!("CAST(json_extract(r.loan, {jp}) AS BOOLEAN)"),
+            Scalar::Num(scale) => {
+                format!("CAST(json_extract_string(r.loan, {jp}) AS DECIMAL(38, {scale}))")
+            }
+        }
+    }
+
     fn typed_access(&self, path: &[String], map_field: bool, alias: &str) -> String {
         if !map_field {
             return self.typed(alias, path);
@@ -375,7 +394,6 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
         }
     };
     let ctx = Ctx {
-        t,
         d,
         file,
         id: id_sql.clone(),
@@ -444,21 +462,17 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
                 _ if file => format!("json_exists(r.loan, {})", ctx.lit(&json_path(path))),
                 _ => "TRUE".into(),
             },
-            ColKey::MapSet(path) => {
-                map_decl(&ctx, &mut typed_tree, path).map_err(conflict)?;
-                match d {
-                    Dialect::Postgres => {
-                        format!("COALESCE(jsonb_typeof({}) <> 'null', FALSE)", ctx.pg(path))
-                    }
-                    _ if file => format!(
-                        "COALESCE(json_type(r.loan, {}) <> 'NULL', FALSE)",
-                        ctx.lit(&json_path(path))
-                    ),
-                    _ => format!("{} IS NOT NULL", ctx.typed("t", path)),
+            ColKey::MapSet(path) => match d {
+                Dialect::Postgres => {
+                    format!("COALESCE(jsonb_typeof({}) <> 'null', FALSE)", ctx.pg(path))
                 }
-            }
+                _ if file => format!(
+                    "COALESCE(json_type(r.loan, {}) <> 'NULL', FALSE)",
+                    ctx.lit(&json_path(path))
+                ),
+                _ => format!("{} IS NOT NULL", ctx.typed("t", path)),
+            },
             ColKey::MapHas(path, key) => {
-                map_decl(&ctx, &mut typed_tree, path).map_err(conflict)?;
                 let mut p = path.clone();
                 p.push(key.clone());
                 match d {
@@ -477,7 +491,6 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
                 }
             }
             ColKey::EntrySet(path, key) => {
-                map_decl(&ctx, &mut typed_tree, path).map_err(conflict)?;
                 let mut p = path.clone();
                 p.push(key.clone());
                 match d {
@@ -497,7 +510,6 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
                 }
             }
             ColKey::Field(path, key, field) => {
-                map_decl(&ctx, &mut typed_tree, path).map_err(conflict)?;
                 let s = col.scalar.expect("field columns are typed");
                 let mut p = path.clone();
                 p.push(key.clone());
@@ -537,13 +549,15 @@ pub(crate) fn assemble(t: &mut Translator, cond: &B, opts: &Options) -> Result<S
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            // `auto`: NDJSON, a JSON array or objects printed one after another, the JSON
+            // shapes the dry run reads (each read of the file detects the same one).
             let mut out = format!(
-                "read_json({file_lit}, format = 'newline_delimited', records = true,\n    columns = {{{}}}) AS t\n  POSITIONAL JOIN read_json({file_lit}, format = 'newline_delimited', records = false,\n    columns = {{'loan': 'JSON'}}) AS r",
+                "read_json({file_lit}, format = 'auto', records = true,\n    columns = {{{}}}) AS t\n  POSITIONAL JOIN read_json({file_lit}, format = 'auto', records = false,\n    columns = {{'loan': 'JSON'}}) AS r",
                 columns(&typed_tree, None)
             );
             for w in &wide_scales {
                 out.push_str(&format!(
-                    "\n  POSITIONAL JOIN read_json({file_lit}, format = 'newline_delimited', records = true, ignore_errors = true,\n    columns = {{{}}}) AS w{w}",
+                    "\n  POSITIONAL JOIN read_json({file_lit}, format = 'auto', records = true, ignore_errors = true,\n    columns = {{{}}}) AS w{w}",
                     columns(&wide_tree, Some(*w))
                 ));
             }
@@ -582,25 +596,4 @@ fn table_name(name: &str, d: Dialect) -> String {
         })
         .collect::<Vec<_>>()
         .join(".")
-}
-
-fn map_decl(ctx: &Ctx, tree: &mut BTreeMap<String, Node>, path: &[String]) -> Result<(), String> {
-    if !ctx.file {
-        return Ok(());
-    }
-    let span = Span {
-        start: 0,
-        end: 0,
-        line: 1,
-        col: 1,
-    };
-    let Ok(VarShape::Map(fields)) = ctx.t.shape(&path.join("."), span) else {
-        return Err(path.join("."));
-    };
-    let entry = fields
-        .iter()
-        .map(|(f, s)| format!("{} {}", quote_ident(f, Dialect::DuckDb), duck_type(*s)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    insert(tree, path, format!("MAP(VARCHAR, STRUCT({entry}))"))
 }
