@@ -184,6 +184,9 @@ const TEXTS: &[&str] = &[
     "a,b",
     "L42-20132",
     "x",
+    // Whitespace to Rust, not to Java's `Character.isWhitespace`, and the reverse.
+    "\u{a0}",
+    "\u{1c}x\u{2007}",
 ];
 const DATES: &[&str] = &["2024-05-01", "2023-12-31", "2024-02-29", "2024-05-02"];
 const KEYWORDS: &[&str] = &["value", "id", "date", "35", "missing", "amount"];
