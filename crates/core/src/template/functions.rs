@@ -239,7 +239,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathAdd(a, b)",
         description: "a + b, in exact decimals.",
-        output: "mathAdd('setup-loan-amount', 'setup-underwriting') → 10150 for 10000 and 150 (documented).",
+        output: "mathAdd('setup-loan-amount', 'setup-underwriting') → 10150 for 10000.00 and 150.00 (documented). Chosen, for every math function: no trailing zeros, as that example prints (125.50 + 0 → 125.5).",
         render: |c| calls::math(c, MathOp::Add),
     },
     Definition {
@@ -249,7 +249,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathSubtract(a, b)",
         description: "a − b, in exact decimals.",
-        output: "mathSubtract('setup-loan-amount', 'setup-underwriting') → 9850 (documented).",
+        output: "mathSubtract('setup-loan-amount', 'setup-underwriting') → 9850 for 10000.00 and 150.00 (documented).",
         render: |c| calls::math(c, MathOp::Subtract),
     },
     Definition {
@@ -259,7 +259,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathMultiply(a, b)",
         description: "a × b, in exact decimals.",
-        output: "mathMultiply('setup-loan-amount', 10) → 100000 (documented).",
+        output: "mathMultiply('setup-loan-amount', 10) → 100000 for 10000.00 (documented).",
         render: |c| calls::math(c, MathOp::Multiply),
     },
     Definition {
@@ -269,7 +269,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathDivide(a, b)",
         description: "a ÷ b, in exact decimals; dividing by zero is an error.",
-        output: "mathDivide('setup-loan-amount', 10) → 1000. Chosen: the exact quotient without trailing zeros (10 ÷ 4 → 2.5).",
+        output: "mathDivide('setup-loan-amount', 10) → 1000 (documented). Chosen: the exact quotient (10 ÷ 4 → 2.5).",
         render: |c| calls::math(c, MathOp::Divide),
     },
     Definition {
@@ -289,7 +289,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathPow(base, exponent)",
         description: "base to a whole exponent from -64 to 64, in exact decimals.",
-        output: "mathPow(2, 10) → 1024. Chosen: a fractional exponent is an error (exact decimals cannot hold most such results).",
+        output: "mathPow(2, 10) → 1024; mathPow(1.50, 2) → 2.25. Chosen: a fractional exponent is an error (exact decimals cannot hold most such results).",
         render: |c| calls::math(c, MathOp::Pow),
     },
     Definition {
@@ -370,14 +370,21 @@ pub enum MathOp {
 }
 
 /// Exact arithmetic; overflow and division by zero are errors, not infinities.
+/// The result has no trailing zeros: LoanPro's Template Math page prints
+/// 10150 for a loan amount of $10,000 plus a $150 fee, variables its context
+/// holds as currency (`10000.00`, `150.00`).
 pub fn math(op: MathOp, a: Decimal, b: Decimal) -> Result<Decimal, String> {
+    exact(op, a, b).map(|x| x.normalize())
+}
+
+fn exact(op: MathOp, a: Decimal, b: Decimal) -> Result<Decimal, String> {
     let overflow = || "the result is too large for exact arithmetic".to_string();
     match op {
         MathOp::Add => a.checked_add(b).ok_or_else(overflow),
         MathOp::Subtract => a.checked_sub(b).ok_or_else(overflow),
         MathOp::Multiply => a.checked_mul(b).ok_or_else(overflow),
         MathOp::Divide if b.is_zero() => Err("division by zero".into()),
-        MathOp::Divide => a.checked_div(b).map(|q| q.normalize()).ok_or_else(overflow),
+        MathOp::Divide => a.checked_div(b).ok_or_else(overflow),
         MathOp::Pow => {
             if !b.fract().is_zero() || b.abs() > Decimal::from(64) {
                 return Err(format!(
@@ -393,7 +400,7 @@ pub fn math(op: MathOp, a: Decimal, b: Decimal) -> Result<Decimal, String> {
                 if result.is_zero() {
                     return Err("division by zero".into());
                 }
-                result = (Decimal::ONE / result).normalize();
+                result = Decimal::ONE / result;
             }
             Ok(result)
         }
@@ -897,7 +904,13 @@ mod tests {
             math(MathOp::Add, d("5000"), d("125.50"))
                 .unwrap()
                 .to_string(),
-            "5125.50"
+            "5125.5"
+        );
+        assert_eq!(
+            math(MathOp::Multiply, d("10000.00"), d("10"))
+                .unwrap()
+                .to_string(),
+            "100000"
         );
         assert_eq!(
             math(MathOp::Subtract, d("0.3"), d("0.1"))
