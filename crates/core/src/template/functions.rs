@@ -173,7 +173,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Date, Role::Setting],
         signature: "formatDateTime(date, format)",
         description: "A date or timestamp in a PHP date() format (every PHP format letter; `\\` escapes one).",
-        output: "formatDateTime('current-date', 'l, F j, Y') → Monday, September 26, 2022. Without a format: m/d/Y (chosen). Times without a zone are read as UTC.",
+        output: "formatDateTime('current-date', 'l, F j, Y') → Monday, September 26, 2022. Without a format: m/d/Y (chosen). Times without a zone are read as UTC. No date (null or empty, as on a loan without one) prints nothing, as v() prints a null (chosen).",
         render: calls::format_date_time,
     },
     Definition {
@@ -183,7 +183,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Date],
         signature: "companyFormatDateTime(date)",
         description: "A date in the company's date format, a tenant setting LoanPro does not publish.",
-        output: "Chosen: m/d/Y, the US format LoanPro's own examples show (2020-01-25 → 01/25/2020).",
+        output: "Chosen: m/d/Y, the US format LoanPro's own examples show (2020-01-25 → 01/25/2020); no date prints nothing, as for formatDateTime.",
         render: calls::company_format_date_time,
     },
     Definition {
