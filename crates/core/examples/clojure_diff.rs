@@ -703,7 +703,7 @@ impl Gen<'_> {
     }
 
     fn any(&mut self, d: u32) -> G {
-        match self.r.index(8) {
+        match self.r.index(9) {
             0 => G::Vector(self.args(Want::Any, 0, 3, d)),
             1 => call(
                 "get",
@@ -736,6 +736,15 @@ impl Gen<'_> {
                 self.one_of(&["min", "max", "+", "*"]),
                 vec![self.expr(Want::Any, d)],
             ),
+            6 => {
+                // `nth` of a vector, text, nil (a missing variable), with and
+                // without a default.
+                let mut args = vec![self.any_leaf(), G::Int(self.r.range(-1, 3))];
+                if self.r.percent(60) {
+                    args.push(self.const_leaf());
+                }
+                call("nth", args)
+            }
             _ => self.branch(Want::Any, d),
         }
     }
