@@ -78,7 +78,9 @@ pub(crate) fn get_in<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, _: Span) -> 
     let keys = m.arg(a, 1)?;
     let default = optional(m, a, 2)?;
     let keys = match &*keys {
-        Value::Vector(k) => k,
+        Value::Vector(k) => &k[..],
+        // Clojure: `(get-in m nil)` is `m`.
+        Value::Nil => &[],
         other => return Err(type_error("a vector of keys", other, a.span(1))),
     };
     for key in keys {
