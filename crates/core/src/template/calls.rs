@@ -123,6 +123,15 @@ pub(super) fn name_of(mut c: Call, name: fn(&str) -> Option<String>, expected: &
     })
 }
 
+/// `collectionItem`: a collection item's label; a variable holding anything
+/// else (a label already) prints as it is, never an error.
+pub(super) fn collection_item(mut c: Call) -> Called {
+    let item = c.text(0)?;
+    Ok(Value::Text(
+        functions::collection_label(&item).unwrap_or(item),
+    ))
+}
+
 /// The two-number math functions; both arguments are read (and their
 /// problems reported) before either error is returned.
 pub(super) fn math(mut c: Call, op: MathOp) -> Called {

@@ -226,11 +226,8 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Collection],
         signature: "collectionItem(item)",
         description: "A LoanPro collection item (`loan.frequency.monthly`) as its label.",
-        output: "Chosen: the item's last part, camelCase split into capitalised words: loan.frequency.semiMonthly → Semi Monthly. Text without a dot is an error.",
-        render: |c| {
-            let expected = "a collection item (expected dotted names such as `loan.frequency.monthly`)";
-            calls::name_of(c, collection_label, expected)
-        },
+        output: "Chosen: the item's last part, camelCase split into capitalised words: loan.frequency.semiMonthly → Semi Monthly. A value that is no collection item, already a label (Monthly, as the built-in sample loans hold), is printed unchanged.",
+        render: calls::collection_item,
     },
     Definition {
         function: Function::MathAdd,
