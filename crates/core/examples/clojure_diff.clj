@@ -245,6 +245,13 @@
        (throw (IllegalArgumentException. "index must be a whole number")))
      core)))
 
+(defn- no-character [x]
+  (if (char? x) (do (tag! :no-characters) (str x)) x))
+
+(defn hw-nth
+  ([coll i] (no-character (nth coll i)))
+  ([coll i default] (no-character (nth coll i default))))
+
 ;; ---------------------------------------------------------------- running
 
 (def shims
@@ -252,7 +259,7 @@
    '/ `hw-div, 'quot `hw-quot, 'rem `hw-rem, 'mod `hw-mod,
    '+ `hw+, '* `hw*, '- `hw-, 'inc `hw-inc, 'dec `hw-dec,
    '< `hw<, '> `hw>, '<= `hw<=, '>= `hw>=,
-   'str `hw-str, 'subs `hw-subs,
+   'str `hw-str, 'subs `hw-subs, 'nth `hw-nth,
    'clojure.string/upper-case `hw-upper-case, 'clojure.string/lower-case `hw-lower-case,
    'clojure.string/starts-with? `hw-starts-with?, 'clojure.string/ends-with? `hw-ends-with?,
    'clojure.string/includes? `hw-includes?})

@@ -184,6 +184,9 @@ const TEXTS: &[&str] = &[
     "a,b",
     "L42-20132",
     "x",
+    // Whitespace to Rust, not to Java's `Character.isWhitespace`, and the reverse.
+    "\u{a0}",
+    "\u{1c}x\u{2007}",
 ];
 const DATES: &[&str] = &["2024-05-01", "2023-12-31", "2024-02-29", "2024-05-02"];
 const KEYWORDS: &[&str] = &["value", "id", "date", "35", "missing", "amount"];
@@ -700,7 +703,7 @@ impl Gen<'_> {
     }
 
     fn any(&mut self, d: u32) -> G {
-        match self.r.index(8) {
+        match self.r.index(9) {
             0 => G::Vector(self.args(Want::Any, 0, 3, d)),
             1 => call(
                 "get",
@@ -733,6 +736,15 @@ impl Gen<'_> {
                 self.one_of(&["min", "max", "+", "*"]),
                 vec![self.expr(Want::Any, d)],
             ),
+            6 => {
+                // `nth` of a vector, text, nil (a missing variable), with and
+                // without a default.
+                let mut args = vec![self.any_leaf(), G::Int(self.r.range(-1, 3))];
+                if self.r.percent(60) {
+                    args.push(self.const_leaf());
+                }
+                call("nth", args)
+            }
             _ => self.branch(Want::Any, d),
         }
     }

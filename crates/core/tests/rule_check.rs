@@ -141,3 +141,16 @@ fn thread_steps_are_checked() {
     assert_eq!(f[0].0, ErrorKind::UnknownFunction);
     assert_eq!(f[1].0, ErrorKind::Type);
 }
+
+/// Clojure 1.11: `(get-in m nil)` is `m` (no keys, no steps), so nil is not
+/// a type error where `get-in` takes its keys; a number still is.
+#[test]
+fn get_in_takes_nil_keys() {
+    assert_eq!(
+        findings("(= (get-in setup-custom-fields nil) 1)", loanpro()),
+        vec![]
+    );
+    let f = findings("(= (get-in setup-custom-fields 5) 1)", loanpro());
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].0, ErrorKind::Type);
+}

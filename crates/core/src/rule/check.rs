@@ -343,7 +343,8 @@ impl<'c> Checker<'c> {
                 }
             }
             Param::Keys => {
-                if !matches!(a.ty, Ty::Coll | Ty::Any) {
+                // No keys (nil) are no steps, as in Clojure.
+                if !matches!(a.ty, Ty::Coll | Ty::Any | Ty::Nil) {
                     self.type_error("a vector of keys", a);
                 }
             }

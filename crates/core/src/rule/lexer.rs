@@ -258,6 +258,26 @@ fn parse_number(text: &str) -> Result<Decimal, String> {
     if !ok {
         return Err(format!("invalid number `{}`", crate::error::quote(text)));
     }
+    // Clojure's reader takes a whole number with a leading zero as octal:
+    // `010` is 8, and `08` is no number at all.
+    if frac.is_none() && whole.len() > 1 && whole.starts_with('0') {
+        let octal = u128::from_str_radix(whole, 8)
+            .ok()
+            .and_then(|n| i128::try_from(n).ok())
+            .and_then(|n| Decimal::try_from_i128_with_scale(n, 0).ok());
+        return match octal {
+            Some(n) if text.starts_with('-') => Ok(-n),
+            Some(n) => Ok(n),
+            None if whole.bytes().all(|b| (b'0'..=b'7').contains(&b)) => Err(format!(
+                "number `{}` is outside the exact range (28 significant digits)",
+                crate::error::quote(text)
+            )),
+            None => Err(format!(
+                "invalid number `{}`: a leading zero makes a number octal in Clojure, where 8 and 9 are no digits",
+                crate::error::quote(text)
+            )),
+        };
+    }
     Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text)).map_err(|_| {
         format!(
             "number `{}` is outside the exact range (28 significant digits)",

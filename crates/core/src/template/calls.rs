@@ -45,10 +45,15 @@ impl Call<'_, '_> {
         }
     }
 
-    /// The first argument as a date or timestamp.
-    fn date(&mut self) -> Result<DateTime, Option<Error>> {
+    /// The first argument as a date or timestamp; `None` when it is nil or
+    /// empty text, as LoanPro's date variables are on a loan that has no
+    /// such date (`date-of-first-delinquency` on a current loan).
+    fn date(&mut self) -> Result<Option<DateTime>, Option<Error>> {
         let text = self.text(0)?;
-        DateTime::parse(&text).ok_or_else(|| {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        DateTime::parse(&text).map(Some).ok_or_else(|| {
             Some(Error::at(
                 ErrorKind::Type,
                 format!("`{text}` is not a date (expected YYYY-MM-DD, optionally with a time)"),
@@ -76,14 +81,19 @@ pub(super) fn format_number(mut c: Call) -> Called {
     )))
 }
 
+/// A date function prints nothing for no date, as `v()` prints a null.
 pub(super) fn format_date_time(mut c: Call) -> Called {
-    let dt = c.date()?;
+    let Some(dt) = c.date()? else {
+        return Ok(Value::Nil);
+    };
     let format = c.setting(1, functions::DEFAULT_DATE_FORMAT)?;
     Ok(Value::Text(functions::format_date_time(&dt, &format)))
 }
 
 pub(super) fn company_format_date_time(mut c: Call) -> Called {
-    let dt = c.date()?;
+    let Some(dt) = c.date()? else {
+        return Ok(Value::Nil);
+    };
     Ok(Value::Text(functions::format_date_time(
         &dt,
         functions::COMPANY_DATE_FORMAT,
@@ -111,6 +121,15 @@ pub(super) fn name_of(mut c: Call, name: fn(&str) -> Option<String>, expected: &
             c.args[0].span(),
         ))
     })
+}
+
+/// `collectionItem`: a collection item's label; a variable holding anything
+/// else (a label already) prints as it is, never an error.
+pub(super) fn collection_item(mut c: Call) -> Called {
+    let item = c.text(0)?;
+    Ok(Value::Text(
+        functions::collection_label(&item).unwrap_or(item),
+    ))
 }
 
 /// The two-number math functions; both arguments are read (and their

@@ -173,7 +173,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Date, Role::Setting],
         signature: "formatDateTime(date, format)",
         description: "A date or timestamp in a PHP date() format (every PHP format letter; `\\` escapes one).",
-        output: "formatDateTime('current-date', 'l, F j, Y') → Monday, September 26, 2022. Without a format: m/d/Y (chosen). Times without a zone are read as UTC.",
+        output: "formatDateTime('current-date', 'l, F j, Y') → Monday, September 26, 2022. Without a format: m/d/Y (chosen). Times without a zone are read as UTC. No date (null or empty, as on a loan without one) prints nothing, as v() prints a null (chosen).",
         render: calls::format_date_time,
     },
     Definition {
@@ -183,7 +183,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Date],
         signature: "companyFormatDateTime(date)",
         description: "A date in the company's date format, a tenant setting LoanPro does not publish.",
-        output: "Chosen: m/d/Y, the US format LoanPro's own examples show (2020-01-25 → 01/25/2020).",
+        output: "Chosen: m/d/Y, the US format LoanPro's own examples show (2020-01-25 → 01/25/2020); no date prints nothing, as for formatDateTime.",
         render: calls::company_format_date_time,
     },
     Definition {
@@ -226,11 +226,8 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Collection],
         signature: "collectionItem(item)",
         description: "A LoanPro collection item (`loan.frequency.monthly`) as its label.",
-        output: "Chosen: the item's last part, camelCase split into capitalised words: loan.frequency.semiMonthly → Semi Monthly. Text without a dot is an error.",
-        render: |c| {
-            let expected = "a collection item (expected dotted names such as `loan.frequency.monthly`)";
-            calls::name_of(c, collection_label, expected)
-        },
+        output: "Chosen: the item's last part, camelCase split into capitalised words: loan.frequency.semiMonthly → Semi Monthly. A value that is no collection item, already a label (Monthly, as the built-in sample loans hold), is printed unchanged.",
+        render: calls::collection_item,
     },
     Definition {
         function: Function::MathAdd,
@@ -239,7 +236,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathAdd(a, b)",
         description: "a + b, in exact decimals.",
-        output: "mathAdd('setup-loan-amount', 'setup-underwriting') → 10150 for 10000 and 150 (documented).",
+        output: "mathAdd('setup-loan-amount', 'setup-underwriting') → 10150 for 10000.00 and 150.00 (documented). Chosen, for every math function: no trailing zeros, as that example prints (125.50 + 0 → 125.5).",
         render: |c| calls::math(c, MathOp::Add),
     },
     Definition {
@@ -249,7 +246,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathSubtract(a, b)",
         description: "a − b, in exact decimals.",
-        output: "mathSubtract('setup-loan-amount', 'setup-underwriting') → 9850 (documented).",
+        output: "mathSubtract('setup-loan-amount', 'setup-underwriting') → 9850 for 10000.00 and 150.00 (documented).",
         render: |c| calls::math(c, MathOp::Subtract),
     },
     Definition {
@@ -259,7 +256,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathMultiply(a, b)",
         description: "a × b, in exact decimals.",
-        output: "mathMultiply('setup-loan-amount', 10) → 100000 (documented).",
+        output: "mathMultiply('setup-loan-amount', 10) → 100000 for 10000.00 (documented).",
         render: |c| calls::math(c, MathOp::Multiply),
     },
     Definition {
@@ -269,7 +266,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathDivide(a, b)",
         description: "a ÷ b, in exact decimals; dividing by zero is an error.",
-        output: "mathDivide('setup-loan-amount', 10) → 1000. Chosen: the exact quotient without trailing zeros (10 ÷ 4 → 2.5).",
+        output: "mathDivide('setup-loan-amount', 10) → 1000 (documented). Chosen: the exact quotient (10 ÷ 4 → 2.5).",
         render: |c| calls::math(c, MathOp::Divide),
     },
     Definition {
@@ -289,7 +286,7 @@ pub const TABLE: [Definition; 16] = [
         roles: &[Role::Number, Role::Number],
         signature: "mathPow(base, exponent)",
         description: "base to a whole exponent from -64 to 64, in exact decimals.",
-        output: "mathPow(2, 10) → 1024. Chosen: a fractional exponent is an error (exact decimals cannot hold most such results).",
+        output: "mathPow(2, 10) → 1024; mathPow(1.50, 2) → 2.25. Chosen: a fractional exponent is an error (exact decimals cannot hold most such results).",
         render: |c| calls::math(c, MathOp::Pow),
     },
     Definition {
@@ -370,14 +367,21 @@ pub enum MathOp {
 }
 
 /// Exact arithmetic; overflow and division by zero are errors, not infinities.
+/// The result has no trailing zeros: LoanPro's Template Math page prints
+/// 10150 for a loan amount of $10,000 plus a $150 fee, variables its context
+/// holds as currency (`10000.00`, `150.00`).
 pub fn math(op: MathOp, a: Decimal, b: Decimal) -> Result<Decimal, String> {
+    exact(op, a, b).map(|x| x.normalize())
+}
+
+fn exact(op: MathOp, a: Decimal, b: Decimal) -> Result<Decimal, String> {
     let overflow = || "the result is too large for exact arithmetic".to_string();
     match op {
         MathOp::Add => a.checked_add(b).ok_or_else(overflow),
         MathOp::Subtract => a.checked_sub(b).ok_or_else(overflow),
         MathOp::Multiply => a.checked_mul(b).ok_or_else(overflow),
         MathOp::Divide if b.is_zero() => Err("division by zero".into()),
-        MathOp::Divide => a.checked_div(b).map(|q| q.normalize()).ok_or_else(overflow),
+        MathOp::Divide => a.checked_div(b).ok_or_else(overflow),
         MathOp::Pow => {
             if !b.fract().is_zero() || b.abs() > Decimal::from(64) {
                 return Err(format!(
@@ -393,7 +397,7 @@ pub fn math(op: MathOp, a: Decimal, b: Decimal) -> Result<Decimal, String> {
                 if result.is_zero() {
                     return Err("division by zero".into());
                 }
-                result = (Decimal::ONE / result).normalize();
+                result = Decimal::ONE / result;
             }
             Ok(result)
         }
@@ -897,7 +901,13 @@ mod tests {
             math(MathOp::Add, d("5000"), d("125.50"))
                 .unwrap()
                 .to_string(),
-            "5125.50"
+            "5125.5"
+        );
+        assert_eq!(
+            math(MathOp::Multiply, d("10000.00"), d("10"))
+                .unwrap()
+                .to_string(),
+            "100000"
         );
         assert_eq!(
             math(MathOp::Subtract, d("0.3"), d("0.1"))

@@ -78,7 +78,9 @@ pub(crate) fn get_in<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, _: Span) -> 
     let keys = m.arg(a, 1)?;
     let default = optional(m, a, 2)?;
     let keys = match &*keys {
-        Value::Vector(k) => k,
+        Value::Vector(k) => &k[..],
+        // Clojure: `(get-in m nil)` is `m`.
+        Value::Nil => &[],
         other => return Err(type_error("a vector of keys", other, a.span(1))),
     };
     for key in keys {
@@ -176,8 +178,14 @@ pub(crate) fn nth<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, span: Span) -> 
     let coll = m.arg(a, 0)?;
     let i = m.int_arg(a, 1)?;
     let default = optional(m, a, 2)?;
+    // Clojure gives the default for a negative index before it looks at the
+    // collection's type: `(nth 5 -1 :d)` is `:d`.
+    if let (true, Some(d)) = (i < 0, &default) {
+        return Ok(d.clone());
+    }
     let found = match &*coll {
-        Value::Nil => return owned(Value::Nil),
+        // Clojure's `(nth nil i)` is nil, `(nth nil i d)` is `d`.
+        Value::Nil => None,
         Value::Text(s) => usize::try_from(i)
             .ok()
             .and_then(|i| s.chars().nth(i))
@@ -188,6 +196,7 @@ pub(crate) fn nth<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, span: Span) -> 
     match (found, default) {
         (Some(v), _) => owned(v),
         (None, Some(d)) => Ok(d),
+        (None, None) if *coll == Value::Nil => owned(Value::Nil),
         (None, None) => Err(Error::at(
             ErrorKind::Invalid,
             format!("`nth`: index {i} is out of range"),

@@ -50,9 +50,25 @@ pub(crate) fn case<'a>(
     owned(Value::Text(convert(&s)))
 }
 
+/// Whitespace as Clojure's `trim` and `blank?` see it: Java's
+/// `Character.isWhitespace`, which leaves out the no-break spaces (U+00A0,
+/// U+2007, U+202F) and NEL (U+0085) that Rust's `char::is_whitespace`
+/// counts, and counts the separators U+001C..U+001F that Rust does not.
+fn java_whitespace(c: char) -> bool {
+    match c {
+        '\u{1c}'..='\u{1f}' => true,
+        '\u{85}' | '\u{a0}' | '\u{2007}' | '\u{202f}' => false,
+        c => c.is_whitespace(),
+    }
+}
+
 pub(crate) fn trim<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, _: Span) -> Out<'a> {
     let v = m.arg(a, 0)?;
-    owned(Value::Text(text(&v, a.span(0))?.trim().to_string()))
+    owned(Value::Text(
+        text(&v, a.span(0))?
+            .trim_matches(java_whitespace)
+            .to_string(),
+    ))
 }
 
 /// Clojure's `blank?` takes text, and nil or false (both blank).
@@ -60,7 +76,7 @@ pub(crate) fn blank<'a>(m: &mut Machine<'a, '_>, a: &mut Args<'a>, _: Span) -> O
     let v = m.arg(a, 0)?;
     let blank = match &*v {
         Value::Nil | Value::Bool(false) => true,
-        other => text(other, a.span(0))?.trim().is_empty(),
+        other => text(other, a.span(0))?.chars().all(java_whitespace),
     };
     owned(Value::Bool(blank))
 }
