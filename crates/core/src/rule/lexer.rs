@@ -266,7 +266,7 @@ fn parse_number(text: &str) -> Result<Decimal, String> {
             .and_then(|n| i128::try_from(n).ok())
             .and_then(|n| Decimal::try_from_i128_with_scale(n, 0).ok());
         return match octal {
-            Some(n) if text.starts_with('-') => Ok(-n),
+            Some(n) if text.starts_with('-') && !n.is_zero() => Ok(-n),
             Some(n) => Ok(n),
             None if whole.bytes().all(|b| (b'0'..=b'7').contains(&b)) => Err(format!(
                 "number `{}` is outside the exact range (28 significant digits)",
@@ -360,4 +360,19 @@ fn skip_string(src: &str, from: usize) -> usize {
         }
     }
     src.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    /// `-00` is octal zero: zero without a sign, as `-0` reads (a signed zero
+    /// printed as `-0` and read back differently; found by the fuzz smoke).
+    #[test]
+    fn octal_zero_with_a_minus_is_plain_zero() {
+        let n = parse_number("-00").unwrap();
+        assert_eq!(n.to_string(), parse_number("0").unwrap().to_string());
+        assert!(!n.is_sign_negative());
+        assert_eq!(parse_number("-010").unwrap().to_string(), "-8");
+    }
 }
