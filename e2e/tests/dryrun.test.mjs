@@ -312,6 +312,37 @@ test('JSON objects printed over several lines (jq .) are a loan each, never shar
   await context.close();
 });
 
+test('a small portfolio with text ids: its size in bytes, ids in the diff as text, empty tables say so', async () => {
+  const { page, context, problems } = await app.open();
+  await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
+  const text = [
+    { 'loan-id': 'Müller-2', 'status-days-past-due': 5, 'loan-status': 'Open' },
+    { 'loan-id': 'L-7', 'status-days-past-due': 5, 'loan-status': 'Collections' },
+  ].map((l) => JSON.stringify(l)).join('\n') + '\n';
+  await pick(page, 'small.ndjson', text);
+  const done = await finished(page);
+  assert.deepEqual([done.state, done.loans, done.fired, done.errors], ['done', 2, 2, 0], done.text);
+  // A file under a kilobyte is named in bytes, not rounded up to "1 KB".
+  assert.equal(await page.getByTestId('dryrun-file').textContent(), `small.ndjson (${Buffer.byteLength(text)} bytes)`);
+  // No errors: the table says so, with no empty box of rows above it.
+  const errors = page.getByTestId('dryrun-errors');
+  assert.equal(await errors.locator('.empty').textContent(), 'No rows.');
+  assert.equal(await errors.locator('.dr-viewport').evaluate((e) => e.clientHeight), 0);
+  const fired = page.getByTestId('dryrun-fired');
+  await fired.getByRole('searchbox').fill('nobody');
+  await page.waitForFunction(() => document.querySelector('[data-testid="dryrun-fired"]').dataset.total === '0');
+  assert.equal(await fired.locator('.empty').textContent(), 'No rows match \u201cnobody\u201d.');
+  // The diff names ids as the tables show them: text, not JSON with quotes and escapes.
+  await page.getByRole('textbox', { name: 'Rule' }).fill('(= loan-status "Open")');
+  await page.getByTestId('dryrun-diff').waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('dryrun-diff').textContent(), /No longer firing: L-7(?!")/);
+  await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);
+  await page.locator('[data-testid="dryrun-diff"][data-newly="1"]').waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('dryrun-diff').textContent(), /Newly firing: L-7(?!")/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a generated sample portfolio runs; Cancel stops a big run', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('textbox', { name: 'Rule' }).fill(SEED);

@@ -208,8 +208,10 @@ fn seconds(s: f64) -> String {
 fn size(bytes: f64) -> String {
     if bytes >= 1e6 {
         format!("{} MB", megabytes(bytes as u64))
-    } else {
+    } else if bytes >= 1e3 {
         format!("{:.0} KB", (bytes / 1e3).ceil())
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -563,7 +565,7 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                     <input type="file" class="visually-hidden" aria-label="Portfolio"
                         accept=".ndjson,.jsonl,.json,.csv,.gz,.txt,application/json,text/csv,application/gzip" onchange={on_pick} />
                 </label>
-                <span class="muted">{ "NDJSON, a JSON array or CSV (header row of variable names); .gz too. Drop or paste it here." }</span>
+                <span class="muted">{ "NDJSON, a JSON array, JSON objects one after another (as jq prints them) or CSV (header row of variable names); .gz too. Drop or paste it here." }</span>
                 <button type="button" class="button" onclick={on_generate}>{ "Generate sample portfolio" }</button>
                 <label class="dr-today">
                     { "Evaluate as of" }

@@ -158,12 +158,12 @@ pub fn DryRunTable(props: &DryRunTableProps) -> Html {
             </div>
             <div role="table" aria-label={props.title.clone()} aria-rowcount={(window.total + 1).to_string()}>
                 <div role="row" class="dr-row dr-header" style={grid.clone()}>{ for header }</div>
-                <div class="dr-viewport" ref={viewport} onscroll={on_scroll} style={format!("height: {}px;", f64::from(VISIBLE) * ROW_HEIGHT)}>
+                <div class="dr-viewport" ref={viewport} onscroll={on_scroll} style={format!("height: {}px;", f64::from(window.total.min(VISIBLE)) * ROW_HEIGHT)}>
                     <div class="dr-body" style={format!("height: {body_height}px;")}>{ for rows }</div>
                 </div>
             </div>
             if window.total == 0 {
-                <p class="empty">{ "No rows." }</p>
+                <p class="empty">{ if filter.is_empty() { "No rows.".to_string() } else { format!("No rows match \u{201c}{}\u{201d}.", *filter) } }</p>
             }
         </div>
     }

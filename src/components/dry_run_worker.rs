@@ -1045,8 +1045,8 @@ fn finish(
         summary.diff = Some(DiffSummary {
             newly_firing: d.newly_firing.len() as f64,
             no_longer_firing: d.no_longer_firing.len() as f64,
-            newly_ids: d.newly_firing.into_iter().take(100).collect(),
-            no_longer_ids: d.no_longer_firing.into_iter().take(100).collect(),
+            newly_ids: shown_ids(&d.newly_firing),
+            no_longer_ids: shown_ids(&d.no_longer_firing),
         });
     }
     progress.elapsed_ms = now() - started;
@@ -1064,4 +1064,12 @@ fn finish(
     );
     // The previous run's tables are freed once the page has its answer.
     drop(old);
+}
+
+/// The first hundred ids of a diff as the tables show them (`L-1`, not its JSON `"L-1"`).
+fn shown_ids(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .take(100)
+        .map(|id| dryrun::id_text(id).into_owned())
+        .collect()
 }
