@@ -101,9 +101,7 @@ try {
   // 2. The split.
   const primary = join(work, 'primary.wasm');
   const rest = join(work, 'rest.wasm');
-  run(wasmSplit, [...FEATURES, input, `--profile=${profile}`, '-o1', primary, '-o2', rest,
-    ...(process.env.SPLIT_KEEP ? ['--placeholdermap'] : [])]);
-  if (process.env.SPLIT_KEEP) cpSync(work, process.env.SPLIT_KEEP, { recursive: true });
+  run(wasmSplit, [...FEATURES, input, `--profile=${profile}`, '-o1', primary, '-o2', rest]);
   rewrite(primary, externrefExportFixed);
 
   // 3. Names, the loader and index.html.
