@@ -13,6 +13,11 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 export DUCKDB_VENV="${DUCKDB_VENV:-$HOME/.cache/hookwright/duckdb-venv}"
 DUCKDB_VERSION=2.0.1
 
+# binaryen 108's wasm-split (Debian's package, unpacked here by scripts/setup; npm's binaryen has
+# none), for the release build's split of the page's wasm (scripts/split-page.mjs).
+BINARYEN_SPLIT_VERSION=108-1
+export WASM_SPLIT="${WASM_SPLIT:-$HOME/.cache/hookwright/binaryen-$BINARYEN_SPLIT_VERSION/usr/bin/wasm-split}"
+
 TRUNK_VERSION=0.21.14
 CARGO_FUZZ_VERSION=0.13.2
 

@@ -78,6 +78,24 @@ pub fn App() -> Html {
             move || drop((navigate, use_sample))
         });
     }
+    // The release build's page code arrives in two parts: the sections below the trigger are
+    // drawn once the second is in, right after the first paint (`services::page_code`).
+    let complete = use_state(services::page_code::complete);
+    {
+        let complete = complete.clone();
+        use_effect_with((), move |_| {
+            let listener = (!*complete).then(|| {
+                let on_complete = complete.clone();
+                let listener = services::page_code::listen(move || on_complete.set(true));
+                // In already (loaded at once by a placeholder while the page first rendered).
+                if services::page_code::complete() {
+                    complete.set(true);
+                }
+                listener
+            });
+            move || drop(listener)
+        });
+    }
     html! {
         <ContextProvider<EditorHandle> context={editor.clone()}>
         <ContextProvider<Handles> context={Handles { dispatch: dispatcher, analysis: (*analysis).clone() }}>
@@ -89,7 +107,7 @@ pub fn App() -> Html {
                     <div class="app-body">
                         <Sidebar />
                         <main class="main-pane" id="main" tabindex="-1">
-                            { connection_view(&editor) }
+                            { connection_view(&editor, *complete) }
                         </main>
                     </div>
                 }

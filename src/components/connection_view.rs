@@ -19,9 +19,12 @@ use crate::state::{Action, Blueprint, EditorHandle};
 /// The selected connection's page. A plain function of `App`, which
 /// re-renders on every change anyway: each component costs the page's wasm a
 /// copy of Yew's lifecycle.
-pub fn connection_view(editor: &EditorHandle) -> Html {
+///
+/// `complete`: whether all of the page's code is in (`services::page_code`);
+/// until it is, the sections below the trigger are drawn as their headings.
+pub fn connection_view(editor: &EditorHandle, complete: bool) -> Html {
     match editor.selected_connection() {
-        Some(connection) => view(editor, connection),
+        Some(connection) => view(editor, connection, complete),
         None if editor.connections.is_empty() => {
             let add = |blueprint: Blueprint| {
                 let editor = editor.clone();
@@ -51,7 +54,7 @@ pub fn connection_view(editor: &EditorHandle) -> Html {
     }
 }
 
-fn view(editor: &EditorHandle, connection: &Rc<Connection>) -> Html {
+fn view(editor: &EditorHandle, connection: &Rc<Connection>, complete: bool) -> Html {
     let on_rename = {
         let editor = editor.clone();
         let id = connection.id.clone();
@@ -87,9 +90,26 @@ fn view(editor: &EditorHandle, connection: &Rc<Connection>) -> Html {
             </header>
             <SectionOutline />
             <TriggerPanel connection={connection.clone()} />
-            <RequestPanel connection={connection.clone()} />
-            { payload_panel(&editor.dispatcher(), connection) }
-            <super::test_panel::TestPanel connection={connection.clone()} />
+            if complete {
+                <RequestPanel connection={connection.clone()} />
+                { payload_panel(&editor.dispatcher(), connection) }
+                <super::test_panel::TestPanel connection={connection.clone()} />
+            } else {
+                { loading_section("request", "Request") }
+                { loading_section("payload", "Payload") }
+                { loading_section("test", "Preview and test send") }
+            }
         </article>
+    }
+}
+
+/// A section whose code is still on its way: its heading (the outline's
+/// target) and a short loading state.
+fn loading_section(name: &str, title: &str) -> Html {
+    html! {
+        <section class={classes!("panel", format!("{name}-panel"))} aria-labelledby={format!("{name}-title")} aria-busy="true">
+            <h3 id={format!("{name}-title")}>{ title }</h3>
+            <p class="muted" role="status">{ "Loading…" }</p>
+        </section>
     }
 }

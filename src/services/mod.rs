@@ -8,6 +8,7 @@ pub mod download;
 pub mod fetch;
 pub mod files;
 pub mod focus;
+pub mod page_code;
 pub mod relay;
 pub mod send_history;
 pub mod storage;

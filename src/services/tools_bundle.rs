@@ -68,9 +68,11 @@ pub async fn near(element: &web_sys::Element) {
     let _ = JsFuture::from(seen).await;
 }
 
-/// Resolves once the page has painted the frame being built: work that
-/// can wait (downloading, compiling) then leaves the first paint alone.
+/// Resolves once the page has painted the frame being built, and all of its
+/// own code is in (`page_code`): work that can wait (downloading, compiling)
+/// then leaves the first paint, and the rest of the page after it, alone.
 pub async fn painted() {
+    super::page_code::completed().await;
     // The next frame's callbacks run before its paint (so do the microtasks
     // after them); a task queued from there runs after it.
     let window = gloo::utils::window();
