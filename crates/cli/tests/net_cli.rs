@@ -207,6 +207,11 @@ fn secrets_come_from_a_file_or_the_environment() {
         run_command(&mut verify)
     };
     verify(&["--secret-file", &secret_file], None).exits(0);
+    // A key wrapped over lines, as `base64` and `openssl rand -base64` write longer ones: the
+    // line breaks are no part of it (it was "not base64", exit 2).
+    let (head, tail) = VECTOR_SECRET.split_at(20);
+    let wrapped = dir.file("wrapped.txt", format!("{head}\r\n{tail}\n").as_bytes());
+    verify(&["--secret-file", &wrapped], None).exits(0);
     verify(&[], Some(VECTOR_SECRET)).exits(0);
     // The flag wins over the environment; a wrong one fails.
     verify(&["--secret", "whsec_d3Jvbmc="], Some(VECTOR_SECRET)).exits(1);

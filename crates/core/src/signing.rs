@@ -7,8 +7,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::connection::Header;
@@ -90,11 +88,9 @@ pub fn youlend_key(secret: &str, reading: KeyReading) -> Vec<u8> {
     let secret = secret.trim();
     match reading {
         KeyReading::Text => secret.as_bytes().to_vec(),
-        KeyReading::Decoded => [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-            .iter()
-            .find_map(|engine| engine.decode(secret).ok())
-            .filter(|bytes| !bytes.is_empty())
-            .unwrap_or_else(|| secret.as_bytes().to_vec()),
+        KeyReading::Decoded => {
+            youlend::decode_secret(secret).unwrap_or_else(|| secret.as_bytes().to_vec())
+        }
     }
 }
 
@@ -258,6 +254,19 @@ mod tests {
             let tampered = verify(None, Some(secret), &headers, b"{}", 1_700_000_010);
             assert_eq!(tampered.verified, Some(false));
         }
+    }
+
+    #[test]
+    fn a_wrapped_youlend_key_is_read_whole() {
+        // "c2VjcmV0LWtleS1ieXRlcw==" split over two lines, as a file may hold it.
+        assert_eq!(
+            youlend_key("c2VjcmV0LWtl\neS1ieXRlcw==\n", KeyReading::Decoded),
+            b"secret-key-bytes"
+        );
+        assert_eq!(
+            youlend_key("not base64!", KeyReading::Decoded),
+            b"not base64!"
+        );
     }
 
     #[test]

@@ -111,9 +111,15 @@ fn duration(seconds: i64) -> String {
 }
 
 /// The HMAC key a secret stands for: `whsec_` dropped, base64 decoded (padding optional).
+/// Whitespace inside is skipped, as the Python and Go reference libraries' decoders skip line
+/// breaks (`b64decode`, `DecodeString`): the spec allows keys of up to 64 bytes, which `base64` and
+/// `openssl rand -base64` write wrapped over two lines.
 pub fn decode_secret(secret: &str) -> Result<Vec<u8>, StandardError> {
-    let secret = secret.trim();
-    let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
+    let compact: String = secret
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let encoded = compact.strip_prefix(SECRET_PREFIX).unwrap_or(&compact);
     if encoded.is_empty() {
         return Err(StandardError::EmptySecret);
     }
@@ -248,6 +254,20 @@ mod tests {
         assert_eq!(
             decode_secret("whsec_not*base64"),
             Err(StandardError::SecretNotBase64)
+        );
+    }
+
+    /// The spec allows keys of up to 64 bytes; `openssl rand -base64 64` and `base64` print such
+    /// a key over two lines. The Python and Go reference libraries skip the line break.
+    #[test]
+    fn a_key_wrapped_over_two_lines_decodes_whole() {
+        let key: Vec<u8> = (0u8..64).map(|i| i.wrapping_mul(37)).collect();
+        let one_line = STANDARD.encode(&key);
+        let wrapped = format!("whsec_{}\r\n{}\n", &one_line[..64], &one_line[64..]);
+        assert_eq!(decode_secret(&wrapped), Ok(key.clone()));
+        assert_eq!(
+            sign(&wrapped, "msg_1", 1614265330, b"{}"),
+            Ok(sign_with_key(&key, "msg_1", 1614265330, b"{}"))
         );
     }
 
