@@ -205,10 +205,16 @@ async fn deliver(shared: &Shared, request: Request) -> Response {
         let line = serde_json::to_string(&delivery).expect("deliveries serialise");
         if let Some(out) = log.out.as_mut() {
             // One write of the whole line, then flush: a line is either there or not.
+            let before = out.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
             let written = out
                 .write_all(format!("{line}\n").as_bytes())
                 .and_then(|()| out.flush());
             if let Err(e) = written {
+                // A disk that filled up mid-line keeps the part written: cut it off, or the
+                // retry's line would be appended to it and both read as one broken line.
+                if let Some(length) = before {
+                    let _ = out.set_len(length);
+                }
                 say(
                     std::io::stderr(),
                     &format!("error: could not append delivery to the output file: {e}; answered 500 so the sender retries"),
