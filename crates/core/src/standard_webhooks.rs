@@ -16,6 +16,10 @@ use sha2::Sha256;
 pub const ID_HEADER: &str = "webhook-id";
 pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
 pub const SIGNATURE_HEADER: &str = "webhook-signature";
+/// The same three under Svix's names (`svix-id`, `svix-timestamp`, `svix-signature`): what
+/// Svix, where the scheme comes from, sends by default, and what its libraries read when the
+/// `webhook-*` set is not all there.
+pub const SVIX_HEADERS: [&str; 3] = ["svix-id", "svix-timestamp", "svix-signature"];
 /// The prefix the spec puts on serialised secrets.
 pub const SECRET_PREFIX: &str = "whsec_";
 /// How far a delivery's timestamp may be from "now", either way: the reference libraries' 5 minutes.
