@@ -21,15 +21,15 @@ pub const EVENTS_PATH: &str = "/_hookwright/events";
 /// Deliveries kept on screen; the listener's file keeps them all.
 const KEEP: usize = 1000;
 
-/// The stream URL for what the user typed.
+/// The stream URL for what the user typed. The listener streams at its root only; any path is
+/// dropped: the URL deliveries are sent to (`…:7421/webhooks`, as the hint above shows it) is
+/// what people paste, and the stream asked for under it was recorded as a delivery (a GET of
+/// `/webhooks/_hookwright/events`, one more each Connect) while the Inbox said it could not connect.
 pub fn events_url(listener: &str) -> String {
-    let base = listener.trim().trim_end_matches('/');
-    let base = base.strip_suffix(EVENTS_PATH).unwrap_or(base);
-    if base.contains("://") {
-        format!("{base}{EVENTS_PATH}")
-    } else {
-        format!("http://{base}{EVENTS_PATH}")
-    }
+    let typed = listener.trim();
+    let (scheme, rest) = typed.split_once("://").unwrap_or(("http", typed));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{authority}{EVENTS_PATH}")
 }
 
 /// Text handed to the Reconcile view; `id` makes the same text twice a new handoff.
@@ -513,6 +513,10 @@ mod tests {
             "http://127.0.0.1:7421/",
             "127.0.0.1:7421",
             "http://127.0.0.1:7421/_hookwright/events",
+            // Where deliveries go, as `simulate --to` and the listener's banner have it.
+            "http://127.0.0.1:7421/webhooks",
+            "127.0.0.1:7421/webhooks/youlend?x=1",
+            " http://127.0.0.1:7421/hooks/_hookwright/events ",
         ] {
             assert_eq!(
                 super::events_url(typed),

@@ -207,6 +207,11 @@ fn secrets_come_from_a_file_or_the_environment() {
         run_command(&mut verify)
     };
     verify(&["--secret-file", &secret_file], None).exits(0);
+    // A key wrapped over lines, as `base64` and `openssl rand -base64` write longer ones: the
+    // line breaks are no part of it (it was "not base64", exit 2).
+    let (head, tail) = VECTOR_SECRET.split_at(20);
+    let wrapped = dir.file("wrapped.txt", format!("{head}\r\n{tail}\n").as_bytes());
+    verify(&["--secret-file", &wrapped], None).exits(0);
     verify(&[], Some(VECTOR_SECRET)).exits(0);
     // The flag wins over the environment; a wrong one fails.
     verify(&["--secret", "whsec_d3Jvbmc="], Some(VECTOR_SECRET)).exits(1);
@@ -679,4 +684,74 @@ fn simulate_checks_its_url_before_announcing_deliveries_to_it() {
     ])
     .exits(2)
     .err_has("is not a URL");
+}
+
+#[test]
+fn a_delivery_that_does_not_fit_on_disk_leaves_no_part_line() {
+    // The disk filled up in the middle of a delivery's line: the listener answered 500 (so the
+    // sender retries) but kept the part written, and the next line was appended to it, both
+    // then one broken line to reconcile (the retried delivery lost). A file size limit stands in
+    // for the full disk; its signal ignored, writes past it fail (EFBIG) after a part is written.
+    use std::io::{Read as _, Write as _};
+    let dir = Dir::new("disk-full");
+    let out = dir.path("deliveries.ndjson");
+    let binary = env!("CARGO_BIN_EXE_hookwright");
+    let mut child = std::process::Command::new("sh")
+        .args([
+            "-c",
+            r#"ulimit -f 2 && trap "" XFSZ && exec "$0" listen --port 0 --out "$1""#,
+            binary,
+            &out,
+        ])
+        .env_remove("HOOKWRIGHT_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    std::thread::spawn(move || for _ in reader.lines() {});
+    let server = Server(child);
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split(':').nth(1))
+        .map(|p| {
+            format!(
+                "127.0.0.1:{}",
+                p.trim_end_matches(|c: char| !c.is_ascii_digit())
+            )
+        })
+        .expect("the banner names the URL");
+    let deliver = |body: &str| {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /hook HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    assert!(deliver(r#"{"n":1}"#).starts_with("HTTP/1.1 200"));
+    let big = format!(r#"{{"n":2,"pad":"{}"}}"#, "x".repeat(900));
+    assert!(deliver(&big).starts_with("HTTP/1.1 500"));
+    assert!(deliver(r#"{"n":3}"#).starts_with("HTTP/1.1 200"));
+    drop(server);
+    let recorded = std::fs::read_to_string(&out).unwrap();
+    let bodies: Vec<String> = recorded
+        .lines()
+        .map(|line| {
+            let delivery: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("a whole line ({e}): {line}"));
+            delivery["body"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(bodies, [r#"{"n":1}"#, r#"{"n":3}"#], "{recorded}");
 }

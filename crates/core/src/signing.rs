@@ -7,8 +7,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::connection::Header;
@@ -44,7 +42,9 @@ impl Scheme {
 
     /// The scheme whose signature header a delivery carries, if any.
     pub fn detect(headers: &[Header]) -> Option<Scheme> {
-        if header(headers, standard::SIGNATURE_HEADER).is_some() {
+        if header(headers, standard::SIGNATURE_HEADER).is_some()
+            || header(headers, standard::SVIX_HEADERS[2]).is_some()
+        {
             Some(Scheme::Standard)
         } else if header(headers, youlend::HEADER_NAME).is_some() {
             Some(Scheme::Youlend)
@@ -90,11 +90,9 @@ pub fn youlend_key(secret: &str, reading: KeyReading) -> Vec<u8> {
     let secret = secret.trim();
     match reading {
         KeyReading::Text => secret.as_bytes().to_vec(),
-        KeyReading::Decoded => [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-            .iter()
-            .find_map(|engine| engine.decode(secret).ok())
-            .filter(|bytes| !bytes.is_empty())
-            .unwrap_or_else(|| secret.as_bytes().to_vec()),
+        KeyReading::Decoded => {
+            youlend::decode_secret(secret).unwrap_or_else(|| secret.as_bytes().to_vec())
+        }
     }
 }
 
@@ -155,6 +153,27 @@ pub fn header<'h>(headers: &'h [Header], name: &str) -> Option<&'h str> {
         .map(|h| h.value.as_str())
 }
 
+/// A delivery's Standard Webhooks id, timestamp and signature: the `webhook-*` headers, or
+/// Svix's `svix-*` when those are all there and the `webhook-*` set is not, as Svix's libraries
+/// read them (missing ones are empty, for the checker to name).
+fn standard_headers(headers: &[Header]) -> [&str; 3] {
+    let named = |names: [&str; 3]| names.map(|name| header(headers, name));
+    let webhook = named([
+        standard::ID_HEADER,
+        standard::TIMESTAMP_HEADER,
+        standard::SIGNATURE_HEADER,
+    ]);
+    let svix = named(standard::SVIX_HEADERS);
+    let chosen = if webhook.iter().all(Option::is_none)
+        || (!webhook.iter().all(Option::is_some) && svix.iter().all(Option::is_some))
+    {
+        svix
+    } else {
+        webhook
+    };
+    chosen.map(|value| value.unwrap_or(""))
+}
+
 /// What checking a delivery's signature found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -189,9 +208,10 @@ pub fn verify(
             verified: Some(false),
             scheme: None,
             message: format!(
-                "unsigned: neither {} nor {} is present",
+                "unsigned: neither {} nor {} (or Svix's {}) is present",
                 youlend::HEADER_NAME,
-                standard::SIGNATURE_HEADER
+                standard::SIGNATURE_HEADER,
+                standard::SVIX_HEADERS[2]
             ),
         };
     };
@@ -202,16 +222,12 @@ pub fn verify(
                 .map(|v| format!("signature matches, with {} as the key", v.key.describe()))
                 .map_err(|e| e.to_string()),
         },
-        Scheme::Standard => standard::verify(
-            secret,
-            header(headers, standard::ID_HEADER).unwrap_or(""),
-            header(headers, standard::TIMESTAMP_HEADER).unwrap_or(""),
-            header(headers, standard::SIGNATURE_HEADER).unwrap_or(""),
-            body,
-            Some(now),
-        )
-        .map(|()| "signature matches, timestamp within 5 minutes".to_string())
-        .map_err(|e| e.to_string()),
+        Scheme::Standard => {
+            let [id, timestamp, signatures] = standard_headers(headers);
+            standard::verify(secret, id, timestamp, signatures, body, Some(now))
+                .map(|()| "signature matches, timestamp within 5 minutes".to_string())
+                .map_err(|e| e.to_string())
+        }
     };
     match result {
         Ok(message) => Verdict {
@@ -258,6 +274,61 @@ mod tests {
             let tampered = verify(None, Some(secret), &headers, b"{}", 1_700_000_010);
             assert_eq!(tampered.verified, Some(false));
         }
+    }
+
+    #[test]
+    fn a_wrapped_youlend_key_is_read_whole() {
+        // "c2VjcmV0LWtleS1ieXRlcw==" split over two lines, as a file may hold it.
+        assert_eq!(
+            youlend_key("c2VjcmV0LWtl\neS1ieXRlcw==\n", KeyReading::Decoded),
+            b"secret-key-bytes"
+        );
+        assert_eq!(
+            youlend_key("not base64!", KeyReading::Decoded),
+            b"not base64!"
+        );
+    }
+
+    /// Svix sends the Standard Webhooks signature as `svix-id`, `svix-timestamp` and
+    /// `svix-signature` (Clerk's and Resend's webhooks come so), and its libraries read either
+    /// set. These deliveries were "unsigned: neither … is present" with the right secret.
+    #[test]
+    fn svix_named_headers_are_standard_webhooks() {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let body = br#"{"test": 2432232314}"#;
+        let svix = |signature: &str| {
+            vec![
+                Header::new("Svix-Id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+                Header::new("Svix-Timestamp", "1614265330"),
+                Header::new("Svix-Signature", signature),
+            ]
+        };
+        let good = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+        let headers = svix(good);
+        assert_eq!(Scheme::detect(&headers), Some(Scheme::Standard));
+        let verdict = verify(None, Some(secret), &headers, body, 1614265330);
+        assert_eq!(verdict.verified, Some(true), "{}", verdict.message);
+        let forged = verify(None, Some(secret), &svix("v1,AAAA"), body, 1614265330);
+        assert_eq!(forged.verified, Some(false));
+        // A complete webhook-* set is the one read.
+        let mut both = svix("v1,AAAA");
+        both.extend(
+            sign(
+                &SignWith {
+                    scheme: Scheme::Standard,
+                    secret,
+                    id: "msg_2",
+                    timestamp: 1614265330,
+                    key_reading: KeyReading::Decoded,
+                },
+                body,
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            verify(None, Some(secret), &both, body, 1614265330).verified,
+            Some(true)
+        );
     }
 
     #[test]

@@ -16,6 +16,10 @@ use sha2::Sha256;
 pub const ID_HEADER: &str = "webhook-id";
 pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
 pub const SIGNATURE_HEADER: &str = "webhook-signature";
+/// The same three under Svix's names (`svix-id`, `svix-timestamp`, `svix-signature`): what
+/// Svix, where the scheme comes from, sends by default, and what its libraries read when the
+/// `webhook-*` set is not all there.
+pub const SVIX_HEADERS: [&str; 3] = ["svix-id", "svix-timestamp", "svix-signature"];
 /// The prefix the spec puts on serialised secrets.
 pub const SECRET_PREFIX: &str = "whsec_";
 /// How far a delivery's timestamp may be from "now", either way: the reference libraries' 5 minutes.
@@ -111,9 +115,15 @@ fn duration(seconds: i64) -> String {
 }
 
 /// The HMAC key a secret stands for: `whsec_` dropped, base64 decoded (padding optional).
+/// Whitespace inside is skipped, as the Python and Go reference libraries' decoders skip line
+/// breaks (`b64decode`, `DecodeString`): the spec allows keys of up to 64 bytes, which `base64` and
+/// `openssl rand -base64` write wrapped over two lines.
 pub fn decode_secret(secret: &str) -> Result<Vec<u8>, StandardError> {
-    let secret = secret.trim();
-    let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
+    let compact: String = secret
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let encoded = compact.strip_prefix(SECRET_PREFIX).unwrap_or(&compact);
     if encoded.is_empty() {
         return Err(StandardError::EmptySecret);
     }
@@ -248,6 +258,20 @@ mod tests {
         assert_eq!(
             decode_secret("whsec_not*base64"),
             Err(StandardError::SecretNotBase64)
+        );
+    }
+
+    /// The spec allows keys of up to 64 bytes; `openssl rand -base64 64` and `base64` print such
+    /// a key over two lines. The Python and Go reference libraries skip the line break.
+    #[test]
+    fn a_key_wrapped_over_two_lines_decodes_whole() {
+        let key: Vec<u8> = (0u8..64).map(|i| i.wrapping_mul(37)).collect();
+        let one_line = STANDARD.encode(&key);
+        let wrapped = format!("whsec_{}\r\n{}\n", &one_line[..64], &one_line[64..]);
+        assert_eq!(decode_secret(&wrapped), Ok(key.clone()));
+        assert_eq!(
+            sign(&wrapped, "msg_1", 1614265330, b"{}"),
+            Ok(sign_with_key(&key, "msg_1", 1614265330, b"{}"))
         );
     }
 

@@ -67,6 +67,9 @@ struct Recorded {
 
 struct Shared {
     config: Config,
+    /// This run of the listener, in every event id (`<run>-<seq>`): its counts start again at 1
+    /// on each start, so an Inbox reconnecting with an id from an earlier run must get everything.
+    run: String,
     state: Mutex<Log>,
     live: broadcast::Sender<Arc<Recorded>>,
 }
@@ -81,8 +84,18 @@ struct Log {
 pub async fn serve(listener: TcpListener, mut config: Config) -> std::io::Result<()> {
     let out = config.out.take();
     let (live, _) = broadcast::channel(256);
+    // The start time tells runs apart; the count, listeners started at once in one process.
+    static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let run = format!(
+        "{:x}.{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+        STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let shared = Arc::new(Shared {
         config,
+        run,
         state: Mutex::new(Log {
             seq: 0,
             out,
@@ -192,10 +205,16 @@ async fn deliver(shared: &Shared, request: Request) -> Response {
         let line = serde_json::to_string(&delivery).expect("deliveries serialise");
         if let Some(out) = log.out.as_mut() {
             // One write of the whole line, then flush: a line is either there or not.
+            let before = out.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
             let written = out
                 .write_all(format!("{line}\n").as_bytes())
                 .and_then(|()| out.flush());
             if let Err(e) = written {
+                // A disk that filled up mid-line keeps the part written: cut it off, or the
+                // retry's line would be appended to it and both read as one broken line.
+                if let Some(length) = before {
+                    let _ = out.set_len(length);
+                }
                 say(
                     std::io::stderr(),
                     &format!("error: could not append delivery to the output file: {e}; answered 500 so the sender retries"),
@@ -259,10 +278,14 @@ fn events(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
             serde_json::json!({ "error": reason }).to_string(),
         );
     }
+    // An id of an earlier run (the listener was restarted while the Inbox stayed open) counts
+    // other deliveries: send everything this run kept, even when it already has as many.
     let after: u64 = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| v.split_once('-'))
+        .filter(|(run, _)| *run == shared.run)
+        .and_then(|(_, seq)| seq.parse().ok())
         .unwrap_or(0);
     // Subscribe before copying the backlog, so nothing falls between the two.
     let live = shared.live.subscribe();
@@ -270,19 +293,20 @@ fn events(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
         .state
         .lock()
         .expect("no panics while holding the log");
-    // An id past our count is from an earlier run of the listener: send everything.
-    let after = if after > log.seq { 0 } else { after };
     let backlog: Vec<Arc<Recorded>> = log.kept.iter().filter(|r| r.seq > after).cloned().collect();
     drop(log);
     let last = backlog.last().map_or(after, |r| r.seq);
-    let stream = stream::iter(backlog).chain(following(live, last)).map(|r| {
-        Ok::<_, Infallible>(
-            Event::default()
-                .id(r.seq.to_string())
-                .event("delivery")
-                .data(r.line.as_ref()),
-        )
-    });
+    let run = shared.run.clone();
+    let stream = stream::iter(backlog)
+        .chain(following(live, last))
+        .map(move |r| {
+            Ok::<_, Infallible>(
+                Event::default()
+                    .id(format!("{run}-{}", r.seq))
+                    .event("delivery")
+                    .data(r.line.as_ref()),
+            )
+        });
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response();

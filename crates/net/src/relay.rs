@@ -308,6 +308,10 @@ fn same_secret(a: &str, b: &str) -> bool {
 
 struct Prepared {
     request: reqwest::Request,
+    /// The URL as the page gave it, for messages: the page masks the secrets in its history by
+    /// their text as written, and the parsed URL re-encodes them (a password `S3cr;et` becomes
+    /// `S3cr%3Bet`), which would pass the mask.
+    url: String,
 }
 
 /// Checks and builds the outgoing request: an absolute http(s) URL that is not this relay,
@@ -354,7 +358,10 @@ async fn prepare(shared: &Shared, send: &SendRequest) -> Result<Prepared, Respon
     if let Some(body) = &send.body {
         *request.body_mut() = Some(reqwest::Body::from(body.clone()));
     }
-    Ok(Prepared { request })
+    Ok(Prepared {
+        request,
+        url: send.url.clone(),
+    })
 }
 
 /// True when `url` would reach this relay: a loopback (or unspecified) address, by literal or
@@ -382,12 +389,15 @@ async fn targets_self(local: SocketAddr, url: &reqwest::Url) -> bool {
 type Exchanged = (StatusCode, Vec<Header>, Vec<u8>);
 
 async fn exchange(shared: &Shared, prepared: Prepared) -> Result<Exchanged, Response> {
-    let url = prepared.request.url().to_string();
+    let url = prepared.url;
     let mut response = shared.client.execute(prepared.request).await.map_err(|e| {
         error(
             StatusCode::BAD_GATEWAY,
             "unreachable",
-            format!("no response from {url}: {}", crate::describe(&e)),
+            format!(
+                "no response from {url}: {}",
+                crate::describe(&e.without_url())
+            ),
         )
     })?;
     let status = response.status();
@@ -427,7 +437,10 @@ async fn exchange(shared: &Shared, prepared: Prepared) -> Result<Exchanged, Resp
                 return Err(error(
                     StatusCode::BAD_GATEWAY,
                     "unreachable",
-                    format!("the response from {url} broke off: {}", crate::describe(&e)),
+                    format!(
+                        "the response from {url} broke off: {}",
+                        crate::describe(&e.without_url())
+                    ),
                 ))
             }
         }

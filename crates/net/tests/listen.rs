@@ -234,6 +234,19 @@ async fn a_body_far_over_the_limit_still_gets_its_413() {
 
 /// Reads SSE `data:` lines until `count` deliveries arrived.
 async fn read_events(response: &mut reqwest::Response, count: usize) -> Vec<Delivery> {
+    read_events_with_ids(response, count)
+        .await
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect()
+}
+
+/// Reads events until `count` deliveries arrived, each with its `id:` (what a browser sends
+/// back as `Last-Event-ID` when it reconnects).
+async fn read_events_with_ids(
+    response: &mut reqwest::Response,
+    count: usize,
+) -> Vec<(String, Delivery)> {
     let mut buffer = String::new();
     let mut out = Vec::new();
     while out.len() < count {
@@ -246,7 +259,11 @@ async fn read_events(response: &mut reqwest::Response, count: usize) -> Vec<Deli
         while let Some(end) = buffer.find("\n\n") {
             let event: String = buffer.drain(..end + 2).collect();
             if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
-                out.push(serde_json::from_str(data).unwrap());
+                let id = event
+                    .lines()
+                    .find_map(|l| l.strip_prefix("id: "))
+                    .expect("each delivery has an id");
+                out.push((id.to_string(), serde_json::from_str(data).unwrap()));
             }
         }
     }
@@ -275,28 +292,31 @@ async fn streams_deliveries_to_a_loopback_page() {
     let backlog = read_events(&mut stream, 1).await;
     assert_eq!(backlog[0].path, "/early");
     deliver(&s.url, "/live", &[], body.clone()).await;
-    let live = read_events(&mut stream, 1).await;
-    assert_eq!((live[0].path.as_str(), live[0].seq), ("/live", 2));
+    let live = read_events_with_ids(&mut stream, 1).await;
+    let (last_id, live) = &live[0];
+    assert_eq!((live.path.as_str(), live.seq), ("/live", 2));
 
     // Reconnecting with Last-Event-ID gets only what came after.
     deliver(&s.url, "/third", &[], body).await;
     let mut resumed = client()
         .get(format!("{}{EVENTS_PATH}", s.url))
-        .header("Last-Event-ID", "2")
+        .header("Last-Event-ID", last_id)
         .send()
         .await
         .unwrap();
     let after = read_events(&mut resumed, 1).await;
     assert_eq!((after[0].path.as_str(), after[0].seq), ("/third", 3));
 
-    // An id from an earlier run of the listener (past its count) gets everything.
-    let mut restarted = client()
-        .get(format!("{}{EVENTS_PATH}", s.url))
-        .header("Last-Event-ID", "99")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(read_events(&mut restarted, 3).await[0].seq, 1);
+    // An id this run never gave (an earlier run's) gets everything.
+    for other in ["99", "2"] {
+        let mut restarted = client()
+            .get(format!("{}{EVENTS_PATH}", s.url))
+            .header("Last-Event-ID", other)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read_events(&mut restarted, 3).await[0].seq, 1, "{other}");
+    }
 
     // Another site's page may not watch.
     let foreign = client()
@@ -310,4 +330,42 @@ async fn streams_deliveries_to_a_loopback_page() {
         .headers()
         .get("access-control-allow-origin")
         .is_none());
+}
+
+/// The listener restarted while the page's Inbox stayed open: the browser reconnects with the
+/// last id it saw, from the earlier run. The new run counts from 1 again, and when it already
+/// has as many deliveries as that id counts (a sender was quick, or the browser slow to
+/// reconnect), the id must not skip them: they were sent from 4 on, the first 3 never shown.
+#[tokio::test]
+async fn an_inbox_open_across_a_listener_restart_loses_nothing() {
+    let body = b"{\"EventCode\":\"LOA10040\"}".to_vec();
+    let first = start(None, 1 << 20).await;
+    for path in ["/a1", "/a2", "/a3"] {
+        deliver(&first.url, path, &[], body.clone()).await;
+    }
+    let mut stream = client()
+        .get(format!("{}{EVENTS_PATH}", first.url))
+        .send()
+        .await
+        .unwrap();
+    let seen = read_events_with_ids(&mut stream, 3).await;
+    let last_id = seen[2].0.clone();
+    drop(stream);
+
+    let second = start(None, 1 << 20).await;
+    for path in ["/b1", "/b2", "/b3", "/b4", "/b5"] {
+        deliver(&second.url, path, &[], body.clone()).await;
+    }
+    let mut reconnected = client()
+        .get(format!("{}{EVENTS_PATH}", second.url))
+        .header("Last-Event-ID", &last_id)
+        .send()
+        .await
+        .unwrap();
+    let paths: Vec<String> = read_events(&mut reconnected, 5)
+        .await
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    assert_eq!(paths, ["/b1", "/b2", "/b3", "/b4", "/b5"]);
 }

@@ -310,3 +310,48 @@ async fn times_out_fails_and_refuses_bad_input_clearly() {
     assert_eq!(status, 400);
     assert!(e.error.contains("http and https only"), "{}", e.error);
 }
+
+/// A test send through the relay to a host that does not answer: the page keeps the relay's
+/// message in its send history, masked by the connection's secrets as written. The message
+/// named the URL as parsed, twice (once in reqwest's own text), with the password of
+/// `ops:S3cr;et=!@` re-encoded as `S3cr%3Bet%3D!`, which the mask does not know: the password
+/// was stored in the browser. Now the URL is the one given, and masking leaves nothing of it.
+#[tokio::test]
+async fn an_unreachable_host_is_named_as_given_so_the_page_can_mask_it() {
+    use hookwright_core::connection::examples;
+    use hookwright_core::secret::mask_request;
+    use hookwright_core::template::RenderedRequest;
+
+    let relay = start(Config::new(TOKEN.into())).await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://ops:S3cr;et=!@127.0.0.1:{closed}/hook?token=tok en\"1&n=1");
+    let (status, e) = error_of(
+        post(
+            &relay,
+            TOKEN,
+            None,
+            json!({"method": "POST", "url": url, "body": "{}"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, e.kind.as_str()), (502, "unreachable"));
+    assert!(e.error.contains(&url), "{}", e.error);
+
+    let mut connection = examples().remove(0);
+    connection.request.url = url.clone();
+    let rendered = RenderedRequest {
+        method: "POST".into(),
+        url,
+        headers: Vec::new(),
+        body: Some("{}".into()),
+        empty_variables: Vec::new(),
+    };
+    let stored = mask_request(&connection, &rendered).hide(&e.error);
+    for part in ["S3cr", "%3B", "tok en", "tok%20en"] {
+        assert!(!stored.contains(part), "{part}: {stored}");
+    }
+}

@@ -18,8 +18,9 @@ pub struct Args {
     /// one, deliveries are recorded unchecked (`"verified": null`).
     #[command(flatten)]
     secret: SecretArgs,
-    /// youlend (X-YL-Webhook-Signature, both key readings) or standard (Standard Webhooks, 5-minute
-    /// timestamp tolerance); default: whichever signature header each delivery carries.
+    /// youlend (X-YL-Webhook-Signature, both key readings) or standard (Standard Webhooks, its
+    /// webhook-* headers or Svix's svix-*, 5-minute timestamp tolerance); default: whichever
+    /// signature header each delivery carries.
     #[arg(long, value_name = "SCHEME")]
     scheme: Option<Scheme>,
     /// Append each delivery to FILE as one JSON line (receivedAt, method, path, headers, body,

@@ -11,7 +11,8 @@ pub struct SecretArgs {
     /// The secret key. Visible in the process list: prefer --secret-file or HOOKWRIGHT_SECRET.
     #[arg(long, value_name = "KEY", conflicts_with = "secret_file")]
     secret: Option<String>,
-    /// A file holding the secret key (surrounding whitespace and the final line break are ignored).
+    /// A file holding the secret key (surrounding whitespace and the final line break are ignored,
+    /// and so are line breaks inside a base64 key wrapped over lines).
     /// Without --secret or --secret-file, the HOOKWRIGHT_SECRET environment variable is read.
     #[arg(long, value_name = "FILE")]
     secret_file: Option<PathBuf>,

@@ -118,7 +118,7 @@ pub fn verify(secret: &str, header_value: &str, body: &[u8]) -> Result<Verified,
         return Err(SignatureError::EmptySecret);
     }
     let expected = parse_header(header_value)?;
-    let decoded_secret = decode_base64(secret).filter(|bytes| !bytes.is_empty());
+    let decoded_secret = decode_secret(secret);
     let matches = |body: &[u8]| -> Option<KeyEncoding> {
         if mac(secret.as_bytes(), body).verify_slice(&expected).is_ok() {
             return Some(KeyEncoding::Text);
@@ -220,6 +220,18 @@ fn mac(key: &[u8], body: &[u8]) -> HmacSha256 {
     mac
 }
 
+/// The bytes a base64 `webhookSecretKey` decodes to, `None` when it is not base64. Whitespace
+/// inside is skipped, as common base64 decoders do (Python's `b64decode`, Go's `DecodeString`): a
+/// key kept in a file the way `base64` and `openssl rand -base64` write one wraps at 76 or 64
+/// characters, and the line break is no part of the key.
+pub fn decode_secret(secret: &str) -> Option<Vec<u8>> {
+    let compact: String = secret
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    decode_base64(&compact).filter(|bytes| !bytes.is_empty())
+}
+
 /// Standard or URL-safe alphabet, padded or not: the digest is still compared in full,
 /// so leniency here costs no security.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
@@ -258,6 +270,22 @@ mod tests {
         let line = format!("  {HEADER_NAME}: {decoded}\n");
         assert_eq!(
             verify(secret, &line, body).unwrap().key,
+            KeyEncoding::Base64Decoded
+        );
+    }
+
+    /// 64 random bytes, as `head -c 64 /dev/urandom | base64` writes them: wrapped at 76
+    /// characters. The line break is not part of the key: its decoded form still verifies.
+    #[test]
+    fn a_key_wrapped_over_two_lines_decodes_whole() {
+        let key: Vec<u8> = (0u8..64).map(|i| i.wrapping_mul(37)).collect();
+        let one_line = base64::engine::general_purpose::STANDARD.encode(&key);
+        let wrapped = format!("{}\n{}\n", &one_line[..76], &one_line[76..]);
+        assert_eq!(decode_secret(&wrapped), Some(key.clone()));
+        assert_eq!(decode_secret(" \t\r\n"), None);
+        let body = br#"{"EventCode":"LOA10040"}"#;
+        assert_eq!(
+            verify(&wrapped, &sign(&key, body), body).unwrap().key,
             KeyEncoding::Base64Decoded
         );
     }
