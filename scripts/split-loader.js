@@ -24,6 +24,7 @@
       state.done = true;
       state.error = null;
       document.getElementById('rest-error')?.remove();
+      document.getElementById('page')?.removeAttribute('inert');
       dispatchEvent(new Event('hookwright-rest'));
     }
   }
@@ -35,7 +36,7 @@
     // A synchronous request cannot ask for an ArrayBuffer: the bytes come as text, one per char.
     request.overrideMimeType('text/plain; charset=x-user-defined');
     request.send();
-    if (request.status !== 200) throw new Error(`the rest of the page's code could not be loaded (HTTP ${request.status})`);
+    if (request.status !== 200) throw new Error(`HTTP ${request.status}`);
     const text = request.responseText;
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
@@ -43,7 +44,10 @@
   }
 
   // Said here, not by the page: drawing anything new there could need the code that is missing.
-  function report() {
+  // The page is inert meanwhile: an edit it cannot apply would show in a field but never be kept.
+  function report(error) {
+    state.error = `The rest of the editor (the Request, Payload and Preview sections and editing) could not be loaded: ${error.message}. Your work is unchanged.`;
+    document.getElementById('page')?.setAttribute('inert', '');
     let notice = document.getElementById('rest-error');
     if (!notice) {
       notice = document.createElement('div');
@@ -66,17 +70,21 @@
     if (state.done || !primary) return loading;
     loading ??= WebAssembly.compileStreaming(fetch(REST_URL))
       .then(link)
-      .catch((e) => {
-        state.error = `The rest of the editor (the Request, Payload and Preview sections and editing) could not be loaded: ${e.message}. Your work is unchanged.`;
-        report();
-      })
+      .catch(report)
       .finally(() => { loading = null; });
     return loading;
   }
 
   const placeholders = new Proxy({}, {
     get: (_, slot) => (...args) => {
-      if (!state.done) loadNow();
+      if (!state.done) {
+        try {
+          loadNow();
+        } catch (error) {
+          report(error);
+          throw error;
+        }
+      }
       return primary.exports.table.get(Number(slot))(...args);
     },
   });

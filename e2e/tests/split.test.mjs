@@ -47,6 +47,8 @@ test('a rest that cannot be loaded is said, with Try again; the work is kept', a
   const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
   await alert.waitFor();
   assert.match(await alert.textContent(), /Request, Payload and Preview/);
+  // The page is inert meanwhile: an edit it could not apply is not taken.
+  assert.equal(await page.locator('#page').getAttribute('inert'), '');
   // The sections below the trigger wait with their headings, so the outline still reaches them.
   assert.equal(await page.locator('section[aria-busy="true"]').count(), 3);
   await page.getByRole('heading', { name: 'Request', exact: true }).waitFor();
@@ -55,6 +57,9 @@ test('a rest that cannot be loaded is said, with Try again; the work is kept', a
   await page.getByTestId('rendered-url').waitFor();
   await until(async () => (await page.getByRole('alert').filter({ hasText: 'could not be loaded' }).count()) === 0, 'the alert to go');
   assert.equal(await page.locator('section[aria-busy="true"]').count(), 0);
+  assert.equal(await page.locator('#page').getAttribute('inert'), null);
+  await page.getByRole('textbox', { name: 'Rule' }).fill('(= loan-status "Closed")');
+  await page.getByText('Does not fire for this sample').waitFor();
   // The refused fetch is a failed request of the test's making, not of the page.
   opened.problems.splice(0, opened.problems.length, ...opened.problems.filter((p) => !p.includes(restFile) && !p.includes('503')));
   await closeClean(opened);
