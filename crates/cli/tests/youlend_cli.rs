@@ -187,3 +187,23 @@ fn reconcile_text_prints_each_reason_whole() {
     }
     assert!(!run.stdout.contains('…'), "{}", run.stdout);
 }
+
+#[test]
+fn verify_with_an_empty_secret_exits_2_as_sign_does() {
+    // `--secret "$UNSET"`: a mistyped configuration, not a forged delivery (it was exit 1,
+    // "invalid", while the same empty secret from a file was exit 2).
+    let body = fixture("seed-repayment.json");
+    for secret in ["", "  "] {
+        run(&[
+            "verify",
+            "--secret",
+            secret,
+            "--signature",
+            &vector(0),
+            "--body",
+            &body,
+        ])
+        .exits(2)
+        .err_has("the secret key is empty");
+    }
+}
