@@ -316,3 +316,43 @@ fn documented_array_indexes_render_against_the_seed_sample() {
         "2022-09-21 2022-09-21 09/21/2022-10/20/2022 Active"
     );
 }
+
+#[test]
+fn a_context_that_is_not_an_object_is_refused_at_its_place() {
+    // A portfolio (an array of loans) given as one loan's context made every variable
+    // "unknown variable `loan-id`; did you mean `0.loan-id`?", one error per variable.
+    let external = repo().join("examples/late-5-days-external.json");
+    let external = external.to_str().unwrap();
+    let portfolio = temp_file("portfolio.json", "\u{feff}\n  [{\"loan-id\": 1}]\n");
+    let refused = run(&[
+        "request",
+        external,
+        "--id",
+        "late-5-external",
+        "--context",
+        &portfolio,
+    ])
+    .exits(1)
+    .err_has("a context is a JSON object of variables (a loan's, or a YouLend event), not an array")
+    .err_has("--> 2:3");
+    assert!(
+        !refused.stderr.contains("unknown variable"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(refused.stdout, "");
+    for (text, found) in [
+        ("\"Open\"", "not text"),
+        ("null", "not null"),
+        ("5", "not a number"),
+    ] {
+        let context = temp_file("scalar.json", text);
+        run(&["render", "[[v('loan-id')]]", "--context", &context])
+            .exits(1)
+            .err_has(found)
+            .err_has("--> 1:1");
+        run(&["eval", "(= loan-status \"Open\")", "--context", &context])
+            .exits(1)
+            .err_has(found);
+    }
+}

@@ -138,7 +138,7 @@ fn context(args: &Args) -> Result<Context, Failure> {
     }
     let path = args.context.as_ref().ok_or(Failure::Invalid)?;
     let text = read_text(path)?;
-    Context::from_json(&text).map_err(|e| {
+    super::parse_context(&text).map_err(|e| {
         eprintln!("in {}:\n{}", path.display(), e.render(&text));
         Failure::Invalid
     })
