@@ -456,3 +456,37 @@ fn unknown_keys_follow_the_tagged_variant() {
         "{report}"
     );
 }
+
+#[test]
+fn a_value_of_the_wrong_shape_is_named_by_its_own_path_and_place() {
+    // serde stops reading `trigger`, `auth` and `payload` at the end of the enclosing object:
+    // these were `trigger` at its closing brace, `request` at its closing brace (for
+    // `variables[1]`), and `"method": 5` was "expected value".
+    let text = r#"{"format": "hookwright/connections", "version": 1, "connections": [
+{"id": "a", "name": "A", "source": "loanpro",
+ "trigger": {"type": "rule", "rule": 5},
+ "request": {"method": "POST", "url": "https://x.example/", "payload": {"type": "variables", "variables": ["loan-id"]}}},
+{"id": "b", "name": "B", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": "POST", "url": "https://x.example/",
+  "payload": {"type": "variables", "variables": ["loan-id", 5]}}},
+{"id": "c", "name": "C", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": 5, "url": "https://x.example/", "payload": {"type": "variables", "variables": []}}},
+{"id": "d", "name": "D", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": "GET", "url": "https://x.example/", "headers": {},
+  "payload": {"type": "variables", "variables": []}}},
+{"id": "e", "name": "E", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": "GET", "url": "https://x.example/", "auth": {"type": "basic", "username": "u"},
+  "payload": {"type": "variables", "variables": []}}}
+]}"#;
+    let report = lint_file("t.json", text);
+    assert_eq!(
+        lines(&report),
+        [
+            "t.json:3:38: connection a: trigger.rule: invalid type: integer `5`, expected a string",
+            "t.json:7:61: connection b: request.payload.variables[1]: invalid type: integer `5`, expected a string",
+            "t.json:9:24: connection c: request.method: expected one of `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, not a number",
+            "t.json:11:71: connection d: request.headers: invalid type: object, expected an array",
+            "t.json:14:68: connection e: request.auth: missing field `password`",
+        ]
+    );
+}
