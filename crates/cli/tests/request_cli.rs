@@ -356,3 +356,40 @@ fn a_context_that_is_not_an_object_is_refused_at_its_place() {
             .err_has(found);
     }
 }
+
+#[test]
+fn an_id_two_connections_share_is_refused_not_the_first_taken() {
+    // A connection copied and edited without a new id: `--id` rendered (and dry-ran) the first,
+    // silently, whichever one had been edited.
+    let text = std::fs::read_to_string(repo().join("examples/late-5-days-external.json")).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut copy = file["connections"][0].clone();
+    copy["request"]["url"] = "https://edited.example.com/".into();
+    file["connections"].as_array_mut().unwrap().push(copy);
+    let both = temp_file("both.json", file.to_string());
+    let portfolio = temp_file("loans.ndjson", "{\"loan-id\": 1}\n");
+    for args in [
+        vec![
+            "request",
+            &both,
+            "--id",
+            "late-5-external",
+            "--sample",
+            "loan-5-days-past-due",
+        ],
+        vec![
+            "dryrun",
+            "--connection",
+            &both,
+            "--id",
+            "late-5-external",
+            "--portfolio",
+            &portfolio,
+        ],
+    ] {
+        let refused = run(&args)
+            .exits(1)
+            .err_has("2 connections have the id `late-5-external` (#1, #2): ids must be unique");
+        assert_eq!(refused.stdout, "", "{args:?}");
+    }
+}

@@ -62,7 +62,11 @@ fn render(args: &Args) -> Result<(), Failure> {
             Failure::Invalid
         })?
         .connections;
-    let Some(connection) = connections.iter().find(|c| c.id == args.id) else {
+    let found = super::connection_by_id(&connections, &args.id).map_err(|message| {
+        eprintln!("error: in {shown}, {message}");
+        Failure::Invalid
+    })?;
+    let Some(connection) = found else {
         let ids = connections.iter().map(|c| c.id.as_str());
         let near = suggest::did_you_mean(&args.id, ids.clone());
         let listed: Vec<String> = ids.take(10).map(quote).collect();
