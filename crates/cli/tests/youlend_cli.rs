@@ -177,15 +177,30 @@ fn reconcile_text_prints_each_reason_whole() {
             "\n",
         ),
     );
-    let run = run(&["reconcile", &batch]).exits(0);
+    let report = run(&["reconcile", &batch]).exits(0);
     for whole in [
         "1     LOA10040: EventProperties.PaymentDate `2023-10-2` is not an ISO date or timestamp\n",
         "2     LOA10055: EventProperties.PaymentsToLenders[0].PaymentCorrelationId must be text, not a number\n",
-        "amount differs by -1000000000004.999999; applied to another loan; 1 more repayments with this id\n",
+        "amount differs by -1000000000004.999999; applied to another loan; 1 more repayment with this id\n",
     ] {
-        assert!(run.stdout.contains(whole), "{whole}\n{}", run.stdout);
+        assert!(report.stdout.contains(whole), "{whole}\n{}", report.stdout);
     }
-    assert!(!run.stdout.contains('…'), "{}", run.stdout);
+    assert!(!report.stdout.contains('…'), "{}", report.stdout);
+    // Counted words agree in number, as in the summary line.
+    assert!(
+        report
+            .stdout
+            .contains("\nDuplicates\n  0 identical repeats dropped\n"),
+        "{}",
+        report.stdout
+    );
+    let once = temp_file(
+        "once-repeated.ndjson",
+        "{\"EventCode\":\"ONB10009\"}\n{\"EventCode\":\"ONB10009\"}\n",
+    );
+    run(&["reconcile", &once])
+        .exits(0)
+        .out_has("\nDuplicates\n  1 identical repeat dropped\n");
 }
 
 #[test]

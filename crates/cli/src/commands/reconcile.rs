@@ -122,8 +122,8 @@ pub fn render(report: &Report) -> String {
                     }
                     if !p.other_repayments.is_empty() {
                         notes.push(format!(
-                            "{} more repayments with this id",
-                            p.other_repayments.len()
+                            "{} with this id",
+                            count(p.other_repayments.len(), "more repayment")
                         ));
                     }
                     vec![
@@ -169,8 +169,8 @@ pub fn render(report: &Report) -> String {
 
     let _ = writeln!(
         out,
-        "\nDuplicates\n  {} identical repeats dropped",
-        report.duplicates
+        "\nDuplicates\n  {} dropped",
+        count(report.duplicates, "identical repeat")
     );
 
     section(
