@@ -138,6 +138,28 @@ fn lint_and_loading_refuse_a_header_with_the_same_words() {
 }
 
 #[test]
+fn a_schema_key_that_is_not_text_is_an_error_as_loading_makes_it() {
+    // Lint passed this file (exit 0) while loading it (`request`, the page's import) failed.
+    let text = "{\n  \"$schema\": 5, \"format\": \"hookwright/connections\", \"version\": 1, \"connections\": []\n}";
+    let loading = ConnectionFile::from_json(text).unwrap_err();
+    let report = lint_file("s.json", text);
+    assert_eq!(
+        lines(&report),
+        ["s.json:2:14: `$schema` must be text (the schema's URL) or null, not a number"]
+    );
+    assert!(report.has_errors());
+    assert!(
+        loading.message.contains("expected a string"),
+        "{}",
+        loading.message
+    );
+    for fine in ["\"https://example.com/s.json\"", "null"] {
+        let text = text.replace('5', fine);
+        assert!(lint_file("s.json", &text).problems.is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn wrong_types_name_the_connection_and_field() {
     let report = lint(&[
         connection("a", r#""method": "POST"=>"method": "YEET""#),

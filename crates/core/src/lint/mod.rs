@@ -309,6 +309,20 @@ fn connections<'n>(
             file.at(node),
         )));
     }
+    // Never used, but read: a `$schema` that is not text keeps the file from loading.
+    let schema = root.get("$schema");
+    if let Some(node) =
+        schema.filter(|n| !matches!(n.kind, spans::Kind::String) && n.raw(text) != "null")
+    {
+        problems.push(Problem::in_file(Error::new(
+            ErrorKind::Json,
+            format!(
+                "`$schema` must be text (the schema's URL) or null, not {}",
+                spans::json_type(text, node)
+            ),
+            file.at(node),
+        )));
+    }
     match root.get("connections") {
         Some(node) => node.items().ok_or_else(|| {
             Error::new(
