@@ -184,6 +184,27 @@ test('a broken file lists its problems and changes nothing', async () => {
   await context.close();
 });
 
+test('a value of the wrong type in an imported file is listed at its own field and place', async () => {
+  // The engine's lint named it `request` at request's closing brace (serde reads a tagged
+  // payload whole before its variant).
+  const { page, context, problems } = await app.open();
+  const dialog = await importFile(page, {
+    name: 'wrong-type.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format": "hookwright/connections", "version": 1, "connections": [\n'
+      + '{"id": "w", "name": "W", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},\n'
+      + ' "request": {"method": "POST", "url": "https://x.example/",\n'
+      + '  "payload": {"type": "variables", "variables": ["loan-id", 5]}}}\n]}\n'),
+  });
+  assert.match(await dialog.textContent(), /cannot be imported\. Nothing was changed\./);
+  const listed = await dialog.getByRole('list', { name: 'Problems in the file' }).textContent();
+  assert.match(listed, /connection w, request\.payload\.variables\[1\], line 4, column 61/);
+  assert.match(listed, /invalid type: integer `5`, expected a string/);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a share link carries the connection without its secret and offers to add it', async () => {
   const { page, context, problems } = await app.open();
   await page.getByRole('button', { name: /^Customer note: 5 Days Past Due/ }).click();

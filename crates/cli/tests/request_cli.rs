@@ -316,3 +316,80 @@ fn documented_array_indexes_render_against_the_seed_sample() {
         "2022-09-21 2022-09-21 09/21/2022-10/20/2022 Active"
     );
 }
+
+#[test]
+fn a_context_that_is_not_an_object_is_refused_at_its_place() {
+    // A portfolio (an array of loans) given as one loan's context made every variable
+    // "unknown variable `loan-id`; did you mean `0.loan-id`?", one error per variable.
+    let external = repo().join("examples/late-5-days-external.json");
+    let external = external.to_str().unwrap();
+    let portfolio = temp_file("portfolio.json", "\u{feff}\n  [{\"loan-id\": 1}]\n");
+    let refused = run(&[
+        "request",
+        external,
+        "--id",
+        "late-5-external",
+        "--context",
+        &portfolio,
+    ])
+    .exits(1)
+    .err_has("a context is a JSON object of variables (a loan's, or a YouLend event), not an array")
+    .err_has("--> 2:3");
+    assert!(
+        !refused.stderr.contains("unknown variable"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(refused.stdout, "");
+    for (text, found) in [
+        ("\"Open\"", "not text"),
+        ("null", "not null"),
+        ("5", "not a number"),
+    ] {
+        let context = temp_file("scalar.json", text);
+        run(&["render", "[[v('loan-id')]]", "--context", &context])
+            .exits(1)
+            .err_has(found)
+            .err_has("--> 1:1");
+        run(&["eval", "(= loan-status \"Open\")", "--context", &context])
+            .exits(1)
+            .err_has(found);
+    }
+}
+
+#[test]
+fn an_id_two_connections_share_is_refused_not_the_first_taken() {
+    // A connection copied and edited without a new id: `--id` rendered (and dry-ran) the first,
+    // silently, whichever one had been edited.
+    let text = std::fs::read_to_string(repo().join("examples/late-5-days-external.json")).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut copy = file["connections"][0].clone();
+    copy["request"]["url"] = "https://edited.example.com/".into();
+    file["connections"].as_array_mut().unwrap().push(copy);
+    let both = temp_file("both.json", file.to_string());
+    let portfolio = temp_file("loans.ndjson", "{\"loan-id\": 1}\n");
+    for args in [
+        vec![
+            "request",
+            &both,
+            "--id",
+            "late-5-external",
+            "--sample",
+            "loan-5-days-past-due",
+        ],
+        vec![
+            "dryrun",
+            "--connection",
+            &both,
+            "--id",
+            "late-5-external",
+            "--portfolio",
+            &portfolio,
+        ],
+    ] {
+        let refused = run(&args)
+            .exits(1)
+            .err_has("2 connections have the id `late-5-external` (#1, #2): ids must be unique");
+        assert_eq!(refused.stdout, "", "{args:?}");
+    }
+}

@@ -157,3 +157,68 @@ fn reconcile_reads_an_event_as_printed_and_standard_input() {
         );
     }
 }
+
+#[test]
+fn reconcile_text_prints_each_reason_whole() {
+    // Reasons and notes are the report's own words: a table cell's 80-character cut made
+    // these read "…is not an ISO date or timestam… (81 characters)".
+    let batch = temp_file(
+        "long-reasons.ndjson",
+        concat!(
+            r#"{"EventCode":"LOA10040","EventProperties":{"CorrelationId":"p1","LoanId":"L1","PaymentAmount":"1","PaymentDate":"2023-10-2"}}"#,
+            "\n",
+            r#"{"EventCode":"LOA10055","EventProperties":{"LoanId":"L1","TotalSettlementAmount":"5","SettlementReference":"r","PaymentsToLenders":[{"Amount":"5","PaymentCorrelationId":7}]}}"#,
+            "\n",
+            r#"{"EventCode":"LOA10055","EventProperties":{"LoanId":"L1","TotalSettlementAmount":"5","SettlementReference":"r","PaymentsToLenders":[{"Amount":"5","PaymentCorrelationId":"p2"}]}}"#,
+            "\n",
+            r#"{"EventCode":"LOA10040","EventProperties":{"CorrelationId":"p2","LoanId":"L2","PaymentAmount":"-999999999999.999999","PaymentDate":"2023-10-20"}}"#,
+            "\n",
+            r#"{"EventCode":"LOA10040","EventProperties":{"CorrelationId":"p2","LoanId":"L2","PaymentAmount":"2","PaymentDate":"2023-10-21"}}"#,
+            "\n",
+        ),
+    );
+    let report = run(&["reconcile", &batch]).exits(0);
+    for whole in [
+        "1     LOA10040: EventProperties.PaymentDate `2023-10-2` is not an ISO date or timestamp\n",
+        "2     LOA10055: EventProperties.PaymentsToLenders[0].PaymentCorrelationId must be text, not a number\n",
+        "amount differs by -1000000000004.999999; applied to another loan; 1 more repayment with this id\n",
+    ] {
+        assert!(report.stdout.contains(whole), "{whole}\n{}", report.stdout);
+    }
+    assert!(!report.stdout.contains('…'), "{}", report.stdout);
+    // Counted words agree in number, as in the summary line.
+    assert!(
+        report
+            .stdout
+            .contains("\nDuplicates\n  0 identical repeats dropped\n"),
+        "{}",
+        report.stdout
+    );
+    let once = temp_file(
+        "once-repeated.ndjson",
+        "{\"EventCode\":\"ONB10009\"}\n{\"EventCode\":\"ONB10009\"}\n",
+    );
+    run(&["reconcile", &once])
+        .exits(0)
+        .out_has("\nDuplicates\n  1 identical repeat dropped\n");
+}
+
+#[test]
+fn verify_with_an_empty_secret_exits_2_as_sign_does() {
+    // `--secret "$UNSET"`: a mistyped configuration, not a forged delivery (it was exit 1,
+    // "invalid", while the same empty secret from a file was exit 2).
+    let body = fixture("seed-repayment.json");
+    for secret in ["", "  "] {
+        run(&[
+            "verify",
+            "--secret",
+            secret,
+            "--signature",
+            &vector(0),
+            "--body",
+            &body,
+        ])
+        .exits(2)
+        .err_has("the secret key is empty");
+    }
+}

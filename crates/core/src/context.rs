@@ -265,7 +265,7 @@ pub(crate) fn serde_reason(e: &serde_json::Error) -> String {
 }
 
 /// serde's words for what it expected, said in JSON's: an object (not a Rust `struct
-/// Connection with 6 elements` or a `map`), an array (not a `sequence`), and where
+/// Connection with 6 elements`, an `internally tagged enum Auth` or a `map`), an array (not a `sequence`), and where
 /// the text stopped (not `EOF while parsing a list`).
 fn in_json_terms(message: &str) -> String {
     let mut out = message
@@ -278,7 +278,9 @@ fn in_json_terms(message: &str) -> String {
         .replace("invalid type: map,", "invalid type: object,")
         .replace("invalid type: sequence,", "invalid type: array,")
         .replace("expected a map", "expected an object")
-        .replace("expected a sequence", "expected an array");
+        .replace("expected a sequence", "expected an array")
+        // A connection's trigger, auth and payload: an object with a `type`.
+        .replace("expected internally tagged enum ", "expected struct ");
     while let Some(at) = out.find("expected struct ") {
         let rest = &out[at + "expected struct ".len()..];
         let mut end = rest
@@ -527,6 +529,10 @@ mod tests {
             (
                 "invalid length 0, expected struct A with 1 element",
                 "invalid length 0, expected an object",
+            ),
+            (
+                "invalid type: string \"none\", expected internally tagged enum Auth",
+                "invalid type: string \"none\", expected an object",
             ),
             (
                 "invalid type: map, expected a sequence",

@@ -138,6 +138,28 @@ fn lint_and_loading_refuse_a_header_with_the_same_words() {
 }
 
 #[test]
+fn a_schema_key_that_is_not_text_is_an_error_as_loading_makes_it() {
+    // Lint passed this file (exit 0) while loading it (`request`, the page's import) failed.
+    let text = "{\n  \"$schema\": 5, \"format\": \"hookwright/connections\", \"version\": 1, \"connections\": []\n}";
+    let loading = ConnectionFile::from_json(text).unwrap_err();
+    let report = lint_file("s.json", text);
+    assert_eq!(
+        lines(&report),
+        ["s.json:2:14: `$schema` must be text (the schema's URL) or null, not a number"]
+    );
+    assert!(report.has_errors());
+    assert!(
+        loading.message.contains("expected a string"),
+        "{}",
+        loading.message
+    );
+    for fine in ["\"https://example.com/s.json\"", "null"] {
+        let text = text.replace('5', fine);
+        assert!(lint_file("s.json", &text).problems.is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn wrong_types_name_the_connection_and_field() {
     let report = lint(&[
         connection("a", r#""method": "POST"=>"method": "YEET""#),
@@ -454,5 +476,39 @@ fn unknown_keys_follow_the_tagged_variant() {
         unknown,
         ["request.headers[0].secrte", "request.auth.token"],
         "{report}"
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_shape_is_named_by_its_own_path_and_place() {
+    // serde stops reading `trigger`, `auth` and `payload` at the end of the enclosing object:
+    // these were `trigger` at its closing brace, `request` at its closing brace (for
+    // `variables[1]`), and `"method": 5` was "expected value".
+    let text = r#"{"format": "hookwright/connections", "version": 1, "connections": [
+{"id": "a", "name": "A", "source": "loanpro",
+ "trigger": {"type": "rule", "rule": 5},
+ "request": {"method": "POST", "url": "https://x.example/", "payload": {"type": "variables", "variables": ["loan-id"]}}},
+{"id": "b", "name": "B", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": "POST", "url": "https://x.example/",
+  "payload": {"type": "variables", "variables": ["loan-id", 5]}}},
+{"id": "c", "name": "C", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": 5, "url": "https://x.example/", "payload": {"type": "variables", "variables": []}}},
+{"id": "d", "name": "D", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": "GET", "url": "https://x.example/", "headers": {},
+  "payload": {"type": "variables", "variables": []}}},
+{"id": "e", "name": "E", "source": "loanpro", "trigger": {"type": "rule", "rule": "(= 1 1)"},
+ "request": {"method": "GET", "url": "https://x.example/", "auth": {"type": "basic", "username": "u"},
+  "payload": {"type": "variables", "variables": []}}}
+]}"#;
+    let report = lint_file("t.json", text);
+    assert_eq!(
+        lines(&report),
+        [
+            "t.json:3:38: connection a: trigger.rule: invalid type: integer `5`, expected a string",
+            "t.json:7:61: connection b: request.payload.variables[1]: invalid type: integer `5`, expected a string",
+            "t.json:9:24: connection c: request.method: expected one of `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, not a number",
+            "t.json:11:71: connection d: request.headers: invalid type: object, expected an array",
+            "t.json:14:68: connection e: request.auth: missing field `password`",
+        ]
     );
 }

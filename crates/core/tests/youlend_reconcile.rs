@@ -230,6 +230,28 @@ fn sums_stay_exact_and_repeated_ids_are_shown() {
 }
 
 #[test]
+fn a_repayment_without_principal_remaining_keeps_the_last_one_stated() {
+    // PrincipalRemaining is optional: the loan's latest known principal is the last one a
+    // repayment stated, not blank because the latest (or, on its date, the last sorted)
+    // repayment left it out.
+    let batch = concat!(
+        r#"{"EventCode":"LOA10040","EventProperties":{"CorrelationId":"","LoanId":"L1","PaymentAmount":"10","PaymentDate":"2023-10-20","PrincipalRemaining":"990.00"}}"#,
+        "\n",
+        r#"{"EventCode":"LOA10040","EventProperties":{"CorrelationId":"","LoanId":"L1","PaymentAmount":"5","PaymentDate":"2023-10-21"}}"#,
+        "\n",
+        r#"{"EventCode":"LOA10040","EventProperties":{"CorrelationId":"","LoanId":"L2","PaymentAmount":"10","PaymentDate":"2023-10-20","PrincipalRemaining":"90"}}"#,
+        "\n",
+        r#"{"EventCode":"LOA10040","EventProperties":{"CorrelationId":"x","LoanId":"L2","PaymentAmount":"1","PaymentDate":"2023-10-20","PrincipalRemaining":null}}"#,
+        "\n",
+    );
+    let report = reconcile(batch.as_bytes());
+    assert_eq!(report.errors, []);
+    let principal = |i: usize| report.loans[i].principal_remaining.map(|p| p.to_string());
+    assert_eq!(principal(0).as_deref(), Some("990.00"));
+    assert_eq!(principal(1).as_deref(), Some("90"));
+}
+
+#[test]
 fn structural_array_faults() {
     let report = reconcile(b"[\n{\"EventCode\":\"ONB10009\"},\n]\n");
     assert_eq!(report.errors[0].line, 3);

@@ -76,10 +76,8 @@ fn rule_text(args: &Args) -> Result<(String, &'static str), String> {
         .map_err(|e| format!("error: cannot read connection file {}: {e}", path.display()))?;
     let file = ConnectionFile::from_json(&text)
         .map_err(|e| format!("in {}:\n{}", path.display(), e.render(&text)))?;
-    let connection = file
-        .connections
-        .iter()
-        .find(|c| c.id == *id)
+    let connection = super::connection_by_id(&file.connections, id)
+        .map_err(|message| format!("error: in {}, {message}", path.display()))?
         .ok_or_else(|| {
             let ids: Vec<&str> = file.connections.iter().map(|c| c.id.as_str()).collect();
             format!(

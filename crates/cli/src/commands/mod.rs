@@ -62,6 +62,60 @@ pub(crate) fn print_out(text: &str) {
     }
 }
 
+/// The connection `--id ID` names, if any. Ids are unique in a valid file (lint says so); in a
+/// file with two of one id, which one was meant is not clear, so neither is taken (the first one
+/// was, silently, even when the second was the one just edited). The error says which they are.
+pub(crate) fn connection_by_id<'c>(
+    connections: &'c [hookwright_core::connection::Connection],
+    id: &str,
+) -> Result<Option<&'c hookwright_core::connection::Connection>, String> {
+    let positions: Vec<usize> = (0..connections.len())
+        .filter(|&i| connections[i].id == id)
+        .collect();
+    match positions.as_slice() {
+        [] => Ok(None),
+        [only] => Ok(Some(&connections[*only])),
+        several => {
+            let numbers: Vec<String> = several.iter().map(|i| format!("#{}", i + 1)).collect();
+            Err(format!(
+                "{} connections have the id `{}` ({}): ids must be unique (`hookwright lint` reports it), so which one is meant is not clear",
+                several.len(),
+                hookwright_core::error::quote(id),
+                numbers.join(", ")
+            ))
+        }
+    }
+}
+
+/// A context file's text as a context. A loan's variables and a YouLend event are JSON
+/// objects; anything else is refused at its first character (a portfolio's array read as one
+/// loan made every variable "unknown", with a did-you-mean of `0.loan-id`).
+pub(crate) fn parse_context(
+    text: &str,
+) -> Result<hookwright_core::Context, hookwright_core::Error> {
+    use hookwright_core::value::Value;
+    let context = hookwright_core::Context::from_json(text)?;
+    let found = match context.root() {
+        Value::Map(_) => return Ok(context),
+        Value::Vector(_) => "an array (for many loans, `hookwright dryrun --portfolio FILE`)",
+        Value::Text(_) => "text",
+        Value::Nil => "null",
+        Value::Bool(_) => "a boolean",
+        _ => "a number",
+    };
+    let start = text.len()
+        - text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .len();
+    Err(hookwright_core::Error::at(
+        hookwright_core::ErrorKind::Json,
+        format!(
+            "a context is a JSON object of variables (a loan's, or a YouLend event), not {found}"
+        ),
+        hookwright_core::Span::locate(text, start, start + 1),
+    ))
+}
+
 /// The bytes of `path`, or of standard input for `-`; the message names the path on failure.
 pub(crate) fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;

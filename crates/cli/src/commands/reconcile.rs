@@ -122,8 +122,8 @@ pub fn render(report: &Report) -> String {
                     }
                     if !p.other_repayments.is_empty() {
                         notes.push(format!(
-                            "{} more repayments with this id",
-                            p.other_repayments.len()
+                            "{} with this id",
+                            count(p.other_repayments.len(), "more repayment")
                         ));
                     }
                     vec![
@@ -169,8 +169,8 @@ pub fn render(report: &Report) -> String {
 
     let _ = writeln!(
         out,
-        "\nDuplicates\n  {} identical repeats dropped",
-        report.duplicates
+        "\nDuplicates\n  {} dropped",
+        count(report.duplicates, "identical repeat")
     );
 
     section(
@@ -252,13 +252,22 @@ fn yes_no(b: bool) -> String {
 }
 
 /// A titled table with columns padded to their widest cell (counted in
-/// characters); a cell longer than a line's worth (a 100 MB event code) is cut.
+/// characters). A cell of the input longer than a line's worth (a 100 MB event code) is cut;
+/// the `reason` and `note` columns hold the report's own words, which are cut only where they
+/// quote input (a reason is the whole point of its row: "…is not an ISO date or timestam…"
+/// told nothing).
 fn section(out: &mut String, title: &str, headers: &[&str], rows: Vec<Vec<String>>) {
+    use hookwright_core::error::{clip_message, quote};
+    let ours: Vec<bool> = headers
+        .iter()
+        .map(|h| matches!(*h, "reason" | "note"))
+        .collect();
     let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|row| {
-            row.iter()
-                .map(|c| hookwright_core::error::quote(c))
+            row.into_iter()
+                .zip(&ours)
+                .map(|(c, &ours)| if ours { clip_message(c) } else { quote(&c) })
                 .collect()
         })
         .collect();

@@ -113,7 +113,7 @@ pub(super) fn load_context(path: &Path) -> Option<Context> {
             return None;
         }
     };
-    match Context::from_json(&text) {
+    match super::parse_context(&text) {
         Ok(ctx) => Some(ctx),
         Err(e) => {
             eprintln!("in {}:\n{}", path.display(), e.render(&text));

@@ -62,7 +62,11 @@ fn render(args: &Args) -> Result<(), Failure> {
             Failure::Invalid
         })?
         .connections;
-    let Some(connection) = connections.iter().find(|c| c.id == args.id) else {
+    let found = super::connection_by_id(&connections, &args.id).map_err(|message| {
+        eprintln!("error: in {shown}, {message}");
+        Failure::Invalid
+    })?;
+    let Some(connection) = found else {
         let ids = connections.iter().map(|c| c.id.as_str());
         let near = suggest::did_you_mean(&args.id, ids.clone());
         let listed: Vec<String> = ids.take(10).map(quote).collect();
@@ -138,7 +142,7 @@ fn context(args: &Args) -> Result<Context, Failure> {
     }
     let path = args.context.as_ref().ok_or(Failure::Invalid)?;
     let text = read_text(path)?;
-    Context::from_json(&text).map_err(|e| {
+    super::parse_context(&text).map_err(|e| {
         eprintln!("in {}:\n{}", path.display(), e.render(&text));
         Failure::Invalid
     })

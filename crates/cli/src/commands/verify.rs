@@ -51,11 +51,20 @@ pub fn run(args: Args) -> ExitCode {
         Ok(read) => read,
         Err(code) => return code,
     };
-    if args.scheme == Scheme::Standard {
-        if let Err(e) = standard_webhooks::decode_secret(&secret) {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+    // A secret that cannot be used says so with exit 2 (as `sign` does), whichever way it came:
+    // `--secret "$UNSET_VARIABLE"` is a configuration mistake, not a forged delivery.
+    let unusable = match args.scheme {
+        Scheme::Standard => standard_webhooks::decode_secret(&secret)
+            .err()
+            .map(|e| e.to_string()),
+        Scheme::Youlend => secret
+            .trim()
+            .is_empty()
+            .then(|| youlend::SignatureError::EmptySecret.to_string()),
+    };
+    if let Some(e) = unusable {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
     }
     let verdict = match args.scheme {
         Scheme::Youlend => youlend::verify(&secret, &args.signature, &body)

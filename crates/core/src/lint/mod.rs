@@ -196,7 +196,8 @@ impl Linter<'_> {
         duplicate: Option<Error>,
         out: &mut Vec<Problem>,
     ) {
-        for (field, key) in spans::unknown_connection_keys(file.text, node) {
+        let checked = spans::check_connection(file.text, node);
+        for (field, key) in checked.unknown_keys {
             let message = format!("unknown field `{key}` is ignored");
             let warning = Error::warning(ErrorKind::Format, message, None);
             out.push(problem(file, node, index, &field, warning));
@@ -208,8 +209,45 @@ impl Linter<'_> {
         let connection: Connection = match serde_json::from_str(slice) {
             Ok(c) => c,
             Err(e) => {
-                // Located in the slice; moved to the file, and named by the field it falls in.
                 let local = json_error(slice, &e);
+                // The value at fault, by the schema, when serde stopped at or after it (serde
+                // also refuses what the schema does not say, a repeated key). serde stops on the
+                // last byte of a value it read, or just before one it looked at (`"headers": {}`
+                // stopped on the space).
+                let serde_at = local.span.map_or(usize::MAX, |s| {
+                    let at = s.start + node.start;
+                    let looked = file.text.as_bytes()[at..]
+                        .iter()
+                        .take_while(|b| {
+                            matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b':' | b',' | b'[')
+                        })
+                        .count();
+                    at + looked
+                });
+                let fault = checked.fault.filter(|f| f.1.start <= serde_at);
+                if let Some((field, value, schema)) = fault {
+                    // serde's "expected value" for `"method": 5` names no value.
+                    let message = match schema["enum"].as_array() {
+                        Some(values) if local.message == "expected value" => {
+                            let values: Vec<String> = values
+                                .iter()
+                                .map(|v| format!("`{}`", v.as_str().unwrap_or("")))
+                                .collect();
+                            let found = spans::json_type(file.text, value);
+                            format!("expected one of {}, not {found}", values.join(", "))
+                        }
+                        _ => local.message,
+                    };
+                    let span = file.at(value);
+                    let error = Error::new(ErrorKind::Json, message, None);
+                    out.push(Problem {
+                        location: span,
+                        position: span,
+                        ..problem(file, node, index, &field, error)
+                    });
+                    return;
+                }
+                // Located in the slice; moved to the file, and named by the field it falls in.
                 let span = local.span.map(|s| {
                     file.lines
                         .span(file.text, s.start + node.start, s.end + node.start)
@@ -268,6 +306,20 @@ fn connections<'n>(
         problems.push(Problem::in_file(Error::warning(
             ErrorKind::Format,
             format!("unknown field `{key}` is ignored"),
+            file.at(node),
+        )));
+    }
+    // Never used, but read: a `$schema` that is not text keeps the file from loading.
+    let schema = root.get("$schema");
+    if let Some(node) =
+        schema.filter(|n| !matches!(n.kind, spans::Kind::String) && n.raw(text) != "null")
+    {
+        problems.push(Problem::in_file(Error::new(
+            ErrorKind::Json,
+            format!(
+                "`$schema` must be text (the schema's URL) or null, not {}",
+                spans::json_type(text, node)
+            ),
             file.at(node),
         )));
     }

@@ -202,156 +202,200 @@ impl Node {
     }
 }
 
-/// Which keys serde reads at each place of a connection file, compiled once
-/// from the JSON Schema generated from the connection types (its committed
-/// copy, which a test holds equal to what schemars generates: the page then
-/// carries a few KB of JSON instead of schemars' generator).
-#[derive(Debug, Clone, Default)]
-enum Shape {
-    /// An object with these keys (any other is ignored by serde).
-    Object(Vec<(String, Shape)>),
-    Array(Box<Shape>),
-    /// A tagged enum: the variant its `type` names, or when none matches,
-    /// the keys of any variant.
-    Tagged {
-        variants: Vec<(String, Shape)>,
-        any: Box<Shape>,
-    },
-    /// A map with free keys, or a scalar.
-    #[default]
-    Free,
-}
-
-struct Shapes {
-    file: Vec<String>,
-    connection: Shape,
-}
-
-fn shapes() -> &'static Shapes {
-    static SHAPES: OnceLock<Shapes> = OnceLock::new();
-    SHAPES.get_or_init(|| {
-        let schema: Value =
-            serde_json::from_str(crate::connection::SCHEMA_FILE).unwrap_or(Value::Null);
-        let file = schema["properties"]
-            .as_object()
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        let connection = compile(&schema, &schema["$defs"]["Connection"], 0);
-        Shapes { file, connection }
-    })
+/// The connection file's JSON Schema, generated from the connection types (its committed copy,
+/// which a test holds equal to what schemars generates: the page then carries a few KB of JSON
+/// instead of schemars' generator). Lint reads from it which keys serde reads at each place,
+/// and what each value must be.
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| serde_json::from_str(crate::connection::SCHEMA_FILE).unwrap_or(Value::Null))
 }
 
 /// `shape` with `$ref`s followed.
-fn resolve<'s>(root: &'s Value, shape: &'s Value) -> &'s Value {
+fn resolve(shape: &'static Value) -> &'static Value {
     let mut shape = shape;
     for _ in 0..8 {
         match shape["$ref"]
             .as_str()
             .and_then(|r| r.strip_prefix("#/$defs/"))
         {
-            Some(name) => shape = &root["$defs"][name],
+            Some(name) => shape = &schema()["$defs"][name],
             None => break,
         }
     }
     shape
 }
 
-fn compile(root: &Value, shape: &Value, depth: usize) -> Shape {
-    let shape = resolve(root, shape);
-    if depth > 16 {
-        return Shape::Free;
-    }
-    let variants = shape["oneOf"]
-        .as_array()
-        .or_else(|| shape["anyOf"].as_array());
-    if let Some(variants) = variants {
-        let mut tagged = Vec::new();
-        let mut any = Vec::new();
-        for v in variants.iter().map(|v| resolve(root, v)) {
-            if let Shape::Object(keys) = compile(root, v, depth + 1) {
-                if let Some(tag) = v["properties"]["type"]["const"].as_str() {
-                    tagged.push((tag.to_string(), Shape::Object(keys.clone())));
-                }
-                for (key, child) in keys {
-                    if !any.iter().any(|(k, _): &(String, Shape)| *k == key) {
-                        any.push((key, child));
-                    }
-                }
-            }
-        }
-        return Shape::Tagged {
-            variants: tagged,
-            any: Box::new(Shape::Object(any)),
-        };
-    }
-    if let Some(props) = shape["properties"].as_object() {
-        return Shape::Object(
-            props
-                .iter()
-                .map(|(k, s)| (k.clone(), compile(root, s, depth + 1)))
-                .collect(),
-        );
-    }
-    if shape["items"].is_object() {
-        return Shape::Array(Box::new(compile(root, &shape["items"], depth + 1)));
-    }
-    Shape::Free
-}
-
 /// Keys of the file object itself that serde would ignore, as (path, key).
 pub fn unknown_file_keys(root: &Node) -> Vec<(String, String)> {
-    let known = &shapes().file;
     root.members()
         .unwrap_or(&[])
         .iter()
-        .filter(|(key, _)| !known.contains(key))
+        .filter(|(key, _)| schema()["properties"].get(key).is_none())
         .map(|(key, _)| (key.clone(), key.clone()))
         .collect()
 }
 
-/// Keys of a connection object that serde would silently ignore (a typo like
-/// `heders` would otherwise vanish), as (path of the key's value, key).
-pub fn unknown_connection_keys(text: &str, connection: &Node) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    unknown_keys(text, connection, &shapes().connection, "", &mut out);
-    out
+/// A connection read against its schema in one walk.
+#[derive(Default)]
+pub struct SchemaCheck<'n> {
+    /// Keys serde would silently ignore (a typo like `heders` would otherwise vanish), as (path
+    /// of the key's value, key).
+    pub unknown_keys: Vec<(String, String)>,
+    /// The first value, in file order, of a type or value the schema does not allow, or an
+    /// object missing a required key, as (field path, that value, its schema). serde finds the
+    /// same fault but says where its reading stopped, which inside `trigger`, `auth` and
+    /// `payload` (read whole before their variant) is the end of the enclosing object:
+    /// `"variables": ["loan-id", 5]` was `request`, at `request`'s closing brace.
+    pub fault: Option<(String, &'n Node, &'static Value)>,
 }
 
-fn unknown_keys(
-    text: &str,
-    node: &Node,
-    shape: &Shape,
-    path: &str,
-    out: &mut Vec<(String, String)>,
-) {
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
+pub fn check_connection<'n>(text: &str, connection: &'n Node) -> SchemaCheck<'n> {
+    let mut check = SchemaCheck::default();
+    check.walk(
+        text,
+        &schema()["$defs"]["Connection"],
+        connection,
+        String::new(),
+        0,
+    );
+    check
+}
+
+/// What kind of JSON value `node` is, in words (`an object`, `text`, `a number`).
+pub fn json_type(text: &str, node: &Node) -> &'static str {
+    match &node.kind {
+        Kind::Object(_) => "an object",
+        Kind::Array(_) => "an array",
+        Kind::String => "text",
+        Kind::Other => match text.as_bytes()[node.start] {
+            b't' | b'f' => "a boolean",
+            b'n' => "null",
+            _ => "a number",
+        },
+    }
+}
+
+impl<'n> SchemaCheck<'n> {
+    fn walk(
+        &mut self,
+        text: &str,
+        schema: &'static Value,
+        node: &'n Node,
+        path: String,
+        depth: usize,
+    ) {
+        let schema = resolve(schema);
+        if depth > MAX_DEPTH {
+            return;
         }
-    };
-    match (shape, &node.kind) {
-        (Shape::Tagged { variants, any }, _) => {
-            let tag = node.get("type").and_then(|t| t.raw_str(text));
-            let variant = variants.iter().find(|(t, _)| Some(t.as_str()) == tag);
-            let shape = variant.map_or(&**any, |(_, s)| s);
-            unknown_keys(text, node, shape, path, out);
-        }
-        (Shape::Object(known), Kind::Object(members)) => {
-            for (key, child) in members {
-                match known.iter().find(|(k, _)| k == key) {
-                    Some((_, Shape::Free)) => {}
-                    Some((_, shape)) => unknown_keys(text, child, shape, &join(key), out),
-                    None => out.push((join(key), key.clone())),
+        let join = |key: &str| match path.as_str() {
+            "" => key.to_string(),
+            path => format!("{path}.{key}"),
+        };
+        let mut fault = |at: String, node: &'n Node| {
+            self.fault.get_or_insert((at, node, schema));
+        };
+        if let Some(variants) = schema["oneOf"].as_array() {
+            // A tagged enum: its `type` picks the variant whose keys apply; when none does,
+            // the keys of any variant are known.
+            let tag = node.get("type");
+            let written = tag.and_then(|t| t.str_value(text));
+            let variant = variants
+                .iter()
+                .map(resolve)
+                .find(|v| v["properties"]["type"]["const"].as_str() == written.as_deref());
+            if let Some(variant) = variant {
+                return self.walk(text, variant, node, path, depth + 1);
+            }
+            match tag {
+                Some(tag) => fault(join("type"), tag),
+                None => fault(path.clone(), node),
+            }
+            for (key, _) in node.members().unwrap_or(&[]) {
+                if !variants
+                    .iter()
+                    .any(|v| resolve(v)["properties"].get(key).is_some())
+                {
+                    self.unknown_keys.push((join(key), key.clone()));
                 }
             }
+            return;
         }
-        (Shape::Array(item), Kind::Array(items)) if !matches!(**item, Shape::Free) => {
-            for (i, child) in items.iter().enumerate() {
-                unknown_keys(text, child, item, &format!("{path}[{i}]"), out);
+        let found = json_type(text, node);
+        let allowed = |t: &Value| {
+            matches!(
+                (t.as_str().unwrap_or(""), found),
+                ("object", "an object")
+                    | ("array", "an array")
+                    | ("string", "text")
+                    | ("boolean", "a boolean")
+                    | ("null", "null")
+                    | ("number" | "integer", "a number")
+            )
+        };
+        let type_fits = match &schema["type"] {
+            Value::Array(types) => types.iter().any(allowed),
+            Value::Null => true,
+            one => allowed(one),
+        };
+        let listed = |values: &Vec<Value>| {
+            node.str_value(text)
+                .is_none_or(|w| values.contains(&w.into()))
+        };
+        if !type_fits || !schema["enum"].as_array().is_none_or(listed) {
+            return fault(path, node);
+        }
+        match &node.kind {
+            Kind::Object(members) => {
+                for (key, child) in members {
+                    self.member(text, schema, key, child, join(key), depth);
+                }
+                // After any fault inside it, as serde reports a missing field.
+                let required = schema["required"].as_array().into_iter().flatten();
+                if required
+                    .filter_map(Value::as_str)
+                    .any(|key| node.get(key).is_none())
+                {
+                    self.fault.get_or_insert((path, node, schema));
+                }
             }
+            Kind::Array(items) if schema["items"].is_object() => {
+                for (i, item) in items.iter().enumerate() {
+                    let at = format!("{path}[{i}]");
+                    self.walk(text, &schema["items"], item, at, depth + 1);
+                }
+            }
+            _ => {}
         }
-        _ => {}
+    }
+
+    /// One member of an object whose schema is `schema`.
+    fn member(
+        &mut self,
+        text: &str,
+        schema: &'static Value,
+        key: &str,
+        child: &'n Node,
+        path: String,
+        depth: usize,
+    ) {
+        match schema["properties"].get(key) {
+            Some(known) => self.walk(text, known, child, path, depth + 1),
+            None if schema["additionalProperties"].is_object() => {
+                self.walk(
+                    text,
+                    &schema["additionalProperties"],
+                    child,
+                    path,
+                    depth + 1,
+                );
+            }
+            None if schema["properties"].is_object() => {
+                self.unknown_keys.push((path, key.to_string()));
+            }
+            None => {}
+        }
     }
 }

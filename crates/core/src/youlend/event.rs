@@ -59,8 +59,15 @@ impl Amount {
 
     /// An amount from YouLend's text (`"300.10"`), refusing anything that is not a plain decimal.
     pub fn parse(text: &str) -> Result<Amount, String> {
-        let value = Decimal::from_str_exact(text)
-            .map_err(|_| format!("`{text}` is not a decimal amount"))?;
+        let not_decimal = || format!("`{text}` is not a decimal amount");
+        // Digits with at most one point: `Decimal` alone also reads `1_000` (and `1_0` as 10).
+        let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !digits(fraction) {
+            return Err(not_decimal());
+        }
+        let value = Decimal::from_str_exact(text).map_err(|_| not_decimal())?;
         let integer_digits = text
             .trim_start_matches(['-', '+'])
             .split('.')
@@ -601,6 +608,11 @@ mod tests {
         assert!(Amount::parse("1e3").is_err());
         assert!(Amount::parse("").is_err());
         assert!(Amount::parse("12.5 GBP").is_err());
+        for written_oddly in ["1_000", "1_0", "_5", "5.0_0", "1.2.3", "--5", "+-5"] {
+            assert!(Amount::parse(written_oddly).is_err(), "{written_oddly}");
+        }
+        assert_eq!(Amount::parse("+10").unwrap().to_string(), "10");
+        assert_eq!(Amount::parse("-0.50").unwrap().to_string(), "-0.50");
         assert!(Amount::parse("1234567890123").is_err());
         assert!(Amount::parse("0.0000001").is_err());
         assert!(Amount::parse("000000000000001.5").is_ok());

@@ -150,7 +150,8 @@ pub enum ManualReason {
 pub struct LoanLedger {
     pub loan_id: String,
     pub total_repaid: Amount,
-    /// From the latest repayment; on a tie of dates, the smaller one (principal only goes down).
+    /// From the latest repayment that states one; on a tie of dates, the smaller one (principal
+    /// only goes down).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_remaining: Option<Amount>,
     pub repayments: Vec<LoanRepayment>,
@@ -671,8 +672,13 @@ impl Reconciler {
                 .repayments
                 .iter()
                 .fold(Amount::zero(), |sum, r| sum + r.amount);
-            ledger.principal_remaining =
-                ledger.repayments.last().and_then(|r| r.principal_remaining);
+            // PrincipalRemaining is optional in a LOA10040: a latest repayment without one
+            // does not unsay what an earlier one stated.
+            ledger.principal_remaining = ledger
+                .repayments
+                .iter()
+                .rev()
+                .find_map(|r| r.principal_remaining);
         }
         self.built
             .loans
