@@ -5,8 +5,9 @@
 //   node scripts/split-page.mjs STAGE_DIR
 //
 // 1. The page's wasm is instrumented (binaryen's wasm-split --instrument) and opened in
-//    headless Chromium with the rest held back (`window.hookwrightRest`), as a first visit
-//    opens it; the profile it writes names every function the first paint ran.
+//    headless Chromium with the rest held back (`window.hookwrightRest`), as its users open it
+//    (a first visit, a return visit, another connection selected, a tools view:
+//    e2e/profile-first-paint.mjs); the merged profiles name every function those starts ran.
 // 2. wasm-split moves every other function into the rest; the primary calls them through its
 //    function table, where placeholders stand until the rest is in.
 // 3. Both get content-hashed names; index.html gets the loader, the primary's new name and
@@ -95,8 +96,11 @@ try {
   // The instrumented module is not the one index.html's integrity names.
   const index = join(site, 'index.html');
   writeFileSync(index, readFileSync(index, 'utf8').replace(/ integrity=("[^"]*"|[^ >]*)/g, ''));
+  const profiles = join(work, 'profiles');
+  run(process.execPath, [join(root, 'e2e', 'profile-first-paint.mjs'), site, profiles]);
   const profile = join(work, 'first-paint.prof');
-  run(process.execPath, [join(root, 'e2e', 'profile-first-paint.mjs'), site, profile]);
+  const starts = readdirSync(profiles).map((f) => join(profiles, f));
+  run(wasmSplit, ['--merge-profiles', ...starts, '-o', profile]);
 
   // 2. The split.
   const primary = join(work, 'primary.wasm');
