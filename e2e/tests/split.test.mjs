@@ -89,3 +89,19 @@ test('an edit before the rest is in loads it at once and is applied; nothing is 
   await until(async () => (await page.evaluate(() => localStorage.getItem('hookwright.workspace') ?? '')).includes('Closed'), 'the edit to be saved');
   await closeClean(opened);
 });
+
+test('a return visit (a stored workspace) and a start in a tools view need only the primary too', async () => {
+  const opened = await app.open('', { wait: ruleShown });
+  const { page } = opened;
+  await page.waitForFunction(() => window.hookwrightRest.done);
+  await page.getByRole('textbox', { name: 'Rule' }).fill('(= loan-status "Closed")');
+  await until(async () => (await page.evaluate(() => localStorage.getItem('hookwright.workspace') ?? '')).includes('Closed'), 'the edit to be saved');
+  for (const [hash, shown] of [['', () => ruleShown(page)], ['#reconcile', () => page.getByRole('heading', { name: 'Reconcile YouLend repayments' }).waitFor()]]) {
+    await page.goto('about:blank');
+    await page.goto(app.server.url + hash);
+    await shown();
+    await page.waitForFunction(() => window.hookwrightRest.done);
+    assert.equal(await page.evaluate(() => window.hookwrightRest.syncLoads), 0, `a start at '${hash}' loaded the rest synchronously`);
+  }
+  await closeClean(opened);
+});
