@@ -68,7 +68,11 @@
 
   function load() {
     if (state.done || !primary) return loading;
-    loading ??= WebAssembly.compileStreaming(fetch(REST_URL))
+    loading ??= fetch(REST_URL)
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return WebAssembly.compileStreaming(response);
+      })
       .then(link)
       .catch(report)
       .finally(() => { loading = null; });

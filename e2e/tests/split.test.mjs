@@ -46,7 +46,7 @@ test('a rest that cannot be loaded is said, with Try again; the work is kept', a
   const { page } = opened;
   const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
   await alert.waitFor();
-  assert.match(await alert.textContent(), /Request, Payload and Preview/);
+  assert.match(await alert.textContent(), /Request, Payload and Preview .* could not be loaded: HTTP 503\. Your work is unchanged\./);
   // The page is inert meanwhile: an edit it could not apply is not taken.
   assert.equal(await page.locator('#page').getAttribute('inert'), '');
   // The sections below the trigger wait with their headings, so the outline still reaches them.
