@@ -85,6 +85,40 @@ fn start(args: &[&str], envs: &[(&str, &str)]) -> (Server, String, Vec<String>) 
     )
 }
 
+/// `127.0.0.1:PORT` from a server's banner line (`… http://127.0.0.1:PORT …`).
+fn loopback_address(banner: &str) -> String {
+    banner
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split(':').nth(1))
+        .map(|p| {
+            format!(
+                "127.0.0.1:{}",
+                p.trim_end_matches(|c: char| !c.is_ascii_digit())
+            )
+        })
+        .expect("the banner names the URL")
+}
+
+/// POSTs `body` to `/hook` over a plain TCP connection (no client's own handling in the way) and
+/// returns the whole answer as text.
+fn post_raw(address: &str, body: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /hook HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
 const VECTOR_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const VECTOR_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 const VECTOR_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
@@ -588,7 +622,6 @@ fn listen_answers_deliveries_after_its_output_pipe_closes() {
     // `hookwright listen --out FILE | head -4`: once head had gone, each delivery was recorded
     // and then the listener panicked printing its line, dropping the connection unanswered (so
     // a sender retries a delivery already recorded). Now it answers 200 as before.
-    use std::io::{Read as _, Write as _};
     let dir = Dir::new("closed-stdout");
     let out = dir.path("deliveries.ndjson");
     let mut child = command()
@@ -604,31 +637,10 @@ fn listen_answers_deliveries_after_its_output_pipe_closes() {
         reader.read_line(&mut String::new()).unwrap();
     }
     let server = Server(child);
-    let address = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| {
-            rest.split(':').nth(1).map(|p| {
-                format!(
-                    "127.0.0.1:{}",
-                    p.trim_end_matches(|c: char| !c.is_ascii_digit())
-                )
-            })
-        })
-        .expect("the banner names the URL");
+    let address = loopback_address(&first);
     drop(reader);
     for n in 1..=2 {
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            stream,
-            "POST /hook HTTP/1.1\r\nHost: {address}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
-        )
-        .unwrap();
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
+        let answer = post_raw(&address, "{}");
         assert!(
             answer.starts_with("HTTP/1.1 200"),
             "delivery {n}: {answer:?}"
@@ -692,7 +704,6 @@ fn a_delivery_that_does_not_fit_on_disk_leaves_no_part_line() {
     // sender retries) but kept the part written, and the next line was appended to it, both
     // then one broken line to reconcile (the retried delivery lost). A file size limit stands in
     // for the full disk; its signal ignored, writes past it fail (EFBIG) after a part is written.
-    use std::io::{Read as _, Write as _};
     let dir = Dir::new("disk-full");
     let out = dir.path("deliveries.ndjson");
     let binary = env!("CARGO_BIN_EXE_hookwright");
@@ -713,32 +724,8 @@ fn a_delivery_that_does_not_fit_on_disk_leaves_no_part_line() {
     reader.read_line(&mut first).unwrap();
     std::thread::spawn(move || for _ in reader.lines() {});
     let server = Server(child);
-    let address = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split(':').nth(1))
-        .map(|p| {
-            format!(
-                "127.0.0.1:{}",
-                p.trim_end_matches(|c: char| !c.is_ascii_digit())
-            )
-        })
-        .expect("the banner names the URL");
-    let deliver = |body: &str| {
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            stream,
-            "POST /hook HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
-        answer
-    };
+    let address = loopback_address(&first);
+    let deliver = |body: &str| post_raw(&address, body);
     assert!(deliver(r#"{"n":1}"#).starts_with("HTTP/1.1 200"));
     let big = format!(r#"{{"n":2,"pad":"{}"}}"#, "x".repeat(900));
     assert!(deliver(&big).starts_with("HTTP/1.1 500"));
