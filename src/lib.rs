@@ -84,16 +84,14 @@ pub fn App() -> Html {
     {
         let complete = complete.clone();
         use_effect_with((), move |_| {
-            let listener = (!*complete).then(|| {
-                let on_complete = complete.clone();
-                let listener = services::page_code::listen(move || on_complete.set(true));
-                // In already (loaded at once by a placeholder while the page first rendered).
-                if services::page_code::complete() {
+            // `completed` asks again here: the rest may have come in while the page first
+            // rendered (loaded at once by a placeholder).
+            if !*complete {
+                wasm_bindgen_futures::spawn_local(async move {
+                    services::page_code::completed().await;
                     complete.set(true);
-                }
-                listener
-            });
-            move || drop(listener)
+                });
+            }
         });
     }
     html! {

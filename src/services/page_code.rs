@@ -22,25 +22,23 @@ pub fn complete() -> bool {
     }
 }
 
-/// Calls `on_complete` once the loader says the rest is in.
-pub fn listen(on_complete: impl Fn() + 'static) -> EventListener {
-    EventListener::new(&gloo::utils::window(), "hookwright-rest", move |_| {
-        if complete() {
-            on_complete()
-        }
-    })
-}
-
-/// Resolves once the rest is in (at once in a build that is not split).
+/// Resolves once the rest is in (at once in a build that is not split): the loader's
+/// `hookwright-rest` event says it is.
 pub async fn completed() {
     if complete() {
         return;
     }
     let mut listener = None;
     let done = js_sys::Promise::new(&mut |resolve, _reject| {
-        listener = Some(listen(move || {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }));
+        listener = Some(EventListener::new(
+            &gloo::utils::window(),
+            "hookwright-rest",
+            move |_| {
+                if complete() {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }
+            },
+        ));
     });
     let _ = wasm_bindgen_futures::JsFuture::from(done).await;
     drop(listener);
