@@ -73,6 +73,11 @@ pub async fn near(element: &web_sys::Element) {
 /// then leaves the first paint, and the rest of the page after it, alone.
 pub async fn painted() {
     super::page_code::completed().await;
+    next_paint().await;
+}
+
+/// Resolves after the browser has painted the frame being built.
+pub async fn next_paint() {
     // The next frame's callbacks run before its paint (so do the microtasks
     // after them); a task queued from there runs after it.
     let window = gloo::utils::window();
