@@ -123,6 +123,9 @@ test('a 2 MB body: checked and rendered in the worker, its preview shows the fir
   await body.focus();
   await body.evaluate((area) => area.select());
   await paste(page, templateBody(20_000));
+  // The paste is taken in a task of its own: until then the status is the old body's.
+  await until(async () => (await page.getByTestId('code-summary').count()) === 1, 'the pasted body summarised', 60_000);
+  assert.match(await page.getByTestId('code-summary').textContent(), /Body: \d\.\d MB/);
   const status = page.getByTestId('body-status');
   await until(async () => (await status.getAttribute('data-current')) === 'true', 'the body checked', 60_000);
   assert.match(await status.textContent(), /Renders valid JSON/);
