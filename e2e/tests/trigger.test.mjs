@@ -172,6 +172,25 @@ test('builder edits keep the rule text\'s comments', async () => {
   await context.close();
 });
 
+test('keys typed in an Expression box faster than the page renders are all kept', async () => {
+  const { page, context, problems } = await fresh();
+  const rule = page.getByRole('textbox', { name: 'Rule' });
+  await rule.fill('(and (= loan-status "Open") ; open\n  (> (+ status-amount-due 10) 100))');
+  // A slow machine: several keys arrive before the page renders the rule again (CI lost one so).
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+  const expression = page.getByRole('textbox', { name: 'Expression' });
+  await expression.click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
+  await until(async () => (await rule.inputValue()) === '(and (= loan-status "Open") ; open\n  (> (+ status-amount-due 10) )', 'every key in the rule', 15_000);
+  await page.keyboard.type('250)');
+  await until(async () => (await rule.inputValue()) === '(and\n  (= loan-status "Open") ; open\n  (> (+ status-amount-due 10) 250))', 'the finished expression, laid out', 15_000);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a form dropped by #_ is read as Clojure reads it: left out of the builder, greyed as a comment, kept through edits', async () => {
   const { page, context, problems } = await fresh();
   const rule = page.getByRole('textbox', { name: 'Rule' });

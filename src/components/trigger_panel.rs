@@ -143,6 +143,41 @@ fn edit(editor: &Dispatcher, id: &str, edit: Edit, coalesce: Option<String>) {
     });
 }
 
+/// The texts the builder's edits made from the text it was drawn from, so it
+/// can tell its own edits from text typed since. The page checks the rule it
+/// last rendered, which may be an older text of the chain when keys come
+/// faster than renders (a slow machine): any text of it is the builder's own.
+#[derive(Default)]
+struct BuilderEdits {
+    base: String,
+    made: Vec<String>,
+}
+
+impl BuilderEdits {
+    fn made(&mut self, base: &str, next: &str) {
+        if self.base != base {
+            self.base = base.to_string();
+            self.made.clear();
+        }
+        self.made.push(next.to_string());
+    }
+
+    /// Whether `rule` is a text the builder made from `base`; texts before it
+    /// are dropped, since renders only move forward.
+    fn made_since(&mut self, base: &str, rule: &str) -> bool {
+        if self.base != base {
+            return false;
+        }
+        match self.made.iter().position(|text| text == rule) {
+            Some(at) => {
+                self.made.drain(..at);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 #[component]
 pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     let editor = use_dispatch();
@@ -231,10 +266,10 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
     let latest = use_mut_ref(|| (connection.clone(), shown.clone()));
     *latest.borrow_mut() = (connection.clone(), shown.clone());
     let worker = use_analysis_worker();
-    // The last text a builder edit made, and the text it was made of: while
-    // the rule is still that text, the builder (drawn from the older one) may
-    // edit again, e.g. the next key typed in a value.
-    let builder_made = use_mut_ref(|| None::<(String, String)>);
+    // The texts builder edits made since it was drawn: while the rule is one
+    // of them, the builder (drawn from the older text) may edit again, e.g.
+    // the next key typed in a value.
+    let builder_made = use_mut_ref(BuilderEdits::default);
     // A large rule's new text, made in the worker: only the latest job's is
     // applied, and only while the rule is still the text it was asked for, so
     // typing in the meantime is never overwritten.
@@ -253,7 +288,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                     return;
                 };
                 if let Some(base) = &builder_base {
-                    *builder_made.borrow_mut() = Some((base.clone(), next.clone()));
+                    builder_made.borrow_mut().made(base, &next);
                 }
                 edit(
                     &editor,
@@ -280,11 +315,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 // Text typed since the builder was drawn would be lost: the
                 // builder catches up with it first.
                 let rule = connection.trigger.rule();
-                let ours = builder_made
-                    .borrow()
-                    .as_ref()
-                    .is_some_and(|(base, made)| base == made_of && made == rule);
-                if rule != made_of && !ours {
+                if rule != made_of && !builder_made.borrow_mut().made_since(made_of, rule) {
                     return;
                 }
                 let key = coalesce.map(|k| format!("builder:{}:{k}", connection.id));
@@ -301,7 +332,7 @@ pub fn TriggerPanel(props: &TriggerPanelProps) -> Html {
                 }
                 // Made on the text the model was read from, so its comments stay.
                 if let Some(next) = rule_edit::edit_text(made_of, &path, change) {
-                    *builder_made.borrow_mut() = Some((made_of.clone(), next.clone()));
+                    builder_made.borrow_mut().made(made_of, &next);
                     edit(&editor, &connection.id, Edit::SetRule(next), key);
                 }
             },
