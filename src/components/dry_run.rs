@@ -19,6 +19,7 @@ use super::dry_run_protocol::{
 use super::dry_run_table::{DryRunTable, Query, Window, WINDOW};
 use super::file_drop::use_file_drop;
 use super::worker_link::{Reply, WorkerLink, WORKER_URL};
+use crate::services::tools_bundle::next_paint;
 use crate::services::{download, files};
 
 /// Loans in a generated sample portfolio.
@@ -384,32 +385,27 @@ pub fn DryRun(props: &DryRunProps) -> Html {
                 let counts = Rc::new((summary.clauses.clone(), summary.items.clone()));
                 let off = called_off.clone();
                 let run = *run;
-                let after_paint = Closure::once_into_js(move || {
-                    Timeout::new(0, move || {
-                        if off.get() {
-                            return;
-                        }
-                        dispatcher.dispatch(Msg::Details(run));
-                        for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
-                            send(
-                                ToWorker::Rows {
-                                    run,
-                                    table,
-                                    sort: None,
-                                    filter: String::new(),
-                                    offset: 0,
-                                    limit: WINDOW,
-                                },
-                                None,
-                            );
-                        }
-                        on_counts.emit(counts);
-                    })
-                    .forget();
+                wasm_bindgen_futures::spawn_local(async move {
+                    next_paint().await;
+                    if off.get() {
+                        return;
+                    }
+                    dispatcher.dispatch(Msg::Details(run));
+                    for table in [TableKind::Fired, TableKind::NearMisses, TableKind::Errors] {
+                        send(
+                            ToWorker::Rows {
+                                run,
+                                table,
+                                sort: None,
+                                filter: String::new(),
+                                offset: 0,
+                                limit: WINDOW,
+                            },
+                            None,
+                        );
+                    }
+                    on_counts.emit(counts);
                 });
-                if let Some(window) = web_sys::window() {
-                    let _ = window.request_animation_frame(after_paint.unchecked_ref());
-                }
             }
             move || called_off.set(true)
         });
